@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
+import { CredentialsModule } from './modules/credentials/credentials.module';
+import { HealthModule } from './modules/health/health.module';
+import { PeopleModule } from './modules/people/people.module';
+import { WebModule } from './modules/web/web.module';
+
+@Module({})
+export class AppModule {
+  /** The whole application for one validated configuration (tests build theirs the same way). */
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.register(config), DatabaseModule, HealthModule, PeopleModule, CatalogModule, CredentialsModule, WebModule],
+    };
+  }
+}

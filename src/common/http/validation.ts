@@ -1,0 +1,56 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate } from 'class-validator';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Flattens class-validator's nested errors into `{ field: 'a.b.0.c', message }`, one per field. */
+export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) out.push({ field, message: messages[0] });
+    if (error.children?.length) out.push(...toFieldErrors(error.children, field));
+  }
+  return out;
+}
+
+export class RequestValidationException extends BadRequestException {
+  constructor(readonly errors: FieldError[]) {
+    super({
+      statusCode: 400,
+      message: errors.length === 1 ? `${errors[0].field}: ${errors[0].message}` : `${errors.length} fields are invalid`,
+      errors,
+    });
+  }
+}
+
+/** The one validation pipe: unknown fields are refused, values are converted to the DTO's types. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => new RequestValidationException(toFieldErrors(errors)),
+  });
+}
+
+/**
+ * Validates a submitted HTML form against the same DTO the API uses, so a form can be shown again
+ * with each message beside its field instead of answering with an error page.
+ */
+export async function validateForm<T extends object>(
+  dto: ClassConstructor<T>,
+  body: unknown,
+): Promise<{ value: T; errors: null } | { value: null; errors: Record<string, string> }> {
+  const value = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
+  const errors = await validate(value, { whitelist: true, forbidNonWhitelisted: false });
+  if (errors.length === 0) return { value, errors: null };
+  const byField: Record<string, string> = {};
+  for (const e of toFieldErrors(errors)) byField[e.field] ??= e.message;
+  return { value: null, errors: byField };
+}

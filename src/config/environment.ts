@@ -1,0 +1,118 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidateIf,
+  IsUrl,
+  IsNotEmpty,
+  ValidateBy,
+} from 'class-validator';
+import { isValidTimeZone } from '../common/dates';
+
+function IsTimeZone() {
+  return ValidateBy({
+    name: 'isTimeZone',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidTimeZone(value),
+      defaultMessage: () => 'must be an IANA time zone such as America/Denver',
+    },
+  });
+}
+
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the application reads, with its rule. Nothing else in the code base
+ * reads `process.env`: the validated `AppConfig` built from this class is injected where needed.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number between 1 and 65535' })
+  @Min(1, { message: 'must be a whole number between 1 and 65535' })
+  @Max(65535, { message: 'must be a whole number between 1 and 65535' })
+  PORT: number = 3000;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'must be a PostgreSQL URL such as postgres://user@host:5432/dbname (leave it unset for SQLite)',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a Redis URL such as redis://127.0.0.1:6379 (leave it unset for in-process jobs)' })
+  REDIS_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an SMTP URL such as smtp://user:pass@mail.example.org:587 (leave it unset to write .eml files)' })
+  SMTP_URL?: string;
+
+  @Transform(blankToUndefined)
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.SESSION_SECRET !== undefined)
+  @IsString({ message: 'is required in production: at least 32 random characters' })
+  @MinLength(32, { message: 'must be at least 32 characters long' })
+  SESSION_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an absolute http(s) URL such as https://lms.example.org' })
+  PUBLIC_BASE_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsTimeZone()
+  PROGRAM_TIMEZONE: string = 'America/Denver';
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120, { message: 'must be at most 120 characters' })
+  ORG_NAME: string = 'Peer Support Training Program';
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @IsNotEmpty()
+  DATA_DIR: string = 'data';
+
+  @Transform(blankToUndefined)
+  @IsIn(['auto', 'off'], { message: 'must be "auto" (seed demo data into an empty database) or "off"' })
+  DEMO_DATA: 'auto' | 'off' = 'auto';
+
+  @Transform(blankToUndefined)
+  @IsIn(['error', 'warn', 'log', 'debug'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws one `ConfigError` whose message names each bad variable. */
+export function parseEnvironment(env: Record<string, string | undefined>): Environment {
+  const known = Object.keys(new Environment());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SESSION_SECRET', 'PUBLIC_BASE_URL']) {
+    if (env[key] !== undefined) picked[key] = env[key];
+  }
+  const parsed = plainToInstance(Environment, picked, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const message = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+      return `${e.property} ${message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,11 @@
+import { CredentialType } from '../modules/catalog/credential-type.entity';
+import { PracticeRoleRequirement } from '../modules/catalog/practice-role-requirement.entity';
+import { PracticeRole } from '../modules/catalog/practice-role.entity';
+import { Credential } from '../modules/credentials/credential.entity';
+import { LivedExperienceAttestation } from '../modules/people/lived-experience-attestation.entity';
+import { PersonRole } from '../modules/people/person-role.entity';
+import { Person } from '../modules/people/person.entity';
+import { SeedEntry } from './seed-entry.entity';
+
+/** Every entity, listed once; the data source and the tests use this list. */
+export const ENTITIES = [Person, PersonRole, LivedExperienceAttestation, CredentialType, PracticeRole, PracticeRoleRequirement, Credential, SeedEntry];

@@ -1,0 +1,130 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { addDays, addMonths, dateInZone, type IsoDate } from '../../common/dates';
+import type { AppConfig } from '../../config/app-config';
+import { CredentialType } from '../../modules/catalog/credential-type.entity';
+import { expiryFor } from '../../modules/catalog/credential-validity';
+import { Credential } from '../../modules/credentials/credential.entity';
+import { LivedExperienceAttestation } from '../../modules/people/lived-experience-attestation.entity';
+import { PersonRole, type Role } from '../../modules/people/person-role.entity';
+import { Person } from '../../modules/people/person.entity';
+
+/**
+ * A small, believable, entirely fictional program (addresses on example.org), dated relative to
+ * today so it always shows something expiring soon and something lapsed. Deterministic: the same
+ * day gives the same data.
+ */
+
+/** How a credential is placed in time: issued N days ago, or issued so that it expires in N days. */
+type When = { issuedDaysAgo: number } | { expiresInDays: number };
+type Held = [code: string, when: When, licence?: string];
+
+interface DemoPerson {
+  name: string;
+  preferredName?: string;
+  roles: Role[];
+  livedExperience?: boolean;
+  credentials?: Held[];
+}
+
+const ago = (days: number): When => ({ issuedDaysAgo: days });
+const expiresIn = (days: number): When => ({ expiresInDays: days });
+
+/** The core every practising peer holds; `cbhpss` says where their state certification stands. */
+function peerCore(n: number, cbhpss: When): Held[] {
+  return [
+    ['PS-40', ago(400 + n * 37)],
+    ['MT-CBHPSS', cbhpss, `CBHPSS-${(4100 + n * 13).toString()}`],
+  ];
+}
+
+const PEOPLE: DemoPerson[] = [
+  { name: 'Jolene Ashby', roles: ['admin'] },
+  { name: 'Corey Whitehorse', roles: ['trainer', 'peer'], livedExperience: true, credentials: [...peerCore(1, ago(200)), ['NARCAN-MT', ago(300)], ['CPR', ago(100)]] },
+  { name: 'María José Núñez', preferredName: 'Majo Núñez', roles: ['trainer'], credentials: [['MHFA', ago(500)], ['BT-W', ago(900)]] },
+  { name: 'Ellen Brightwater', roles: ['supervisor'] },
+  { name: 'Samuel Kicking Woman', preferredName: 'Sam Kicking Woman', roles: ['supervisor', 'peer'], livedExperience: true, credentials: [...peerCore(2, ago(150)), ['ET-M', ago(700)]] },
+  { name: 'Renée Two Feathers', roles: ['peer'], livedExperience: true, credentials: [...peerCore(3, ago(250)), ['DOULA-IND', ago(420)], ['MIS', ago(380)]] },
+  { name: 'Dakota Running Crane', roles: ['peer'], livedExperience: true, credentials: [...peerCore(4, ago(240)), ['CORR', expiresIn(12)], ['CPR', expiresIn(45)]] },
+  { name: 'Tanya Old Elk', roles: ['peer'], livedExperience: true, credentials: [...peerCore(5, ago(230)), ['DOULA', expiresIn(70)], ['CPR', ago(800)]] },
+  { name: 'Marcus Littlebear', roles: ['peer'], livedExperience: true, credentials: [...peerCore(6, ago(220)), ['FIS', ago(600)], ['CORR', ago(120)]] },
+  { name: 'Shelby Lindqvist', roles: ['peer'], livedExperience: true, credentials: [...peerCore(7, ago(210)), ['MHFA', expiresIn(25)]] },
+  { name: 'Jesse Redcloud', roles: ['peer'], livedExperience: true, credentials: [...peerCore(8, ago(400 + 200)), ['CPR', expiresIn(-20)]] },
+  { name: 'Aaliyah Grant', roles: ['peer'], livedExperience: true, credentials: [...peerCore(9, ago(190)), ['DOULA', ago(300)], ['CPR', ago(200)]] },
+  { name: 'Wyatt Ferguson', roles: ['peer'], livedExperience: true, credentials: [...peerCore(10, ago(180)), ['CORR', expiresIn(-40)]] },
+  { name: 'Nizhoni Begay', roles: ['peer'], livedExperience: true, credentials: [...peerCore(11, ago(170)), ['DOULA-IND', ago(200)], ['DOULA', expiresIn(5)]] },
+  { name: 'Brandon Tallbull', roles: ['peer'], livedExperience: true, credentials: [...peerCore(12, ago(160)), ['NARCAN-MT', expiresIn(60)]] },
+  { name: 'Kateri Wolf Child', roles: ['peer'], livedExperience: true, credentials: [...peerCore(13, ago(60)), ['MIS', ago(100)], ['BT-W', ago(90)]] },
+  { name: 'Luis Ortega', roles: ['peer'], livedExperience: true, credentials: [...peerCore(14, ago(30)), ['CPR', ago(30)]] },
+  { name: 'Hannah Schrøder', roles: ['peer'], livedExperience: true, credentials: [...peerCore(15, ago(20)), ['MHFA', ago(1000)]] },
+  { name: 'Darnell Weasel Head', roles: ['peer'], livedExperience: true, credentials: [['PS-40', ago(700)], ['MT-CBHPSS', { issuedDaysAgo: 700 }, 'CBHPSS-3391']] },
+  { name: 'Crystal Bird Rattler', roles: ['peer'], livedExperience: true, credentials: [['PS-40', ago(90)]] },
+  { name: 'Trevor McAllister', roles: ['peer'], livedExperience: true, credentials: [...peerCore(16, ago(140)), ['ET-M', ago(50)], ['CORR', expiresIn(28)]] },
+  { name: 'Angela Yellowrobe', roles: ['peer'], livedExperience: true, credentials: [...peerCore(17, ago(130)), ['FIS', ago(40)], ['MIS', ago(40)]] },
+  { name: 'Mateo Álvarez', roles: ['peer'], livedExperience: true, credentials: [...peerCore(18, ago(120)), ['CPR', expiresIn(8)]] },
+  { name: 'Rosalind Spotted Bear', preferredName: 'Roz Spotted Bear', roles: ['peer'], livedExperience: true, credentials: [...peerCore(19, ago(110)), ['DOULA-IND', ago(80)]] },
+  { name: 'Kyle Nordby', roles: ['peer'], livedExperience: true, credentials: [...peerCore(20, ago(100)), ['MHFA', expiresIn(85)]] },
+  { name: 'Savannah Pretty On Top', roles: ['peer'], livedExperience: true, credentials: [...peerCore(21, ago(95))] },
+  { name: 'Eli Hawkins', roles: ['peer'], livedExperience: false, credentials: [['PS-40', ago(45)]] },
+  { name: 'Jade Morningstar', roles: ['peer'], livedExperience: true, credentials: [...peerCore(22, ago(85)), ['CORR', ago(200)], ['CPR', expiresIn(-3)]] },
+  { name: 'Owen Sundquist', roles: ['peer'], livedExperience: false },
+  { name: 'Faith Many Hides', roles: ['peer'], livedExperience: true, credentials: [...peerCore(23, ago(75)), ['NARCAN-MT', ago(400)]] },
+];
+
+function emailFor(name: string): string {
+  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ø/g, 'o').toLowerCase();
+  const parts = ascii.split(/\s+/);
+  return `${parts[0]}.${parts.slice(1).join('')}@example.org`.replace(/[^a-z0-9.@]/g, '');
+}
+
+function issueDate(type: CredentialType, when: When, today: IsoDate): IsoDate {
+  if ('issuedDaysAgo' in when) return addDays(today, -when.issuedDaysAgo);
+  const expires = addDays(today, when.expiresInDays);
+  if (type.validityKind === 'months') return addMonths(expires, -(type.validityMonths ?? 0));
+  return addDays(expires, -365);
+}
+
+export async function seedDemo(dataSource: DataSource, config: AppConfig): Promise<{ people: number; credentials: number }> {
+  const today = dateInZone(new Date(), config.timeZone);
+  return dataSource.transaction(async (tx: EntityManager) => {
+    const types = new Map((await tx.getRepository(CredentialType).find()).map((t) => [t.code, t]));
+    const saved: Person[] = [];
+    for (const [i, p] of PEOPLE.entries()) {
+      const person = await tx.getRepository(Person).save(
+        tx.getRepository(Person).create({
+          name: p.name,
+          preferredName: p.preferredName ?? null,
+          email: emailFor(p.name),
+          phone: `(406) 555-${String(100 + i * 7).padStart(4, '0')}`,
+          status: 'active',
+        }),
+      );
+      await tx.getRepository(PersonRole).insert(p.roles.map((role) => ({ personId: person.id, role })));
+      saved.push(person);
+    }
+    const admin = saved[0];
+    let credentials = 0;
+    for (const [i, p] of PEOPLE.entries()) {
+      const person = saved[i];
+      if (p.livedExperience) {
+        await tx.getRepository(LivedExperienceAttestation).insert({ personId: person.id, verifiedById: admin.id, verifiedOn: addDays(today, -(500 + i * 11)), evidenceLocation: 'HR file' });
+      }
+      for (const [code, when, licence] of p.credentials ?? []) {
+        const type = types.get(code);
+        if (!type) continue; // an admin removed or renamed it before the demo was loaded
+        const issuedOn = issueDate(type, when, today);
+        await tx.getRepository(Credential).insert({
+          personId: person.id,
+          credentialTypeId: type.id,
+          source: type.kind === 'internal' ? 'course' : 'external',
+          issuedOn,
+          expiresOn: expiryFor(type, issuedOn),
+          licenceNumber: licence ?? null,
+          issuingBody: type.kind === 'external' ? type.issuer : null,
+          evidenceNote: type.kind === 'external' ? 'Copy in HR file' : null,
+        });
+        credentials++;
+      }
+    }
+    return { people: saved.length, credentials };
+  });
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { formErrorsFrom } from '../../common/http/form-errors';
+import { validateForm } from '../../common/http/validation';
+import { CatalogService } from './catalog.service';
+import { credentialTypeView, practiceRoleView, ruleInWords } from './catalog.views';
+import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
+import { CreateCredentialTypeDto } from './dto/credential-type.dto';
+
+type FormBody = Record<string, unknown>;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({ value: i + 1, name }));
+const NOTICES: Record<string, string> = { created: 'Credential type added.', saved: 'Changes saved.' };
+
+@ApiExcludeController()
+@Controller('catalog')
+export class CatalogPagesController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get()
+  @Redirect('/catalog/credential-types', 302)
+  index() {}
+
+  @Get('credential-types')
+  @Render('catalog/credential-types')
+  async types() {
+    const types = await this.catalog.listCredentialTypes({ includeInactive: true });
+    return { title: 'Credential types', types: types.map(credentialTypeView) };
+  }
+
+  @Get('credential-types/new')
+  @Render('catalog/credential-type-form')
+  newType() {
+    return this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', {
+      kind: 'external',
+      validityKind: 'none',
+      graceDays: 0,
+      reminderDays: DEFAULT_REMINDER_DAYS.join(', '),
+      active: true,
+    });
+  }
+
+  @Post('credential-types')
+  async createType(@Body() body: FormBody, @Res() res: Response) {
+    const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
+    if (value) {
+      try {
+        const type = await this.catalog.createCredentialType(value);
+        return res.redirect(303, `/catalog/credential-types/${type.id}?notice=created`);
+      } catch (e) {
+        return res.status(400).render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, formErrorsFrom(e)));
+      }
+    }
+    return res.status(400).render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors));
+  }
+
+  @Get('credential-types/:id')
+  @Render('catalog/credential-type')
+  async showType(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice?: string) {
+    const type = credentialTypeView(await this.catalog.getCredentialType(id));
+    const usedBy = await this.catalog.findPracticeRolesRequiring(id);
+    return { title: type.name, type, usedBy, notice: NOTICES[notice ?? ''] };
+  }
+
+  @Get('credential-types/:id/edit')
+  @Render('catalog/credential-type-form')
+  async editType(@Param('id', new ParseUUIDPipe()) id: string) {
+    const type = credentialTypeView(await this.catalog.getCredentialType(id));
+    return this.formModel(`Edit ${type.code}`, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, { ...type, reminderDays: type.reminderDays.join(', ') });
+  }
+
+  @Post('credential-types/:id')
+  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+    const existing = await this.catalog.getCredentialType(id);
+    const title = `Edit ${existing.code}`;
+    const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
+    if (value) {
+      try {
+        await this.catalog.updateCredentialType(id, value);
+        return res.redirect(303, `/catalog/credential-types/${id}?notice=saved`);
+      } catch (e) {
+        return res.status(400).render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, formErrorsFrom(e)));
+      }
+    }
+    return res.status(400).render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors));
+  }
+
+  @Get('practice-roles')
+  @Render('catalog/practice-roles')
+  async roles() {
+    const roles = await this.catalog.listPracticeRoles();
+    const names = await this.names(roles);
+    return {
+      title: 'Practice roles',
+      roles: roles.map((r) => ({ ...practiceRoleView(r), rule: r.rule ? ruleInWords(r.rule, names) : null })),
+    };
+  }
+
+  @Get('practice-roles/:id')
+  @Render('catalog/practice-role')
+  async showRole(@Param('id', new ParseUUIDPipe()) id: string) {
+    const found = await this.catalog.getPracticeRole(id);
+    const names = await this.names(await this.catalog.listPracticeRoles());
+    return { title: found.role.name, role: practiceRoleView(found), rule: found.rule ? ruleInWords(found.rule, names) : null, ruleJson: JSON.stringify(found.rule, null, 2) };
+  }
+
+  private async names(roles: Awaited<ReturnType<CatalogService['listPracticeRoles']>>) {
+    const types = await this.catalog.listCredentialTypes({ includeInactive: true });
+    return {
+      types: new Map(types.map((t) => [t.code.toUpperCase(), t])),
+      roles: new Map(roles.map(({ role }) => [role.code.toUpperCase(), role])),
+    };
+  }
+
+  private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
+    const v = values as { active?: unknown };
+    const active = Array.isArray(v.active) ? v.active[v.active.length - 1] : v.active;
+    return { title, action, cancel, values: { ...values, active: active === true || active === 'true' || active === 'on' }, errors, kinds: CREDENTIAL_KINDS, months: MONTHS };
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CatalogService } from './catalog.service';
+import { credentialTypeView, practiceRoleView } from './catalog.views';
+import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';
+import { CreatePracticeRoleDto, ReplaceRuleDto } from './dto/practice-role.dto';
+
+@ApiTags('catalogue')
+@Controller('api/v1')
+export class CatalogController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get('credential-types')
+  @ApiOperation({ summary: 'The credential catalogue' })
+  @ApiQuery({ name: 'includeInactive', required: false, type: Boolean })
+  async listTypes(@Query('includeInactive') includeInactive?: string) {
+    const types = await this.catalog.listCredentialTypes({ includeInactive: includeInactive === 'true' });
+    return types.map(credentialTypeView);
+  }
+
+  @Get('credential-types/:id')
+  async getType(@Param('id', new ParseUUIDPipe()) id: string) {
+    return credentialTypeView(await this.catalog.getCredentialType(id));
+  }
+
+  @Post('credential-types')
+  @ApiOperation({ summary: 'Add a credential type' })
+  async createType(@Body() dto: CreateCredentialTypeDto) {
+    return credentialTypeView(await this.catalog.createCredentialType(dto));
+  }
+
+  @Patch('credential-types/:id')
+  @ApiOperation({ summary: 'Change a credential type (deactivate with active: false; types are never deleted)' })
+  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCredentialTypeDto) {
+    return credentialTypeView(await this.catalog.updateCredentialType(id, dto));
+  }
+
+  @Get('practice-roles')
+  @ApiOperation({ summary: 'Practice roles with their requirement rules' })
+  async listRoles() {
+    return (await this.catalog.listPracticeRoles()).map(practiceRoleView);
+  }
+
+  @Get('practice-roles/:id')
+  async getRole(@Param('id', new ParseUUIDPipe()) id: string) {
+    return practiceRoleView(await this.catalog.getPracticeRole(id));
+  }
+
+  @Post('practice-roles')
+  @ApiOperation({ summary: 'Add a practice role with its rule' })
+  async createRole(@Body() dto: CreatePracticeRoleDto) {
+    const role = await this.catalog.createPracticeRole(dto);
+    return practiceRoleView(await this.catalog.getPracticeRole(role.id));
+  }
+
+  @Put('practice-roles/:id/rule')
+  @ApiOperation({ summary: "Replace a practice role's requirement rule" })
+  async replaceRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplaceRuleDto) {
+    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule));
+  }
+}

@@ -1,0 +1,71 @@
+import type { CredentialType } from './credential-type.entity';
+import { describeValidity } from './credential-validity';
+import type { PracticeRoleWithRule } from './catalog.service';
+
+export function credentialTypeView(t: CredentialType) {
+  return {
+    id: t.id,
+    code: t.code,
+    name: t.name,
+    issuer: t.issuer,
+    kind: t.kind,
+    validityKind: t.validityKind,
+    validityMonths: t.validityMonths,
+    fixedExpiryMonth: t.fixedExpiryMonth,
+    fixedExpiryDay: t.fixedExpiryDay,
+    graceDays: t.graceDays,
+    terminatesAfterDays: t.terminatesAfterDays,
+    reminderDays: t.reminderDays,
+    renewalCeHours: t.renewalCeHours,
+    description: t.description,
+    active: t.active,
+    validitySummary: describeValidity(t),
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+export function practiceRoleView({ role, rule }: PracticeRoleWithRule) {
+  return { id: role.id, code: role.code, name: role.name, description: role.description, active: role.active, rule };
+}
+
+export interface RuleLine {
+  text: string;
+  href?: string;
+  when?: string;
+  children?: RuleLine[];
+}
+
+/** A rule tree in words, for people who read it rather than edit JSON. */
+export function ruleInWords(
+  node: import('./requirement-node').RequirementNode,
+  names: { types: Map<string, CredentialType>; roles: Map<string, { id: string; name: string }> },
+): RuleLine {
+  const when =
+    node.appliesFrom && node.appliesUntil
+      ? `from ${node.appliesFrom} until ${node.appliesUntil}`
+      : node.appliesFrom
+        ? `from ${node.appliesFrom}`
+        : node.appliesUntil
+          ? `until ${node.appliesUntil}`
+          : undefined;
+  const children = node.children?.map((c) => ruleInWords(c, names));
+  switch (node.kind) {
+    case 'all_of':
+      return { text: 'All of these:', when, children };
+    case 'any_of':
+      return { text: 'Any one of these:', when, children };
+    case 'lived_experience':
+      return { text: 'Lived experience verified by an admin', when };
+    case 'active_supervision':
+      return { text: 'Active supervision by a qualified supervisor', when };
+    case 'credential': {
+      const type = names.types.get(node.credentialTypeCode!.toUpperCase());
+      return { text: `${node.credentialTypeCode} current${type ? ` (${type.name})` : ''}`, href: type ? `/catalog/credential-types/${type.id}` : undefined, when };
+    }
+    case 'practice_role': {
+      const role = names.roles.get(node.practiceRoleCode!.toUpperCase());
+      return { text: `Cleared as ${role?.name ?? node.practiceRoleCode}`, href: role ? `/catalog/practice-roles/${role.id}` : undefined, when };
+    }
+  }
+}

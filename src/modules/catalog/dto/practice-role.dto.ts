@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Trim, TrimToNull } from '../../../common/dto/transforms';
+import { RequirementNode } from '../requirement-node';
+
+export class CreatePracticeRoleDto {
+  @ApiProperty({ example: 'JAIL-SERVICES' })
+  @Trim()
+  @Matches(/^[A-Z0-9][A-Z0-9-]{0,39}$/, { message: 'must be 1–40 capital letters, digits or dashes' })
+  code!: string;
+
+  @ApiProperty({ example: 'Jail Services' })
+  @Trim()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional()
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiProperty({ description: 'The requirement tree', example: { kind: 'all_of', children: [{ kind: 'practice_role', practiceRoleCode: 'PSS' }, { kind: 'credential', credentialTypeCode: 'CORR' }] } })
+  @ValidateNested()
+  @Type(() => RequirementNode)
+  rule!: RequirementNode;
+}
+
+export class ReplaceRuleDto {
+  @ApiProperty({ description: 'The new requirement tree; replaces the old one whole' })
+  @ValidateNested()
+  @Type(() => RequirementNode)
+  rule!: RequirementNode;
+}

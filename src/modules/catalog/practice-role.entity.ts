@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { PracticeRoleRequirement } from './practice-role-requirement.entity';
+
+/** Something a person does that needs credentials, e.g. Peer Support Specialist or Jail services. */
+@Entity('practice_roles')
+export class PracticeRole {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @OneToMany(() => PracticeRoleRequirement, (r) => r.practiceRole)
+  requirements!: PracticeRoleRequirement[];
+
+  @CreateDateColumn({ name: 'created_at', type: Date })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: Date })
+  updatedAt!: Date;
+}

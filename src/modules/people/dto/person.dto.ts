@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
+import { ROLES, type Role } from '../person-role.entity';
+import { PERSON_STATUSES, type PersonStatus } from '../person.entity';
+
+export class CreatePersonDto {
+  @ApiProperty({ example: 'Renée Two Feathers', description: 'Full legal name' })
+  @Trim()
+  @IsString()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Renée', description: 'The name they go by; printed on certificates when set' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  preferredName?: string | null;
+
+  @ApiProperty({ example: 'renee@example.org', description: 'Unique, whatever the capitals' })
+  @Trim()
+  @IsEmail({}, { message: 'must be an e-mail address such as name@example.org' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiPropertyOptional({ example: '(406) 555-0142' })
+  @TrimToNull()
+  @IsOptional()
+  @Matches(/^\+?[0-9 ().-]{7,25}$/, { message: 'must be a phone number: digits, spaces, +, -, ( )' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ enum: PERSON_STATUSES, default: 'active' })
+  @IsOptional()
+  @IsIn(PERSON_STATUSES, { message: 'must be active or inactive' })
+  status?: PersonStatus;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['peer'], description: 'One or more of peer, trainer, supervisor, admin' })
+  @ToList()
+  @IsArray({ message: 'must list at least one role' })
+  @ArrayMinSize(1, { message: 'choose at least one role' })
+  @ArrayUnique({ message: 'lists a role twice' })
+  @IsIn(ROLES, { each: true, message: 'must be peer, trainer, supervisor or admin' })
+  roles!: Role[];
+}
+
+export class UpdatePersonDto extends PartialType(CreatePersonDto) {}
+
+export class ListPeopleQuery {
+  @ApiPropertyOptional({ description: 'Part of a name or e-mail address' })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsIn(ROLES, { message: 'must be peer, trainer, supervisor or admin' })
+  role?: Role;
+
+  @ApiPropertyOptional({ enum: PERSON_STATUSES })
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsIn(PERSON_STATUSES, { message: 'must be active or inactive' })
+  status?: PersonStatus;
+
+  @ApiPropertyOptional({ default: 1 })
+  @ToInt()
+  @IsOptional()
+  @IsInt({ message: 'must be a page number' })
+  @Min(1)
+  @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50 })
+  @ToInt()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+}

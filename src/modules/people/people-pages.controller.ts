@@ -1,0 +1,129 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { dateInZone } from '../../common/dates';
+import { formErrorsFrom } from '../../common/http/form-errors';
+import { validateForm } from '../../common/http/validation';
+import { AppConfig } from '../../config/app-config';
+import { RecordAttestationDto } from './dto/attestation.dto';
+import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
+import { PeopleService } from './people.service';
+import { personRecordView, personView } from './people.views';
+import { ROLES } from './person-role.entity';
+
+type FormBody = Record<string, unknown>;
+
+const NOTICES: Record<string, string> = {
+  created: 'Person added.',
+  saved: 'Changes saved.',
+  attested: 'Lived-experience verification recorded.',
+};
+
+@ApiExcludeController()
+@Controller('people')
+export class PeoplePagesController {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('people/list')
+  async list(@Query() raw: FormBody) {
+    const { value: query, errors } = await validateForm(ListPeopleQuery, raw);
+    const q = query ?? {};
+    const page = await this.people.list(q);
+    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+    const link = (n: number) => `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
+    return {
+      title: 'People',
+      items: page.items.map(personView),
+      total: page.total,
+      query: q,
+      errors,
+      filtered: Boolean(q.q || q.role || q.status),
+      roles: ROLES,
+      pager: pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
+    };
+  }
+
+  @Get('new')
+  @Render('people/form')
+  newForm() {
+    return this.formModel('Add a person', '/people', '/people', { status: 'active', roles: ['peer'] });
+  }
+
+  @Post()
+  async create(@Body() body: FormBody, @Res() res: Response) {
+    const { value, errors } = await validateForm(CreatePersonDto, body);
+    if (value) {
+      try {
+        const person = await this.people.create(value);
+        return res.redirect(303, `/people/${person.id}?notice=created`);
+      } catch (e) {
+        return this.showForm(res, this.formModel('Add a person', '/people', '/people', body, formErrorsFrom(e)));
+      }
+    }
+    return this.showForm(res, this.formModel('Add a person', '/people', '/people', body, errors));
+  }
+
+  @Get(':id')
+  async show(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @Res() res: Response) {
+    return res.render('people/show', await this.showModel(id, { notice: NOTICES[notice ?? ''] }));
+  }
+
+  @Get(':id/edit')
+  @Render('people/form')
+  async editForm(@Param('id', new ParseUUIDPipe()) id: string) {
+    const person = personView(await this.people.get(id));
+    return this.formModel(`Edit ${person.displayName}`, `/people/${id}`, `/people/${id}`, person);
+  }
+
+  @Post(':id')
+  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+    const title = `Edit ${(await this.people.get(id)).displayName}`;
+    // A form always sends the whole person; no ticked role means "none", which is refused.
+    const { value, errors } = await validateForm(CreatePersonDto, { roles: [], ...body });
+    if (value) {
+      try {
+        await this.people.update(id, value as UpdatePersonDto);
+        return res.redirect(303, `/people/${id}?notice=saved`);
+      } catch (e) {
+        return this.showForm(res, this.formModel(title, `/people/${id}`, `/people/${id}`, body, formErrorsFrom(e)));
+      }
+    }
+    return this.showForm(res, this.formModel(title, `/people/${id}`, `/people/${id}`, body, errors));
+  }
+
+  @Post(':id/lived-experience')
+  async attest(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+    const { value, errors } = await validateForm(RecordAttestationDto, body);
+    let attestErrors = errors;
+    if (value) {
+      try {
+        await this.people.recordAttestation(id, value);
+        return res.redirect(303, `/people/${id}?notice=attested`);
+      } catch (e) {
+        attestErrors = formErrorsFrom(e);
+      }
+    }
+    return res.status(400).render('people/show', await this.showModel(id, { attestErrors, attestValues: body }));
+  }
+
+  private async showModel(id: string, extra: object) {
+    const today = dateInZone(new Date(), this.config.timeZone);
+    const [record, admins] = await Promise.all([this.people.getRecord(id), this.people.findByRole('admin')]);
+    const person = personRecordView(record, today);
+    return { title: person.displayName, person, admins, today, attestValues: { verifiedOn: today }, ...extra };
+  }
+
+  private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
+    const v = values as { roles?: unknown };
+    const roles = Array.isArray(v.roles) ? v.roles : typeof v.roles === 'string' ? [v.roles] : [];
+    return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES };
+  }
+
+  private showForm(res: Response, model: object) {
+    return res.status(400).render('people/form', model);
+  }
+}

@@ -1,0 +1,184 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { dateInZone } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import { Credential } from '../credentials/credential.entity';
+import { RecordAttestationDto } from './dto/attestation.dto';
+import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
+import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
+import { PersonRole, type Role } from './person-role.entity';
+import { Person } from './person.entity';
+
+export interface PeoplePage {
+  items: Person[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface PersonRecord {
+  person: Person;
+  attestations: LivedExperienceAttestation[];
+  credentials: Credential[];
+}
+
+@Injectable()
+export class PeopleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(query: ListPeopleQuery): Promise<PeoplePage> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const qb = this.dataSource.getRepository(Person).createQueryBuilder('p');
+    if (query.q) {
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", { like });
+    }
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.role) {
+      qb.andWhere('EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = :role)', { role: query.role });
+    }
+    const [items, total] = await qb
+      .orderBy('lower(p.name)', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    await this.loadRoles(items);
+    return { items, total, page, pageSize };
+  }
+
+  async get(id: string): Promise<Person> {
+    const person = await this.dataSource.getRepository(Person).findOne({ where: { id }, relations: { roles: true } });
+    if (!person) throw new NotFoundException('No person with that id.');
+    sortRoles(person);
+    return person;
+  }
+
+  /** A person with their attestations and credentials, for the person page and API. */
+  async getRecord(id: string): Promise<PersonRecord> {
+    const person = await this.get(id);
+    const [attestations, credentials] = await Promise.all([
+      this.dataSource.getRepository(LivedExperienceAttestation).find({
+        where: { personId: id },
+        relations: { verifiedBy: true },
+        order: { verifiedOn: 'DESC' },
+      }),
+      this.dataSource.getRepository(Credential).find({
+        where: { personId: id },
+        relations: { credentialType: true },
+        order: { issuedOn: 'DESC' },
+      }),
+    ]);
+    return { person, attestations, credentials };
+  }
+
+  async create(dto: CreatePersonDto, manager: EntityManager = this.dataSource.manager): Promise<Person> {
+    return manager.transaction(async (tx) => {
+      await this.assertEmailFree(tx, dto.email);
+      const repo = tx.getRepository(Person);
+      const person = await repo.save(
+        repo.create({
+          name: dto.name,
+          preferredName: dto.preferredName ?? null,
+          email: dto.email,
+          phone: dto.phone ?? null,
+          status: dto.status ?? 'active',
+        }),
+      );
+      await this.writeRoles(tx, person.id, dto.roles);
+      return this.reload(tx, person.id);
+    });
+  }
+
+  async update(id: string, dto: UpdatePersonDto): Promise<Person> {
+    return this.dataSource.transaction(async (tx) => {
+      const person = await tx.getRepository(Person).findOneBy({ id });
+      if (!person) throw new NotFoundException('No person with that id.');
+      if (dto.email !== undefined && dto.email.toLowerCase() !== person.email.toLowerCase()) {
+        await this.assertEmailFree(tx, dto.email, id);
+      }
+      if (dto.name !== undefined) person.name = dto.name;
+      if (dto.preferredName !== undefined) person.preferredName = dto.preferredName;
+      if (dto.email !== undefined) person.email = dto.email;
+      if (dto.phone !== undefined) person.phone = dto.phone;
+      if (dto.status !== undefined) person.status = dto.status;
+      await tx.getRepository(Person).save(person);
+      if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
+      return this.reload(tx, id);
+    });
+  }
+
+  async recordAttestation(personId: string, dto: RecordAttestationDto): Promise<LivedExperienceAttestation> {
+    await this.get(personId);
+    const verifier = await this.dataSource.getRepository(PersonRole).findOneBy({ personId: dto.verifiedById, role: 'admin' });
+    if (!verifier) {
+      throw new BadRequestException({ statusCode: 400, message: 'Only an admin can verify lived experience.', errors: [{ field: 'verifiedById', message: 'must be an admin' }] });
+    }
+    if (dto.verifiedOn > dateInZone(new Date(), this.config.timeZone)) {
+      throw new BadRequestException({ statusCode: 400, message: 'The verification date is in the future.', errors: [{ field: 'verifiedOn', message: 'cannot be in the future' }] });
+    }
+    const repo = this.dataSource.getRepository(LivedExperienceAttestation);
+    return repo.save(repo.create({ personId, verifiedById: dto.verifiedById, verifiedOn: dto.verifiedOn, evidenceLocation: dto.evidenceLocation }));
+  }
+
+  /** People holding a role, for pickers (e.g. the admin who verified an attestation). */
+  findByRole(role: Role): Promise<Person[]> {
+    return this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .innerJoin(PersonRole, 'r', 'r.person_id = p.id AND r.role = :role', { role })
+      .where("p.status = 'active'")
+      .orderBy('lower(p.name)', 'ASC')
+      .getMany();
+  }
+
+  private async assertEmailFree(tx: EntityManager, email: string, exceptId?: string): Promise<void> {
+    const qb = tx.getRepository(Person).createQueryBuilder('p').where('lower(p.email) = :email', { email: email.toLowerCase() });
+    if (exceptId) qb.andWhere('p.id <> :id', { id: exceptId });
+    if (await qb.getExists()) {
+      throw new ConflictException({
+        statusCode: 409,
+        message: `Someone already uses the e-mail address ${email}.`,
+        errors: [{ field: 'email', message: 'is already used by someone else' }],
+      });
+    }
+  }
+
+  private async writeRoles(tx: EntityManager, personId: string, roles: Role[]): Promise<void> {
+    const repo = tx.getRepository(PersonRole);
+    const current = await repo.findBy({ personId });
+    const removed = current.filter((r) => !roles.includes(r.role));
+    if (removed.length > 0) await repo.remove(removed);
+    const added = roles.filter((role) => !current.some((r) => r.role === role));
+    if (added.length > 0) await repo.insert(added.map((role) => ({ personId, role })));
+  }
+
+  private async reload(tx: EntityManager, id: string): Promise<Person> {
+    const person = await tx.getRepository(Person).findOneOrFail({ where: { id }, relations: { roles: true } });
+    return sortRoles(person);
+  }
+
+  private async loadRoles(people: Person[]): Promise<void> {
+    if (people.length === 0) return;
+    const roles = await this.dataSource
+      .getRepository(PersonRole)
+      .createQueryBuilder('r')
+      .where('r.person_id IN (:...ids)', { ids: people.map((p) => p.id) })
+      .getMany();
+    for (const p of people) {
+      p.roles = roles.filter((r) => r.personId === p.id);
+      sortRoles(p);
+    }
+  }
+}
+
+const ROLE_ORDER: Role[] = ['admin', 'supervisor', 'trainer', 'peer'];
+function sortRoles(person: Person): Person {
+  person.roles?.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+  return person;
+}

@@ -1,0 +1,60 @@
+import type { Role } from './person-role.entity';
+import type { Person, PersonStatus } from './person.entity';
+import type { PersonRecord } from './people.service';
+import { credentialStanding } from '../credentials/credential-status';
+
+/** What the API says about a person. */
+export interface PersonView {
+  id: string;
+  name: string;
+  preferredName: string | null;
+  displayName: string;
+  email: string;
+  phone: string | null;
+  status: PersonStatus;
+  roles: Role[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function personView(p: Person): PersonView {
+  return {
+    id: p.id,
+    name: p.name,
+    preferredName: p.preferredName,
+    displayName: p.displayName,
+    email: p.email,
+    phone: p.phone,
+    status: p.status,
+    roles: (p.roles ?? []).map((r) => r.role),
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function personRecordView(record: PersonRecord, today: string) {
+  return {
+    ...personView(record.person),
+    livedExperience: record.attestations.map((a) => ({
+      id: a.id,
+      verifiedOn: a.verifiedOn,
+      verifiedBy: { id: a.verifiedById, name: a.verifiedBy?.name ?? null },
+      evidenceLocation: a.evidenceLocation,
+      withdrawnOn: a.withdrawnOn,
+    })),
+    credentials: record.credentials.map((c) => {
+      const standing = credentialStanding(c, c.credentialType, today);
+      return {
+        id: c.id,
+        type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name },
+        source: c.source,
+        issuedOn: c.issuedOn,
+        expiresOn: c.expiresOn,
+        licenceNumber: c.licenceNumber,
+        issuingBody: c.issuingBody,
+        standing: standing.standing,
+        standingLabel: standing.label,
+      };
+    }),
+  };
+}

@@ -1,0 +1,22 @@
+import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Person } from './person.entity';
+
+export const ROLES = ['peer', 'trainer', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** One of a person's roles; a person may hold several (a Master Narcan Trainer is a peer and a trainer). */
+@Entity('person_roles')
+export class PersonRole {
+  @PrimaryColumn({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  role!: Role;
+
+  @ManyToOne(() => Person, (person) => person.roles, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'person_id' })
+  person!: Person;
+
+  @CreateDateColumn({ name: 'granted_at', type: Date })
+  grantedAt!: Date;
+}

@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { PersonRole } from './person-role.entity';
+
+export const PERSON_STATUSES = ['active', 'inactive'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+@Entity('people')
+export class Person {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** The name the person goes by; printed on certificates and shown in lists when set. */
+  @Column({ name: 'preferred_name', type: 'varchar', length: 200, nullable: true })
+  preferredName!: string | null;
+
+  /** Unique regardless of capitals (a lower(email) index); kept as the person typed it. */
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  phone!: string | null;
+
+  @Column({ type: 'varchar', length: 10, default: 'active' })
+  status!: PersonStatus;
+
+  @OneToMany(() => PersonRole, (role) => role.person, { cascade: true })
+  roles!: PersonRole[];
+
+  @CreateDateColumn({ name: 'created_at', type: Date })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: Date })
+  updatedAt!: Date;
+
+  get displayName(): string {
+    return this.preferredName || this.name;
+  }
+}

@@ -1,0 +1,24 @@
+import type { Role } from '../people/person-role.entity';
+
+export interface NavItem {
+  label: string;
+  href: string;
+  roles: Role[];
+}
+
+/** The main menu; each entry names the roles that see it. */
+export const NAVIGATION: NavItem[] = [
+  { label: 'Home', href: '/', roles: ['peer', 'trainer', 'supervisor', 'admin'] },
+  { label: 'People', href: '/people', roles: ['trainer', 'supervisor', 'admin'] },
+  { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
+  { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
+  { label: 'API', href: '/api/docs', roles: ['admin'] },
+];
+
+/** The menu for someone holding `roles`, with the entry for `path` marked current. */
+export function navigationFor(roles: readonly Role[], path: string) {
+  return NAVIGATION.filter((item) => item.roles.some((r) => roles.includes(r))).map((item) => ({
+    ...item,
+    current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
+  }));
+}

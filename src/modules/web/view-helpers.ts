@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { HelperOptions } from 'handlebars';
+import hbs from 'hbs';
+import { formatDate, isIsoDate } from '../../common/dates';
+
+/** Registers partials (views/partials/*.hbs) and the few helpers the templates use. */
+export function registerViewHelpers(viewsDir: string): void {
+  const partialsDir = join(viewsDir, 'partials');
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  }
+  // Form values arrive as strings and stored values as numbers; compare what the user sees.
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a !== undefined && a !== null && String(a) === String(b));
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+  hbs.registerHelper('date', (value: unknown) => (typeof value === 'string' && isIsoDate(value) ? formatDate(value) : value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '—'));
+  hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
+  hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
+  /** `{{#field errors "email"}}…{{/field}}`: the block sees `error` (the message) and `invalid`. */
+  hbs.registerHelper('field', function (this: unknown, errors: Record<string, string> | undefined, name: string, options: HelperOptions) {
+    const error = errors?.[name];
+    return options.fn({ ...(this as object), error, invalid: error ? 'true' : undefined, errorId: `${name}-error` });
+  });
+}
