@@ -19,6 +19,7 @@ module.exports = {
   // NestJS 12 ships ES modules only; swc turns them into CommonJS for Jest on Node 20.
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   cacheDirectory: '<rootDir>/.jest-cache',
+  setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.js',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
   testTimeout: 30000,

@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = AppConfig.fromEnvironment(process.env);
-  const db = await new DataSource(dataSourceOptions(config.database)).initialize();
+  const db = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     await command.run(db, config, args);
   } finally {

@@ -109,7 +109,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
   const errors = validateSync(parsed, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const message = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+      const constraints = e.constraints ?? {};
+      // A missing variable fails every rule at once; its "is required" rule says why best.
+      const message = (e.value === undefined ? constraints.isString : undefined) ?? Object.values(constraints)[0] ?? 'is invalid';
       return `${e.property} ${message}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);

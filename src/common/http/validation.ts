@@ -13,10 +13,21 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const messages = Object.values(error.constraints ?? {});
-    if (messages.length > 0) out.push({ field, message: messages[0] });
+    // Decorators apply bottom-up, so the last message belongs to the rule written first (usually the type check).
+    if (messages.length > 0) out.push({ field, message: describeError(error, messages[messages.length - 1]) });
     if (error.children?.length) out.push(...toFieldErrors(error.children, field));
   }
   return out;
+}
+
+/**
+ * A field left out fails every rule at once; "is required" says it better than the first rule's
+ * message. class-validator's own messages start with the property name, which the field already says.
+ */
+function describeError(error: ValidationError, message: string): string {
+  const missing = error.value === undefined || error.value === null || error.value === '';
+  if (missing && !error.constraints?.whitelistValidation) return 'is required';
+  return message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message;
 }
 
 export class RequestValidationException extends BadRequestException {

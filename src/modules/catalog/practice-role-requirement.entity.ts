@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { CredentialType } from './credential-type.entity';
 import { PracticeRole } from './practice-role.entity';
 
@@ -22,7 +22,7 @@ export class PracticeRoleRequirement {
 
   @ManyToOne(() => PracticeRole, (role) => role.requirements, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'practice_role_id' })
-  practiceRole!: PracticeRole;
+  practiceRole!: Relation<PracticeRole>;
 
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;

@@ -1,4 +1,4 @@
-import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Person } from './person.entity';
 
 export const ROLES = ['peer', 'trainer', 'supervisor', 'admin'] as const;
@@ -15,7 +15,7 @@ export class PersonRole {
 
   @ManyToOne(() => Person, (person) => person.roles, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'person_id' })
-  person!: Person;
+  person!: Relation<Person>;
 
   @CreateDateColumn({ name: 'granted_at', type: Date })
   grantedAt!: Date;

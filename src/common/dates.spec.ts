@@ -1,0 +1,35 @@
+import { addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone } from './dates';
+
+describe('calendar dates', () => {
+  it('takes the date in the program time zone, not UTC', () => {
+    // 04:30 UTC on Nov 28 is still the evening of Nov 27 in Montana.
+    const instant = new Date('2026-11-28T04:30:00Z');
+    expect(dateInZone(instant, 'America/Denver')).toBe('2026-11-27');
+    expect(dateInZone(instant, 'UTC')).toBe('2026-11-28');
+    // Across the daylight-saving change (Mar 8, 2026 in the US).
+    expect(dateInZone(new Date('2026-03-08T06:59:00Z'), 'America/Denver')).toBe('2026-03-07');
+    expect(dateInZone(new Date('2026-03-08T07:00:00Z'), 'America/Denver')).toBe('2026-03-08');
+  });
+
+  it('does date arithmetic on calendar days', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addMonths('2026-08-31', 6)).toBe('2027-02-28');
+    expect(daysBetween('2026-11-28', '2026-12-31')).toBe(33);
+    expect(daysBetween('2026-12-31', '2026-11-28')).toBe(-33);
+  });
+
+  it('validates dates and zones', () => {
+    expect(isIsoDate('2026-02-28')).toBe(true);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2026-13-01')).toBe(false);
+    expect(isIsoDate('26-01-01')).toBe(false);
+    expect(isValidTimeZone('America/Denver')).toBe(true);
+    expect(isValidTimeZone('America/Nowhere')).toBe(false);
+    expect(() => addDays('2026-02-30', 1)).toThrow(RangeError);
+  });
+
+  it('formats for people', () => {
+    expect(formatDate('2026-12-31')).toBe('Dec 31, 2026');
+  });
+});

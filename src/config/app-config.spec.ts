@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, ConfigError } from './app-config';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'lms-config-'));
+
+function configError(env: Record<string, string>): string {
+  try {
+    AppConfig.fromEnvironment({ DATA_DIR: dataDir(), ...env });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('AppConfig.fromEnvironment', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const dir = dataDir();
+    const config = AppConfig.fromEnvironment({ DATA_DIR: dir });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      database: { type: 'sqlite', path: join(dir, 'lms.sqlite') },
+      redisUrl: undefined,
+      mail: { transport: 'file', dir: join(dir, 'mail') },
+      publicBaseUrl: 'http://localhost:3000',
+      timeZone: 'America/Denver',
+      demoData: 'auto',
+    });
+  });
+
+  it('chooses PostgreSQL, Redis and SMTP when their URLs are set', () => {
+    const config = AppConfig.fromEnvironment({
+      DATA_DIR: dataDir(),
+      DATABASE_URL: 'postgres://lms@db.internal:5432/lms',
+      REDIS_URL: 'redis://cache:6379',
+      SMTP_URL: 'smtp://mailer:587',
+      PUBLIC_BASE_URL: 'https://lms.example.org/',
+      PORT: '8080',
+      PROGRAM_TIMEZONE: 'America/Chicago',
+      ORG_NAME: 'Big Sky Peer Network',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      database: { type: 'postgres', url: 'postgres://lms@db.internal:5432/lms' },
+      redisUrl: 'redis://cache:6379',
+      mail: { transport: 'smtp', url: 'smtp://mailer:587' },
+      publicBaseUrl: 'https://lms.example.org',
+      timeZone: 'America/Chicago',
+      orgName: 'Big Sky Peer Network',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', /^Invalid configuration: PORT must be a whole number between 1 and 65535$/],
+    ['PORT', '70000', /PORT must be a whole number between 1 and 65535/],
+    ['DATABASE_URL', 'mysql://root@localhost/lms', /DATABASE_URL must be a PostgreSQL URL/],
+    ['REDIS_URL', 'http://cache:6379', /REDIS_URL must be a Redis URL/],
+    ['SMTP_URL', 'mail.example.org', /SMTP_URL must be an SMTP URL/],
+    ['SESSION_SECRET', 'too-short', /SESSION_SECRET must be at least 32 characters long/],
+    ['PUBLIC_BASE_URL', 'lms.example.org', /PUBLIC_BASE_URL must be an absolute http\(s\) URL/],
+    ['PROGRAM_TIMEZONE', 'Mars/Olympus_Mons', /PROGRAM_TIMEZONE must be an IANA time zone/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of the following values: development, production, test/],
+    ['DEMO_DATA', 'yes', /DEMO_DATA must be "auto"/],
+    ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of the following values/],
+    ['ORG_NAME', 'x'.repeat(121), /ORG_NAME must be at most 120 characters/],
+  ])('names %s when it is %p', (name, value, message) => {
+    const error = configError({ [name]: value });
+    expect(error).toMatch(message);
+    expect(error.split('\n')).toHaveLength(1);
+  });
+
+  it('names every bad variable in one line', () => {
+    const error = configError({ PORT: 'x', REDIS_URL: 'nope' });
+    expect(error).toMatch(/PORT .*; REDIS_URL /);
+    expect(error.split('\n')).toHaveLength(1);
+  });
+
+  it('requires SESSION_SECRET in production', () => {
+    expect(configError({ NODE_ENV: 'production' })).toMatch(/SESSION_SECRET is required in production/);
+    const secret = 'k'.repeat(40);
+    expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir(), NODE_ENV: 'production', SESSION_SECRET: secret }).sessionSecret).toBe(secret);
+  });
+
+  it('outside production generates a session secret once, stores it privately under the data folder and reuses it', () => {
+    const dir = dataDir();
+    const first = AppConfig.fromEnvironment({ DATA_DIR: dir }).sessionSecret;
+    const second = AppConfig.fromEnvironment({ DATA_DIR: dir }).sessionSecret;
+    expect(first).toHaveLength(64);
+    expect(second).toBe(first);
+    expect(readFileSync(join(dir, 'session-secret'), 'utf8').trim()).toBe(first);
+    expect(statSync(join(dir, 'session-secret')).mode & 0o077).toBe(0);
+    expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir() }).sessionSecret).not.toBe(first);
+  });
+
+  it('treats blank optional variables as unset', () => {
+    const config = AppConfig.fromEnvironment({ DATA_DIR: dataDir(), DATABASE_URL: '', REDIS_URL: ' ' });
+    expect(config.database.type).toBe('sqlite');
+    expect(config.redisUrl).toBeUndefined();
+  });
+});

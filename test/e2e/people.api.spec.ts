@@ -1,0 +1,102 @@
+import { describeEachEngine } from '../helpers/engines';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { personInput } from '../factories/people';
+
+describeEachEngine('People API', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  it('creates, reads, lists and updates a person', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/people')
+      .send({ name: '  Renée Two Feathers ', preferredName: 'Renée', email: 'Renee.TwoFeathers@example.org', phone: '(406) 555-0142', roles: ['peer', 'trainer'] })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      name: 'Renée Two Feathers',
+      preferredName: 'Renée',
+      displayName: 'Renée',
+      email: 'Renee.TwoFeathers@example.org',
+      phone: '(406) 555-0142',
+      status: 'active',
+      roles: ['trainer', 'peer'],
+    });
+
+    const read = await t.http().get(`/api/v1/people/${created.body.id}`).expect(200);
+    expect(read.body).toMatchObject({ id: created.body.id, livedExperience: [], credentials: [] });
+
+    const listed = await t.http().get('/api/v1/people').query({ q: 'two feath' }).expect(200);
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([created.body.id]);
+    expect(listed.body.total).toBe(1);
+
+    const updated = await t.http().patch(`/api/v1/people/${created.body.id}`).send({ status: 'inactive', roles: ['peer'], preferredName: '' }).expect(200);
+    expect(updated.body).toMatchObject({ status: 'inactive', roles: ['peer'], preferredName: null, displayName: 'Renée Two Feathers' });
+  });
+
+  it('filters the list by role and status and pages through it', async () => {
+    for (let i = 0; i < 3; i++) await t.http().post('/api/v1/people').send(personInput({ name: `Filter Supervisor ${i}`, roles: ['supervisor'] })).expect(201);
+    const supervisors = await t.http().get('/api/v1/people').query({ role: 'supervisor', status: 'active', pageSize: 2 }).expect(200);
+    expect(supervisors.body.total).toBe(3);
+    expect(supervisors.body.items).toHaveLength(2);
+    const page2 = await t.http().get('/api/v1/people').query({ role: 'supervisor', pageSize: 2, page: 2 }).expect(200);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.items[0].name).toBe('Filter Supervisor 2');
+  });
+
+  it('treats e-mail addresses as unique whatever their capitals', async () => {
+    await t.http().post('/api/v1/people').send(personInput({ email: 'sam.kicking@example.org' })).expect(201);
+    const clash = await t.http().post('/api/v1/people').send(personInput({ email: 'SAM.Kicking@Example.ORG' })).expect(409);
+    expect(clash.body).toMatchObject({ statusCode: 409, errors: [{ field: 'email', message: 'is already used by someone else' }] });
+
+    const other = await t.http().post('/api/v1/people').send(personInput()).expect(201);
+    await t.http().patch(`/api/v1/people/${other.body.id}`).send({ email: 'Sam.Kicking@example.org' }).expect(409);
+  });
+
+  it('enforces case-insensitive uniqueness in the database itself, not only in the service', async () => {
+    await t.http().post('/api/v1/people').send(personInput({ email: 'db.level@example.org' })).expect(201);
+    await expect(
+      t.dataSource.query(`INSERT INTO people (id, name, email) VALUES ('00000000-0000-4000-8000-000000000001', 'Raw Insert', 'DB.Level@Example.org')`),
+    ).rejects.toThrow(/unique/i);
+  });
+
+  const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['missing name', { name: undefined }, 'name', /^is required$/],
+    ['one-letter name', { name: 'A' }, 'name', /at least 2 characters/],
+    ['over-long name', { name: 'x'.repeat(201) }, 'name', /at most 200/],
+    ['bad e-mail', { email: 'not-an-email' }, 'email', /e-mail address/],
+    ['missing e-mail', { email: undefined }, 'email', /^is required$/],
+    ['blank e-mail', { email: '  ' }, 'email', /^is required$/],
+    ['bad phone', { phone: 'call me' }, 'phone', /phone number/],
+    ['unknown status', { status: 'retired' }, 'status', /active or inactive/],
+    ['no roles', { roles: [] }, 'roles', /at least one role/],
+    ['unknown role', { roles: ['peer', 'wizard'] }, 'roles', /peer, trainer, supervisor or admin/],
+    ['a role twice', { roles: ['peer', 'peer'] }, 'roles', /twice/],
+    ['over-long preferred name', { preferredName: 'y'.repeat(201) }, 'preferredName', /at most 200/],
+    ['an unknown field', { diagnosis: 'anything' }, 'diagnosis', /should not exist/],
+  ];
+  it.each(invalid)('refuses %s with a 400 naming the field', async (_label, change, field, message) => {
+    const body: Record<string, unknown> = { ...personInput(), ...change };
+    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+    const res = await t.http().post('/api/v1/people').send(body).expect(400);
+    expect(res.body.statusCode).toBe(400);
+    expect(typeof res.body.message).toBe('string');
+    const error = res.body.errors.find((e: { field: string }) => e.field === field);
+    expect(error).toBeDefined();
+    expect(error.message).toMatch(message);
+  });
+
+  it('answers 404 for an unknown person and 400 for a malformed id', async () => {
+    const missing = await t.http().get('/api/v1/people/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
+    expect(missing.body).toMatchObject({ statusCode: 404, message: 'No person with that id.', errors: [] });
+    await t.http().get('/api/v1/people/not-a-uuid').expect(400);
+    await t.http().patch('/api/v1/people/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').send({ name: 'Nobody' }).expect(404);
+  });
+
+  it('refuses bad list filters with a 400', async () => {
+    const res = await t.http().get('/api/v1/people').query({ role: 'wizard', pageSize: 1000 }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['pageSize', 'role']);
+  });
+});
