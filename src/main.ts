@@ -25,7 +25,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await prepareDatabase(app.get(DataSource), config);
   await app.listen(config.port);
-  new Logger('Main').log(`${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`);
+  new Logger('Main').log(
+    `${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`,
+  );
 }
 
 void bootstrap();

@@ -51,7 +51,9 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
 
   const openApi = new DocumentBuilder()
     .setTitle(`${config.orgName} API`)
-    .setDescription('Training and certification records for peer-support programs. Errors share one shape: { statusCode, message, errors: [{ field, message }] }.')
+    .setDescription(
+      'Training and certification records for peer-support programs. Errors share one shape: { statusCode, message, errors: [{ field, message }] }.',
+    )
     .setVersion('1')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });

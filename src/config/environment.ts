@@ -27,8 +27,7 @@ function IsTimeZone() {
   });
 }
 
-const blankToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every environment variable the application reads, with its rule. Nothing else in the code base
@@ -69,7 +68,10 @@ export class Environment {
 
   @Transform(blankToUndefined)
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an absolute http(s) URL such as https://lms.example.org' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an absolute http(s) URL such as https://lms.example.org' },
+  )
   PUBLIC_BASE_URL?: string;
 
   @Transform(blankToUndefined)

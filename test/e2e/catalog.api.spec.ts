@@ -32,7 +32,13 @@ describeEachEngine('Catalogue API', (engine) => {
 
   it('creates a credential type (code upper-cased, reminders default and sorted) and edits it', async () => {
     const created = await t.http().post('/api/v1/credential-types').send(doula).expect(201);
-    expect(created.body).toMatchObject({ code: 'DOULA-CAPPA', reminderDays: [90, 60, 30, 7, 0], graceDays: 0, active: true, validitySummary: '36 months from issue' });
+    expect(created.body).toMatchObject({
+      code: 'DOULA-CAPPA',
+      reminderDays: [90, 60, 30, 7, 0],
+      graceDays: 0,
+      active: true,
+      validitySummary: '36 months from issue',
+    });
 
     const edited = await t
       .http()
@@ -41,7 +47,11 @@ describeEachEngine('Catalogue API', (engine) => {
       .expect(200);
     expect(edited.body).toMatchObject({ validityKind: 'fixed_date', validityMonths: null, fixedExpiryMonth: 6, fixedExpiryDay: 30, reminderDays: [60, 30, 7] });
 
-    await t.http().post('/api/v1/credential-types').send({ ...doula, code: 'Doula-Cappa' }).expect(409);
+    await t
+      .http()
+      .post('/api/v1/credential-types')
+      .send({ ...doula, code: 'Doula-Cappa' })
+      .expect(409);
   });
 
   it.each([
@@ -69,12 +79,21 @@ describeEachEngine('Catalogue API', (engine) => {
   });
 
   it('reads back a nested, dated rule', async () => {
-    const res = await t.http().get(`/api/v1/practice-roles/${await roleId('RECOVERY-DOULA')}`).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/v1/practice-roles/${await roleId('RECOVERY-DOULA')}`)
+      .expect(200);
     expect(res.body.rule).toEqual({
       kind: 'all_of',
       children: [
         { kind: 'practice_role', practiceRoleCode: 'PSS' },
-        { kind: 'any_of', children: [{ kind: 'credential', credentialTypeCode: 'DOULA' }, { kind: 'credential', credentialTypeCode: 'DOULA-IND' }] },
+        {
+          kind: 'any_of',
+          children: [
+            { kind: 'credential', credentialTypeCode: 'DOULA' },
+            { kind: 'credential', credentialTypeCode: 'DOULA-IND' },
+          ],
+        },
         { kind: 'credential', credentialTypeCode: 'MT-DOULA-LIC', appliesFrom: '2027-01-01' },
       ],
     });
@@ -84,11 +103,27 @@ describeEachEngine('Catalogue API', (engine) => {
     const created = await t
       .http()
       .post('/api/v1/practice-roles')
-      .send({ code: 'FAMILY-PSS', name: 'Family Peer Support Specialist', rule: { kind: 'all_of', children: [{ kind: 'lived_experience' }, { kind: 'credential', credentialTypeCode: 'MT-FPSS' }] } })
+      .send({
+        code: 'FAMILY-PSS',
+        name: 'Family Peer Support Specialist',
+        rule: { kind: 'all_of', children: [{ kind: 'lived_experience' }, { kind: 'credential', credentialTypeCode: 'MT-FPSS' }] },
+      })
       .expect(201);
-    const rule = { kind: 'any_of', children: [{ kind: 'credential', credentialTypeCode: 'mt-fpss', appliesUntil: '2027-06-30' }, { kind: 'practice_role', practiceRoleCode: 'PSS' }] };
+    const rule = {
+      kind: 'any_of',
+      children: [
+        { kind: 'credential', credentialTypeCode: 'mt-fpss', appliesUntil: '2027-06-30' },
+        { kind: 'practice_role', practiceRoleCode: 'PSS' },
+      ],
+    };
     const replaced = await t.http().put(`/api/v1/practice-roles/${created.body.id}/rule`).send({ rule }).expect(200);
-    expect(replaced.body.rule).toEqual({ kind: 'any_of', children: [{ kind: 'credential', credentialTypeCode: 'MT-FPSS', appliesUntil: '2027-06-30' }, { kind: 'practice_role', practiceRoleCode: 'PSS' }] });
+    expect(replaced.body.rule).toEqual({
+      kind: 'any_of',
+      children: [
+        { kind: 'credential', credentialTypeCode: 'MT-FPSS', appliesUntil: '2027-06-30' },
+        { kind: 'practice_role', practiceRoleCode: 'PSS' },
+      ],
+    });
   });
 
   it('refuses rules that name unknown codes, empty groups, backwards dates or misplaced fields', async () => {
@@ -116,7 +151,11 @@ describeEachEngine('Catalogue API', (engine) => {
         { field: 'rule.children.3.practiceRoleCode', message: 'no practice role has the code GHOST' },
       ]),
     );
-    const shape = await t.http().put(`/api/v1/practice-roles/${id}/rule`).send({ rule: { kind: 'credential' } }).expect(400);
+    const shape = await t
+      .http()
+      .put(`/api/v1/practice-roles/${id}/rule`)
+      .send({ rule: { kind: 'credential' } })
+      .expect(400);
     expect(shape.body.errors).toEqual([{ field: 'rule.credentialTypeCode', message: 'is required' }]);
     // The old rule is intact after the refusals.
     const after = await t.http().get(`/api/v1/practice-roles/${id}`).expect(200);
@@ -131,7 +170,11 @@ describeEachEngine('Catalogue API', (engine) => {
       .send({ rule: { kind: 'all_of', children: [{ kind: 'practice_role', practiceRoleCode: 'JAIL-SERVICES' }] } })
       .expect(400);
     expect(res.body.errors[0].message).toBe('this would make a circle of required roles: PSS → JAIL-SERVICES → PSS');
-    const self = await t.http().put(`/api/v1/practice-roles/${pss}/rule`).send({ rule: { kind: 'practice_role', practiceRoleCode: 'PSS' } }).expect(400);
+    const self = await t
+      .http()
+      .put(`/api/v1/practice-roles/${pss}/rule`)
+      .send({ rule: { kind: 'practice_role', practiceRoleCode: 'PSS' } })
+      .expect(400);
     expect(self.body.errors[0].message).toBe('a practice role cannot require itself');
   });
 });

@@ -11,7 +11,16 @@ import { PracticeRole } from '../../src/modules/catalog/practice-role.entity';
 import { LivedExperienceAttestation } from '../../src/modules/people/lived-experience-attestation.entity';
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines';
 
-const TABLES = ['credential_types', 'credentials', 'lived_experience_attestations', 'people', 'person_roles', 'practice_role_requirements', 'practice_roles', 'seed_entries'];
+const TABLES = [
+  'credential_types',
+  'credentials',
+  'lived_experience_attestations',
+  'people',
+  'person_roles',
+  'practice_role_requirements',
+  'practice_roles',
+  'seed_entries',
+];
 
 async function tableNames(db: DataSource): Promise<string[]> {
   const rows: Array<{ name: string }> =
@@ -61,16 +70,21 @@ describeEachEngine('Database', (engine) => {
       expect(await db.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     }
-    await expect(
-      db.query(`INSERT INTO person_roles (person_id, role) VALUES ('00000000-0000-4000-8000-00000000abcd', 'peer')`),
-    ).rejects.toThrow(/foreign key/i);
+    await expect(db.query(`INSERT INTO person_roles (person_id, role) VALUES ('00000000-0000-4000-8000-00000000abcd', 'peer')`)).rejects.toThrow(
+      /foreign key/i,
+    );
   });
 
   it('keeps no health detail about lived experience: only who verified it, when, and where the evidence is', async () => {
     await db.runMigrations();
     const allowed = ['evidence_location', 'id', 'person_id', 'recorded_at', 'verified_by_id', 'verified_on', 'withdrawn_by_id', 'withdrawn_on'];
     expect(await columnNames(db, 'lived_experience_attestations')).toEqual(allowed);
-    expect(db.getMetadata(LivedExperienceAttestation).columns.map((c) => c.databaseName).sort()).toEqual(allowed);
+    expect(
+      db
+        .getMetadata(LivedExperienceAttestation)
+        .columns.map((c) => c.databaseName)
+        .sort(),
+    ).toEqual(allowed);
     // No table anywhere has a column that could hold a diagnosis or treatment history.
     for (const table of TABLES) {
       for (const column of await columnNames(db, table)) expect(column).not.toMatch(/diagnos|condition|treatment|narrative|health|illness|substance/i);
@@ -102,14 +116,29 @@ describeEachEngine('Database', (engine) => {
       expect(found?.rule).toEqual(seed.rule);
     }
     const cbhpss = await db.getRepository(CredentialType).findOneByOrFail({ code: 'MT-CBHPSS' });
-    expect(cbhpss).toMatchObject({ validityKind: 'fixed_date', fixedExpiryMonth: 12, fixedExpiryDay: 31, graceDays: 45, terminatesAfterDays: 730, renewalCeHours: 20, reminderDays: [90, 60, 30, 7, 0] });
+    expect(cbhpss).toMatchObject({
+      validityKind: 'fixed_date',
+      fixedExpiryMonth: 12,
+      fixedExpiryDay: 31,
+      graceDays: 45,
+      terminatesAfterDays: 730,
+      renewalCeHours: 20,
+      reminderDays: [90, 60, 30, 7, 0],
+    });
   });
 
-  it("never overwrites or re-adds what an admin edited, renamed or created first", async () => {
+  it('never overwrites or re-adds what an admin edited, renamed or created first', async () => {
     await db.runMigrations();
     // An admin made their own CPR type before the seed ever ran.
     const catalog = new CatalogService(db);
-    await catalog.createCredentialType({ code: 'CPR', name: 'CPR (our own)', issuer: 'Local hospital', kind: 'external', validityKind: 'months', validityMonths: 12 });
+    await catalog.createCredentialType({
+      code: 'CPR',
+      name: 'CPR (our own)',
+      issuer: 'Local hospital',
+      kind: 'external',
+      validityKind: 'months',
+      validityMonths: 12,
+    });
     await seedCatalog(db);
     expect(await db.getRepository(CredentialType).findOneByOrFail({ code: 'CPR' })).toMatchObject({ name: 'CPR (our own)', validityMonths: 12 });
 
@@ -121,7 +150,11 @@ describeEachEngine('Database', (engine) => {
     await catalog.replaceRule(jail.id, { kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] });
 
     expect(await seedCatalog(db)).toEqual({ added: [], kept: [] });
-    expect(await db.getRepository(CredentialType).findOneByOrFail({ id: mhfa.id })).toMatchObject({ name: 'Mental Health First Aid (adult)', graceDays: 30, active: false });
+    expect(await db.getRepository(CredentialType).findOneByOrFail({ id: mhfa.id })).toMatchObject({
+      name: 'Mental Health First Aid (adult)',
+      graceDays: 30,
+      active: false,
+    });
     expect(await db.getRepository(CredentialType).existsBy({ code: 'NARCAN-MT' })).toBe(false);
     expect((await catalog.getPracticeRole(jail.id)).rule).toEqual({ kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] });
   });

@@ -17,7 +17,12 @@ describeEachEngine('Forms', (engine) => {
   afterAll(async () => t?.close());
 
   it('adds a person from the form and shows their page', async () => {
-    const res = await t.http().post('/people').type('form').send('name=Nizhoni+Begay&email=nizhoni%40example.org&roles=peer&roles=trainer&status=active').expect(303);
+    const res = await t
+      .http()
+      .post('/people')
+      .type('form')
+      .send('name=Nizhoni+Begay&email=nizhoni%40example.org&roles=peer&roles=trainer&status=active')
+      .expect(303);
     expect(res.headers.location).toMatch(/^\/people\/[0-9a-f-]{36}\?notice=created$/);
     const page = await t.http().get(res.headers.location).expect(200);
     expect(page.text).toContain('<h1>Nizhoni Begay</h1>');
@@ -50,10 +55,20 @@ describeEachEngine('Forms', (engine) => {
     expect(edit.text).toContain('value="Edit Me"');
     expect(edit.text).toMatch(/value="supervisor" checked/);
 
-    const none = await t.http().post(`/people/${person.id}`).type('form').send(`name=Edit+Me&email=${encodeURIComponent(person.email)}&status=active`).expect(400);
+    const none = await t
+      .http()
+      .post(`/people/${person.id}`)
+      .type('form')
+      .send(`name=Edit+Me&email=${encodeURIComponent(person.email)}&status=active`)
+      .expect(400);
     expect(invalidFields(none.text)).toEqual({ roles: 'choose at least one role' });
 
-    await t.http().post(`/people/${person.id}`).type('form').send(`name=Edited&email=${encodeURIComponent(person.email)}&roles=peer&status=inactive`).expect(303);
+    await t
+      .http()
+      .post(`/people/${person.id}`)
+      .type('form')
+      .send(`name=Edited&email=${encodeURIComponent(person.email)}&roles=peer&status=inactive`)
+      .expect(303);
     const api = await t.http().get(`/api/v1/people/${person.id}`).expect(200);
     expect(api.body).toMatchObject({ name: 'Edited', roles: ['peer'], status: 'inactive' });
   });
@@ -63,12 +78,27 @@ describeEachEngine('Forms', (engine) => {
     const trainer = await createPerson(t.dataSource, t.config, { roles: ['trainer'] });
     const peer = await createPerson(t.dataSource, t.config);
 
-    const notAdmin = await t.http().post(`/people/${peer.id}/lived-experience`).type('form').send(`verifiedById=${trainer.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`).expect(400);
+    const notAdmin = await t
+      .http()
+      .post(`/people/${peer.id}/lived-experience`)
+      .type('form')
+      .send(`verifiedById=${trainer.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`)
+      .expect(400);
     expect(invalidFields(notAdmin.text)).toEqual({ verifiedById: 'must be an admin' });
-    const future = await t.http().post(`/people/${peer.id}/lived-experience`).type('form').send(`verifiedById=${admin.id}&verifiedOn=2999-01-01&evidenceLocation=HR+file`).expect(400);
+    const future = await t
+      .http()
+      .post(`/people/${peer.id}/lived-experience`)
+      .type('form')
+      .send(`verifiedById=${admin.id}&verifiedOn=2999-01-01&evidenceLocation=HR+file`)
+      .expect(400);
     expect(invalidFields(future.text)).toEqual({ verifiedOn: 'cannot be in the future' });
 
-    await t.http().post(`/people/${peer.id}/lived-experience`).type('form').send(`verifiedById=${admin.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`).expect(303);
+    await t
+      .http()
+      .post(`/people/${peer.id}/lived-experience`)
+      .type('form')
+      .send(`verifiedById=${admin.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`)
+      .expect(303);
     const page = await t.http().get(`/people/${peer.id}`).expect(200);
     expect(page.text).toContain('Verified Jan 5, 2026 by Program Admin; evidence kept in HR file');
   });
@@ -97,7 +127,9 @@ describeEachEngine('Forms', (engine) => {
       .http()
       .post('/catalog/credential-types')
       .type('form')
-      .send('code=wfa&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=24&graceDays=0&reminderDays=30%2C90&active=false&active=true')
+      .send(
+        'code=wfa&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=24&graceDays=0&reminderDays=30%2C90&active=false&active=true',
+      )
       .expect(303);
     const page = await t.http().get(ok.headers.location).expect(200);
     expect(page.text).toContain('<strong>WFA</strong>');
@@ -112,7 +144,9 @@ describeEachEngine('Forms', (engine) => {
       .http()
       .post(`/catalog/credential-types/${mhfa.id}`)
       .type('form')
-      .send(`code=MHFA&name=${encodeURIComponent(mhfa.name)}&issuer=${encodeURIComponent(mhfa.issuer)}&kind=external&validityKind=months&validityMonths=36&graceDays=0&reminderDays=90&active=false`)
+      .send(
+        `code=MHFA&name=${encodeURIComponent(mhfa.name)}&issuer=${encodeURIComponent(mhfa.issuer)}&kind=external&validityKind=months&validityMonths=36&graceDays=0&reminderDays=90&active=false`,
+      )
       .expect(303);
     const after = await t.http().get(`/api/v1/credential-types/${mhfa.id}`).expect(200);
     expect(after.body.active).toBe(false);

@@ -13,7 +13,13 @@ describeEachEngine('People API', (engine) => {
     const created = await t
       .http()
       .post('/api/v1/people')
-      .send({ name: '  Renée Two Feathers ', preferredName: 'Renée', email: 'Renee.TwoFeathers@example.org', phone: '(406) 555-0142', roles: ['peer', 'trainer'] })
+      .send({
+        name: '  Renée Two Feathers ',
+        preferredName: 'Renée',
+        email: 'Renee.TwoFeathers@example.org',
+        phone: '(406) 555-0142',
+        roles: ['peer', 'trainer'],
+      })
       .expect(201);
     expect(created.body).toMatchObject({
       name: 'Renée Two Feathers',
@@ -32,12 +38,21 @@ describeEachEngine('People API', (engine) => {
     expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([created.body.id]);
     expect(listed.body.total).toBe(1);
 
-    const updated = await t.http().patch(`/api/v1/people/${created.body.id}`).send({ status: 'inactive', roles: ['peer'], preferredName: '' }).expect(200);
+    const updated = await t
+      .http()
+      .patch(`/api/v1/people/${created.body.id}`)
+      .send({ status: 'inactive', roles: ['peer'], preferredName: '' })
+      .expect(200);
     expect(updated.body).toMatchObject({ status: 'inactive', roles: ['peer'], preferredName: null, displayName: 'Renée Two Feathers' });
   });
 
   it('filters the list by role and status and pages through it', async () => {
-    for (let i = 0; i < 3; i++) await t.http().post('/api/v1/people').send(personInput({ name: `Filter Supervisor ${i}`, roles: ['supervisor'] })).expect(201);
+    for (let i = 0; i < 3; i++)
+      await t
+        .http()
+        .post('/api/v1/people')
+        .send(personInput({ name: `Filter Supervisor ${i}`, roles: ['supervisor'] }))
+        .expect(201);
     const supervisors = await t.http().get('/api/v1/people').query({ role: 'supervisor', status: 'active', pageSize: 2 }).expect(200);
     expect(supervisors.body.total).toBe(3);
     expect(supervisors.body.items).toHaveLength(2);
@@ -47,8 +62,16 @@ describeEachEngine('People API', (engine) => {
   });
 
   it('treats e-mail addresses as unique whatever their capitals', async () => {
-    await t.http().post('/api/v1/people').send(personInput({ email: 'sam.kicking@example.org' })).expect(201);
-    const clash = await t.http().post('/api/v1/people').send(personInput({ email: 'SAM.Kicking@Example.ORG' })).expect(409);
+    await t
+      .http()
+      .post('/api/v1/people')
+      .send(personInput({ email: 'sam.kicking@example.org' }))
+      .expect(201);
+    const clash = await t
+      .http()
+      .post('/api/v1/people')
+      .send(personInput({ email: 'SAM.Kicking@Example.ORG' }))
+      .expect(409);
     expect(clash.body).toMatchObject({ statusCode: 409, errors: [{ field: 'email', message: 'is already used by someone else' }] });
 
     const other = await t.http().post('/api/v1/people').send(personInput()).expect(201);
@@ -56,7 +79,11 @@ describeEachEngine('People API', (engine) => {
   });
 
   it('enforces case-insensitive uniqueness in the database itself, not only in the service', async () => {
-    await t.http().post('/api/v1/people').send(personInput({ email: 'db.level@example.org' })).expect(201);
+    await t
+      .http()
+      .post('/api/v1/people')
+      .send(personInput({ email: 'db.level@example.org' }))
+      .expect(201);
     await expect(
       t.dataSource.query(`INSERT INTO people (id, name, email) VALUES ('00000000-0000-4000-8000-000000000001', 'Raw Insert', 'DB.Level@Example.org')`),
     ).rejects.toThrow(/unique/i);

@@ -74,10 +74,10 @@ describe('Starting the built application', () => {
       expect(home.status).toBe(200);
       const html = await home.text();
       expect(html).toMatch(/<strong>2\d<\/strong> active peers/);
-      const people = await (await fetch(`${base}/api/v1/people?pageSize=100`)).json();
+      const people = (await (await fetch(`${base}/api/v1/people?pageSize=100`)).json()) as { total: number };
       expect(people.total).toBeGreaterThanOrEqual(25);
       const docs = await fetch(`${base}/api/docs/openapi.json`);
-      expect((await docs.json()).paths).toHaveProperty('/api/v1/people');
+      expect(((await docs.json()) as { paths: object }).paths).toHaveProperty('/api/v1/people');
     } finally {
       app.kill('SIGTERM');
     }

@@ -45,6 +45,10 @@ export const ToList = () =>
   Transform(({ value }) => {
     if (value === undefined || value === null) return value;
     if (Array.isArray(value)) return value;
-    if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
     return value;
   });

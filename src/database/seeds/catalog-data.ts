@@ -1,10 +1,7 @@
 import type { CredentialType } from '../../modules/catalog/credential-type.entity';
 import type { RequirementNode } from '../../modules/catalog/requirement-node';
 
-type CredentialTypeSeed = Pick<
-  CredentialType,
-  'code' | 'name' | 'issuer' | 'kind' | 'validityKind' | 'graceDays' | 'description'
-> &
+type CredentialTypeSeed = Pick<CredentialType, 'code' | 'name' | 'issuer' | 'kind' | 'validityKind' | 'graceDays' | 'description'> &
   Partial<Pick<CredentialType, 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay' | 'terminatesAfterDays' | 'renewalCeHours' | 'reminderDays'>>;
 
 /**

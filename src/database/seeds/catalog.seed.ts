@@ -51,9 +51,5 @@ export async function seedCatalog(dataSource: DataSource): Promise<SeedReport> {
 }
 
 function codeExists(tx: DataSource['manager'], entity: typeof CredentialType | typeof PracticeRole, code: string): Promise<boolean> {
-  return tx
-    .getRepository<{ code: string }>(entity)
-    .createQueryBuilder('e')
-    .where('upper(e.code) = :code', { code: code.toUpperCase() })
-    .getExists();
+  return tx.getRepository<{ code: string }>(entity).createQueryBuilder('e').where('upper(e.code) = :code', { code: code.toUpperCase() }).getExists();
 }

@@ -39,12 +39,36 @@ function peerCore(n: number, cbhpss: When): Held[] {
 
 const PEOPLE: DemoPerson[] = [
   { name: 'Jolene Ashby', roles: ['admin'] },
-  { name: 'Corey Whitehorse', roles: ['trainer', 'peer'], livedExperience: true, credentials: [...peerCore(1, ago(200)), ['NARCAN-MT', ago(300)], ['CPR', ago(100)]] },
-  { name: 'María José Núñez', preferredName: 'Majo Núñez', roles: ['trainer'], credentials: [['MHFA', ago(500)], ['BT-W', ago(900)]] },
+  {
+    name: 'Corey Whitehorse',
+    roles: ['trainer', 'peer'],
+    livedExperience: true,
+    credentials: [...peerCore(1, ago(200)), ['NARCAN-MT', ago(300)], ['CPR', ago(100)]],
+  },
+  {
+    name: 'María José Núñez',
+    preferredName: 'Majo Núñez',
+    roles: ['trainer'],
+    credentials: [
+      ['MHFA', ago(500)],
+      ['BT-W', ago(900)],
+    ],
+  },
   { name: 'Ellen Brightwater', roles: ['supervisor'] },
-  { name: 'Samuel Kicking Woman', preferredName: 'Sam Kicking Woman', roles: ['supervisor', 'peer'], livedExperience: true, credentials: [...peerCore(2, ago(150)), ['ET-M', ago(700)]] },
+  {
+    name: 'Samuel Kicking Woman',
+    preferredName: 'Sam Kicking Woman',
+    roles: ['supervisor', 'peer'],
+    livedExperience: true,
+    credentials: [...peerCore(2, ago(150)), ['ET-M', ago(700)]],
+  },
   { name: 'Renée Two Feathers', roles: ['peer'], livedExperience: true, credentials: [...peerCore(3, ago(250)), ['DOULA-IND', ago(420)], ['MIS', ago(380)]] },
-  { name: 'Dakota Running Crane', roles: ['peer'], livedExperience: true, credentials: [...peerCore(4, ago(240)), ['CORR', expiresIn(12)], ['CPR', expiresIn(45)]] },
+  {
+    name: 'Dakota Running Crane',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(4, ago(240)), ['CORR', expiresIn(12)], ['CPR', expiresIn(45)]],
+  },
   { name: 'Tanya Old Elk', roles: ['peer'], livedExperience: true, credentials: [...peerCore(5, ago(230)), ['DOULA', expiresIn(70)], ['CPR', ago(800)]] },
   { name: 'Marcus Littlebear', roles: ['peer'], livedExperience: true, credentials: [...peerCore(6, ago(220)), ['FIS', ago(600)], ['CORR', ago(120)]] },
   { name: 'Shelby Lindqvist', roles: ['peer'], livedExperience: true, credentials: [...peerCore(7, ago(210)), ['MHFA', expiresIn(25)]] },
@@ -56,12 +80,26 @@ const PEOPLE: DemoPerson[] = [
   { name: 'Kateri Wolf Child', roles: ['peer'], livedExperience: true, credentials: [...peerCore(13, ago(60)), ['MIS', ago(100)], ['BT-W', ago(90)]] },
   { name: 'Luis Ortega', roles: ['peer'], livedExperience: true, credentials: [...peerCore(14, ago(30)), ['CPR', ago(30)]] },
   { name: 'Hannah Schrøder', roles: ['peer'], livedExperience: true, credentials: [...peerCore(15, ago(20)), ['MHFA', ago(1000)]] },
-  { name: 'Darnell Weasel Head', roles: ['peer'], livedExperience: true, credentials: [['PS-40', ago(700)], ['MT-CBHPSS', { issuedDaysAgo: 700 }, 'CBHPSS-3391']] },
+  {
+    name: 'Darnell Weasel Head',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [
+      ['PS-40', ago(700)],
+      ['MT-CBHPSS', { issuedDaysAgo: 700 }, 'CBHPSS-3391'],
+    ],
+  },
   { name: 'Crystal Bird Rattler', roles: ['peer'], livedExperience: true, credentials: [['PS-40', ago(90)]] },
   { name: 'Trevor McAllister', roles: ['peer'], livedExperience: true, credentials: [...peerCore(16, ago(140)), ['ET-M', ago(50)], ['CORR', expiresIn(28)]] },
   { name: 'Angela Yellowrobe', roles: ['peer'], livedExperience: true, credentials: [...peerCore(17, ago(130)), ['FIS', ago(40)], ['MIS', ago(40)]] },
   { name: 'Mateo Álvarez', roles: ['peer'], livedExperience: true, credentials: [...peerCore(18, ago(120)), ['CPR', expiresIn(8)]] },
-  { name: 'Rosalind Spotted Bear', preferredName: 'Roz Spotted Bear', roles: ['peer'], livedExperience: true, credentials: [...peerCore(19, ago(110)), ['DOULA-IND', ago(80)]] },
+  {
+    name: 'Rosalind Spotted Bear',
+    preferredName: 'Roz Spotted Bear',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(19, ago(110)), ['DOULA-IND', ago(80)]],
+  },
   { name: 'Kyle Nordby', roles: ['peer'], livedExperience: true, credentials: [...peerCore(20, ago(100)), ['MHFA', expiresIn(85)]] },
   { name: 'Savannah Pretty On Top', roles: ['peer'], livedExperience: true, credentials: [...peerCore(21, ago(95))] },
   { name: 'Eli Hawkins', roles: ['peer'], livedExperience: false, credentials: [['PS-40', ago(45)]] },
@@ -71,7 +109,11 @@ const PEOPLE: DemoPerson[] = [
 ];
 
 function emailFor(name: string): string {
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ø/g, 'o').toLowerCase();
+  const ascii = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ø/g, 'o')
+    .toLowerCase();
   const parts = ascii.split(/\s+/);
   return `${parts[0]}.${parts.slice(1).join('')}@example.org`.replace(/[^a-z0-9.@]/g, '');
 }
@@ -106,7 +148,9 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig): Promi
     for (const [i, p] of PEOPLE.entries()) {
       const person = saved[i];
       if (p.livedExperience) {
-        await tx.getRepository(LivedExperienceAttestation).insert({ personId: person.id, verifiedById: admin.id, verifiedOn: addDays(today, -(500 + i * 11)), evidenceLocation: 'HR file' });
+        await tx
+          .getRepository(LivedExperienceAttestation)
+          .insert({ personId: person.id, verifiedById: admin.id, verifiedOn: addDays(today, -(500 + i * 11)), evidenceLocation: 'HR file' });
       }
       for (const [code, when, licence] of p.credentials ?? []) {
         const type = types.get(code);

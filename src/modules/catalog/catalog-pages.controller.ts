@@ -9,7 +9,10 @@ import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entit
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
 
 type FormBody = Record<string, unknown>;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({ value: i + 1, name }));
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({
+  value: i + 1,
+  name,
+}));
 const NOTICES: Record<string, string> = { created: 'Credential type added.', saved: 'Changes saved.' };
 
 @ApiExcludeController()
@@ -48,10 +51,17 @@ export class CatalogPagesController {
         const type = await this.catalog.createCredentialType(value);
         return res.redirect(303, `/catalog/credential-types/${type.id}?notice=created`);
       } catch (e) {
-        return res.status(400).render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, formErrorsFrom(e)));
+        return res
+          .status(400)
+          .render(
+            'catalog/credential-type-form',
+            this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, formErrorsFrom(e)),
+          );
       }
     }
-    return res.status(400).render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors));
+    return res
+      .status(400)
+      .render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors));
   }
 
   @Get('credential-types/:id')
@@ -66,7 +76,10 @@ export class CatalogPagesController {
   @Render('catalog/credential-type-form')
   async editType(@Param('id', new ParseUUIDPipe()) id: string) {
     const type = credentialTypeView(await this.catalog.getCredentialType(id));
-    return this.formModel(`Edit ${type.code}`, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, { ...type, reminderDays: type.reminderDays.join(', ') });
+    return this.formModel(`Edit ${type.code}`, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, {
+      ...type,
+      reminderDays: type.reminderDays.join(', '),
+    });
   }
 
   @Post('credential-types/:id')
@@ -79,10 +92,17 @@ export class CatalogPagesController {
         await this.catalog.updateCredentialType(id, value);
         return res.redirect(303, `/catalog/credential-types/${id}?notice=saved`);
       } catch (e) {
-        return res.status(400).render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, formErrorsFrom(e)));
+        return res
+          .status(400)
+          .render(
+            'catalog/credential-type-form',
+            this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, formErrorsFrom(e)),
+          );
       }
     }
-    return res.status(400).render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors));
+    return res
+      .status(400)
+      .render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors));
   }
 
   @Get('practice-roles')
@@ -101,7 +121,12 @@ export class CatalogPagesController {
   async showRole(@Param('id', new ParseUUIDPipe()) id: string) {
     const found = await this.catalog.getPracticeRole(id);
     const names = await this.names(await this.catalog.listPracticeRoles());
-    return { title: found.role.name, role: practiceRoleView(found), rule: found.rule ? ruleInWords(found.rule, names) : null, ruleJson: JSON.stringify(found.rule, null, 2) };
+    return {
+      title: found.role.name,
+      role: practiceRoleView(found),
+      rule: found.rule ? ruleInWords(found.rule, names) : null,
+      ruleJson: JSON.stringify(found.rule, null, 2),
+    };
   }
 
   private async names(roles: Awaited<ReturnType<CatalogService['listPracticeRoles']>>) {
@@ -115,6 +140,14 @@ export class CatalogPagesController {
   private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
     const v = values as { active?: unknown };
     const active = Array.isArray(v.active) ? v.active[v.active.length - 1] : v.active;
-    return { title, action, cancel, values: { ...values, active: active === true || active === 'true' || active === 'on' }, errors, kinds: CREDENTIAL_KINDS, months: MONTHS };
+    return {
+      title,
+      action,
+      cancel,
+      values: { ...values, active: active === true || active === 'true' || active === 'on' },
+      errors,
+      kinds: CREDENTIAL_KINDS,
+      months: MONTHS,
+    };
   }
 }

@@ -101,9 +101,9 @@ export class CatalogService {
   ): Promise<PracticeRole> {
     await this.assertCodeFree(manager, PracticeRole, input.code);
     return manager.transaction(async (tx) => {
-      const role = await tx.getRepository(PracticeRole).save(
-        tx.getRepository(PracticeRole).create({ code: input.code, name: input.name, description: input.description ?? null }),
-      );
+      const role = await tx
+        .getRepository(PracticeRole)
+        .save(tx.getRepository(PracticeRole).create({ code: input.code, name: input.name, description: input.description ?? null }));
       await this.writeRule(tx, role, input.rule);
       return role;
     });
@@ -163,7 +163,11 @@ export class CatalogService {
       }
     });
     if (errors.length === 0 && roleCodes.size > 0) {
-      const cycle = await this.findCycle(tx, role.id, [...roleCodes].map((c) => roleByCode.get(c)!.id));
+      const cycle = await this.findCycle(
+        tx,
+        role.id,
+        [...roleCodes].map((c) => roleByCode.get(c)!.id),
+      );
       if (cycle) errors.push({ field: 'rule', message: `this would make a circle of required roles: ${cycle}` });
     }
     if (errors.length > 0) throw new RequestValidationException(errors);
@@ -230,7 +234,12 @@ export class CatalogService {
       .createQueryBuilder('e')
       .where('upper(e.code) = :code', { code: code.toUpperCase() })
       .getOne();
-    if (clash) throw new ConflictException({ statusCode: 409, message: `The code ${code} is already in use.`, errors: [{ field: 'code', message: 'is already in use' }] });
+    if (clash)
+      throw new ConflictException({
+        statusCode: 409,
+        message: `The code ${code} is already in use.`,
+        errors: [{ field: 'code', message: 'is already in use' }],
+      });
   }
 }
 

@@ -1,6 +1,8 @@
 import type { CredentialType } from './credential-type.entity';
 import { describeValidity } from './credential-validity';
 import type { PracticeRoleWithRule } from './catalog.service';
+import type { RequirementNode } from './requirement-node';
+import { formatDate } from '../../common/dates';
 
 export function credentialTypeView(t: CredentialType) {
   return {
@@ -37,18 +39,12 @@ export interface RuleLine {
 }
 
 /** A rule tree in words, for people who read it rather than edit JSON. */
-export function ruleInWords(
-  node: import('./requirement-node').RequirementNode,
-  names: { types: Map<string, CredentialType>; roles: Map<string, { id: string; name: string }> },
-): RuleLine {
-  const when =
-    node.appliesFrom && node.appliesUntil
-      ? `from ${node.appliesFrom} until ${node.appliesUntil}`
-      : node.appliesFrom
-        ? `from ${node.appliesFrom}`
-        : node.appliesUntil
-          ? `until ${node.appliesUntil}`
-          : undefined;
+export function ruleInWords(node: RequirementNode, names: { types: Map<string, CredentialType>; roles: Map<string, { id: string; name: string }> }): RuleLine {
+  const from = node.appliesFrom ? formatDate(node.appliesFrom) : undefined;
+  const until = node.appliesUntil ? formatDate(node.appliesUntil) : undefined;
+  const when = from && until ? `from ${from} until ${until}` : from ? `from ${from}` : until ? `until ${until}` : undefined;
+  // A group of one reads better as the one requirement itself.
+  if (node.children?.length === 1 && !when) return ruleInWords(node.children[0], names);
   const children = node.children?.map((c) => ruleInWords(c, names));
   switch (node.kind) {
     case 'all_of':
@@ -61,7 +57,11 @@ export function ruleInWords(
       return { text: 'Active supervision by a qualified supervisor', when };
     case 'credential': {
       const type = names.types.get(node.credentialTypeCode!.toUpperCase());
-      return { text: `${node.credentialTypeCode} current${type ? ` (${type.name})` : ''}`, href: type ? `/catalog/credential-types/${type.id}` : undefined, when };
+      return {
+        text: `${node.credentialTypeCode} current${type ? ` (${type.name})` : ''}`,
+        href: type ? `/catalog/credential-types/${type.id}` : undefined,
+        when,
+      };
     }
     case 'practice_role': {
       const role = names.roles.get(node.practiceRoleCode!.toUpperCase());

@@ -37,6 +37,6 @@ export function describeValidity(type: Validity & Pick<CredentialType, 'graceDay
 /** Days in each month of a leap year: a fixed yearly expiry date must exist every year, so Feb 29 is refused. */
 export function isValidFixedDate(month: number, day: number): boolean {
   if (!Number.isInteger(month) || !Number.isInteger(day) || month < 1 || month > 12 || day < 1) return false;
-  const last = Number(addDays(`2023-${String(month % 12 + 1).padStart(2, '0')}-01`, -1).slice(8, 10));
+  const last = Number(addDays(`2023-${String((month % 12) + 1).padStart(2, '0')}-01`, -1).slice(8, 10));
   return day <= last;
 }

@@ -23,7 +23,7 @@ export function credentialStanding(
   type: Pick<CredentialType, 'graceDays' | 'terminatesAfterDays'>,
   onDate: IsoDate,
 ): StandingResult {
-  if (!credential.expiresOn) return { standing: 'current', daysToExpiry: null, label: 'Current (does not expire)' };
+  if (!credential.expiresOn) return { standing: 'current', daysToExpiry: null, label: 'Current' };
   const days = daysBetween(onDate, credential.expiresOn);
   if (days >= 0) {
     if (days <= EXPIRING_WINDOW_DAYS) return { standing: 'expiring', daysToExpiry: days, label: days === 0 ? 'Expires today' : `Expires in ${days} days` };

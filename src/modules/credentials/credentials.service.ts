@@ -10,19 +10,21 @@ export class CredentialsService {
 
   /** Credentials of active people whose expiry date falls in [from, to], soonest first. */
   findExpiringBetween(from: IsoDate, to: IsoDate, limit = 100): Promise<Credential[]> {
-    return this.dataSource
-      .getRepository(Credential)
-      .createQueryBuilder('c')
-      .innerJoinAndSelect('c.person', 'p', "p.status = 'active'")
-      .innerJoinAndSelect('c.credentialType', 't')
-      .where('c.expires_on BETWEEN :from AND :to', { from, to })
-      // A credential renewed since (a later one of the same type) no longer needs attention.
-      .andWhere(
-        'NOT EXISTS (SELECT 1 FROM credentials n WHERE n.person_id = c.person_id AND n.credential_type_id = c.credential_type_id AND n.issued_on > c.issued_on)',
-      )
-      .orderBy('c.expires_on', 'ASC')
-      .addOrderBy('p.name', 'ASC')
-      .take(limit)
-      .getMany();
+    return (
+      this.dataSource
+        .getRepository(Credential)
+        .createQueryBuilder('c')
+        .innerJoinAndSelect('c.person', 'p', "p.status = 'active'")
+        .innerJoinAndSelect('c.credentialType', 't')
+        .where('c.expires_on BETWEEN :from AND :to', { from, to })
+        // A credential renewed since (a later one of the same type) no longer needs attention.
+        .andWhere(
+          'NOT EXISTS (SELECT 1 FROM credentials n WHERE n.person_id = c.person_id AND n.credential_type_id = c.credential_type_id AND n.issued_on > c.issued_on)',
+        )
+        .orderBy('c.expires_on', 'ASC')
+        .addOrderBy('p.name', 'ASC')
+        .take(limit)
+        .getMany()
+    );
   }
 }

@@ -37,7 +37,13 @@ export class HealthService {
 
   private async checkRedis(): Promise<Check> {
     if (!this.config.redisUrl) return { status: 'not configured' };
-    const client = new Redis(this.config.redisUrl, { lazyConnect: true, connectTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const client = new Redis(this.config.redisUrl, {
+      lazyConnect: true,
+      connectTimeout: TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     try {
       await withTimeout(client.connect().then(() => client.ping()));

@@ -34,7 +34,8 @@ export class PeoplePagesController {
     const q = query ?? {};
     const page = await this.people.list(q);
     const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) => `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
+    const link = (n: number) =>
+      `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
     return {
       title: 'People',
       items: page.items.map(personView),
@@ -43,7 +44,8 @@ export class PeoplePagesController {
       errors,
       filtered: Boolean(q.q || q.role || q.status),
       roles: ROLES,
-      pager: pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
+      pager:
+        pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
     };
   }
 

@@ -36,7 +36,9 @@ export class PeopleService {
     const qb = this.dataSource.getRepository(Person).createQueryBuilder('p');
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", { like });
+      qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", {
+        like,
+      });
     }
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     if (query.role) {
@@ -117,10 +119,18 @@ export class PeopleService {
     await this.get(personId);
     const verifier = await this.dataSource.getRepository(PersonRole).findOneBy({ personId: dto.verifiedById, role: 'admin' });
     if (!verifier) {
-      throw new BadRequestException({ statusCode: 400, message: 'Only an admin can verify lived experience.', errors: [{ field: 'verifiedById', message: 'must be an admin' }] });
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'Only an admin can verify lived experience.',
+        errors: [{ field: 'verifiedById', message: 'must be an admin' }],
+      });
     }
     if (dto.verifiedOn > dateInZone(new Date(), this.config.timeZone)) {
-      throw new BadRequestException({ statusCode: 400, message: 'The verification date is in the future.', errors: [{ field: 'verifiedOn', message: 'cannot be in the future' }] });
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'The verification date is in the future.',
+        errors: [{ field: 'verifiedOn', message: 'cannot be in the future' }],
+      });
     }
     const repo = this.dataSource.getRepository(LivedExperienceAttestation);
     return repo.save(repo.create({ personId, verifiedById: dto.verifiedById, verifiedOn: dto.verifiedOn, evidenceLocation: dto.evidenceLocation }));

@@ -14,7 +14,9 @@ export function registerViewHelpers(viewsDir: string): void {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a !== undefined && a !== null && String(a) === String(b));
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
-  hbs.registerHelper('date', (value: unknown) => (typeof value === 'string' && isIsoDate(value) ? formatDate(value) : value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '—'));
+  hbs.registerHelper('date', (value: unknown) =>
+    typeof value === 'string' && isIsoDate(value) ? formatDate(value) : value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '—',
+  );
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
   hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   /** `{{#field errors "email"}}…{{/field}}`: the block sees `error` (the message) and `invalid`. */

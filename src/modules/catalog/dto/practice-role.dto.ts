@@ -24,7 +24,16 @@ export class CreatePracticeRoleDto {
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiProperty({ description: 'The requirement tree', example: { kind: 'all_of', children: [{ kind: 'practice_role', practiceRoleCode: 'PSS' }, { kind: 'credential', credentialTypeCode: 'CORR' }] } })
+  @ApiProperty({
+    description: 'The requirement tree',
+    example: {
+      kind: 'all_of',
+      children: [
+        { kind: 'practice_role', practiceRoleCode: 'PSS' },
+        { kind: 'credential', credentialTypeCode: 'CORR' },
+      ],
+    },
+  })
   @ValidateNested()
   @Type(() => RequirementNode)
   rule!: RequirementNode;

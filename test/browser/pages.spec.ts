@@ -1,0 +1,316 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { seedDemo } from '../../src/database/seeds/demo.seed';
+import { createTestApp, type TestApp } from '../helpers/app';
+
+// Real pages in Debian's Chromium (never a downloaded browser), against the real app on SQLite
+// with the demo program loaded. Screenshots go to test/browser/screenshots/ (git-ignored) for a human to look at.
+
+const SCREENSHOTS = join(__dirname, 'screenshots');
+const TEST_TIMEOUT = 60_000;
+
+let t: TestApp;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  t = await createTestApp('sqlite');
+  await seedDemo(t.dataSource, t.config);
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+}, 60_000);
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors (CSP violations, failed assets) and failed requests seen so far. */
+  problems: string[];
+}
+
+/** A fresh context per test, so no cookie or cache leaks between tests. */
+async function openPage(viewport = { width: 1280, height: 900 }): Promise<Session> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    // The app serves no /favicon.ico yet; Chromium asks for it on its own and logs the 404.
+    if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico')) problems.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  // The pages must get their styles: a missing stylesheet would still "load" but look broken.
+  page.on('response', (response) => {
+    if (response.url().includes('/assets/') && response.status() >= 400) problems.push(`asset ${response.status()}: ${response.url()}`);
+  });
+  return { context, page, problems };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+}
+
+/** The body rows of the tables within `scope` (by default the whole main content). */
+function bodyRows(page: Page, scope = 'main') {
+  return page.locator(`${scope} table tbody tr`);
+}
+
+describe('pages in a real browser', () => {
+  let session: Session;
+  afterEach(async () => {
+    await session?.context.close();
+  });
+
+  it(
+    'lists people, narrows the list by name, and opens a person with their credentials',
+    async () => {
+      session = await openPage();
+      const { page } = session;
+
+      const listed = await page.goto('/people');
+      expect(listed?.status()).toBe(200);
+      expect(await page.locator('main h1').textContent()).toBe('People');
+      expect(await page.title()).toMatch(/^People · /);
+      // Pico styles applied: a styled page does not use the browser's default serif font.
+      expect(await page.evaluate<string>('getComputedStyle(document.body).fontFamily')).not.toMatch(/^"?Times/);
+
+      const rows = bodyRows(page);
+      const allCount = await rows.count();
+      expect(allCount).toBeGreaterThanOrEqual(20);
+      await expect(rows.filter({ hasText: 'Renée Two Feathers' }).count()).resolves.toBe(1);
+      await expect(rows.filter({ hasText: 'Dakota Running Crane' }).count()).resolves.toBe(1);
+      // A preferred name leads, with the full name beside it.
+      expect(await rows.filter({ hasText: 'Majo Núñez' }).innerText()).toContain('María José Núñez');
+      expect(await page.locator('main hgroup p').innerText()).toBe(`${allCount} people.`);
+      await screenshot(page, 'people-list.png');
+
+      const search = page.getByLabel('Name or e-mail');
+      await search.fill('two feath');
+      await Promise.all([page.waitForURL(/\/people\?.*q=two\+feath/), search.press('Enter')]);
+      expect(await search.inputValue()).toBe('two feath');
+      await expect(rows.count()).resolves.toBe(1);
+      expect(await rows.first().innerText()).toContain('Renée Two Feathers');
+      expect(await rows.first().innerText()).toContain('renee.twofeathers@example.org');
+      expect(await page.locator('main hgroup p').innerText()).toBe('1 person match these filters.');
+
+      // The Filter button does the same as Enter, and an e-mail fragment matches too.
+      await search.fill('whitehorse@');
+      await Promise.all([page.waitForURL(/q=whitehorse%40/), page.getByRole('button', { name: 'Filter' }).click()]);
+      await expect(rows.count()).resolves.toBe(1);
+      expect(await rows.first().innerText()).toContain('Corey Whitehorse');
+
+      await search.fill('two feath');
+      await Promise.all([page.waitForURL(/q=two\+feath/), search.press('Enter')]);
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f-]{36}$/), page.getByRole('link', { name: 'Renée Two Feathers' }).click()]);
+      expect(await page.locator('main h1').textContent()).toBe('Renée Two Feathers');
+      expect(await page.locator('dl.facts').innerText()).toContain('renee.twofeathers@example.org');
+
+      const credentials = page.locator('section[aria-labelledby="creds"]');
+      expect(await credentials.getByRole('heading', { level: 2 }).textContent()).toBe('Credentials');
+      const credentialRows = credentials.locator('tbody tr');
+      expect(await credentialRows.count()).toBeGreaterThanOrEqual(4);
+      const cbhpss = credentialRows.filter({ hasText: 'MT-CBHPSS' });
+      await expect(cbhpss.count()).resolves.toBe(1);
+      expect(await cbhpss.innerText()).toContain('CBHPSS-4139');
+      expect(await cbhpss.locator('.badge').innerText()).not.toBe('');
+      expect(await credentials.innerText()).not.toContain('No credentials recorded yet.');
+      expect(await page.locator('section[aria-labelledby="lived"]').innerText()).toMatch(/Verified .+ by Jolene Ashby; evidence kept in HR file/);
+      await screenshot(page, 'person.png');
+
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows field errors beside the fields and keeps what was typed, then adds the person',
+    async () => {
+      session = await openPage();
+      const { page } = session;
+
+      await page.goto('/people/new');
+      expect(await page.locator('main h1').textContent()).toBe('Add a person');
+      const name = page.getByLabel('Full name');
+      const preferred = page.getByLabel('Preferred name');
+      const email = page.getByLabel('E-mail');
+      const phone = page.getByLabel('Phone');
+      // The form starts as a peer, active.
+      expect(await page.getByRole('checkbox', { name: 'peer' }).isChecked()).toBe(true);
+      expect(await page.getByLabel('Status').inputValue()).toBe('active');
+
+      await name.fill('');
+      await preferred.fill('Wren');
+      await email.fill('wren.at.example.org');
+      await phone.fill('(406) 555-0199');
+      await page.getByRole('checkbox', { name: 'trainer' }).check();
+      const [rejected] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/people'),
+        page.getByRole('button', { name: 'Save' }).click(),
+      ]);
+      expect(rejected.status()).toBe(400);
+      await page.waitForLoadState('domcontentloaded');
+      expect(new URL(page.url()).pathname).toBe('/people');
+
+      expect(await page.getByRole('alert').innerText()).toContain('Please correct the fields marked below.');
+      await expectFieldError(page, 'name', 'is required');
+      await expectFieldError(page, 'email', 'must be an e-mail address');
+      // Fields without a problem are not marked.
+      expect(await preferred.getAttribute('aria-invalid')).toBeNull();
+      expect(await phone.getAttribute('aria-invalid')).toBeNull();
+      expect(await page.locator('.field-error[id]').count()).toBe(2);
+
+      expect(await name.inputValue()).toBe('');
+      expect(await preferred.inputValue()).toBe('Wren');
+      expect(await email.inputValue()).toBe('wren.at.example.org');
+      expect(await phone.inputValue()).toBe('(406) 555-0199');
+      expect(await page.getByRole('checkbox', { name: 'peer' }).isChecked()).toBe(true);
+      expect(await page.getByRole('checkbox', { name: 'trainer' }).isChecked()).toBe(true);
+      expect(await page.getByRole('checkbox', { name: 'admin' }).isChecked()).toBe(false);
+      await screenshot(page, 'person-form-errors.png');
+
+      await name.fill('Wren Halvorsen');
+      await email.fill('wren.halvorsen@example.org');
+      const [created] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/people'),
+        page.getByRole('button', { name: 'Save' }).click(),
+      ]);
+      expect(created.status()).toBe(303);
+      await page.waitForURL(/\/people\/[0-9a-f-]{36}\?notice=created$/);
+      expect(await page.getByRole('status').innerText()).toBe('Person added.');
+      expect(await page.locator('main h1').textContent()).toBe('Wren');
+      expect(await page.locator('main hgroup p').innerText()).toMatch(/^Wren Halvorsen · .*peer/);
+      expect(await page.locator('main hgroup p').innerText()).toContain('trainer');
+      const facts = await page.locator('dl.facts').innerText();
+      expect(facts).toContain('wren.halvorsen@example.org');
+      expect(facts).toContain('(406) 555-0199');
+      expect(await page.locator('section[aria-labelledby="creds"] tbody').innerText()).toContain('No credentials recorded yet.');
+
+      // And the list now has them.
+      await page.goto('/people?q=halvorsen');
+      await expect(bodyRows(page).count()).resolves.toBe(1);
+
+      // The only 4xx is the deliberate 400; Chromium logs it to the console as a failed resource.
+      expect(session.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows the credential catalogue and the practice roles with their dated requirements',
+    async () => {
+      session = await openPage();
+      const { page } = session;
+
+      expect((await page.goto('/catalog/credential-types'))?.status()).toBe(200);
+      expect(await page.locator('main h1').textContent()).toBe('Credential types');
+      const rows = bodyRows(page);
+      const cbhpss = rows.filter({ has: page.getByRole('link', { name: 'MT-CBHPSS', exact: true }) });
+      await expect(cbhpss.count()).resolves.toBe(1);
+      const cbhpssText = await cbhpss.innerText();
+      expect(cbhpssText).toContain('Certified Behavioral Health Peer Support Specialist');
+      expect(cbhpssText).toContain('Montana Board of Behavioral Health');
+      expect(cbhpssText).toContain('Expires every Dec 31; 45-day grace period');
+      const cpr = rows.filter({ has: page.getByRole('link', { name: 'CPR', exact: true }) });
+      await expect(cpr.count()).resolves.toBe(1);
+      expect(await cpr.innerText()).toContain('CPR / First Aid');
+      expect(await cpr.innerText()).toContain('24 months');
+      const ps40 = rows.filter({ has: page.getByRole('link', { name: 'PS-40', exact: true }) });
+      expect(await ps40.innerText()).toMatch(/Does not expire/i);
+      await screenshot(page, 'credential-types.png');
+
+      await Promise.all([page.waitForURL('**/catalog/practice-roles'), page.getByRole('link', { name: 'Practice roles →' }).click()]);
+      expect(await page.locator('main h1').textContent()).toBe('Practice roles');
+      const doula = page.locator('main article').filter({ has: page.getByRole('heading', { name: 'Recovery Doula', exact: true }) });
+      await expect(doula.count()).resolves.toBe(1);
+      const doulaText = await doula.innerText();
+      expect(doulaText).toContain('All of these:');
+      expect(doulaText).toContain('Cleared as Peer Support Specialist');
+      expect(doulaText).toContain('Any one of these:');
+      const licence = doula.locator('li').filter({ hasText: 'MT-DOULA-LIC' }).last();
+      expect(await licence.locator('.badge').innerText()).toBe('from Jan 1, 2027');
+      // The cleared-as line links to the role it names.
+      expect(await doula.getByRole('link', { name: 'Cleared as Peer Support Specialist' }).getAttribute('href')).toMatch(
+        /^\/catalog\/practice-roles\/[0-9a-f-]{36}$/,
+      );
+      // Only the licence line is dated.
+      expect(await doula.locator('.badge').count()).toBe(1);
+      // A rule of one requirement reads as that requirement, not as a group of one.
+      const narcan = page.locator('main article').filter({ has: page.getByRole('heading', { name: 'Narcan Class Instructor', exact: true }) });
+      expect(await narcan.innerText()).toContain('NARCAN-MT current (Master Narcan (naloxone) Trainer)');
+      expect(await narcan.innerText()).not.toContain('All of these:');
+      await screenshot(page, 'practice-roles.png');
+
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'fits a phone: the page never scrolls sideways, wide tables scroll inside their wrapper',
+    async () => {
+      session = await openPage({ width: 390, height: 844 });
+      const { page } = session;
+
+      await page.goto('/people');
+      await expect(bodyRows(page).filter({ hasText: 'Renée Two Feathers' }).count()).resolves.toBe(1);
+      // A string, because it runs in the page and the project compiles without the DOM library.
+      const widths = await page.evaluate<{ page: number; viewport: number; wrapScroll: number; wrapClient: number; overflowX: string }>(`(() => {
+        const wrap = document.querySelector('.table-wrap');
+        return {
+          page: document.documentElement.scrollWidth,
+          viewport: window.innerWidth,
+          wrapScroll: wrap ? wrap.scrollWidth : -1,
+          wrapClient: wrap ? wrap.clientWidth : -1,
+          overflowX: wrap ? getComputedStyle(wrap).overflowX : '',
+        };
+      })()`);
+      expect(widths.viewport).toBe(390);
+      expect(widths.page).toBeLessThanOrEqual(widths.viewport + 1);
+      // The table is wider than the phone and scrolls within .table-wrap instead.
+      expect(widths.wrapClient).toBeLessThanOrEqual(widths.viewport);
+      expect(widths.wrapScroll).toBeGreaterThan(widths.wrapClient);
+      expect(widths.overflowX).toBe('auto');
+      await screenshot(page, 'people-phone.png');
+
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+/** The field is marked invalid, points at its message, and the message sits right below it. */
+async function expectFieldError(page: Page, field: string, message: string): Promise<void> {
+  const input = page.locator(`main form [name="${field}"]`);
+  expect(await input.getAttribute('aria-invalid')).toBe('true');
+  expect(await input.getAttribute('aria-describedby')).toBe(`${field}-error`);
+  const error = page.locator(`#${field}-error`);
+  expect(await error.innerText()).toContain(message);
+  const [inputBox, errorBox] = [await input.boundingBox(), await error.boundingBox()];
+  expect(inputBox).not.toBeNull();
+  expect(errorBox).not.toBeNull();
+  // Beside the field: starts below the input, within a line or two, not somewhere else on the page.
+  expect(errorBox!.y).toBeGreaterThanOrEqual(inputBox!.y + inputBox!.height - 16);
+  expect(errorBox!.y - (inputBox!.y + inputBox!.height)).toBeLessThan(48);
+}
