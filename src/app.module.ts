@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
@@ -14,7 +16,17 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config), DatabaseModule, HealthModule, PeopleModule, CatalogModule, CredentialsModule, WebModule],
+      imports: [
+        ConfigModule.register(config),
+        DatabaseModule,
+        AuditModule,
+        AuthModule,
+        HealthModule,
+        PeopleModule,
+        CatalogModule,
+        CredentialsModule,
+        WebModule,
+      ],
     };
   }
 }

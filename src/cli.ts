@@ -1,65 +1,127 @@
 import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/app-config';
-import { dataSourceOptions } from './database/data-source-options';
 import { seedCatalog } from './database/seeds/catalog.seed';
 import { seedDemo } from './database/seeds/demo.seed';
+import { systemActor } from './modules/audit/actor';
+import { AuditService } from './modules/audit/audit.service';
+import { AccountLinksService } from './modules/auth/account-links.service';
+import { PeopleService } from './modules/people/people.service';
 import { Person } from './modules/people/person.entity';
+import { PersonRole } from './modules/people/person-role.entity';
 
-const COMMANDS: Record<string, { help: string; run: (db: DataSource, config: AppConfig, args: string[]) => Promise<void> }> = {
+type Options = Record<string, string>;
+interface Command {
+  help: string;
+  run: (app: INestApplicationContext, options: Options) => Promise<void>;
+}
+
+const db = (app: INestApplicationContext) => app.get(DataSource);
+
+const COMMANDS: Record<string, Command> = {
   migrate: {
     help: 'apply pending database migrations',
-    run: async (db) => {
-      const applied = await db.runMigrations({ transaction: 'each' });
+    run: async (app) => {
+      const applied = await db(app).runMigrations({ transaction: 'each' });
       console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'The database is up to date.');
     },
   },
   'migrate:revert': {
     help: 'undo the most recent migration',
-    run: async (db) => {
-      await db.undoLastMigration({ transaction: 'each' });
+    run: async (app) => {
+      await db(app).undoLastMigration({ transaction: 'each' });
       console.log('Reverted the most recent migration.');
     },
   },
   'seed:catalog': {
     help: 'load the starting credential catalogue and practice roles (safe to repeat; never overwrites edits)',
-    run: async (db) => {
-      await db.runMigrations({ transaction: 'each' });
-      const report = await seedCatalog(db);
+    run: async (app) => {
+      await db(app).runMigrations({ transaction: 'each' });
+      const report = await seedCatalog(db(app));
       console.log(`Catalogue: ${report.added.length} added, ${report.kept.length} already present.`);
     },
   },
   'seed:demo': {
-    help: 'add the fictional demo program to an empty database',
-    run: async (db, config) => {
-      await db.runMigrations({ transaction: 'each' });
-      await seedCatalog(db);
-      if ((await db.getRepository(Person).count()) > 0) {
+    help: 'add the fictional demo program to an empty database, printing one-time sign-in links',
+    run: async (app) => {
+      await db(app).runMigrations({ transaction: 'each' });
+      await seedCatalog(db(app));
+      if ((await db(app).getRepository(Person).count()) > 0) {
         console.error('The database already has people; the demo program is only added to an empty one.');
         process.exitCode = 1;
         return;
       }
-      const report = await seedDemo(db, config);
+      const report = await seedDemo(db(app), app.get(AppConfig), app.get(AccountLinksService));
       console.log(`Demo program added: ${report.people} people, ${report.credentials} credentials (all fictional).`);
+      for (const link of report.links) console.log(`  ${link.role.padEnd(10)} ${link.name}: ${link.link}`);
+    },
+  },
+  'create-admin': {
+    help: 'create the first admin (or make someone admin): --email ADDRESS --name "FULL NAME"; prints a one-time link to set the password',
+    run: async (app, options) => {
+      if (!options.email || !options.name) throw new Error('create-admin needs --email and --name, e.g. create-admin --email jo@example.org --name "Jo Ashby"');
+      await db(app).runMigrations({ transaction: 'each' });
+      const actor = systemActor('command line');
+      const people = app.get(PeopleService);
+      const existing = await db(app).getRepository(Person).createQueryBuilder('p').where('lower(p.email) = :e', { e: options.email.toLowerCase() }).getOne();
+      let personId: string;
+      if (existing) {
+        const roles = (await db(app).getRepository(PersonRole).findBy({ personId: existing.id })).map((r) => r.role);
+        await people.update(existing.id, { roles: [...new Set([...roles, 'admin' as const])], status: 'active' }, actor);
+        personId = existing.id;
+        console.log(`${existing.name} <${existing.email}> is now an admin.`);
+      } else {
+        personId = (await people.create({ name: options.name, email: options.email, roles: ['admin'] }, actor)).id;
+        console.log(`Created admin ${options.name} <${options.email}>.`);
+      }
+      const { link, expiresAt } = await app.get(AccountLinksService).invite(personId, actor);
+      console.log(`Set the password within 7 days (by ${expiresAt.toISOString()}), once, at:\n${link}`);
+    },
+  },
+  'audit:verify': {
+    help: 'recompute the audit log hash chain; names any edited, deleted or reordered entry (exit 1 when broken)',
+    run: async (app) => {
+      const report = await app.get(AuditService).verify();
+      if (report.ok) {
+        console.log(`Audit log intact: ${report.checked} entries checked.`);
+        return;
+      }
+      console.log(`Audit log BROKEN (${report.checked} entries checked):`);
+      for (const problem of report.problems) console.log(`  - ${problem}`);
+      process.exitCode = 1;
     },
   },
 };
+
+function parseOptions(args: string[]): Options {
+  const options: Options = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`Unexpected argument "${args[i]}"; options look like --name value`);
+    options[m[1]] = m[2] ?? args[++i] ?? '';
+  }
+  return options;
+}
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
-    console.log('Usage: npm run cli -- <command>\n');
+    console.log('Usage: npm run cli -- <command> [options]\n');
     for (const [n, c] of Object.entries(COMMANDS)) console.log(`  ${n.padEnd(16)} ${c.help}`);
     process.exitCode = name && name !== 'help' ? 1 : 0;
     return;
   }
+  const options = parseOptions(args);
   const config = AppConfig.fromEnvironment(process.env);
-  const db = await new DataSource(dataSourceOptions(config)).initialize();
+  const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error', 'warn'] });
   try {
-    await command.run(db, config, args);
+    await command.run(app, options);
   } finally {
-    await db.destroy();
+    await app.close();
   }
 }
 

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/app-config';
 import { prepareDatabase } from './database/prepare-database';
@@ -23,7 +22,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: [...logLevels, 'fatal'] });
   setupApp(app, config);
   app.enableShutdownHooks();
-  await prepareDatabase(app.get(DataSource), config);
+  await prepareDatabase(app);
   await app.listen(config.port);
   new Logger('Main').log(
     `${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`,

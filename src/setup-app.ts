@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { requestId } from './common/http/request-id.middleware';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
-import { ALL_ROLES_UNTIL_ACCOUNTS } from './modules/web/current-roles';
-import { navigationFor } from './modules/web/navigation';
+import { WriteLock } from './database/write-lock';
+import { AuthService } from './modules/auth/auth.service';
+import { authenticate } from './modules/auth/authenticate.middleware';
 import { registerViewHelpers } from './modules/web/view-helpers';
-
-/** Project root: compiled code runs from dist/src, tests from src; both sit two levels below views/. */
-export const ROOT_DIR = join(__dirname, __dirname.includes(`${join('dist', 'src')}`) ? '../..' : '..');
+import { ROOT_DIR } from './root-dir';
 
 /** Everything the HTTP application needs beyond its modules; shared by main.ts and the tests. */
 export function setupApp(app: NestExpressApplication, config: AppConfig): void {
@@ -36,14 +36,22 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   );
   app.useStaticAssets(join(ROOT_DIR, 'public'), { prefix: '/assets/', maxAge: '1h' });
   app.useStaticAssets(join(ROOT_DIR, 'node_modules/@picocss/pico/css'), { prefix: '/assets/pico/', maxAge: '1d' });
+  app.use(cookieParser());
+  if (config.database.type === 'sqlite') app.use(new WriteLock().middleware());
+  app.use(authenticate(app.get(AuthService), config));
+  // The API docs are served outside Nest's routing, so they get their own sign-in check.
+  app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
+    if (req.user) return next();
+    if (req.accepts(['html', 'json']) === 'html') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    res.status(401).json({ statusCode: 401, message: 'Please sign in.', errors: [] });
+  });
   app.setBaseViewsDir(viewsDir);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   if (config.isProduction) app.enable('view cache');
   registerViewHelpers(viewsDir);
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  app.use((_req: Request, res: Response, next: NextFunction) => {
     res.locals.orgName = config.orgName;
-    res.locals.nav = navigationFor(ALL_ROLES_UNTIL_ACCOUNTS, req.path);
     next();
   });
   app.useGlobalPipes(createValidationPipe());
@@ -55,6 +63,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
       'Training and certification records for peer-support programs. Errors share one shape: { statusCode, message, errors: [{ field, message }] }.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "An API token an admin issued on the person's Access page" })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }

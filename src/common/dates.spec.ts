@@ -1,4 +1,4 @@
-import { addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone } from './dates';
+import { addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, startOfDayInZone } from './dates';
 
 describe('calendar dates', () => {
   it('takes the date in the program time zone, not UTC', () => {
@@ -31,5 +31,14 @@ describe('calendar dates', () => {
 
   it('formats for people', () => {
     expect(formatDate('2026-12-31')).toBe('Dec 31, 2026');
+  });
+});
+
+describe('startOfDayInZone', () => {
+  it('gives the UTC instant a local day begins', () => {
+    expect(startOfDayInZone('2026-11-28', 'America/Denver').toISOString()).toBe('2026-11-28T07:00:00.000Z');
+    expect(startOfDayInZone('2026-07-04', 'America/Denver').toISOString()).toBe('2026-07-04T06:00:00.000Z');
+    expect(startOfDayInZone('2026-03-08', 'America/Denver').toISOString()).toBe('2026-03-08T07:00:00.000Z');
+    expect(startOfDayInZone('2026-11-28', 'UTC').toISOString()).toBe('2026-11-28T00:00:00.000Z');
   });
 });

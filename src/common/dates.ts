@@ -59,3 +59,26 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 export function formatDate(date: IsoDate): string {
   return toUtc(date).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
 }
+
+/** The UTC instant at which `date` begins in `timeZone` (for filtering timestamps by local calendar days). */
+export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
+  const utcMidnight = toUtc(date).getTime();
+  // The zone's offset at a given instant, from how Intl renders that instant there.
+  const offsetAt = (instant: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(instant));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+  };
+  const guess = utcMidnight - offsetAt(utcMidnight);
+  // Near a daylight-saving change the offset at the guess can differ; one correction settles it.
+  return new Date(utcMidnight - offsetAt(guess));
+}

@@ -6,6 +6,27 @@ import { LivedExperienceAttestation } from '../modules/people/lived-experience-a
 import { PersonRole } from '../modules/people/person-role.entity';
 import { Person } from '../modules/people/person.entity';
 import { SeedEntry } from './seed-entry.entity';
+import { AccountLink } from '../modules/auth/account-link.entity';
+import { ApiToken } from '../modules/auth/api-token.entity';
+import { LoginFailure } from '../modules/auth/login-failure.entity';
+import { Session } from '../modules/auth/session.entity';
+import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { SupervisionAssignment } from '../modules/supervision/supervision-assignment.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
-export const ENTITIES = [Person, PersonRole, LivedExperienceAttestation, CredentialType, PracticeRole, PracticeRoleRequirement, Credential, SeedEntry];
+export const ENTITIES = [
+  Person,
+  PersonRole,
+  LivedExperienceAttestation,
+  CredentialType,
+  PracticeRole,
+  PracticeRoleRequirement,
+  Credential,
+  SeedEntry,
+  Session,
+  ApiToken,
+  AccountLink,
+  LoginFailure,
+  SupervisionAssignment,
+  AuditEntry,
+];

@@ -3,12 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { seedDemo } from '../../src/database/seeds/demo.seed';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { Person } from '../../src/modules/people/person.entity';
+import { hashPassword } from '../../src/modules/auth/passwords';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/app';
 
 // Real pages in Debian's Chromium (never a downloaded browser), against the real app on SQLite
 // with the demo program loaded. Screenshots go to test/browser/screenshots/ (git-ignored) for a human to look at.
 
 const SCREENSHOTS = join(__dirname, 'screenshots');
+const DEMO_ACCOUNTS = {
+  admin: 'jolene.ashby@example.org',
+  trainer: 'corey.whitehorse@example.org',
+  supervisor: 'ellen.brightwater@example.org',
+  peer: 'renee.twofeathers@example.org',
+} as const;
 const TEST_TIMEOUT = 60_000;
 
 let t: TestApp;
@@ -19,6 +27,11 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   t = await createTestApp('sqlite');
   await seedDemo(t.dataSource, t.config);
+  // One demo person per role can sign in with the test password.
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  for (const email of Object.values(DEMO_ACCOUNTS)) {
+    await t.dataSource.getRepository(Person).createQueryBuilder().update().set({ passwordHash }).where('email = :email', { email }).execute();
+  }
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
@@ -49,8 +62,17 @@ interface Session {
   problems: string[];
 }
 
-/** A fresh context per test, so no cookie or cache leaks between tests. */
-async function openPage(viewport = { width: 1280, height: 900 }): Promise<Session> {
+/** Signs in through the sign-in form, as a person would. */
+async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  // The next page to load is the answer: home (or `next`) on success, the form again on failure.
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** A fresh context per test, so no cookie or cache leaks between tests; signed in as the demo admin unless told otherwise. */
+async function openPage(viewport = { width: 1280, height: 900 }, as: string | null = DEMO_ACCOUNTS.admin): Promise<Session> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -65,6 +87,7 @@ async function openPage(viewport = { width: 1280, height: 900 }): Promise<Sessio
   page.on('response', (response) => {
     if (response.url().includes('/assets/') && response.status() >= 400) problems.push(`asset ${response.status()}: ${response.url()}`);
   });
+  if (as) await signIn(page, as);
   return { context, page, problems };
 }
 
@@ -295,6 +318,51 @@ describe('pages in a real browser', () => {
       await screenshot(page, 'people-phone.png');
 
       expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it.each(Object.entries(DEMO_ACCOUNTS))(
+    'signs in as the demo %s and shows that role its own home page and menu',
+    async (role, email) => {
+      session = await openPage(undefined, null);
+      const { page } = session;
+      await signIn(page, email);
+      expect(new URL(page.url()).pathname).toBe('/');
+      const menu = await page.locator('header nav').innerText();
+      const expected: Record<string, { h1: RegExp; has: string[]; lacks: string[] }> = {
+        admin: { h1: /Peer Support Training Program/, has: ['People', 'Practice roles', 'Audit log'], lacks: ['My credentials'] },
+        trainer: { h1: /Welcome, Corey Whitehorse/, has: ['People', 'Credential types', 'My credentials'], lacks: ['Audit log', 'Practice roles'] },
+        supervisor: { h1: /You and your team/, has: ['People', 'Practice roles'], lacks: ['Audit log'] },
+        peer: { h1: /Welcome, Renée Two Feathers/, has: ['My credentials'], lacks: ['People', 'Audit log', 'Credential types'] },
+      };
+      expect(await page.locator('main h1').innerText()).toMatch(expected[role].h1);
+      for (const item of expected[role].has) expect(menu).toContain(item);
+      for (const item of expected[role].lacks) expect(menu).not.toContain(item);
+      expect(menu).toContain('Sign out');
+      await screenshot(page, `home-${role}.png`);
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'answers a wrong password with the one generic message, and signs out',
+    async () => {
+      session = await openPage(undefined, null);
+      const { page } = session;
+      await signIn(page, DEMO_ACCOUNTS.peer, 'not the password at all');
+      expect(await page.getByRole('alert').innerText()).toBe('That e-mail and password do not match an active account.');
+      await signIn(page, 'nobody@example.org', 'not the password at all');
+      expect(await page.getByRole('alert').innerText()).toBe('That e-mail and password do not match an active account.');
+      expect(await page.getByLabel('E-mail').inputValue()).toBe('nobody@example.org');
+      await screenshot(page, 'login-failed.png');
+
+      await signIn(page, DEMO_ACCOUNTS.peer);
+      await Promise.all([page.waitForURL(/\/login\?notice=signed-out/), page.getByRole('button', { name: 'Sign out' }).click()]);
+      expect(await page.locator('main').innerText()).toContain('You are signed out.');
+      await page.goto('/my/credentials');
+      expect(new URL(page.url()).pathname).toBe('/login');
     },
     TEST_TIMEOUT,
   );

@@ -13,25 +13,27 @@ const doula = {
 
 describeEachEngine('Catalogue API', (engine) => {
   let t: TestApp;
+  let admin: ReturnType<TestApp['withBearer']>;
   beforeAll(async () => {
     t = await createTestApp(engine);
+    admin = t.withBearer((await t.token(['admin'])).bearer);
   });
   afterAll(async () => t?.close());
 
   const roleId = async (code: string): Promise<string> => {
-    const roles = await t.http().get('/api/v1/practice-roles').expect(200);
+    const roles = await admin.get('/api/v1/practice-roles').expect(200);
     return roles.body.find((r: { code: string }) => r.code === code).id;
   };
 
   it('lists the seeded catalogue with a readable validity summary', async () => {
-    const res = await t.http().get('/api/v1/credential-types').expect(200);
+    const res = await admin.get('/api/v1/credential-types').expect(200);
     const cbhpss = res.body.find((t: { code: string }) => t.code === 'MT-CBHPSS');
     expect(cbhpss).toMatchObject({ validitySummary: 'Expires every Dec 31; 45-day grace period; terminated 730 days after expiry', kind: 'external' });
     expect(res.body.map((t: { code: string }) => t.code)).toEqual(expect.arrayContaining(['PS-40', 'NARCAN-MT', 'DOULA-IND', 'MT-DOULA-LIC', 'CPR']));
   });
 
   it('creates a credential type (code upper-cased, reminders default and sorted) and edits it', async () => {
-    const created = await t.http().post('/api/v1/credential-types').send(doula).expect(201);
+    const created = await admin.post('/api/v1/credential-types').send(doula).expect(201);
     expect(created.body).toMatchObject({
       code: 'DOULA-CAPPA',
       reminderDays: [90, 60, 30, 7, 0],
@@ -40,15 +42,13 @@ describeEachEngine('Catalogue API', (engine) => {
       validitySummary: '36 months from issue',
     });
 
-    const edited = await t
-      .http()
+    const edited = await admin
       .patch(`/api/v1/credential-types/${created.body.id}`)
       .send({ validityKind: 'fixed_date', fixedExpiryMonth: 6, fixedExpiryDay: 30, reminderDays: [7, 30, 30, 60] })
       .expect(200);
     expect(edited.body).toMatchObject({ validityKind: 'fixed_date', validityMonths: null, fixedExpiryMonth: 6, fixedExpiryDay: 30, reminderDays: [60, 30, 7] });
 
-    await t
-      .http()
+    await admin
       .post('/api/v1/credential-types')
       .send({ ...doula, code: 'Doula-Cappa' })
       .expect(409);
@@ -67,22 +67,19 @@ describeEachEngine('Catalogue API', (engine) => {
   ])('refuses %s', async (_label, change, field, message) => {
     const body: Record<string, unknown> = { ...doula, code: 'BAD-ONE', ...change };
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    const res = await t.http().post('/api/v1/credential-types').send(body).expect(400);
+    const res = await admin.post('/api/v1/credential-types').send(body).expect(400);
     const error = res.body.errors.find((e: { field: string }) => e.field === field);
     expect(error?.message).toMatch(message);
   });
 
   it('validates a partial edit against the whole, merged type', async () => {
-    const cpr = (await t.http().get('/api/v1/credential-types').expect(200)).body.find((x: { code: string }) => x.code === 'CPR');
-    const res = await t.http().patch(`/api/v1/credential-types/${cpr.id}`).send({ validityKind: 'fixed_date' }).expect(400);
+    const cpr = (await admin.get('/api/v1/credential-types').expect(200)).body.find((x: { code: string }) => x.code === 'CPR');
+    const res = await admin.patch(`/api/v1/credential-types/${cpr.id}`).send({ validityKind: 'fixed_date' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['fixedExpiryDay', 'fixedExpiryMonth']);
   });
 
   it('reads back a nested, dated rule', async () => {
-    const res = await t
-      .http()
-      .get(`/api/v1/practice-roles/${await roleId('RECOVERY-DOULA')}`)
-      .expect(200);
+    const res = await admin.get(`/api/v1/practice-roles/${await roleId('RECOVERY-DOULA')}`).expect(200);
     expect(res.body.rule).toEqual({
       kind: 'all_of',
       children: [
@@ -100,8 +97,7 @@ describeEachEngine('Catalogue API', (engine) => {
   });
 
   it('creates a practice role and replaces its rule', async () => {
-    const created = await t
-      .http()
+    const created = await admin
       .post('/api/v1/practice-roles')
       .send({
         code: 'FAMILY-PSS',
@@ -116,7 +112,7 @@ describeEachEngine('Catalogue API', (engine) => {
         { kind: 'practice_role', practiceRoleCode: 'PSS' },
       ],
     };
-    const replaced = await t.http().put(`/api/v1/practice-roles/${created.body.id}/rule`).send({ rule }).expect(200);
+    const replaced = await admin.put(`/api/v1/practice-roles/${created.body.id}/rule`).send({ rule }).expect(200);
     expect(replaced.body.rule).toEqual({
       kind: 'any_of',
       children: [
@@ -128,8 +124,7 @@ describeEachEngine('Catalogue API', (engine) => {
 
   it('refuses rules that name unknown codes, empty groups, backwards dates or misplaced fields', async () => {
     const id = await roleId('TRAUMA-FACILITATOR');
-    const res = await t
-      .http()
+    const res = await admin
       .put(`/api/v1/practice-roles/${id}/rule`)
       .send({
         rule: {
@@ -151,27 +146,24 @@ describeEachEngine('Catalogue API', (engine) => {
         { field: 'rule.children.3.practiceRoleCode', message: 'no practice role has the code GHOST' },
       ]),
     );
-    const shape = await t
-      .http()
+    const shape = await admin
       .put(`/api/v1/practice-roles/${id}/rule`)
       .send({ rule: { kind: 'credential' } })
       .expect(400);
     expect(shape.body.errors).toEqual([{ field: 'rule.credentialTypeCode', message: 'is required' }]);
     // The old rule is intact after the refusals.
-    const after = await t.http().get(`/api/v1/practice-roles/${id}`).expect(200);
+    const after = await admin.get(`/api/v1/practice-roles/${id}`).expect(200);
     expect(after.body.rule.children).toHaveLength(2);
   });
 
   it('refuses a rule that would make roles require each other in a circle', async () => {
     const pss = await roleId('PSS');
-    const res = await t
-      .http()
+    const res = await admin
       .put(`/api/v1/practice-roles/${pss}/rule`)
       .send({ rule: { kind: 'all_of', children: [{ kind: 'practice_role', practiceRoleCode: 'JAIL-SERVICES' }] } })
       .expect(400);
     expect(res.body.errors[0].message).toBe('this would make a circle of required roles: PSS → JAIL-SERVICES → PSS');
-    const self = await t
-      .http()
+    const self = await admin
       .put(`/api/v1/practice-roles/${pss}/rule`)
       .send({ rule: { kind: 'practice_role', practiceRoleCode: 'PSS' } })
       .expect(400);

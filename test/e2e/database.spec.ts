@@ -5,6 +5,8 @@ import { MIGRATIONS } from '../../src/database/migrations';
 import { seedCatalog } from '../../src/database/seeds/catalog.seed';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../src/database/seeds/catalog-data';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
+import { systemActor } from '../../src/modules/audit/actor';
+import { AuditService } from '../../src/modules/audit/audit.service';
 import { CredentialType } from '../../src/modules/catalog/credential-type.entity';
 import { PracticeRoleRequirement } from '../../src/modules/catalog/practice-role-requirement.entity';
 import { PracticeRole } from '../../src/modules/catalog/practice-role.entity';
@@ -12,15 +14,22 @@ import { LivedExperienceAttestation } from '../../src/modules/people/lived-exper
 import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines';
 
 const TABLES = [
+  'account_links',
+  'api_tokens',
+  'audit_log',
   'credential_types',
   'credentials',
   'lived_experience_attestations',
+  'login_failures',
   'people',
   'person_roles',
   'practice_role_requirements',
   'practice_roles',
   'seed_entries',
+  'sessions',
+  'supervision_assignments',
 ];
+const actor = systemActor('test');
 
 async function tableNames(db: DataSource): Promise<string[]> {
   const rows: Array<{ name: string }> =
@@ -109,7 +118,7 @@ describeEachEngine('Database', (engine) => {
   it('stores the seeded rules exactly as written', async () => {
     await db.runMigrations();
     await seedCatalog(db);
-    const catalog = new CatalogService(db);
+    const catalog = new CatalogService(db, new AuditService(db));
     const roles = await catalog.listPracticeRoles();
     for (const seed of PRACTICE_ROLE_SEEDS) {
       const found = roles.find((r) => r.role.code === seed.code);
@@ -130,24 +139,27 @@ describeEachEngine('Database', (engine) => {
   it('never overwrites or re-adds what an admin edited, renamed or created first', async () => {
     await db.runMigrations();
     // An admin made their own CPR type before the seed ever ran.
-    const catalog = new CatalogService(db);
-    await catalog.createCredentialType({
-      code: 'CPR',
-      name: 'CPR (our own)',
-      issuer: 'Local hospital',
-      kind: 'external',
-      validityKind: 'months',
-      validityMonths: 12,
-    });
+    const catalog = new CatalogService(db, new AuditService(db));
+    await catalog.createCredentialType(
+      {
+        code: 'CPR',
+        name: 'CPR (our own)',
+        issuer: 'Local hospital',
+        kind: 'external',
+        validityKind: 'months',
+        validityMonths: 12,
+      },
+      actor,
+    );
     await seedCatalog(db);
     expect(await db.getRepository(CredentialType).findOneByOrFail({ code: 'CPR' })).toMatchObject({ name: 'CPR (our own)', validityMonths: 12 });
 
     const mhfa = await db.getRepository(CredentialType).findOneByOrFail({ code: 'MHFA' });
-    await catalog.updateCredentialType(mhfa.id, { name: 'Mental Health First Aid (adult)', graceDays: 30, active: false });
+    await catalog.updateCredentialType(mhfa.id, { name: 'Mental Health First Aid (adult)', graceDays: 30, active: false }, actor);
     const narcan = await db.getRepository(CredentialType).findOneByOrFail({ code: 'NARCAN-MT' });
-    await catalog.updateCredentialType(narcan.id, { code: 'NARCAN-MASTER' });
+    await catalog.updateCredentialType(narcan.id, { code: 'NARCAN-MASTER' }, actor);
     const jail = await db.getRepository(PracticeRole).findOneByOrFail({ code: 'JAIL-SERVICES' });
-    await catalog.replaceRule(jail.id, { kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] });
+    await catalog.replaceRule(jail.id, { kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] }, actor);
 
     expect(await seedCatalog(db)).toEqual({ added: [], kept: [] });
     expect(await db.getRepository(CredentialType).findOneByOrFail({ id: mhfa.id })).toMatchObject({

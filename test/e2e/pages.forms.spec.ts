@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
-import { createPerson } from '../factories/people';
+import type { Browser } from '../helpers/app';
 
 /** Fields the page marks invalid, with the message shown beside each. */
 function invalidFields(html: string): Record<string, string> {
@@ -11,27 +11,30 @@ function invalidFields(html: string): Record<string, string> {
 
 describeEachEngine('Forms', (engine) => {
   let t: TestApp;
+  let admin: Browser;
+  let web: ReturnType<TestApp['as']>;
   beforeAll(async () => {
     t = await createTestApp(engine);
+    admin = await t.browser(['admin'], { name: 'Program Admin' });
+    web = t.as(admin);
   });
   afterAll(async () => t?.close());
 
   it('adds a person from the form and shows their page', async () => {
-    const res = await t
-      .http()
+    const res = await web
       .post('/people')
       .type('form')
       .send('name=Nizhoni+Begay&email=nizhoni%40example.org&roles=peer&roles=trainer&status=active')
       .expect(303);
     expect(res.headers.location).toMatch(/^\/people\/[0-9a-f-]{36}\?notice=created$/);
-    const page = await t.http().get(res.headers.location).expect(200);
+    const page = await web.get(res.headers.location).expect(200);
     expect(page.text).toContain('<h1>Nizhoni Begay</h1>');
     expect(page.text).toContain('Person added.');
     expect(page.text).toContain('trainer, peer');
   });
 
   it('shows the form again with each message beside its field and the typed values kept', async () => {
-    const res = await t.http().post('/people').type('form').send('name=&email=not-an-email&phone=call+me&preferredName=Ro').expect(400);
+    const res = await web.post('/people').type('form').send('name=&email=not-an-email&phone=call+me&preferredName=Ro').expect(400);
     expect(invalidFields(res.text)).toEqual({
       name: 'is required',
       email: 'must be an e-mail address such as name@example.org',
@@ -44,117 +47,106 @@ describeEachEngine('Forms', (engine) => {
   });
 
   it('marks a clashing e-mail on the form, whatever its capitals', async () => {
-    await createPerson(t.dataSource, t.config, { email: 'taken@example.org' });
-    const res = await t.http().post('/people').type('form').send('name=Someone+Else&email=TAKEN%40example.org&roles=peer').expect(400);
+    await t.person(['peer'], { email: 'taken@example.org' });
+    const res = await web.post('/people').type('form').send('name=Someone+Else&email=TAKEN%40example.org&roles=peer').expect(400);
     expect(invalidFields(res.text)).toEqual({ email: 'is already used by someone else' });
   });
 
   it('edits a person, and refuses to leave them without a role', async () => {
-    const person = await createPerson(t.dataSource, t.config, { name: 'Edit Me', roles: ['peer', 'supervisor'] });
-    const edit = await t.http().get(`/people/${person.id}/edit`).expect(200);
+    const person = await t.person(['peer'], { name: 'Edit Me', roles: ['peer', 'supervisor'] });
+    const edit = await web.get(`/people/${person.id}/edit`).expect(200);
     expect(edit.text).toContain('value="Edit Me"');
     expect(edit.text).toMatch(/value="supervisor" checked/);
 
-    const none = await t
-      .http()
+    const none = await web
       .post(`/people/${person.id}`)
       .type('form')
       .send(`name=Edit+Me&email=${encodeURIComponent(person.email)}&status=active`)
       .expect(400);
     expect(invalidFields(none.text)).toEqual({ roles: 'choose at least one role' });
 
-    await t
-      .http()
+    await web
       .post(`/people/${person.id}`)
       .type('form')
       .send(`name=Edited&email=${encodeURIComponent(person.email)}&roles=peer&status=inactive`)
       .expect(303);
-    const api = await t.http().get(`/api/v1/people/${person.id}`).expect(200);
+    const api = await web.get(`/api/v1/people/${person.id}`).expect(200);
     expect(api.body).toMatchObject({ name: 'Edited', roles: ['peer'], status: 'inactive' });
   });
 
   it('records a lived-experience verification by an admin, and refuses a non-admin or a future date', async () => {
-    const admin = await createPerson(t.dataSource, t.config, { name: 'Program Admin', roles: ['admin'] });
-    const trainer = await createPerson(t.dataSource, t.config, { roles: ['trainer'] });
-    const peer = await createPerson(t.dataSource, t.config);
+    const trainer = await t.person(['peer'], { roles: ['trainer'] });
+    const peer = await t.person(['peer']);
 
-    const notAdmin = await t
-      .http()
+    const notAdmin = await web
       .post(`/people/${peer.id}/lived-experience`)
       .type('form')
       .send(`verifiedById=${trainer.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`)
       .expect(400);
     expect(invalidFields(notAdmin.text)).toEqual({ verifiedById: 'must be an admin' });
-    const future = await t
-      .http()
+    const future = await web
       .post(`/people/${peer.id}/lived-experience`)
       .type('form')
-      .send(`verifiedById=${admin.id}&verifiedOn=2999-01-01&evidenceLocation=HR+file`)
+      .send(`verifiedById=${admin.person.id}&verifiedOn=2999-01-01&evidenceLocation=HR+file`)
       .expect(400);
     expect(invalidFields(future.text)).toEqual({ verifiedOn: 'cannot be in the future' });
 
-    await t
-      .http()
+    await web
       .post(`/people/${peer.id}/lived-experience`)
       .type('form')
-      .send(`verifiedById=${admin.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`)
+      .send(`verifiedById=${admin.person.id}&verifiedOn=2026-01-05&evidenceLocation=HR+file`)
       .expect(303);
-    const page = await t.http().get(`/people/${peer.id}`).expect(200);
+    const page = await web.get(`/people/${peer.id}`).expect(200);
     expect(page.text).toContain('Verified Jan 5, 2026 by Program Admin; evidence kept in HR file');
   });
 
   it('refuses health details sent to the lived-experience API', async () => {
-    const admin = await createPerson(t.dataSource, t.config, { roles: ['admin'] });
-    const peer = await createPerson(t.dataSource, t.config);
-    const res = await t
-      .http()
+    const peer = await t.person(['peer']);
+    const res = await web
       .post(`/api/v1/people/${peer.id}/lived-experience`)
-      .send({ verifiedById: admin.id, verifiedOn: '2026-01-05', evidenceLocation: 'HR file', diagnosis: 'anything', substance: 'anything' })
+      .send({ verifiedById: admin.person.id, verifiedOn: '2026-01-05', evidenceLocation: 'HR file', diagnosis: 'anything', substance: 'anything' })
       .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['diagnosis', 'substance']);
   });
 
   it('adds a credential type from the form, with rules that depend on each other', async () => {
-    const bad = await t
-      .http()
+    const bad = await web
       .post('/catalog/credential-types')
       .type('form')
       .send('code=WFA&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=&reminderDays=90%2C+soon&active=false&active=true')
       .expect(400);
     expect(invalidFields(bad.text)).toEqual({ validityMonths: 'is required', reminderDays: 'must be whole numbers of days, separated by commas' });
 
-    const ok = await t
-      .http()
+    const ok = await web
       .post('/catalog/credential-types')
       .type('form')
       .send(
         'code=wfa&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=24&graceDays=0&reminderDays=30%2C90&active=false&active=true',
       )
       .expect(303);
-    const page = await t.http().get(ok.headers.location).expect(200);
+    const page = await web.get(ok.headers.location).expect(200);
     expect(page.text).toContain('<strong>WFA</strong>');
     expect(page.text).toContain('24 months from issue');
     expect(page.text).toContain('90, 30 days before expiry');
   });
 
   it('deactivates a credential type by unticking Active', async () => {
-    const types = await t.http().get('/api/v1/credential-types').expect(200);
+    const types = await web.get('/api/v1/credential-types').expect(200);
     const mhfa = types.body.find((x: { code: string }) => x.code === 'MHFA');
-    await t
-      .http()
+    await web
       .post(`/catalog/credential-types/${mhfa.id}`)
       .type('form')
       .send(
         `code=MHFA&name=${encodeURIComponent(mhfa.name)}&issuer=${encodeURIComponent(mhfa.issuer)}&kind=external&validityKind=months&validityMonths=36&graceDays=0&reminderDays=90&active=false`,
       )
       .expect(303);
-    const after = await t.http().get(`/api/v1/credential-types/${mhfa.id}`).expect(200);
+    const after = await web.get(`/api/v1/credential-types/${mhfa.id}`).expect(200);
     expect(after.body.active).toBe(false);
   });
 
   it('answers 404 pages for unknown records and 400 for malformed ids', async () => {
-    await t.http().get('/people/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
-    await t.http().get('/catalog/credential-types/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
-    await t.http().get('/people/abc').expect(400);
+    await web.get('/people/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
+    await web.get('/catalog/credential-types/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
+    await web.get('/people/abc').expect(400);
   });
 });

@@ -22,6 +22,23 @@ function freePort(): Promise<number> {
   });
 }
 
+/** fetch with cookies kept between requests, and redirects left to the caller, like a minimal browser. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  }
+}
+
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // Only what a person starting the app would have; none of the test runner's variables.
   return { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', NODE_ENV: 'development', ...extra };
@@ -48,7 +65,7 @@ describe('Starting the built application', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('comes up on SQLite with the demo program announced, serves pages and health, and stops cleanly', async () => {
+  it('comes up on SQLite with the demo program and its sign-in links, lets the admin in through one, and stops cleanly', async () => {
     const port = await freePort();
     const app = spawn(process.execPath, [MAIN], { env: cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -70,14 +87,35 @@ describe('Starting the built application', () => {
       expect(existsSync(join(dataDir, 'lms.sqlite'))).toBe(true);
       expect(existsSync(join(dataDir, 'session-secret'))).toBe(true);
 
-      const home = await fetch(`${base}/`);
+      // Nothing is visible without signing in.
+      expect((await fetch(`${base}/`, { redirect: 'manual' })).headers.get('location')).toBe('/login?next=%2F');
+      expect((await fetch(`${base}/api/v1/people`)).status).toBe(401);
+
+      // The demo prints a single-use link per role; the admin's sets a password, then signs in.
+      for (const role of ['admin', 'trainer', 'supervisor', 'peer'])
+        expect(output).toMatch(new RegExp(`${role}\\s+.+: http://localhost:${port}/invitation/[\\w-]{43}`));
+      const link = new RegExp(`admin\\s+Jolene Ashby: (http://localhost:${port}/invitation/[\\w-]{43})`).exec(output)![1].replace('localhost', '127.0.0.1');
+      const browser = new CookieJar();
+      const form = await browser.fetch(link);
+      const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(await form.text())![1];
+      const password = 'a long demo password';
+      const set = await browser.fetch(link, { method: 'POST', body: new URLSearchParams({ _csrf: csrf, password, confirm: password }) });
+      expect(set.headers.get('location')).toBe('/login?notice=password-set');
+      const login = await browser.fetch(`${base}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ _csrf: csrf, email: 'jolene.ashby@example.org', password }),
+      });
+      expect(login.status).toBe(303);
+      const home = await browser.fetch(`${base}/`);
       expect(home.status).toBe(200);
       const html = await home.text();
       expect(html).toMatch(/<strong>2\d<\/strong> active peers/);
-      const people = (await (await fetch(`${base}/api/v1/people?pageSize=100`)).json()) as { total: number };
+      const people = (await (await browser.fetch(`${base}/api/v1/people?pageSize=100`)).json()) as { total: number };
       expect(people.total).toBeGreaterThanOrEqual(25);
-      const docs = await fetch(`${base}/api/docs/openapi.json`);
+      const docs = await browser.fetch(`${base}/api/docs/openapi.json`);
       expect(((await docs.json()) as { paths: object }).paths).toHaveProperty('/api/v1/people');
+      // The link was single-use.
+      expect((await browser.fetch(link)).status).toBe(404);
     } finally {
       app.kill('SIGTERM');
     }

@@ -7,13 +7,45 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { prepareDatabase } from '../../src/database/prepare-database';
 import { setupApp } from '../../src/setup-app';
+import { systemActor } from '../../src/modules/audit/actor';
+import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
+import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
+import { hashPassword } from '../../src/modules/auth/passwords';
+import { randomToken } from '../../src/modules/auth/secrets';
+import { SessionsService } from '../../src/modules/auth/sessions.service';
+import type { CreatePersonDto } from '../../src/modules/people/dto/person.dto';
+import { PeopleService } from '../../src/modules/people/people.service';
+import type { Role } from '../../src/modules/people/person-role.entity';
+import { Person } from '../../src/modules/people/person.entity';
+import { personInput } from '../factories/people';
 import { createTestDatabase, type Engine } from './engines';
+
+export const TEST_PASSWORD = 'a long test password';
+
+/** A signed-in browser: its cookies and the CSRF token its forms would carry. */
+export interface Browser {
+  person: Person;
+  cookie: string[];
+  csrf: string;
+}
+
+type Http = ReturnType<typeof request>;
 
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   dataSource: DataSource;
-  http(): ReturnType<typeof request>;
+  http(): Http;
+  /** A person with these roles and a password (TEST_PASSWORD). */
+  person(roles: Role[], overrides?: Partial<CreatePersonDto>): Promise<Person>;
+  /** A person with these roles, signed in through a session as a browser would be. */
+  browser(roles: Role[], overrides?: Partial<CreatePersonDto>): Promise<Browser>;
+  /** Requests from that browser: cookies always, and the CSRF header on state-changing ones. */
+  as(browser: Browser): Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
+  /** Requests carrying an API token (no cookies, so no CSRF token needed). */
+  withBearer(bearer: string): Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
+  /** An API token acting as a new person with these roles. */
+  token(roles: Role[], overrides?: Partial<CreatePersonDto>): Promise<{ person: Person; bearer: string }>;
   close(): Promise<void>;
 }
 
@@ -29,12 +61,48 @@ export async function createTestApp(engine: Engine, options: { env?: Record<stri
   setupApp(app, config);
   await app.init();
   const dataSource = app.get(DataSource);
-  await prepareDatabase(dataSource, config);
+  await prepareDatabase(app);
+  const http = () => request(app.getHttpServer());
+
+  const person = async (roles: Role[], overrides: Partial<CreatePersonDto> = {}) => {
+    const created = await app.get(PeopleService).create(personInput({ roles, ...overrides }), systemActor('test'));
+    await dataSource.getRepository(Person).update({ id: created.id }, { passwordHash: await hashPassword(TEST_PASSWORD) });
+    return created;
+  };
+
   return {
     app,
     config,
     dataSource,
-    http: () => request(app.getHttpServer()),
+    http,
+    person,
+    browser: async (roles, overrides) => {
+      const p = await person(roles, overrides);
+      const { token } = await app.get(SessionsService).create(dataSource.manager, p.id, '127.0.0.1', 'test');
+      const csrfSeed = randomToken();
+      return { person: p, cookie: [`${SESSION_COOKIE}=${token}`, `${CSRF_COOKIE}=${csrfSeed}`], csrf: csrfTokenFor(config.sessionSecret, csrfSeed) };
+    },
+    as: (b) =>
+      ({
+        get: (url: string) => http().get(url).set('Cookie', b.cookie),
+        post: (url: string) => http().post(url).set('Cookie', b.cookie).set('X-CSRF-Token', b.csrf),
+        put: (url: string) => http().put(url).set('Cookie', b.cookie).set('X-CSRF-Token', b.csrf),
+        patch: (url: string) => http().patch(url).set('Cookie', b.cookie).set('X-CSRF-Token', b.csrf),
+        delete: (url: string) => http().delete(url).set('Cookie', b.cookie).set('X-CSRF-Token', b.csrf),
+      }) as Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>,
+    withBearer: (bearer) =>
+      ({
+        get: (url: string) => http().get(url).set('Authorization', bearer),
+        post: (url: string) => http().post(url).set('Authorization', bearer),
+        put: (url: string) => http().put(url).set('Authorization', bearer),
+        patch: (url: string) => http().patch(url).set('Authorization', bearer),
+        delete: (url: string) => http().delete(url).set('Authorization', bearer),
+      }) as Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>,
+    token: async (roles, overrides) => {
+      const p = await person(roles, overrides);
+      const { token } = await app.get(ApiTokensService).issue(p.id, 'test', systemActor('test'));
+      return { person: p, bearer: `Bearer ${token}` };
+    },
     close: async () => {
       await app.close();
       await db.cleanup();

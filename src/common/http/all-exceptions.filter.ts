@@ -41,6 +41,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error(`${req.method} ${req.originalUrl} failed [request ${req.id}]: ${detail}`);
     }
     if (res.headersSent) return;
+    if (statusCode === 401 && !wantsJson(req)) {
+      // A page that needs signing in sends the browser to sign in, and back here afterwards.
+      res.redirect(303, `/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/')}`);
+      return;
+    }
     res.status(statusCode);
     if (wantsJson(req)) {
       res.json({ statusCode, message, errors, requestId: req.id });

@@ -14,6 +14,7 @@ export function dialect(queryRunner: QueryRunner) {
     now: postgres ? 'now()' : 'CURRENT_TIMESTAMP',
     json: postgres ? 'jsonb' : 'json',
     decimal: postgres ? 'numeric(7,2)' : 'decimal(7,2)',
+    bigint: postgres ? 'bigint' : 'integer',
   };
 }
 

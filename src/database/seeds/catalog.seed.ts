@@ -4,6 +4,8 @@ import { CatalogService } from '../../modules/catalog/catalog.service';
 import { CredentialType } from '../../modules/catalog/credential-type.entity';
 import { PracticeRole } from '../../modules/catalog/practice-role.entity';
 import { SeedEntry } from '../seed-entry.entity';
+import { AuditService } from '../../modules/audit/audit.service';
+import { systemActor } from '../../modules/audit/actor';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from './catalog-data';
 
 export interface SeedReport {
@@ -18,7 +20,8 @@ export interface SeedReport {
  */
 export async function seedCatalog(dataSource: DataSource): Promise<SeedReport> {
   const report: SeedReport = { added: [], kept: [] };
-  const catalog = new CatalogService(dataSource);
+  const catalog = new CatalogService(dataSource, new AuditService(dataSource));
+  const actor = systemActor('catalogue seed');
 
   const apply = async (key: string, exists: (tx: DataSource['manager']) => Promise<boolean>, create: (tx: DataSource['manager']) => Promise<unknown>) => {
     await dataSource.transaction(async (tx) => {
@@ -36,14 +39,14 @@ export async function seedCatalog(dataSource: DataSource): Promise<SeedReport> {
     await apply(
       `credential-type:${seed.code}`,
       (tx) => codeExists(tx, CredentialType, seed.code),
-      (tx) => catalog.createCredentialType({ ...seed }, tx),
+      (tx) => catalog.createCredentialType({ ...seed }, actor, tx),
     );
   }
   for (const seed of PRACTICE_ROLE_SEEDS) {
     await apply(
       `practice-role:${seed.code}`,
       (tx) => codeExists(tx, PracticeRole, seed.code),
-      (tx) => catalog.createPracticeRole(seed, tx),
+      (tx) => catalog.createPracticeRole(seed, actor, tx),
     );
   }
   if (report.added.length > 0) new Logger('Seed').log(`Catalogue: added ${report.added.length} entries (${report.added.join(', ')})`);

@@ -7,6 +7,10 @@ import { Credential } from '../../modules/credentials/credential.entity';
 import { LivedExperienceAttestation } from '../../modules/people/lived-experience-attestation.entity';
 import { PersonRole, type Role } from '../../modules/people/person-role.entity';
 import { Person } from '../../modules/people/person.entity';
+import { SupervisionAssignment } from '../../modules/supervision/supervision-assignment.entity';
+import { systemActor } from '../../modules/audit/actor';
+import { AuditService } from '../../modules/audit/audit.service';
+import type { AccountLinksService } from '../../modules/auth/account-links.service';
 
 /**
  * A small, believable, entirely fictional program (addresses on example.org), dated relative to
@@ -125,9 +129,24 @@ function issueDate(type: CredentialType, when: When, today: IsoDate): IsoDate {
   return addDays(expires, -365);
 }
 
-export async function seedDemo(dataSource: DataSource, config: AppConfig): Promise<{ people: number; credentials: number }> {
+/** Who gets a one-time sign-in link printed when the demo is seeded: one person per role. */
+const DEMO_SIGN_INS: Array<{ name: string; role: Role }> = [
+  { name: 'Jolene Ashby', role: 'admin' },
+  { name: 'Corey Whitehorse', role: 'trainer' },
+  { name: 'Ellen Brightwater', role: 'supervisor' },
+  { name: 'Renée Two Feathers', role: 'peer' },
+];
+
+export interface DemoReport {
+  people: number;
+  credentials: number;
+  /** Single-use links to set a password, for trying each role; never a default password. */
+  links: Array<{ role: Role; name: string; link: string }>;
+}
+
+export async function seedDemo(dataSource: DataSource, config: AppConfig, accountLinks?: AccountLinksService): Promise<DemoReport> {
   const today = dateInZone(new Date(), config.timeZone);
-  return dataSource.transaction(async (tx: EntityManager) => {
+  const seeded = await dataSource.transaction(async (tx: EntityManager) => {
     const types = new Map((await tx.getRepository(CredentialType).find()).map((t) => [t.code, t]));
     const saved: Person[] = [];
     for (const [i, p] of PEOPLE.entries()) {
@@ -169,6 +188,33 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig): Promi
         credentials++;
       }
     }
-    return { people: saved.length, credentials };
+    // Ellen supervises the first half of the practising peers, Sam (himself a peer) the rest.
+    const supervisors = [saved[PEOPLE.findIndex((p) => p.name === 'Ellen Brightwater')], saved[PEOPLE.findIndex((p) => p.name === 'Samuel Kicking Woman')]];
+    const supervised = PEOPLE.map((p, i) => ({ p, person: saved[i] })).filter(
+      ({ p, person }) => p.roles.includes('peer') && p.livedExperience && person.id !== supervisors[1].id,
+    );
+    for (const [i, { person }] of supervised.entries()) {
+      const supervisor = i < supervised.length / 2 ? supervisors[0] : supervisors[1];
+      await tx
+        .getRepository(SupervisionAssignment)
+        .insert({ peerId: person.id, supervisorId: supervisor.id, startsOn: addDays(today, -(200 + i * 5)), endsOn: null });
+    }
+    await tx
+      .getRepository(SupervisionAssignment)
+      .insert({ peerId: supervisors[1].id, supervisorId: supervisors[0].id, startsOn: addDays(today, -400), endsOn: null });
+    await new AuditService(dataSource).record(tx, systemActor('demo data'), {
+      action: 'demo.seeded',
+      entityType: 'program',
+      after: { people: saved.length, credentials },
+    });
+    return { people: saved.length, credentials, ids: new Map(PEOPLE.map((p, i) => [p.name, saved[i].id])) };
   });
+  const links: DemoReport['links'] = [];
+  if (accountLinks) {
+    for (const { name, role } of DEMO_SIGN_INS) {
+      const { link } = await accountLinks.invite(seeded.ids.get(name)!, systemActor('demo data'), { send: false });
+      links.push({ role, name, link });
+    }
+  }
+  return { people: seeded.people, credentials: seeded.credentials, links };
 }

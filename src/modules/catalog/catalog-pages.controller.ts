@@ -7,6 +7,8 @@ import { CatalogService } from './catalog.service';
 import { credentialTypeView, practiceRoleView, ruleInWords } from './catalog.views';
 import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
+import type { Actor } from '../audit/actor';
+import { RequestActor, Roles } from '../auth/decorators';
 
 type FormBody = Record<string, unknown>;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({
@@ -32,6 +34,7 @@ export class CatalogPagesController {
   }
 
   @Get('credential-types/new')
+  @Roles('admin')
   @Render('catalog/credential-type-form')
   newType() {
     return this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', {
@@ -44,11 +47,12 @@ export class CatalogPagesController {
   }
 
   @Post('credential-types')
-  async createType(@Body() body: FormBody, @Res() res: Response) {
+  @Roles('admin')
+  async createType(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
     if (value) {
       try {
-        const type = await this.catalog.createCredentialType(value);
+        const type = await this.catalog.createCredentialType(value, actor);
         return res.redirect(303, `/catalog/credential-types/${type.id}?notice=created`);
       } catch (e) {
         return res
@@ -73,6 +77,7 @@ export class CatalogPagesController {
   }
 
   @Get('credential-types/:id/edit')
+  @Roles('admin')
   @Render('catalog/credential-type-form')
   async editType(@Param('id', new ParseUUIDPipe()) id: string) {
     const type = credentialTypeView(await this.catalog.getCredentialType(id));
@@ -83,13 +88,14 @@ export class CatalogPagesController {
   }
 
   @Post('credential-types/:id')
-  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+  @Roles('admin')
+  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     const existing = await this.catalog.getCredentialType(id);
     const title = `Edit ${existing.code}`;
     const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
     if (value) {
       try {
-        await this.catalog.updateCredentialType(id, value);
+        await this.catalog.updateCredentialType(id, value, actor);
         return res.redirect(303, `/catalog/credential-types/${id}?notice=saved`);
       } catch (e) {
         return res

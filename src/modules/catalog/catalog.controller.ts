@@ -1,11 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../audit/actor';
+import { RequestActor, Roles } from '../auth/decorators';
 import { CatalogService } from './catalog.service';
 import { credentialTypeView, practiceRoleView } from './catalog.views';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';
 import { CreatePracticeRoleDto, ReplaceRuleDto } from './dto/practice-role.dto';
 
 @ApiTags('catalogue')
+@ApiBearerAuth()
 @Controller('api/v1')
 export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}
@@ -24,15 +27,17 @@ export class CatalogController {
   }
 
   @Post('credential-types')
+  @Roles('admin')
   @ApiOperation({ summary: 'Add a credential type' })
-  async createType(@Body() dto: CreateCredentialTypeDto) {
-    return credentialTypeView(await this.catalog.createCredentialType(dto));
+  async createType(@Body() dto: CreateCredentialTypeDto, @RequestActor() actor: Actor) {
+    return credentialTypeView(await this.catalog.createCredentialType(dto, actor));
   }
 
   @Patch('credential-types/:id')
+  @Roles('admin')
   @ApiOperation({ summary: 'Change a credential type (deactivate with active: false; types are never deleted)' })
-  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCredentialTypeDto) {
-    return credentialTypeView(await this.catalog.updateCredentialType(id, dto));
+  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCredentialTypeDto, @RequestActor() actor: Actor) {
+    return credentialTypeView(await this.catalog.updateCredentialType(id, dto, actor));
   }
 
   @Get('practice-roles')
@@ -47,15 +52,17 @@ export class CatalogController {
   }
 
   @Post('practice-roles')
+  @Roles('admin')
   @ApiOperation({ summary: 'Add a practice role with its rule' })
-  async createRole(@Body() dto: CreatePracticeRoleDto) {
-    const role = await this.catalog.createPracticeRole(dto);
+  async createRole(@Body() dto: CreatePracticeRoleDto, @RequestActor() actor: Actor) {
+    const role = await this.catalog.createPracticeRole(dto, actor);
     return practiceRoleView(await this.catalog.getPracticeRole(role.id));
   }
 
   @Put('practice-roles/:id/rule')
+  @Roles('admin')
   @ApiOperation({ summary: "Replace a practice role's requirement rule" })
-  async replaceRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplaceRuleDto) {
-    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule));
+  async replaceRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplaceRuleDto, @RequestActor() actor: Actor) {
+    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule, actor));
   }
 }

@@ -4,6 +4,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { RequestValidationException, toFieldErrors, type FieldError } from '../../common/http/validation';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { CredentialType, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';
 import { GROUP_KINDS, PracticeRoleRequirement } from './practice-role-requirement.entity';
@@ -17,7 +19,10 @@ export interface PracticeRoleWithRule {
 
 @Injectable()
 export class CatalogService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   // ---- credential types ------------------------------------------------------------------
 
@@ -34,31 +39,36 @@ export class CatalogService {
     return found;
   }
 
-  async createCredentialType(dto: CreateCredentialTypeDto, manager: EntityManager = this.dataSource.manager): Promise<CredentialType> {
-    await this.assertCodeFree(manager, CredentialType, dto.code);
-    const repo = manager.getRepository(CredentialType);
-    const type = repo.create({
-      ...normaliseValidity(dto),
-      code: dto.code,
-      name: dto.name,
-      issuer: dto.issuer,
-      kind: dto.kind,
-      graceDays: dto.graceDays ?? 0,
-      terminatesAfterDays: dto.terminatesAfterDays ?? null,
-      reminderDays: sortReminders(dto.reminderDays ?? DEFAULT_REMINDER_DAYS),
-      renewalCeHours: dto.renewalCeHours ?? null,
-      description: dto.description ?? null,
-      active: dto.active ?? true,
+  async createCredentialType(dto: CreateCredentialTypeDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<CredentialType> {
+    return manager.transaction(async (tx) => {
+      await this.assertCodeFree(tx, CredentialType, dto.code);
+      const repo = tx.getRepository(CredentialType);
+      const type = repo.create({
+        ...normaliseValidity(dto),
+        code: dto.code,
+        name: dto.name,
+        issuer: dto.issuer,
+        kind: dto.kind,
+        graceDays: dto.graceDays ?? 0,
+        terminatesAfterDays: dto.terminatesAfterDays ?? null,
+        reminderDays: sortReminders(dto.reminderDays ?? DEFAULT_REMINDER_DAYS),
+        renewalCeHours: dto.renewalCeHours ?? null,
+        description: dto.description ?? null,
+        active: dto.active ?? true,
+      });
+      const saved = await repo.save(type);
+      await this.audit.record(tx, actor, { action: 'credential_type.created', entityType: 'credential_type', entityId: saved.id, after: typeSnapshot(saved) });
+      return saved;
     });
-    return repo.save(type);
   }
 
   /**
    * Applies a partial change. The merged result is validated as a whole, so a change of validity
    * kind without its months or date is refused the same way as on create.
    */
-  async updateCredentialType(id: string, dto: UpdateCredentialTypeDto): Promise<CredentialType> {
+  async updateCredentialType(id: string, dto: UpdateCredentialTypeDto, actor: Actor): Promise<CredentialType> {
     const existing = await this.getCredentialType(id);
+    const before = typeSnapshot(existing);
     const merged = plainToInstance(CreateCredentialTypeDto, { ...existing, ...stripUndefined(dto) });
     const errors = toFieldErrors(await validate(merged, { whitelist: true }));
     if (errors.length > 0) throw new RequestValidationException(errors);
@@ -78,7 +88,17 @@ export class CatalogService {
       description: merged.description ?? null,
       active: merged.active ?? existing.active,
     });
-    return this.dataSource.getRepository(CredentialType).save(existing);
+    return this.dataSource.transaction(async (tx) => {
+      const saved = await tx.getRepository(CredentialType).save(existing);
+      await this.audit.record(tx, actor, {
+        action: 'credential_type.updated',
+        entityType: 'credential_type',
+        entityId: id,
+        before,
+        after: typeSnapshot(saved),
+      });
+      return saved;
+    });
   }
 
   // ---- practice roles and their rules ---------------------------------------------------------
@@ -97,6 +117,7 @@ export class CatalogService {
 
   async createPracticeRole(
     input: { code: string; name: string; description?: string | null; rule: RequirementNode },
+    actor: Actor,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<PracticeRole> {
     await this.assertCodeFree(manager, PracticeRole, input.code);
@@ -105,6 +126,12 @@ export class CatalogService {
         .getRepository(PracticeRole)
         .save(tx.getRepository(PracticeRole).create({ code: input.code, name: input.name, description: input.description ?? null }));
       await this.writeRule(tx, role, input.rule);
+      await this.audit.record(tx, actor, {
+        action: 'practice_role.created',
+        entityType: 'practice_role',
+        entityId: role.id,
+        after: { code: role.code, name: role.name, description: role.description, rule: input.rule },
+      });
       return role;
     });
   }
@@ -120,12 +147,18 @@ export class CatalogService {
   }
 
   /** Replaces a practice role's rule with a new tree, after checking every code and date in it. */
-  async replaceRule(practiceRoleId: string, rule: RequirementNode): Promise<PracticeRoleWithRule> {
+  async replaceRule(practiceRoleId: string, rule: RequirementNode, actor: Actor): Promise<PracticeRoleWithRule> {
+    const before = await this.getPracticeRole(practiceRoleId);
     await this.dataSource.transaction(async (tx) => {
-      const role = await tx.getRepository(PracticeRole).findOneBy({ id: practiceRoleId });
-      if (!role) throw new NotFoundException('No practice role with that id.');
       await tx.getRepository(PracticeRoleRequirement).delete({ practiceRoleId });
-      await this.writeRule(tx, role, rule);
+      await this.writeRule(tx, before.role, rule);
+      await this.audit.record(tx, actor, {
+        action: 'practice_role.rule_replaced',
+        entityType: 'practice_role',
+        entityId: practiceRoleId,
+        before: { rule: before.rule },
+        after: { rule },
+      });
     });
     return this.getPracticeRole(practiceRoleId);
   }
@@ -241,6 +274,12 @@ export class CatalogService {
         errors: [{ field: 'code', message: 'is already in use' }],
       });
   }
+}
+
+/** What the audit log keeps of a credential type. */
+function typeSnapshot(t: CredentialType) {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = t;
+  return fields;
 }
 
 function normaliseValidity(dto: Pick<CreateCredentialTypeDto, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'>) {

@@ -5,6 +5,9 @@ import { dateInZone } from '../../common/dates';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import { hasRole, type AuthUser } from '../auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
@@ -28,11 +31,12 @@ export class PeoplePagesController {
   ) {}
 
   @Get()
+  @Roles('trainer', 'supervisor', 'admin')
   @Render('people/list')
-  async list(@Query() raw: FormBody) {
+  async list(@Query() raw: FormBody, @CurrentUser() user: AuthUser) {
     const { value: query, errors } = await validateForm(ListPeopleQuery, raw);
     const q = query ?? {};
-    const page = await this.people.list(q);
+    const page = await this.people.list(q, user);
     const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
     const link = (n: number) =>
       `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
@@ -44,23 +48,26 @@ export class PeoplePagesController {
       errors,
       filtered: Boolean(q.q || q.role || q.status),
       roles: ROLES,
+      canEdit: hasRole(user, 'admin'),
       pager:
         pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
     };
   }
 
   @Get('new')
+  @Roles('admin')
   @Render('people/form')
   newForm() {
     return this.formModel('Add a person', '/people', '/people', { status: 'active', roles: ['peer'] });
   }
 
   @Post()
-  async create(@Body() body: FormBody, @Res() res: Response) {
+  @Roles('admin')
+  async create(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     const { value, errors } = await validateForm(CreatePersonDto, body);
     if (value) {
       try {
-        const person = await this.people.create(value);
+        const person = await this.people.create(value, actor);
         return res.redirect(303, `/people/${person.id}?notice=created`);
       } catch (e) {
         return this.showForm(res, this.formModel('Add a person', '/people', '/people', body, formErrorsFrom(e)));
@@ -70,11 +77,12 @@ export class PeoplePagesController {
   }
 
   @Get(':id')
-  async show(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @Res() res: Response) {
-    return res.render('people/show', await this.showModel(id, { notice: NOTICES[notice ?? ''] }));
+  async show(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @CurrentUser() user: AuthUser, @Res() res: Response) {
+    return res.render('people/show', await this.showModel(id, user, { notice: NOTICES[notice ?? ''] }));
   }
 
   @Get(':id/edit')
+  @Roles('admin')
   @Render('people/form')
   async editForm(@Param('id', new ParseUUIDPipe()) id: string) {
     const person = personView(await this.people.get(id));
@@ -82,13 +90,14 @@ export class PeoplePagesController {
   }
 
   @Post(':id')
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+  @Roles('admin')
+  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     const title = `Edit ${(await this.people.get(id)).displayName}`;
     // A form always sends the whole person; no ticked role means "none", which is refused.
     const { value, errors } = await validateForm(CreatePersonDto, { roles: [], ...body });
     if (value) {
       try {
-        await this.people.update(id, value as UpdatePersonDto);
+        await this.people.update(id, value as UpdatePersonDto, actor);
         return res.redirect(303, `/people/${id}?notice=saved`);
       } catch (e) {
         return this.showForm(res, this.formModel(title, `/people/${id}`, `/people/${id}`, body, formErrorsFrom(e)));
@@ -98,25 +107,33 @@ export class PeoplePagesController {
   }
 
   @Post(':id/lived-experience')
-  async attest(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @Res() res: Response) {
+  @Roles('admin')
+  async attest(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(RecordAttestationDto, body);
     let attestErrors = errors;
     if (value) {
       try {
-        await this.people.recordAttestation(id, value);
+        await this.people.recordAttestation(id, value, actor);
         return res.redirect(303, `/people/${id}?notice=attested`);
       } catch (e) {
         attestErrors = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('people/show', await this.showModel(id, { attestErrors, attestValues: body }));
+    return res.status(400).render('people/show', await this.showModel(id, user, { attestErrors, attestValues: body }));
   }
 
-  private async showModel(id: string, extra: object) {
+  private async showModel(id: string, user: AuthUser, extra: object) {
     const today = dateInZone(new Date(), this.config.timeZone);
-    const [record, admins] = await Promise.all([this.people.getRecord(id), this.people.findByRole('admin')]);
+    const isAdmin = hasRole(user, 'admin');
+    const [record, admins] = await Promise.all([this.people.getRecord(id, user), isAdmin ? this.people.findByRole('admin') : []]);
     const person = personRecordView(record, today);
-    return { title: person.displayName, person, admins, today, attestValues: { verifiedOn: today }, ...extra };
+    return { title: person.displayName, person, admins, isAdmin, today, attestValues: { verifiedOn: today, verifiedById: user.id }, ...extra };
   }
 
   private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {

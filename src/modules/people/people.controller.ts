@@ -1,5 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../audit/actor';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
 import { dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { RecordAttestationDto } from './dto/attestation.dto';
@@ -8,6 +11,7 @@ import { PeopleService } from './people.service';
 import { personRecordView, personView } from './people.views';
 
 @ApiTags('people')
+@ApiBearerAuth()
 @Controller('api/v1/people')
 export class PeopleController {
   constructor(
@@ -16,34 +20,38 @@ export class PeopleController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List people, filtered by name/e-mail, role and status' })
-  async list(@Query() query: ListPeopleQuery) {
-    const page = await this.people.list(query);
+  @Roles('trainer', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'List the people you may see, filtered by name/e-mail, role and status' })
+  async list(@Query() query: ListPeopleQuery, @CurrentUser() user: AuthUser) {
+    const page = await this.people.list(query, user);
     return { ...page, items: page.items.map(personView) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One person with their lived-experience attestations and credentials' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
-    return personRecordView(await this.people.getRecord(id), dateInZone(new Date(), this.config.timeZone));
+  @ApiOperation({ summary: 'One person you may see (404 otherwise), with their lived-experience attestations and credentials' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
+    return personRecordView(await this.people.getRecord(id, user), dateInZone(new Date(), this.config.timeZone));
   }
 
   @Post()
+  @Roles('admin')
   @ApiOperation({ summary: 'Add a person' })
-  async create(@Body() dto: CreatePersonDto) {
-    return personView(await this.people.create(dto));
+  async create(@Body() dto: CreatePersonDto, @RequestActor() actor: Actor) {
+    return personView(await this.people.create(dto, actor));
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a person (only the fields sent)' })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdatePersonDto) {
-    return personView(await this.people.update(id, dto));
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a person (only the fields sent); deactivating ends their sessions' })
+  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdatePersonDto, @RequestActor() actor: Actor) {
+    return personView(await this.people.update(id, dto, actor));
   }
 
   @Post(':id/lived-experience')
+  @Roles('admin')
   @ApiOperation({ summary: 'Record that lived experience was verified (never what it was)' })
-  async attest(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RecordAttestationDto) {
-    const a = await this.people.recordAttestation(id, dto);
+  async attest(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RecordAttestationDto, @RequestActor() actor: Actor) {
+    const a = await this.people.recordAttestation(id, dto, actor);
     return { id: a.id, personId: a.personId, verifiedById: a.verifiedById, verifiedOn: a.verifiedOn, evidenceLocation: a.evidenceLocation };
   }
 }

@@ -3,12 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../auth/auth-user';
+import { SessionsService } from '../auth/sessions.service';
 import { Credential } from '../credentials/credential.entity';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
 import { PersonRole, type Role } from './person-role.entity';
 import { Person } from './person.entity';
+import { whereVisibleTo } from './people-scope';
 
 export interface PeoplePage {
   items: Person[];
@@ -28,12 +33,19 @@ export class PeopleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
   ) {}
 
-  async list(query: ListPeopleQuery): Promise<PeoplePage> {
+  private today(): string {
+    return dateInZone(new Date(), this.config.timeZone);
+  }
+
+  /** The people `viewer` may see, filtered and paged. */
+  async list(query: ListPeopleQuery, viewer: AuthUser): Promise<PeoplePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const qb = this.dataSource.getRepository(Person).createQueryBuilder('p');
+    const qb = whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today());
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", {
@@ -61,8 +73,12 @@ export class PeopleService {
     return person;
   }
 
-  /** A person with their attestations and credentials, for the person page and API. */
-  async getRecord(id: string): Promise<PersonRecord> {
+  /** A person `viewer` may see, with their attestations and credentials; 404 when out of scope. */
+  async getRecord(id: string, viewer: AuthUser): Promise<PersonRecord> {
+    const visible = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
+      .andWhere('p.id = :id', { id })
+      .getExists();
+    if (!visible) throw new NotFoundException('No person with that id.');
     const person = await this.get(id);
     const [attestations, credentials] = await Promise.all([
       this.dataSource.getRepository(LivedExperienceAttestation).find({
@@ -79,7 +95,7 @@ export class PeopleService {
     return { person, attestations, credentials };
   }
 
-  async create(dto: CreatePersonDto, manager: EntityManager = this.dataSource.manager): Promise<Person> {
+  async create(dto: CreatePersonDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<Person> {
     return manager.transaction(async (tx) => {
       await this.assertEmailFree(tx, dto.email);
       const repo = tx.getRepository(Person);
@@ -93,14 +109,18 @@ export class PeopleService {
         }),
       );
       await this.writeRoles(tx, person.id, dto.roles);
-      return this.reload(tx, person.id);
+      const created = await this.reload(tx, person.id);
+      await this.audit.record(tx, actor, { action: 'person.created', entityType: 'person', entityId: person.id, after: snapshot(created) });
+      return created;
     });
   }
 
-  async update(id: string, dto: UpdatePersonDto): Promise<Person> {
+  /** Changes a person; deactivating them ends all their sessions. */
+  async update(id: string, dto: UpdatePersonDto, actor: Actor): Promise<Person> {
     return this.dataSource.transaction(async (tx) => {
-      const person = await tx.getRepository(Person).findOneBy({ id });
+      const person = await tx.getRepository(Person).findOne({ where: { id }, relations: { roles: true } });
       if (!person) throw new NotFoundException('No person with that id.');
+      const before = snapshot(person);
       if (dto.email !== undefined && dto.email.toLowerCase() !== person.email.toLowerCase()) {
         await this.assertEmailFree(tx, dto.email, id);
       }
@@ -111,11 +131,19 @@ export class PeopleService {
       if (dto.status !== undefined) person.status = dto.status;
       await tx.getRepository(Person).save(person);
       if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
-      return this.reload(tx, id);
+      const updated = await this.reload(tx, id);
+      if (before.status === 'active' && updated.status === 'inactive') await this.sessions.revokeAll(tx, id, 'deactivated');
+      await this.audit.record(tx, actor, { action: 'person.updated', entityType: 'person', entityId: id, before, after: snapshot(updated) });
+      return updated;
     });
   }
 
-  async recordAttestation(personId: string, dto: RecordAttestationDto): Promise<LivedExperienceAttestation> {
+  async hasPassword(id: string): Promise<boolean> {
+    const row = await this.dataSource.getRepository(Person).createQueryBuilder('p').addSelect('p.passwordHash').where('p.id = :id', { id }).getOne();
+    return !!row?.passwordHash;
+  }
+
+  async recordAttestation(personId: string, dto: RecordAttestationDto, actor: Actor): Promise<LivedExperienceAttestation> {
     await this.get(personId);
     const verifier = await this.dataSource.getRepository(PersonRole).findOneBy({ personId: dto.verifiedById, role: 'admin' });
     if (!verifier) {
@@ -125,15 +153,26 @@ export class PeopleService {
         errors: [{ field: 'verifiedById', message: 'must be an admin' }],
       });
     }
-    if (dto.verifiedOn > dateInZone(new Date(), this.config.timeZone)) {
+    if (dto.verifiedOn > this.today()) {
       throw new BadRequestException({
         statusCode: 400,
         message: 'The verification date is in the future.',
         errors: [{ field: 'verifiedOn', message: 'cannot be in the future' }],
       });
     }
-    const repo = this.dataSource.getRepository(LivedExperienceAttestation);
-    return repo.save(repo.create({ personId, verifiedById: dto.verifiedById, verifiedOn: dto.verifiedOn, evidenceLocation: dto.evidenceLocation }));
+    return this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(LivedExperienceAttestation);
+      const saved = await repo.save(
+        repo.create({ personId, verifiedById: dto.verifiedById, verifiedOn: dto.verifiedOn, evidenceLocation: dto.evidenceLocation }),
+      );
+      await this.audit.record(tx, actor, {
+        action: 'attestation.recorded',
+        entityType: 'person',
+        entityId: personId,
+        after: { ...dto, attestationId: saved.id },
+      });
+      return saved;
+    });
   }
 
   /** People holding a role, for pickers (e.g. the admin who verified an attestation). */
@@ -185,6 +224,11 @@ export class PeopleService {
       sortRoles(p);
     }
   }
+}
+
+/** What the audit log keeps of a person: every field an admin can change. */
+function snapshot(p: Person) {
+  return { name: p.name, preferredName: p.preferredName, email: p.email, phone: p.phone, status: p.status, roles: (p.roles ?? []).map((r) => r.role).sort() };
 }
 
 const ROLE_ORDER: Role[] = ['admin', 'supervisor', 'trainer', 'peer'];

@@ -26,6 +26,13 @@ export class Person {
   @Column({ type: 'varchar', length: 10, default: 'active' })
   status!: PersonStatus;
 
+  /** argon2id; null until the person accepts their invitation. Never selected unless asked for. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
+  passwordHash!: string | null;
+
+  @Column({ name: 'password_changed_at', type: Date, nullable: true })
+  passwordChangedAt!: Date | null;
+
   @OneToMany(() => PersonRole, (role) => role.person, { cascade: true })
   roles!: PersonRole[];
 

@@ -1,7 +1,9 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Controller, Get, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { addDays, dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
+import { hasRole, type AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/decorators';
 import { credentialStanding } from '../credentials/credential-status';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PeopleService } from '../people/people.service';
@@ -15,16 +17,18 @@ export class HomeController {
     private readonly config: AppConfig,
   ) {}
 
-  /** The program at a glance: who is on the books, and which credentials need attention now. */
+  /**
+   * What needs attention now, among the credentials the person may see: the whole program for an
+   * admin, their team for a supervisor, their own for everyone else.
+   */
   @Get()
   @Render('home')
-  async home() {
+  async home(@CurrentUser() user: AuthUser) {
     const today = dateInZone(new Date(), this.config.timeZone);
-    const [peers, trainers, supervisors, attention] = await Promise.all([
-      this.people.list({ role: 'peer', status: 'active', pageSize: 1 }),
-      this.people.list({ role: 'trainer', status: 'active', pageSize: 1 }),
-      this.people.list({ role: 'supervisor', status: 'active', pageSize: 1 }),
-      this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90)),
+    const isAdmin = hasRole(user, 'admin');
+    const [attention, counts] = await Promise.all([
+      this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
+      isAdmin ? this.counts(user) : null,
     ]);
     const rows = attention.map((c) => ({
       personId: c.personId,
@@ -37,9 +41,25 @@ export class HomeController {
     return {
       title: 'Home',
       today,
-      counts: { peers: peers.total, trainers: trainers.total, supervisors: supervisors.total },
+      heading: isAdmin ? this.config.orgName : hasRole(user, 'supervisor') ? 'You and your team' : `Welcome, ${user.name}`,
+      scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
+      counts,
       expiring: rows.filter((r) => r.standing === 'expiring'),
       lapsed: rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current'),
     };
+  }
+
+  /** A stable address for "my own record", whoever is signed in. */
+  @Get('my/credentials')
+  @Redirect()
+  mine(@CurrentUser() user: AuthUser) {
+    return { url: `/people/${user.id}`, statusCode: 302 };
+  }
+
+  private async counts(user: AuthUser) {
+    const [peers, trainers, supervisors] = await Promise.all(
+      (['peer', 'trainer', 'supervisor'] as const).map((role) => this.people.list({ role, status: 'active', pageSize: 1 }, user)),
+    );
+    return { peers: peers.total, trainers: trainers.total, supervisors: supervisors.total };
   }
 }

@@ -9,10 +9,11 @@ export interface NavItem {
 /** The main menu; each entry names the roles that see it. */
 export const NAVIGATION: NavItem[] = [
   { label: 'Home', href: '/', roles: ['peer', 'trainer', 'supervisor', 'admin'] },
+  { label: 'My credentials', href: '/my/credentials', roles: ['peer'] },
   { label: 'People', href: '/people', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
-  { label: 'API', href: '/api/docs', roles: ['admin'] },
+  { label: 'Audit log', href: '/audit', roles: ['admin'] },
 ];
 
 /** The menu for someone holding `roles`, with the entry for `path` marked current. */

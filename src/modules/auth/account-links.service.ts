@@ -1,0 +1,137 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { formatDate, dateInZone } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { MailService } from '../mail/mail.service';
+import { Person } from '../people/person.entity';
+import { AccountLink, type AccountLinkPurpose } from './account-link.entity';
+import { hashPassword } from './passwords';
+import { keyedHash, randomToken } from './secrets';
+import { SessionsService } from './sessions.service';
+
+export const INVITATION_DAYS = 7;
+export const RESET_HOURS = 2;
+
+const PATHS: Record<AccountLinkPurpose, string> = { invitation: '/invitation', password_reset: '/reset-password' };
+
+/** Invitations and password resets: single-use links that expire, e-mailed and (for invitations) shown to the admin. */
+@Injectable()
+export class AccountLinksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly mail: MailService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** Creates an invitation and e-mails it; returns the link so the admin (or the CLI) can pass it on. */
+  async invite(personId: string, actor: Actor, options: { send?: boolean } = {}): Promise<{ link: string; expiresAt: Date }> {
+    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
+    if (!person) throw new NotFoundException('No person with that id.');
+    if (person.status !== 'active') throw new BadRequestException('This person is inactive; reactivate them before inviting them.');
+    const created = await this.dataSource.transaction(async (tx) => {
+      const link = await this.createLink(tx, person, 'invitation', actor.personId);
+      await this.audit.record(tx, actor, {
+        action: 'invitation.created',
+        entityType: 'person',
+        entityId: person.id,
+        after: { expiresAt: link.expiresAt.toISOString() },
+      });
+      return link;
+    });
+    if (options.send !== false) {
+      await this.mail.send({
+        to: person.email,
+        subject: `You're invited to ${this.config.orgName}`,
+        template: 'invitation',
+        context: {
+          name: person.displayName,
+          invitedBy: actor.personId ? actor.label : this.config.orgName,
+          link: created.link,
+          expires: this.expiresText(created.expiresAt),
+        },
+      });
+    }
+    return created;
+  }
+
+  /** Always answers the same, whether or not the address has an account, so it cannot be used to find accounts. */
+  async requestReset(email: string, ip: string | null): Promise<void> {
+    const person = await this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .addSelect('p.passwordHash')
+      .where('lower(p.email) = :email', { email: email.toLowerCase() })
+      .andWhere("p.status = 'active'")
+      .getOne();
+    if (!person) return;
+    const created = await this.dataSource.transaction(async (tx) => {
+      const link = await this.createLink(tx, person, 'password_reset', null);
+      await this.audit.record(
+        tx,
+        { personId: null, label: 'anonymous (password reset form)', ip },
+        { action: 'password_reset.requested', entityType: 'person', entityId: person.id },
+      );
+      return link;
+    });
+    await this.mail.send({
+      to: person.email,
+      subject: `Reset your ${this.config.orgName} password`,
+      template: 'password-reset',
+      context: { name: person.displayName, link: created.link, expires: this.expiresText(created.expiresAt) },
+    });
+  }
+
+  /** The person a live link belongs to; 404 for an unknown, used or expired link (all look alike). */
+  async findUsable(token: string, purpose: AccountLinkPurpose): Promise<{ link: AccountLink; person: Person }> {
+    const link = await this.dataSource.getRepository(AccountLink).findOneBy({ tokenHash: this.hash(token), purpose, usedAt: IsNull() });
+    if (!link || link.expiresAt.getTime() <= Date.now()) {
+      throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+    }
+    const person = await this.dataSource.getRepository(Person).findOneByOrFail({ id: link.personId });
+    if (person.status !== 'active') throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+    return { link, person };
+  }
+
+  /** Sets the password through a link; the link is spent and, for a reset, every session ends. */
+  async usePasswordLink(token: string, purpose: AccountLinkPurpose, password: string, ip: string | null): Promise<Person> {
+    const { link, person } = await this.findUsable(token, purpose);
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (tx) => {
+      // Spending the link first, conditionally, makes a second use lose the race instead of succeeding twice.
+      const spent = await tx.getRepository(AccountLink).update({ id: link.id, usedAt: IsNull() }, { usedAt: new Date() });
+      if (spent.affected !== 1) throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+      await tx.getRepository(Person).update({ id: person.id }, { passwordHash, passwordChangedAt: new Date() });
+      await this.sessions.revokeAll(tx, person.id, 'password_reset');
+      await this.audit.record(
+        tx,
+        { personId: person.id, label: person.name, ip },
+        { action: purpose === 'invitation' ? 'invitation.accepted' : 'password.reset', entityType: 'person', entityId: person.id },
+      );
+    });
+    return person;
+  }
+
+  private async createLink(tx: EntityManager, person: Person, purpose: AccountLinkPurpose, createdById: string | null) {
+    const token = randomToken();
+    const ttl = purpose === 'invitation' ? INVITATION_DAYS * 24 * 3600_000 : RESET_HOURS * 3600_000;
+    const expiresAt = new Date(Date.now() + ttl);
+    // A new link replaces any earlier unused one of the same kind.
+    await tx.getRepository(AccountLink).update({ personId: person.id, purpose, usedAt: IsNull() }, { usedAt: new Date() });
+    await tx.getRepository(AccountLink).insert({ personId: person.id, purpose, tokenHash: this.hash(token), expiresAt, createdById });
+    return { link: `${this.config.publicBaseUrl}${PATHS[purpose]}/${token}`, expiresAt };
+  }
+
+  private hash(token: string): string {
+    return keyedHash(this.config.sessionSecret, `link:${token}`);
+  }
+
+  private expiresText(at: Date): string {
+    const time = at.toLocaleTimeString('en-US', { timeZone: this.config.timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+    return `${formatDate(dateInZone(at, this.config.timeZone))} at ${time}`;
+  }
+}

@@ -1,0 +1,175 @@
+import { Body, Controller, Get, HttpException, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { formErrorsFrom } from '../../common/http/form-errors';
+import { validateForm } from '../../common/http/validation';
+import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import type { AccountLinkPurpose } from './account-link.entity';
+import { AccountLinksService } from './account-links.service';
+import { AuthService } from './auth.service';
+import type { AuthUser } from './auth-user';
+import { cookieOptions } from './authenticate.middleware';
+import { SESSION_COOKIE } from './csrf';
+import { CurrentUser, Public, RequestActor } from './decorators';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, SetPasswordDto } from './dto/auth.dto';
+import { SessionsService } from './sessions.service';
+
+type FormBody = Record<string, unknown>;
+
+const NOTICES: Record<string, string> = {
+  'signed-out': 'You are signed out.',
+  'password-set': 'Your password is set. Sign in with it now.',
+  'reset-sent': 'If an account uses that address, a link to choose a new password is on its way. It works for 2 hours.',
+  'password-changed': 'Password changed. Your other sessions were signed out.',
+  'others-signed-out': 'Every other session was signed out.',
+};
+
+/** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/** Sign-in, sign-out, invitations, password resets and "my account". */
+@ApiExcludeController()
+@Controller()
+export class AuthPagesController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly links: AccountLinksService,
+    private readonly sessions: SessionsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get('login')
+  loginForm(@Req() req: Request, @Res() res: Response, @Query('next') next?: string, @Query('notice') notice?: string) {
+    if (req.user) return res.redirect(303, safeNext(next));
+    return res.render('auth/login', { title: 'Sign in', next: safeNext(next), notice: NOTICES[notice ?? ''], values: {} });
+  }
+
+  @Public()
+  @Post('login')
+  async login(@Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    const next = safeNext(body.next);
+    const { value, errors } = await validateForm(LoginDto, body);
+    const show = (status: number, model: object) =>
+      res.status(status).render('auth/login', { title: 'Sign in', next, values: { email: body.email }, ...model });
+    if (!value) return show(400, { errors });
+    try {
+      const { token } = await this.auth.login(value.email, value.password, req.ip ?? 'unknown', req.headers['user-agent'] ?? null);
+      res.cookie(SESSION_COOKIE, token, cookieOptions(this.config));
+      return res.redirect(303, next);
+    } catch (e) {
+      if (e instanceof HttpException && (e.getStatus() === 401 || e.getStatus() === 429)) {
+        return show(e.getStatus(), { failure: (e.getResponse() as { message: string }).message });
+      }
+      throw e;
+    }
+  }
+
+  @Post('logout')
+  async logout(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+    await this.auth.logout(user, actor);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(this.config));
+    return res.redirect(303, '/login?notice=signed-out');
+  }
+
+  @Public()
+  @Get('invitation/:token')
+  async invitationForm(@Param('token') token: string, @Res() res: Response) {
+    return this.passwordForm(res, token, 'invitation');
+  }
+
+  @Public()
+  @Post('invitation/:token')
+  async acceptInvitation(@Param('token') token: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    return this.setPassword(res, req, token, 'invitation', body);
+  }
+
+  @Public()
+  @Get('forgot-password')
+  @Render('auth/forgot-password')
+  forgotForm() {
+    return { title: 'Forgot your password?', values: {} };
+  }
+
+  @Public()
+  @Post('forgot-password')
+  async forgot(@Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    const { value, errors } = await validateForm(ForgotPasswordDto, body);
+    if (!value) return res.status(400).render('auth/forgot-password', { title: 'Forgot your password?', values: body, errors });
+    await this.links.requestReset(value.email, req.ip ?? null);
+    return res.redirect(303, '/login?notice=reset-sent');
+  }
+
+  @Public()
+  @Get('reset-password/:token')
+  async resetForm(@Param('token') token: string, @Res() res: Response) {
+    return this.passwordForm(res, token, 'password_reset');
+  }
+
+  @Public()
+  @Post('reset-password/:token')
+  async reset(@Param('token') token: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+    return this.setPassword(res, req, token, 'password_reset', body);
+  }
+
+  @Get('account')
+  async account(@CurrentUser() user: AuthUser, @Query('notice') notice: string | undefined, @Res() res: Response) {
+    return res.render('auth/account', await this.accountModel(user, { notice: NOTICES[notice ?? ''] }));
+  }
+
+  @Post('account/password')
+  async changePassword(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Body() body: FormBody, @Res() res: Response) {
+    const { value, errors } = await validateForm(ChangePasswordDto, body);
+    let problems = errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the new password' } : null);
+    if (value && !problems) {
+      try {
+        await this.auth.changePassword(user, value.current, value.password, actor);
+        return res.redirect(303, '/account?notice=password-changed');
+      } catch (e) {
+        problems = formErrorsFrom(e);
+      }
+    }
+    return res.status(400).render('auth/account', await this.accountModel(user, { errors: problems }));
+  }
+
+  @Post('account/sessions/sign-out-others')
+  async signOutOthers(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+    await this.auth.signOutOthers(user, actor);
+    return res.redirect(303, '/account?notice=others-signed-out');
+  }
+
+  private async accountModel(user: AuthUser, extra: object) {
+    const sessions = (await this.sessions.listActive(user.id)).map((s) => ({
+      current: s.id === user.sessionId,
+      since: s.createdAt.toISOString().slice(0, 16).replace('T', ' '),
+      lastSeen: s.lastSeenAt.toISOString().slice(0, 16).replace('T', ' '),
+      ip: s.ip,
+      userAgent: s.userAgent,
+    }));
+    return { title: 'My account', me: user, sessions, othersCount: sessions.filter((s) => !s.current).length, ...extra };
+  }
+
+  private async passwordForm(res: Response, token: string, purpose: AccountLinkPurpose) {
+    const { person } = await this.links.findUsable(token, purpose);
+    return res.render('auth/set-password', {
+      title: purpose === 'invitation' ? 'Welcome: choose your password' : 'Choose a new password',
+      person: { name: person.displayName, email: person.email },
+    });
+  }
+
+  private async setPassword(res: Response, req: Request, token: string, purpose: AccountLinkPurpose, body: FormBody) {
+    const { value, errors } = await validateForm(SetPasswordDto, body);
+    const problems = errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the password' } : null);
+    if (!value || problems) {
+      const { person } = await this.links.findUsable(token, purpose);
+      return res
+        .status(400)
+        .render('auth/set-password', { title: 'Choose your password', person: { name: person.displayName, email: person.email }, errors: problems });
+    }
+    await this.links.usePasswordLink(token, purpose, value.password, req.ip ?? null);
+    return res.redirect(303, '/login?notice=password-set');
+  }
+}

@@ -1,0 +1,120 @@
+import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { PersonRole } from '../people/person-role.entity';
+import { Person } from '../people/person.entity';
+import { ApiTokensService } from './api-tokens.service';
+import type { AuthUser } from './auth-user';
+import { LoginThrottleService } from './login-throttle.service';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { SessionsService } from './sessions.service';
+
+/** One message for every failed sign-in: it never says whether the account exists. */
+export const LOGIN_FAILED = 'That e-mail and password do not match an active account.';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly tokens: ApiTokensService,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Checks the password and opens a session; returns the cookie token. */
+  async login(email: string, password: string, ip: string, userAgent: string | null): Promise<{ token: string; person: Person }> {
+    await this.throttle.assertAllowed(email, ip);
+    const person = await this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .addSelect('p.passwordHash')
+      .where('lower(p.email) = :email', { email: email.toLowerCase() })
+      .getOne();
+    const valid = await verifyPassword(person?.passwordHash ?? (await dummyPasswordHash()), password);
+    if (!person || !person.passwordHash || !valid || person.status !== 'active') {
+      await this.throttle.recordFailure(email, ip);
+      await this.audit.record(
+        this.dataSource.manager,
+        { personId: null, label: `anonymous (as ${email.slice(0, 120)})`, ip },
+        { action: 'session.login_failed', entityType: 'person', entityId: person?.id ?? null },
+      );
+      throw new UnauthorizedException({ statusCode: 401, message: LOGIN_FAILED, errors: [] });
+    }
+    await this.throttle.clear(email);
+    const { token } = await this.dataSource.transaction(async (tx) => {
+      const created = await this.sessions.create(tx, person.id, ip, userAgent);
+      await this.audit.record(
+        tx,
+        { personId: person.id, label: person.name, ip },
+        { action: 'session.login', entityType: 'session', entityId: created.session.id.slice(0, 16) },
+      );
+      return created;
+    });
+    return { token, person };
+  }
+
+  async logout(user: AuthUser, actor: Actor): Promise<void> {
+    if (!user.sessionId) return;
+    await this.dataSource.transaction(async (tx) => {
+      await this.sessions.revoke(tx, user.sessionId!, 'logout');
+      await this.audit.record(tx, actor, { action: 'session.logout', entityType: 'session', entityId: user.sessionId!.slice(0, 16) });
+    });
+  }
+
+  /** Changes the password after checking the current one; every other session of the person ends. */
+  async changePassword(user: AuthUser, current: string, next: string, actor: Actor): Promise<void> {
+    const person = await this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .addSelect('p.passwordHash')
+      .where('p.id = :id', { id: user.id })
+      .getOneOrFail();
+    if (!person.passwordHash || !(await verifyPassword(person.passwordHash, current))) {
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'Your current password is not right.',
+        errors: [{ field: 'current', message: 'is not your current password' }],
+      });
+    }
+    const passwordHash = await hashPassword(next);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.getRepository(Person).update({ id: user.id }, { passwordHash, passwordChangedAt: new Date() });
+      const ended = await this.sessions.revokeAll(tx, user.id, 'password_changed', user.sessionId ?? undefined);
+      await this.audit.record(tx, actor, { action: 'password.changed', entityType: 'person', entityId: user.id, after: { otherSessionsEnded: ended } });
+    });
+  }
+
+  async signOutOthers(user: AuthUser, actor: Actor): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const ended = await this.sessions.revokeAll(tx, user.id, 'signed_out_elsewhere', user.sessionId ?? undefined);
+      await this.audit.record(tx, actor, { action: 'session.revoked_others', entityType: 'person', entityId: user.id, after: { sessionsEnded: ended } });
+      return ended;
+    });
+  }
+
+  /** Who a request is from: a bearer API token, or else the session cookie. Inactive people are nobody. */
+  async authenticate(credentials: { bearer?: string; sessionToken?: string }): Promise<AuthUser | null> {
+    let personId: string | undefined;
+    let sessionId: string | null = null;
+    let tokenId: string | null = null;
+    if (credentials.bearer) {
+      const token = await this.tokens.resolve(credentials.bearer);
+      if (!token) return null;
+      personId = token.personId;
+      tokenId = token.id;
+    } else if (credentials.sessionToken) {
+      const session = await this.sessions.resolve(credentials.sessionToken);
+      if (!session) return null;
+      personId = session.personId;
+      sessionId = session.id;
+    }
+    if (!personId) return null;
+    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId, status: 'active' });
+    if (!person) return null;
+    const roles = await this.dataSource.getRepository(PersonRole).findBy({ personId });
+    return { id: person.id, name: person.displayName, email: person.email, roles: roles.map((r) => r.role), sessionId, tokenId };
+  }
+}

@@ -1,0 +1,115 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { formErrorsFrom } from '../../common/http/form-errors';
+import { validateForm } from '../../common/http/validation';
+import type { Actor } from '../audit/actor';
+import { PeopleService } from '../people/people.service';
+import { AccountLinksService } from './account-links.service';
+import { ApiTokensService } from './api-tokens.service';
+import type { ApiToken } from './api-token.entity';
+import { RequestActor, Roles } from './decorators';
+import { IssueApiTokenDto } from './dto/auth.dto';
+
+function tokenView(t: ApiToken) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Admins manage how a person signs in: invitations and API tokens (pages and API). */
+@ApiTags('access')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller()
+export class PersonAccessController {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly links: AccountLinksService,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  @ApiExcludeEndpoint()
+  @Get('people/:id/access')
+  async page(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    return res.render('people/access', await this.model(id, {}));
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('people/:id/invitation')
+  async invitePage(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor, @Res() res: Response) {
+    try {
+      const { link, expiresAt } = await this.links.invite(id, actor);
+      return res.render('people/access', await this.model(id, { invitation: { link, expiresAt: expiresAt.toISOString() } }));
+    } catch (e) {
+      return res.status(400).render('people/access', await this.model(id, { errors: formErrorsFrom(e) }));
+    }
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('people/:id/tokens')
+  async issuePage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, unknown>, @RequestActor() actor: Actor, @Res() res: Response) {
+    const { value, errors } = await validateForm(IssueApiTokenDto, body);
+    if (!value) return res.status(400).render('people/access', await this.model(id, { errors, values: body }));
+    const { token } = await this.tokens.issue(id, value.name, actor);
+    return res.render('people/access', await this.model(id, { newToken: token }));
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('people/:id/tokens/:tokenId/revoke')
+  async revokePage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('tokenId', new ParseUUIDPipe()) tokenId: string,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    await this.tokens.revoke(id, tokenId, actor);
+    return res.redirect(303, `/people/${id}/access`);
+  }
+
+  @Post('api/v1/people/:id/invitation')
+  @ApiOperation({ summary: 'Invite a person to set their password; returns the single-use link (also e-mailed)' })
+  async invite(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor) {
+    const { link, expiresAt } = await this.links.invite(id, actor);
+    return { link, expiresAt: expiresAt.toISOString() };
+  }
+
+  @Get('api/v1/people/:id/tokens')
+  @ApiOperation({ summary: "A person's API tokens (never the secrets)" })
+  async list(@Param('id', new ParseUUIDPipe()) id: string) {
+    await this.people.get(id);
+    return (await this.tokens.listFor(id)).map(tokenView);
+  }
+
+  @Post('api/v1/people/:id/tokens')
+  @ApiOperation({ summary: 'Issue an API token acting as this person; the token is in this response only' })
+  async issue(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: IssueApiTokenDto, @RequestActor() actor: Actor) {
+    const { token, apiToken } = await this.tokens.issue(id, dto.name, actor);
+    return { ...tokenView(apiToken), token };
+  }
+
+  @Delete('api/v1/people/:id/tokens/:tokenId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API token' })
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Param('tokenId', new ParseUUIDPipe()) tokenId: string, @RequestActor() actor: Actor) {
+    await this.tokens.revoke(id, tokenId, actor);
+  }
+
+  private async model(id: string, extra: object) {
+    const person = await this.people.get(id);
+    const hasPassword = await this.people.hasPassword(id);
+    const tokens = (await this.tokens.listFor(id)).map(tokenView);
+    return {
+      title: `Access: ${person.displayName}`,
+      person: { id: person.id, name: person.displayName, email: person.email, status: person.status },
+      hasPassword,
+      tokens,
+      ...extra,
+    };
+  }
+}
