@@ -49,7 +49,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   if (config.isProduction) app.enable('view cache');
-  registerViewHelpers(viewsDir);
+  registerViewHelpers(viewsDir, config.timeZone);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.locals.orgName = config.orgName;
     next();

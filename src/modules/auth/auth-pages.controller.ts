@@ -144,8 +144,8 @@ export class AuthPagesController {
   private async accountModel(user: AuthUser, extra: object) {
     const sessions = (await this.sessions.listActive(user.id)).map((s) => ({
       current: s.id === user.sessionId,
-      since: s.createdAt.toISOString().slice(0, 16).replace('T', ' '),
-      lastSeen: s.lastSeenAt.toISOString().slice(0, 16).replace('T', ' '),
+      since: s.createdAt,
+      lastSeen: s.lastSeenAt,
       ip: s.ip,
       userAgent: s.userAgent,
     }));

@@ -42,6 +42,7 @@ export class PersonAccessController {
 
   @ApiExcludeEndpoint()
   @Post('people/:id/invitation')
+  @HttpCode(200)
   async invitePage(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor, @Res() res: Response) {
     try {
       const { link, expiresAt } = await this.links.invite(id, actor);
@@ -53,6 +54,7 @@ export class PersonAccessController {
 
   @ApiExcludeEndpoint()
   @Post('people/:id/tokens')
+  @HttpCode(200)
   async issuePage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, unknown>, @RequestActor() actor: Actor, @Res() res: Response) {
     const { value, errors } = await validateForm(IssueApiTokenDto, body);
     if (!value) return res.status(400).render('people/access', await this.model(id, { errors, values: body }));

@@ -5,7 +5,7 @@ import hbs from 'hbs';
 import { formatDate, isIsoDate } from '../../common/dates';
 
 /** Registers partials (views/partials/*.hbs) and the few helpers the templates use. */
-export function registerViewHelpers(viewsDir: string): void {
+export function registerViewHelpers(viewsDir: string, timeZone: string): void {
   const partialsDir = join(viewsDir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
@@ -18,6 +18,12 @@ export function registerViewHelpers(viewsDir: string): void {
   hbs.registerHelper('date', (value: unknown) =>
     typeof value === 'string' && isIsoDate(value) ? formatDate(value) : value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '—',
   );
+  /** A timestamp as the program reads it: "Nov 27, 2026, 10:04 PM MST". */
+  hbs.registerHelper('datetime', (value: unknown) => {
+    const d = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+    if (!d || Number.isNaN(d.getTime())) return '—';
+    return d.toLocaleString('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+  });
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
   hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   /** `{{#field errors "email"}}…{{/field}}`: the block sees `error` (the message) and `invalid`. */

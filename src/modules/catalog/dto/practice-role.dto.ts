@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
 
@@ -34,6 +34,7 @@ export class CreatePracticeRoleDto {
       ],
     },
   })
+  @IsObject({ message: 'must be a requirement tree such as { kind: "all_of", children: [...] }' })
   @ValidateNested()
   @Type(() => RequirementNode)
   rule!: RequirementNode;
@@ -41,6 +42,7 @@ export class CreatePracticeRoleDto {
 
 export class ReplaceRuleDto {
   @ApiProperty({ description: 'The new requirement tree; replaces the old one whole' })
+  @IsObject({ message: 'must be a requirement tree such as { kind: "all_of", children: [...] }' })
   @ValidateNested()
   @Type(() => RequirementNode)
   rule!: RequirementNode;

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { systemActor } from '../../src/modules/audit/actor';
+import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
+import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
+import { randomToken } from '../../src/modules/auth/secrets';
+import { SessionsService } from '../../src/modules/auth/sessions.service';
+import type { Person } from '../../src/modules/people/person.entity';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { describeEachEngine } from '../helpers/engines';
+
+/**
+ * Every registered route, and what each kind of visitor gets from it. A route added without an
+ * entry here fails this test, so access is decided deliberately for each one.
+ *
+ * "subject" is a peer supervised by "supervisor"; "other" people have no tie to the subject.
+ * Requests ask for JSON, so a refusal shows as its status (401 signed out, 403 wrong role, 404
+ * out of scope) rather than as a redirect to the sign-in page. State-changing requests carry a
+ * valid CSRF token and an empty or harmless body: a 400 means "allowed in, then refused the input".
+ */
+const PERSONAS = ['anonymous', 'peer', 'otherPeer', 'trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'] as const;
+type Persona = (typeof PERSONAS)[number];
+type Expect = Record<Persona, number>;
+
+interface Ids {
+  subject: string;
+  type: string;
+  role: string;
+  token: string;
+}
+
+const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
+const signedIn = (status: number): Expect => ({ ...all(status), anonymous: 401 });
+const only = (allowed: Persona[], status: number, denied = 403): Expect => ({ ...signedIn(denied), ...Object.fromEntries(allowed.map((p) => [p, status])) });
+const admin = (status: number) => only(['admin'], status);
+const staff = (status: number) => only(['trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'], status);
+/** The subject's own record: themselves, their supervisor and admins; 404 for everyone else. */
+const subjectRecord: Expect = { anonymous: 401, peer: 200, otherPeer: 404, trainer: 404, otherTrainer: 404, supervisor: 200, otherSupervisor: 404, admin: 200 };
+
+const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() => object); expect: Expect }> = {
+  'GET /health': { url: () => '/health', expect: all(200) },
+  'GET /login': { url: () => '/login', expect: { ...all(303), anonymous: 200 } },
+  // A different address each time, so the per-account sign-in throttle stays out of the way.
+  'POST /login': { url: () => '/login', body: () => ({ email: `nobody.${randomUUID()}@example.org`, password: 'wrong' }), expect: all(401) },
+  'POST /logout': { url: () => '/logout', expect: signedIn(303) },
+  'GET /invitation/:token': { url: () => `/invitation/${randomToken()}`, expect: all(404) },
+  'POST /invitation/:token': {
+    url: () => `/invitation/${randomToken()}`,
+    body: { password: 'a long enough password', confirm: 'a long enough password' },
+    expect: all(404),
+  },
+  'GET /forgot-password': { url: () => '/forgot-password', expect: all(200) },
+  'POST /forgot-password': { url: () => '/forgot-password', body: {}, expect: all(400) },
+  'GET /reset-password/:token': { url: () => `/reset-password/${randomToken()}`, expect: all(404) },
+  'POST /reset-password/:token': {
+    url: () => `/reset-password/${randomToken()}`,
+    body: { password: 'a long enough password', confirm: 'a long enough password' },
+    expect: all(404),
+  },
+  'GET /account': { url: () => '/account', expect: signedIn(200) },
+  'POST /account/password': { url: () => '/account/password', body: {}, expect: signedIn(400) },
+  'POST /account/sessions/sign-out-others': { url: () => '/account/sessions/sign-out-others', expect: signedIn(303) },
+  'GET /api/v1/me': { url: () => '/api/v1/me', expect: signedIn(200) },
+
+  'GET /': { url: () => '/', expect: signedIn(200) },
+  'GET /my/credentials': { url: () => '/my/credentials', expect: signedIn(302) },
+
+  'GET /people': { url: () => '/people', expect: staff(200) },
+  'GET /people/new': { url: () => '/people/new', expect: admin(200) },
+  'POST /people': { url: () => '/people', body: {}, expect: admin(400) },
+  'GET /people/:id': { url: (i) => `/people/${i.subject}`, expect: subjectRecord },
+  'GET /people/:id/edit': { url: (i) => `/people/${i.subject}/edit`, expect: admin(200) },
+  'POST /people/:id': { url: (i) => `/people/${i.subject}`, body: {}, expect: admin(400) },
+  'POST /people/:id/lived-experience': { url: (i) => `/people/${i.subject}/lived-experience`, body: {}, expect: admin(400) },
+  'GET /people/:id/access': { url: (i) => `/people/${i.subject}/access`, expect: admin(200) },
+  'POST /people/:id/invitation': { url: (i) => `/people/${i.subject}/invitation`, expect: admin(200) },
+  'POST /people/:id/tokens': { url: (i) => `/people/${i.subject}/tokens`, body: {}, expect: admin(400) },
+  'POST /people/:id/tokens/:tokenId/revoke': { url: (i) => `/people/${i.subject}/tokens/${i.token}/revoke`, expect: admin(303) },
+
+  'GET /api/v1/people': { url: () => '/api/v1/people', expect: staff(200) },
+  'POST /api/v1/people': { url: () => '/api/v1/people', body: {}, expect: admin(400) },
+  'GET /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, expect: subjectRecord },
+  'PATCH /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, body: {}, expect: admin(200) },
+  'POST /api/v1/people/:id/lived-experience': { url: (i) => `/api/v1/people/${i.subject}/lived-experience`, body: {}, expect: admin(400) },
+  'POST /api/v1/people/:id/invitation': { url: (i) => `/api/v1/people/${i.subject}/invitation`, expect: admin(201) },
+  'GET /api/v1/people/:id/tokens': { url: (i) => `/api/v1/people/${i.subject}/tokens`, expect: admin(200) },
+  'POST /api/v1/people/:id/tokens': { url: (i) => `/api/v1/people/${i.subject}/tokens`, body: {}, expect: admin(400) },
+  'DELETE /api/v1/people/:id/tokens/:tokenId': { url: (i) => `/api/v1/people/${i.subject}/tokens/${i.token}`, expect: admin(204) },
+
+  'GET /catalog': { url: () => '/catalog', expect: signedIn(302) },
+  'GET /catalog/credential-types': { url: () => '/catalog/credential-types', expect: signedIn(200) },
+  'GET /catalog/credential-types/new': { url: () => '/catalog/credential-types/new', expect: admin(200) },
+  'POST /catalog/credential-types': { url: () => '/catalog/credential-types', body: {}, expect: admin(400) },
+  'GET /catalog/credential-types/:id': { url: (i) => `/catalog/credential-types/${i.type}`, expect: signedIn(200) },
+  'GET /catalog/credential-types/:id/edit': { url: (i) => `/catalog/credential-types/${i.type}/edit`, expect: admin(200) },
+  'POST /catalog/credential-types/:id': { url: (i) => `/catalog/credential-types/${i.type}`, body: {}, expect: admin(400) },
+  'GET /catalog/practice-roles': { url: () => '/catalog/practice-roles', expect: signedIn(200) },
+  'GET /catalog/practice-roles/:id': { url: (i) => `/catalog/practice-roles/${i.role}`, expect: signedIn(200) },
+  'GET /api/v1/credential-types': { url: () => '/api/v1/credential-types', expect: signedIn(200) },
+  'GET /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, expect: signedIn(200) },
+  'POST /api/v1/credential-types': { url: () => '/api/v1/credential-types', body: {}, expect: admin(400) },
+  'PATCH /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, body: {}, expect: admin(200) },
+  'GET /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', expect: signedIn(200) },
+  'GET /api/v1/practice-roles/:id': { url: (i) => `/api/v1/practice-roles/${i.role}`, expect: signedIn(200) },
+  'POST /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', body: {}, expect: admin(400) },
+  'PUT /api/v1/practice-roles/:id/rule': { url: (i) => `/api/v1/practice-roles/${i.role}/rule`, body: {}, expect: admin(400) },
+
+  'GET /audit': { url: () => '/audit', expect: admin(200) },
+  'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
+  'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },
+  'GET /api/v1/audit/verify': { url: () => '/api/v1/audit/verify', expect: admin(200) },
+};
+
+/** "METHOD /path" for every route Nest registered on Express. */
+function registeredRoutes(t: TestApp): string[] {
+  const router = (t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+  return router.stack
+    .filter((layer) => layer.route)
+    .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`))
+    .filter((route) => !route.includes('/api/docs'));
+}
+
+describeEachEngine('Who may reach which route', (engine) => {
+  let t: TestApp;
+  let people: Record<Exclude<Persona, 'anonymous'>, Person>;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    people = {
+      peer: await t.person(['peer']),
+      otherPeer: await t.person(['peer']),
+      trainer: await t.person(['trainer']),
+      otherTrainer: await t.person(['trainer']),
+      supervisor: await t.person(['supervisor', 'peer']),
+      otherSupervisor: await t.person(['supervisor']),
+      admin: await t.person(['admin']),
+    };
+    const supervise = (peer: Person, supervisor: Person) =>
+      t.dataSource.query(
+        `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on) VALUES ('${randomUUID()}', '${peer.id}', '${supervisor.id}', '2026-01-01')`,
+      );
+    await supervise(people.peer, people.supervisor);
+    await supervise(people.otherPeer, people.otherSupervisor);
+    const types = await t
+      .withBearer((await t.token(['admin'])).bearer)
+      .get('/api/v1/credential-types')
+      .expect(200);
+    const roles = await t
+      .withBearer((await t.token(['admin'])).bearer)
+      .get('/api/v1/practice-roles')
+      .expect(200);
+    ids = { subject: people.peer.id, type: types.body[0].id, role: roles.body[0].id, token: '' };
+  });
+  afterAll(async () => t?.close());
+
+  it('has an access entry for every registered route, and no entry for a route that is gone', () => {
+    const registered = registeredRoutes(t).sort();
+    expect(registered.filter((r) => !ROUTES[r])).toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !registered.includes(r))).toEqual([]);
+  });
+
+  it('gives each persona exactly the expected answer on every route', async () => {
+    const mismatches: string[] = [];
+    for (const [route, entry] of Object.entries(ROUTES)) {
+      const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+      for (const persona of PERSONAS) {
+        // Fresh credentials for every request: some routes sign out or revoke what they are given.
+        ids.token = (await t.app.get(ApiTokensService).issue(people.peer.id, 'access test', systemActor('test'))).apiToken.id;
+        const csrfSeed = randomToken();
+        const cookies = [`${CSRF_COOKIE}=${csrfSeed}`];
+        if (persona !== 'anonymous') {
+          const { token } = await t.app.get(SessionsService).create(t.dataSource.manager, people[persona].id, '127.0.0.1', 'access test');
+          cookies.push(`${SESSION_COOKIE}=${token}`);
+        }
+        let req = t
+          .http()
+          [method](entry.url(ids))
+          .set('Accept', 'application/json')
+          .set('Cookie', cookies)
+          .set('X-CSRF-Token', csrfTokenFor(t.config.sessionSecret, csrfSeed));
+        if (entry.body) req = req.send(typeof entry.body === 'function' ? entry.body() : entry.body);
+        const res = await req;
+        if (res.status !== entry.expect[persona]) mismatches.push(`${route} as ${persona}: expected ${entry.expect[persona]}, got ${res.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('keeps the API docs behind sign-in too', async () => {
+    await t.http().get('/api/docs/openapi.json').set('Accept', 'application/json').expect(401);
+    const peer = await t.browser(['peer']);
+    await t.as(peer).get('/api/docs/openapi.json').expect(200);
+  });
+});
