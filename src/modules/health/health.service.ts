@@ -51,7 +51,8 @@ export class HealthService {
     } catch (e) {
       return { status: 'down', error: describe(e) };
     } finally {
-      client.disconnect();
+      // On a closed client ioredis would arm a reconnect timer that keeps the process alive.
+      if (client.status !== 'end') client.disconnect();
     }
   }
 }
