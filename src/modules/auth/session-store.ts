@@ -45,7 +45,9 @@ export class DatabaseSessionStore implements SessionStore {
   }
 
   listActive(personId: string): Promise<SessionRecord[]> {
-    return this.dataSource.getRepository(Session).find({ where: { personId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, order: { lastSeenAt: 'DESC' } });
+    return this.dataSource
+      .getRepository(Session)
+      .find({ where: { personId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, order: { lastSeenAt: 'DESC' } });
   }
 
   async revoke(manager: EntityManager, id: string, reason: string): Promise<void> {
