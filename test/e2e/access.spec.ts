@@ -104,6 +104,12 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', body: {}, expect: admin(400) },
   'PUT /api/v1/practice-roles/:id/rule': { url: (i) => `/api/v1/practice-roles/${i.role}/rule`, body: {}, expect: admin(400) },
 
+  'GET /people/:id/clearance': { url: (i) => `/people/${i.subject}/clearance`, expect: subjectRecord },
+  'GET /api/v1/people/:id/clearance': { url: (i) => `/api/v1/people/${i.subject}/clearance`, expect: subjectRecord },
+  'GET /clearance': { url: () => '/clearance', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /clearance.csv': { url: () => '/clearance.csv', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /api/v1/clearance/board': { url: () => '/api/v1/clearance/board', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { formatDate, dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { MailService } from '../mail/mail.service';
 import { Person } from '../people/person.entity';
 import { AccountLink, type AccountLinkPurpose } from './account-link.entity';
+import { LoginFailure } from './login-failure.entity';
 import { hashPassword } from './passwords';
 import { keyedHash, randomToken } from './secrets';
 import { SessionsService } from './sessions.service';
@@ -69,6 +70,9 @@ export class AccountLinksService {
       .andWhere("p.status = 'active'")
       .getOne();
     if (!person) return;
+    // At most three reset e-mails an hour per account, so the form cannot be used to flood a mailbox.
+    const recent = await this.dataSource.getRepository(AccountLink).countBy({ personId: person.id, purpose: 'password_reset', createdAt: MoreThan(new Date(Date.now() - 3600_000)) });
+    if (recent >= 3) return;
     const created = await this.dataSource.transaction(async (tx) => {
       const link = await this.createLink(tx, person, 'password_reset', null);
       await this.audit.record(
@@ -107,6 +111,8 @@ export class AccountLinksService {
       if (spent.affected !== 1) throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
       await tx.getRepository(Person).update({ id: person.id }, { passwordHash, passwordChangedAt: new Date() });
       await this.sessions.revokeAll(tx, person.id, 'password_reset');
+      // A new password lifts a sign-in block, as the block's message promises.
+      await tx.getRepository(LoginFailure).delete({ emailKey: person.email.toLowerCase() });
       await this.audit.record(
         tx,
         { personId: person.id, label: person.name, ip },

@@ -26,7 +26,8 @@ export class AuthService {
 
   /** Checks the password and opens a session; returns the cookie token. */
   async login(email: string, password: string, ip: string, userAgent: string | null): Promise<{ token: string; person: Person }> {
-    await this.throttle.assertAllowed(email, ip);
+    // The attempt is counted before the password is checked, so simultaneous guesses cannot all slip under the limit.
+    await this.throttle.countAttempt(email, ip);
     const person = await this.dataSource
       .getRepository(Person)
       .createQueryBuilder('p')
@@ -35,7 +36,6 @@ export class AuthService {
       .getOne();
     const valid = await verifyPassword(person?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!person || !person.passwordHash || !valid || person.status !== 'active') {
-      await this.throttle.recordFailure(email, ip);
       await this.audit.record(
         this.dataSource.manager,
         { personId: null, label: `anonymous (as ${email.slice(0, 120)})`, ip },

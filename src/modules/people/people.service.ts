@@ -1,11 +1,12 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
+import { ApiToken } from '../auth/api-token.entity';
 import { SessionsService } from '../auth/sessions.service';
 import { Credential } from '../credentials/credential.entity';
 import { RecordAttestationDto } from './dto/attestation.dto';
@@ -132,7 +133,11 @@ export class PeopleService {
       await tx.getRepository(Person).save(person);
       if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
       const updated = await this.reload(tx, id);
-      if (before.status === 'active' && updated.status === 'inactive') await this.sessions.revokeAll(tx, id, 'deactivated');
+      if (before.status === 'active' && updated.status === 'inactive') {
+        // Deactivation ends every way in: sessions and API tokens, for good (reactivation does not revive them).
+        await this.sessions.revokeAll(tx, id, 'deactivated');
+        await tx.getRepository(ApiToken).update({ personId: id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedById: actor.personId });
+      }
       await this.audit.record(tx, actor, { action: 'person.updated', entityType: 'person', entityId: id, before, after: snapshot(updated) });
       return updated;
     });
