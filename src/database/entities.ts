@@ -12,6 +12,7 @@ import { LoginFailure } from '../modules/auth/login-failure.entity';
 import { Session } from '../modules/auth/session.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { SupervisionAssignment } from '../modules/supervision/supervision-assignment.entity';
+import { SupervisorQualification } from '../modules/supervision/supervisor-qualification.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -29,4 +30,5 @@ export const ENTITIES = [
   LoginFailure,
   SupervisionAssignment,
   AuditEntry,
+  SupervisorQualification,
 ];

@@ -8,6 +8,7 @@ import { LivedExperienceAttestation } from '../../modules/people/lived-experienc
 import { PersonRole, type Role } from '../../modules/people/person-role.entity';
 import { Person } from '../../modules/people/person.entity';
 import { SupervisionAssignment } from '../../modules/supervision/supervision-assignment.entity';
+import { SupervisorQualification } from '../../modules/supervision/supervisor-qualification.entity';
 import { systemActor } from '../../modules/audit/actor';
 import { AuditService } from '../../modules/audit/audit.service';
 import type { AccountLinksService } from '../../modules/auth/account-links.service';
@@ -202,6 +203,11 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
     await tx
       .getRepository(SupervisionAssignment)
       .insert({ peerId: supervisors[1].id, supervisorId: supervisors[0].id, startsOn: addDays(today, -400), endsOn: null });
+    await tx.getRepository(SupervisorQualification).insert([
+      { personId: supervisors[0].id, licence: 'LCPC #MT-20417', qualifiedFrom: addDays(today, -2000), qualifiedUntil: null },
+      // Sam's qualification lapsed two weeks ago: his supervisees show why they are not cleared.
+      { personId: supervisors[1].id, licence: 'LAC #MT-31882', qualifiedFrom: addDays(today, -900), qualifiedUntil: addDays(today, -14) },
+    ]);
     await new AuditService(dataSource).record(tx, systemActor('demo data'), {
       action: 'demo.seeded',
       entityType: 'program',

@@ -71,7 +71,9 @@ export class AccountLinksService {
       .getOne();
     if (!person) return;
     // At most three reset e-mails an hour per account, so the form cannot be used to flood a mailbox.
-    const recent = await this.dataSource.getRepository(AccountLink).countBy({ personId: person.id, purpose: 'password_reset', createdAt: MoreThan(new Date(Date.now() - 3600_000)) });
+    const recent = await this.dataSource
+      .getRepository(AccountLink)
+      .countBy({ personId: person.id, purpose: 'password_reset', createdAt: MoreThan(new Date(Date.now() - 3600_000)) });
     if (recent >= 3) return;
     const created = await this.dataSource.transaction(async (tx) => {
       const link = await this.createLink(tx, person, 'password_reset', null);

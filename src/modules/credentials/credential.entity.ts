@@ -43,6 +43,28 @@ export class Credential {
   @Column({ name: 'evidence_note', type: 'varchar', length: 200, nullable: true })
   evidenceNote!: string | null;
 
+  /** Revoked with effect from this date (it may be in the past); the record itself stays. */
+  @Column({ name: 'revoked_on', type: 'date', nullable: true })
+  revokedOn!: string | null;
+
+  @Column({ name: 'revocation_reason', type: 'varchar', length: 40, nullable: true })
+  revocationReason!: string | null;
+
+  @Column({ name: 'revocation_note', type: 'varchar', length: 300, nullable: true })
+  revocationNote!: string | null;
+
+  @Column({ name: 'revoked_by_id', type: 'uuid', nullable: true })
+  revokedById!: string | null;
+
+  @Column({ name: 'verified_by_id', type: 'uuid', nullable: true })
+  verifiedById!: string | null;
+
+  @Column({ name: 'verified_on', type: 'date', nullable: true })
+  verifiedOn!: string | null;
+
+  @Column({ name: 'verification_result', type: 'varchar', length: 20, nullable: true })
+  verificationResult!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;
 }

@@ -4,12 +4,12 @@ describe('navigationFor', () => {
   it('shows each role only its own entries', () => {
     expect(navigationFor(['peer'], '/').map((i) => i.label)).toEqual(['Home', 'My credentials']);
     expect(navigationFor(['trainer'], '/').map((i) => i.label)).toEqual(['Home', 'People', 'Credential types']);
-    expect(navigationFor(['admin'], '/').map((i) => i.label)).toEqual(['Home', 'People', 'Credential types', 'Practice roles', 'Audit log']);
+    expect(navigationFor(['admin'], '/').map((i) => i.label)).toEqual(['Home', 'Clearance', 'People', 'Credential types', 'Practice roles', 'Audit log']);
   });
 
   it('gives the union for several roles and marks the current section', () => {
     const nav = navigationFor(['peer', 'supervisor'], '/catalog/practice-roles/123');
-    expect(nav.map((i) => i.label)).toEqual(['Home', 'My credentials', 'People', 'Credential types', 'Practice roles']);
+    expect(nav.map((i) => i.label)).toEqual(['Home', 'My credentials', 'Clearance', 'People', 'Credential types', 'Practice roles']);
     expect(nav.filter((i) => i.current).map((i) => i.label)).toEqual(['Practice roles']);
     expect(navigationFor(['admin'], '/people').find((i) => i.label === 'Home')?.current).toBe(false);
   });

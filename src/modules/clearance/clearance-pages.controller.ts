@@ -1,0 +1,88 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { stringify } from 'csv-stringify/sync';
+import type { Response } from 'express';
+import { addDays, daysBetween } from '../../common/dates';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { ClearanceResult } from './clearance-engine';
+import { ClearanceService, type BoardRow } from './clearance.service';
+
+const EXPIRING_CHOICES = [30, 60, 90];
+
+/** A cell of the board: colour AND words, so it reads without colour too. */
+function cell(result: ClearanceResult, date: string) {
+  const until = result.clearedUntil;
+  const soon = until !== null && daysBetween(date, until) <= 30;
+  const tone = result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
+  const text = result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
+  return { code: result.role.code, tone, text, until };
+}
+
+/** With `days`, only the people one of whose clearances ends within that many days of `date`. */
+function endingWithin(rows: BoardRow[], date: string, days: number | null): BoardRow[] {
+  if (days === null) return rows;
+  const limit = addDays(date, days);
+  return rows.filter((row) => row.results.some((r) => r.clearedUntil !== null && r.clearedUntil <= limit));
+}
+
+@ApiExcludeController()
+@Controller()
+export class ClearancePagesController {
+  constructor(private readonly clearance: ClearanceService) {}
+
+  /** One person's clearance for every practice role, each explained requirement by requirement. */
+  @Get('people/:id/clearance')
+  async person(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Query('date') date: string | undefined, @Res() res: Response) {
+    const result = await this.clearance.forPerson(id, user, this.clearance.dateOrToday(date));
+    return res.render('clearance/person', { title: `Clearance: ${result.person.name}`, ...result, asOf: result.date, wide: false });
+  }
+
+  /** Who may practise what, for every peer the viewer may see; filters by role and by clearance ending soon. */
+  @Get('clearance')
+  @Roles('supervisor', 'admin')
+  async board(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
+    const date = this.clearance.dateOrToday(query.date);
+    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
+    const board = await this.clearance.board(user, date, query.role ? [query.role] : undefined);
+    const rows = endingWithin(board.rows, date, expiring).map((row) => ({ ...row, cells: row.results.map((r) => cell(r, date)) }));
+    const csvQuery = new URLSearchParams(
+      Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(([, v]) => v !== ''),
+    ).toString();
+    return res.render('clearance/board', {
+      title: 'Clearance board',
+      asOf: date,
+      wide: true,
+      roles: board.roles,
+      allRoles: await this.clearance.roles(),
+      rows,
+      query: { role: query.role ?? '', expiring },
+      expiringChoices: EXPIRING_CHOICES,
+      csvHref: `/clearance.csv?${csvQuery}`,
+      people: rows.length,
+      clearedPerRole: board.roles.map((_, i) => rows.filter((r) => r.results[i].status !== 'not_cleared').length),
+    });
+  }
+
+  @Get('clearance.csv')
+  @Roles('supervisor', 'admin')
+  async csv(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
+    const date = this.clearance.dateOrToday(query.date);
+    const board = await this.clearance.board(user, date, query.role ? [query.role] : undefined);
+    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
+    const records = endingWithin(board.rows, date, expiring).flatMap((row) =>
+      row.results.map((r) => [
+        row.person.name,
+        row.person.id,
+        r.role.code,
+        r.role.name,
+        r.status,
+        r.clearedUntil ?? '',
+        r.status === 'not_cleared' ? (r.requirements?.reason ?? '') : r.warnings.join(' '),
+      ]),
+    );
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="clearance-${date}.csv"`);
+    res.send(stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why'], ...records]));
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { addDays, dateInZone } from '../../src/common/dates';
+import { systemActor } from '../../src/modules/audit/actor';
+import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
+import type { Person } from '../../src/modules/people/person.entity';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { describeEachEngine } from '../helpers/engines';
+
+/** The clearance engine through the database and the API: facts loaded right on both engines, scoped to the viewer. */
+describeEachEngine('Clearance API and board', (engine) => {
+  let t: TestApp;
+  let supervisor: Person;
+  let cleared: Person;
+  let lapsed: Person;
+  let stranger: Person;
+  let today: string;
+
+  const insert = (table: string, row: Record<string, string | null>) =>
+    t.dataSource.query(
+      `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
+        .map((_, i) => (engine === 'postgres' ? `$${i + 1}` : '?'))
+        .join(', ')})`,
+      Object.values(row),
+    );
+  const typeId = async (code: string) => ((await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{ id: string }>)[0].id;
+  const give = async (person: Person, code: string, issuedOn: string, expiresOn: string | null, revokedOn: string | null = null) =>
+    insert('credentials', {
+      id: randomUUID(),
+      person_id: person.id,
+      credential_type_id: await typeId(code),
+      source: 'external',
+      issued_on: issuedOn,
+      expires_on: expiresOn,
+      revoked_on: revokedOn,
+    });
+  const fullyQualified = async (person: Person, cbhpssExpires: string) => {
+    await insert('lived_experience_attestations', {
+      id: randomUUID(),
+      person_id: person.id,
+      verified_by_id: supervisor.id,
+      verified_on: '2025-01-01',
+      evidence_location: 'HR file',
+    });
+    await give(person, 'PS-40', '2024-01-01', null);
+    await give(person, 'MT-CBHPSS', '2025-01-01', cbhpssExpires);
+    await insert('supervision_assignments', { id: randomUUID(), peer_id: person.id, supervisor_id: supervisor.id, starts_on: '2025-01-01', ends_on: null });
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    today = dateInZone(new Date(), t.config.timeZone);
+    supervisor = await t.person(['supervisor']);
+    await insert('supervisor_qualifications', {
+      id: randomUUID(),
+      person_id: supervisor.id,
+      licence: 'LCPC #1',
+      qualified_from: '2020-01-01',
+      qualified_until: null,
+    });
+    cleared = await t.person(['peer'], { name: 'Aaron Cleared' });
+    lapsed = await t.person(['peer'], { name: 'Bea Lapsed' });
+    stranger = await t.person(['peer'], { name: 'Cy Stranger' });
+    await fullyQualified(cleared, addDays(today, 200));
+    await fullyQualified(lapsed, addDays(today, -100));
+    await give(cleared, 'CORR', addDays(today, -300), addDays(today, 20));
+  });
+  afterAll(async () => t?.close());
+
+  it("answers for one person, one role, today, with the reason and the credential's dates", async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const res = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role: 'jail-services' }).expect(200);
+    expect(res.body).toMatchObject({ person: { id: cleared.id, name: 'Aaron Cleared' }, date: today });
+    expect(res.body.results).toHaveLength(1);
+    expect(res.body.results[0]).toMatchObject({ role: { code: 'JAIL-SERVICES' }, status: 'cleared', clearedUntil: addDays(today, 20) });
+    const pss = res.body.results[0].requirements.children[0];
+    expect(pss).toMatchObject({ label: 'Cleared as Peer Support Specialist', met: true, nested: { status: 'cleared', clearedUntil: addDays(today, 245) } });
+  });
+
+  it('answers for a past date from the same records (a billing audit)', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const past = addDays(today, -110);
+    const then = await admin.get(`/api/v1/people/${lapsed.id}/clearance`).query({ role: 'PSS', date: past }).expect(200);
+    expect(then.body.results[0]).toMatchObject({ date: past, status: 'cleared' });
+    const now = await admin.get(`/api/v1/people/${lapsed.id}/clearance`).query({ role: 'PSS' }).expect(200);
+    expect(now.body.results[0].status).toBe('not_cleared');
+    expect(now.body.results[0].requirements.reason).toBe('Not met: MT-CBHPSS current.');
+  });
+
+  it('refuses a malformed date or an unknown role with a 400', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const bad = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ date: '2026-02-30' }).expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'date', message: 'must be a date (YYYY-MM-DD)' }]);
+    await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role: 'ASTRONAUT' }).expect(400);
+  });
+
+  it('shows a supervisor their supervisees only, and a peer only themself', async () => {
+    const { token } = await t.app.get(ApiTokensService).issue(supervisor.id, 'test', systemActor('test'));
+    const asSupervisor = t.withBearer(`Bearer ${token}`);
+    const board = await asSupervisor.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
+    expect(board.body.rows.map((r: { person: { name: string } }) => r.person.name)).toEqual(['Aaron Cleared', 'Bea Lapsed']);
+    expect(board.body.rows.map((r: { clearance: Record<string, { status: string }> }) => r.clearance.PSS.status)).toEqual(['cleared', 'not_cleared']);
+    await asSupervisor.get(`/api/v1/people/${stranger.id}/clearance`).expect(404);
+
+    const peer = await t.token(['peer']);
+    const self = t.withBearer(peer.bearer);
+    await self.get(`/api/v1/people/${peer.person.id}/clearance`).expect(200);
+    await self.get(`/api/v1/people/${cleared.id}/clearance`).expect(404);
+    await self.get('/api/v1/clearance/board').expect(403);
+  });
+
+  it('draws the board as a page with words as well as colours, filters it, and exports it', async () => {
+    const admin = await t.browser(['admin']);
+    const page = await t.as(admin).get('/clearance').query({ role: 'JAIL-SERVICES', expiring: '30' }).expect(200);
+    expect(page.text).toContain('<a href="/people/' + cleared.id + '">Aaron Cleared</a>');
+    expect(page.text).not.toContain('Bea Lapsed');
+    expect(page.text).toMatch(/class="cell warn"[^>]*>Cleared<small> until /);
+    const csv = await t
+      .as(admin)
+      .get('/clearance.csv')
+      .query({ role: 'PSS' })
+      .expect(200)
+      .expect('Content-Type', /text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,why');
+    expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.');
+    const explained = await t.as(admin).get(`/people/${lapsed.id}/clearance`).expect(200);
+    expect(explained.text).toContain('MT-CBHPSS expired');
+  });
+});
