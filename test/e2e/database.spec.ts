@@ -28,6 +28,7 @@ const TABLES = [
   'seed_entries',
   'sessions',
   'supervision_assignments',
+  'supervisor_qualifications',
 ];
 const actor = systemActor('test');
 
