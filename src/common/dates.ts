@@ -12,10 +12,17 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of `instant` in `timeZone`. */
 export function dateInZone(instant: Date, timeZone: string): IsoDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD. Building a formatter is slow, so each zone's is kept.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 export function isIsoDate(value: string): boolean {
@@ -34,10 +41,20 @@ function fromUtc(d: Date): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** Date arithmetic runs in tight loops (clearance over a whole program) on few distinct dates: remember answers. */
+const added = new Map<string, IsoDate>();
+
 export function addDays(date: IsoDate, days: number): IsoDate {
-  const d = toUtc(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return fromUtc(d);
+  const key = `${date}|${days}`;
+  let result = added.get(key);
+  if (result === undefined) {
+    const d = toUtc(date);
+    d.setUTCDate(d.getUTCDate() + days);
+    result = fromUtc(d);
+    if (added.size > 200_000) added.clear();
+    added.set(key, result);
+  }
+  return result;
 }
 
 /** Adds calendar months, clamping to the last day of the target month (Jan 31 + 1 month = Feb 28/29). */
@@ -55,9 +72,12 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
 }
 
-/** A human date such as "Dec 31, 2026". */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A human date such as "Dec 31, 2026" (written out by hand: Intl formatting is slow in hot loops). */
 export function formatDate(date: IsoDate): string {
-  return toUtc(date).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+  if (!ISO_DATE.test(date)) throw new RangeError(`Not a calendar date: ${date}`);
+  return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
 }
 
 /** The UTC instant at which `date` begins in `timeZone` (for filtering timestamps by local calendar days). */

@@ -105,6 +105,8 @@ function intersect(a: Span, b: Span): Span | null {
 
 export class ClearanceEngine {
   private readonly roles: Map<string, RoleRule>;
+  /** A role asked about again for the same person and date (as a nested role) gives the same answer: keep it. */
+  private readonly answered = new WeakMap<ClearanceFacts, Map<string, ClearanceResult>>();
 
   constructor(roles: RoleRule[]) {
     this.roles = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
@@ -115,6 +117,18 @@ export class ClearanceEngine {
   }
 
   private evaluateRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
+    // The chain only guards against loops, which the catalogue refuses, so it is not part of the answer.
+    const key = `${roleCode.toUpperCase()}|${date}`;
+    let answers = this.answered.get(facts);
+    if (!answers) this.answered.set(facts, (answers = new Map()));
+    const known = answers.get(key);
+    if (known) return known;
+    const result = this.evaluateRoleUncached(roleCode, date, facts, chain);
+    answers.set(key, result);
+    return result;
+  }
+
+  private evaluateRoleUncached(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
     const role = this.roles.get(roleCode.toUpperCase());
     if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
     const head = { role: { code: role.code, name: role.name }, date };

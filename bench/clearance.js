@@ -1,0 +1,227 @@
+/**
+ * Clearance at program scale, on SQLite (the embedded default):
+ *   - the whole-program board: 10,000 peers x 8 practice roles, as of a date;
+ *   - one person's clearance over the API with 50 concurrent clients.
+ * Data: 10,000 people, 100,000 credential records, 10,000 supervision periods.
+ *
+ * Run: npm run build && node bench/clearance.js     (prints its figures; takes about a minute)
+ */
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const http = require('node:http');
+const { randomUUID } = require('node:crypto');
+require('reflect-metadata');
+const { NestFactory } = require('@nestjs/core');
+const { DataSource } = require('typeorm');
+const dist = (p) => require(join(__dirname, '..', 'dist', 'src', p));
+const { AppModule } = dist('app.module');
+const { AppConfig } = dist('config/app-config');
+const { setupApp } = dist('setup-app');
+const { prepareDatabase } = dist('database/prepare-database');
+const { ClearanceService } = dist('modules/clearance/clearance.service');
+const { ApiTokensService } = dist('modules/auth/api-tokens.service');
+const { systemActor } = dist('modules/audit/actor');
+
+const PEOPLE = 10_000;
+const CREDENTIALS_PER_PERSON = 10;
+const SUPERVISORS = 40;
+const DATE = '2026-11-28';
+
+function addDays(date, days) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+async function insertMany(db, table, rows) {
+  const columns = Object.keys(rows[0]);
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ')}`,
+      chunk.flatMap((r) => columns.map((c) => r[c])),
+    );
+  }
+}
+
+async function generate(db) {
+  const types = Object.fromEntries((await db.query('SELECT id, code FROM credential_types')).map((t) => [t.code, t.id]));
+  const supervisors = Array.from({ length: SUPERVISORS }, (_, i) => ({
+    id: randomUUID(),
+    name: `Supervisor ${i}`,
+    email: `supervisor.${i}@bench.example.org`,
+    status: 'active',
+  }));
+  const peers = Array.from({ length: PEOPLE }, (_, i) => ({
+    id: randomUUID(),
+    name: `Peer ${String(i).padStart(5, '0')}`,
+    email: `peer.${i}@bench.example.org`,
+    status: 'active',
+  }));
+  await db.transaction(async (tx) => {
+    await insertMany(tx, 'people', [...supervisors, ...peers]);
+    await insertMany(tx, 'person_roles', [
+      ...supervisors.map((s) => ({ person_id: s.id, role: 'supervisor' })),
+      ...peers.map((p) => ({ person_id: p.id, role: 'peer' })),
+    ]);
+    await insertMany(
+      tx,
+      'supervisor_qualifications',
+      supervisors.map((s, i) => ({
+        id: randomUUID(),
+        person_id: s.id,
+        licence: `LCPC #${i}`,
+        qualified_from: '2015-01-01',
+        qualified_until: i % 10 === 0 ? '2026-06-30' : null,
+      })),
+    );
+    await insertMany(
+      tx,
+      'lived_experience_attestations',
+      peers
+        .filter((_, i) => i % 20 !== 0)
+        .map((p) => ({ id: randomUUID(), person_id: p.id, verified_by_id: supervisors[0].id, verified_on: '2024-01-01', evidence_location: 'HR file' })),
+    );
+    await insertMany(
+      tx,
+      'supervision_assignments',
+      peers.map((p, i) => ({
+        id: randomUUID(),
+        peer_id: p.id,
+        supervisor_id: supervisors[i % SUPERVISORS].id,
+        starts_on: '2024-06-01',
+        ends_on: i % 15 === 0 ? '2026-10-31' : null,
+      })),
+    );
+    const credentials = [];
+    const plan = ['PS-40', 'MT-CBHPSS', 'MT-CBHPSS', 'MT-CBHPSS', 'CPR', 'MHFA', 'CORR', 'NARCAN-MT', 'DOULA', 'BT-W'];
+    peers.forEach((p, i) => {
+      for (let k = 0; k < CREDENTIALS_PER_PERSON; k++) {
+        const code = plan[k];
+        const issued = code === 'MT-CBHPSS' ? `${2023 + k}-02-01` : addDays('2025-01-01', (i * 7 + k * 31) % 700);
+        const expires = code === 'MT-CBHPSS' ? `${2023 + k}-12-31` : code === 'PS-40' || code === 'BT-W' ? null : addDays(issued, 365 * 2);
+        credentials.push({
+          id: randomUUID(),
+          person_id: p.id,
+          credential_type_id: types[code],
+          source: 'external',
+          issued_on: issued,
+          expires_on: expires,
+          revoked_on: i % 97 === 0 && k === 3 ? '2026-09-01' : null,
+        });
+      }
+    });
+    await insertMany(tx, 'credentials', credentials);
+  });
+  return peers;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lms-bench-'));
+  const config = AppConfig.fromEnvironment({
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'b'.repeat(40),
+    DEMO_DATA: 'off',
+    LOG_LEVEL: 'error',
+    PORT: '3999',
+  });
+  const app = await NestFactory.create(AppModule.register(config), { logger: ['error'] });
+  setupApp(app, config);
+  await app.init();
+  await prepareDatabase(app);
+  const db = app.get(DataSource);
+
+  let t = Date.now();
+  const peers = await generate(db);
+  const [{ n: credentialCount }] = await db.query('SELECT count(*) AS n FROM credentials');
+  const [{ n: supervisionCount }] = await db.query('SELECT count(*) AS n FROM supervision_assignments');
+  console.log(
+    `data: ${peers.length + SUPERVISORS} people, ${credentialCount} credentials, ${supervisionCount} supervision periods (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`,
+  );
+
+  // Count the queries a board costs, on the one SQLite connection TypeORM uses.
+  const runner = db.driver.createQueryRunner();
+  const query = runner.query.bind(runner);
+  let queries = 0;
+  runner.query = (...args) => {
+    queries++;
+    return query(...args);
+  };
+  const admin = { id: randomUUID(), name: 'Bench Admin', email: 'admin@bench.example.org', roles: ['admin'], sessionId: null, tokenId: null };
+  const clearance = app.get(ClearanceService);
+  const times = [];
+  for (let i = 0; i < 6; i++) {
+    queries = 0;
+    t = process.hrtime.bigint();
+    const board = await clearance.board(admin, DATE);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (i === 0) {
+      const cells = board.rows.reduce((n, r) => n + r.results.length, 0);
+      const cleared = board.rows.filter((r) => r.results[board.roles.findIndex((x) => x.code === 'PSS')].status !== 'not_cleared').length;
+      console.log(
+        `board: ${board.rows.length} peers x ${board.roles.length} roles = ${cells} evaluations, ${queries} queries; ${cleared} cleared as Peer Support Specialist`,
+      );
+    }
+  }
+  t = process.hrtime.bigint();
+  await clearance.factsFor(peers.map((p) => p.id));
+  const factsMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const warm = times.slice(1).sort((a, b) => a - b);
+  console.log(`  of which loading the facts of 10,000 people: ${factsMs.toFixed(0)} ms`);
+  console.log(
+    `board time: first ${times[0].toFixed(0)} ms; warm median ${percentile(warm, 50).toFixed(0)} ms, max ${warm[warm.length - 1].toFixed(0)} ms (target < 1000 ms)`,
+  );
+  runner.query = query;
+
+  // One person's clearance over HTTP: 50 clients at once, keep-alive, an admin API token.
+  const server = await app.listen(0, '127.0.0.1');
+  const port = server.address().port;
+  const adminPerson = (await db.query(`SELECT id FROM people WHERE email = 'supervisor.0@bench.example.org'`))[0];
+  await db.query(`INSERT INTO person_roles (person_id, role) VALUES (?, 'admin')`, [adminPerson.id]);
+  const { token } = await app.get(ApiTokensService).issue(adminPerson.id, 'bench', systemActor('bench'));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+  const get = (path) =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      http
+        .get({ host: '127.0.0.1', port, path, agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
+          );
+        })
+        .on('error', reject);
+    });
+  const REQUESTS = 3000;
+  let next = 0;
+  const latencies = [];
+  await Promise.all(Array.from({ length: 20 }, () => get(`/api/v1/people/${peers[0].id}/clearance?date=${DATE}`))); // warm-up
+  t = Date.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < REQUESTS) {
+        const peer = peers[(next++ * 7919) % peers.length];
+        latencies.push(await get(`/api/v1/people/${peer.id}/clearance?date=${DATE}`));
+      }
+    }),
+  );
+  const elapsed = (Date.now() - t) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `person clearance API, 50 concurrent clients, ${REQUESTS} requests in ${elapsed.toFixed(1)} s (${(REQUESTS / elapsed).toFixed(0)}/s): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (target p99 < 20 ms)`,
+  );
+  agent.destroy();
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
