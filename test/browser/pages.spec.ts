@@ -366,6 +366,33 @@ describe('pages in a real browser', () => {
     },
     TEST_TIMEOUT,
   );
+
+  it(
+    'shows a supervisor the clearance board for their team, and one explanation',
+    async () => {
+      session = await openPage({ width: 1400, height: 900 }, DEMO_ACCOUNTS.supervisor);
+      const { page } = session;
+      await page.goto('/clearance');
+      expect(await page.locator('main h1').innerText()).toBe('Clearance board');
+      const rows = bodyRows(page);
+      // Ellen supervises half the demo peers and Sam; nobody else's peers appear.
+      expect(await rows.count()).toBeGreaterThanOrEqual(10);
+      expect(await page.locator('main').innerText()).not.toContain('Jade Morningstar');
+      // Every cell says its state in words, not only in colour.
+      const cellTexts = await page.locator('table.board tbody a.cell').allInnerTexts();
+      expect(cellTexts.every((t) => /^(Cleared|Warning|Not cleared)/.test(t))).toBe(true);
+      await screenshot(page, 'clearance-board.png');
+
+      const jesse = rows.filter({ hasText: 'Jesse Redcloud' });
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f-]{36}\/clearance/), jesse.locator('a.cell').nth(5).click()]);
+      const pss = page.locator('article#PSS');
+      expect(await pss.locator('.badge').innerText()).toBe('Not cleared');
+      expect(await pss.innerText()).toMatch(/MT-CBHPSS expired Dec 31, \d{4}/);
+      await screenshot(page, 'clearance-explanation.png');
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 /** The field is marked invalid, points at its message, and the message sits right below it. */

@@ -153,7 +153,8 @@ export class ClearanceEngine {
       return { ...head, status: 'cleared', statusLabel: STATUS_LABELS.cleared, clearedUntil: null, warnings: [], requirements: null };
     }
     const requirements = this.node(role.rule, date, facts, [...chain, role.code.toUpperCase()]);
-    const warnings = collectWarnings(requirements);
+    // Warnings are about staying cleared; on a role not cleared they would only distract from why not.
+    const warnings = requirements.met ? collectWarnings(requirements) : [];
     const status: ClearanceStatus = !requirements.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
     return { ...head, status, statusLabel: STATUS_LABELS[status], clearedUntil: requirements.met ? requirements.until : null, warnings, requirements };
   }
