@@ -10,6 +10,7 @@ import { ClearanceModule } from './modules/clearance/clearance.module';
 import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
 import { PeopleModule } from './modules/people/people.module';
+import { SupervisionModule } from './modules/supervision/supervision.module';
 import { WebModule } from './modules/web/web.module';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         CatalogModule,
         ClearanceModule,
         CredentialsModule,
+        SupervisionModule,
         WebModule,
       ],
     };

@@ -1,4 +1,4 @@
-import { addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, startOfDayInZone } from './dates';
+import { addBusinessDays, addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, startOfDayInZone } from './dates';
 
 describe('calendar dates', () => {
   it('takes the date in the program time zone, not UTC', () => {
@@ -40,5 +40,13 @@ describe('startOfDayInZone', () => {
     expect(startOfDayInZone('2026-07-04', 'America/Denver').toISOString()).toBe('2026-07-04T06:00:00.000Z');
     expect(startOfDayInZone('2026-03-08', 'America/Denver').toISOString()).toBe('2026-03-08T07:00:00.000Z');
     expect(startOfDayInZone('2026-11-28', 'UTC').toISOString()).toBe('2026-11-28T00:00:00.000Z');
+  });
+});
+
+describe('addBusinessDays', () => {
+  it('skips weekends', () => {
+    expect(addBusinessDays('2026-11-27', 1)).toBe('2026-11-30'); // Friday -> Monday
+    expect(addBusinessDays('2026-11-02', 20)).toBe('2026-11-30'); // four working weeks
+    expect(addBusinessDays('2026-11-28', 0)).toBe('2026-11-28');
   });
 });

@@ -102,3 +102,14 @@ export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
   // Near a daylight-saving change the offset at the guess can differ; one correction settles it.
   return new Date(utcMidnight - offsetAt(guess));
 }
+
+/** The date `days` business days after `date` (Monday to Friday; public holidays are not counted out). */
+export function addBusinessDays(date: IsoDate, days: number): IsoDate {
+  let current = date;
+  for (let left = days; left > 0;) {
+    current = addDays(current, 1);
+    const weekday = toUtc(current).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
+  return current;
+}

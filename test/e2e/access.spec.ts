@@ -23,6 +23,8 @@ type Expect = Record<Persona, number>;
 
 interface Ids {
   subject: string;
+  credential: string;
+  assignment: string;
   type: string;
   role: string;
   token: string;
@@ -110,6 +112,28 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /clearance.csv': { url: () => '/clearance.csv', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
   'GET /api/v1/clearance/board': { url: () => '/api/v1/clearance/board', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
 
+  'GET /people/:id/credentials/new': { url: (i) => `/people/${i.subject}/credentials/new`, expect: admin(200) },
+  'POST /people/:id/credentials': { url: (i) => `/people/${i.subject}/credentials`, body: {}, expect: admin(400) },
+  'GET /credentials/:id/manage': { url: (i) => `/credentials/${i.credential}/manage`, expect: admin(200) },
+  'POST /credentials/:id/revoke': { url: (i) => `/credentials/${i.credential}/revoke`, body: {}, expect: admin(400) },
+  'POST /credentials/:id/verification': { url: (i) => `/credentials/${i.credential}/verification`, body: {}, expect: admin(400) },
+  'POST /api/v1/people/:id/credentials': { url: (i) => `/api/v1/people/${i.subject}/credentials`, body: {}, expect: admin(400) },
+  'POST /api/v1/credentials/:id/revoke': { url: (i) => `/api/v1/credentials/${i.credential}/revoke`, body: {}, expect: admin(400) },
+  'POST /api/v1/credentials/:id/verification': { url: (i) => `/api/v1/credentials/${i.credential}/verification`, body: {}, expect: admin(400) },
+
+  'GET /supervision': { url: () => '/supervision', expect: admin(200) },
+  'POST /supervision/qualifications': { url: () => '/supervision/qualifications', body: {}, expect: admin(400) },
+  'POST /supervision/assignments': { url: () => '/supervision/assignments', body: {}, expect: admin(400) },
+  'POST /supervision/assignments/:id/board-reported': { url: (i) => `/supervision/assignments/${i.assignment}/board-reported`, expect: admin(303) },
+  'GET /api/v1/supervision': { url: () => '/api/v1/supervision', expect: admin(200) },
+  'POST /api/v1/people/:id/supervisor-qualifications': { url: (i) => `/api/v1/people/${i.subject}/supervisor-qualifications`, body: {}, expect: admin(400) },
+  'POST /api/v1/supervision/assignments': { url: () => '/api/v1/supervision/assignments', body: {}, expect: admin(400) },
+  'POST /api/v1/supervision/assignments/:id/end': { url: (i) => `/api/v1/supervision/assignments/${i.assignment}/end`, body: {}, expect: admin(400) },
+  'POST /api/v1/supervision/assignments/:id/board-reported': {
+    url: (i) => `/api/v1/supervision/assignments/${i.assignment}/board-reported`,
+    expect: admin(200),
+  },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },
@@ -141,12 +165,18 @@ describeEachEngine('Who may reach which route', (engine) => {
       otherSupervisor: await t.person(['supervisor']),
       admin: await t.person(['admin']),
     };
-    const supervise = (peer: Person, supervisor: Person) =>
+    // The subject's supervisor changed on Jan 1, so there is a Board report to mark.
+    const assignment = randomUUID();
+    const supervise = (id: string, peer: Person, supervisor: Person) =>
       t.dataSource.query(
-        `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on) VALUES ('${randomUUID()}', '${peer.id}', '${supervisor.id}', '2026-01-01')`,
+        `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, board_report_due_on) VALUES ('${id}', '${peer.id}', '${supervisor.id}', '2026-01-01', '2026-01-29')`,
       );
-    await supervise(people.peer, people.supervisor);
-    await supervise(people.otherPeer, people.otherSupervisor);
+    await supervise(assignment, people.peer, people.supervisor);
+    await supervise(randomUUID(), people.otherPeer, people.otherSupervisor);
+    const credential = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, issued_on) SELECT '${credential}', '${people.peer.id}', id, 'external', '2026-01-01' FROM credential_types WHERE code = 'CPR'`,
+    );
     const types = await t
       .withBearer((await t.token(['admin'])).bearer)
       .get('/api/v1/credential-types')
@@ -155,7 +185,7 @@ describeEachEngine('Who may reach which route', (engine) => {
       .withBearer((await t.token(['admin'])).bearer)
       .get('/api/v1/practice-roles')
       .expect(200);
-    ids = { subject: people.peer.id, type: types.body[0].id, role: roles.body[0].id, token: '' };
+    ids = { subject: people.peer.id, credential, assignment, type: types.body[0].id, role: roles.body[0].id, token: '' };
   });
   afterAll(async () => t?.close());
 

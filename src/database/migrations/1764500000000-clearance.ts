@@ -8,6 +8,7 @@ export class Clearance1764500000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = dialect(queryRunner);
     await runAll(queryRunner, [
+      `ALTER TABLE "credentials" ADD COLUMN "expiry_note" varchar(200)`,
       `ALTER TABLE "credentials" ADD COLUMN "revoked_on" date`,
       `ALTER TABLE "credentials" ADD COLUMN "revocation_reason" varchar(40)`,
       `ALTER TABLE "credentials" ADD COLUMN "revocation_note" varchar(300)`,
@@ -28,14 +29,19 @@ export class Clearance1764500000000 implements MigrationInterface {
         CHECK ("qualified_until" IS NULL OR "qualified_until" >= "qualified_from")
       )`,
       `CREATE INDEX "IDX_supervisor_qualifications_person" ON "supervisor_qualifications" ("person_id")`,
+      // A change of supervisor must be reported to the Board within 20 business days.
+      `ALTER TABLE "supervision_assignments" ADD COLUMN "board_report_due_on" date`,
+      `ALTER TABLE "supervision_assignments" ADD COLUMN "board_reported_on" date`,
     ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await runAll(queryRunner, [
+      `ALTER TABLE "supervision_assignments" DROP COLUMN "board_reported_on"`,
+      `ALTER TABLE "supervision_assignments" DROP COLUMN "board_report_due_on"`,
       `DROP TABLE "supervisor_qualifications"`,
       `DROP INDEX "IDX_credentials_type"`,
-      ...['verification_result', 'verified_on', 'verified_by_id', 'revoked_by_id', 'revocation_note', 'revocation_reason', 'revoked_on'].map(
+      ...['verification_result', 'verified_on', 'verified_by_id', 'revoked_by_id', 'revocation_note', 'revocation_reason', 'revoked_on', 'expiry_note'].map(
         (c) => `ALTER TABLE "credentials" DROP COLUMN "${c}"`,
       ),
     ]);

@@ -4,6 +4,10 @@ import { Person } from '../people/person.entity';
 
 export const CREDENTIAL_SOURCES = ['course', 'external'] as const;
 export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+export const REVOCATION_REASONS = ['disciplinary', 'issued_in_error', 'fraud', 'requirements_not_met', 'surrendered', 'other'] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+export const VERIFICATION_RESULTS = ['confirmed', 'not_found', 'mismatch'] as const;
+export type VerificationResult = (typeof VERIFICATION_RESULTS)[number];
 
 /** A credential a person holds: awarded by a course here, or external with its number and evidence. */
 @Entity('credentials')
@@ -42,6 +46,10 @@ export class Credential {
 
   @Column({ name: 'evidence_note', type: 'varchar', length: 200, nullable: true })
   evidenceNote!: string | null;
+
+  /** Why the expiry date differs from the one the credential type gives, when an admin set it by hand. */
+  @Column({ name: 'expiry_note', type: 'varchar', length: 200, nullable: true })
+  expiryNote!: string | null;
 
   /** Revoked with effect from this date (it may be in the past); the record itself stays. */
   @Column({ name: 'revoked_on', type: 'date', nullable: true })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CredentialsController } from './credentials.controller';
 import { CredentialsService } from './credentials.service';
 
-@Module({ providers: [CredentialsService], exports: [CredentialsService] })
+@Module({ controllers: [CredentialsController], providers: [CredentialsService], exports: [CredentialsService] })
 export class CredentialsModule {}

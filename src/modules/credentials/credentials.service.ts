@@ -1,14 +1,128 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { IsoDate } from '../../common/dates';
+import { dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/auth-user';
+import { CredentialType } from '../catalog/credential-type.entity';
+import { expiryFor } from '../catalog/credential-validity';
 import { whereVisibleTo } from '../people/people-scope';
+import { Person } from '../people/person.entity';
 import { Credential } from './credential.entity';
+import type { RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
+const fieldError = (field: string, message: string, sentence: string) =>
+  new BadRequestException({ statusCode: 400, message: sentence, errors: [{ field, message }] });
+
+/** What the audit log keeps of a credential record. */
+function snapshot(c: Credential) {
+  const { person: _p, credentialType: _t, createdAt: _c, ...fields } = c;
+  return fields;
+}
+
+/**
+ * Credential records. Nothing is overwritten: a renewal is a new record (the clearance engine joins
+ * overlapping ones into one stretch), a revocation is dated and kept, and every change is audited.
+ */
 @Injectable()
 export class CredentialsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Records a credential a person holds; the expiry comes from the type unless set by hand with a reason. */
+  async record(personId: string, dto: RecordCredentialDto, actor: Actor): Promise<Credential> {
+    if (!(await this.dataSource.getRepository(Person).existsBy({ id: personId }))) throw new NotFoundException('No person with that id.');
+    const type = await this.dataSource
+      .getRepository(CredentialType)
+      .createQueryBuilder('t')
+      .where('upper(t.code) = :code', { code: dto.credentialTypeCode.toUpperCase() })
+      .getOne();
+    if (!type)
+      throw fieldError('credentialTypeCode', 'is not a credential type in the catalogue', `No credential type has the code ${dto.credentialTypeCode}.`);
+    if (!type.active) throw fieldError('credentialTypeCode', 'is inactive in the catalogue', `${type.code} is inactive and not offered for new records.`);
+    if (!isIsoDate(dto.issuedOn)) throw fieldError('issuedOn', 'must be a real date', 'The issue date is not a real date.');
+    if (dto.issuedOn > this.today()) throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
+    const computed = expiryFor(type, dto.issuedOn);
+    const expiresOn = dto.expiresOn ?? computed;
+    if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
+    if (expiresOn && expiresOn < dto.issuedOn) throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
+    return this.dataSource.transaction(async (tx) => {
+      const same = await tx.getRepository(Credential).existsBy({ personId, credentialTypeId: type.id, issuedOn: dto.issuedOn });
+      if (same)
+        throw new ConflictException({
+          statusCode: 409,
+          message: `${type.code} issued on ${dto.issuedOn} is already recorded for this person.`,
+          errors: [{ field: 'issuedOn', message: 'is already recorded for this credential' }],
+        });
+      const repo = tx.getRepository(Credential);
+      const credential = repo.create({
+        personId,
+        credentialTypeId: type.id,
+        source: 'external',
+        issuedOn: dto.issuedOn,
+        expiresOn,
+        expiryNote: dto.expiresOn && dto.expiresOn !== computed ? (dto.expiryNote ?? null) : null,
+        licenceNumber: dto.licenceNumber ?? null,
+        issuingBody: dto.issuingBody ?? (type.kind === 'external' ? type.issuer : null),
+        evidenceNote: dto.evidenceNote ?? null,
+      });
+      await repo.insert(credential);
+      await this.audit.record(tx, actor, {
+        action: 'credential.recorded',
+        entityType: 'credential',
+        entityId: credential.id,
+        after: { ...snapshot(credential), code: type.code },
+      });
+      return credential;
+    });
+  }
+
+  /** Revokes from an effective date (which may be in the past, for a finding made later). The record stays. */
+  async revoke(credentialId: string, dto: RevokeCredentialDto, actor: Actor): Promise<Credential> {
+    return this.dataSource.transaction(async (tx) => {
+      const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
+      if (!credential) throw new NotFoundException('No credential with that id.');
+      if (credential.revokedOn)
+        throw new ConflictException({ statusCode: 409, message: `This credential was already revoked from ${credential.revokedOn}.`, errors: [] });
+      if (!isIsoDate(dto.effectiveOn)) throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
+      const before = snapshot(credential);
+      Object.assign(credential, { revokedOn: dto.effectiveOn, revocationReason: dto.reason, revocationNote: dto.note ?? null, revokedById: actor.personId });
+      await tx.getRepository(Credential).save(credential);
+      await this.audit.record(tx, actor, {
+        action: 'credential.revoked',
+        entityType: 'credential',
+        entityId: credential.id,
+        before,
+        after: snapshot(credential),
+      });
+      return credential;
+    });
+  }
+
+  /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
+  async verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
+    if (dto.verifiedOn > this.today()) throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
+    return this.dataSource.transaction(async (tx) => {
+      const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
+      if (!credential) throw new NotFoundException('No credential with that id.');
+      const before = snapshot(credential);
+      Object.assign(credential, { verifiedOn: dto.verifiedOn, verificationResult: dto.result, verifiedById: actor.personId });
+      await tx.getRepository(Credential).save(credential);
+      await this.audit.record(tx, actor, {
+        action: 'credential.verified',
+        entityType: 'credential',
+        entityId: credential.id,
+        before,
+        after: snapshot(credential),
+      });
+      return credential;
+    });
+  }
 
   /** Credentials of active people `viewer` may see whose expiry date falls in [from, to], soonest first. */
   findExpiringBetween(from: IsoDate, to: IsoDate, viewer: AuthUser, today: IsoDate, limit = 100): Promise<Credential[]> {
@@ -18,6 +132,7 @@ export class CredentialsService {
       .innerJoinAndSelect('c.person', 'p', "p.status = 'active'")
       .innerJoinAndSelect('c.credentialType', 't')
       .where('c.expires_on BETWEEN :from AND :to', { from, to })
+      .andWhere('c.revoked_on IS NULL')
       // A credential renewed since (a later one of the same type) no longer needs attention.
       .andWhere(
         'NOT EXISTS (SELECT 1 FROM credentials n WHERE n.person_id = c.person_id AND n.credential_type_id = c.credential_type_id AND n.issued_on > c.issued_on)',
@@ -26,5 +141,9 @@ export class CredentialsService {
       .addOrderBy('p.name', 'ASC')
       .take(limit);
     return whereVisibleTo(qb, 'c.person_id', viewer, today).getMany();
+  }
+
+  private today(): IsoDate {
+    return dateInZone(new Date(), this.config.timeZone);
   }
 }

@@ -20,6 +20,9 @@ const NOTICES: Record<string, string> = {
   created: 'Person added.',
   saved: 'Changes saved.',
   attested: 'Lived-experience verification recorded.',
+  'credential-recorded': 'Credential recorded.',
+  'credential-revoked': 'Credential revoked.',
+  'credential-verified': 'Primary-source check recorded.',
 };
 
 @ApiExcludeController()

@@ -2,6 +2,7 @@ import type { Role } from './person-role.entity';
 import type { Person, PersonStatus } from './person.entity';
 import type { PersonRecord } from './people.service';
 import { credentialStanding } from '../credentials/credential-status';
+import { formatDate } from '../../common/dates';
 
 /** What the API says about a person. */
 export interface PersonView {
@@ -43,7 +44,8 @@ export function personRecordView(record: PersonRecord, today: string) {
       withdrawnOn: a.withdrawnOn,
     })),
     credentials: record.credentials.map((c) => {
-      const standing = credentialStanding(c, c.credentialType, today);
+      const revoked = c.revokedOn !== null && c.revokedOn <= today;
+      const standing = revoked ? { standing: 'revoked', label: `Revoked from ${formatDate(c.revokedOn!)}` } : credentialStanding(c, c.credentialType, today);
       return {
         id: c.id,
         type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name },
@@ -54,6 +56,10 @@ export function personRecordView(record: PersonRecord, today: string) {
         issuingBody: c.issuingBody,
         standing: standing.standing,
         standingLabel: standing.label,
+        revokedOn: c.revokedOn,
+        revocationReason: c.revocationReason,
+        verifiedOn: c.verifiedOn,
+        verificationResult: c.verificationResult,
       };
     }),
   };

@@ -18,6 +18,13 @@ export class SupervisionAssignment {
   @Column({ name: 'ends_on', type: 'date', nullable: true })
   endsOn!: string | null;
 
+  /** Set when this assignment changed the peer's supervisor: the Board must hear of it by this date. */
+  @Column({ name: 'board_report_due_on', type: 'date', nullable: true })
+  boardReportDueOn!: string | null;
+
+  @Column({ name: 'board_reported_on', type: 'date', nullable: true })
+  boardReportedOn!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;
 }

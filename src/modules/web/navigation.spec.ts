@@ -4,7 +4,15 @@ describe('navigationFor', () => {
   it('shows each role only its own entries', () => {
     expect(navigationFor(['peer'], '/').map((i) => i.label)).toEqual(['Home', 'My credentials']);
     expect(navigationFor(['trainer'], '/').map((i) => i.label)).toEqual(['Home', 'People', 'Credential types']);
-    expect(navigationFor(['admin'], '/').map((i) => i.label)).toEqual(['Home', 'Clearance', 'People', 'Credential types', 'Practice roles', 'Audit log']);
+    expect(navigationFor(['admin'], '/').map((i) => i.label)).toEqual([
+      'Home',
+      'Clearance',
+      'People',
+      'Credential types',
+      'Practice roles',
+      'Supervision',
+      'Audit log',
+    ]);
   });
 
   it('gives the union for several roles and marks the current section', () => {

@@ -14,6 +14,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'People', href: '/people', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
+  { label: 'Supervision', href: '/supervision', roles: ['admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
 ];
 

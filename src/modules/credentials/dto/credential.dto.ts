@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Trim, TrimToNull } from '../../../common/dto/transforms';
+import { REVOCATION_REASONS, VERIFICATION_RESULTS, type RevocationReason, type VerificationResult } from '../credential.entity';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class RecordCredentialDto {
+  @ApiProperty({ example: 'MT-CBHPSS' })
+  @Trim()
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(32)
+  credentialTypeCode!: string;
+
+  @ApiProperty({ example: '2026-01-10' })
+  @Trim()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  issuedOn!: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: "Leave out to use the type's validity; set it only with expiryNote" })
+  @TrimToNull()
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  expiresOn?: string | null;
+
+  @ApiPropertyOptional({ description: 'Why the expiry date differs from what the credential type gives' })
+  @TrimToNull()
+  @ValidateIf((dto: RecordCredentialDto) => !!dto.expiresOn)
+  @IsString({ message: 'is required when you set the expiry date by hand: say why' })
+  @MinLength(3, { message: 'is required when you set the expiry date by hand: say why' })
+  @MaxLength(200)
+  expiryNote?: string | null;
+
+  @ApiPropertyOptional({ example: 'CBHPSS-4139' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  licenceNumber?: string | null;
+
+  @ApiPropertyOptional({ example: 'Montana Board of Behavioral Health' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  issuingBody?: string | null;
+
+  @ApiPropertyOptional({ example: 'Copy in HR file', description: 'Where the evidence is kept' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  evidenceNote?: string | null;
+}
+
+export class RevokeCredentialDto {
+  @ApiProperty({ example: '2026-06-01', description: 'From this date on, it no longer counts (may be in the past)' })
+  @Trim()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  effectiveOn!: string;
+
+  @ApiProperty({ enum: REVOCATION_REASONS })
+  @IsIn(REVOCATION_REASONS, { message: `must be one of ${REVOCATION_REASONS.join(', ')}` })
+  reason!: RevocationReason;
+
+  @ApiPropertyOptional({ description: 'A short note; no client or health information' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  note?: string | null;
+}
+
+export class VerifyCredentialDto {
+  @ApiProperty({ example: '2026-11-20', description: "When the issuer's licence lookup was checked" })
+  @Trim()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  verifiedOn!: string;
+
+  @ApiProperty({ enum: VERIFICATION_RESULTS })
+  @IsIn(VERIFICATION_RESULTS, { message: `must be one of ${VERIFICATION_RESULTS.join(', ')}` })
+  result!: VerificationResult;
+}

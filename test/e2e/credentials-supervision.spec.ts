@@ -1,0 +1,175 @@
+import { addBusinessDays, addDays, dateInZone } from '../../src/common/dates';
+import type { Person } from '../../src/modules/people/person.entity';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { describeEachEngine } from '../helpers/engines';
+
+/** Admins keep the records clearance is decided from: credentials (recorded, revoked, verified) and supervision. */
+describeEachEngine('Credential records and supervision', (engine) => {
+  let t: TestApp;
+  let admin: ReturnType<TestApp['withBearer']>;
+  let peer: Person;
+  let ellen: Person;
+  let sam: Person;
+  let today: string;
+
+  const clearance = async (person: Person, role: string, date = today) =>
+    (await admin.get(`/api/v1/people/${person.id}/clearance`).query({ role, date }).expect(200)).body.results[0];
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    admin = t.withBearer((await t.token(['admin'])).bearer);
+    today = dateInZone(new Date(), t.config.timeZone);
+    peer = await t.person(['peer'], { name: 'Nizhoni Begay' });
+    ellen = await t.person(['supervisor'], { name: 'Ellen Brightwater' });
+    sam = await t.person(['supervisor', 'peer'], { name: 'Sam Kicking Woman' });
+  });
+  afterAll(async () => t?.close());
+
+  it('records a credential with the expiry its type gives, or one set by hand with a reason', async () => {
+    const cpr = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'cpr', issuedOn: '2026-03-10', licenceNumber: 'AHA-1' })
+      .expect(201);
+    expect(cpr.body).toMatchObject({
+      issuedOn: '2026-03-10',
+      expiresOn: '2028-03-10',
+      expiryNote: null,
+      licenceNumber: 'AHA-1',
+      issuingBody: 'American Heart Association or American Red Cross',
+    });
+    const cbhpss = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2026-01-05' }).expect(201);
+    expect(cbhpss.body.expiresOn).toBe('2026-12-31');
+
+    const noReason = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'MHFA', issuedOn: '2026-01-05', expiresOn: '2027-01-05' })
+      .expect(400);
+    expect(noReason.body.errors).toEqual([{ field: 'expiryNote', message: 'is required' }]);
+    const byHand = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'MHFA', issuedOn: '2026-01-05', expiresOn: '2027-01-05', expiryNote: 'Instructor-led refresher, 1-year card' })
+      .expect(201);
+    expect(byHand.body).toMatchObject({ expiresOn: '2027-01-05', expiryNote: 'Instructor-led refresher, 1-year card' });
+
+    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'CPR', issuedOn: '2026-03-10' }).expect(409);
+    const unknown = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'PILOT', issuedOn: '2026-03-10' }).expect(400);
+    expect(unknown.body.errors).toEqual([{ field: 'credentialTypeCode', message: 'is not a credential type in the catalogue' }]);
+    const future = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'CORR', issuedOn: addDays(today, 3) })
+      .expect(400);
+    expect(future.body.errors).toEqual([{ field: 'issuedOn', message: 'cannot be in the future' }]);
+    const backwards = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'CORR', issuedOn: '2026-05-01', expiresOn: '2026-04-01', expiryNote: 'typo test' })
+      .expect(400);
+    expect(backwards.body.errors).toEqual([{ field: 'expiresOn', message: 'is before the issue date' }]);
+  });
+
+  it('revokes from an effective date in the past: clearance changes from that date on, not before', async () => {
+    const narcan = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-06-01' }).expect(201);
+    expect((await clearance(peer, 'NARCAN-INSTRUCTOR')).status).toBe('cleared');
+    const effective = addDays(today, -30);
+    const revoked = await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/revoke`)
+      .send({ effectiveOn: effective, reason: 'issued_in_error', note: 'Course roster error' })
+      .expect(200);
+    expect(revoked.body).toMatchObject({ revokedOn: effective, revocationReason: 'issued_in_error' });
+    const now = await clearance(peer, 'NARCAN-INSTRUCTOR');
+    expect(now.status).toBe('not_cleared');
+    expect(now.requirements.reason).toBe('Not met: NARCAN-MT current.');
+    expect((await clearance(peer, 'NARCAN-INSTRUCTOR', addDays(effective, -1))).status).toBe('cleared');
+    await admin.post(`/api/v1/credentials/${narcan.body.id}/revoke`).send({ effectiveOn: today, reason: 'other' }).expect(409);
+    const badReason = await admin.post(`/api/v1/credentials/${narcan.body.id}/revoke`).send({ effectiveOn: today, reason: 'because' }).expect(400);
+    expect(badReason.body.errors[0].field).toBe('reason');
+
+    const page = await t
+      .as(await t.browser(['admin']))
+      .get(`/people/${peer.id}`)
+      .expect(200);
+    expect(page.text).toContain(`Revoked from`);
+    const audit = await admin.get('/api/v1/audit').query({ action: 'credential.revoked' }).expect(200);
+    expect(audit.body.items[0]).toMatchObject({
+      entityId: narcan.body.id,
+      before: { revokedOn: null },
+      after: { revokedOn: effective, revocationReason: 'issued_in_error' },
+    });
+  });
+
+  it('records a primary-source check of a licence', async () => {
+    const lic = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'DOULA', issuedOn: '2026-02-01', licenceNumber: 'CAPPA-77' })
+      .expect(201);
+    const checked = await admin.post(`/api/v1/credentials/${lic.body.id}/verification`).send({ verifiedOn: today, result: 'confirmed' }).expect(200);
+    expect(checked.body).toMatchObject({ verifiedOn: today, verificationResult: 'confirmed' });
+    await admin
+      .post(`/api/v1/credentials/${lic.body.id}/verification`)
+      .send({ verifiedOn: addDays(today, 1), result: 'confirmed' })
+      .expect(400);
+  });
+
+  it('assigns supervisors with history, counts only qualified supervision, and asks for a Board report on a change', async () => {
+    const notSupervisor = await admin
+      .post(`/api/v1/people/${peer.id}/supervisor-qualifications`)
+      .send({ licence: 'LCPC #1', qualifiedFrom: '2020-01-01' })
+      .expect(400);
+    expect(notSupervisor.body.errors).toEqual([{ field: 'personId', message: 'must hold the supervisor role' }]);
+    await admin.post(`/api/v1/people/${ellen.id}/supervisor-qualifications`).send({ licence: 'LCPC #MT-20417', qualifiedFrom: '2020-01-01' }).expect(201);
+
+    const first = await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' }).expect(201);
+    expect(first.body.boardReportDueOn).toBeNull();
+    // Everything else for Peer Support Specialist is in place except lived experience; record it.
+    await admin
+      .post(`/api/v1/people/${peer.id}/lived-experience`)
+      .send({ verifiedById: (await t.person(['admin'])).id, verifiedOn: '2026-01-02', evidenceLocation: 'HR file' })
+      .expect(201);
+    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'PS-40', issuedOn: '2025-11-01' }).expect(201);
+    const before = await clearance(peer, 'PSS', '2026-06-01');
+    expect([before.status, before.requirements.reason]).toEqual(['cleared', 'Every requirement is met.']);
+
+    // Sam takes over, but he is not (yet) a qualified supervisor.
+    const change = addDays(today, -10);
+    const second = await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: sam.id, startsOn: change }).expect(201);
+    expect(second.body.boardReportDueOn).toBe(addBusinessDays(change, 20));
+    const overview = await admin.get('/api/v1/supervision').expect(200);
+    expect(overview.body.reportsDue.map((r: { id: string }) => r.id)).toEqual([second.body.id]);
+    const pss = await clearance(peer, 'PSS');
+    expect(pss.status).toBe('not_cleared');
+    expect(pss.requirements.children[3].reason).toContain('Sam Kicking Woman is not a qualified supervisor');
+    expect((await clearance(peer, 'PSS', addDays(change, -1))).status).toBe('cleared');
+
+    await admin
+      .post(`/api/v1/people/${sam.id}/supervisor-qualifications`)
+      .send({ licence: 'LAC #MT-31882', qualifiedFrom: addDays(today, -5) })
+      .expect(201);
+    expect((await clearance(peer, 'PSS')).status).toBe('cleared');
+
+    await admin.post(`/api/v1/supervision/assignments/${second.body.id}/board-reported`).expect(200);
+    expect((await admin.get('/api/v1/supervision').expect(200)).body.reportsDue).toEqual([]);
+    await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: sam.id, startsOn: addDays(today, 1) })
+      .expect(409);
+    await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' }).expect(400);
+    const ended = await admin
+      .post(`/api/v1/supervision/assignments/${second.body.id}/end`)
+      .send({ endsOn: addDays(today, 5) })
+      .expect(200);
+    expect(ended.body.endsOn).toBe(addDays(today, 5));
+    expect((await clearance(peer, 'PSS', addDays(today, 6))).requirements.children[3].reason).toMatch(/^No supervisor since /);
+  });
+
+  it('records a credential from the form, with errors beside the fields', async () => {
+    const web = t.as(await t.browser(['admin']));
+    const bad = await web.post(`/people/${peer.id}/credentials`).type('form').send({ credentialTypeCode: '', issuedOn: 'soon' }).expect(400);
+    expect(bad.text).toContain('<small class="field-error" id="credentialTypeCode-error">is required</small>');
+    expect(bad.text).toContain('<small class="field-error" id="issuedOn-error">must be a date (YYYY-MM-DD)</small>');
+    await web
+      .post(`/people/${peer.id}/credentials`)
+      .type('form')
+      .send({ credentialTypeCode: 'FIS', issuedOn: '2026-04-01', evidenceNote: 'Copy in HR file' })
+      .expect(303)
+      .expect('Location', `/people/${peer.id}?notice=credential-recorded`);
+  });
+});
