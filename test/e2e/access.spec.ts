@@ -134,6 +134,14 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     expect: admin(200),
   },
 
+  'GET /clearance/date-of-service': { url: () => '/clearance/date-of-service', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'POST /clearance/date-of-service': { url: () => '/clearance/date-of-service', body: {}, expect: only(['supervisor', 'otherSupervisor', 'admin'], 400) },
+  'POST /api/v1/clearance/date-of-service': {
+    url: () => '/api/v1/clearance/date-of-service',
+    body: {},
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 400),
+  },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

@@ -127,3 +127,81 @@ describeEachEngine('Clearance API and board', (engine) => {
     expect(explained.text).toContain('MT-CBHPSS expired');
   });
 });
+
+describeEachEngine('Date-of-service check', (engine) => {
+  let t: TestApp;
+  let supervisor: Person;
+  let peer: Person;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    supervisor = await t.person(['supervisor'], { name: 'Ellen Brightwater' });
+    peer = await t.person(['peer'], { name: 'Tanya Old Elk', email: 'tanya.oldelk@example.org' });
+    // Someone the supervisor does not supervise.
+    await t.person(['peer'], { email: 'stranger@example.org' });
+    await admin.post(`/api/v1/people/${supervisor.id}/supervisor-qualifications`).send({ licence: 'LCPC #1', qualifiedFrom: '2020-01-01' }).expect(201);
+    await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: supervisor.id, startsOn: '2025-01-01' }).expect(201);
+    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-03-01' }).expect(201);
+    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'CORR', issuedOn: '2025-02-01' }).expect(201);
+  });
+  afterAll(async () => t?.close());
+
+  const FILE = [
+    'email,date,role',
+    'Tanya.OldElk@example.org,2025-06-14,NARCAN-INSTRUCTOR',
+    'tanya.oldelk@example.org,2025-02-20,Narcan Class Instructor',
+    'tanya.oldelk@example.org,2026-03-01,CORR-NOT-A-ROLE',
+    'tanya.oldelk@example.org,14/03/2026,JAIL-SERVICES',
+    'stranger@example.org,2025-06-14,NARCAN-INSTRUCTOR',
+    'tanya.oldelk@example.org,2025-06-14,JAIL-SERVICES',
+  ].join('\n');
+
+  it('answers each row (cleared or not, and why) and reports unreadable rows by line', async () => {
+    const { token } = await t.app.get(ApiTokensService).issue(supervisor.id, 'test', systemActor('test'));
+    const res = await t.withBearer(`Bearer ${token}`).post('/api/v1/clearance/date-of-service').attach('file', Buffer.from(FILE), 'visits.csv').expect(200);
+    expect(res.body.rows.map((r: { line: number; status: string | null; error: string | null }) => [r.line, r.status, r.error])).toEqual([
+      [2, 'cleared', null],
+      [3, 'not_cleared', null],
+      [4, null, '"CORR-NOT-A-ROLE" is not a practice role'],
+      [5, null, '"14/03/2026" is not a date (YYYY-MM-DD)'],
+      [6, null, 'no person you can see is "stranger@example.org"'],
+      [7, 'not_cleared', null],
+    ]);
+    expect(res.body.rows[1].reason).toBe('Not met: NARCAN-MT current.');
+    expect(res.body.rows[5].reason).toMatch(/^Not met: Cleared as Peer Support Specialist/);
+  });
+
+  it('refuses a file without the needed columns, or no file, with a 400', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const res = await admin.post('/api/v1/clearance/date-of-service').attach('file', Buffer.from('name,when\nx,y'), 'bad.csv').expect(400);
+    expect(res.body.message).toMatch(/missing: person, date, role/);
+    await admin.post('/api/v1/clearance/date-of-service').expect(400);
+  });
+
+  it('shows the results as a page and as a CSV download from the upload form', async () => {
+    const browser = await t.browser(['admin']);
+    const page = await t
+      .as(browser)
+      .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)
+      .field('format', 'html')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(200);
+    // An admin sees everyone, so the stranger's row is answered too.
+    expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
+    await t.as(browser).post('/clearance/date-of-service').unset('X-CSRF-Token').attach('file', Buffer.from(FILE), 'visits.csv').expect(403);
+    const csv = await t
+      .as(browser)
+      .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)
+      .field('format', 'csv')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(200)
+      .expect('Content-Type', /text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('line,person,date,role,name,result,why');
+    expect(lines[1]).toBe(
+      '2,Tanya.OldElk@example.org,2025-06-14,NARCAN-INSTRUCTOR,Tanya Old Elk,cleared,"Cleared as Narcan Class Instructor on Jun 14, 2025."',
+    );
+    expect(lines).toHaveLength(7);
+  });
+});

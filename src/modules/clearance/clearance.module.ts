@@ -3,6 +3,13 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { ClearancePagesController } from './clearance-pages.controller';
 import { ClearanceController } from './clearance.controller';
 import { ClearanceService } from './clearance.service';
+import { DateOfServiceController } from './date-of-service.controller';
+import { DateOfServiceService } from './date-of-service.service';
 
-@Module({ imports: [CatalogModule], controllers: [ClearanceController, ClearancePagesController], providers: [ClearanceService], exports: [ClearanceService] })
+@Module({
+  imports: [CatalogModule],
+  controllers: [ClearanceController, ClearancePagesController, DateOfServiceController],
+  providers: [ClearanceService, DateOfServiceService],
+  exports: [ClearanceService],
+})
 export class ClearanceModule {}
