@@ -120,7 +120,8 @@ export class AuditService {
 
   private filtered(filters: AuditFilters, timeZone: string) {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
-    if (filters.personId) qb.andWhere('(a.actor_id = :person OR a.entity_id = :person)', { person: filters.personId });
+    // actor_id is a uuid and entity_id text: compare both as text, or PostgreSQL cannot type the one parameter.
+    if (filters.personId) qb.andWhere('(CAST(a.actor_id AS varchar(64)) = :person OR a.entity_id = :person)', { person: filters.personId });
     if (filters.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: filters.entityType });
     if (filters.action) qb.andWhere('a.action = :action', { action: filters.action });
     if (filters.from) qb.andWhere('a.at >= :from', { from: startOfDayInZone(filters.from, timeZone) });
