@@ -24,6 +24,8 @@ export class AppConfig {
     readonly orgName: string,
     readonly demoData: 'auto' | 'off',
     readonly logLevel: 'error' | 'warn' | 'log' | 'debug',
+    /** A peer with no logged supervision session for this many days is flagged. */
+    readonly supervisionGapDays: number,
   ) {}
 
   get isProduction(): boolean {
@@ -47,6 +49,7 @@ export class AppConfig {
       e.ORG_NAME,
       e.DEMO_DATA,
       e.LOG_LEVEL,
+      e.SUPERVISION_GAP_DAYS,
     );
   }
 }

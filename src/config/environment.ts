@@ -93,6 +93,12 @@ export class Environment {
   @IsIn(['auto', 'off'], { message: 'must be "auto" (seed demo data into an empty database) or "off"' })
   DEMO_DATA: 'auto' | 'off' = 'auto';
 
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of days between 1 and 365' })
+  @Min(1, { message: 'must be a whole number of days between 1 and 365' })
+  @Max(365, { message: 'must be a whole number of days between 1 and 365' })
+  SUPERVISION_GAP_DAYS: number = 30;
+
   @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';

@@ -13,6 +13,7 @@ import { Session } from '../modules/auth/session.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { SupervisionAssignment } from '../modules/supervision/supervision-assignment.entity';
 import { SupervisorQualification } from '../modules/supervision/supervisor-qualification.entity';
+import { SupervisionSession } from '../modules/supervision/supervision-session.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -31,4 +32,5 @@ export const ENTITIES = [
   SupervisionAssignment,
   AuditEntry,
   SupervisorQualification,
+  SupervisionSession,
 ];

@@ -142,6 +142,19 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     expect: only(['supervisor', 'otherSupervisor', 'admin'], 400),
   },
 
+  'GET /people/:id/supervision': { url: (i) => `/people/${i.subject}/supervision`, expect: subjectRecord },
+  'GET /api/v1/people/:id/supervision-sessions': { url: (i) => `/api/v1/people/${i.subject}/supervision-sessions`, expect: subjectRecord },
+  'POST /people/:id/supervision-sessions': {
+    url: (i) => `/people/${i.subject}/supervision-sessions`,
+    body: {},
+    expect: { ...only(['supervisor'], 400), otherSupervisor: 404 },
+  },
+  'POST /api/v1/people/:id/supervision-sessions': {
+    url: (i) => `/api/v1/people/${i.subject}/supervision-sessions`,
+    body: {},
+    expect: only(['supervisor', 'otherSupervisor'], 400),
+  },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

@@ -121,8 +121,8 @@ describeEachEngine('Clearance API and board', (engine) => {
       .expect(200)
       .expect('Content-Type', /text\/csv/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,why');
-    expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.');
+    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,why,last_supervision');
+    expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.,');
     const explained = await t.as(admin).get(`/people/${lapsed.id}/clearance`).expect(200);
     expect(explained.text).toContain('MT-CBHPSS expired');
   });

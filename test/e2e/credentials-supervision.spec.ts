@@ -173,3 +173,77 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .expect('Location', `/people/${peer.id}?notice=credential-recorded`);
   });
 });
+
+describeEachEngine('Supervision sessions', (engine) => {
+  let t: TestApp;
+  let supervisorToken: { person: Person; bearer: string };
+  let peer: Person;
+  let today: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine, { env: { SUPERVISION_GAP_DAYS: '30' } });
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    today = dateInZone(new Date(), t.config.timeZone);
+    supervisorToken = await t.token(['supervisor'], { name: 'Ellen Brightwater' });
+    peer = await t.person(['peer'], { name: 'Kyle Nordby' });
+    await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: supervisorToken.person.id, startsOn: addDays(today, -100) })
+      .expect(201);
+  });
+  afterAll(async () => t?.close());
+
+  it('lets the assigned supervisor log and attest a session, in blocks of 15 minutes, never in the future', async () => {
+    const as = t.withBearer(supervisorToken.bearer);
+    const logged = await as
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: addDays(today, -45), minutes: 45, summary: 'Boundaries when a client asks for a ride.', attest: true })
+      .expect(201);
+    expect(logged.body).toMatchObject({ peerId: peer.id, supervisorId: supervisorToken.person.id, minutes: 45 });
+    const bad = await as
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: addDays(today, 1), minutes: 20, summary: 'short', attest: false })
+      .expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['attest', 'minutes', 'summary']);
+    const future = await as
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: addDays(today, 1), minutes: 30, summary: 'Planning next steps', attest: true })
+      .expect(400);
+    expect(future.body.errors).toEqual([{ field: 'heldOn', message: 'cannot be in the future' }]);
+    const before = await as
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: addDays(today, -200), minutes: 30, summary: 'Before the assignment', attest: true })
+      .expect(400);
+    expect(before.body.errors).toEqual([{ field: 'heldOn', message: 'is not a day you supervised this peer' }]);
+    const other = await t.token(['supervisor']);
+    await t
+      .withBearer(other.bearer)
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: today, minutes: 30, summary: 'Not my supervisee', attest: true })
+      .expect(400);
+  });
+
+  it('flags a peer on the board when the last session is older than the policy allows', async () => {
+    const as = t.withBearer(supervisorToken.bearer);
+    const flagged = await as.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
+    expect(flagged.body.rows[0]).toMatchObject({ person: { name: 'Kyle Nordby' }, lastSupervisionOn: addDays(today, -45), supervisionGap: true });
+    await as
+      .post(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .send({ heldOn: addDays(today, -3), minutes: 60, summary: 'Self-care plan and on-call limits', attest: true })
+      .expect(201);
+    const ok = await as.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
+    expect(ok.body.rows[0]).toMatchObject({ lastSupervisionOn: addDays(today, -3), supervisionGap: false });
+  });
+
+  it('shows the sessions to the peer and their supervisor, and to nobody else', async () => {
+    const self = await t.token(['peer']);
+    await t.withBearer(self.bearer).get(`/api/v1/people/${peer.id}/supervision-sessions`).expect(404);
+    const sessions = await t.withBearer(supervisorToken.bearer).get(`/api/v1/people/${peer.id}/supervision-sessions`).expect(200);
+    expect(sessions.body.map((s: { minutes: number }) => s.minutes)).toEqual([60, 45]);
+    const page = await t
+      .as(await t.browser(['admin']))
+      .get(`/people/${peer.id}/supervision`)
+      .expect(200);
+    expect(page.text).toContain('2 sessions logged, 1.75 hours in all');
+  });
+});

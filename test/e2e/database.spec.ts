@@ -17,6 +17,7 @@ const TABLES = [
   'account_links',
   'api_tokens',
   'audit_log',
+  'ce_entries',
   'credential_types',
   'credentials',
   'lived_experience_attestations',
@@ -28,6 +29,7 @@ const TABLES = [
   'seed_entries',
   'sessions',
   'supervision_assignments',
+  'supervision_sessions',
   'supervisor_qualifications',
 ];
 const actor = systemActor('test');

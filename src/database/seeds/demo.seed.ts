@@ -9,6 +9,7 @@ import { PersonRole, type Role } from '../../modules/people/person-role.entity';
 import { Person } from '../../modules/people/person.entity';
 import { SupervisionAssignment } from '../../modules/supervision/supervision-assignment.entity';
 import { SupervisorQualification } from '../../modules/supervision/supervisor-qualification.entity';
+import { SupervisionSession } from '../../modules/supervision/supervision-session.entity';
 import { systemActor } from '../../modules/audit/actor';
 import { AuditService } from '../../modules/audit/audit.service';
 import type { AccountLinksService } from '../../modules/auth/account-links.service';
@@ -203,6 +204,20 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
     await tx
       .getRepository(SupervisionAssignment)
       .insert({ peerId: supervisors[1].id, supervisorId: supervisors[0].id, startsOn: addDays(today, -400), endsOn: null });
+    // Monthly sessions for Ellen's team; Sam's peers have none logged lately, which the board flags.
+    for (const [i, { person }] of supervised.entries()) {
+      if (i >= supervised.length / 2) continue;
+      for (const daysAgo of [10 + (i % 9), 40 + (i % 9), 70 + (i % 9)]) {
+        await tx.getRepository(SupervisionSession).insert({
+          peerId: person.id,
+          supervisorId: supervisors[0].id,
+          heldOn: addDays(today, -daysAgo),
+          minutes: 60,
+          summary: 'Boundaries and self-disclosure; documenting a warm handoff.',
+          attestedAt: new Date(),
+        });
+      }
+    }
     await tx.getRepository(SupervisorQualification).insert([
       { personId: supervisors[0].id, licence: 'LCPC #MT-20417', qualifiedFrom: addDays(today, -2000), qualifiedUntil: null },
       // Sam's qualification lapsed two weeks ago: his supervisees show why they are not cleared.

@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/decorators';
 import type { ClearanceResult } from './clearance-engine';
 import { ClearanceService, type BoardRow } from './clearance.service';
+import { AppConfig } from '../../config/app-config';
 
 const EXPIRING_CHOICES = [30, 60, 90];
 
@@ -29,7 +30,10 @@ function endingWithin(rows: BoardRow[], date: string, days: number | null): Boar
 @ApiExcludeController()
 @Controller()
 export class ClearancePagesController {
-  constructor(private readonly clearance: ClearanceService) {}
+  constructor(
+    private readonly clearance: ClearanceService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** One person's clearance for every practice role, each explained requirement by requirement. */
   @Get('people/:id/clearance')
@@ -51,6 +55,7 @@ export class ClearancePagesController {
     ).toString();
     return res.render('clearance/board', {
       title: 'Clearance board',
+      gapDays: this.config.supervisionGapDays,
       asOf: date,
       wide: true,
       roles: board.roles,
@@ -79,10 +84,11 @@ export class ClearancePagesController {
         r.status,
         r.clearedUntil ?? '',
         r.status === 'not_cleared' ? (r.requirements?.reason ?? '') : r.warnings.join(' '),
+        row.lastSupervisionOn ?? '',
       ]),
     );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="clearance-${date}.csv"`);
-    res.send(stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why'], ...records]));
+    res.send(stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'], ...records]));
   }
 }

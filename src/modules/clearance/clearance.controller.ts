@@ -30,6 +30,8 @@ export class ClearanceController {
       roles: board.roles.map((r) => ({ code: r.code, name: r.name })),
       rows: board.rows.map((row) => ({
         person: row.person,
+        lastSupervisionOn: row.lastSupervisionOn,
+        supervisionGap: row.supervisionGap,
         clearance: Object.fromEntries(row.results.map((r) => [r.role.code, { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings }])),
       })),
     };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { SupervisionModule } from '../supervision/supervision.module';
 import { ClearancePagesController } from './clearance-pages.controller';
 import { ClearanceController } from './clearance.controller';
 import { ClearanceService } from './clearance.service';
@@ -7,7 +8,7 @@ import { DateOfServiceController } from './date-of-service.controller';
 import { DateOfServiceService } from './date-of-service.service';
 
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, SupervisionModule],
   controllers: [ClearanceController, ClearancePagesController, DateOfServiceController],
   providers: [ClearanceService, DateOfServiceService],
   exports: [ClearanceService],

@@ -1,12 +1,13 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { addDays, dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../auth/auth-user';
 import { CatalogService } from '../catalog/catalog.service';
 import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
+import { SupervisionService } from '../supervision/supervision.service';
 import { ClearanceEngine, type ClearanceFacts, type ClearanceResult, type RoleRule } from './clearance-engine';
 
 /** Ids per IN (...) list: well under both engines' parameter limits, so a board costs a few queries per thousand people. */
@@ -15,6 +16,9 @@ const CHUNK = 900;
 export interface BoardRow {
   person: { id: string; name: string };
   results: ClearanceResult[];
+  /** The latest logged supervision session, and whether it is longer ago than the policy allows. */
+  lastSupervisionOn: IsoDate | null;
+  supervisionGap: boolean;
 }
 
 /**
@@ -27,6 +31,7 @@ export class ClearanceService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly config: AppConfig,
+    private readonly supervision: SupervisionService,
   ) {}
 
   /** "today" in the program's time zone when no date is given; a malformed date is a 400. */
@@ -88,12 +93,21 @@ export class ClearanceService {
       .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')")
       .orderBy('lower(p.name)', 'ASC')
       .getMany();
-    const facts = await this.factsFor(people.map((p) => p.id));
+    const [facts, lastSessions] = await Promise.all([this.factsFor(people.map((p) => p.id)), this.supervision.lastSessionOn(people.map((p) => p.id))]);
     const engine = new ClearanceEngine(allRoles);
+    const gapFrom = addDays(date, -this.config.supervisionGapDays);
     return {
       date,
       roles,
-      rows: people.map((p) => ({ person: { id: p.id, name: p.displayName }, results: roles.map((r) => engine.evaluate(r.code, date, facts.get(p.id)!)) })),
+      rows: people.map((p) => {
+        const last = lastSessions.get(p.id) ?? null;
+        return {
+          person: { id: p.id, name: p.displayName },
+          results: roles.map((r) => engine.evaluate(r.code, date, facts.get(p.id)!)),
+          lastSupervisionOn: last,
+          supervisionGap: last === null || last < gapFrom,
+        };
+      }),
     };
   }
 

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PeopleModule } from '../people/people.module';
+import { SupervisionSessionsController } from './supervision-sessions.controller';
 import { SupervisionController } from './supervision.controller';
 import { SupervisionService } from './supervision.service';
 
-@Module({ imports: [PeopleModule], controllers: [SupervisionController], providers: [SupervisionService], exports: [SupervisionService] })
+@Module({
+  imports: [PeopleModule],
+  controllers: [SupervisionController, SupervisionSessionsController],
+  providers: [SupervisionService],
+  exports: [SupervisionService],
+})
 export class SupervisionModule {}

@@ -1,13 +1,16 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { addBusinessDays, addDays, dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { PersonRole, type Role } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
-import type { AssignSupervisorDto, QualifySupervisorDto } from './dto/supervision.dto';
+import type { AuthUser } from '../auth/auth-user';
+import { whereVisibleTo } from '../people/people-scope';
+import type { AssignSupervisorDto, LogSessionDto, QualifySupervisorDto } from './dto/supervision.dto';
+import { SupervisionSession } from './supervision-session.entity';
 import { SupervisionAssignment } from './supervision-assignment.entity';
 import { SupervisorQualification } from './supervisor-qualification.entity';
 
@@ -121,6 +124,84 @@ export class SupervisionService {
       await this.audit.record(tx, actor, { action: 'supervision.board_reported', entityType: 'person', entityId: a.peerId, after: { reportedOn } });
       return a;
     });
+  }
+
+  /**
+   * A supervisor logs and attests a session with one of their supervisees. Only a supervisor
+   * assigned to the peer on that day can, and never for a future day.
+   */
+  async logSession(peerId: string, dto: LogSessionDto, supervisor: AuthUser, actor: Actor): Promise<SupervisionSession> {
+    if (dto.heldOn > this.today()) throw bad('heldOn', 'cannot be in the future', 'The session date is in the future.');
+    if (!isIsoDate(dto.heldOn)) throw bad('heldOn', 'must be a real date', 'The session date is not a real date.');
+    const assigned = await this.dataSource
+      .getRepository(SupervisionAssignment)
+      .createQueryBuilder('a')
+      .where('a.peer_id = :peerId AND a.supervisor_id = :supervisorId', { peerId, supervisorId: supervisor.id })
+      .andWhere('a.starts_on <= :day AND (a.ends_on IS NULL OR a.ends_on >= :day)', { day: dto.heldOn })
+      .getExists();
+    if (!assigned) throw bad('heldOn', 'is not a day you supervised this peer', 'Only the supervisor assigned to this peer on that day can log the session.');
+    return this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(SupervisionSession);
+      const session = repo.create({
+        peerId,
+        supervisorId: supervisor.id,
+        heldOn: dto.heldOn,
+        minutes: dto.minutes,
+        summary: dto.summary,
+        attestedAt: new Date(),
+      });
+      await repo.insert(session);
+      await this.audit.record(tx, actor, {
+        action: 'supervision.session_logged',
+        entityType: 'person',
+        entityId: peerId,
+        after: { sessionId: session.id, heldOn: dto.heldOn, minutes: dto.minutes },
+      });
+      return session;
+    });
+  }
+
+  /** A peer's logged sessions, newest first, for someone who may see the peer (404 otherwise). */
+  async sessionsFor(peerId: string, viewer: AuthUser) {
+    const peer = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
+      .andWhere('p.id = :peerId', { peerId })
+      .getOne();
+    if (!peer) throw new NotFoundException('No person with that id.');
+    const sessions = await this.dataSource.getRepository(SupervisionSession).find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
+    const names = new Map(
+      (await this.dataSource.getRepository(Person).findBy({ id: In([...new Set(sessions.map((s) => s.supervisorId))]) })).map((p) => [p.id, p.displayName]),
+    );
+    const canLog = await this.dataSource
+      .getRepository(SupervisionAssignment)
+      .createQueryBuilder('a')
+      .where('a.peer_id = :peerId AND a.supervisor_id = :viewer AND (a.ends_on IS NULL OR a.ends_on >= :today)', {
+        peerId,
+        viewer: viewer.id,
+        today: this.today(),
+      })
+      .getExists();
+    return { peer: { id: peer.id, name: peer.displayName }, canLog, sessions: sessions.map((s) => ({ ...s, supervisor: names.get(s.supervisorId) ?? '' })) };
+  }
+
+  /** The date of each peer's latest logged session (one query per 900 peers). */
+  async lastSessionOn(peerIds: string[]): Promise<Map<string, string>> {
+    const last = new Map<string, string>();
+    for (let i = 0; i < peerIds.length; i += 900) {
+      const rows = await this.dataSource
+        .getRepository(SupervisionSession)
+        .createQueryBuilder('s')
+        .select('s.peer_id', 'peerId')
+        .addSelect('MAX(CAST(s.held_on AS TEXT))', 'last')
+        .where('s.peer_id IN (:...ids)', { ids: peerIds.slice(i, i + 900) })
+        .groupBy('s.peer_id')
+        .getRawMany<{ peerId: string; last: string }>();
+      for (const r of rows) last.set(r.peerId, r.last);
+    }
+    return last;
+  }
+
+  private today(): IsoDate {
+    return dateInZone(new Date(), this.config.timeZone);
   }
 
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { Trim, TrimToNull } from '../../../common/dto/transforms';
+import { Equals, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { ToBoolean, ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -44,4 +44,34 @@ export class EndDto {
   @Trim()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
   endsOn!: string;
+}
+
+export class LogSessionDto {
+  @ApiProperty({ example: '2026-11-20' })
+  @Trim()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  heldOn!: string;
+
+  @ApiProperty({ example: 60, description: 'Minutes, in blocks of at least 15' })
+  @ToInt()
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(15, { message: 'must be at least 15 minutes' })
+  @Max(480, { message: 'must be at most 480 minutes (8 hours)' })
+  @ValidateBy({
+    name: 'quarterHours',
+    validator: { validate: (v: unknown) => typeof v === 'number' && v % 15 === 0, defaultMessage: () => 'must be in blocks of 15 minutes (15, 30, 45, 60, …)' },
+  })
+  minutes!: number;
+
+  @ApiProperty({ description: 'What was covered. Never client names or client information.' })
+  @Trim()
+  @IsString()
+  @MinLength(10, { message: 'must say briefly what was covered (at least 10 characters)' })
+  @MaxLength(1000, { message: 'must be at most 1000 characters' })
+  summary!: string;
+
+  @ApiProperty({ description: 'The supervisor attests the session took place as recorded' })
+  @ToBoolean()
+  @Equals(true, { message: 'must be ticked: you attest the session took place as recorded' })
+  attest!: boolean;
 }
