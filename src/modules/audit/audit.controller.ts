@@ -77,7 +77,9 @@ export class AuditController {
     const { value } = await validateForm(AuditQuery, raw);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`);
-    this.audit.exportCsv(value ?? {}, this.config.timeZone).pipe(res);
+    const csv = this.audit.exportCsv(value ?? {}, this.config.timeZone);
+    res.on('close', () => csv.destroy());
+    csv.pipe(res);
   }
 
   @Get('api/v1/audit')

@@ -91,13 +91,21 @@ export class AuditService {
 
   /** The filtered log as CSV, written a batch at a time. */
   exportCsv(filters: AuditFilters, timeZone: string): Readable {
-    const csv = stringify({ header: true, columns: ['id', 'at', 'actor_id', 'actor', 'ip', 'action', 'entity_type', 'entity_id', 'before', 'after', 'hash'] });
+    // Formulas are escaped: names typed by people must not run as spreadsheet formulas when opened.
+    const csv = stringify({
+      header: true,
+      escape_formulas: true,
+      columns: ['id', 'at', 'actor_id', 'actor', 'ip', 'action', 'entity_type', 'entity_id', 'before', 'after', 'hash'],
+    });
     void (async () => {
       try {
         for await (const batch of this.batches(filters, timeZone)) {
+          if (csv.destroyed) return;
           for (const e of batch) {
             const flushed = csv.write([e.id, e.at.toISOString(), e.actorId, e.actorLabel, e.ip, e.action, e.entityType, e.entityId, e.before, e.after, e.hash]);
-            if (!flushed) await new Promise((resume) => csv.once('drain', resume));
+            // Wait for the client to catch up; a closed download ends the wait (and the loop) too.
+            if (!flushed) await new Promise((resume) => (csv.once('drain', resume), csv.once('close', resume)));
+            if (csv.destroyed) return;
           }
         }
         csv.end();

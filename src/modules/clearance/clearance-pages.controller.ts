@@ -89,6 +89,8 @@ export class ClearancePagesController {
     );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="clearance-${date}.csv"`);
-    res.send(stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'], ...records]));
+    res.send(
+      stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'], ...records], { escape_formulas: true }),
+    );
   }
 }

@@ -12,10 +12,13 @@ import { DateOfServiceService, type ServiceCheckRow } from './date-of-service.se
 const UPLOAD = FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
 
 function csvOf(rows: ServiceCheckRow[]): string {
-  return stringify([
-    ['line', 'person', 'date', 'role', 'name', 'result', 'why'],
-    ...rows.map((r) => [r.line, r.person, r.date, r.role, r.personName ?? '', r.error ? 'error' : r.status, r.error ?? r.reason]),
-  ]);
+  return stringify(
+    [
+      ['line', 'person', 'date', 'role', 'name', 'result', 'why'],
+      ...rows.map((r) => [r.line, r.person, r.date, r.role, r.personName ?? '', r.error ? 'error' : r.status, r.error ?? r.reason]),
+    ],
+    { escape_formulas: true },
+  );
 }
 
 function fileText(file: Express.Multer.File | undefined): string {
