@@ -14,6 +14,7 @@ import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { SupervisionAssignment } from '../modules/supervision/supervision-assignment.entity';
 import { SupervisorQualification } from '../modules/supervision/supervisor-qualification.entity';
 import { SupervisionSession } from '../modules/supervision/supervision-session.entity';
+import { CeEntry } from '../modules/ce/ce-entry.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -33,4 +34,5 @@ export const ENTITIES = [
   AuditEntry,
   SupervisorQualification,
   SupervisionSession,
+  CeEntry,
 ];

@@ -155,6 +155,13 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     expect: only(['supervisor', 'otherSupervisor'], 400),
   },
 
+  'GET /people/:id/ce': { url: (i) => `/people/${i.subject}/ce`, expect: subjectRecord },
+  'POST /people/:id/ce': { url: (i) => `/people/${i.subject}/ce`, body: {}, expect: { ...subjectRecord, peer: 400, supervisor: 400, admin: 400 } },
+  'GET /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, expect: subjectRecord },
+  'POST /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, body: {}, expect: signedIn(400) },
+  'POST /ce/:entryId/review': { url: () => `/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
+  'POST /api/v1/ce/:entryId/review': { url: () => `/api/v1/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

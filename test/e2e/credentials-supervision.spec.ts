@@ -247,3 +247,65 @@ describeEachEngine('Supervision sessions', (engine) => {
     expect(page.text).toContain('2 sessions logged, 1.75 hours in all');
   });
 });
+
+describeEachEngine('Continuing education', (engine) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  it('counts a peer’s own entries once confirmed, toward renewal readiness', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const peer = await t.token(['peer'], { name: 'Shelby Lindqvist' });
+    const self = t.withBearer(peer.bearer);
+    // Fixed past years, so the test reads the same whatever day it runs.
+    const year = 2026;
+    await admin
+      .post(`/api/v1/people/${peer.person.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: `${year - 1}-02-01` })
+      .expect(201);
+    await admin
+      .post(`/api/v1/people/${peer.person.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: `${year}-01-02`, expiresOn: `${year}-12-31`, expiryNote: 'renewal' })
+      .expect(201);
+
+    const before = await self.get(`/api/v1/people/${peer.person.id}/ce`).expect(200);
+    expect(before.body.readiness).toEqual([
+      expect.objectContaining({
+        code: 'MT-CBHPSS',
+        period: expect.objectContaining({ number: 2 }),
+        hoursNeeded: 20,
+        hoursDone: 0,
+        ready: false,
+        missing: ['20 more CE hours'],
+      }),
+    ]);
+
+    const entry = await self
+      .post(`/api/v1/people/${peer.person.id}/ce`)
+      .send({ title: 'Ethics in peer support', provider: 'Montana Peer Network', completedOn: `${year}-01-15`, hours: 20, category: 'ethics' })
+      .expect(201);
+    expect(entry.body.status).toBe('submitted');
+    expect((await self.get(`/api/v1/people/${peer.person.id}/ce`).expect(200)).body.readiness[0].hoursDone).toBe(0);
+    await self.post(`/api/v1/ce/${entry.body.id}/review`).send({ decision: 'confirmed' }).expect(403);
+    await admin.post(`/api/v1/ce/${entry.body.id}/review`).send({ decision: 'confirmed' }).expect(200);
+    await admin.post(`/api/v1/ce/${entry.body.id}/review`).send({ decision: 'rejected' }).expect(409);
+    const after = await self.get(`/api/v1/people/${peer.person.id}/ce`).expect(200);
+    expect(after.body.readiness[0]).toMatchObject({ hoursDone: 20, ready: true, missing: [] });
+
+    const bad = await self
+      .post(`/api/v1/people/${peer.person.id}/ce`)
+      .send({ title: 'x', provider: 'y', completedOn: '2999-01-01', hours: 0, category: 'fun' })
+      .expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'hours', 'provider', 'title']);
+    const other = await t.token(['peer']);
+    await t
+      .withBearer(other.bearer)
+      .post(`/api/v1/people/${peer.person.id}/ce`)
+      .send({ title: 'Not mine', provider: 'Someone', completedOn: `${year}-01-15`, hours: 1, category: 'general' })
+      .expect(404);
+    await t.withBearer(other.bearer).get(`/api/v1/people/${peer.person.id}/ce`).expect(404);
+  });
+});

@@ -1,0 +1,110 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
+import { hasRole, type AuthUser } from '../auth/auth-user';
+import { whereVisibleTo } from '../people/people-scope';
+import { Person } from '../people/person.entity';
+import { CeEntry } from './ce-entry.entity';
+import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
+import { renewalReadiness, type Readiness } from './renewal-readiness';
+
+/** Continuing education: entries a peer submits and an admin or trainer confirms, and readiness to renew. */
+@Injectable()
+export class CeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A person's own entry, or one an admin or trainer records for them. */
+  async submit(personId: string, dto: SubmitCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
+    if (personId !== user.id && !hasRole(user, 'admin', 'trainer')) throw new NotFoundException('No person with that id.');
+    await this.visiblePerson(personId, user);
+    if (!isIsoDate(dto.completedOn)) throw this.bad('completedOn', 'must be a real date');
+    if (dto.completedOn > this.today()) throw this.bad('completedOn', 'cannot be in the future');
+    return this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(CeEntry);
+      const entry = repo.create({
+        personId,
+        title: dto.title,
+        provider: dto.provider,
+        completedOn: dto.completedOn,
+        hours: dto.hours,
+        category: dto.category,
+        evidenceNote: dto.evidenceNote ?? null,
+        status: 'submitted',
+      });
+      await repo.insert(entry);
+      await this.audit.record(tx, actor, { action: 'ce.submitted', entityType: 'person', entityId: personId, after: { entryId: entry.id, ...dto } });
+      return entry;
+    });
+  }
+
+  /** An admin or trainer confirms (it then counts) or rejects an entry. */
+  async review(entryId: string, dto: ReviewCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
+    return this.dataSource.transaction(async (tx) => {
+      const entry = await tx.getRepository(CeEntry).findOneBy({ id: entryId });
+      if (!entry) throw new NotFoundException('No CE entry with that id.');
+      if (entry.personId === user.id) throw this.bad('decision', 'cannot be made on your own entry');
+      if (entry.status !== 'submitted') throw new ConflictException({ statusCode: 409, message: `This entry was already ${entry.status}.`, errors: [] });
+      Object.assign(entry, { status: dto.decision, reviewedById: user.id, reviewedAt: new Date() });
+      await tx.getRepository(CeEntry).save(entry);
+      await this.audit.record(tx, actor, {
+        action: `ce.${dto.decision}`,
+        entityType: 'person',
+        entityId: entry.personId,
+        before: { status: 'submitted' },
+        after: { entryId, status: dto.decision },
+      });
+      return entry;
+    });
+  }
+
+  /** A person's entries and their readiness to renew each credential that asks for CE hours. */
+  async overview(
+    personId: string,
+    viewer: AuthUser,
+    date: IsoDate = this.today(),
+  ): Promise<{ person: { id: string; name: string }; entries: CeEntry[]; readiness: Readiness[] }> {
+    const person = await this.visiblePerson(personId, viewer);
+    const entries = await this.dataSource.getRepository(CeEntry).find({ where: { personId }, order: { completedOn: 'DESC', createdAt: 'DESC' } });
+    const held: Array<{ code: string; hours: number; issued_on: string; expires_on: string }> = await this.dataSource.query(
+      `SELECT t.code AS code, t.renewal_ce_hours AS hours, CAST(c.issued_on AS TEXT) AS issued_on, CAST(c.expires_on AS TEXT) AS expires_on
+         FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id
+        WHERE c.person_id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND c.revoked_on IS NULL AND c.expires_on IS NOT NULL AND t.renewal_ce_hours IS NOT NULL
+        ORDER BY c.issued_on`,
+      [personId],
+    );
+    const confirmed = entries.filter((e) => e.status === 'confirmed');
+    const byType = new Map<string, typeof held>();
+    for (const row of held) byType.set(row.code, [...(byType.get(row.code) ?? []), row]);
+    const readiness = [...byType.entries()]
+      .map(([code, rows]) => {
+        const periods = rows.filter((r) => r.issued_on <= date).map((r) => ({ issuedOn: r.issued_on, expiresOn: r.expires_on }));
+        return periods.length ? renewalReadiness(code, Number(rows[0].hours), periods, confirmed, date) : null;
+      })
+      .filter((r): r is Readiness => r !== null);
+    return { person: { id: person.id, name: person.displayName }, entries, readiness };
+  }
+
+  private async visiblePerson(personId: string, viewer: AuthUser): Promise<Person> {
+    const person = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
+      .andWhere('p.id = :personId', { personId })
+      .getOne();
+    if (!person) throw new NotFoundException('No person with that id.');
+    return person;
+  }
+
+  private bad(field: string, message: string) {
+    return new BadRequestException({ statusCode: 400, message: `${field} ${message}.`, errors: [{ field, message }] });
+  }
+
+  private today(): IsoDate {
+    return dateInZone(new Date(), this.config.timeZone);
+  }
+}
