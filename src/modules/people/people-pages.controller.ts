@@ -12,6 +12,8 @@ import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
 import { personRecordView, personView } from './people.views';
+import { nextSteps } from './next-steps';
+import { CeService } from '../ce/ce.service';
 import { ROLES } from './person-role.entity';
 
 type FormBody = Record<string, unknown>;
@@ -31,6 +33,7 @@ export class PeoplePagesController {
   constructor(
     private readonly people: PeopleService,
     private readonly config: AppConfig,
+    private readonly ce: CeService,
   ) {}
 
   @Get()
@@ -136,7 +139,17 @@ export class PeoplePagesController {
     const isAdmin = hasRole(user, 'admin');
     const [record, admins] = await Promise.all([this.people.getRecord(id, user), isAdmin ? this.people.findByRole('admin') : []]);
     const person = personRecordView(record, today);
-    return { title: person.displayName, person, admins, isAdmin, today, attestValues: { verifiedOn: today, verifiedById: user.id }, ...extra };
+    const readiness = (await this.ce.overview(id, user, today)).readiness;
+    return {
+      title: person.displayName,
+      person,
+      nextSteps: nextSteps(person.credentials, readiness),
+      admins,
+      isAdmin,
+      today,
+      attestValues: { verifiedOn: today, verifiedById: user.id },
+      ...extra,
+    };
   }
 
   private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {

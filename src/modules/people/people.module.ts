@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CeModule } from '../ce/ce.module';
 import { PeoplePagesController } from './people-pages.controller';
 import { PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 
-@Module({ controllers: [PeopleController, PeoplePagesController], providers: [PeopleService], exports: [PeopleService] })
+@Module({ imports: [CeModule], controllers: [PeopleController, PeoplePagesController], providers: [PeopleService], exports: [PeopleService] })
 export class PeopleModule {}

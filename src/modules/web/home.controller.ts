@@ -7,6 +7,7 @@ import { CurrentUser } from '../auth/decorators';
 import { credentialStanding } from '../credentials/credential-status';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PeopleService } from '../people/people.service';
+import { SupervisionService } from '../supervision/supervision.service';
 
 @ApiExcludeController()
 @Controller()
@@ -15,6 +16,7 @@ export class HomeController {
     private readonly people: PeopleService,
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
+    private readonly supervision: SupervisionService,
   ) {}
 
   /**
@@ -26,9 +28,10 @@ export class HomeController {
   async home(@CurrentUser() user: AuthUser) {
     const today = dateInZone(new Date(), this.config.timeZone);
     const isAdmin = hasRole(user, 'admin');
-    const [attention, counts] = await Promise.all([
+    const [attention, counts, supervision] = await Promise.all([
       this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
       isAdmin ? this.counts(user) : null,
+      isAdmin ? this.supervision.overview() : null,
     ]);
     const rows = attention.map((c) => ({
       personId: c.personId,
@@ -44,6 +47,8 @@ export class HomeController {
       heading: isAdmin ? this.config.orgName : hasRole(user, 'supervisor') ? 'You and your team' : `Welcome, ${user.name}`,
       scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
       counts,
+      boardReportsDue: supervision?.reportsDue.length ?? 0,
+      boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
       expiring: rows.filter((r) => r.standing === 'expiring'),
       lapsed: rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current'),
     };

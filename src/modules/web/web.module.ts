@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { PeopleModule } from '../people/people.module';
+import { SupervisionModule } from '../supervision/supervision.module';
 import { HomeController } from './home.controller';
 
-@Module({ imports: [PeopleModule, CredentialsModule], controllers: [HomeController] })
+@Module({ imports: [PeopleModule, CredentialsModule, SupervisionModule], controllers: [HomeController] })
 export class WebModule {}
