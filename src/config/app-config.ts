@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { dateInZone, type IsoDate } from '../common/dates';
 import { ConfigError, parseEnvironment } from './environment';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -30,6 +31,11 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
+  }
+
+  /** Today's calendar date in the program's time zone. */
+  today(): IsoDate {
+    return dateInZone(new Date(), this.timeZone);
   }
 
   /** Throws `ConfigError` naming every bad variable. */

@@ -40,6 +40,11 @@ export class RequestValidationException extends BadRequestException {
   }
 }
 
+/** A 400 about one field, in the one error shape: a rule a service checks beyond the DTO's. */
+export function fieldError(field: string, message: string, sentence = `${field} ${message}.`): BadRequestException {
+  return new BadRequestException({ statusCode: 400, message: sentence, errors: [{ field, message }] });
+}
+
 /** The one validation pipe: unknown fields are refused, values are converted to the DTO's types. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({

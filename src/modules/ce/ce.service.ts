@@ -1,12 +1,13 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { isIsoDate, type IsoDate } from '../../common/dates';
+import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { hasRole, type AuthUser } from '../auth/auth-user';
-import { whereVisibleTo } from '../people/people-scope';
+import { findVisiblePerson } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { CeEntry } from './ce-entry.entity';
 import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
@@ -25,8 +26,8 @@ export class CeService {
   async submit(personId: string, dto: SubmitCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
     if (personId !== user.id && !hasRole(user, 'admin', 'trainer')) throw new NotFoundException('No person with that id.');
     await this.visiblePerson(personId, user);
-    if (!isIsoDate(dto.completedOn)) throw this.bad('completedOn', 'must be a real date');
-    if (dto.completedOn > this.today()) throw this.bad('completedOn', 'cannot be in the future');
+    if (!isIsoDate(dto.completedOn)) throw fieldError('completedOn', 'must be a real date');
+    if (dto.completedOn > this.config.today()) throw fieldError('completedOn', 'cannot be in the future');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(CeEntry);
       const entry = repo.create({
@@ -50,7 +51,7 @@ export class CeService {
     return this.dataSource.transaction(async (tx) => {
       const entry = await tx.getRepository(CeEntry).findOneBy({ id: entryId });
       if (!entry) throw new NotFoundException('No CE entry with that id.');
-      if (entry.personId === user.id) throw this.bad('decision', 'cannot be made on your own entry');
+      if (entry.personId === user.id) throw fieldError('decision', 'cannot be made on your own entry');
       if (entry.status !== 'submitted') throw new ConflictException({ statusCode: 409, message: `This entry was already ${entry.status}.`, errors: [] });
       Object.assign(entry, { status: dto.decision, reviewedById: user.id, reviewedAt: new Date() });
       await tx.getRepository(CeEntry).save(entry);
@@ -69,7 +70,7 @@ export class CeService {
   async overview(
     personId: string,
     viewer: AuthUser,
-    date: IsoDate = this.today(),
+    date: IsoDate = this.config.today(),
   ): Promise<{ person: { id: string; name: string }; entries: CeEntry[]; readiness: Readiness[] }> {
     const person = await this.visiblePerson(personId, viewer);
     const entries = await this.dataSource.getRepository(CeEntry).find({ where: { personId }, order: { completedOn: 'DESC', createdAt: 'DESC' } });
@@ -93,18 +94,6 @@ export class CeService {
   }
 
   private async visiblePerson(personId: string, viewer: AuthUser): Promise<Person> {
-    const person = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
-      .andWhere('p.id = :personId', { personId })
-      .getOne();
-    if (!person) throw new NotFoundException('No person with that id.');
-    return person;
-  }
-
-  private bad(field: string, message: string) {
-    return new BadRequestException({ statusCode: 400, message: `${field} ${message}.`, errors: [{ field, message }] });
-  }
-
-  private today(): IsoDate {
-    return dateInZone(new Date(), this.config.timeZone);
+    return findVisiblePerson(this.dataSource, personId, viewer, this.config.today());
   }
 }

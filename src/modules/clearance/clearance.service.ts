@@ -1,11 +1,11 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { addDays, dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../auth/auth-user';
 import { CatalogService } from '../catalog/catalog.service';
-import { whereVisibleTo } from '../people/people-scope';
+import { findVisiblePerson, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { SupervisionService } from '../supervision/supervision.service';
 import { ClearanceEngine, type ClearanceFacts, type ClearanceResult, type RoleRule } from './clearance-engine';
@@ -36,7 +36,7 @@ export class ClearanceService {
 
   /** "today" in the program's time zone when no date is given; a malformed date is a 400. */
   dateOrToday(date: string | undefined): IsoDate {
-    if (date === undefined || date === '') return dateInZone(new Date(), this.config.timeZone);
+    if (date === undefined || date === '') return this.config.today();
     if (!isIsoDate(date))
       throw new BadRequestException({
         statusCode: 400,
@@ -57,15 +57,7 @@ export class ClearanceService {
     date: IsoDate,
     roleCode?: string,
   ): Promise<{ person: { id: string; name: string }; date: IsoDate; results: ClearanceResult[] }> {
-    const visible = await whereVisibleTo(
-      this.dataSource.getRepository(Person).createQueryBuilder('p'),
-      'p.id',
-      viewer,
-      dateInZone(new Date(), this.config.timeZone),
-    )
-      .andWhere('p.id = :personId', { personId })
-      .getOne();
-    if (!visible) throw new NotFoundException('No person with that id.');
+    const visible = await findVisiblePerson(this.dataSource, personId, viewer, this.config.today());
     const roles = await this.roles();
     const wanted = roleCode ? roles.filter((r) => r.code.toUpperCase() === roleCode.toUpperCase()) : roles;
     if (roleCode && wanted.length === 0)
@@ -83,12 +75,7 @@ export class ClearanceService {
   async board(viewer: AuthUser, date: IsoDate, roleCodes?: string[]): Promise<{ date: IsoDate; roles: RoleRule[]; rows: BoardRow[] }> {
     const allRoles = await this.roles();
     const roles = roleCodes?.length ? allRoles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase())) : allRoles;
-    const people = await whereVisibleTo(
-      this.dataSource.getRepository(Person).createQueryBuilder('p'),
-      'p.id',
-      viewer,
-      dateInZone(new Date(), this.config.timeZone),
-    )
+    const people = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
       .andWhere("p.status = 'active'")
       .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')")
       .orderBy('lower(p.name)', 'ASC')

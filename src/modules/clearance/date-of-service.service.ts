@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
-import { dateInZone, formatDate, isIsoDate } from '../../common/dates';
+import { formatDate, isIsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../auth/auth-user';
 import { whereVisibleTo } from '../people/people-scope';
@@ -98,7 +98,7 @@ export class DateOfServiceService {
     const ids = [...new Set(keys.filter((k) => UUID.test(k)).map((k) => k.toLowerCase()))];
     const emails = [...new Set(keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase()))];
     const found = new Map<string, Person>();
-    const today = dateInZone(new Date(), this.config.timeZone);
+    const today = this.config.today();
     for (const [column, values] of [['p.id', ids] as const, ['lower(p.email)', emails] as const]) {
       for (let i = 0; i < values.length; i += 900) {
         const chunk = values.slice(i, i + 900);

@@ -1,7 +1,8 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { isIsoDate, type IsoDate } from '../../common/dates';
+import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -12,9 +13,6 @@ import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { Credential } from './credential.entity';
 import type { RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
-
-const fieldError = (field: string, message: string, sentence: string) =>
-  new BadRequestException({ statusCode: 400, message: sentence, errors: [{ field, message }] });
 
 /** What the audit log keeps of a credential record. */
 function snapshot(c: Credential) {
@@ -46,7 +44,7 @@ export class CredentialsService {
       throw fieldError('credentialTypeCode', 'is not a credential type in the catalogue', `No credential type has the code ${dto.credentialTypeCode}.`);
     if (!type.active) throw fieldError('credentialTypeCode', 'is inactive in the catalogue', `${type.code} is inactive and not offered for new records.`);
     if (!isIsoDate(dto.issuedOn)) throw fieldError('issuedOn', 'must be a real date', 'The issue date is not a real date.');
-    if (dto.issuedOn > this.today()) throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
+    if (dto.issuedOn > this.config.today()) throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
     const computed = expiryFor(type, dto.issuedOn);
     const expiresOn = dto.expiresOn ?? computed;
     if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
@@ -106,7 +104,7 @@ export class CredentialsService {
 
   /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
   async verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
-    if (dto.verifiedOn > this.today()) throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
+    if (dto.verifiedOn > this.config.today()) throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
     return this.dataSource.transaction(async (tx) => {
       const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
       if (!credential) throw new NotFoundException('No credential with that id.');
@@ -141,9 +139,5 @@ export class CredentialsService {
       .addOrderBy('p.name', 'ASC')
       .take(limit);
     return whereVisibleTo(qb, 'c.person_id', viewer, today).getMany();
-  }
-
-  private today(): IsoDate {
-    return dateInZone(new Date(), this.config.timeZone);
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { dateInZone } from '../../common/dates';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
@@ -135,7 +134,7 @@ export class PeoplePagesController {
   }
 
   private async showModel(id: string, user: AuthUser, extra: object) {
-    const today = dateInZone(new Date(), this.config.timeZone);
+    const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
     const [record, admins] = await Promise.all([this.people.getRecord(id, user), isAdmin ? this.people.findByRole('admin') : []]);
     const person = personRecordView(record, today);

@@ -1,6 +1,8 @@
-import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { NotFoundException } from '@nestjs/common';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
 import { hasRole, type AuthUser } from '../auth/auth-user';
+import { Person } from './person.entity';
 
 /**
  * Whose records a person may see — the one place this rule lives. Admins: everyone. Supervisors:
@@ -24,4 +26,13 @@ export function whereVisibleTo<T extends ObjectLiteral>(
     );
   }
   return qb.andWhere(`${personIdColumn} = :scopeViewer`, params);
+}
+
+/** One person `viewer` may see; anyone else (or nobody) answers 404, so ids cannot be probed. */
+export async function findVisiblePerson(dataSource: DataSource, personId: string, viewer: AuthUser, today: IsoDate): Promise<Person> {
+  const person = await whereVisibleTo(dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, today)
+    .andWhere('p.id = :personId', { personId })
+    .getOne();
+  if (!person) throw new NotFoundException('No person with that id.');
+  return person;
 }

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../audit/actor';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
-import { dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
@@ -30,7 +29,7 @@ export class PeopleController {
   @Get(':id')
   @ApiOperation({ summary: 'One person you may see (404 otherwise), with their lived-experience attestations and credentials' })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
-    return personRecordView(await this.people.getRecord(id, user), dateInZone(new Date(), this.config.timeZone));
+    return personRecordView(await this.people.getRecord(id, user), this.config.today());
   }
 
   @Post()

@@ -1,7 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -14,7 +13,7 @@ import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
 import { PersonRole, type Role } from './person-role.entity';
 import { Person } from './person.entity';
-import { whereVisibleTo } from './people-scope';
+import { findVisiblePerson, whereVisibleTo } from './people-scope';
 
 export interface PeoplePage {
   items: Person[];
@@ -38,15 +37,11 @@ export class PeopleService {
     private readonly sessions: SessionsService,
   ) {}
 
-  private today(): string {
-    return dateInZone(new Date(), this.config.timeZone);
-  }
-
   /** The people `viewer` may see, filtered and paged. */
   async list(query: ListPeopleQuery, viewer: AuthUser): Promise<PeoplePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const qb = whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today());
+    const qb = whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today());
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", {
@@ -76,10 +71,7 @@ export class PeopleService {
 
   /** A person `viewer` may see, with their attestations and credentials; 404 when out of scope. */
   async getRecord(id: string, viewer: AuthUser): Promise<PersonRecord> {
-    const visible = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
-      .andWhere('p.id = :id', { id })
-      .getExists();
-    if (!visible) throw new NotFoundException('No person with that id.');
+    await findVisiblePerson(this.dataSource, id, viewer, this.config.today());
     const person = await this.get(id);
     const [attestations, credentials] = await Promise.all([
       this.dataSource.getRepository(LivedExperienceAttestation).find({
@@ -158,7 +150,7 @@ export class PeopleService {
         errors: [{ field: 'verifiedById', message: 'must be an admin' }],
       });
     }
-    if (dto.verifiedOn > this.today()) {
+    if (dto.verifiedOn > this.config.today()) {
       throw new BadRequestException({
         statusCode: 400,
         message: 'The verification date is in the future.',

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { dateInZone } from '../../common/dates';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
@@ -62,7 +61,7 @@ export class SupervisionController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record that a change of supervisor was reported to the Board today' })
   reported(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor) {
-    return this.supervision.markReported(id, this.today(), actor);
+    return this.supervision.markReported(id, this.config.today(), actor);
   }
 
   @ApiExcludeEndpoint()
@@ -106,12 +105,8 @@ export class SupervisionController {
   @ApiExcludeEndpoint()
   @Post('supervision/assignments/:id/board-reported')
   async reportedPage(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor, @Res() res: Response) {
-    await this.supervision.markReported(id, this.today(), actor);
+    await this.supervision.markReported(id, this.config.today(), actor);
     return res.redirect(303, '/supervision?notice=reported');
-  }
-
-  private today(): string {
-    return dateInZone(new Date(), this.config.timeZone);
   }
 
   private async model(extra: object) {

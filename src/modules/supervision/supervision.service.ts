@@ -1,14 +1,15 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { addBusinessDays, addDays, dateInZone, isIsoDate, type IsoDate } from '../../common/dates';
+import { addBusinessDays, addDays, isIsoDate, type IsoDate } from '../../common/dates';
+import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { PersonRole, type Role } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
 import type { AuthUser } from '../auth/auth-user';
-import { whereVisibleTo } from '../people/people-scope';
+import { findVisiblePerson } from '../people/people-scope';
 import type { AssignSupervisorDto, LogSessionDto, QualifySupervisorDto } from './dto/supervision.dto';
 import { SupervisionSession } from './supervision-session.entity';
 import { SupervisionAssignment } from './supervision-assignment.entity';
@@ -16,8 +17,6 @@ import { SupervisorQualification } from './supervisor-qualification.entity';
 
 /** Business days the Board gives for reporting a change of supervisor. */
 export const BOARD_REPORT_BUSINESS_DAYS = 20;
-
-const bad = (field: string, message: string, sentence: string) => new BadRequestException({ statusCode: 400, message: sentence, errors: [{ field, message }] });
 
 /**
  * Who supervises whom, and who may supervise: qualification periods and assignments, never
@@ -34,9 +33,9 @@ export class SupervisionService {
 
   async qualify(personId: string, dto: QualifySupervisorDto, actor: Actor): Promise<SupervisorQualification> {
     await this.assertRole(personId, 'supervisor', 'personId');
-    if (!isIsoDate(dto.qualifiedFrom)) throw bad('qualifiedFrom', 'must be a real date', 'The start date is not a real date.');
+    if (!isIsoDate(dto.qualifiedFrom)) throw fieldError('qualifiedFrom', 'must be a real date', 'The start date is not a real date.');
     if (dto.qualifiedUntil && dto.qualifiedUntil < dto.qualifiedFrom)
-      throw bad('qualifiedUntil', 'is before the start date', 'The end date is before the start date.');
+      throw fieldError('qualifiedUntil', 'is before the start date', 'The end date is before the start date.');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisorQualification);
       const q = repo.create({ personId, licence: dto.licence, qualifiedFrom: dto.qualifiedFrom, qualifiedUntil: dto.qualifiedUntil ?? null });
@@ -56,10 +55,10 @@ export class SupervisionService {
    * change is due to be reported to the Board within 20 business days.
    */
   async assign(dto: AssignSupervisorDto, actor: Actor): Promise<SupervisionAssignment> {
-    if (dto.peerId === dto.supervisorId) throw bad('supervisorId', 'cannot be the peer themself', 'A peer cannot supervise themself.');
+    if (dto.peerId === dto.supervisorId) throw fieldError('supervisorId', 'cannot be the peer themself', 'A peer cannot supervise themself.');
     await this.assertRole(dto.peerId, 'peer', 'peerId');
     await this.assertRole(dto.supervisorId, 'supervisor', 'supervisorId');
-    if (!isIsoDate(dto.startsOn)) throw bad('startsOn', 'must be a real date', 'The start date is not a real date.');
+    if (!isIsoDate(dto.startsOn)) throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisionAssignment);
       const open = await repo.find({ where: { peerId: dto.peerId, endsOn: IsNull() } });
@@ -68,7 +67,7 @@ export class SupervisionService {
         .where('a.peer_id = :peer AND a.starts_on >= :start', { peer: dto.peerId, start: dto.startsOn })
         .getExists();
       if (later)
-        throw bad(
+        throw fieldError(
           'startsOn',
           'is on or before a later assignment',
           'This peer already has an assignment starting on or after that date; end or correct it first.',
@@ -106,7 +105,7 @@ export class SupervisionService {
     return this.dataSource.transaction(async (tx) => {
       const a = await tx.getRepository(SupervisionAssignment).findOneBy({ id: assignmentId });
       if (!a) throw new NotFoundException('No supervision assignment with that id.');
-      if (endsOn < a.startsOn) throw bad('endsOn', 'is before the assignment started', 'The end date is before the assignment started.');
+      if (endsOn < a.startsOn) throw fieldError('endsOn', 'is before the assignment started', 'The end date is before the assignment started.');
       const before = { endsOn: a.endsOn };
       a.endsOn = endsOn;
       await tx.getRepository(SupervisionAssignment).save(a);
@@ -131,15 +130,16 @@ export class SupervisionService {
    * assigned to the peer on that day can, and never for a future day.
    */
   async logSession(peerId: string, dto: LogSessionDto, supervisor: AuthUser, actor: Actor): Promise<SupervisionSession> {
-    if (dto.heldOn > this.today()) throw bad('heldOn', 'cannot be in the future', 'The session date is in the future.');
-    if (!isIsoDate(dto.heldOn)) throw bad('heldOn', 'must be a real date', 'The session date is not a real date.');
+    if (dto.heldOn > this.config.today()) throw fieldError('heldOn', 'cannot be in the future', 'The session date is in the future.');
+    if (!isIsoDate(dto.heldOn)) throw fieldError('heldOn', 'must be a real date', 'The session date is not a real date.');
     const assigned = await this.dataSource
       .getRepository(SupervisionAssignment)
       .createQueryBuilder('a')
       .where('a.peer_id = :peerId AND a.supervisor_id = :supervisorId', { peerId, supervisorId: supervisor.id })
       .andWhere('a.starts_on <= :day AND (a.ends_on IS NULL OR a.ends_on >= :day)', { day: dto.heldOn })
       .getExists();
-    if (!assigned) throw bad('heldOn', 'is not a day you supervised this peer', 'Only the supervisor assigned to this peer on that day can log the session.');
+    if (!assigned)
+      throw fieldError('heldOn', 'is not a day you supervised this peer', 'Only the supervisor assigned to this peer on that day can log the session.');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisionSession);
       const session = repo.create({
@@ -163,10 +163,7 @@ export class SupervisionService {
 
   /** A peer's logged sessions, newest first, for someone who may see the peer (404 otherwise). */
   async sessionsFor(peerId: string, viewer: AuthUser) {
-    const peer = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.today())
-      .andWhere('p.id = :peerId', { peerId })
-      .getOne();
-    if (!peer) throw new NotFoundException('No person with that id.');
+    const peer = await findVisiblePerson(this.dataSource, peerId, viewer, this.config.today());
     const sessions = await this.dataSource.getRepository(SupervisionSession).find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
     const names = new Map(
       (await this.dataSource.getRepository(Person).findBy({ id: In([...new Set(sessions.map((s) => s.supervisorId))]) })).map((p) => [p.id, p.displayName]),
@@ -177,7 +174,7 @@ export class SupervisionService {
       .where('a.peer_id = :peerId AND a.supervisor_id = :viewer AND (a.ends_on IS NULL OR a.ends_on >= :today)', {
         peerId,
         viewer: viewer.id,
-        today: this.today(),
+        today: this.config.today(),
       })
       .getExists();
     return { peer: { id: peer.id, name: peer.displayName }, canLog, sessions: sessions.map((s) => ({ ...s, supervisor: names.get(s.supervisorId) ?? '' })) };
@@ -200,13 +197,9 @@ export class SupervisionService {
     return last;
   }
 
-  private today(): IsoDate {
-    return dateInZone(new Date(), this.config.timeZone);
-  }
-
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */
   async overview() {
-    const today = dateInZone(new Date(), this.config.timeZone);
+    const today = this.config.today();
     const names = new Map(
       (await this.dataSource.getRepository(Person).find({ select: { id: true, name: true, preferredName: true } })).map((p) => [p.id, p.displayName]),
     );
@@ -235,8 +228,8 @@ export class SupervisionService {
 
   private async assertRole(personId: string, role: Role, field: string): Promise<void> {
     const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
-    if (!person) throw bad(field, 'is not a person in the program', 'That person is not in the program.');
+    if (!person) throw fieldError(field, 'is not a person in the program', 'That person is not in the program.');
     if (!(await this.dataSource.getRepository(PersonRole).existsBy({ personId, role })))
-      throw bad(field, `must hold the ${role} role`, `${person.displayName} does not hold the ${role} role.`);
+      throw fieldError(field, `must hold the ${role} role`, `${person.displayName} does not hold the ${role} role.`);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { addDays, dateInZone } from '../../common/dates';
+import { addDays } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { hasRole, type AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/decorators';
@@ -26,7 +26,7 @@ export class HomeController {
   @Get()
   @Render('home')
   async home(@CurrentUser() user: AuthUser) {
-    const today = dateInZone(new Date(), this.config.timeZone);
+    const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
     const [attention, counts, supervision] = await Promise.all([
       this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
