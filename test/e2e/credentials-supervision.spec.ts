@@ -96,6 +96,30 @@ describeEachEngine('Credential records and supervision', (engine) => {
     });
   });
 
+  it('changes an expiry date with a reason, and clearance follows it', async () => {
+    const corr = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'CORR', issuedOn: addDays(today, -400) })
+      .expect(201);
+    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({ label: 'CORR current', met: false });
+    const noReason = await admin
+      .post(`/api/v1/credentials/${corr.body.id}/expiry`)
+      .send({ expiresOn: addDays(today, 60) })
+      .expect(400);
+    expect(noReason.body.errors).toEqual([{ field: 'reason', message: 'is required' }]);
+    const changed = await admin
+      .post(`/api/v1/credentials/${corr.body.id}/expiry`)
+      .send({ expiresOn: addDays(today, 60), reason: 'County extended the training cycle' })
+      .expect(200);
+    expect(changed.body).toMatchObject({ expiresOn: addDays(today, 60), expiryNote: 'County extended the training cycle' });
+    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({ met: true, until: addDays(today, 60) });
+    const [entry] = (await admin.get('/api/v1/audit').query({ action: 'credential.expiry_changed' }).expect(200)).body.items;
+    expect(entry).toMatchObject({
+      before: { expiresOn: corr.body.expiresOn, expiryNote: null },
+      after: { expiresOn: addDays(today, 60), expiryNote: 'County extended the training cycle' },
+    });
+  });
+
   it('records a primary-source check of a licence', async () => {
     const lic = await admin
       .post(`/api/v1/people/${peer.id}/credentials`)

@@ -11,7 +11,7 @@ import { CredentialType } from '../catalog/credential-type.entity';
 import { Person } from '../people/person.entity';
 import { Credential, REVOCATION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
 import { CredentialsService } from './credentials.service';
-import { RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
 type FormBody = Record<string, unknown>;
 
@@ -57,6 +57,13 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Revoke from an effective date (may be in the past), with a reason category' })
   async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RevokeCredentialDto, @RequestActor() actor: Actor) {
     return credentialView(await this.credentials.revoke(id, dto, actor));
+  }
+
+  @Post('api/v1/credentials/:id/expiry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Change the expiry date of a credential record, with the reason' })
+  async changeExpiry(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ChangeExpiryDto, @RequestActor() actor: Actor) {
+    return credentialView(await this.credentials.changeExpiry(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/verification')
@@ -107,6 +114,22 @@ export class CredentialsController {
       }
     }
     return res.status(400).render('credentials/manage', await this.manageModel(id, { revokeErrors: problems, revokeValues: body }));
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('credentials/:id/expiry')
+  async expiryPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+    const { value, errors } = await validateForm(ChangeExpiryDto, body);
+    let problems = errors;
+    if (value) {
+      try {
+        const c = await this.credentials.changeExpiry(id, value, actor);
+        return res.redirect(303, `/people/${c.personId}?notice=credential-expiry`);
+      } catch (e) {
+        problems = formErrorsFrom(e);
+      }
+    }
+    return res.status(400).render('credentials/manage', await this.manageModel(id, { expiryErrors: problems, expiryValues: body }));
   }
 
   @ApiExcludeEndpoint()

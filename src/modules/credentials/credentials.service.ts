@@ -12,7 +12,7 @@ import { expiryFor } from '../catalog/credential-validity';
 import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { Credential } from './credential.entity';
-import type { RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import type { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
 /** What the audit log keeps of a credential record. */
 function snapshot(c: Credential) {
@@ -93,6 +93,28 @@ export class CredentialsService {
       await tx.getRepository(Credential).save(credential);
       await this.audit.record(tx, actor, {
         action: 'credential.revoked',
+        entityType: 'credential',
+        entityId: credential.id,
+        before,
+        after: snapshot(credential),
+      });
+      return credential;
+    });
+  }
+
+  /** Changes the expiry date of a record, with the reason kept beside it and before/after in the audit log. */
+  async changeExpiry(credentialId: string, dto: ChangeExpiryDto, actor: Actor): Promise<Credential> {
+    return this.dataSource.transaction(async (tx) => {
+      const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
+      if (!credential) throw new NotFoundException('No credential with that id.');
+      if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
+      if (dto.expiresOn && dto.expiresOn < credential.issuedOn)
+        throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
+      const before = snapshot(credential);
+      Object.assign(credential, { expiresOn: dto.expiresOn ?? null, expiryNote: dto.reason });
+      await tx.getRepository(Credential).save(credential);
+      await this.audit.record(tx, actor, {
+        action: 'credential.expiry_changed',
         entityType: 'credential',
         entityId: credential.id,
         before,

@@ -24,6 +24,7 @@ const NOTICES: Record<string, string> = {
   'credential-recorded': 'Credential recorded.',
   'credential-revoked': 'Credential revoked.',
   'credential-verified': 'Primary-source check recorded.',
+  'credential-expiry': 'Expiry date changed.',
 };
 
 @ApiExcludeController()

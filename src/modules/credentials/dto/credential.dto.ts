@@ -82,3 +82,18 @@ export class VerifyCredentialDto {
   @IsIn(VERIFICATION_RESULTS, { message: `must be one of ${VERIFICATION_RESULTS.join(', ')}` })
   result!: VerificationResult;
 }
+
+export class ChangeExpiryDto {
+  @ApiProperty({ example: '2027-03-31', description: 'The new expiry date; leave out (null) for "does not expire"' })
+  @TrimToNull()
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  expiresOn!: string | null;
+
+  @ApiProperty({ example: 'Board granted a 90-day extension (letter in HR file)' })
+  @Trim()
+  @IsString()
+  @MinLength(3, { message: 'must say why the expiry date changes' })
+  @MaxLength(200)
+  reason!: string;
+}
