@@ -24,6 +24,8 @@ export function registerViewHelpers(viewsDir: string, timeZone: string): void {
     if (!d || Number.isNaN(d.getTime())) return '—';
     return d.toLocaleString('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
   });
+  /** A code as words: suicide_prevention → suicide prevention. */
+  hbs.registerHelper('words', (value: unknown) => (typeof value === 'string' ? value.replace(/_/g, ' ') : value));
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
   hbs.registerHelper('join', (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ', ') : ''));
   /** `{{#field errors "email"}}…{{/field}}`: the block sees `error` (the message) and `invalid`. */
