@@ -81,65 +81,42 @@ export class CredentialsService {
   }
 
   /** Revokes from an effective date (which may be in the past, for a finding made later). The record stays. */
-  async revoke(credentialId: string, dto: RevokeCredentialDto, actor: Actor): Promise<Credential> {
-    return this.dataSource.transaction(async (tx) => {
-      const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
-      if (!credential) throw new NotFoundException('No credential with that id.');
+  revoke(credentialId: string, dto: RevokeCredentialDto, actor: Actor): Promise<Credential> {
+    return this.change(credentialId, 'credential.revoked', actor, (credential) => {
       if (credential.revokedOn)
         throw new ConflictException({ statusCode: 409, message: `This credential was already revoked from ${credential.revokedOn}.`, errors: [] });
       if (!isIsoDate(dto.effectiveOn)) throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
-      const before = snapshot(credential);
       Object.assign(credential, { revokedOn: dto.effectiveOn, revocationReason: dto.reason, revocationNote: dto.note ?? null, revokedById: actor.personId });
-      await tx.getRepository(Credential).save(credential);
-      await this.audit.record(tx, actor, {
-        action: 'credential.revoked',
-        entityType: 'credential',
-        entityId: credential.id,
-        before,
-        after: snapshot(credential),
-      });
-      return credential;
     });
   }
 
   /** Changes the expiry date of a record, with the reason kept beside it and before/after in the audit log. */
-  async changeExpiry(credentialId: string, dto: ChangeExpiryDto, actor: Actor): Promise<Credential> {
-    return this.dataSource.transaction(async (tx) => {
-      const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
-      if (!credential) throw new NotFoundException('No credential with that id.');
+  changeExpiry(credentialId: string, dto: ChangeExpiryDto, actor: Actor): Promise<Credential> {
+    return this.change(credentialId, 'credential.expiry_changed', actor, (credential) => {
       if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
       if (dto.expiresOn && dto.expiresOn < credential.issuedOn)
         throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
-      const before = snapshot(credential);
       Object.assign(credential, { expiresOn: dto.expiresOn ?? null, expiryNote: dto.reason });
-      await tx.getRepository(Credential).save(credential);
-      await this.audit.record(tx, actor, {
-        action: 'credential.expiry_changed',
-        entityType: 'credential',
-        entityId: credential.id,
-        before,
-        after: snapshot(credential),
-      });
-      return credential;
     });
   }
 
   /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
-  async verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
+  verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
     if (dto.verifiedOn > this.config.today()) throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
+    return this.change(credentialId, 'credential.verified', actor, (credential) => {
+      Object.assign(credential, { verifiedOn: dto.verifiedOn, verificationResult: dto.result, verifiedById: actor.personId });
+    });
+  }
+
+  /** Loads a record, lets `apply` check and change it, saves it and audits before/after, all in one transaction. */
+  private change(credentialId: string, action: string, actor: Actor, apply: (credential: Credential) => void): Promise<Credential> {
     return this.dataSource.transaction(async (tx) => {
       const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
       if (!credential) throw new NotFoundException('No credential with that id.');
       const before = snapshot(credential);
-      Object.assign(credential, { verifiedOn: dto.verifiedOn, verificationResult: dto.result, verifiedById: actor.personId });
+      apply(credential);
       await tx.getRepository(Credential).save(credential);
-      await this.audit.record(tx, actor, {
-        action: 'credential.verified',
-        entityType: 'credential',
-        entityId: credential.id,
-        before,
-        after: snapshot(credential),
-      });
+      await this.audit.record(tx, actor, { action, entityType: 'credential', entityId: credential.id, before, after: snapshot(credential) });
       return credential;
     });
   }
