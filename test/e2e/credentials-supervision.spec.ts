@@ -120,6 +120,28 @@ describeEachEngine('Credential records and supervision', (engine) => {
     });
   });
 
+  it('suspends a credential for a span of days through the API, and clearance follows', async () => {
+    const narcan = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'NARCAN-MT', issuedOn: addDays(today, -20) })
+      .expect(201);
+    const from = addDays(today, -5);
+    const res = await admin.post(`/api/v1/credentials/${narcan.body.id}/suspend`).send({ from, reason: 'investigation' }).expect(200);
+    expect(res.body).toMatchObject({ suspendedFrom: from, suspendedUntil: null, suspensionReason: 'investigation' });
+    expect((await clearance(peer, 'NARCAN-INSTRUCTOR')).requirements.reason).toBe('Not met: NARCAN-MT current.');
+    expect((await clearance(peer, 'NARCAN-INSTRUCTOR', addDays(from, -1))).status).toBe('cleared');
+    await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/suspend`)
+      .send({ from, until: addDays(today, -1), reason: 'investigation' })
+      .expect(200);
+    expect((await clearance(peer, 'NARCAN-INSTRUCTOR')).status).toBe('cleared');
+    const backwards = await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/suspend`)
+      .send({ from, until: addDays(from, -1), reason: 'other' })
+      .expect(400);
+    expect(backwards.body.errors[0].field).toBe('until');
+  });
+
   it('records a primary-source check of a licence', async () => {
     const lic = await admin
       .post(`/api/v1/people/${peer.id}/credentials`)

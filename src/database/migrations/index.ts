@@ -2,6 +2,13 @@ import { CoreSchema1764300000000 } from './1764300000000-core-schema';
 import { AccountsAndAudit1764400000000 } from './1764400000000-accounts-and-audit';
 import { Clearance1764500000000 } from './1764500000000-clearance';
 import { SupervisionSessionsAndCe1764600000000 } from './1764600000000-supervision-sessions-and-ce';
+import { CredentialSuspension1764700000000 } from './1764700000000-credential-suspension';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
-export const MIGRATIONS = [CoreSchema1764300000000, AccountsAndAudit1764400000000, Clearance1764500000000, SupervisionSessionsAndCe1764600000000];
+export const MIGRATIONS = [
+  CoreSchema1764300000000,
+  AccountsAndAudit1764400000000,
+  Clearance1764500000000,
+  SupervisionSessionsAndCe1764600000000,
+  CredentialSuspension1764700000000,
+];

@@ -77,6 +77,17 @@ describe('the clearance engine', () => {
     expect(revoked.requirements!.children![2].reason).toBe('MT-CBHPSS was revoked with effect from Jun 1, 2026.');
   });
 
+  it('does not count a credential while it is suspended, and counts it again after', () => {
+    const facts = peer((f) => Object.assign(f.credentials[1], { suspendedFrom: '2026-06-01', suspendedUntil: '2026-06-30' }));
+    expect(engine.evaluate('PSS', '2026-05-15', facts)).toMatchObject({ status: 'cleared', clearedUntil: '2026-05-31' });
+    const during = engine.evaluate('PSS', '2026-06-10', facts);
+    expect(during.status).toBe('not_cleared');
+    expect(during.requirements!.children![2].reason).toBe('MT-CBHPSS is suspended from Jun 1, 2026 until Jun 30, 2026.');
+    expect(engine.evaluate('PSS', '2026-07-01', facts)).toMatchObject({ status: 'cleared', clearedUntil: '2027-02-14' });
+    const open = peer((f) => Object.assign(f.credentials[1], { suspendedFrom: '2026-06-01', suspendedUntil: null }));
+    expect(engine.evaluate('PSS', '2026-11-28', open).requirements!.children![2].reason).toBe('MT-CBHPSS is suspended from Jun 1, 2026.');
+  });
+
   it('needs supervision on the day, by a supervisor qualified on the day', () => {
     const gap = peer(
       (f) =>

@@ -22,6 +22,9 @@ export interface CredentialFact {
   graceDays: number;
   /** Revoked with effect from this date (it no longer counts on or after it). */
   revokedOn: IsoDate | null;
+  /** Suspended for these days (both ends included; no end while `suspendedUntil` is null). */
+  suspendedFrom?: IsoDate | null;
+  suspendedUntil?: IsoDate | null;
   licenceNumber?: string | null;
 }
 
@@ -95,6 +98,14 @@ function merge(spans: Span[]): Span[] {
 
 function spanAt(spans: Span[], date: IsoDate): Span | undefined {
   return merge(spans).find((s) => s.from <= date && (s.to === null || date <= s.to));
+}
+
+/** A credential's span with its suspension cut out: none, one or two pieces. */
+function withoutSuspension(span: Span, c: CredentialFact): Span[] {
+  if (!c.suspendedFrom) return [span];
+  const before = intersect(span, { from: span.from, to: addDays(c.suspendedFrom, -1) });
+  const after = c.suspendedUntil ? intersect(span, { from: addDays(c.suspendedUntil, 1), to: span.to }) : null;
+  return [before, after].filter((s): s is Span => s !== null && (s.to === null || s.to >= s.from));
 }
 
 function intersect(a: Span, b: Span): Span | null {
@@ -237,10 +248,10 @@ export class ClearanceEngine {
     const held = facts.credentials.filter((c) => c.typeCode.toUpperCase() === code.toUpperCase());
     const label = this.labelOf({ kind: 'credential', credentialTypeCode: code });
     // Each credential counts from its issue date through its expiry plus grace, cut short by a revocation.
-    const spans = held.map((c) => {
+    const spans = held.flatMap((c) => {
       const end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
-      const to = c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end;
-      return { credential: c, span: { from: c.issuedOn, to } };
+      const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
+      return withoutSuspension(whole, c).map((span) => ({ credential: c, span }));
     });
     const covering = spanAt(
       spans.map((s) => s.span),
@@ -271,6 +282,9 @@ export class ClearanceEngine {
   }
 
   private whyNoCredential(code: string, held: CredentialFact[], date: IsoDate): string {
+    const suspended = held.find((c) => c.suspendedFrom && c.suspendedFrom <= date && (!c.suspendedUntil || date <= c.suspendedUntil));
+    if (suspended)
+      return `${code} is suspended from ${formatDate(suspended.suspendedFrom!)}${suspended.suspendedUntil ? ` until ${formatDate(suspended.suspendedUntil)}` : ''}.`;
     const past = held.filter((c) => c.issuedOn <= date);
     if (past.length === 0) return held.length ? `${code} is only held from ${formatDate(held.map((c) => c.issuedOn).sort()[0])}.` : `No ${code} on record.`;
     const revoked = past.filter((c) => c.revokedOn && c.revokedOn <= date).sort((a, b) => (a.revokedOn! < b.revokedOn! ? 1 : -1))[0];

@@ -113,7 +113,8 @@ export class ClearanceService {
           `SELECT person_id, CAST(verified_on AS TEXT) AS verified_on, CAST(withdrawn_on AS TEXT) AS withdrawn_on FROM lived_experience_attestations WHERE person_id IN (:ids)`,
         ),
         q(`SELECT c.id, c.person_id, t.code, t.name, t.grace_days, CAST(c.issued_on AS TEXT) AS issued_on, CAST(c.expires_on AS TEXT) AS expires_on,
-                  CAST(c.revoked_on AS TEXT) AS revoked_on, c.licence_number
+                  CAST(c.revoked_on AS TEXT) AS revoked_on, CAST(c.suspended_from AS TEXT) AS suspended_from,
+                  CAST(c.suspended_until AS TEXT) AS suspended_until, c.licence_number
              FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id WHERE c.person_id IN (:ids)`),
         q(`SELECT a.peer_id, a.supervisor_id, s.name AS supervisor_name, CAST(a.starts_on AS TEXT) AS starts_on, CAST(a.ends_on AS TEXT) AS ends_on
              FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id WHERE a.peer_id IN (:ids)`),
@@ -145,6 +146,8 @@ export class ClearanceService {
           expiresOn: (c.expires_on as string | null) ?? null,
           graceDays: Number(c.grace_days),
           revokedOn: (c.revoked_on as string | null) ?? null,
+          suspendedFrom: (c.suspended_from as string | null) ?? null,
+          suspendedUntil: (c.suspended_until as string | null) ?? null,
           licenceNumber: (c.licence_number as string | null) ?? null,
         });
       }

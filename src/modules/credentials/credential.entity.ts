@@ -6,6 +6,8 @@ export const CREDENTIAL_SOURCES = ['course', 'external'] as const;
 export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
 export const REVOCATION_REASONS = ['disciplinary', 'issued_in_error', 'fraud', 'requirements_not_met', 'surrendered', 'other'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+export const SUSPENSION_REASONS = ['investigation', 'disciplinary', 'requirements_not_met', 'administrative', 'other'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 export const VERIFICATION_RESULTS = ['confirmed', 'not_found', 'mismatch'] as const;
 export type VerificationResult = (typeof VERIFICATION_RESULTS)[number];
 
@@ -63,6 +65,16 @@ export class Credential {
 
   @Column({ name: 'revoked_by_id', type: 'uuid', nullable: true })
   revokedById!: string | null;
+
+  /** Suspended from this date (it does not count) until `suspendedUntil` (inclusive; open while null). */
+  @Column({ name: 'suspended_from', type: 'date', nullable: true })
+  suspendedFrom!: string | null;
+
+  @Column({ name: 'suspended_until', type: 'date', nullable: true })
+  suspendedUntil!: string | null;
+
+  @Column({ name: 'suspension_reason', type: 'varchar', length: 40, nullable: true })
+  suspensionReason!: string | null;
 
   @Column({ name: 'verified_by_id', type: 'uuid', nullable: true })
   verifiedById!: string | null;

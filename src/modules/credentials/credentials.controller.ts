@@ -11,7 +11,7 @@ import { CredentialType } from '../catalog/credential-type.entity';
 import { Person } from '../people/person.entity';
 import { Credential, REVOCATION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
 import { CredentialsService } from './credentials.service';
-import { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
 type FormBody = Record<string, unknown>;
 
@@ -28,6 +28,9 @@ function credentialView(c: Credential) {
     issuingBody: c.issuingBody,
     evidenceNote: c.evidenceNote,
     revokedOn: c.revokedOn,
+    suspendedFrom: c.suspendedFrom,
+    suspendedUntil: c.suspendedUntil,
+    suspensionReason: c.suspensionReason,
     revocationReason: c.revocationReason,
     revocationNote: c.revocationNote,
     verifiedOn: c.verifiedOn,
@@ -57,6 +60,13 @@ export class CredentialsController {
   @ApiOperation({ summary: 'Revoke from an effective date (may be in the past), with a reason category' })
   async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RevokeCredentialDto, @RequestActor() actor: Actor) {
     return credentialView(await this.credentials.revoke(id, dto, actor));
+  }
+
+  @Post('api/v1/credentials/:id/suspend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend from a date (until a date, or open-ended; send again with an end date to end it)' })
+  async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SuspendCredentialDto, @RequestActor() actor: Actor) {
+    return credentialView(await this.credentials.suspend(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/expiry')

@@ -12,7 +12,7 @@ import { expiryFor } from '../catalog/credential-validity';
 import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { Credential } from './credential.entity';
-import type { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import type { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
 /** What the audit log keeps of a credential record. */
 function snapshot(c: Credential) {
@@ -97,6 +97,26 @@ export class CredentialsService {
       if (dto.expiresOn && dto.expiresOn < credential.issuedOn)
         throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
       Object.assign(credential, { expiresOn: dto.expiresOn ?? null, expiryNote: dto.reason });
+    });
+  }
+
+  /**
+   * Suspends from a date, until a date or open-ended; sending it again with an end date ends an
+   * open suspension. Unlike a revocation, the credential counts again after the suspension.
+   */
+  suspend(credentialId: string, dto: SuspendCredentialDto, actor: Actor): Promise<Credential> {
+    return this.change(credentialId, 'credential.suspended', actor, (credential) => {
+      if (!isIsoDate(dto.from)) throw fieldError('from', 'must be a real date', 'The start date is not a real date.');
+      if (dto.until && (!isIsoDate(dto.until) || dto.until < dto.from))
+        throw fieldError('until', 'must be a real date on or after the start', 'The end date is not on or after the start.');
+      if (credential.suspendedFrom && credential.suspendedFrom !== dto.from && (!credential.suspendedUntil || credential.suspendedUntil >= dto.from)) {
+        throw new ConflictException({
+          statusCode: 409,
+          message: `This credential is already suspended from ${credential.suspendedFrom}; end that suspension first.`,
+          errors: [{ field: 'from', message: 'overlaps the current suspension' }],
+        });
+      }
+      Object.assign(credential, { suspendedFrom: dto.from, suspendedUntil: dto.until ?? null, suspensionReason: dto.reason });
     });
   }
 

@@ -45,7 +45,12 @@ export function personRecordView(record: PersonRecord, today: string) {
     })),
     credentials: record.credentials.map((c) => {
       const revoked = c.revokedOn !== null && c.revokedOn <= today;
-      const standing = revoked ? { standing: 'revoked', label: `Revoked from ${formatDate(c.revokedOn!)}` } : credentialStanding(c, c.credentialType, today);
+      const suspended = c.suspendedFrom !== null && c.suspendedFrom <= today && (c.suspendedUntil === null || today <= c.suspendedUntil);
+      const standing = revoked
+        ? { standing: 'revoked', label: `Revoked from ${formatDate(c.revokedOn!)}` }
+        : suspended
+          ? { standing: 'revoked', label: `Suspended${c.suspendedUntil ? ` until ${formatDate(c.suspendedUntil)}` : ''}` }
+          : credentialStanding(c, c.credentialType, today);
       return {
         id: c.id,
         type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name },

@@ -1,7 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
-import { REVOCATION_REASONS, VERIFICATION_RESULTS, type RevocationReason, type VerificationResult } from '../credential.entity';
+import {
+  REVOCATION_REASONS,
+  SUSPENSION_REASONS,
+  VERIFICATION_RESULTS,
+  type RevocationReason,
+  type SuspensionReason,
+  type VerificationResult,
+} from '../credential.entity';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -96,4 +103,21 @@ export class ChangeExpiryDto {
   @MinLength(3, { message: 'must say why the expiry date changes' })
   @MaxLength(200)
   reason!: string;
+}
+
+export class SuspendCredentialDto {
+  @ApiProperty({ example: '2026-12-01', description: 'First day it does not count' })
+  @Trim()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  from!: string;
+
+  @ApiPropertyOptional({ example: '2027-01-15', description: 'Last day of the suspension; leave out while it is open (send again later to end it)' })
+  @TrimToNull()
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  until?: string | null;
+
+  @ApiProperty({ enum: SUSPENSION_REASONS })
+  @IsIn(SUSPENSION_REASONS, { message: `must be one of ${SUSPENSION_REASONS.join(', ')}` })
+  reason!: SuspensionReason;
 }
