@@ -120,6 +120,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /api/v1/people/:id/credentials': { url: (i) => `/api/v1/people/${i.subject}/credentials`, body: {}, expect: admin(400) },
   'POST /api/v1/credentials/:id/revoke': { url: (i) => `/api/v1/credentials/${i.credential}/revoke`, body: {}, expect: admin(400) },
   'POST /credentials/:id/expiry': { url: (i) => `/credentials/${i.credential}/expiry`, body: {}, expect: admin(400) },
+  'POST /credentials/:id/suspend': { url: (i) => `/credentials/${i.credential}/suspend`, body: {}, expect: admin(400) },
   'POST /api/v1/credentials/:id/suspend': { url: (i) => `/api/v1/credentials/${i.credential}/suspend`, body: {}, expect: admin(400) },
   'POST /api/v1/credentials/:id/expiry': { url: (i) => `/api/v1/credentials/${i.credential}/expiry`, body: {}, expect: admin(400) },
   'POST /api/v1/credentials/:id/verification': { url: (i) => `/api/v1/credentials/${i.credential}/verification`, body: {}, expect: admin(400) },

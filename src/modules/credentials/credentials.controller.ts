@@ -9,7 +9,7 @@ import type { Actor } from '../audit/actor';
 import { RequestActor, Roles } from '../auth/decorators';
 import { CredentialType } from '../catalog/credential-type.entity';
 import { Person } from '../people/person.entity';
-import { Credential, REVOCATION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
+import { Credential, REVOCATION_REASONS, SUSPENSION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
 import { CredentialsService } from './credentials.service';
 import { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
@@ -127,6 +127,22 @@ export class CredentialsController {
   }
 
   @ApiExcludeEndpoint()
+  @Post('credentials/:id/suspend')
+  async suspendPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+    const { value, errors } = await validateForm(SuspendCredentialDto, body);
+    let problems = errors;
+    if (value) {
+      try {
+        const c = await this.credentials.suspend(id, value, actor);
+        return res.redirect(303, `/people/${c.personId}?notice=credential-suspended`);
+      } catch (e) {
+        problems = formErrorsFrom(e);
+      }
+    }
+    return res.status(400).render('credentials/manage', await this.manageModel(id, { suspendErrors: problems, suspendValues: body }));
+  }
+
+  @ApiExcludeEndpoint()
   @Post('credentials/:id/expiry')
   async expiryPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     const { value, errors } = await validateForm(ChangeExpiryDto, body);
@@ -177,6 +193,7 @@ export class CredentialsController {
         personName: credential.person.displayName,
       },
       reasons: REVOCATION_REASONS,
+      suspensionReasons: SUSPENSION_REASONS,
       results: VERIFICATION_RESULTS,
       ...extra,
     };

@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   'credential-revoked': 'Credential revoked.',
   'credential-verified': 'Primary-source check recorded.',
   'credential-expiry': 'Expiry date changed.',
+  'credential-suspended': 'Suspension recorded.',
 };
 
 @ApiExcludeController()
