@@ -12,6 +12,7 @@ import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
 import { PeopleModule } from './modules/people/people.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
+import { TrainingModule } from './modules/training/training.module';
 import { WebModule } from './modules/web/web.module';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         CredentialsModule,
         SupervisionModule,
         CeModule,
+        TrainingModule,
         WebModule,
       ],
     };

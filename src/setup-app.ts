@@ -36,6 +36,8 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   );
   app.useStaticAssets(join(ROOT_DIR, 'public'), { prefix: '/assets/', maxAge: '1h' });
   app.useStaticAssets(join(ROOT_DIR, 'node_modules/@picocss/pico/css'), { prefix: '/assets/pico/', maxAge: '1d' });
+  // An attendance grid posts one field per person and session: 200 people by 20 sessions is 4,000 fields.
+  app.useBodyParser('urlencoded', { extended: true, parameterLimit: 20_000, limit: '2mb' });
   app.use(cookieParser());
   if (config.database.type === 'sqlite') app.use(new WriteLock().middleware());
   app.use(authenticate(app.get(AuthService), config));
@@ -52,6 +54,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   registerViewHelpers(viewsDir, config.timeZone);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.locals.orgName = config.orgName;
+    res.locals.timeZone = config.timeZone;
     next();
   });
   app.useGlobalPipes(createValidationPipe());

@@ -1,4 +1,4 @@
-import { addBusinessDays, addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, startOfDayInZone } from './dates';
+import { addBusinessDays, addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, instantInZone, startOfDayInZone } from './dates';
 
 describe('calendar dates', () => {
   it('takes the date in the program time zone, not UTC', () => {
@@ -48,5 +48,15 @@ describe('addBusinessDays', () => {
     expect(addBusinessDays('2026-11-27', 1)).toBe('2026-11-30'); // Friday -> Monday
     expect(addBusinessDays('2026-11-02', 20)).toBe('2026-11-30'); // four working weeks
     expect(addBusinessDays('2026-11-28', 0)).toBe('2026-11-28');
+  });
+});
+
+describe('instantInZone', () => {
+  it('turns a local wall-clock time into the UTC instant, in and out of daylight saving', () => {
+    expect(instantInZone('2027-01-12', '09:00', 'America/Denver').toISOString()).toBe('2027-01-12T16:00:00.000Z');
+    expect(instantInZone('2027-07-01', '09:00', 'America/Denver').toISOString()).toBe('2027-07-01T15:00:00.000Z');
+    // The morning after clocks spring forward (2027-03-14 at 02:00).
+    expect(instantInZone('2027-03-14', '09:00', 'America/Denver').toISOString()).toBe('2027-03-14T15:00:00.000Z');
+    expect(instantInZone('2027-03-13', '17:30', 'America/Denver').toISOString()).toBe('2027-03-14T00:30:00.000Z');
   });
 });

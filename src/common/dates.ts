@@ -82,7 +82,12 @@ export function formatDate(date: IsoDate): string {
 
 /** The UTC instant at which `date` begins in `timeZone` (for filtering timestamps by local calendar days). */
 export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
-  const utcMidnight = toUtc(date).getTime();
+  return instantInZone(date, '00:00', timeZone);
+}
+
+/** The UTC instant of a local date and "HH:MM" wall-clock time in `timeZone` (a class at 09:00 in Denver). */
+export function instantInZone(date: IsoDate, time: string, timeZone: string): Date {
+  const wallClockAsUtc = toUtc(date).getTime() + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * 60_000;
   // The zone's offset at a given instant, from how Intl renders that instant there.
   const offsetAt = (instant: number) => {
     const parts = new Intl.DateTimeFormat('en-US', {
@@ -98,9 +103,9 @@ export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
   };
-  const guess = utcMidnight - offsetAt(utcMidnight);
+  const guess = wallClockAsUtc - offsetAt(wallClockAsUtc);
   // Near a daylight-saving change the offset at the guess can differ; one correction settles it.
-  return new Date(utcMidnight - offsetAt(guess));
+  return new Date(wallClockAsUtc - offsetAt(guess));
 }
 
 /** The date `days` business days after `date` (Monday to Friday; public holidays are not counted out). */

@@ -15,6 +15,13 @@ import { SupervisionAssignment } from '../modules/supervision/supervision-assign
 import { SupervisorQualification } from '../modules/supervision/supervisor-qualification.entity';
 import { SupervisionSession } from '../modules/supervision/supervision-session.entity';
 import { CeEntry } from '../modules/ce/ce-entry.entity';
+import { Course } from '../modules/training/course.entity';
+import { CourseModule } from '../modules/training/course-module.entity';
+import { Cohort } from '../modules/training/cohort.entity';
+import { TrainingSession } from '../modules/training/training-session.entity';
+import { Enrollment } from '../modules/training/enrollment.entity';
+import { Attendance } from '../modules/training/attendance.entity';
+import { ExamAttempt } from '../modules/training/exam-attempt.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -35,4 +42,11 @@ export const ENTITIES = [
   SupervisorQualification,
   SupervisionSession,
   CeEntry,
+  Course,
+  CourseModule,
+  Cohort,
+  TrainingSession,
+  Enrollment,
+  Attendance,
+  ExamAttempt,
 ];

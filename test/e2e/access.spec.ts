@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { addDays } from '../../src/common/dates';
 import { systemActor } from '../../src/modules/audit/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
@@ -28,6 +29,13 @@ interface Ids {
   type: string;
   role: string;
   token: string;
+  course: string;
+  cohort: string;
+  /** A second cohort, for completing (which ends all change to a cohort). */
+  completable: string;
+  session: string;
+  cancelledSession: string;
+  withdrawnEnrollment: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -35,8 +43,11 @@ const signedIn = (status: number): Expect => ({ ...all(status), anonymous: 401 }
 const only = (allowed: Persona[], status: number, denied = 403): Expect => ({ ...signedIn(denied), ...Object.fromEntries(allowed.map((p) => [p, status])) });
 const admin = (status: number) => only(['admin'], status);
 const staff = (status: number) => only(['trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'], status);
-/** The subject's own record: themselves, their supervisor and admins; 404 for everyone else. */
-const subjectRecord: Expect = { anonymous: 401, peer: 200, otherPeer: 404, trainer: 404, otherTrainer: 404, supervisor: 200, otherSupervisor: 404, admin: 200 };
+const trainers = (status: number) => only(['trainer', 'otherTrainer', 'admin'], status);
+/** A cohort "trainer" runs: them and admins; 404 for another trainer, so cohort ids cannot be probed. */
+const cohortRun = (status: number, otherTrainer = 404): Expect => ({ ...only(['trainer', 'admin'], status), otherTrainer });
+/** The subject's own record: themselves, their supervisor, the trainer of their cohort and admins; 404 for everyone else. */
+const subjectRecord: Expect = { anonymous: 401, peer: 200, otherPeer: 404, trainer: 200, otherTrainer: 404, supervisor: 200, otherSupervisor: 404, admin: 200 };
 
 const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() => object); expect: Expect }> = {
   'GET /health': { url: () => '/health', expect: all(200) },
@@ -160,11 +171,70 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
 
   'GET /people/:id/ce': { url: (i) => `/people/${i.subject}/ce`, expect: subjectRecord },
-  'POST /people/:id/ce': { url: (i) => `/people/${i.subject}/ce`, body: {}, expect: { ...subjectRecord, peer: 400, supervisor: 400, admin: 400 } },
+  'POST /people/:id/ce': {
+    url: (i) => `/people/${i.subject}/ce`,
+    body: {},
+    expect: { ...subjectRecord, peer: 400, trainer: 400, supervisor: 400, admin: 400 },
+  },
   'GET /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, expect: subjectRecord },
   'POST /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, body: {}, expect: signedIn(400) },
   'POST /ce/:entryId/review': { url: () => `/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
   'POST /api/v1/ce/:entryId/review': { url: () => `/api/v1/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
+
+  'GET /api/v1/courses': { url: () => '/api/v1/courses', expect: signedIn(200) },
+  'GET /api/v1/courses/:id': { url: (i) => `/api/v1/courses/${i.course}`, expect: signedIn(200) },
+  'POST /api/v1/courses': { url: () => '/api/v1/courses', body: {}, expect: admin(400) },
+  'PUT /api/v1/courses/:id': { url: (i) => `/api/v1/courses/${i.course}`, body: {}, expect: admin(400) },
+  'GET /api/v1/cohorts': { url: () => '/api/v1/cohorts', expect: trainers(200) },
+  'POST /api/v1/cohorts': { url: () => '/api/v1/cohorts', body: {}, expect: trainers(400) },
+  'GET /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, expect: cohortRun(200) },
+  // Input is checked before the cohort is looked up, so another trainer sees the 400 too.
+  'PUT /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, body: {}, expect: trainers(400) },
+  'POST /api/v1/cohorts/:id/status': { url: (i) => `/api/v1/cohorts/${i.cohort}/status`, body: {}, expect: trainers(400) },
+  'POST /api/v1/cohorts/:id/sessions': { url: (i) => `/api/v1/cohorts/${i.cohort}/sessions`, body: {}, expect: trainers(400) },
+  'PUT /api/v1/training-sessions/:id': { url: (i) => `/api/v1/training-sessions/${i.session}`, body: {}, expect: trainers(400) },
+  'POST /api/v1/training-sessions/:id/cancel': { url: (i) => `/api/v1/training-sessions/${i.cancelledSession}/cancel`, expect: cohortRun(200) },
+  'GET /api/v1/cohorts/:id/candidates': { url: (i) => `/api/v1/cohorts/${i.cohort}/candidates?q=test`, expect: cohortRun(200) },
+  'POST /api/v1/cohorts/:id/enrollments': { url: (i) => `/api/v1/cohorts/${i.cohort}/enrollments`, body: {}, expect: trainers(400) },
+  'POST /api/v1/enrollments/:id/withdraw': { url: (i) => `/api/v1/enrollments/${i.withdrawnEnrollment}/withdraw`, expect: cohortRun(409) },
+  'POST /api/v1/cohorts/:id/roster': { url: (i) => `/api/v1/cohorts/${i.cohort}/roster`, expect: trainers(400) },
+  'GET /api/v1/cohorts/:id/attendance': { url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`, expect: cohortRun(200) },
+  'PUT /api/v1/cohorts/:id/attendance': { url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`, body: {}, expect: trainers(400) },
+  'POST /api/v1/training-sessions/:id/everyone-present': { url: (i) => `/api/v1/training-sessions/${i.session}/everyone-present`, expect: cohortRun(200) },
+  'POST /api/v1/cohorts/:id/exam-attempts': { url: (i) => `/api/v1/cohorts/${i.cohort}/exam-attempts`, body: {}, expect: trainers(400) },
+  'GET /api/v1/cohorts/:id/completion': { url: (i) => `/api/v1/cohorts/${i.cohort}/completion`, expect: cohortRun(200) },
+  'POST /api/v1/cohorts/:id/complete': { url: (i) => `/api/v1/cohorts/${i.completable}/complete`, body: {}, expect: cohortRun(200) },
+  'GET /api/v1/me/training': { url: () => '/api/v1/me/training', expect: signedIn(200) },
+  'GET /calendar/:personId/:feed': { url: (i) => `/calendar/${i.subject}/${randomToken()}.ics`, expect: all(404) },
+
+  'GET /training': { url: () => '/training', expect: trainers(200) },
+  'GET /training/courses': { url: () => '/training/courses', expect: signedIn(200) },
+  'GET /training/courses/new': { url: () => '/training/courses/new', expect: admin(200) },
+  'POST /training/courses': { url: () => '/training/courses', body: {}, expect: admin(400) },
+  'GET /training/courses/:id': { url: (i) => `/training/courses/${i.course}`, expect: signedIn(200) },
+  'GET /training/courses/:id/edit': { url: (i) => `/training/courses/${i.course}/edit`, expect: admin(200) },
+  'POST /training/courses/:id': { url: (i) => `/training/courses/${i.course}`, body: {}, expect: admin(400) },
+  'GET /training/cohorts/new': { url: () => '/training/cohorts/new', expect: trainers(200) },
+  'POST /training/cohorts': { url: () => '/training/cohorts', body: {}, expect: trainers(400) },
+  'GET /training/cohorts/:id': { url: (i) => `/training/cohorts/${i.cohort}`, expect: cohortRun(200) },
+  'GET /training/cohorts/:id/edit': { url: (i) => `/training/cohorts/${i.cohort}/edit`, expect: cohortRun(200) },
+  'POST /training/cohorts/:id': { url: (i) => `/training/cohorts/${i.cohort}`, body: {}, expect: cohortRun(400) },
+  'POST /training/cohorts/:id/status': { url: (i) => `/training/cohorts/${i.cohort}/status`, body: {}, expect: cohortRun(400) },
+  'POST /training/cohorts/:id/sessions': { url: (i) => `/training/cohorts/${i.cohort}/sessions`, body: {}, expect: cohortRun(400) },
+  'GET /training/sessions/:id/edit': { url: (i) => `/training/sessions/${i.session}/edit`, expect: cohortRun(200) },
+  'POST /training/sessions/:id': { url: (i) => `/training/sessions/${i.session}`, body: {}, expect: cohortRun(400) },
+  'POST /training/sessions/:id/cancel': { url: (i) => `/training/sessions/${i.cancelledSession}/cancel`, expect: cohortRun(303) },
+  'POST /training/cohorts/:id/enrollments': { url: (i) => `/training/cohorts/${i.cohort}/enrollments`, body: {}, expect: cohortRun(400) },
+  'POST /training/enrollments/:id/withdraw': { url: (i) => `/training/enrollments/${i.withdrawnEnrollment}/withdraw`, expect: cohortRun(409) },
+  'POST /training/cohorts/:id/roster': { url: (i) => `/training/cohorts/${i.cohort}/roster`, expect: cohortRun(400) },
+  'GET /training/cohorts/:id/attendance': { url: (i) => `/training/cohorts/${i.cohort}/attendance`, expect: cohortRun(200) },
+  'POST /training/cohorts/:id/attendance': { url: (i) => `/training/cohorts/${i.cohort}/attendance`, body: {}, expect: cohortRun(303) },
+  'POST /training/sessions/:id/everyone-present': { url: (i) => `/training/sessions/${i.session}/everyone-present`, expect: cohortRun(303) },
+  'GET /training/cohorts/:id/completion': { url: (i) => `/training/cohorts/${i.cohort}/completion`, expect: cohortRun(200) },
+  'POST /training/cohorts/:id/exam-attempts': { url: (i) => `/training/cohorts/${i.cohort}/exam-attempts`, body: {}, expect: cohortRun(400) },
+  'POST /training/cohorts/:id/complete': { url: (i) => `/training/cohorts/${i.completable}/complete`, body: {}, expect: cohortRun(200) },
+  'GET /my/training': { url: () => '/my/training', expect: signedIn(200) },
+  'POST /my/training/calendar-reset': { url: () => '/my/training/calendar-reset', expect: signedIn(303) },
 
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
@@ -217,7 +287,60 @@ describeEachEngine('Who may reach which route', (engine) => {
       .withBearer((await t.token(['admin'])).bearer)
       .get('/api/v1/practice-roles')
       .expect(200);
-    ids = { subject: people.peer.id, credential, assignment, type: types.body[0].id, role: roles.body[0].id, token: '' };
+    // A cohort "trainer" runs, with a live session yesterday, a cancelled one, and a withdrawn enrollment.
+    const asAdmin = t.withBearer((await t.token(['admin'])).bearer);
+    const today = t.config.today();
+    const course = (
+      await asAdmin
+        .post('/api/v1/courses')
+        .send({ code: 'ACCESS-1', title: 'Access test course', requiredHours: 8, modules: [{ title: 'Only module', hours: 8, required: true }] })
+        .expect(201)
+    ).body;
+    const newCohort = async () =>
+      (
+        await asAdmin
+          .post('/api/v1/cohorts')
+          .send({
+            courseId: course.id,
+            name: 'Access cohort',
+            location: 'Room 1',
+            setting: 'clinic',
+            startsOn: addDays(today, -5),
+            endsOn: addDays(today, 5),
+            capacity: 10,
+            trainerIds: [people.trainer.id],
+          })
+          .expect(201)
+      ).body.id as string;
+    const cohort = await newCohort();
+    const addSession = async (heldOn: string) =>
+      (
+        await asAdmin
+          .post(`/api/v1/cohorts/${cohort}/sessions`)
+          .send({ heldOn, startsAt: '09:00', endsAt: '17:00', moduleIds: [course.modules[0].id] })
+          .expect(201)
+      ).body.id as string;
+    const session = await addSession(addDays(today, -1));
+    const cancelledSession = await addSession(addDays(today, -2));
+    await asAdmin.post(`/api/v1/training-sessions/${cancelledSession}/cancel`).expect(200);
+    const withdrawn = (await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.otherPeer.id }).expect(201)).body.id;
+    await asAdmin.post(`/api/v1/enrollments/${withdrawn}/withdraw`).expect(200);
+    await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.peer.id }).expect(201);
+
+    ids = {
+      subject: people.peer.id,
+      credential,
+      assignment,
+      type: types.body[0].id,
+      role: roles.body[0].id,
+      token: '',
+      course: course.id,
+      cohort,
+      completable: await newCohort(),
+      session,
+      cancelledSession,
+      withdrawnEnrollment: withdrawn,
+    };
   });
   afterAll(async () => t?.close());
 

@@ -3,6 +3,7 @@ import { AccountsAndAudit1764400000000 } from './1764400000000-accounts-and-audi
 import { Clearance1764500000000 } from './1764500000000-clearance';
 import { SupervisionSessionsAndCe1764600000000 } from './1764600000000-supervision-sessions-and-ce';
 import { CredentialSuspension1764700000000 } from './1764700000000-credential-suspension';
+import { Training1764800000000 } from './1764800000000-training';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Clearance1764500000000,
   SupervisionSessionsAndCe1764600000000,
   CredentialSuspension1764700000000,
+  Training1764800000000,
 ];

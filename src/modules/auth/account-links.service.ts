@@ -60,6 +60,57 @@ export class AccountLinksService {
     return created;
   }
 
+  /**
+   * Invitations for people just created together (a roster import), inside the caller's transaction:
+   * the links are stored and audited with the import, and the e-mails go out once it has committed.
+   */
+  async createInvitations(tx: EntityManager, people: Person[], actor: Actor): Promise<Array<{ person: Person; link: string; expiresAt: Date }>> {
+    const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 3600_000);
+    const created = people.map((person) => ({ person, token: randomToken() }));
+    for (let i = 0; i < created.length; i += 200) {
+      await tx
+        .getRepository(AccountLink)
+        .insert(
+          created
+            .slice(i, i + 200)
+            .map(({ person, token }) => ({
+              personId: person.id,
+              purpose: 'invitation' as const,
+              tokenHash: this.hash(token),
+              expiresAt,
+              createdById: actor.personId,
+            })),
+        );
+    }
+    await this.audit.recordMany(
+      tx,
+      actor,
+      people.map((p) => ({ action: 'invitation.created', entityType: 'person', entityId: p.id, after: { expiresAt: expiresAt.toISOString() } })),
+    );
+    return created.map(({ person, token }) => ({ person, link: `${this.config.publicBaseUrl}${PATHS.invitation}/${token}`, expiresAt }));
+  }
+
+  /** E-mails invitations made by `createInvitations`, a few at a time. */
+  async sendInvitations(invitations: Array<{ person: Person; link: string; expiresAt: Date }>, actor: Actor): Promise<void> {
+    const queue = [...invitations];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        await this.mail.send({
+          to: next.person.email,
+          subject: `You're invited to ${this.config.orgName}`,
+          template: 'invitation',
+          context: {
+            name: next.person.displayName,
+            invitedBy: actor.personId ? actor.label : this.config.orgName,
+            link: next.link,
+            expires: this.expiresText(next.expiresAt),
+          },
+        });
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
   /** Always answers the same, whether or not the address has an account, so it cannot be used to find accounts. */
   async requestReset(email: string, ip: string | null): Promise<void> {
     const person = await this.dataSource

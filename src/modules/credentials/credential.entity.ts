@@ -34,6 +34,10 @@ export class Credential {
   @Column({ type: 'varchar', length: 10 })
   source!: CredentialSource;
 
+  /** The cohort whose completion awarded it (source "course"); a person gets at most one per cohort. */
+  @Column({ name: 'cohort_id', type: 'uuid', nullable: true })
+  cohortId!: string | null;
+
   @Column({ name: 'issued_on', type: 'date' })
   issuedOn!: string;
 

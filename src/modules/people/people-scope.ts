@@ -6,8 +6,8 @@ import { Person } from './person.entity';
 
 /**
  * Whose records a person may see — the one place this rule lives. Admins: everyone. Supervisors:
- * themselves and the peers they supervise today. Everyone else: themselves. (Trainers will also
- * see the people in the cohorts they run once training exists.) Anything outside answers 404.
+ * themselves and the peers they supervise today. Trainers: themselves and everyone who has been on
+ * the roster of a cohort they run. Everyone else: themselves. Anything outside answers 404.
  */
 export function whereVisibleTo<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
@@ -16,16 +16,17 @@ export function whereVisibleTo<T extends ObjectLiteral>(
   today: IsoDate,
 ): SelectQueryBuilder<T> {
   if (hasRole(viewer, 'admin')) return qb;
-  const params = { scopeViewer: viewer.id, scopeToday: today };
+  const visible = [`${personIdColumn} = :scopeViewer`];
   if (hasRole(viewer, 'supervisor')) {
-    return qb.andWhere(
-      `(${personIdColumn} = :scopeViewer OR ${personIdColumn} IN (
+    visible.push(`${personIdColumn} IN (
         SELECT sa.peer_id FROM supervision_assignments sa
-        WHERE sa.supervisor_id = :scopeViewer AND sa.starts_on <= :scopeToday AND (sa.ends_on IS NULL OR sa.ends_on >= :scopeToday)))`,
-      params,
-    );
+        WHERE sa.supervisor_id = :scopeViewer AND sa.starts_on <= :scopeToday AND (sa.ends_on IS NULL OR sa.ends_on >= :scopeToday))`);
   }
-  return qb.andWhere(`${personIdColumn} = :scopeViewer`, params);
+  if (hasRole(viewer, 'trainer')) {
+    visible.push(`${personIdColumn} IN (
+        SELECT e.person_id FROM enrollments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id WHERE ct.trainer_id = :scopeViewer)`);
+  }
+  return qb.andWhere(`(${visible.join(' OR ')})`, { scopeViewer: viewer.id, scopeToday: today });
 }
 
 /** One person `viewer` may see; anyone else (or nobody) answers 404, so ids cannot be probed. */

@@ -36,6 +36,10 @@ export class Person {
   @OneToMany(() => PersonRole, (role) => role.person, { cascade: true })
   roles!: PersonRole[];
 
+  /** Part of the secret calendar-feed address; bumping it retires the old address. */
+  @Column({ name: 'calendar_feed_version', type: 'integer', default: 1, select: false })
+  calendarFeedVersion!: number;
+
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;
 

@@ -10,6 +10,8 @@ export interface NavItem {
 export const NAVIGATION: NavItem[] = [
   { label: 'Home', href: '/', roles: ['peer', 'trainer', 'supervisor', 'admin'] },
   { label: 'My credentials', href: '/my/credentials', roles: ['peer'] },
+  { label: 'My training', href: '/my/training', roles: ['peer'] },
+  { label: 'Training', href: '/training', roles: ['trainer', 'admin'] },
   { label: 'Clearance', href: '/clearance', roles: ['supervisor', 'admin'] },
   { label: 'People', href: '/people', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },

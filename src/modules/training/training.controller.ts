@@ -1,0 +1,223 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type {} from 'multer';
+import type { Actor } from '../audit/actor';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import { AttendanceService } from './attendance.service';
+import { CohortsService } from './cohorts.service';
+import { CompletionService } from './completion.service';
+import { CoursesService } from './courses.service';
+import { AttendanceDto, CohortDto, CohortStatusDto, CompleteCohortDto, CourseDto, EnrollDto, ExamAttemptDto, TrainingSessionDto } from './dto/training.dto';
+import { EnrollmentsService, type RosterImportResult } from './enrollments.service';
+import { MyTrainingService } from './my-training.service';
+
+/** A roster of up to 2 MB: far more than any cohort. */
+export const ROSTER_UPLOAD = FileInterceptor('file', { limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
+
+/** The API answer for a rejected roster: the one error shape, one error per bad line. */
+export function rosterRejection(result: RosterImportResult): BadRequestException {
+  const message = result.fileError ?? `${result.errors.length} row(s) have problems; nothing was imported.`;
+  return new BadRequestException({
+    statusCode: 400,
+    message,
+    errors: result.fileError ? [{ field: 'file', message: result.fileError }] : result.errors.map((e) => ({ field: `line ${e.line}`, message: e.message })),
+    rows: result.errors,
+  });
+}
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class TrainingController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly cohorts: CohortsService,
+    private readonly enrollments: EnrollmentsService,
+    private readonly attendance: AttendanceService,
+    private readonly completion: CompletionService,
+    private readonly myTraining: MyTrainingService,
+  ) {}
+
+  @Get('courses')
+  @ApiOperation({ summary: 'The course catalogue, with modules' })
+  listCourses() {
+    return this.courses.list();
+  }
+
+  @Get('courses/:id')
+  getCourse(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.courses.get(id);
+  }
+
+  @Post('courses')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add a course' })
+  createCourse(@Body() dto: CourseDto, @RequestActor() actor: Actor) {
+    return this.courses.create(dto, actor);
+  }
+
+  @Put('courses/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a course; modules listed with their id change in place, modules left out are removed when no session covers them' })
+  updateCourse(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CourseDto, @RequestActor() actor: Actor) {
+    return this.courses.update(id, dto, actor);
+  }
+
+  @Get('cohorts')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Cohorts you run (all of them for an admin), with counts' })
+  @ApiQuery({ name: 'status', required: false, enum: ['planned', 'running', 'completed', 'cancelled'] })
+  async listCohorts(@CurrentUser() user: AuthUser, @Query('status') status?: string) {
+    const valid = ['planned', 'running', 'completed', 'cancelled'].includes(status ?? '') ? (status as 'planned') : undefined;
+    return (await this.cohorts.list(user, { status: valid })).map(({ cohort, ...counts }) => ({ ...cohort, ...counts }));
+  }
+
+  @Post('cohorts')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Plan a cohort of a course' })
+  createCohort(@Body() dto: CohortDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.create(dto, user, actor);
+  }
+
+  @Get('cohorts/:id')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'A cohort with its sessions and roster (wait list and withdrawals included)' })
+  async getCohort(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
+    const cohort = await this.cohorts.get(id, user);
+    const [sessions, roster] = await Promise.all([this.cohorts.sessions(id), this.enrollments.roster(id)]);
+    return { ...cohort, sessions, roster };
+  }
+
+  @Put('cohorts/:id')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Change a cohort; more capacity promotes from the wait list' })
+  updateCohort(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CohortDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.update(id, dto, user, actor);
+  }
+
+  @Post('cohorts/:id/status')
+  @HttpCode(200)
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Mark a cohort planned, running or cancelled (completion has its own endpoint)' })
+  setStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CohortStatusDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.setStatus(id, dto, user, actor);
+  }
+
+  @Post('cohorts/:id/sessions')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Add a session (local date and times in the program time zone, modules covered, hours)' })
+  addSession(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TrainingSessionDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.addSession(id, dto, user, actor);
+  }
+
+  @Put('training-sessions/:id')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Move a session or change what it covers' })
+  changeSession(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TrainingSessionDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.changeSession(id, dto, user, actor);
+  }
+
+  @Post('training-sessions/:id/cancel')
+  @HttpCode(200)
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Cancel a session (it stays listed, counts for nothing, and calendars drop it)' })
+  cancelSession(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.cohorts.cancelSession(id, user, actor);
+  }
+
+  @Get('cohorts/:id/candidates')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Active people matching a name or e-mail who are not on the cohort yet (at least 2 characters; 20 at most)' })
+  candidates(@Param('id', new ParseUUIDPipe()) id: string, @Query('q') q: string | undefined, @CurrentUser() user: AuthUser) {
+    return this.enrollments.candidates(id, q ?? '', user);
+  }
+
+  @Post('cohorts/:id/enrollments')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Enroll a person: a place when there is one, the wait list otherwise' })
+  enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: EnrollDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.enrollments.enroll(id, dto.personId, user, actor);
+  }
+
+  @Post('enrollments/:id/withdraw')
+  @HttpCode(200)
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Withdraw an enrollment (kept as history); a freed place goes to the wait list in order' })
+  withdraw(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.enrollments.withdraw(id, user, actor);
+  }
+
+  @Post('cohorts/:id/roster')
+  @Roles('trainer', 'admin')
+  @UseInterceptors(ROSTER_UPLOAD)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'CSV with columns name, email and optionally phone' } } },
+  })
+  @ApiOperation({ summary: 'Import a roster CSV: all rows or none; every bad row is reported with its line. New people are created as peers and invited.' })
+  async importRoster(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
+    if (!file || file.size === 0)
+      throw new BadRequestException({ statusCode: 400, message: 'Choose a CSV file to import.', errors: [{ field: 'file', message: 'is required' }] });
+    const result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
+    if (!result.ok) throw rosterRejection(result);
+    return result;
+  }
+
+  @Get('cohorts/:id/attendance')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'The attendance grid: people by sessions' })
+  async grid(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
+    const { cohort, sessions, rows } = await this.attendance.grid(id, user);
+    return { cohortId: cohort.id, sessions, rows };
+  }
+
+  @Put('cohorts/:id/attendance')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Record attendance (present, absent, or partial with hours); all checked first, only changes written' })
+  record(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AttendanceDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.attendance.record(id, dto.records, user, actor);
+  }
+
+  @Post('training-sessions/:id/everyone-present')
+  @HttpCode(200)
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Mark everyone enrolled and not yet marked for this session as present' })
+  everyonePresent(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.attendance.everyonePresent(id, user, actor);
+  }
+
+  @Post('cohorts/:id/exam-attempts')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: "Record an exam attempt's score; pass or fail against the course's pass mark, within its attempts limit" })
+  examAttempt(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ExamAttemptDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.completion.recordExamAttempt(id, dto, user, actor);
+  }
+
+  @Get('cohorts/:id/completion')
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: 'Per person: completion met, or exactly what is missing' })
+  review(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
+    return this.completion.review(id, user);
+  }
+
+  @Post('cohorts/:id/complete')
+  @HttpCode(200)
+  @Roles('trainer', 'admin')
+  @ApiOperation({ summary: "Complete the cohort: award the course's credential to everyone who met the rules (never twice)" })
+  complete(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CompleteCohortDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+    return this.completion.complete(id, dto, user, actor);
+  }
+
+  @Get('me/training')
+  @ApiOperation({ summary: 'Your cohorts and progress, upcoming sessions and your calendar feed address' })
+  mine(@CurrentUser() user: AuthUser) {
+    return this.myTraining.overview(user.id);
+  }
+}
