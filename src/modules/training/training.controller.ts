@@ -23,7 +23,6 @@ export function rosterRejection(result: RosterImportResult): BadRequestException
     statusCode: 400,
     message,
     errors: result.fileError ? [{ field: 'file', message: result.fileError }] : result.errors.map((e) => ({ field: `line ${e.line}`, message: e.message })),
-    rows: result.errors,
   });
 }
 
