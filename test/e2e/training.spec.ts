@@ -368,4 +368,58 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     // A peer sees no cohort pages and nobody else's training.
     await as(peer.bearer).get(`/api/v1/cohorts/${cohort.id}/completion`).expect(403);
   });
+
+  it('counts the hours of a completed continuing-education course toward renewal, without review', async () => {
+    const peer = await t.person(['peer']);
+    // An MT-CBHPSS in its second year, so CE hours are owed this period.
+    await t.dataSource.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, issued_on, expires_on) SELECT '${randomUUID()}', '${peer.id}', id, 'external', '${addDays(today, -400)}', '${addDays(today, -300)}' FROM credential_types WHERE code = 'MT-CBHPSS'`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, issued_on, expires_on) SELECT '${randomUUID()}', '${peer.id}', id, 'external', '${addDays(today, -300)}', '${addDays(today, 60)}' FROM credential_types WHERE code = 'MT-CBHPSS'`,
+    );
+    const course = (
+      await as(admin)
+        .post('/api/v1/courses')
+        .send({
+          code: `PTH-T-${randomUUID().slice(0, 4)}`,
+          title: 'Eat Sleep Console',
+          requiredHours: 3,
+          ceCategory: 'general',
+          modules: [{ title: 'Eat Sleep Console', hours: 3, required: true }],
+        })
+        .expect(201)
+    ).body;
+    const cohort = (
+      await as(admin)
+        .post('/api/v1/cohorts')
+        .send({
+          courseId: course.id,
+          name: 'ESC, November',
+          location: 'Clinic',
+          setting: 'clinic',
+          startsOn: addDays(today, -2),
+          endsOn: today,
+          capacity: 10,
+          trainerIds: [trainer.person.id],
+        })
+        .expect(201)
+    ).body;
+    const session = (
+      await as(trainer.bearer)
+        .post(`/api/v1/cohorts/${cohort.id}/sessions`)
+        .send({ heldOn: addDays(today, -1), startsAt: '13:00', endsAt: '16:00', moduleIds: [course.modules[0].id] })
+        .expect(201)
+    ).body;
+    await as(trainer.bearer).post(`/api/v1/cohorts/${cohort.id}/enrollments`).send({ personId: peer.id }).expect(201);
+    const before = (await as(admin).get(`/api/v1/people/${peer.id}/ce`).expect(200)).body;
+    await as(trainer.bearer).post(`/api/v1/training-sessions/${session.id}/everyone-present`).expect(200);
+    const done = await as(trainer.bearer).post(`/api/v1/cohorts/${cohort.id}/complete`).send({}).expect(200);
+    expect(done.body.awarded).toEqual([]);
+
+    const after = (await as(admin).get(`/api/v1/people/${peer.id}/ce`).expect(200)).body;
+    expect(after.fromCourses).toEqual([{ title: 'Eat Sleep Console', cohort: 'ESC, November', completedOn: today, hours: 3, category: 'general' }]);
+    const readiness = (r: { readiness: Array<{ code: string; hoursDone: number }> }) => r.readiness.find((x) => x.code === 'MT-CBHPSS')!.hoursDone;
+    expect(readiness(after) - readiness(before)).toBe(3);
+  });
 });

@@ -9,7 +9,16 @@ import { AuditService } from '../audit/audit.service';
 import { hasRole, type AuthUser } from '../auth/auth-user';
 import { findVisiblePerson } from '../people/people-scope';
 import { Person } from '../people/person.entity';
-import { CeEntry } from './ce-entry.entity';
+import { CeEntry, type CeCategory } from './ce-entry.entity';
+
+/** CE hours a completed course gives (the Perinatal Training Hub topics). */
+export interface CourseCe {
+  title: string;
+  cohort: string;
+  completedOn: IsoDate;
+  hours: number;
+  category: CeCategory;
+}
 import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
 import { renewalReadiness, type Readiness } from './renewal-readiness';
 
@@ -71,7 +80,7 @@ export class CeService {
     personId: string,
     viewer: AuthUser,
     date: IsoDate = this.config.today(),
-  ): Promise<{ person: { id: string; name: string }; entries: CeEntry[]; readiness: Readiness[] }> {
+  ): Promise<{ person: { id: string; name: string }; entries: CeEntry[]; fromCourses: CourseCe[]; readiness: Readiness[] }> {
     const person = await this.visiblePerson(personId, viewer);
     const entries = await this.dataSource.getRepository(CeEntry).find({ where: { personId }, order: { completedOn: 'DESC', createdAt: 'DESC' } });
     const held: Array<{ code: string; hours: number; issued_on: string; expires_on: string }> = await this.dataSource.query(
@@ -81,7 +90,8 @@ export class CeService {
         ORDER BY c.issued_on`,
       [personId],
     );
-    const confirmed = entries.filter((e) => e.status === 'confirmed');
+    const fromCourses = await this.courseHours(personId);
+    const confirmed = [...entries.filter((e) => e.status === 'confirmed'), ...fromCourses];
     const byType = new Map<string, typeof held>();
     for (const row of held) byType.set(row.code, [...(byType.get(row.code) ?? []), row]);
     const readiness = [...byType.entries()]
@@ -90,7 +100,33 @@ export class CeService {
         return periods.length ? renewalReadiness(code, Number(rows[0].hours), periods, confirmed, date) : null;
       })
       .filter((r): r is Readiness => r !== null);
-    return { person: { id: person.id, name: person.displayName }, entries, readiness };
+    return { person: { id: person.id, name: person.displayName }, entries, fromCourses, readiness };
+  }
+
+  /** Hours from completed courses that count as CE (the Perinatal Training Hub topics): counted as they are, no review needed. */
+  private async courseHours(personId: string): Promise<CourseCe[]> {
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select([
+        'course.title AS title',
+        'cohort.name AS cohort',
+        'CAST(e.completed_on AS TEXT) AS completed_on',
+        'course.required_hours AS hours',
+        'course.ce_category AS category',
+      ])
+      .from('enrollments', 'e')
+      .innerJoin('cohorts', 'cohort', 'cohort.id = e.cohort_id')
+      .innerJoin('courses', 'course', 'course.id = cohort.course_id')
+      .where('e.person_id = :personId AND e.completed_on IS NOT NULL AND course.ce_category IS NOT NULL', { personId })
+      .orderBy('e.completed_on', 'DESC')
+      .getRawMany<{ title: string; cohort: string; completed_on: string; hours: string | number; category: CeCategory }>();
+    return rows.map((r) => ({
+      title: r.title,
+      cohort: r.cohort,
+      completedOn: r.completed_on.slice(0, 10),
+      hours: Number(r.hours),
+      category: r.category,
+    }));
   }
 
   private async visiblePerson(personId: string, viewer: AuthUser): Promise<Person> {
