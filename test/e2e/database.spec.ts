@@ -4,6 +4,7 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { seedCatalog } from '../../src/database/seeds/catalog.seed';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../src/database/seeds/catalog-data';
+import { COURSE_SEEDS } from '../../src/database/seeds/course-data';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
 import { systemActor } from '../../src/modules/audit/actor';
 import { AuditService } from '../../src/modules/audit/audit.service';
@@ -16,10 +17,17 @@ import { createTestDatabase, describeEachEngine, type TestDatabase } from '../he
 const TABLES = [
   'account_links',
   'api_tokens',
+  'attendance',
   'audit_log',
   'ce_entries',
+  'cohort_trainers',
+  'cohorts',
+  'course_modules',
+  'courses',
   'credential_types',
   'credentials',
+  'enrollments',
+  'exam_attempts',
   'lived_experience_attestations',
   'login_failures',
   'people',
@@ -31,6 +39,8 @@ const TABLES = [
   'supervision_assignments',
   'supervision_sessions',
   'supervisor_qualifications',
+  'training_session_modules',
+  'training_sessions',
 ];
 const actor = systemActor('test');
 
@@ -106,7 +116,7 @@ describeEachEngine('Database', (engine) => {
   it('seeds the catalogue once: a second run changes nothing', async () => {
     await db.runMigrations();
     const first = await seedCatalog(db);
-    expect(first.added).toHaveLength(CREDENTIAL_TYPE_SEEDS.length + PRACTICE_ROLE_SEEDS.length);
+    expect(first.added).toHaveLength(CREDENTIAL_TYPE_SEEDS.length + PRACTICE_ROLE_SEEDS.length + COURSE_SEEDS.length);
     const snapshot = async () => ({
       types: await db.getRepository(CredentialType).find({ order: { code: 'ASC' } }),
       roles: await db.getRepository(PracticeRole).find({ order: { code: 'ASC' } }),

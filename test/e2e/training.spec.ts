@@ -365,6 +365,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .http()
       .get(`/calendar/${peers[0].id}/${path.split('/').pop()}`)
       .expect(404);
+    // Completing now would close the cohort before its session is held.
+    const early = await as(admin).post(`/api/v1/cohorts/${cohort.id}/complete`).send({}).expect(400);
+    expect(early.body.errors[0]).toEqual({ field: 'completedOn', message: expect.stringMatching(/^is before the session on .+; hold or cancel it first$/) });
     // A peer sees no cohort pages and nobody else's training.
     await as(peer.bearer).get(`/api/v1/cohorts/${cohort.id}/completion`).expect(403);
   });

@@ -13,6 +13,7 @@ import { SupervisionSession } from '../../modules/supervision/supervision-sessio
 import { systemActor } from '../../modules/audit/actor';
 import { AuditService } from '../../modules/audit/audit.service';
 import type { AccountLinksService } from '../../modules/auth/account-links.service';
+import { seedDemoTraining } from './demo-training.seed';
 
 /**
  * A small, believable, entirely fictional program (addresses on example.org), dated relative to
@@ -41,6 +42,14 @@ function peerCore(n: number, cbhpss: When): Held[] {
     ['PS-40', ago(400 + n * 37)],
     ['MT-CBHPSS', cbhpss, `CBHPSS-${(4100 + n * 13).toString()}`],
   ];
+}
+
+/**
+ * Trained in the demo's Billings cohort about two months ago, which awarded their PS-40
+ * (demo-training.seed.ts), and certified by the state since.
+ */
+function billingsGraduate(n: number, cbhpss: When): Held[] {
+  return [['MT-CBHPSS', cbhpss, `CBHPSS-${(4100 + n * 13).toString()}`]];
 }
 
 const PEOPLE: DemoPerson[] = [
@@ -83,9 +92,9 @@ const PEOPLE: DemoPerson[] = [
   { name: 'Wyatt Ferguson', roles: ['peer'], livedExperience: true, credentials: [...peerCore(10, ago(180)), ['CORR', expiresIn(-40)]] },
   { name: 'Nizhoni Begay', roles: ['peer'], livedExperience: true, credentials: [...peerCore(11, ago(170)), ['DOULA-IND', ago(200)], ['DOULA', expiresIn(5)]] },
   { name: 'Brandon Tallbull', roles: ['peer'], livedExperience: true, credentials: [...peerCore(12, ago(160)), ['NARCAN-MT', expiresIn(60)]] },
-  { name: 'Kateri Wolf Child', roles: ['peer'], livedExperience: true, credentials: [...peerCore(13, ago(60)), ['MIS', ago(100)], ['BT-W', ago(90)]] },
-  { name: 'Luis Ortega', roles: ['peer'], livedExperience: true, credentials: [...peerCore(14, ago(30)), ['CPR', ago(30)]] },
-  { name: 'Hannah Schrøder', roles: ['peer'], livedExperience: true, credentials: [...peerCore(15, ago(20)), ['MHFA', ago(1000)]] },
+  { name: 'Kateri Wolf Child', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(13, ago(45)), ['MIS', ago(100)], ['BT-W', ago(90)]] },
+  { name: 'Luis Ortega', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(14, ago(30)), ['CPR', ago(30)]] },
+  { name: 'Hannah Schrøder', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(15, ago(20)), ['MHFA', ago(1000)]] },
   {
     name: 'Darnell Weasel Head',
     roles: ['peer'],
@@ -95,7 +104,8 @@ const PEOPLE: DemoPerson[] = [
       ['MT-CBHPSS', { issuedDaysAgo: 700 }, 'CBHPSS-3391'],
     ],
   },
-  { name: 'Crystal Bird Rattler', roles: ['peer'], livedExperience: true, credentials: [['PS-40', ago(90)]] },
+  // PS-40 from the Billings cohort, not yet state certified.
+  { name: 'Crystal Bird Rattler', roles: ['peer'], livedExperience: true },
   { name: 'Trevor McAllister', roles: ['peer'], livedExperience: true, credentials: [...peerCore(16, ago(140)), ['ET-M', ago(50)], ['CORR', expiresIn(28)]] },
   { name: 'Angela Yellowrobe', roles: ['peer'], livedExperience: true, credentials: [...peerCore(17, ago(130)), ['FIS', ago(40)], ['MIS', ago(40)]] },
   { name: 'Mateo Álvarez', roles: ['peer'], livedExperience: true, credentials: [...peerCore(18, ago(120)), ['CPR', expiresIn(8)]] },
@@ -108,8 +118,10 @@ const PEOPLE: DemoPerson[] = [
   },
   { name: 'Kyle Nordby', roles: ['peer'], livedExperience: true, credentials: [...peerCore(20, ago(100)), ['MHFA', expiresIn(85)]] },
   { name: 'Savannah Pretty On Top', roles: ['peer'], livedExperience: true, credentials: [...peerCore(21, ago(95))] },
-  { name: 'Eli Hawkins', roles: ['peer'], livedExperience: false, credentials: [['PS-40', ago(45)]] },
+  // PS-40 from the Billings cohort; no lived experience recorded.
+  { name: 'Eli Hawkins', roles: ['peer'], livedExperience: false },
   { name: 'Jade Morningstar', roles: ['peer'], livedExperience: true, credentials: [...peerCore(22, ago(85)), ['CORR', ago(200)], ['CPR', expiresIn(-3)]] },
+  // Taking the 40-hour course in the running Great Falls cohort.
   { name: 'Owen Sundquist', roles: ['peer'], livedExperience: false },
   { name: 'Faith Many Hides', roles: ['peer'], livedExperience: true, credentials: [...peerCore(23, ago(75)), ['NARCAN-MT', ago(400)]] },
 ];
@@ -150,8 +162,8 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
   const today = dateInZone(new Date(), config.timeZone);
   const seeded = await dataSource.transaction(async (tx: EntityManager) => {
     const types = new Map((await tx.getRepository(CredentialType).find()).map((t) => [t.code, t]));
-    const saved: Person[] = [];
-    for (const [i, p] of PEOPLE.entries()) {
+    /** The i-th demo person, with their roles (and the same made-up phone number pattern for all). */
+    const createPerson = async (p: Pick<DemoPerson, 'name' | 'preferredName' | 'roles'>, i: number) => {
       const person = await tx.getRepository(Person).save(
         tx.getRepository(Person).create({
           name: p.name,
@@ -162,17 +174,17 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
         }),
       );
       await tx.getRepository(PersonRole).insert(p.roles.map((role) => ({ personId: person.id, role })));
-      saved.push(person);
-    }
+      return person;
+    };
+    const attestLivedExperience = (person: Person, verifiedOn: IsoDate) =>
+      tx.getRepository(LivedExperienceAttestation).insert({ personId: person.id, verifiedById: admin.id, verifiedOn, evidenceLocation: 'HR file' });
+    const saved: Person[] = [];
+    for (const [i, p] of PEOPLE.entries()) saved.push(await createPerson(p, i));
     const admin = saved[0];
     let credentials = 0;
     for (const [i, p] of PEOPLE.entries()) {
       const person = saved[i];
-      if (p.livedExperience) {
-        await tx
-          .getRepository(LivedExperienceAttestation)
-          .insert({ personId: person.id, verifiedById: admin.id, verifiedOn: addDays(today, -(500 + i * 11)), evidenceLocation: 'HR file' });
-      }
+      if (p.livedExperience) await attestLivedExperience(person, addDays(today, -(500 + i * 11)));
       for (const [code, when, licence] of p.credentials ?? []) {
         const type = types.get(code);
         if (!type) continue; // an admin removed or renamed it before the demo was loaded
@@ -223,12 +235,32 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
       // Sam's qualification lapsed two weeks ago: his supervisees show why they are not cleared.
       { personId: supervisors[1].id, licence: 'LAC #MT-31882', qualifiedFrom: addDays(today, -900), qualifiedUntil: addDays(today, -14) },
     ]);
+    // Training: cohorts of the 40-hour course and a Perinatal Training Hub class, with a few new trainees.
+    const byName = new Map(PEOPLE.map((p, i) => [p.name, saved[i]]));
+    const training = await seedDemoTraining({
+      tx,
+      today,
+      timeZone: config.timeZone,
+      person: (name) => {
+        const person = byName.get(name);
+        if (!person) throw new Error(`Demo data: no demo person named ${name}`);
+        return person;
+      },
+      addPeer: async (name, livedExperience) => {
+        const person = await createPerson({ name, roles: ['peer'] }, saved.length);
+        saved.push(person);
+        // Verified when they applied for the course.
+        if (livedExperience) await attestLivedExperience(person, addDays(today, -(60 + saved.length)));
+        return person;
+      },
+    });
+    credentials += training.credentials;
     await new AuditService(dataSource).record(tx, systemActor('demo data'), {
       action: 'demo.seeded',
       entityType: 'program',
-      after: { people: saved.length, credentials },
+      after: { people: saved.length, credentials, cohorts: training.cohorts, enrollments: training.enrollments },
     });
-    return { people: saved.length, credentials, ids: new Map(PEOPLE.map((p, i) => [p.name, saved[i].id])) };
+    return { people: saved.length, credentials, ids: new Map(saved.map((p) => [p.name, p.id])) };
   });
   const links: DemoReport['links'] = [];
   if (accountLinks) {

@@ -68,19 +68,15 @@ export class AccountLinksService {
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 3600_000);
     const created = people.map((person) => ({ person, token: randomToken() }));
     for (let i = 0; i < created.length; i += 200) {
-      await tx
-        .getRepository(AccountLink)
-        .insert(
-          created
-            .slice(i, i + 200)
-            .map(({ person, token }) => ({
-              personId: person.id,
-              purpose: 'invitation' as const,
-              tokenHash: this.hash(token),
-              expiresAt,
-              createdById: actor.personId,
-            })),
-        );
+      await tx.getRepository(AccountLink).insert(
+        created.slice(i, i + 200).map(({ person, token }) => ({
+          personId: person.id,
+          purpose: 'invitation' as const,
+          tokenHash: this.hash(token),
+          expiresAt,
+          createdById: actor.personId,
+        })),
+      );
     }
     await this.audit.recordMany(
       tx,

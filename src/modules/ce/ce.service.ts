@@ -10,6 +10,8 @@ import { hasRole, type AuthUser } from '../auth/auth-user';
 import { findVisiblePerson } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { CeEntry, type CeCategory } from './ce-entry.entity';
+import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
+import { renewalReadiness, type Readiness } from './renewal-readiness';
 
 /** CE hours a completed course gives (the Perinatal Training Hub topics). */
 export interface CourseCe {
@@ -19,8 +21,6 @@ export interface CourseCe {
   hours: number;
   category: CeCategory;
 }
-import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
-import { renewalReadiness, type Readiness } from './renewal-readiness';
 
 /** Continuing education: entries a peer submits and an admin or trainer confirms, and readiness to renew. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { isIsoDate } from '../../common/dates';
+import { formatDate, isIsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
@@ -21,6 +21,7 @@ import { CourseModule } from './course-module.entity';
 import type { CompleteCohortDto, ExamAttemptDto } from './dto/training.dto';
 import { Enrollment } from './enrollment.entity';
 import { ExamAttempt } from './exam-attempt.entity';
+import { TrainingSession } from './training-session.entity';
 
 export interface CompletionRow {
   enrollmentId: string;
@@ -67,6 +68,7 @@ export class CompletionService {
         throw new BadRequestException({ statusCode: 400, message: 'This course has no exam.', errors: [] });
       if (!isIsoDate(dto.takenOn)) throw fieldError('takenOn', 'must be a real date');
       if (dto.takenOn > this.config.today()) throw fieldError('takenOn', 'cannot be in the future');
+      if (dto.takenOn < cohort.startsOn) throw fieldError('takenOn', "is before the cohort's start");
       if (!(await tx.getRepository(Enrollment).existsBy({ cohortId, personId: dto.personId, status: 'enrolled' })))
         throw fieldError('personId', 'is not enrolled in this cohort');
       const attempts = await tx.getRepository(ExamAttempt).findBy({ cohortId, personId: dto.personId });
@@ -123,6 +125,15 @@ export class CompletionService {
       if (!isIsoDate(completedOn)) throw fieldError('completedOn', 'must be a real date');
       if (completedOn > today) throw fieldError('completedOn', 'cannot be in the future');
       if (completedOn < cohort.startsOn) throw fieldError('completedOn', "is before the cohort's start");
+      // Completing closes the cohort, so sessions still to come would never get their attendance.
+      const later = await tx
+        .getRepository(TrainingSession)
+        .createQueryBuilder('s')
+        .where('s.cohort_id = :cohortId AND s.cancelled_at IS NULL AND s.held_on > :completedOn', { cohortId, completedOn })
+        .orderBy('s.held_on', 'ASC')
+        .getOne();
+      if (later && cohort.status !== 'completed')
+        throw fieldError('completedOn', `is before the session on ${formatDate(later.heldOn)}; hold or cancel it first`);
 
       const review = await this.evaluate(tx, cohort);
       const due = review.rows.filter((r) => r.result.met && !r.completedOn);

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { addDays } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
@@ -112,7 +113,7 @@ export class MyTrainingService {
   async feed(personId: string, token: string): Promise<string> {
     const version = await this.version(personId).catch(() => null);
     if (version === null || !isCalendarToken(this.config.sessionSecret, personId, version, token)) throw new NotFoundException('No such calendar.');
-    const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const since = addDays(this.config.today(), -30);
     const sessions = await this.dataSource
       .getRepository(TrainingSession)
       .createQueryBuilder('s')
