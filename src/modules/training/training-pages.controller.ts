@@ -186,10 +186,14 @@ export class TrainingPagesController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query('notice') notice: string | undefined,
     @Query('q') q: string | undefined,
+    @Query('imported') imported: string | undefined,
+    @Query('created') created: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    return res.render('training/cohort', await this.cohortModel(id, user, { notice: NOTICES[notice ?? ''], q: q ?? '' }));
+    const count = (n: string | undefined) => (/^\d{1,5}$/.test(n ?? '') ? Number(n) : null);
+    const roster = count(imported) !== null ? { enrolled: count(imported), created: count(created) ?? 0 } : null;
+    return res.render('training/cohort', await this.cohortModel(id, user, { notice: NOTICES[notice ?? ''], q: q ?? '', imported: roster }));
   }
 
   @Get('cohorts/:id/edit')
@@ -341,7 +345,8 @@ export class TrainingPagesController {
     let result: RosterImportResult;
     if (!file || file.size === 0) result = { ok: false, fileError: 'Choose a CSV file to import.', errors: [], enrolled: 0, created: 0, invited: 0 };
     else result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
-    return res.status(result.ok ? 200 : 400).render('training/cohort', await this.cohortModel(id, user, { roster: result, rosterFile: file?.originalname }));
+    if (result.ok) return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}&created=${result.created}#roster`);
+    return res.status(400).render('training/cohort', await this.cohortModel(id, user, { roster: result, rosterFile: file?.originalname }));
   }
 
   // ---- attendance ----------------------------------------------------------------------------
@@ -546,6 +551,7 @@ export class TrainingPagesController {
         if (current?.status === 'partial' && !partials.includes(current.hours)) partials.push(current.hours);
         return {
           sessionId: s.id,
+          heldOn: s.heldOn,
           value,
           invalid: bad.has(key),
           options: [
@@ -586,7 +592,7 @@ export class TrainingPagesController {
     return {
       title: `Completion: ${cohort.name}`,
       ...review,
-      course: cohort.course,
+      course: await this.courses.get(cohort.courseId),
       today: this.config.today(),
       editable: cohort.status === 'planned' || cohort.status === 'running',
       awardable: review.rows.filter((r) => r.result.met && !r.completedOn).length,

@@ -14,7 +14,8 @@ export function registerViewHelpers(viewsDir: string, timeZone: string): void {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a !== undefined && a !== null && String(a) === String(b));
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('hasRole', (user: { roles?: string[] } | undefined, role: string) => !!user?.roles?.includes(role));
-  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+  // A form that sent one checked box sends a string, not a list.
+  hbs.registerHelper('includes', (list: unknown, value: unknown) => (Array.isArray(list) ? list.includes(value) : list !== undefined && list === value));
   hbs.registerHelper('date', (value: unknown) =>
     typeof value === 'string' && isIsoDate(value) ? formatDate(value) : value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '—',
   );

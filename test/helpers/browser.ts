@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { seedDemo } from '../../src/database/seeds/demo.seed';
+import { Person } from '../../src/modules/people/person.entity';
+import { hashPassword } from '../../src/modules/auth/passwords';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './app';
+
+// Real pages in Debian's Chromium (never a downloaded browser), against the real app on SQLite
+// with the demo program loaded. Screenshots go to test/browser/screenshots/ (git-ignored) for a human to look at.
+
+const SCREENSHOTS = join(__dirname, '..', 'browser', 'screenshots');
+export const DEMO_ACCOUNTS = {
+  admin: 'jolene.ashby@example.org',
+  trainer: 'corey.whitehorse@example.org',
+  supervisor: 'ellen.brightwater@example.org',
+  peer: 'renee.twofeathers@example.org',
+} as const;
+export const TEST_TIMEOUT = 60_000;
+
+let t: TestApp;
+let browser: Browser;
+let baseUrl: string;
+
+/** Starts the app with the demo program and Chromium for the test file that calls it; returns the app. */
+export function useDemoBrowser(): () => TestApp {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    t = await createTestApp('sqlite');
+    await seedDemo(t.dataSource, t.config);
+    // One demo person per role can sign in with the test password.
+    const passwordHash = await hashPassword(TEST_PASSWORD);
+    for (const email of Object.values(DEMO_ACCOUNTS)) {
+      await t.dataSource.getRepository(Person).createQueryBuilder().update().set({ passwordHash }).where('email = :email', { email }).execute();
+    }
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  }, 60_000);
+  return () => t;
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors (CSP violations, failed assets) and failed requests seen so far. */
+  problems: string[];
+}
+
+/** Signs in through the sign-in form, as a person would. */
+export async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  // The next page to load is the answer: home (or `next`) on success, the form again on failure.
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** A fresh context per test, so no cookie or cache leaks between tests; signed in as the demo admin unless told otherwise. */
+export async function openPage(viewport = { width: 1280, height: 900 }, as: string | null = DEMO_ACCOUNTS.admin): Promise<Session> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    // The app serves no /favicon.ico yet; Chromium asks for it on its own and logs the 404.
+    if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico')) problems.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    // A load cut short because the page moved on (net::ERR_ABORTED) is the browser's doing, not a fault.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  // The pages must get their styles: a missing stylesheet would still "load" but look broken.
+  page.on('response', (response) => {
+    if (response.url().includes('/assets/') && response.status() >= 400) problems.push(`asset ${response.status()}: ${response.url()}`);
+  });
+  if (as) await signIn(page, as);
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+}
+
+/** The body rows of the tables within `scope` (by default the whole main content). */
+export function bodyRows(page: Page, scope = 'main') {
+  return page.locator(`${scope} table tbody tr`);
+}
