@@ -186,29 +186,32 @@ export class CompletionService {
   /** Loads every fact the rules need for the whole cohort — six queries whatever its size — and evaluates each person. */
   private async evaluate(manager: EntityManager, cohort: Cohort): Promise<CompletionReview> {
     const course = cohort.course;
-    const [modules, sessionRows, enrollments, attendance, attempts, awards] = await Promise.all([
-      manager.getRepository(CourseModule).find({ where: { courseId: course.id }, order: { position: 'ASC' } }),
-      manager
-        .createQueryBuilder()
-        .select(['s.id AS id', 's.cohort_id AS cohort_id', 's.hours AS hours', 's.cancelled_at AS cancelled_at', 'sm.module_id AS module_id'])
-        .from('training_sessions', 's')
-        .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
-        .leftJoin('training_session_modules', 'sm', 'sm.session_id = s.id')
-        .where('c.course_id = :courseId', { courseId: course.id })
-        .getRawMany<{ id: string; cohort_id: string; hours: string | number; cancelled_at: unknown; module_id: string | null }>(),
-      manager.getRepository(Enrollment).find({ where: { cohortId: cohort.id, status: 'enrolled' }, relations: { person: true } }),
-      manager
-        .createQueryBuilder()
-        .select(['a.person_id AS person_id', 'a.session_id AS session_id', 'a.status AS status', 'a.hours AS hours'])
-        .from(Attendance, 'a')
-        .innerJoin('training_sessions', 's', 's.id = a.session_id')
-        .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
-        .where('c.course_id = :courseId', { courseId: course.id })
-        .andWhere("a.person_id IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status = 'enrolled')", { cohortId: cohort.id })
-        .getRawMany<{ person_id: string; session_id: string; status: AttendanceFact['status']; hours: string | number }>(),
-      manager.getRepository(ExamAttempt).find({ where: { cohortId: cohort.id }, order: { attempt: 'ASC' } }),
-      manager.getRepository(Credential).find({ select: { id: true, personId: true }, where: { cohortId: cohort.id } }),
-    ]);
+    // One after another: inside complete()'s transaction they share one connection.
+    const [modules, sessionRows, enrollments, attendance, attempts, awards] = await sequentially([
+      () => manager.getRepository(CourseModule).find({ where: { courseId: course.id }, order: { position: 'ASC' } }),
+      () =>
+        manager
+          .createQueryBuilder()
+          .select(['s.id AS id', 's.cohort_id AS cohort_id', 's.hours AS hours', 's.cancelled_at AS cancelled_at', 'sm.module_id AS module_id'])
+          .from('training_sessions', 's')
+          .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
+          .leftJoin('training_session_modules', 'sm', 'sm.session_id = s.id')
+          .where('c.course_id = :courseId', { courseId: course.id })
+          .getRawMany<{ id: string; cohort_id: string; hours: string | number; cancelled_at: unknown; module_id: string | null }>(),
+      () => manager.getRepository(Enrollment).find({ where: { cohortId: cohort.id, status: 'enrolled' }, relations: { person: true } }),
+      () =>
+        manager
+          .createQueryBuilder()
+          .select(['a.person_id AS person_id', 'a.session_id AS session_id', 'a.status AS status', 'a.hours AS hours'])
+          .from(Attendance, 'a')
+          .innerJoin('training_sessions', 's', 's.id = a.session_id')
+          .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
+          .where('c.course_id = :courseId', { courseId: course.id })
+          .andWhere("a.person_id IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status = 'enrolled')", { cohortId: cohort.id })
+          .getRawMany<{ person_id: string; session_id: string; status: AttendanceFact['status']; hours: string | number }>(),
+      () => manager.getRepository(ExamAttempt).find({ where: { cohortId: cohort.id }, order: { attempt: 'ASC' } }),
+      () => manager.getRepository(Credential).find({ select: { id: true, personId: true }, where: { cohortId: cohort.id } }),
+    ] as const);
     const rules: CourseRules = {
       requiredHours: course.requiredHours,
       modules: modules.map((m) => ({ id: m.id, title: m.title, required: m.required })),
@@ -248,4 +251,11 @@ export class CompletionService {
     const met = rows.filter((r) => r.result.met).length;
     return { cohort, rules, rows, met, notMet: rows.length - met };
   }
+}
+
+/** Runs the queries one at a time and returns their results in order, typed like Promise.all. */
+async function sequentially<T extends readonly (() => Promise<unknown>)[]>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const step of steps) out.push(await step());
+  return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }
