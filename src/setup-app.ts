@@ -38,6 +38,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useStaticAssets(join(ROOT_DIR, 'node_modules/@picocss/pico/css'), { prefix: '/assets/pico/', maxAge: '1d' });
   // An attendance grid posts one field per person and session: 200 people by 20 sessions is 4,000 fields.
   app.useBodyParser('urlencoded', { extended: true, parameterLimit: 20_000, limit: '2mb' });
+  app.useBodyParser('json', { limit: '2mb' });
   app.use(cookieParser());
   if (config.database.type === 'sqlite') app.use(new WriteLock().middleware());
   app.use(authenticate(app.get(AuthService), config));

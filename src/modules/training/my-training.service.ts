@@ -55,7 +55,7 @@ export class MyTrainingService {
             .getRepository(TrainingSession)
             .createQueryBuilder('s')
             .leftJoinAndSelect('s.modules', 'm')
-            .innerJoin(Cohort, 'c', 'c.id = s.cohort_id')
+            .innerJoinAndMapOne('s.cohort', Cohort, 'c', 'c.id = s.cohort_id')
             .where('c.course_id IN (:...courseIds)', { courseIds })
             .orderBy('s.held_on', 'ASC')
             .addOrderBy('s.starts_at', 'ASC')
@@ -65,7 +65,17 @@ export class MyTrainingService {
         ])
       : [[], [], [], []];
     const sessionFacts = new Map(
-      sessions.map((s) => [s.id, { id: s.id, cohortId: s.cohortId, hours: s.hours, moduleIds: s.modules.map((m) => m.id), cancelled: !!s.cancelledAt }]),
+      sessions.map((s) => [
+        s.id,
+        {
+          id: s.id,
+          cohortId: s.cohortId,
+          courseId: (s as TrainingSession & { cohort: Cohort }).cohort.courseId,
+          hours: s.hours,
+          moduleIds: s.modules.map((m) => m.id),
+          cancelled: !!s.cancelledAt,
+        },
+      ]),
     );
     const facts = attendance.map((a) => ({ sessionId: a.sessionId, status: a.status, hours: a.hours }));
 
@@ -82,7 +92,8 @@ export class MyTrainingService {
             exam: course.examPassMark != null && course.examMaxAttempts != null ? { passMark: course.examPassMark, maxAttempts: course.examMaxAttempts } : null,
           },
           cohort.id,
-          sessionFacts,
+          // Only this course's sessions: another course's hours are not a make-up.
+          new Map([...sessionFacts].filter(([, f]) => f.courseId === course.id)),
           facts,
           attempts.filter((a) => a.cohortId === cohort.id),
         );

@@ -60,7 +60,10 @@ function courseBody(body: Record<string, unknown>): Record<string, unknown> {
   const rows = (Array.isArray(raw) ? raw : Object.values(raw as object)) as Array<Record<string, unknown>>;
   return {
     ...body,
-    modules: rows.filter((m) => m && (String(m.title ?? '').trim() || String(m.hours ?? '').trim())).map((m) => ({ ...m, id: m.id || undefined })),
+    modules: rows
+      .filter((m) => m && (String(m.title ?? '').trim() || String(m.hours ?? '').trim()))
+      // A ticked box arrives after its hidden "false": the last value is the answer.
+      .map((m) => ({ ...m, id: m.id || undefined, required: Array.isArray(m.required) ? m.required[m.required.length - 1] : m.required })),
   };
 }
 
