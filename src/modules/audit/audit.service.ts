@@ -38,39 +38,20 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(manager: EntityManager, actor: Actor, event: AuditEvent): Promise<AuditEntry> {
+    const [entry] = await this.recordMany(manager, actor, [event]);
+    return entry;
+  }
+
+  /** Many entries at once (a roster import, a cohort's awards), chained in order with one read of the tail. */
+  async recordMany(manager: EntityManager, actor: Actor, events: AuditEvent[]): Promise<AuditEntry[]> {
+    if (events.length === 0) return [];
     if (!manager.queryRunner?.isTransactionActive) {
-      return this.dataSource.transaction((tx) => this.record(tx, actor, event));
+      return this.dataSource.transaction((tx) => this.recordMany(tx, actor, events));
     }
     if (manager.connection.options.type === 'postgres') {
       // Writers queue here, so each entry is chained to the one committed before it.
       await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
     }
-    const last = await manager.getRepository(AuditEntry).find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
-    const fields = {
-      id: (last[0]?.id ?? 0) + 1,
-      at: new Date(),
-      actorId: actor.personId,
-      actorLabel: actor.label.slice(0, 200),
-      ip: actor.ip,
-      action: event.action,
-      entityType: event.entityType,
-      entityId: event.entityId ?? null,
-      before: event.before === undefined ? null : canonicalJson(event.before),
-      after: event.after === undefined ? null : canonicalJson(event.after),
-      prevHash: last[0]?.hash ?? GENESIS_HASH,
-    };
-    const entry = manager.getRepository(AuditEntry).create({ ...fields, hash: entryHash(fields) });
-    await manager.getRepository(AuditEntry).insert(entry);
-    return entry;
-  }
-
-  /** Many entries at once (a roster import, a cohort's awards), chained in order with one read of the tail. */
-  async recordMany(manager: EntityManager, actor: Actor, events: AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    if (!manager.queryRunner?.isTransactionActive) {
-      return this.dataSource.transaction((tx) => this.recordMany(tx, actor, events));
-    }
-    if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
     const last = await manager.getRepository(AuditEntry).find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
     let id = last[0]?.id ?? 0;
     let prevHash = last[0]?.hash ?? GENESIS_HASH;
@@ -93,6 +74,7 @@ export class AuditService {
       return manager.getRepository(AuditEntry).create({ ...fields, hash: prevHash });
     });
     for (let i = 0; i < entries.length; i += 200) await manager.getRepository(AuditEntry).insert(entries.slice(i, i + 200));
+    return entries;
   }
 
   /** Recomputes the whole chain, a batch at a time so a long log never sits in memory at once. */
