@@ -10,6 +10,7 @@ import { CeModule } from './modules/ce/ce.module';
 import { ClearanceModule } from './modules/clearance/clearance.module';
 import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { PeopleModule } from './modules/people/people.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
@@ -25,6 +26,7 @@ export class AppModule {
         ConfigModule.register(config),
         DatabaseModule,
         RedisModule,
+        JobsModule,
         AuditModule,
         AuthModule,
         HealthModule,

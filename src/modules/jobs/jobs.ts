@@ -1,0 +1,81 @@
+import type { IsoDate } from '../../common/dates';
+
+/**
+ * The job contract every feature codes against: queue and job names, each job's payload, its
+ * options. Drivers (BullMQ on Redis, or the in-process runner) live beside this file and only
+ * move payloads to the handlers that features register; they know nothing of what a job does.
+ */
+export const QUEUE_NAMES = ['certificates', 'notifications', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Every job there is, and the payload it carries (plain JSON: ids and dates, never entities). */
+export interface JobPayloads {
+  /** Make the certificate of one credential (a no-op when it already has one). */
+  'certificate.issue': { credentialId: string };
+  /** Re-issue the certificates of these credentials from the current template (bulk, with progress). */
+  'certificate.regenerate': { credentialIds: string[]; requestedById: string };
+  /** Deliver one outbox message (e-mail). */
+  'notification.deliver': { outboxId: string };
+  /** Move credentials through their statuses and send the reminders due on this date (default today). */
+  'maintenance.expiry-scan': { date?: IsoDate };
+  /** The weekly e-mail to each supervisor (default: as of today). */
+  'maintenance.supervisor-digest': { date?: IsoDate };
+}
+export type JobName = keyof JobPayloads;
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** The first retry waits this long; each later one twice as long as the one before. */
+  backoffMs: number;
+}
+
+export const JOBS: Record<JobName, JobDefinition> = {
+  'certificate.issue': { queue: 'certificates', attempts: 5, backoffMs: 2_000 },
+  'certificate.regenerate': { queue: 'certificates', attempts: 3, backoffMs: 5_000 },
+  'notification.deliver': { queue: 'notifications', attempts: 8, backoffMs: 5_000 },
+  'maintenance.expiry-scan': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
+  'maintenance.supervisor-digest': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
+};
+
+/** What a handler may tell the runtime while it works. */
+export interface JobContext {
+  readonly id: string;
+  /** 1 on the first try. */
+  readonly attempt: number;
+  /** Progress shown on the page that started the job. */
+  progress(done: number, total: number): Promise<void>;
+}
+
+/** A handler is a plain service method; it must be safe to run again after a crash halfway. */
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<void>;
+
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+
+export interface JobView {
+  id: string;
+  name: JobName;
+  queue: QueueName;
+  state: JobState;
+  progress: { done: number; total: number } | null;
+  attemptsMade: number;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface AddJobOptions {
+  /**
+   * De-duplication key: while a job with this key exists (waiting, running, done or failed and not
+   * removed), adding another with the same key returns the existing one instead.
+   */
+  key?: string;
+}
+
+/** Where features put work. Bound to the BullMQ driver with REDIS_URL, to the in-process runner without. */
+export abstract class JobQueue {
+  /** Returns the job's id (the existing job's id when `key` matched one). */
+  abstract add<N extends JobName>(name: N, payload: JobPayloads[N], options?: AddJobOptions): Promise<string>;
+  abstract get(id: string): Promise<JobView | undefined>;
+}
