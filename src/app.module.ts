@@ -12,6 +12,7 @@ import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { PeopleModule } from './modules/people/people.module';
+import { ReportsModule } from './modules/reports/reports.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
 import { WebModule } from './modules/web/web.module';
@@ -37,6 +38,7 @@ export class AppModule {
         SupervisionModule,
         CeModule,
         TrainingModule,
+        ReportsModule,
         WebModule,
       ],
     };

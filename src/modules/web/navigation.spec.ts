@@ -12,13 +12,14 @@ describe('navigationFor', () => {
       'Credential types',
       'Practice roles',
       'Supervision',
+      'Reports',
       'Audit log',
     ]);
   });
 
   it('gives the union for several roles and marks the current section', () => {
     const nav = navigationFor(['peer', 'supervisor'], '/catalog/practice-roles/123');
-    expect(nav.map((i) => i.label)).toEqual(['Home', 'My credentials', 'My training', 'Clearance', 'People', 'Credential types', 'Practice roles']);
+    expect(nav.map((i) => i.label)).toEqual(['Home', 'My credentials', 'My training', 'Clearance', 'People', 'Credential types', 'Practice roles', 'Reports']);
     expect(nav.filter((i) => i.current).map((i) => i.label)).toEqual(['Practice roles']);
     expect(navigationFor(['admin'], '/people').find((i) => i.label === 'Home')?.current).toBe(false);
   });
