@@ -236,6 +236,15 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /my/training': { url: () => '/my/training', expect: signedIn(200) },
   'POST /my/training/calendar-reset': { url: () => '/my/training/calendar-reset', expect: signedIn(303) },
 
+  // Reports and the dashboard: admins see the program, supervisors their own team; peers and trainers are refused.
+  'GET /reports': { url: () => '/reports', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /reports/dashboard.pdf': { url: () => '/reports/dashboard.pdf', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /reports/:report': { url: () => '/reports/credential-roster', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /reports/:report.csv': { url: () => '/reports/training-activity.csv', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /reports/:report.xlsx': { url: () => '/reports/supervision-summary.xlsx', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /api/v1/reports/dashboard': { url: () => '/api/v1/reports/dashboard', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /api/v1/reports/:report': { url: () => '/api/v1/reports/clearance', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

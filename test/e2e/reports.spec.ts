@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { systemActor } from '../../src/modules/audit/actor';
@@ -399,5 +403,29 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
     const cprRow = sheet.getRow(names.findIndex((c, i) => c.value === 'Ava Peer' && sheet.getRow(i + 2).getCell(3).value === 'CPR') + 2);
     expect(cprRow.getCell(8).value).toEqual(new Date('2026-07-01T00:00:00Z'));
     expect(workbook.getWorksheet('About')!.getRow(1).values).toEqual([undefined, 'Report', 'Credential roster']);
+  });
+
+  it('prints the dashboard on one page with the same figures and chart labels', async () => {
+    const res = await t
+      .withBearer(admin)
+      .get(`/reports/dashboard.pdf?date=${D}`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const file = join(mkdtempSync(join(tmpdir(), 'dashboard-')), 'dashboard.pdf');
+    writeFileSync(file, res.body as Buffer);
+    expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/^Pages:\s+1$/m);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    expect(text).toContain('As of Jun 15, 2026');
+    expect(text).toContain('4 active peers');
+    expect(text).toContain('Credentials expiring by month, next 12 months');
+    expect(text).toContain('Peer Support Specialist 2');
+    expect(text).toContain('Jail Services 1');
+    expect(text).toMatch(/FX-40 Fixture 40-hour course\s+1\s+2\s+1/);
   });
 });

@@ -1,39 +1,200 @@
-import type { IsoDate } from '../../common/dates';
-import type { ClearanceEngine, ClearanceFacts, RoleRule } from '../clearance/clearance-engine';
+import { addDays, type IsoDate } from '../../common/dates';
+import type { RequirementNode } from '../catalog/requirement-node';
+import type { ClearanceEngine, ClearanceFacts, ClearanceStatus, RoleRule } from '../clearance/clearance-engine';
 
 /** How many of `people` were cleared (with or without a warning) for each role on each date: counts[role][date]. */
 export interface ClearedCounts {
   dates: IsoDate[];
   counts: number[][];
-  /** Engine evaluations made, to show what the shortcut saves. */
+  /** Engine evaluations made, to show what the shortcuts save. */
   evaluations: number;
+}
+
+/** The part of an answer the counts need; the engine's full and brief answers both have it. */
+export interface Answer {
+  status: ClearanceStatus;
+  clearedUntil: IsoDate | null;
+}
+export type Evaluate = (roleCode: string, date: IsoDate, facts: ClearanceFacts) => Answer;
+
+/** Sorts before every date: "can never be met". */
+const NEVER = '';
+const earliest = (a: IsoDate | null, b: IsoDate | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+const latest = (a: IsoDate | null, b: IsoDate | null) => (a === null || b === null ? null : a > b ? a : b);
+
+/**
+ * What a requirement could do over time for one person, worked out from their records alone:
+ *   - `points`: the first days of new states in what it reads — a credential issued, past its
+ *     expiry, past its grace, revoked, suspended or back; lived experience verified or withdrawn;
+ *     a supervision or a supervisor's qualification starting or ending; a dated requirement
+ *     starting or stopping. The engine compares the date asked about only with these boundaries,
+ *     so between two of them every answer is the same.
+ *   - `lastDay`: no date after it can meet the requirement (the latest end of anything that could
+ *     meet it; NEVER when nothing on record could; null when there is no end).
+ */
+interface Reach {
+  points: IsoDate[];
+  lastDay: IsoDate | null;
+}
+
+class ReachAnalysis {
+  private readonly memo = new Map<string, Reach>();
+
+  constructor(
+    private readonly facts: ClearanceFacts,
+    private readonly roles: Map<string, RoleRule>,
+  ) {}
+
+  role(code: string, chain: string[] = []): Reach {
+    const key = code.toUpperCase();
+    const known = this.memo.get(key);
+    if (known) return known;
+    const role = this.roles.get(key);
+    const reach: Reach =
+      !role || chain.includes(key) || !this.facts.active
+        ? { points: [], lastDay: NEVER }
+        : role.rule
+          ? this.node(role.rule, [...chain, key])
+          : { points: [], lastDay: null };
+    this.memo.set(key, reach);
+    return reach;
+  }
+
+  private node(node: RequirementNode, chain: string[]): Reach {
+    const inner = this.leaf(node, chain);
+    if (!node.appliesFrom && !node.appliesUntil) return inner;
+    // A dated requirement is met while it does not apply, so it can be met on any day.
+    const bounds = [...(node.appliesFrom ? [node.appliesFrom] : []), ...(node.appliesUntil ? [addDays(node.appliesUntil, 1)] : [])];
+    return { points: [...inner.points, ...bounds], lastDay: null };
+  }
+
+  private leaf(node: RequirementNode, chain: string[]): Reach {
+    const f = this.facts;
+    switch (node.kind) {
+      case 'credential': {
+        const code = node.credentialTypeCode!.toUpperCase();
+        const points: IsoDate[] = [];
+        let lastDay: IsoDate | null = NEVER;
+        for (const c of f.credentials) {
+          if (c.typeCode.toUpperCase() !== code) continue;
+          points.push(c.issuedOn);
+          let end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
+          if (c.expiresOn) points.push(addDays(c.expiresOn, 1), addDays(end!, 1));
+          if (c.revokedOn) (points.push(c.revokedOn), (end = earliest(end, addDays(c.revokedOn, -1))));
+          if (c.suspendedFrom) points.push(c.suspendedFrom);
+          if (c.suspendedUntil) points.push(addDays(c.suspendedUntil, 1));
+          else if (c.suspendedFrom) end = earliest(end, addDays(c.suspendedFrom, -1));
+          lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+        }
+        return { points, lastDay };
+      }
+      case 'lived_experience': {
+        const points: IsoDate[] = [];
+        let lastDay: IsoDate | null = NEVER;
+        for (const a of f.livedExperience) {
+          points.push(a.verifiedOn);
+          if (a.withdrawnOn) points.push(a.withdrawnOn);
+          const end = a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null;
+          lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+        }
+        return { points, lastDay };
+      }
+      case 'active_supervision': {
+        const points: IsoDate[] = [];
+        let lastDay: IsoDate | null = NEVER;
+        for (const s of f.supervision) {
+          points.push(s.startsOn);
+          if (s.endsOn) points.push(addDays(s.endsOn, 1));
+          for (const q of s.supervisorQualified) {
+            points.push(q.from);
+            if (q.to) points.push(addDays(q.to, 1));
+            const end = earliest(s.endsOn, q.to);
+            lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+          }
+        }
+        return { points, lastDay };
+      }
+      case 'all_of':
+      case 'any_of': {
+        const children = (node.children ?? []).map((c) => this.node(c, chain));
+        const all = node.kind === 'all_of';
+        // All of: met only while every child can be; any of: while one can.
+        const lastDay = children.reduce<IsoDate | null>(
+          (d, c) =>
+            all
+              ? d === NEVER || c.lastDay === NEVER
+                ? NEVER
+                : earliest(d, c.lastDay)
+              : d === NEVER
+                ? c.lastDay
+                : c.lastDay === NEVER
+                  ? d
+                  : latest(d, c.lastDay),
+          all ? null : NEVER,
+        );
+        return { points: children.flatMap((c) => c.points), lastDay };
+      }
+      case 'practice_role':
+        return this.role(node.practiceRoleCode!, chain);
+    }
+  }
 }
 
 /**
  * Cleared counts per role on each of `dates`, asking the engine as few times as the answers allow.
- * An evaluation on date d that says "cleared until u" (u null: no end on present records) means
- * cleared on every date in [d, u] — that is what "cleared until" promises — so the dates up to u
- * need no evaluation of their own. A "not cleared" answer promises nothing about later dates, so
- * the next date is asked directly. `clearedCountsDirect` asks about every date; the spec checks
- * that both agree on a generated population.
+ * Four shortcuts, each a promise the engine's answers or the person's records make:
+ *   - an evaluation on date d that says "cleared until u" (u null: no end on present records)
+ *     means cleared on every date in [d, u], so those dates need no evaluation of their own;
+ *   - when nothing the role reads of the person changes between two dates (no change point in
+ *     between, see `Reach`), the later date has the earlier one's answer;
+ *   - no date after the last day anything on record could meet the rule is cleared (and a rule
+ *     needing something the person has no record of at all is never met).
+ * `clearedCountsDirect` asks about every date; the spec holds both to the same counts on a
+ * generated population.
  */
-export function clearedCounts(engine: ClearanceEngine, roles: RoleRule[], people: Iterable<ClearanceFacts>, dates: IsoDate[]): ClearedCounts {
-  const sorted = [...dates].sort();
+export function clearedCounts(evaluate: Evaluate, roles: RoleRule[], people: Iterable<ClearanceFacts>, dates: IsoDate[]): ClearedCounts {
+  const sorted = [...new Set(dates)].sort();
   const counts = roles.map(() => sorted.map(() => 0));
+  const byCode = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
   let evaluations = 0;
   for (const facts of people) {
+    const reach = new ReachAnalysis(facts, byCode);
     roles.forEach((role, r) => {
+      const { points, lastDay } = reach.role(role.code);
+      // Dates after the last day anything could meet the rule are not cleared; none to ask about.
+      const end = lastDay === null ? sorted.length : sorted.findIndex((d) => d > lastDay);
+      const stop = end === -1 ? sorted.length : end;
+      if (stop === 0) return;
+      // segment[i]: how many change points fall on or before sorted[i]; equal segments, equal answers.
+      const ordered = [...points].sort();
+      const segment: number[] = [];
+      for (let i = 0, p = 0; i < stop; i++) {
+        while (p < ordered.length && ordered[p] <= sorted[i]) p++;
+        segment.push(p);
+      }
       let i = 0;
-      while (i < sorted.length) {
-        const result = engine.evaluate(role.code, sorted[i], facts);
-        evaluations++;
-        if (result.status === 'not_cleared') {
+      let lastSegment = -1;
+      let lastCleared = false;
+      while (i < stop) {
+        if (segment[i] === lastSegment) {
+          if (lastCleared) counts[r][i]++;
           i++;
           continue;
         }
-        const until = result.clearedUntil;
-        let j = i;
-        while (j < sorted.length && (until === null || sorted[j] <= until)) counts[r][j++]++;
+        const answer = evaluate(role.code, sorted[i], facts);
+        evaluations++;
+        lastSegment = segment[i];
+        lastCleared = answer.status !== 'not_cleared';
+        if (!lastCleared) {
+          i++;
+          continue;
+        }
+        // Cleared on sorted[i] itself whatever `until` says, so the walk always moves on.
+        counts[r][i]++;
+        let j = i + 1;
+        while (j < stop && (answer.clearedUntil === null || sorted[j] <= answer.clearedUntil)) counts[r][j++]++;
+        // Past `until` the answer is unknown until asked.
+        lastSegment = -1;
         i = j;
       }
     });
@@ -41,9 +202,9 @@ export function clearedCounts(engine: ClearanceEngine, roles: RoleRule[], people
   return { dates: sorted, counts, evaluations };
 }
 
-/** The same counts by evaluating every role on every date: the reference the shortcut is tested against. */
+/** The same counts by evaluating every role on every date: the reference the shortcuts are tested against. */
 export function clearedCountsDirect(engine: ClearanceEngine, roles: RoleRule[], people: Iterable<ClearanceFacts>, dates: IsoDate[]): ClearedCounts {
-  const sorted = [...dates].sort();
+  const sorted = [...new Set(dates)].sort();
   const counts = roles.map(() => sorted.map(() => 0));
   let evaluations = 0;
   for (const facts of people)

@@ -92,9 +92,10 @@ export class DashboardService {
     );
 
     const monthEnds = monthEndsUpTo(date, 12);
+    const engine = new ClearanceEngine(roles);
     const history = await step('clearance history', () =>
       clearedCounts(
-        new ClearanceEngine(roles),
+        (code, day, f) => engine.evaluate(code, day, f),
         roles,
         ids.map((id) => facts.get(id)!),
         [...new Set([...monthEnds, date])],

@@ -138,8 +138,18 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
   model.categories.forEach((cat, c) => {
     shapes.push({ type: 'line', x1: centre(c), y1: plot.y1, x2: centre(c), y2: plot.y1 + 4, role: 'tick' });
     shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 6 + small, text: cat.label, anchor: 'middle', size: small, role: 'tick' });
+    // The first group label starts under its label's left edge, so a group starting on the next category (a January) cannot run into it.
     if (cat.group)
-      shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 8 + small * 2, text: cat.group, anchor: 'middle', size: small, bold: true, role: 'tick' });
+      shapes.push({
+        type: 'text',
+        x: c === 0 ? centre(c) - Math.min(band / 2, textWidth(cat.label, small) / 2 + 2) : centre(c),
+        y: plot.y1 + 8 + small * 2,
+        text: cat.group,
+        anchor: c === 0 ? 'start' : 'middle',
+        size: small,
+        bold: true,
+        role: 'tick',
+      });
   });
   shapes.push({
     type: 'text',
@@ -252,8 +262,9 @@ function layoutLines(
   const gap = g.small * 1.25;
   ends.sort((a, b) => a.y - b.y);
   for (let k = 1; k < ends.length; k++) if (ends[k].y - ends[k - 1].y < gap) ends[k].y = ends[k - 1].y + gap;
-  const overflow = ends.length ? ends[ends.length - 1].y - g.plot.y1 : 0;
-  if (overflow > 0) for (const e of ends) e.y -= overflow;
+  // Labels pushed below the axis come back up, pushing only the ones they would then overlap.
+  const bottom = g.plot.y1 + g.small * 0.35;
+  if (ends.length && ends[ends.length - 1].y > bottom) ends[ends.length - 1].y = bottom;
   for (let k = ends.length - 2; k >= 0; k--) if (ends[k + 1].y - ends[k].y < gap) ends[k].y = ends[k + 1].y - gap;
   const lastX = g.centre(model.categories.length - 1);
   for (const e of ends) {
