@@ -40,7 +40,10 @@ export function makeQueue(kind: Driver, t: TestApp, handlers: JobHandlers, prefi
   queue.close = async () => {
     await queue.stop();
     // Leave nothing behind in the shared Redis.
-    for (const name of QUEUE_NAMES) await queue.queue(name).obliterate({ force: true });
+    for (const name of QUEUE_NAMES) {
+      await queue.queue(name).pause();
+      await queue.queue(name).obliterate({ force: true });
+    }
     await queue.onApplicationShutdown();
   };
   return queue;

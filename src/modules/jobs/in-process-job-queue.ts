@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { sqlRows } from '../../database/sql';
 import { WriteLock } from '../../database/write-lock';
 import { backoffDelay, errorText, JobExecutor } from './job-executor';
 import {
@@ -65,6 +66,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   private readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private running = false;
   private readonly loops: Promise<void>[] = [];
+  private readonly runs = new Set<Promise<void>>();
   private readonly wakers = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
 
@@ -175,7 +177,12 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.wake();
-    await Promise.all(this.loops.splice(0));
+    // Running jobs are waited for to the end; a loop stuck on a database that went away is not.
+    await Promise.all([...this.runs]);
+    const loops = Promise.all(this.loops.splice(0));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([loops, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
   }
 
   /** Before the database closes: let the running jobs finish. */
@@ -198,7 +205,13 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   async runNext(queue: QueueName): Promise<boolean> {
     const job = await this.claim(queue);
     if (!job) return false;
-    await this.run(job);
+    const run = this.run(job);
+    this.runs.add(run);
+    try {
+      await run;
+    } finally {
+      this.runs.delete(run);
+    }
     return true;
   }
 
@@ -290,24 +303,8 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     );
   }
 
-  /** Plain SQL written with $1…$n; SQLite gets them as positional `?` in the order they appear. */
-  private async query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    let text = sql;
-    let values = params;
-    if (!this.postgres) {
-      values = [];
-      text = sql.replace(/\$(\d+)/g, (_m, n: string) => {
-        values.push(params[Number(n) - 1]);
-        return '?';
-      });
-    }
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(text, values, true);
-      return (result.records ?? []) as T[];
-    } finally {
-      await runner.release();
-    }
+  private query<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return sqlRows<T>(this.dataSource, sql, params);
   }
 }
 
