@@ -95,7 +95,8 @@ export class DashboardService {
     const engine = new ClearanceEngine(roles);
     const history = await step('clearance history', () =>
       clearedCounts(
-        (code, day, f) => engine.evaluate(code, day, f),
+        // Counts need status and cleared-until only: the engine's brief answers, without explanation trees.
+        (code, day, f) => engine.brief(code, day, f),
         roles,
         ids.map((id) => facts.get(id)!),
         [...new Set([...monthEnds, date])],

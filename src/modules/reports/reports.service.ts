@@ -360,7 +360,7 @@ export class ReportsService {
   }
 
   private async clearanceOn(f: Resolved, people: PeopleFilter, viewer: AuthUser) {
-    const board = await this.clearance.board(viewer, f.date, f.role ? [f.role.code] : undefined);
+    const board = await this.clearance.briefBoard(viewer, f.date, f.role ? [f.role.code] : undefined, { reasons: true });
     const team = f.supervisor ? new Set((await this.repository.visiblePeers(people)).map((p) => p.id)) : null;
     const rows = board.rows
       .filter((row) => !team || team.has(row.person.id))
@@ -372,7 +372,7 @@ export class ReportsService {
           role: r.role.name,
           status: r.status,
           cleared_until: r.clearedUntil,
-          why: r.status === 'not_cleared' ? (r.requirements?.reason ?? '') : r.warnings.join(' '),
+          why: r.status === 'not_cleared' ? (r.reason ?? '') : r.warnings.join(' '),
           last_supervision: row.lastSupervisionOn,
         })),
       );
