@@ -17,6 +17,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
+const { performance } = require('node:perf_hooks');
 require('reflect-metadata');
 const { NestFactory } = require('@nestjs/core');
 const { DataSource } = require('typeorm');

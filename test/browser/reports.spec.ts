@@ -33,6 +33,7 @@ describe('the program dashboard in a real browser, with the demo program', () =>
       expect(await page.locator('svg#chart-expirations g.bar').count()).toBeGreaterThan(0);
       expect(await page.locator('svg#chart-cleared polyline.series-line').count()).toBeGreaterThan(0);
       expect(await page.locator('ul.cleared-today li').count()).toBeGreaterThan(0);
+      expect(await page.locator('section.story li').first().textContent()).toMatch(/ are cleared as .* today/);
       await screenshot(page, 'reports-dashboard.png');
       await page
         .locator('figure.chart-figure')
@@ -61,8 +62,10 @@ describe('the program dashboard in a real browser, with the demo program', () =>
     async () => {
       session = await openPage();
       const { page } = session;
-      await page.goto('/reports/training-activity?setting=jail');
+      await page.goto('/reports/training-activity');
       expect(await page.locator('main h1').textContent()).toBe('Training activity');
+      // The demo's Billings clinic and Great Falls community cohorts have attendance this year.
+      expect(await page.locator('table.report tbody tr').count()).toBeGreaterThanOrEqual(2);
       await screenshot(page, 'reports-training-activity.png');
       const bad = await page.goto('/reports/supervision-summary?from=2026-02-30');
       expect(bad?.status()).toBe(400);

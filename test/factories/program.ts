@@ -61,21 +61,17 @@ export function programFactory(db: DataSource) {
       await db.getRepository(CeEntry).insert({ personId: person.id, title: 'Fixture CE', provider: 'Fixture', completedOn, hours, category, status });
     },
     async course(code: string, title: string, requiredHours: number, awards: string | null): Promise<Course> {
-      const course = await db
-        .getRepository(Course)
-        .save(
-          db
-            .getRepository(Course)
-            .create({
-              code,
-              title,
-              requiredHours,
-              examPassMark: null,
-              examMaxAttempts: null,
-              awardsCredentialTypeId: awards ? await typeId(awards) : null,
-              ceCategory: null,
-            }),
-        );
+      const course = await db.getRepository(Course).save(
+        db.getRepository(Course).create({
+          code,
+          title,
+          requiredHours,
+          examPassMark: null,
+          examMaxAttempts: null,
+          awardsCredentialTypeId: awards ? await typeId(awards) : null,
+          ceCategory: null,
+        }),
+      );
       await db.getRepository(CourseModule).insert({ courseId: course.id, position: 1, title: 'Everything', hours: requiredHours, required: true });
       return course;
     },

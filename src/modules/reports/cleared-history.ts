@@ -80,7 +80,10 @@ class ReachAnalysis {
           points.push(c.issuedOn);
           let end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
           if (c.expiresOn) points.push(addDays(c.expiresOn, 1), addDays(end!, 1));
-          if (c.revokedOn) (points.push(c.revokedOn), (end = earliest(end, addDays(c.revokedOn, -1))));
+          if (c.revokedOn) {
+            points.push(c.revokedOn);
+            end = earliest(end, addDays(c.revokedOn, -1));
+          }
           if (c.suspendedFrom) points.push(c.suspendedFrom);
           if (c.suspendedUntil) points.push(addDays(c.suspendedUntil, 1));
           else if (c.suspendedFrom) end = earliest(end, addDays(c.suspendedFrom, -1));

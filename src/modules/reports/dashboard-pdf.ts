@@ -96,6 +96,7 @@ export function writeDashboardPdf(d: Dashboard, orgName: string, out: Writable):
       .fillColor(MUTED)
       .text(`As of ${formatDate(d.date)} · ${d.scope === 'program' ? 'whole program' : 'your team'} · ${d.peers} active peers`, left, 46, { lineBreak: false });
 
+    doc.font(FONTS.regular).fontSize(8.5).fillColor(INK).text(d.story.join(' '), left, 60, { width, height: 22, ellipsis: true });
     const tiles: Array<[string, string, 'plain' | 'warn' | 'bad']> = [
       [String(d.expiring.in30), 'credentials expiring within 30 days', d.expiring.in30 ? 'warn' : 'plain'],
       [String(d.expiring.in60), 'expiring within 60 days', 'plain'],
@@ -105,11 +106,11 @@ export function writeDashboardPdf(d: Dashboard, orgName: string, out: Writable):
       [String(d.supervisionGap.peers), `peers with no supervision in ${d.supervisionGap.days} days`, d.supervisionGap.peers ? 'warn' : 'plain'],
     ];
     const tileW = (width - 5 * 8) / 6;
-    tiles.forEach(([v, l, tone], i) => tile(doc, left + i * (tileW + 8), 64, tileW, v, l, tone));
+    tiles.forEach(([v, l, tone], i) => tile(doc, left + i * (tileW + 8), 84, tileW, v, l, tone));
 
-    const chartTop = 126;
+    const chartTop = 140;
     const chartW = (width - 16) / 2;
-    const chartH = 270;
+    const chartH = 262;
     for (const [i, model] of [d.charts.expirations, d.charts.cleared].entries()) {
       const x = left + i * (chartW + 16);
       doc.font(FONTS.bold).fontSize(10).fillColor(INK).text(model.title, x, chartTop, { width: chartW, lineBreak: false, ellipsis: true });

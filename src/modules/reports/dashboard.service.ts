@@ -35,6 +35,50 @@ export interface Dashboard {
   supervisionGap: { days: number; peers: number };
   charts: { expirations: ChartModel; cleared: ChartModel; pipeline: ChartModel };
   pipeline: PipelineCourse[];
+  /** The figures in a few sentences, the ones a program manager would say first. */
+  story: string[];
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the dashboard says, in words: how the role most peers are cleared for moved since the last
+ * month end, the busiest month of expirations ahead and what dominates it, and supervision gaps.
+ */
+export function storyOf(d: Omit<Dashboard, 'story'>): string[] {
+  const story: string[] = [];
+  const cleared = d.charts.cleared;
+  const last = cleared.categories.length - 1;
+  const lead = cleared.series.reduce<(typeof cleared.series)[number] | null>(
+    (best, s) => (best === null || (s.values[last] ?? 0) > (best.values[last] ?? 0) ? s : best),
+    null,
+  );
+  if (lead && d.peers > 0) {
+    const today = d.clearedToday.find((r) => r.code === lead.key)?.cleared ?? 0;
+    const before = lead.values[last] ?? 0;
+    const peak = Math.max(...lead.values);
+    const change = today === before ? 'the same as' : today > before ? `up from ${before} at` : `down from ${before} at`;
+    story.push(
+      `${today} of ${plural(d.peers, 'peer', 'peers')} ${today === 1 ? 'is' : 'are'} cleared as ${lead.label} today, ${change} the end of ${cleared.categories[last].longLabel ?? cleared.categories[last].label}${peak > Math.max(today, before) ? ` (a high of ${peak} in the last 12 months)` : ''}.`,
+    );
+  }
+  const exp = d.charts.expirations;
+  const totals = exp.categories.map((_, i) => exp.series.reduce((n, s) => n + (s.values[i] ?? 0), 0));
+  const busiest = totals.indexOf(Math.max(...totals));
+  if (totals[busiest] > 0) {
+    const top = [...exp.series].sort((a, b) => (b.values[busiest] ?? 0) - (a.values[busiest] ?? 0))[0];
+    const month = exp.categories[busiest].longLabel ?? exp.categories[busiest].label;
+    story.push(
+      `${plural(d.expiring.in30, 'credential expires', 'credentials expire')} within 30 days; the busiest month ahead is ${month}, with ${totals[busiest]} (${top.values[busiest]} ${top.label}).`,
+    );
+  } else story.push('No credential expires in the next 12 months.');
+  if (d.lapsed) story.push(`${plural(d.lapsed, 'credential is', 'credentials are')} past expiry in the grace period: renew now.`);
+  story.push(
+    d.supervisionGap.peers
+      ? `${d.supervisionGap.peers} of ${plural(d.peers, 'peer has', 'peers have')} had no supervision session in ${d.supervisionGap.days} days.`
+      : `Every peer has had a supervision session in the last ${d.supervisionGap.days} days.`,
+  );
+  return story;
 }
 
 /** Milliseconds per step, for the benchmark's breakdown. */
@@ -50,9 +94,15 @@ function currentCredentials(facts: ClearanceFacts): CredentialFact[] {
   return [...latest.values()].filter((c) => c.revokedOn === null);
 }
 
-function monthLabel(month: string, first: boolean): { key: string; label: string; group?: string } {
+/**
+ * A month on a chart's axis: "Dec", with the year beneath January and beneath the first month —
+ * unless a January follows at once, where two years side by side would run together.
+ */
+function monthLabel(month: string, i: number, months: string[]): { key: string; label: string; group?: string; longLabel: string } {
   const m = Number(month.slice(5, 7));
-  return { key: month, label: MONTHS[m - 1], ...(first || m === 1 ? { group: month.slice(0, 4) } : {}) };
+  const nextIsJanuary = months[i + 1]?.slice(5, 7) === '01';
+  const group = m === 1 || (i === 0 && !nextIsJanuary) ? { group: month.slice(0, 4) } : {};
+  return { key: month, label: MONTHS[m - 1], ...group, longLabel: `${MONTHS[m - 1]} ${month.slice(0, 4)}` };
 }
 
 /**
@@ -114,7 +164,7 @@ export class DashboardService {
     const gapFrom = addDays(date, -this.config.supervisionGapDays);
     const pipeline = this.pipeline(pipelineRows);
 
-    return {
+    const dashboard: Omit<Dashboard, 'story'> = {
       date,
       scope: hasRole(viewer, 'admin') ? 'program' : 'team',
       peers: ids.length,
@@ -130,7 +180,7 @@ export class DashboardService {
           description: `Current credentials (not renewed or revoked) of ${ids.length} peers that expire in each month from ${figures.months[0]} to ${figures.months[11]}, stacked by credential type. ${figures.expiringTotal} in all.`,
           xLabel: 'Month of expiry',
           yLabel: 'Credentials expiring',
-          categories: figures.months.map((m, i) => monthLabel(m, i === 0)),
+          categories: figures.months.map((m, i, all) => monthLabel(m, i, all)),
           series: figures.byType,
         },
         cleared: {
@@ -140,7 +190,13 @@ export class DashboardService {
           description: `How many of the ${ids.length} peers were cleared for each practice role on the last day of each month from ${monthEnds[0]} to ${monthEnds[monthEnds.length - 1]}, from the clearance rules and today's records.`,
           xLabel: 'Month end',
           yLabel: 'Peers cleared',
-          categories: monthEnds.map((d, i) => monthLabel(d.slice(0, 7), i === 0)),
+          categories: monthEnds.map((d, i, all) =>
+            monthLabel(
+              d.slice(0, 7),
+              i,
+              all.map((x) => x.slice(0, 7)),
+            ),
+          ),
           series: roles.map((r, i) => ({ key: r.code, label: r.name, values: monthEnds.map((d) => history.counts[i][at(d)]) })),
         },
         pipeline: {
@@ -160,6 +216,7 @@ export class DashboardService {
         },
       },
     };
+    return { ...dashboard, story: storyOf(dashboard) };
   }
 
   private credentialFigures(people: ClearanceFacts[], date: IsoDate) {

@@ -24,7 +24,7 @@ function reportKey(value: string): ReportKey {
 }
 
 function chartView(model: ChartModel, width: number, height: number) {
-  return { model, svg: renderSvg(model, { width, height, fontSize: 12 }), table: chartTable(model) };
+  return { model, svg: renderSvg(model, { width, height, fontSize: 13 }), table: chartTable(model) };
 }
 
 const query = (filters: Record<string, unknown>) =>

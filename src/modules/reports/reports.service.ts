@@ -112,11 +112,13 @@ export class ReportsService {
       from: f.rangeGiven ? f.from : f.date,
       to: f.rangeGiven ? f.to : f.date,
     };
-    const applied = Object.fromEntries(
-      REPORTS[key].filters
-        .map((name) => [name, name === 'role' ? f.role?.code : (f as unknown as Record<string, string | undefined>)[name]] as const)
-        .filter(([name, v]) => v !== undefined && (name !== 'from' && name !== 'to' ? true : key !== 'credential-roster' || f.rangeGiven)),
-    ) as ReportTable['filters'];
+    // The filters as applied, defaults included; the roster's period is a filter only when one was given.
+    const value: Partial<Record<FilterName, string | undefined>> = { ...f, role: f.role?.code };
+    const applied: ReportTable['filters'] = {};
+    for (const name of REPORTS[key].filters) {
+      const rangeOnRequest = key === 'credential-roster' && (name === 'from' || name === 'to') && !f.rangeGiven;
+      if (value[name] !== undefined && !rangeOnRequest) applied[name] = value[name];
+    }
     const head = { report: key, title: REPORTS[key].title, description: REPORTS[key].description, filters: applied };
     switch (key) {
       case 'training-activity':

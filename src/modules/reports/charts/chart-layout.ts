@@ -138,18 +138,8 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
   model.categories.forEach((cat, c) => {
     shapes.push({ type: 'line', x1: centre(c), y1: plot.y1, x2: centre(c), y2: plot.y1 + 4, role: 'tick' });
     shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 6 + small, text: cat.label, anchor: 'middle', size: small, role: 'tick' });
-    // The first group label starts under its label's left edge, so a group starting on the next category (a January) cannot run into it.
     if (cat.group)
-      shapes.push({
-        type: 'text',
-        x: c === 0 ? centre(c) - Math.min(band / 2, textWidth(cat.label, small) / 2 + 2) : centre(c),
-        y: plot.y1 + 8 + small * 2,
-        text: cat.group,
-        anchor: c === 0 ? 'start' : 'middle',
-        size: small,
-        bold: true,
-        role: 'tick',
-      });
+      shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 8 + small * 2, text: cat.group, anchor: 'middle', size: small, bold: true, role: 'tick' });
   });
   shapes.push({
     type: 'text',
@@ -212,7 +202,7 @@ function layoutStacks(model: ChartModel, shapes: Shape[], g: { centre: (c: numbe
         value,
         colour: style.colour,
         pattern: style.pattern,
-        tooltip: `${cat.label}${cat.group ? ` ${cat.group}` : ''}, ${s.label}: ${value}`,
+        tooltip: `${cat.longLabel ?? cat.label}, ${s.label}: ${value}`,
       });
       // A segment tall and wide enough carries its own number, so the reader need not estimate it.
       if (h >= g.small * 1.5 && barW >= textWidth(String(value), g.small) + 4)
@@ -252,7 +242,7 @@ function layoutLines(
         series: i,
         colour: style.colour,
         marker: style.marker,
-        tooltip: `${model.categories[c].label}${model.categories[c].group ? ` ${model.categories[c].group}` : ''}, ${s.label}: ${s.values[c] ?? 0}`,
+        tooltip: `${model.categories[c].longLabel ?? model.categories[c].label}, ${s.label}: ${s.values[c] ?? 0}`,
       }),
     );
     const last = points[points.length - 1];

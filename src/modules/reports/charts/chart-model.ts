@@ -18,8 +18,11 @@ export interface ChartModel {
   description: string;
   xLabel: string;
   yLabel: string;
-  /** `group` is a second line under the label where a new group starts (the year under January). */
-  categories: Array<{ key: string; label: string; group?: string }>;
+  /**
+   * `group` is a second line under the label where a new group starts (the year under January);
+   * `longLabel` names the category on its own (in tooltips and the table), e.g. "Dec 2025".
+   */
+  categories: Array<{ key: string; label: string; group?: string; longLabel?: string }>;
   series: ChartSeries[];
 }
 
@@ -54,8 +57,9 @@ export function chartTable(model: ChartModel): { head: string[]; rows: Array<{ l
   return {
     head: [model.xLabel, ...model.series.map((s) => s.label), ...(stacked ? ['Total'] : [])],
     rows: model.categories.map((c, i) => {
+      const label = c.longLabel ?? c.label;
       const cells = model.series.map((s) => s.values[i] ?? 0);
-      return { label: c.label, cells: stacked ? [...cells, cells.reduce((a, b) => a + b, 0)] : cells };
+      return { label, cells: stacked ? [...cells, cells.reduce((a, b) => a + b, 0)] : cells };
     }),
   };
 }

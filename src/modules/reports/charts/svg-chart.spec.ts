@@ -22,9 +22,9 @@ const stacked: ChartModel = {
   xLabel: 'Month of expiry',
   yLabel: 'Credentials',
   categories: [
-    { key: '2026-12', label: 'Dec', group: '2026' },
-    { key: '2027-01', label: 'Jan', group: '2027' },
-    { key: '2027-02', label: 'Feb' },
+    { key: '2026-12', label: 'Dec', longLabel: 'Dec 2026' },
+    { key: '2027-01', label: 'Jan', group: '2027', longLabel: 'Jan 2027' },
+    { key: '2027-02', label: 'Feb', longLabel: 'Feb 2027' },
   ],
   series: [
     { key: 'CPR', label: 'CPR', values: [2, 0, 5] },
@@ -65,7 +65,7 @@ describe('the SVG chart', () => {
         .map(text);
     expect(texts('total')).toEqual(['3', '3', '5']);
     expect(texts('axis-label')).toEqual(['Credentials', 'Month of expiry']);
-    expect(texts('tick')).toEqual(['0', '1', '2', '3', '4', '5', 'Dec', '2026', 'Jan', '2027', 'Feb']);
+    expect(texts('tick')).toEqual(['0', '1', '2', '3', '4', '5', 'Dec', 'Jan', '2027', 'Feb']);
     expect(texts('legend')).toEqual(['CPR', 'MHFA']);
     // The second series is patterned as well as coloured, and its pattern is defined.
     const overlay = all('rect', bars[1])[1];
