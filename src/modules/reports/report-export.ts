@@ -1,4 +1,5 @@
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { ReportCell, ReportTable } from './reports.service';
@@ -6,22 +7,15 @@ import type { ReportCell, ReportTable } from './reports.service';
 /**
  * A report table as CSV, the way the audit log and the clearance board write theirs: csv-stringify
  * with `escape_formulas`, so a name typed as "=HYPERLINK(...)" never runs when the file is opened.
+ * Piped with back-pressure; a client that goes away ends the writing (that is not an error).
  */
-export function writeCsv(table: ReportTable, out: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const csv = stringify({ header: true, escape_formulas: true, columns: table.columns.map((c) => ({ key: c.key, header: c.key })) });
-    csv.on('error', reject);
-    out.on('error', reject);
-    out.on('finish', resolve);
-    csv.pipe(out);
-    void (async () => {
-      for (const row of table.rows) {
-        // Respect back-pressure: a big roster is written as fast as the client reads it.
-        if (!csv.write(row)) await new Promise((resume) => csv.once('drain', resume));
-      }
-      csv.end();
-    })();
-  });
+export async function writeCsv(table: ReportTable, out: Writable): Promise<void> {
+  const csv = stringify({ header: true, escape_formulas: true, columns: table.columns.map((c) => ({ key: c.key, header: c.key })) });
+  try {
+    await pipeline(Readable.from(table.rows), csv, out);
+  } catch (e) {
+    if (!out.destroyed) throw e;
+  }
 }
 
 /** `YYYY-MM-DD` as a spreadsheet date (midnight UTC, so no time zone can move it to another day). */

@@ -94,6 +94,17 @@ const num = (key: string, label: string): ReportColumn => ({ key, label, type: '
 const day = (key: string, label: string): ReportColumn => ({ key, label, type: 'date' });
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** The reports: each one a table of columns and rows, scoped to what the viewer may see, for the page, the API, CSV and XLSX alike. */
 @Injectable()
 export class ReportsService {
@@ -283,10 +294,9 @@ export class ReportsService {
     const typeCodes = await this.typeCodes(f);
     const held = (await this.repository.roster(people, { typeCodes, withCeHoursOnly: true })).filter((c) => c.issuedOn <= f.date);
     const ce = await this.repository.ceHours([...new Set(held.map((c) => c.personId))]);
-    const cePerPerson = new Map<string, typeof ce>();
-    for (const e of ce) cePerPerson.set(e.personId, [...(cePerPerson.get(e.personId) ?? []), e]);
-    const perPersonType = new Map<string, typeof held>();
-    for (const c of held) perPersonType.set(`${c.personId}|${c.code}`, [...(perPersonType.get(`${c.personId}|${c.code}`) ?? []), c]);
+    const cePerPerson = groupBy(ce, (e) => e.personId);
+    // Periods of one credential type for one person, oldest first (the roster is ordered by issue date).
+    const perPersonType = groupBy(held, (c) => `${c.personId}|${c.code}`);
     const rows = [...perPersonType.values()]
       .map((periods) => {
         const current = periods[periods.length - 1];
