@@ -20,6 +20,8 @@ const TABLES = [
   'attendance',
   'audit_log',
   'ce_entries',
+  'certificate_lookups',
+  'certificates',
   'cohort_trainers',
   'cohorts',
   'course_modules',
