@@ -1,3 +1,4 @@
+/* global document, fetch, setTimeout */
 // Progress without reloading the page; without JavaScript the page refreshes itself instead.
 (function () {
   var section = document.querySelector('[data-job-url]');

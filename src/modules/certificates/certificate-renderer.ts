@@ -174,7 +174,10 @@ export class CertificateRenderer {
       case 'seal': {
         const c = this.color(layout, e.color, 'accent');
         doc.lineWidth(1.5).circle(e.x, e.y, e.radius).stroke(c);
-        doc.lineWidth(0.5).circle(e.x, e.y, e.radius - 4).stroke(c);
+        doc
+          .lineWidth(0.5)
+          .circle(e.x, e.y, e.radius - 4)
+          .stroke(c);
         const points = 24;
         for (let i = 0; i < points; i++) {
           const a = (i / points) * Math.PI * 2;
@@ -184,7 +187,23 @@ export class CertificateRenderer {
         doc.fill(c);
         const text = fill(e.text, fields);
         const width = (e.radius - 12) * 2;
-        this.text(doc, layout, { type: 'text', x: e.x - width / 2, y: e.y - e.radius + 14, width, font: 'serif-bold', size: 11, minSize: 6, maxHeight: (e.radius - 14) * 2, color: e.color ?? 'accent', align: 'center' }, text);
+        this.text(
+          doc,
+          layout,
+          {
+            type: 'text',
+            x: e.x - width / 2,
+            y: e.y - e.radius + 14,
+            width,
+            font: 'serif-bold',
+            size: 11,
+            minSize: 6,
+            maxHeight: (e.radius - 14) * 2,
+            color: e.color ?? 'accent',
+            align: 'center',
+          },
+          text,
+        );
         return;
       }
     }

@@ -24,7 +24,7 @@ export class CertificateTemplates {
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`Certificate layout ${path}: ${(error as Error).message}`);
+      throw new Error(`Certificate layout ${path}: ${(error as Error).message}`, { cause: error });
     }
     const value = check(parsed);
     this.cache.set(file, { mtimeMs, value });

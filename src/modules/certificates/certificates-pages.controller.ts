@@ -69,7 +69,8 @@ export class CertificatesPagesController {
       query: q,
       errors,
       reasons: REISSUE_REASONS,
-      pager: pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
+      pager:
+        pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
     });
   }
 
@@ -139,7 +140,13 @@ export class CertificatesPagesController {
   @ApiExcludeEndpoint()
   @Post('certificates/:id/revoke')
   @Roles('admin')
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @CurrentUser() user: AuthUser, @Res() res: Response) {
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(RevokeCredentialDto, body);
     let problems = errors;
     if (value) {
@@ -156,7 +163,13 @@ export class CertificatesPagesController {
   @ApiExcludeEndpoint()
   @Post('certificates/:id/reissue')
   @Roles('admin')
-  async reissue(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @CurrentUser() user: AuthUser, @Res() res: Response) {
+  async reissue(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(ReissueCertificateDto, body);
     let problems = errors;
     if (value) {
@@ -179,7 +192,10 @@ export class CertificatesPagesController {
     const { cohort, certificates } = await this.certificates.forCohort(id, user);
     const fileName = `${cohort.course.code} ${cohort.name} certificates.zip`.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ');
     res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', `attachment; filename="${fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    );
     res.setHeader('Cache-Control', 'private, no-store');
     // PDFs are compressed already: storing them spares the CPU and changes nothing in size.
     const archive = new ZipArchive({ store: true });

@@ -127,12 +127,23 @@ export class CertificatesController {
 
 /** A file name that keeps the person's own spelling but nothing a file system or header would trip on. */
 export function certificateFileName(c: Certificate, extension: string): string {
-  const name = c.recipientName.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ').replace(/\s+/g, ' ').trim() || 'certificate';
-  return `${name} - ${c.credentialName.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ').slice(0, 80).trim()} - ${c.code}.${extension}`;
+  const name =
+    c.recipientName
+      .replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() || 'certificate';
+  return `${name} - ${c.credentialName
+    .replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ')
+    .slice(0, 80)
+    .trim()} - ${c.code}.${extension}`;
 }
 
 function contentDisposition(fileName: string): string {
-  const ascii = fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '') || 'certificate';
+  const ascii =
+    fileName
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\]/g, '') || 'certificate';
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 

@@ -152,10 +152,9 @@ export class CertificatesService {
         if (!now || now.id !== current.id || !now.reissueRequestedAt) return now;
         const supersededAt = new Date();
         // The old row stops being current before the new one goes in (the unique index allows one).
-        await tx.getRepository(Certificate).update(
-          { id: now.id },
-          { supersededAt, supersedeReason: now.reissueReason ?? 'other', supersedeNote: now.reissueNote, reissueRequestedAt: null },
-        );
+        await tx
+          .getRepository(Certificate)
+          .update({ id: now.id }, { supersededAt, supersedeReason: now.reissueReason ?? 'other', supersedeNote: now.reissueNote, reissueRequestedAt: null });
         draft.statusIndex = await this.nextStatusIndex(tx);
         await tx.getRepository(Certificate).insert(draft);
         await tx.getRepository(Certificate).update({ id: now.id }, { supersededById: draft.id });
@@ -385,7 +384,7 @@ export class CertificatesService {
         supersededBy: newer ? { code: newer.code, url: `${this.config.publicBaseUrl}/verify/${newer.code}` } : null,
       };
     }
-    const logged: LookupResult = code ? result.state === 'suspended' ? 'valid' : (result.state as LookupResult) : 'malformed';
+    const logged: LookupResult = code ? (result.state === 'suspended' ? 'valid' : (result.state as LookupResult)) : 'malformed';
     await this.dataSource.getRepository(CertificateLookup).insert({
       id: randomUUID(),
       certificateId: certificate?.id ?? null,
@@ -407,7 +406,12 @@ export class CertificatesService {
       .select('c.status_index', 'idx')
       .where('c.revoked_on IS NOT NULL AND c.revoked_on <= :today', { today: this.config.today() })
       .getRawMany();
-    const payload = statusListCredential(this.config.publicBaseUrl, this.config.orgName, rows.map((r) => Number(r.idx)), new Date());
+    const payload = statusListCredential(
+      this.config.publicBaseUrl,
+      this.config.orgName,
+      rows.map((r) => Number(r.idx)),
+      new Date(),
+    );
     return this.signing.signJwt(payload);
   }
 
@@ -437,7 +441,9 @@ export class CertificatesService {
     const certificate = await this.visible(certificateId, viewer);
     if (certificate.personId !== viewer.id && !hasRole(viewer, 'admin')) throw new NotFoundException('No certificate with that id.');
     const credential = certificate.credential;
-    const cohort = credential.cohortId ? await this.dataSource.getRepository(Cohort).findOne({ where: { id: credential.cohortId }, relations: { course: true } }) : null;
+    const cohort = credential.cohortId
+      ? await this.dataSource.getRepository(Cohort).findOne({ where: { id: credential.cohortId }, relations: { course: true } })
+      : null;
     const type = credential.credentialType;
     const achievementType: AchievementType = credential.licenceNumber
       ? 'License'
@@ -457,7 +463,9 @@ export class CertificatesService {
       credentialName: certificate.credentialName,
       credentialCode: type.code,
       description: type.description,
-      criteria: cohort ? `Completed ${cohort.course.title} (${Number(cohort.course.requiredHours)} hours) with ${this.config.orgName}.` : (type.description ?? type.name),
+      criteria: cohort
+        ? `Completed ${cohort.course.title} (${Number(cohort.course.requiredHours)} hours) with ${this.config.orgName}.`
+        : (type.description ?? type.name),
       achievementType,
       issuedOn: credential.issuedOn,
       expiresOn: credential.expiresOn,
@@ -509,7 +517,8 @@ export class CertificatesService {
       .innerJoinAndSelect('c.credential', 'cr')
       .innerJoinAndSelect('cr.credentialType', 't')
       .where('c.superseded_at IS NULL');
-    if (filter.q) qb.andWhere('(lower(c.recipient_name) LIKE :q OR c.code LIKE :codeQ)', { q: `%${filter.q.toLowerCase()}%`, codeQ: `%${filter.q.toUpperCase()}%` });
+    if (filter.q)
+      qb.andWhere('(lower(c.recipient_name) LIKE :q OR c.code LIKE :codeQ)', { q: `%${filter.q.toLowerCase()}%`, codeQ: `%${filter.q.toUpperCase()}%` });
     if (filter.type) qb.andWhere('upper(t.code) = :type', { type: filter.type.toUpperCase() });
     const [items, total] = await qb
       .orderBy('c.issued_at', 'DESC')

@@ -31,14 +31,20 @@ export class SigningKey {
 }
 
 /** Checks a compact JWS against a published JWK; returns its header and payload, or null when the signature does not hold. */
-export function verifyJwt(jwt: string, jwk: { kty: string; crv: string; x: string }): { header: Record<string, unknown>; payload: Record<string, unknown> } | null {
+export function verifyJwt(
+  jwt: string,
+  jwk: { kty: string; crv: string; x: string },
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | null {
   const parts = jwt.split('.');
   if (parts.length !== 3) return null;
   const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
   const ok = verify(null, Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
   if (!ok) return null;
   try {
-    return { header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')), payload: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) };
+    return {
+      header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')),
+      payload: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')),
+    };
   } catch {
     return null;
   }

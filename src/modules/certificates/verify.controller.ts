@@ -85,7 +85,12 @@ export class VerifyController {
   @ApiOkResponse({ description: 'state is valid, expired, revoked (with date and reason category), superseded (with the newer code) or suspended' })
   async api(@Param('code') code: string, @Req() req: Request) {
     const result = await this.certificates.verify(code, 'api', req.ip ?? null);
-    if (result.state === 'unknown') throw new NotFoundException({ statusCode: 404, message: 'No certificate has this code.', errors: [{ field: 'code', message: 'matches no certificate' }] });
+    if (result.state === 'unknown')
+      throw new NotFoundException({
+        statusCode: 404,
+        message: 'No certificate has this code.',
+        errors: [{ field: 'code', message: 'matches no certificate' }],
+      });
     return publicView(result);
   }
 
@@ -99,7 +104,10 @@ export class VerifyController {
   @Get('issuer')
   @ApiOperation({ summary: 'The issuer Profile named in every Open Badges credential' })
   issuer() {
-    return { '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'], ...issuerProfile(this.config.publicBaseUrl, this.config.orgName) };
+    return {
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      ...issuerProfile(this.config.publicBaseUrl, this.config.orgName),
+    };
   }
 
   @Get('status-lists/revocation')

@@ -5,5 +5,10 @@ import { PeoplePagesController } from './people-pages.controller';
 import { PeopleController } from './people.controller';
 import { PeopleService } from './people.service';
 
-@Module({ imports: [CeModule, CertificatesModule], controllers: [PeopleController, PeoplePagesController], providers: [PeopleService], exports: [PeopleService] })
+@Module({
+  imports: [CeModule, CertificatesModule],
+  controllers: [PeopleController, PeoplePagesController],
+  providers: [PeopleService],
+  exports: [PeopleService],
+})
 export class PeopleModule {}
