@@ -100,6 +100,27 @@ export class CertificatesService {
     }
   }
 
+  /** Program-issued, unrevoked credentials with no certificate yet (awarded before certificates existed, or a failed job). */
+  async findMissing(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource
+      .getRepository(Credential)
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .innerJoin('c.credentialType', 't')
+      .where("t.kind = 'internal' AND c.revoked_on IS NULL")
+      .andWhere('NOT EXISTS (SELECT 1 FROM certificates x WHERE x.credential_id = c.id)')
+      .orderBy('c.issued_on', 'ASC')
+      .getRawMany();
+    return rows.map((r) => r.id);
+  }
+
+  /** Queues an issue job for each credential that lacks its certificate; returns how many. */
+  async requestMissing(): Promise<number> {
+    const missing = await this.findMissing();
+    for (const credentialId of missing) await this.jobs.add('certificate.issue', { credentialId }, { key: `certificate.issue:${credentialId}` });
+    return missing.length;
+  }
+
   findCurrent(manager: EntityManager, credentialId: string): Promise<Certificate | null> {
     return manager.getRepository(Certificate).findOneBy({ credentialId, supersededAt: IsNull() });
   }
