@@ -1,3 +1,4 @@
+/* global Buffer, setInterval, clearInterval */
 /**
  * Certificates for a cohort of 500, on SQLite (the embedded default), in one process:
  *   - bare PDFKit: a landscape Letter page with the same text, the same embedded DejaVu fonts (parsed
