@@ -99,7 +99,7 @@ describe('certificates in a real browser', () => {
       await page.getByLabel('Reason').selectOption('template_update');
       await page.getByLabel('Note').fill('New layout');
       await Promise.all([page.waitForURL(/\/certificates\/jobs\//), page.getByRole('button', { name: 'Regenerate selected' }).click()]);
-      await page.waitForFunction(() => document.querySelector('[data-job-state]')?.textContent === 'completed');
+      await page.locator('[data-job-state]', { hasText: 'completed' }).waitFor();
       // Let the bar's transition finish before the picture.
       await page.waitForTimeout(600);
       expect(await page.locator('progress').getAttribute('value')).toBe('3');

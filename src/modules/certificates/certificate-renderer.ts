@@ -22,13 +22,52 @@ const FALLBACK: Partial<Record<FontName, FontName>> = { serif: 'sans', 'serif-bo
 type FontkitFont = fontkit.Font;
 let parsedFonts: Record<FontName, FontkitFont> | null = null;
 
+interface Position {
+  xAdvance: number;
+  [key: string]: number;
+}
+interface Run {
+  glyphs: unknown[];
+  positions: Position[];
+}
+/** Words shaped once and kept (the labels every certificate repeats); names beyond this are shaped each time. */
+const SHAPED_WORDS_KEPT = 4000;
+
+/**
+ * The parsed font, with its shaping (GSUB/GPOS, kerning) remembered across documents: PDFKit keeps
+ * shaped words per document only, and every certificate sets the same titles and labels. PDFKit
+ * scales the positions it is given in place, so each caller gets its own copy.
+ */
+function withSharedShaping(font: FontkitFont): FontkitFont {
+  const shaped = new Map<string, Run>();
+  const shared = Object.create(font) as FontkitFont & { layout(text: string, features?: unknown): Run & { advanceWidth: number } };
+  shared.layout = (text: string, features?: unknown) => {
+    const key = features ? `${text}\u0000${JSON.stringify(features)}` : text;
+    let run = shaped.get(key);
+    if (!run) {
+      const fresh = font.layout(text, features as never) as Run;
+      run = { glyphs: fresh.glyphs, positions: fresh.positions.map((p) => ({ ...p })) };
+      if (shaped.size < SHAPED_WORDS_KEPT) shaped.set(key, run);
+    }
+    const positions = run.positions.map((p) => ({ ...p }));
+    return {
+      glyphs: run.glyphs,
+      positions,
+      get advanceWidth() {
+        return positions.reduce((width, p) => width + p.xAdvance, 0);
+      },
+    };
+  };
+  return shared;
+}
+
 /**
  * Each font file is parsed once per process with fontkit and the parsed font handed to every
  * document: PDFKit would otherwise parse the file again for each certificate (STACK-NOTES: 2.7×).
  */
 export function certificateFonts(): Record<FontName, FontkitFont> {
   parsedFonts ??= Object.fromEntries(
-    Object.entries(FONT_FILES).map(([name, file]) => [name, fontkit.create(readFileSync(join(FONT_DIR, file))) as FontkitFont]),
+    Object.entries(FONT_FILES).map(([name, file]) => [name, withSharedShaping(fontkit.create(readFileSync(join(FONT_DIR, file))) as FontkitFont)]),
   ) as Record<FontName, FontkitFont>;
   return parsedFonts;
 }

@@ -2,7 +2,7 @@
 declare module 'fontkit' {
   export interface Font {
     hasGlyphForCodePoint(codePoint: number): boolean;
-    layout(text: string): unknown;
+    layout(text: string, features?: string[] | Record<string, boolean>): unknown;
   }
   export function create(buffer: Buffer | Uint8Array, postscriptName?: string): Font;
 }
