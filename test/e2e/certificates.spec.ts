@@ -473,6 +473,40 @@ describeEachEngine('Certificates', (engine) => {
   });
 });
 
+describe('Certificates in the API docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterAll(async () => t?.close());
+
+  it('documents the verify, Open Badges, download and admin endpoints', async () => {
+    const docs = (
+      await t
+        .as(await t.browser(['peer']))
+        .get('/api/docs/openapi.json')
+        .expect(200)
+    ).body;
+    for (const path of [
+      '/api/v1/verify/{code}',
+      '/.well-known/jwks.json',
+      '/issuer',
+      '/status-lists/revocation',
+      '/api/v1/people/{id}/certificates',
+      '/api/v1/certificates/{id}/pdf',
+      '/api/v1/certificates/{id}/open-badge',
+      '/api/v1/certificates/{id}/revoke',
+      '/api/v1/certificates/{id}/reissue',
+      '/api/v1/certificates/regenerate',
+      '/api/v1/certificate-jobs/{id}',
+      '/certificates/{id}/download',
+      '/training/cohorts/{id}/certificates.zip',
+    ])
+      expect(Object.keys(docs.paths)).toContain(path);
+    expect(Object.keys(docs.paths)).not.toContain('/verify/{code}');
+  });
+});
+
 describe('Certificate verification is rate-limited per address', () => {
   let t: TestApp;
   beforeAll(async () => {
