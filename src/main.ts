@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/app-config';
 import { prepareDatabase } from './database/prepare-database';
+import { startWebJobRunner } from './modules/jobs/jobs.module';
 import { setupApp } from './setup-app';
 
 async function bootstrap(): Promise<void> {
@@ -23,6 +24,7 @@ async function bootstrap(): Promise<void> {
   setupApp(app, config);
   app.enableShutdownHooks();
   await prepareDatabase(app);
+  await startWebJobRunner(app);
   await app.listen(config.port);
   new Logger('Main').log(
     `${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`,

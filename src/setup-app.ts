@@ -40,7 +40,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useBodyParser('urlencoded', { extended: true, parameterLimit: 20_000, limit: '2mb' });
   app.useBodyParser('json', { limit: '2mb' });
   app.use(cookieParser());
-  if (config.database.type === 'sqlite') app.use(new WriteLock().middleware());
+  app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));
   // The API docs are served outside Nest's routing, so they get their own sign-in check.
   app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {

@@ -6,6 +6,24 @@ import { ROOT_DIR } from '../root-dir';
 import { ConfigError, parseEnvironment } from './environment';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+/** When the scheduled jobs run, in the program's time zone. */
+export interface ScheduleConfig {
+  /** Daily expiry scan, local time. */
+  expiryScan: { hour: number; minute: number };
+  /** Weekly supervisor digest: weekday (0 = Sunday) and local time. */
+  supervisorDigest: { weekday: number; hour: number; minute: number };
+}
+
+export interface JobsConfig {
+  /** Starts every Redis key of the job queues (tests use one per run). */
+  redisPrefix: string;
+  /** Whether the web process runs jobs itself: without Redis it must (auto); with Redis, `npm run worker` does. */
+  inWeb: 'auto' | 'off';
+  /** Jobs one process runs at once, per queue. */
+  concurrency: number;
+  schedule: ScheduleConfig;
+}
+
 export type MailConfig = { transport: 'smtp'; url: string } | { transport: 'file'; dir: string };
 export interface CertificateConfig {
   /** Printed under the program director's signature line; the line is left for a hand signature when unset. */
@@ -41,6 +59,7 @@ export class AppConfig {
     readonly logLevel: 'error' | 'warn' | 'log' | 'debug',
     /** A peer with no logged supervision session for this many days is flagged. */
     readonly supervisionGapDays: number,
+    readonly jobs: JobsConfig,
     readonly certificates: CertificateConfig,
   ) {}
 
@@ -72,6 +91,12 @@ export class AppConfig {
       e.LOG_LEVEL,
       e.SUPERVISION_GAP_DAYS,
       {
+        redisPrefix: e.REDIS_PREFIX,
+        inWeb: e.JOBS_IN_WEB,
+        concurrency: e.JOB_CONCURRENCY,
+        schedule: parseSchedule(e.EXPIRY_SCAN_AT, e.SUPERVISOR_DIGEST_AT),
+      },
+      {
         directorName: e.CERTIFICATE_DIRECTOR_NAME ?? '',
         directorTitle: e.CERTIFICATE_DIRECTOR_TITLE,
         logo: e.CERTIFICATE_LOGO ? certificateLogo(resolve(process.cwd(), e.CERTIFICATE_LOGO)) : null,
@@ -82,6 +107,15 @@ export class AppConfig {
       },
     );
   }
+}
+
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function parseSchedule(expiryScanAt: string, digestAt: string): ScheduleConfig {
+  const [h, m] = expiryScanAt.split(':').map(Number);
+  const [day, time] = digestAt.toLowerCase().split(' ');
+  const [dh, dm] = time.split(':').map(Number);
+  return { expiryScan: { hour: h, minute: m }, supervisorDigest: { weekday: WEEKDAYS.indexOf(day), hour: dh, minute: dm } };
 }
 
 /**

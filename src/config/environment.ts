@@ -100,6 +100,28 @@ export class Environment {
   SUPERVISION_GAP_DAYS: number = 30;
 
   @Transform(blankToUndefined)
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, "-" or "_" (it starts every Redis key the job queues use)' })
+  REDIS_PREFIX: string = 'lms';
+
+  @Transform(blankToUndefined)
+  @IsIn(['auto', 'off'], { message: 'must be "auto" (the web app runs jobs itself without Redis; with Redis only `npm run worker` does) or "off"' })
+  JOBS_IN_WEB: 'auto' | 'off' = 'auto';
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number between 1 and 50' })
+  @Min(1, { message: 'must be a whole number between 1 and 50' })
+  @Max(50, { message: 'must be a whole number between 1 and 50' })
+  JOB_CONCURRENCY: number = 4;
+
+  @Transform(blankToUndefined)
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:MM (24-hour), such as 06:00' })
+  EXPIRY_SCAN_AT: string = '06:00';
+
+  @Transform(blankToUndefined)
+  @Matches(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/i, { message: 'must be a weekday and a local time, such as "mon 07:00"' })
+  SUPERVISOR_DIGEST_AT: string = 'mon 07:00';
+
+  @Transform(blankToUndefined)
   @IsOptional()
   @IsString()
   @MaxLength(120, { message: 'must be at most 120 characters' })

@@ -1,8 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { WriteLock } from './write-lock';
 
+/** Global so the HTTP middleware and the job runner share one WriteLock (it guards SQLite's single connection). */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -10,5 +13,7 @@ import { dataSourceOptions } from './data-source-options';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
+  providers: [{ provide: WriteLock, inject: [AppConfig], useFactory: (config: AppConfig) => new WriteLock(config.database.type === 'sqlite') }],
+  exports: [WriteLock],
 })
 export class DatabaseModule {}

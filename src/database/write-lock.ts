@@ -1,12 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * TypeORM talks to SQLite over one shared connection, so two requests' transactions would
- * interleave on it. In embedded mode, requests that change data therefore take turns (SQLite
- * admits one writer at a time anyway); PostgreSQL needs no such queue.
+ * TypeORM talks to SQLite over one shared connection, so two transactions (two requests, or a
+ * request and a background job) would interleave on it. In embedded mode everything that changes
+ * data therefore takes turns (SQLite admits one writer at a time anyway); PostgreSQL needs no such
+ * queue, so the lock is built disabled there. Re-entrant: work already holding the lock (a job
+ * that adds another job) runs straight through instead of waiting for itself.
  */
 export class WriteLock {
   private tail: Promise<void> = Promise.resolve();
+  private readonly held = new AsyncLocalStorage<true>();
+
+  constructor(readonly enabled = true) {}
 
   async acquire(): Promise<() => void> {
     let release!: () => void;
@@ -17,9 +23,20 @@ export class WriteLock {
     return release;
   }
 
+  /** Runs `work` holding the lock (at once when this async context already holds it). */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.enabled || this.held.getStore()) return work();
+    const release = await this.acquire();
+    try {
+      return await this.held.run(true, work);
+    } finally {
+      release();
+    }
+  }
+
   middleware() {
     return async (req: Request, res: Response, next: NextFunction) => {
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      if (!this.enabled || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
       const release = await this.acquire();
       let released = false;
       const done = () => {
@@ -30,7 +47,7 @@ export class WriteLock {
       };
       res.on('finish', done);
       res.on('close', done);
-      next();
+      this.held.run(true, () => next());
     };
   }
 }

@@ -30,6 +30,7 @@ const TABLES = [
   'credentials',
   'enrollments',
   'exam_attempts',
+  'jobs',
   'lived_experience_attestations',
   'login_failures',
   'people',

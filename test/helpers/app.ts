@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { prepareDatabase } from '../../src/database/prepare-database';
+import { startWebJobRunner } from '../../src/modules/jobs/jobs.module';
 import { setupApp } from '../../src/setup-app';
 import { systemActor } from '../../src/modules/audit/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
@@ -62,6 +63,7 @@ export async function createTestApp(engine: Engine, options: { env?: Record<stri
   await app.init();
   const dataSource = app.get(DataSource);
   await prepareDatabase(app);
+  await startWebJobRunner(app);
   const http = () => request(app.getHttpServer());
 
   const person = async (roles: Role[], overrides: Partial<CreatePersonDto> = {}) => {

@@ -4,6 +4,7 @@ import { Clearance1764500000000 } from './1764500000000-clearance';
 import { SupervisionSessionsAndCe1764600000000 } from './1764600000000-supervision-sessions-and-ce';
 import { CredentialSuspension1764700000000 } from './1764700000000-credential-suspension';
 import { Training1764800000000 } from './1764800000000-training';
+import { Jobs1764900000000 } from './1764900000000-jobs';
 import { Certificates1764960000000 } from './1764960000000-certificates';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   SupervisionSessionsAndCe1764600000000,
   CredentialSuspension1764700000000,
   Training1764800000000,
+  Jobs1764900000000,
   Certificates1764960000000,
 ];

@@ -1,15 +1,37 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type INestApplicationContext } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { BullmqJobQueue } from './bullmq-job-queue';
+import { InProcessJobQueue } from './in-process-job-queue';
+import { JobExecutor } from './job-executor';
 import { JobHandlers } from './job-handlers';
-import { JobQueue } from './jobs';
-import { ProvisionalJobQueue } from './provisional-job-queue';
+import { JobQueue, JobRunner } from './jobs';
+
+const pick = (config: AppConfig, inProcess: InProcessJobQueue, bullmq: BullmqJobQueue) => (config.redisUrl ? bullmq : inProcess);
 
 /**
  * Global: any feature injects JobQueue to add work and JobHandlers to register what it does.
- * PROVISIONAL: binds the in-memory queue until the jobs issue (7) lands its two real drivers.
+ * JobQueue and JobRunner are the BullMQ driver when REDIS_URL is set, the in-process one otherwise.
  */
 @Global()
 @Module({
-  providers: [JobHandlers, { provide: JobQueue, useClass: ProvisionalJobQueue }],
-  exports: [JobHandlers, JobQueue],
+  providers: [
+    JobHandlers,
+    JobExecutor,
+    InProcessJobQueue,
+    BullmqJobQueue,
+    { provide: JobQueue, inject: [AppConfig, InProcessJobQueue, BullmqJobQueue], useFactory: pick },
+    { provide: JobRunner, inject: [AppConfig, InProcessJobQueue, BullmqJobQueue], useFactory: pick },
+  ],
+  exports: [JobHandlers, JobQueue, JobRunner],
 })
 export class JobsModule {}
+
+/**
+ * What the web process does about jobs once the database is ready: without Redis it runs them
+ * itself (there is no one else); with Redis it leaves them to `npm run worker`. JOBS_IN_WEB=off
+ * keeps it from running any (then only a worker or the CLI does).
+ */
+export async function startWebJobRunner(app: INestApplicationContext): Promise<void> {
+  const config = app.get(AppConfig);
+  if (config.jobs.inWeb === 'auto' && !config.redisUrl) await app.get(JobRunner).start();
+}

@@ -53,11 +53,16 @@ export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: J
 
 export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
 
+export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'failed'];
+
 export interface JobView {
   id: string;
   name: JobName;
   queue: QueueName;
   state: JobState;
+  /** The de-duplication key it was added with. */
+  key: string | null;
+  payload: JobPayloads[JobName];
   progress: { done: number; total: number } | null;
   attemptsMade: number;
   error: string | null;
@@ -73,9 +78,43 @@ export interface AddJobOptions {
   key?: string;
 }
 
+export type JobCounts = Record<JobState, number>;
+
+export interface JobListFilter {
+  queue?: QueueName;
+  state?: JobState;
+  /** Newest first; at most this many (default 50). */
+  limit?: number;
+}
+
+/**
+ * How long finished jobs stay visible (and keep their de-duplication key): completed ones for two
+ * weeks, failed ones for 90 days so someone can look at them and retry.
+ */
+export const KEEP_COMPLETED_MS = 14 * 86_400_000;
+export const KEEP_FAILED_MS = 90 * 86_400_000;
+
 /** Where features put work. Bound to the BullMQ driver with REDIS_URL, to the in-process runner without. */
 export abstract class JobQueue {
   /** Returns the job's id (the existing job's id when `key` matched one). */
   abstract add<N extends JobName>(name: N, payload: JobPayloads[N], options?: AddJobOptions): Promise<string>;
   abstract get(id: string): Promise<JobView | undefined>;
+  /** Jobs per state, for each queue. */
+  abstract counts(): Promise<Record<QueueName, JobCounts>>;
+  abstract list(filter?: JobListFilter): Promise<JobView[]>;
+  /** Runs a failed job again from its first try; false when there is no failed job with this id. */
+  abstract retry(id: string): Promise<boolean>;
+  /** Runs a delayed job (one waiting for its next try) now; false when there is no delayed job with this id. */
+  abstract promote(id: string): Promise<boolean>;
+  /** Removes a job that is not running; false when there is none (or it is running). */
+  abstract remove(id: string): Promise<boolean>;
+}
+
+/** The side of a driver that runs jobs: the web app (in-process mode) and `npm run worker` start it. */
+export abstract class JobRunner {
+  abstract readonly mode: 'redis' | 'in-process';
+  /** Starts taking jobs from every queue; resolves once ready. */
+  abstract start(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  abstract stop(): Promise<void>;
 }

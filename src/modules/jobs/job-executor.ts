@@ -1,0 +1,36 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { WriteLock } from '../../database/write-lock';
+import { JobHandlers } from './job-handlers';
+import type { JobContext, JobName, JobPayloads } from './jobs';
+
+/** Both drivers run a job through here: the registered handler, inside SQLite's write lock. */
+@Injectable()
+export class JobExecutor {
+  private readonly logger = new Logger('Jobs');
+
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly writeLock: WriteLock,
+  ) {}
+
+  async execute<N extends JobName>(name: N, payload: JobPayloads[N], context: JobContext): Promise<void> {
+    const handler = this.handlers.get(name);
+    const started = Date.now();
+    try {
+      await this.writeLock.run(() => handler(payload, context));
+      this.logger.debug(`${name} ${context.id} done in ${Date.now() - started} ms (try ${context.attempt})`);
+    } catch (error) {
+      this.logger.warn(`${name} ${context.id} failed on try ${context.attempt}: ${errorText(error)}`);
+      throw error;
+    }
+  }
+}
+
+export function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+}
+
+/** Wait before retry number `retry` (1 = the first retry): backoff, doubled each time. */
+export function backoffDelay(backoffMs: number, retry: number): number {
+  return backoffMs * 2 ** (retry - 1);
+}
