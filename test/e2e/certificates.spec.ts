@@ -18,7 +18,10 @@ import { IsNull } from 'typeorm';
 import type { Person } from '../../src/modules/people/person.entity';
 import { ROOT_DIR } from '../../src/root-dir';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { describeEachEngine } from '../helpers/engines';
+import { makeQueue, settle, uniqueRedisPrefix, type TestQueue } from '../helpers/jobs';
+import { JobHandlers } from '../../src/modules/jobs/job-handlers';
+import { JobCertificateRequests } from '../../src/modules/certificates/job-certificate-requests';
+import { describeEachEngine, redisAvailable, redisUrl } from '../helpers/engines';
 import { pdfQrText, pdfText } from '../helpers/pdf';
 
 const BASE = 'https://lms.example.org';
@@ -470,6 +473,40 @@ describeEachEngine('Certificates', (engine) => {
     expect(list.text).toContain(cert.code);
     const show = await t.as(adminBrowser).get(`/certificates/${cert.id}`).expect(200);
     expect(show.text).toContain('Revoke this certificate');
+  });
+});
+
+(redisAvailable() ? describe : describe.skip)('Certificates through real BullMQ (a worker process)', () => {
+  let t: TestApp;
+  let worker: TestQueue;
+  const prefix = uniqueRedisPrefix();
+  beforeAll(async () => {
+    // Redis mode: the web app only adds jobs; the worker below (the app's own handlers) runs them.
+    t = await createTestApp('sqlite', { env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } });
+    worker = makeQueue('bullmq', t, t.app.get(JobHandlers), prefix);
+    await worker.start();
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  it('issues the certificates an award asks for, once, and regenerates with progress', async () => {
+    const peer = await t.person(['peer']);
+    const credential = await t.app
+      .get(CredentialsService)
+      .record(peer.id, { credentialTypeCode: 'CORR', issuedOn: addDays(t.config.today(), -3) }, systemActor('test'));
+    await t.app.get(JobCertificateRequests).requestFor([credential.id, credential.id]);
+    const issued = await until('the certificate', () => t.dataSource.getRepository(Certificate).findOneBy({ credentialId: credential.id }));
+    expect(issued.templateId).toBe('certification');
+    const admin = (await t.token(['admin'])).bearer;
+    const res = await t
+      .withBearer(admin)
+      .post('/api/v1/certificates/regenerate')
+      .send({ credentialIds: [credential.id], reason: 'name_change' })
+      .expect(202);
+    expect(await settle(t.app.get(JobQueue), res.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 1, total: 1 } });
+    expect(await t.dataSource.getRepository(Certificate).countBy({ credentialId: credential.id })).toBe(2);
   });
 });
 
