@@ -394,6 +394,7 @@ describeEachEngine('Who may reach which route', (engine) => {
     expect(Object.keys(ROUTES).filter((r) => !registered.includes(r))).toEqual([]);
   });
 
+  // Hundreds of requests, each with a fresh session and token: on a loaded machine this takes a while.
   it('gives each persona exactly the expected answer on every route', async () => {
     const mismatches: string[] = [];
     for (const [route, entry] of Object.entries(ROUTES)) {
@@ -419,7 +420,7 @@ describeEachEngine('Who may reach which route', (engine) => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 120_000);
 
   it('keeps the API docs behind sign-in too', async () => {
     await t.http().get('/api/docs/openapi.json').set('Accept', 'application/json').expect(401);
