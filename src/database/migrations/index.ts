@@ -6,6 +6,7 @@ import { CredentialSuspension1764700000000 } from './1764700000000-credential-su
 import { Training1764800000000 } from './1764800000000-training';
 import { Jobs1764900000000 } from './1764900000000-jobs';
 import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
+import { PracticeRoleRuleVersions1796160000000 } from './1796160000000-practice-role-rule-versions';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Training1764800000000,
   Jobs1764900000000,
   CatalogRevision1796150000000,
+  PracticeRoleRuleVersions1796160000000,
 ];
