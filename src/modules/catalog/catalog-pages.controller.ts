@@ -158,13 +158,19 @@ export class CatalogPagesController {
   }
 
   private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
-    const v = values as { active?: unknown };
-    const active = Array.isArray(v.active) ? v.active[v.active.length - 1] : v.active;
+    const v = values as { active?: unknown; termsPublished?: unknown };
+    const last = (x: unknown) => (Array.isArray(x) ? x[x.length - 1] : x);
+    const active = last(v.active);
+    const published = v.termsPublished === undefined ? true : last(v.termsPublished);
     return {
       title,
       action,
       cancel,
-      values: { ...values, active: active === true || active === 'true' || active === 'on' },
+      values: {
+        ...values,
+        active: active === true || active === 'true' || active === 'on',
+        termsPublished: published === true || published === 'true' || published === 'on',
+      },
       errors,
       kinds: CREDENTIAL_KINDS,
       months: MONTHS,

@@ -90,6 +90,7 @@ export class CatalogService {
         renewalCeHours: dto.renewalCeHours ?? null,
         description: dto.description ?? null,
         active: dto.active ?? true,
+        termsPublished: dto.termsPublished ?? true,
       });
       const saved = await repo.save(type);
       await this.audit.record(tx, actor, { action: 'credential_type.created', entityType: 'credential_type', entityId: saved.id, after: typeSnapshot(saved) });
@@ -122,6 +123,7 @@ export class CatalogService {
       renewalCeHours: merged.renewalCeHours ?? null,
       description: merged.description ?? null,
       active: merged.active ?? existing.active,
+      termsPublished: merged.termsPublished ?? existing.termsPublished,
     });
     return this.dataSource.transaction(async (tx) => {
       const saved = await tx.getRepository(CredentialType).save(existing);

@@ -21,6 +21,7 @@ export function credentialTypeView(t: CredentialType) {
     renewalCeHours: t.renewalCeHours,
     description: t.description,
     active: t.active,
+    termsPublished: t.termsPublished,
     validitySummary: describeValidity(t),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),

@@ -196,6 +196,20 @@ describe('the clearance engine', () => {
   });
 });
 
+describe('a credential whose terms are not yet published', () => {
+  it('explains it as having no expiry yet, not as never expiring', () => {
+    const facts = peer((f) => {
+      f.credentials.push(credential('DOULA', '2026-01-05', '2029-01-05'), credential('MT-DOULA-LIC', '2026-09-01', null, { termsPublished: false }));
+    });
+    const result = engine.evaluate('RECOVERY-DOULA', '2027-02-01', facts);
+    const licence = result.requirements!.children!.find((c) => c.label === 'MT-DOULA-LIC current')!;
+    expect(licence).toMatchObject({
+      met: true,
+      reason: 'Montana Doula Licence, issued Sep 1, 2026; its terms are not yet published, so it has no expiry yet.',
+    });
+  });
+});
+
 describe('the clearance engine with a rule history', () => {
   const versioned = new ClearanceEngine([
     ...PRACTICE_ROLE_SEEDS.filter((s) => s.code === 'PSS').map((s) => ({ code: s.code, name: s.name, rule: s.rule })),

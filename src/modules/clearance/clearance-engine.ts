@@ -26,6 +26,8 @@ export interface CredentialFact {
   suspendedFrom?: IsoDate | null;
   suspendedUntil?: IsoDate | null;
   licenceNumber?: string | null;
+  /** False while the type's issuer has not published its terms: no expiry then means "not known yet", not "never". */
+  termsPublished?: boolean;
 }
 
 export interface SupervisionFact {
@@ -528,7 +530,9 @@ export class ClearanceEngine {
       met: true,
       reason:
         best.expiresOn === null
-          ? `${best.typeName}, issued ${formatDate(best.issuedOn)}, does not expire.`
+          ? best.termsPublished === false
+            ? `${best.typeName}, issued ${formatDate(best.issuedOn)}; its terms are not yet published, so it has no expiry yet.`
+            : `${best.typeName}, issued ${formatDate(best.issuedOn)}, does not expire.`
           : inGrace
             ? `${best.typeName} expired ${formatDate(best.expiresOn)}; in its grace period through ${formatDate(graceEnd!)}.`
             : `${best.typeName}, valid through ${formatDate(best.expiresOn)}.`,
