@@ -9,6 +9,7 @@ import { seedDemo } from './database/seeds/demo.seed';
 import { systemActor } from './modules/audit/actor';
 import { AuditService } from './modules/audit/audit.service';
 import { AccountLinksService } from './modules/auth/account-links.service';
+import { CertificatesService } from './modules/certificates/certificates.service';
 import { PeopleService } from './modules/people/people.service';
 import { Person } from './modules/people/person.entity';
 import { PersonRole } from './modules/people/person-role.entity';
@@ -79,6 +80,18 @@ const COMMANDS: Record<string, Command> = {
       }
       const { link, expiresAt } = await app.get(AccountLinksService).invite(personId, actor);
       console.log(`Set the password within 7 days (by ${expiresAt.toISOString()}), once, at:\n${link}`);
+    },
+  },
+  'certificates:issue-missing': {
+    help: 'make the certificate of every program-issued credential that has none (e.g. awarded before certificates existed)',
+    run: async (app) => {
+      await db(app).runMigrations({ transaction: 'each' });
+      const certificates = app.get(CertificatesService);
+      const missing = await certificates.findMissing();
+      let made = 0;
+      // Here, not through the queue: this process is the worker, and it should not exit with jobs half done.
+      for (const credentialId of missing) if (await certificates.issue(credentialId, null)) made++;
+      console.log(`Certificates: ${made} made, ${missing.length - made} skipped (${missing.length} credentials had none).`);
     },
   },
   'audit:verify': {

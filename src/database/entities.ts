@@ -23,6 +23,8 @@ import { TrainingSession } from '../modules/training/training-session.entity';
 import { Enrollment } from '../modules/training/enrollment.entity';
 import { Attendance } from '../modules/training/attendance.entity';
 import { ExamAttempt } from '../modules/training/exam-attempt.entity';
+import { Certificate } from '../modules/certificates/certificate.entity';
+import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -51,4 +53,6 @@ export const ENTITIES = [
   Enrollment,
   Attendance,
   ExamAttempt,
+  Certificate,
+  CertificateLookup,
 ];

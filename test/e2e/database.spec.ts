@@ -21,6 +21,8 @@ const TABLES = [
   'audit_log',
   'catalog_revision',
   'ce_entries',
+  'certificate_lookups',
+  'certificates',
   'cohort_trainers',
   'cohorts',
   'course_modules',
