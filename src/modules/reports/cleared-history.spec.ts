@@ -105,6 +105,53 @@ describe('cleared counts over month ends', () => {
     expect(shortcut.evaluations).toBeLessThan(direct.evaluations);
   });
 
+  it.each([4, 5])('agrees with asking every date when rules have versions: a new version from mid-2026, one that ends (population seed %i)', (seed) => {
+    const base = roles.find((r) => r.code === 'PSS')!.rule!;
+    const stricter = { kind: 'all_of' as const, children: [base, { kind: 'credential' as const, credentialTypeCode: 'CPR' }] };
+    const versioned = roles.map((r) =>
+      r.code === 'PSS'
+        ? {
+            ...r,
+            versions: [
+              { version: 1, from: null, until: '2026-06-30', rule: base },
+              { version: 2, from: '2026-07-01', until: null, rule: stricter },
+            ],
+          }
+        : r.code === 'TRAUMA-FACILITATOR'
+          ? // A laxer version: people not cleared under the first become cleared the day the second starts.
+            {
+              ...r,
+              versions: [
+                {
+                  version: 1,
+                  from: null,
+                  until: '2026-04-30',
+                  rule: {
+                    kind: 'all_of' as const,
+                    children: [
+                      { kind: 'credential' as const, credentialTypeCode: 'BT-W' },
+                      { kind: 'credential' as const, credentialTypeCode: 'ET-M' },
+                    ],
+                  },
+                },
+                { version: 2, from: '2026-05-01', until: null, rule: r.rule },
+              ],
+            }
+          : r.code === 'NARCAN-INSTRUCTOR'
+            ? { ...r, versions: [{ version: 1, from: '2025-01-01', until: '2026-09-15', rule: r.rule }] }
+            : r,
+    );
+    const people = population(400, seed);
+    const dates = [...monthEndsUpTo('2027-03-15', 14), '2027-03-15'];
+    const engine = new ClearanceEngine(versioned);
+    const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), versioned, people, dates);
+    const direct = clearedCountsDirect(new ClearanceEngine(versioned), versioned, people, dates);
+    expect(shortcut.counts).toEqual(direct.counts);
+    const pss = direct.counts[versioned.findIndex((r) => r.code === 'PSS')];
+    expect(new Set(pss).size).toBeGreaterThan(1);
+    expect(direct.counts[versioned.findIndex((r) => r.code === 'NARCAN-INSTRUCTOR')].slice(-6)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('lists the last day of each month up to a date, the current month only once it has ended', () => {
     expect(monthEndsUpTo('2026-03-15', 3)).toEqual(['2025-12-31', '2026-01-31', '2026-02-28']);
     expect(monthEndsUpTo('2026-02-28', 2)).toEqual(['2026-01-31', '2026-02-28']);

@@ -1,6 +1,6 @@
 import { addDays, type IsoDate } from '../../common/dates';
 import type { RequirementNode } from '../catalog/requirement-node';
-import type { ClearanceEngine, ClearanceFacts, ClearanceStatus, RoleRule } from '../clearance/clearance-engine';
+import type { ClearanceEngine, ClearanceFacts, ClearanceStatus, RoleRule, RuleVersionFact } from '../clearance/clearance-engine';
 
 /** How many of `people` were cleared (with or without a warning) for each role on each date: counts[role][date]. */
 export interface ClearedCounts {
@@ -53,11 +53,27 @@ class ReachAnalysis {
     const reach: Reach =
       !role || chain.includes(key) || !this.facts.active
         ? { points: [], lastDay: NEVER }
-        : role.rule
-          ? this.node(role.rule, [...chain, key])
-          : { points: [], lastDay: null };
+        : role.versions
+          ? this.versions(role.versions, [...chain, key])
+          : role.rule
+            ? this.node(role.rule, [...chain, key])
+            : { points: [], lastDay: null };
     this.memo.set(key, reach);
     return reach;
+  }
+
+  /** A versioned rule: a date is judged by the version in force on it, so each version's first and last days are change points too. */
+  private versions(versions: RuleVersionFact[], chain: string[]): Reach {
+    const points: IsoDate[] = [];
+    let lastDay: IsoDate | null = NEVER;
+    for (const v of versions) {
+      const r = v.rule ? this.node(v.rule, chain) : { points: [], lastDay: null };
+      points.push(...r.points, ...(v.from ? [v.from] : []), ...(v.until ? [addDays(v.until, 1)] : []));
+      if (r.lastDay === NEVER) continue;
+      const end = earliest(r.lastDay, v.until);
+      lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+    }
+    return { points, lastDay };
   }
 
   private node(node: RequirementNode, chain: string[]): Reach {
