@@ -22,6 +22,9 @@ import { TrainingSession } from '../modules/training/training-session.entity';
 import { Enrollment } from '../modules/training/enrollment.entity';
 import { Attendance } from '../modules/training/attendance.entity';
 import { ExamAttempt } from '../modules/training/exam-attempt.entity';
+import { Notification } from '../modules/notifications/notification.entity';
+import { NotificationPreference } from '../modules/notifications/notification-preference.entity';
+import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -49,4 +52,7 @@ export const ENTITIES = [
   Enrollment,
   Attendance,
   ExamAttempt,
+  Notification,
+  NotificationPreference,
+  OutboxMessage,
 ];

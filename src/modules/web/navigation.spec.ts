@@ -13,6 +13,7 @@ describe('navigationFor', () => {
       'Practice roles',
       'Supervision',
       'Audit log',
+      'Jobs',
     ]);
   });
 

@@ -18,6 +18,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
   { label: 'Supervision', href: '/supervision', roles: ['admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
+  { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
 ];
 
 /** The menu for someone holding `roles`, with the entry for `path` marked current. */

@@ -1,0 +1,24 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { NotificationsService } from './notifications.service';
+
+/**
+ * Gives every signed-in page the bell's unread count (one indexed count) and the account page the
+ * person's e-mail choice. API calls and assets are left alone.
+ */
+@Injectable()
+export class UnreadCountMiddleware implements NestMiddleware {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
+        res.locals.unreadCount = await this.notifications.unreadCount(req.user.id);
+        if (req.path === '/account') res.locals.notificationPreferences = await this.notifications.preferences(req.user.id);
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  }
+}
