@@ -67,7 +67,7 @@ export class JobsAdminPagesController {
     @Query('notice') notice: string | undefined,
     @Res() res: Response,
   ) {
-    const overview = await this.jobs.overview({ queue, state });
+    const overview = await this.jobs.overview({ queue, state, limit: 25 });
     return res.render('jobs/admin', {
       title: 'Jobs',
       wide: true,

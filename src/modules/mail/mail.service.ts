@@ -78,5 +78,6 @@ export class MailService implements OnApplicationShutdown {
 function pooled(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('pool')) parsed.searchParams.set('pool', 'true');
+  if (!parsed.searchParams.has('maxConnections')) parsed.searchParams.set('maxConnections', '10');
   return parsed.toString();
 }

@@ -12,9 +12,11 @@ export class UnreadCountMiddleware implements NestMiddleware {
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     try {
-      if (req.user && req.method === 'GET' && !req.path.startsWith('/api/')) {
+      // Nest mounts module middleware on a pattern, so req.path is relative to it; the original URL is not.
+      const path = req.originalUrl.split('?')[0];
+      if (req.user && req.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
         res.locals.unreadCount = await this.notifications.unreadCount(req.user.id);
-        if (req.path === '/account') res.locals.notificationPreferences = await this.notifications.preferences(req.user.id);
+        if (path === '/account') res.locals.notificationPreferences = await this.notifications.preferences(req.user.id);
       }
       next();
     } catch (error) {
