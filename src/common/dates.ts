@@ -13,9 +13,20 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Every zone in use changes date on a whole minute, so the date of an instant is that of its minute: kept per zone. */
+const lastMinute = new Map<string, { minute: number; date: IsoDate }>();
 
 /** The calendar date of `instant` in `timeZone`. */
 export function dateInZone(instant: Date, timeZone: string): IsoDate {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const known = lastMinute.get(timeZone);
+  if (known?.minute === minute) return known.date;
+  const date = formatInZone(instant, timeZone);
+  lastMinute.set(timeZone, { minute, date });
+  return date;
+}
+
+function formatInZone(instant: Date, timeZone: string): IsoDate {
   let format = dayFormats.get(timeZone);
   if (!format) {
     // en-CA formats as YYYY-MM-DD. Building a formatter is slow, so each zone's is kept.

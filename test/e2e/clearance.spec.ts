@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays, dateInZone } from '../../src/common/dates';
 import { systemActor } from '../../src/modules/audit/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
+import { ClearanceService } from '../../src/modules/clearance/clearance.service';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
@@ -106,6 +107,35 @@ describeEachEngine('Clearance API and board', (engine) => {
     await self.get(`/api/v1/people/${peer.person.id}/clearance`).expect(200);
     await self.get(`/api/v1/people/${cleared.id}/clearance`).expect(404);
     await self.get('/api/v1/clearance/board').expect(403);
+  });
+
+  it('sees a change to the rules made by another instance on its very next request', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const codes = async () =>
+      ((await admin.get(`/api/v1/people/${cleared.id}/clearance`).expect(200)).body.results as Array<{ role: { code: string } }>).map((r) => r.role.code);
+    expect(await codes()).toContain('TRAUMA-FACILITATOR');
+    // Straight to the database, as another app instance (or an operator) would: the compiled rules here must not be trusted after it.
+    await t.dataSource.query(`UPDATE practice_roles SET active = ${engine === 'postgres' ? 'false' : '0'} WHERE code = 'TRAUMA-FACILITATOR'`);
+    expect(await codes()).not.toContain('TRAUMA-FACILITATOR');
+    await t.dataSource.query(`UPDATE practice_roles SET active = ${engine === 'postgres' ? 'true' : '1'} WHERE code = 'TRAUMA-FACILITATOR'`);
+    expect(await codes()).toContain('TRAUMA-FACILITATOR');
+  });
+
+  it('gives the same cells on the brief board as on the fully explained one, and explains why not when asked', async () => {
+    const clearance = t.app.get(ClearanceService);
+    const viewer = { id: randomUUID(), name: 'Admin', email: 'admin@example.org', roles: ['admin' as const], sessionId: null, tokenId: null };
+    for (const date of [today, addDays(today, -101), addDays(today, 21), '2027-01-01']) {
+      const [full, brief] = await Promise.all([clearance.board(viewer, date), clearance.briefBoard(viewer, date, undefined, { reasons: true })]);
+      expect(brief.rows.map((r) => r.person)).toEqual(full.rows.map((r) => r.person));
+      expect(brief.rows.map((r) => r.results.map(({ reason: _reason, ...cell }) => cell))).toEqual(
+        full.rows.map((r) => r.results.map(({ requirements: _requirements, ...cell }) => cell)),
+      );
+      const reasons = (rows: Array<{ results: Array<{ status: string }> }>, why: (cell: never) => string | undefined) =>
+        rows.flatMap((r) => r.results.filter((c) => c.status === 'not_cleared').map((c) => why(c as never)));
+      expect(reasons(brief.rows, (c: { reason?: string }) => c.reason)).toEqual(
+        reasons(full.rows, (c: { requirements: { reason: string } | null }) => c.requirements?.reason ?? ''),
+      );
+    }
   });
 
   it('draws the board as a page with words as well as colours, filters it, and exports it', async () => {

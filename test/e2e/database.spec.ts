@@ -19,6 +19,7 @@ const TABLES = [
   'api_tokens',
   'attendance',
   'audit_log',
+  'catalog_revision',
   'ce_entries',
   'clearance_snapshots',
   'cohort_trainers',

@@ -5,7 +5,8 @@ import { SupervisionSessionsAndCe1764600000000 } from './1764600000000-supervisi
 import { CredentialSuspension1764700000000 } from './1764700000000-credential-suspension';
 import { Training1764800000000 } from './1764800000000-training';
 import { Jobs1764900000000 } from './1764900000000-jobs';
-import { ExpiryAndNotifications1765000000000 } from './1765000000000-expiry-and-notifications';
+import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
+import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   CredentialSuspension1764700000000,
   Training1764800000000,
   Jobs1764900000000,
-  ExpiryAndNotifications1765000000000,
+  CatalogRevision1796150000000,
+  ExpiryAndNotifications1796200000000,
 ];

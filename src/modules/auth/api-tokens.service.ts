@@ -1,9 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import type { Role } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
 import { ApiToken } from './api-token.entity';
 import { keyedHash, randomToken } from './secrets';
@@ -57,14 +58,36 @@ export class ApiTokensService {
     });
   }
 
-  /** The live token for a bearer value; records when it was last used (at most once a minute). */
-  async resolve(bearer: string): Promise<ApiToken | null> {
-    const token = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash: this.hash(bearer), revokedAt: IsNull() });
-    if (!token) return null;
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await this.dataSource.getRepository(ApiToken).update({ id: token.id }, { lastUsedAt: new Date() });
+  /**
+   * The live token for a bearer value and the active person it acts for, with their roles: one
+   * indexed query (on the token's hash), run on every API request. Nothing is cached, so a revoked
+   * token or a deactivated person is refused from the very next request. Records when the token
+   * was last used, at most once a minute.
+   */
+  async resolve(bearer: string): Promise<{ tokenId: string; person: { id: string; name: string; email: string }; roles: Role[] } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT t.id AS token_id, t.last_used_at, p.id AS person_id, p.name, p.preferred_name, p.email, r.role
+         FROM api_tokens t
+         JOIN people p ON p.id = t.person_id AND p.status = 'active'
+         LEFT JOIN person_roles r ON r.person_id = p.id
+        WHERE t.token_hash = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND t.revoked_at IS NULL ORDER BY r.role`,
+      [this.hash(bearer)],
+    )) as Array<{ token_id: string; last_used_at: unknown; person_id: string; name: string; preferred_name: string | null; email: string; role: Role | null }>;
+    if (rows.length === 0) return null;
+    const [first] = rows;
+    const lastUsed = this.dataSource.driver.prepareHydratedValue(first.last_used_at, this.lastUsedColumn()) as Date | null;
+    if (!lastUsed || Date.now() - lastUsed.getTime() > TOUCH_EVERY_MS) {
+      await this.dataSource.getRepository(ApiToken).update({ id: first.token_id }, { lastUsedAt: new Date() });
     }
-    return token;
+    return {
+      tokenId: String(first.token_id),
+      person: { id: String(first.person_id), name: first.preferred_name || first.name, email: first.email },
+      roles: rows.map((r) => r.role).filter((r): r is Role => r !== null),
+    };
+  }
+
+  private lastUsedColumn() {
+    return this.dataSource.getMetadata(ApiToken).findColumnWithPropertyName('lastUsedAt')!;
   }
 
   private hash(token: string): string {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { PersonRole } from '../people/person-role.entity';
+import type { Role } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
 import { ApiTokensService } from './api-tokens.service';
 import type { AuthUser } from './auth-user';
@@ -97,24 +97,29 @@ export class AuthService {
 
   /** Who a request is from: a bearer API token, or else the session cookie. Inactive people are nobody. */
   async authenticate(credentials: { bearer?: string; sessionToken?: string }): Promise<AuthUser | null> {
-    let personId: string | undefined;
-    let sessionId: string | null = null;
-    let tokenId: string | null = null;
     if (credentials.bearer) {
-      const token = await this.tokens.resolve(credentials.bearer);
-      if (!token) return null;
-      personId = token.personId;
-      tokenId = token.id;
-    } else if (credentials.sessionToken) {
-      const session = await this.sessions.resolve(credentials.sessionToken);
-      if (!session) return null;
-      personId = session.personId;
-      sessionId = session.id;
+      const found = await this.tokens.resolve(credentials.bearer);
+      return found ? { ...found.person, roles: found.roles, sessionId: null, tokenId: found.tokenId } : null;
     }
-    if (!personId) return null;
-    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId, status: 'active' });
-    if (!person) return null;
-    const roles = await this.dataSource.getRepository(PersonRole).findBy({ personId });
-    return { id: person.id, name: person.displayName, email: person.email, roles: roles.map((r) => r.role), sessionId, tokenId };
+    if (!credentials.sessionToken) return null;
+    const session = await this.sessions.resolve(credentials.sessionToken);
+    if (!session) return null;
+    const found = await this.activePersonWithRoles(session.personId);
+    return found ? { ...found.person, roles: found.roles, sessionId: session.id, tokenId: null } : null;
+  }
+
+  /** The person if active, with their roles, in one query. */
+  private async activePersonWithRoles(personId: string): Promise<{ person: { id: string; name: string; email: string }; roles: Role[] } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT p.id, p.name, p.preferred_name, p.email, r.role FROM people p LEFT JOIN person_roles r ON r.person_id = p.id
+        WHERE p.id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND p.status = 'active' ORDER BY r.role`,
+      [personId],
+    )) as Array<{ id: string; name: string; preferred_name: string | null; email: string; role: Role | null }>;
+    if (rows.length === 0) return null;
+    const [p] = rows;
+    return {
+      person: { id: String(p.id), name: p.preferred_name || p.name, email: p.email },
+      roles: rows.map((r) => r.role).filter((r): r is Role => r !== null),
+    };
   }
 }

@@ -21,13 +21,16 @@ export function authenticate(auth: AuthService, config: AppConfig) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       req.user = (await auth.authenticate({ bearer, sessionToken: bearer ? undefined : cookies[SESSION_COOKIE] })) ?? undefined;
 
-      let csrfSeed = cookies[CSRF_COOKIE];
-      if (!csrfSeed || !/^[\w-]{43}$/.test(csrfSeed)) {
-        csrfSeed = randomToken();
-        res.cookie(CSRF_COOKIE, csrfSeed, cookieOptions(config));
-        req.cookies = { ...cookies, [CSRF_COOKIE]: csrfSeed };
+      // A caller with an API token needs no CSRF token (the guard exempts it), so it is spared making one.
+      if (!bearer) {
+        let csrfSeed = cookies[CSRF_COOKIE];
+        if (!csrfSeed || !/^[\w-]{43}$/.test(csrfSeed)) {
+          csrfSeed = randomToken();
+          res.cookie(CSRF_COOKIE, csrfSeed, cookieOptions(config));
+          req.cookies = { ...cookies, [CSRF_COOKIE]: csrfSeed };
+        }
+        res.locals.csrfToken = csrfTokenFor(config.sessionSecret, csrfSeed);
       }
-      res.locals.csrfToken = csrfTokenFor(config.sessionSecret, csrfSeed);
       res.locals.user = req.user;
       res.locals.nav = navigationFor(req.user?.roles ?? [], req.path);
       next();

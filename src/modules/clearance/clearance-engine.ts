@@ -79,7 +79,34 @@ export interface ClearanceResult {
   requirements: RequirementResult | null;
 }
 
-const STATUS_LABELS: Record<ClearanceStatus, string> = { cleared: 'Cleared', cleared_with_warning: 'Cleared, with a warning', not_cleared: 'Not cleared' };
+/**
+ * The same answer as a ClearanceResult without the explanation tree: what a board cell needs. The
+ * board asks this 80,000 times for a program; the cell's link opens the full explanation.
+ */
+export interface BriefClearance {
+  role: { code: string; name: string };
+  date: IsoDate;
+  status: ClearanceStatus;
+  statusLabel: string;
+  clearedUntil: IsoDate | null;
+  warnings: string[];
+}
+
+/** A requirement's outcome without its explanation; `warnings` are the ones it passes up when met. */
+interface Outcome {
+  met: boolean;
+  until: IsoDate | null;
+  warnings: readonly string[];
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+const NOT_MET: Outcome = Object.freeze({ met: false, until: null, warnings: NONE });
+
+export const STATUS_LABELS: Record<ClearanceStatus, string> = {
+  cleared: 'Cleared',
+  cleared_with_warning: 'Cleared, with a warning',
+  not_cleared: 'Not cleared',
+};
 
 const earlier = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null ? b : b === null ? a : a < b ? a : b);
 const later = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null || b === null ? null : a > b ? a : b);
@@ -96,8 +123,16 @@ function merge(spans: Span[]): Span[] {
   return out;
 }
 
-function spanAt(spans: Span[], date: IsoDate): Span | undefined {
-  return merge(spans).find((s) => s.from <= date && (s.to === null || date <= s.to));
+/** The span of already-merged spans that holds `date`. */
+function covering(merged: Span[], date: IsoDate): Span | undefined {
+  return merged.find((s) => s.from <= date && (s.to === null || date <= s.to));
+}
+
+/** Each credential of one type with the days it counts, and those days joined up; independent of the date asked about. */
+interface CredentialSpans {
+  held: CredentialFact[];
+  pieces: Array<{ credential: CredentialFact; span: Span }>;
+  merged: Span[];
 }
 
 /** A credential's span with its suspension cut out: none, one or two pieces. */
@@ -118,6 +153,11 @@ export class ClearanceEngine {
   private readonly roles: Map<string, RoleRule>;
   /** A role asked about again for the same person and date (as a nested role) gives the same answer: keep it. */
   private readonly answered = new WeakMap<ClearanceFacts, Map<string, ClearanceResult>>();
+  private readonly answeredBriefly = new WeakMap<ClearanceFacts, Map<string, BriefClearance>>();
+  /** What a person's records add up to does not depend on the date asked about, so it is worked out once per person. */
+  private readonly spansOf = new WeakMap<ClearanceFacts, Map<string, CredentialSpans>>();
+  private readonly supervisionSpansOf = new WeakMap<ClearanceFacts, Span[]>();
+  private readonly livedSpansOf = new WeakMap<ClearanceFacts, Span[]>();
 
   constructor(roles: RoleRule[]) {
     this.roles = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
@@ -125,6 +165,158 @@ export class ClearanceEngine {
 
   evaluate(roleCode: string, date: IsoDate, facts: ClearanceFacts): ClearanceResult {
     return this.evaluateRole(roleCode, date, facts, []);
+  }
+
+  /** Status, cleared-until and warnings exactly as `evaluate` gives them, without building the explanation. */
+  brief(roleCode: string, date: IsoDate, facts: ClearanceFacts): BriefClearance {
+    return this.briefRole(roleCode, date, facts, []);
+  }
+
+  private briefRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): BriefClearance {
+    const key = `${roleCode.toUpperCase()}|${date}`;
+    let answers = this.answeredBriefly.get(facts);
+    if (!answers) this.answeredBriefly.set(facts, (answers = new Map()));
+    const known = answers.get(key);
+    if (known) return known;
+    const role = this.roles.get(roleCode.toUpperCase());
+    if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
+    let result: BriefClearance;
+    if (!facts.active) result = briefOf(role, date, 'not_cleared', null, NONE);
+    else if (!role.rule) result = briefOf(role, date, 'cleared', null, NONE);
+    else {
+      const outcome = this.briefNode(role.rule, date, facts, [...chain, role.code.toUpperCase()]);
+      const warnings = outcome.met ? outcome.warnings : NONE;
+      result = briefOf(
+        role,
+        date,
+        !outcome.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared',
+        outcome.met ? outcome.until : null,
+        warnings,
+      );
+    }
+    answers.set(key, result);
+    return result;
+  }
+
+  /** `node` in brief; mirrors `node` below rule for rule (a test holds the two to the same answers). */
+  private briefNode(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): Outcome {
+    const applies = (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
+    if (!applies && node.appliesFrom && date < node.appliesFrom) {
+      const later = this.briefLeafOrGroup(node, node.appliesFrom, facts, chain);
+      return later.met
+        ? { met: true, until: later.until, warnings: NONE }
+        : {
+            met: true,
+            until: addDays(node.appliesFrom, -1),
+            warnings: [`${this.labelOf(node)} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`],
+          };
+    }
+    if (!applies) return { met: true, until: null, warnings: NONE };
+    const result = this.briefLeafOrGroup(node, date, facts, chain);
+    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil)) return { ...result, until: null };
+    return result;
+  }
+
+  private briefLeafOrGroup(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): Outcome {
+    switch (node.kind) {
+      case 'all_of':
+      case 'any_of': {
+        const children = (node.children ?? []).map((c) => this.briefNode(c, date, facts, chain));
+        const met = children.filter((c) => c.met);
+        if (node.kind === 'all_of') {
+          if (met.length !== children.length) return NOT_MET;
+          return { met: true, until: children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null), warnings: joinWarnings(children) };
+        }
+        if (met.length === 0) return NOT_MET;
+        return { met: true, until: met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c))), warnings: joinWarnings(met) };
+      }
+      case 'credential': {
+        const found = this.credentialInForce(node.credentialTypeCode!, date, facts);
+        if (!found) return NOT_MET;
+        const { best, span } = found;
+        return {
+          met: true,
+          until: span.to,
+          warnings: best.expiresOn !== null && date > best.expiresOn ? [this.graceWarning(node.credentialTypeCode!, best)] : NONE,
+        };
+      }
+      case 'lived_experience': {
+        const span = covering(this.livedSpans(facts), date);
+        return span ? { met: true, until: span.to, warnings: NONE } : NOT_MET;
+      }
+      case 'active_supervision': {
+        const span = covering(this.supervisionSpans(facts), date);
+        const current = facts.supervision.some((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
+        return span && current ? { met: true, until: span.to, warnings: NONE } : NOT_MET;
+      }
+      case 'practice_role': {
+        const code = node.practiceRoleCode!;
+        if (!this.roles.has(code.toUpperCase()) || chain.includes(code.toUpperCase())) return NOT_MET;
+        const nested = this.briefRole(code, date, facts, chain);
+        return nested.status === 'not_cleared' ? NOT_MET : { met: true, until: nested.clearedUntil, warnings: nested.warnings };
+      }
+    }
+  }
+
+  /** The credential of this type that counts on `date` and carries furthest, with the stretch it belongs to. */
+  private credentialInForce(code: string, date: IsoDate, facts: ClearanceFacts): { best: CredentialFact; span: Span } | null {
+    const { pieces, merged } = this.credentialSpans(code, facts);
+    const span = covering(merged, date);
+    if (!span) return null;
+    let best: CredentialFact | null = null;
+    for (const { credential: c, span: s } of pieces) {
+      if (!(s.from <= date && (s.to === null || date <= s.to))) continue;
+      if (best === null) best = c;
+      else if (best.expiresOn === null) continue;
+      else if (c.expiresOn === null || !(best.expiresOn >= c.expiresOn)) best = c;
+    }
+    return best ? { best, span } : null;
+  }
+
+  private credentialSpans(code: string, facts: ClearanceFacts): CredentialSpans {
+    let perType = this.spansOf.get(facts);
+    if (!perType) this.spansOf.set(facts, (perType = new Map()));
+    const key = code.toUpperCase();
+    let found = perType.get(key);
+    if (!found) {
+      const held = facts.credentials.filter((c) => c.typeCode.toUpperCase() === key);
+      // Each credential counts from its issue date through its expiry plus grace, cut short by a revocation.
+      const pieces = held.flatMap((c) => {
+        const end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
+        const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
+        return withoutSuspension(whole, c).map((span) => ({ credential: c, span }));
+      });
+      found = { held, pieces, merged: merge(pieces.map((p) => p.span)) };
+      perType.set(key, found);
+    }
+    return found;
+  }
+
+  private livedSpans(facts: ClearanceFacts): Span[] {
+    let spans = this.livedSpansOf.get(facts);
+    if (!spans) {
+      spans = merge(facts.livedExperience.map((a) => ({ from: a.verifiedOn, to: a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null })));
+      this.livedSpansOf.set(facts, spans);
+    }
+    return spans;
+  }
+
+  /** Supervision counts only while the assignment runs AND the supervisor is qualified. */
+  private supervisionSpans(facts: ClearanceFacts): Span[] {
+    let spans = this.supervisionSpansOf.get(facts);
+    if (!spans) {
+      spans = merge(
+        facts.supervision.flatMap((s) =>
+          s.supervisorQualified.map((q) => intersect({ from: s.startsOn, to: s.endsOn }, q)).filter((x): x is Span => x !== null),
+        ),
+      );
+      this.supervisionSpansOf.set(facts, spans);
+    }
+    return spans;
+  }
+
+  private graceWarning(code: string, best: CredentialFact): string {
+    return `${code} expired ${formatDate(best.expiresOn!)} and is in its grace period until ${formatDate(addDays(best.expiresOn!, best.graceDays))}: renew it.`;
   }
 
   private evaluateRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
@@ -245,24 +437,20 @@ export class ClearanceEngine {
   }
 
   private credential(code: string, date: IsoDate, facts: ClearanceFacts): RequirementResult {
-    const held = facts.credentials.filter((c) => c.typeCode.toUpperCase() === code.toUpperCase());
     const label = this.labelOf({ kind: 'credential', credentialTypeCode: code });
-    // Each credential counts from its issue date through its expiry plus grace, cut short by a revocation.
-    const spans = held.flatMap((c) => {
-      const end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
-      const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
-      return withoutSuspension(whole, c).map((span) => ({ credential: c, span }));
-    });
-    const covering = spanAt(
-      spans.map((s) => s.span),
-      date,
-    );
-    const inForce = spans.filter((s) => s.span.from <= date && (s.span.to === null || date <= s.span.to)).map((s) => s.credential);
-    if (!covering || inForce.length === 0) {
-      return { kind: 'credential', label, met: false, reason: this.whyNoCredential(code, held, date), warning: null, until: null };
+    const found = this.credentialInForce(code, date, facts);
+    if (!found) {
+      return {
+        kind: 'credential',
+        label,
+        met: false,
+        reason: this.whyNoCredential(code, this.credentialSpans(code, facts).held, date),
+        warning: null,
+        until: null,
+      };
     }
     // The one that carries furthest is the one that satisfies it.
-    const best = inForce.reduce((a, b) => (a.expiresOn === null ? a : b.expiresOn === null ? b : a.expiresOn >= b.expiresOn ? a : b));
+    const { best, span } = found;
     const inGrace = best.expiresOn !== null && date > best.expiresOn;
     const graceEnd = best.expiresOn ? addDays(best.expiresOn, best.graceDays) : null;
     return {
@@ -275,8 +463,8 @@ export class ClearanceEngine {
           : inGrace
             ? `${best.typeName} expired ${formatDate(best.expiresOn)}; in its grace period through ${formatDate(graceEnd!)}.`
             : `${best.typeName}, valid through ${formatDate(best.expiresOn)}.`,
-      warning: inGrace ? `${code} expired ${formatDate(best.expiresOn!)} and is in its grace period until ${formatDate(graceEnd!)}: renew it.` : null,
-      until: covering.to,
+      warning: inGrace ? this.graceWarning(code, best) : null,
+      until: span.to,
       satisfiedBy: { credentialId: best.id, code: best.typeCode, issuedOn: best.issuedOn, expiresOn: best.expiresOn, licenceNumber: best.licenceNumber },
     };
   }
@@ -299,8 +487,7 @@ export class ClearanceEngine {
 
   private livedExperience(date: IsoDate, facts: ClearanceFacts): RequirementResult {
     const label = this.labelOf({ kind: 'lived_experience' });
-    const spans = facts.livedExperience.map((a) => ({ from: a.verifiedOn, to: a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null }));
-    const span = spanAt(spans, date);
+    const span = covering(this.livedSpans(facts), date);
     if (span)
       return {
         kind: 'lived_experience',
@@ -328,11 +515,7 @@ export class ClearanceEngine {
 
   private supervision(date: IsoDate, facts: ClearanceFacts): RequirementResult {
     const label = this.labelOf({ kind: 'active_supervision' });
-    // Supervision counts only while the assignment runs AND the supervisor is qualified.
-    const spans = facts.supervision.flatMap((s) =>
-      s.supervisorQualified.map((q) => intersect({ from: s.startsOn, to: s.endsOn }, q)).filter((x): x is Span => x !== null),
-    );
-    const span = spanAt(spans, date);
+    const span = covering(this.supervisionSpans(facts), date);
     const current = facts.supervision.find((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
     if (span && current)
       return {
@@ -401,6 +584,20 @@ export class ClearanceEngine {
         return `Cleared as ${this.roles.get(node.practiceRoleCode!.toUpperCase())?.name ?? node.practiceRoleCode}`;
     }
   }
+}
+
+/** A board holds tens of thousands of these: they share their role and an empty warnings list rather than copy them. */
+const roleRefs = new WeakMap<RoleRule, { code: string; name: string }>();
+
+function briefOf(role: RoleRule, date: IsoDate, status: ClearanceStatus, clearedUntil: IsoDate | null, warnings: readonly string[]): BriefClearance {
+  let ref = roleRefs.get(role);
+  if (!ref) roleRefs.set(role, (ref = Object.freeze({ code: role.code, name: role.name })));
+  return { role: ref, date, status, statusLabel: STATUS_LABELS[status], clearedUntil, warnings: warnings.length ? [...warnings] : (NONE as string[]) };
+}
+
+function joinWarnings(outcomes: Outcome[]): readonly string[] {
+  const withWarnings = outcomes.filter((o) => o.warnings.length > 0);
+  return withWarnings.length === 0 ? NONE : withWarnings.length === 1 ? withWarnings[0].warnings : withWarnings.flatMap((o) => o.warnings);
 }
 
 function collectWarnings(result: RequirementResult): string[] {

@@ -5,14 +5,14 @@ import type { Response } from 'express';
 import { addDays, daysBetween } from '../../common/dates';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/decorators';
-import type { ClearanceResult } from './clearance-engine';
-import { ClearanceService, type BoardRow } from './clearance.service';
+import type { BriefClearance } from './clearance-engine';
+import { ClearanceService, type BriefBoardRow } from './clearance.service';
 import { AppConfig } from '../../config/app-config';
 
 const EXPIRING_CHOICES = [30, 60, 90];
 
 /** A cell of the board: colour AND words, so it reads without colour too. */
-function cell(result: ClearanceResult, date: string) {
+function cell(result: BriefClearance, date: string) {
   const until = result.clearedUntil;
   const soon = until !== null && daysBetween(date, until) <= 30;
   const tone = result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
@@ -21,7 +21,7 @@ function cell(result: ClearanceResult, date: string) {
 }
 
 /** With `days`, only the people one of whose clearances ends within that many days of `date`. */
-function endingWithin(rows: BoardRow[], date: string, days: number | null): BoardRow[] {
+function endingWithin(rows: BriefBoardRow[], date: string, days: number | null): BriefBoardRow[] {
   if (days === null) return rows;
   const limit = addDays(date, days);
   return rows.filter((row) => row.results.some((r) => r.clearedUntil !== null && r.clearedUntil <= limit));
@@ -48,8 +48,14 @@ export class ClearancePagesController {
   async board(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
     const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
-    const board = await this.clearance.board(user, date, query.role ? [query.role] : undefined);
-    const rows = endingWithin(board.rows, date, expiring).map((row) => ({ ...row, cells: row.results.map((r) => cell(r, date)) }));
+    const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
+    const rows = endingWithin(board.rows, date, expiring).map((row) => ({
+      person: row.person,
+      lastSupervisionOn: row.lastSupervisionOn,
+      supervisionGap: row.supervisionGap,
+      results: row.results,
+      cells: row.results.map((r) => cell(r, date)),
+    }));
     const csvQuery = new URLSearchParams(
       Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(([, v]) => v !== ''),
     ).toString();
@@ -73,7 +79,7 @@ export class ClearancePagesController {
   @Roles('supervisor', 'admin')
   async csv(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
-    const board = await this.clearance.board(user, date, query.role ? [query.role] : undefined);
+    const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
     const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
     const records = endingWithin(board.rows, date, expiring).flatMap((row) =>
       row.results.map((r) => [
@@ -83,7 +89,7 @@ export class ClearancePagesController {
         r.role.name,
         r.status,
         r.clearedUntil ?? '',
-        r.status === 'not_cleared' ? (r.requirements?.reason ?? '') : r.warnings.join(' '),
+        r.status === 'not_cleared' ? (r.reason ?? '') : r.warnings.join(' '),
         row.lastSupervisionOn ?? '',
       ]),
     );

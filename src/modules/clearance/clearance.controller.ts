@@ -24,7 +24,7 @@ export class ClearanceController {
   @ApiQuery({ name: 'role', required: false, isArray: true })
   @ApiQuery({ name: 'date', required: false })
   async board(@CurrentUser() user: AuthUser, @Query('date') date?: string, @Query('role') role?: string | string[]) {
-    const board = await this.clearance.board(user, this.clearance.dateOrToday(date), role === undefined ? undefined : [role].flat());
+    const board = await this.clearance.briefBoard(user, this.clearance.dateOrToday(date), role === undefined ? undefined : [role].flat());
     return {
       date: board.date,
       roles: board.roles.map((r) => ({ code: r.code, name: r.name })),

@@ -5,13 +5,70 @@ import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../auth/auth-user';
 import { CatalogService } from '../catalog/catalog.service';
-import { findVisiblePerson, whereVisibleTo } from '../people/people-scope';
+import { findVisiblePersonName, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { SupervisionService } from '../supervision/supervision.service';
-import { ClearanceEngine, type ClearanceFacts, type ClearanceResult, type RoleRule } from './clearance-engine';
+import { ClearanceEngine, type BriefClearance, type ClearanceFacts, type ClearanceResult, type RoleRule, type SupervisionFact } from './clearance-engine';
+
+interface PersonRow {
+  id: string;
+  name: string;
+  preferred_name: string | null;
+  status: string;
+}
+
+interface CredentialRow {
+  id: string;
+  person_id: string;
+  credential_type_id: string;
+  issued_on: IsoDate;
+  expires_on: IsoDate | null;
+  revoked_on: IsoDate | null;
+  suspended_from: IsoDate | null;
+  suspended_until: IsoDate | null;
+  licence_number: string | null;
+}
+
+interface SupervisionRow {
+  id: string;
+  peer_id: string;
+  supervisor_name: string;
+  starts_on: IsoDate;
+  ends_on: IsoDate | null;
+  qualified_from: IsoDate | null;
+  qualified_until: IsoDate | null;
+}
+
+function emptyFacts(p: PersonRow): ClearanceFacts {
+  return { personName: p.preferred_name ?? p.name, active: p.status === 'active', livedExperience: [], credentials: [], supervision: [] };
+}
+
+/** People per slice of a board: their facts fit the young generation of the garbage collector, and die there. */
+const BOARD_CHUNK = 1000;
 
 /** Ids per IN (...) list: well under both engines' parameter limits, so a board costs a few queries per thousand people. */
 const CHUNK = 900;
+
+interface RuleBook {
+  revision: string;
+  roles: RoleRule[];
+  engine: ClearanceEngine;
+  /** Every credential type (active or not) by id: a credential's row then carries only the id. */
+  types: Map<string, { code: string; name: string; graceDays: number }>;
+}
+
+export interface BriefBoardRow {
+  person: { id: string; name: string };
+  results: Array<BriefClearance & { reason?: string }>;
+  lastSupervisionOn: IsoDate | null;
+  supervisionGap: boolean;
+}
+
+export interface BriefBoard {
+  date: IsoDate;
+  roles: RoleRule[];
+  rows: BriefBoardRow[];
+}
 
 export interface BoardRow {
   person: { id: string; name: string };
@@ -27,6 +84,8 @@ export interface BoardRow {
  */
 @Injectable()
 export class ClearanceService {
+  private compiled: RuleBook | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
@@ -46,8 +105,24 @@ export class ClearanceService {
     return date;
   }
 
+  /** The active practice roles and their rules, compiled once per catalogue revision (one single-row query to check). */
   async roles(): Promise<RoleRule[]> {
-    return (await this.catalog.listPracticeRoles()).filter(({ role }) => role.active).map(({ role, rule }) => ({ code: role.code, name: role.name, rule }));
+    return (await this.ruleBook()).roles;
+  }
+
+  private async ruleBook(): Promise<RuleBook> {
+    const [row] = (await this.dataSource.query(`SELECT revision FROM catalog_revision WHERE id = 1`)) as Array<{ revision: string | number }>;
+    const revision = String(row?.revision ?? '');
+    if (this.compiled?.revision === revision) return this.compiled;
+    const roles = (await this.catalog.listPracticeRoles())
+      .filter(({ role }) => role.active)
+      .map(({ role, rule }) => ({ code: role.code, name: role.name, rule }));
+    const types = new Map(
+      (await this.catalog.listCredentialTypes({ includeInactive: true })).map((t) => [t.id, { code: t.code, name: t.name, graceDays: t.graceDays }]),
+    );
+    // An engine keeps no state between requests except what is keyed by a request's own facts, so one serves them all.
+    this.compiled = { revision, roles, types, engine: new ClearanceEngine(roles) };
+    return this.compiled;
   }
 
   /** One person's clearance for every practice role (or one), as of `date`; 404 when out of the viewer's scope. */
@@ -57,8 +132,8 @@ export class ClearanceService {
     date: IsoDate,
     roleCode?: string,
   ): Promise<{ person: { id: string; name: string }; date: IsoDate; results: ClearanceResult[] }> {
-    const visible = await findVisiblePerson(this.dataSource, personId, viewer, this.config.today());
-    const roles = await this.roles();
+    const visible = await findVisiblePersonName(this.dataSource, personId, viewer, this.config.today());
+    const { roles, engine, types } = await this.ruleBook();
     const wanted = roleCode ? roles.filter((r) => r.code.toUpperCase() === roleCode.toUpperCase()) : roles;
     if (roleCode && wanted.length === 0)
       throw new BadRequestException({
@@ -66,22 +141,77 @@ export class ClearanceService {
         message: `No practice role has the code ${roleCode}.`,
         errors: [{ field: 'role', message: 'is not a practice role code' }],
       });
-    const engine = new ClearanceEngine(roles);
-    const facts = (await this.factsFor([personId])).get(personId)!;
-    return { person: { id: visible.id, name: visible.displayName }, date, results: wanted.map((r) => engine.evaluate(r.code, date, facts)) };
+    const person = { id: visible.id, name: visible.name, preferred_name: null, status: visible.active ? 'active' : 'inactive' };
+    const facts = (await this.loadFacts(types, this.param(0), [personId], [person])).get(personId)!;
+    return { person: { id: visible.id, name: visible.name }, date, results: wanted.map((r) => engine.evaluate(r.code, date, facts)) };
   }
 
-  /** Every peer the viewer may see × every practice role (or the ones asked for), as of `date`. */
+  /**
+   * Every peer the viewer may see × every practice role (or the ones asked for), as of `date`, each
+   * with its full explanation. For a board of the whole program, `briefBoard` gives the same
+   * statuses and dates in a fraction of the time.
+   */
   async board(viewer: AuthUser, date: IsoDate, roleCodes?: string[]): Promise<{ date: IsoDate; roles: RoleRule[]; rows: BoardRow[] }> {
-    const allRoles = await this.roles();
-    const roles = roleCodes?.length ? allRoles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase())) : allRoles;
-    const people = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
-      .andWhere("p.status = 'active'")
-      .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')")
+    return this.evaluateBoard(viewer, date, roleCodes, (engine, roles, facts) => roles.map((r) => engine.evaluate(r.code, date, facts)));
+  }
+
+  /**
+   * The board without explanations: status, cleared-until and warnings per cell, identical to
+   * `board`'s (a test holds them to it). With `reasons`, a cell that is not cleared also carries
+   * its explanation's first line (what the CSV export shows), worked out for those cells only.
+   */
+  async briefBoard(viewer: AuthUser, date: IsoDate, roleCodes?: string[], options: { reasons?: boolean } = {}): Promise<BriefBoard> {
+    return this.evaluateBoard(viewer, date, roleCodes, (engine, roles, facts) =>
+      roles.map((r) => {
+        const brief = engine.brief(r.code, date, facts);
+        return options.reasons && brief.status === 'not_cleared'
+          ? { ...brief, reason: engine.evaluate(r.code, date, facts).requirements?.reason ?? '' }
+          : brief;
+      }),
+    );
+  }
+
+  /**
+   * The peers on a board, each evaluated by `cells`. Facts load a thousand people at a time (three
+   * queries each, by id range within the viewer's scope) and are dropped once their row is worked
+   * out, so a board of the whole program stays a handful of queries and its facts die young.
+   */
+  private async evaluateBoard<R>(
+    viewer: AuthUser,
+    date: IsoDate,
+    roleCodes: string[] | undefined,
+    cells: (engine: ClearanceEngine, roles: RoleRule[], facts: ClearanceFacts) => R[],
+  ): Promise<{
+    date: IsoDate;
+    roles: RoleRule[];
+    rows: Array<{ person: { id: string; name: string }; results: R[]; lastSupervisionOn: IsoDate | null; supervisionGap: boolean }>;
+  }> {
+    const book = await this.ruleBook();
+    const roles = roleCodes?.length ? book.roles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase())) : book.roles;
+    const scoped = () =>
+      whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
+        .andWhere("p.status = 'active'")
+        .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')");
+    const [scopeSql, scopeParams] = scoped().select('p.id').getQueryAndParameters();
+    const people = await scoped()
+      .select('p.id', 'id')
+      .addSelect('p.name', 'name')
+      .addSelect('p.preferredName', 'preferred_name')
+      .addSelect('p.status', 'status')
       .orderBy('lower(p.name)', 'ASC')
-      .getMany();
-    const [facts, lastSessions] = await Promise.all([this.factsFor(people.map((p) => p.id)), this.supervision.lastSessionOn(people.map((p) => p.id))]);
-    const engine = new ClearanceEngine(allRoles);
+      .getRawMany<PersonRow>();
+    const lastSessions = await this.supervision.lastSessionOnWithin(scopeSql, scopeParams);
+    const byId = [...people].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const results = new Map<string, R[]>();
+    for (let i = 0; i < byId.length; i += BOARD_CHUNK) {
+      const chunk = byId.slice(i, i + BOARD_CHUNK);
+      const [rangeSql, rangeParams] = scoped()
+        .select('p.id')
+        .andWhere('p.id BETWEEN :first AND :last', { first: chunk[0].id, last: chunk[chunk.length - 1].id })
+        .getQueryAndParameters();
+      const facts = await this.loadFacts(book.types, rangeSql, rangeParams, chunk);
+      for (const p of chunk) results.set(p.id, cells(book.engine, roles, facts.get(p.id)!));
+    }
     const gapFrom = addDays(date, -this.config.supervisionGapDays);
     return {
       date,
@@ -89,8 +219,8 @@ export class ClearanceService {
       rows: people.map((p) => {
         const last = lastSessions.get(p.id) ?? null;
         return {
-          person: { id: p.id, name: p.displayName },
-          results: roles.map((r) => engine.evaluate(r.code, date, facts.get(p.id)!)),
+          person: { id: p.id, name: p.preferred_name || p.name },
+          results: results.get(p.id)!,
           lastSupervisionOn: last,
           supervisionGap: last === null || last < gapFrom,
         };
@@ -98,69 +228,75 @@ export class ClearanceService {
     };
   }
 
-  /** Everything the engine needs about these people: five queries per chunk of ids. */
+  /** Everything the engine needs about these people: four queries per chunk of ids. */
   async factsFor(personIds: string[]): Promise<Map<string, ClearanceFacts>> {
     const facts = new Map<string, ClearanceFacts>();
+    const { types } = await this.ruleBook();
     for (let i = 0; i < personIds.length; i += CHUNK) {
       const ids = personIds.slice(i, i + CHUNK);
-      const q = (sql: string) =>
-        this.dataSource.query(sql.replaceAll(':ids', ids.map((_, n) => this.param(n)).join(', ')), ids) as Promise<
-          Array<Record<string, string | number | null>>
-        >;
-      const [people, lived, credentials, supervision] = await Promise.all([
-        q(`SELECT id, name, preferred_name, status FROM people WHERE id IN (:ids)`),
-        q(
-          `SELECT person_id, CAST(verified_on AS TEXT) AS verified_on, CAST(withdrawn_on AS TEXT) AS withdrawn_on FROM lived_experience_attestations WHERE person_id IN (:ids)`,
-        ),
-        q(`SELECT c.id, c.person_id, t.code, t.name, t.grace_days, CAST(c.issued_on AS TEXT) AS issued_on, CAST(c.expires_on AS TEXT) AS expires_on,
-                  CAST(c.revoked_on AS TEXT) AS revoked_on, CAST(c.suspended_from AS TEXT) AS suspended_from,
-                  CAST(c.suspended_until AS TEXT) AS suspended_until, c.licence_number
-             FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id WHERE c.person_id IN (:ids)`),
-        q(`SELECT a.peer_id, a.supervisor_id, s.name AS supervisor_name, CAST(a.starts_on AS TEXT) AS starts_on, CAST(a.ends_on AS TEXT) AS ends_on
-             FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id WHERE a.peer_id IN (:ids)`),
-      ]);
-      const supervisorIds = [...new Set(supervision.map((s) => String(s.supervisor_id)))];
-      const qualifications = supervisorIds.length
-        ? ((await this.dataSource.query(
-            `SELECT person_id, CAST(qualified_from AS TEXT) AS qualified_from, CAST(qualified_until AS TEXT) AS qualified_until FROM supervisor_qualifications WHERE person_id IN (${supervisorIds.map((_, n) => this.param(n)).join(', ')})`,
-            supervisorIds,
-          )) as Array<Record<string, string | null>>)
-        : [];
-      for (const p of people) {
-        facts.set(String(p.id), {
-          personName: String(p.preferred_name ?? p.name),
-          active: p.status === 'active',
-          livedExperience: [],
-          credentials: [],
-          supervision: [],
-        });
+      const chunk = await this.loadFacts(types, ids.map((_, n) => this.param(n)).join(', '), ids);
+      for (const [id, f] of chunk) facts.set(id, f);
+    }
+    return facts;
+  }
+
+  /**
+   * The facts of the people whose ids `idsSql` lists — placeholders for `params`, or a subquery
+   * selecting them, so a whole board loads in one query per table.
+   */
+  private async loadFacts(types: RuleBook['types'], idsSql: string, params: unknown[], knownPeople?: PersonRow[]): Promise<Map<string, ClearanceFacts>> {
+    const q = <T>(sql: string) =>
+      this.dataSource.query(
+        sql.replace(':ids', () => idsSql),
+        params,
+      ) as Promise<T[]>;
+    // SQLite keeps dates as text already; PostgreSQL would hand back Date objects.
+    const d = (column: string) => (this.dataSource.options.type === 'postgres' ? `CAST(${column} AS TEXT)` : column);
+    const [people, lived, credentials, supervision] = await Promise.all([
+      knownPeople ? Promise.resolve(knownPeople) : q<PersonRow>(`SELECT id, name, preferred_name, status FROM people WHERE id IN (:ids)`),
+      q<{ person_id: string; verified_on: string; withdrawn_on: string | null }>(
+        `SELECT person_id, ${d('verified_on')} AS verified_on, ${d('withdrawn_on')} AS withdrawn_on FROM lived_experience_attestations WHERE person_id IN (:ids)`,
+      ),
+      // The largest table by far (ten rows a person): only what the engine reads, the type by id.
+      q<CredentialRow>(`SELECT c.id, c.person_id, c.credential_type_id, ${d('c.issued_on')} AS issued_on, ${d('c.expires_on')} AS expires_on,
+                ${d('c.revoked_on')} AS revoked_on, ${d('c.suspended_from')} AS suspended_from, ${d('c.suspended_until')} AS suspended_until, c.licence_number
+           FROM credentials c WHERE c.person_id IN (:ids)`),
+      // One row per assignment and qualification of its supervisor (none when never qualified).
+      q<SupervisionRow>(`SELECT a.id, a.peer_id, s.name AS supervisor_name, ${d('a.starts_on')} AS starts_on, ${d('a.ends_on')} AS ends_on,
+                ${d('sq.qualified_from')} AS qualified_from, ${d('sq.qualified_until')} AS qualified_until
+           FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id
+           LEFT JOIN supervisor_qualifications sq ON sq.person_id = a.supervisor_id
+          WHERE a.peer_id IN (:ids) ORDER BY a.starts_on, a.id`),
+    ]);
+    const facts = new Map<string, ClearanceFacts>();
+    for (const p of people) facts.set(String(p.id), emptyFacts(p));
+    const factsOf = (id: string) => facts.get(id);
+    for (const a of lived) factsOf(String(a.person_id))?.livedExperience.push({ verifiedOn: a.verified_on, withdrawnOn: a.withdrawn_on ?? null });
+    for (const c of credentials) {
+      const type = types.get(String(c.credential_type_id));
+      if (!type) continue;
+      factsOf(String(c.person_id))?.credentials.push({
+        id: String(c.id),
+        typeCode: type.code,
+        typeName: type.name,
+        issuedOn: c.issued_on,
+        expiresOn: c.expires_on ?? null,
+        graceDays: type.graceDays,
+        revokedOn: c.revoked_on ?? null,
+        suspendedFrom: c.suspended_from ?? null,
+        suspendedUntil: c.suspended_until ?? null,
+        licenceNumber: c.licence_number ?? null,
+      });
+    }
+    const assignments = new Map<string, SupervisionFact>();
+    for (const s of supervision) {
+      let fact = assignments.get(String(s.id));
+      if (!fact) {
+        fact = { supervisorName: s.supervisor_name, startsOn: s.starts_on, endsOn: s.ends_on ?? null, supervisorQualified: [] };
+        assignments.set(String(s.id), fact);
+        factsOf(String(s.peer_id))?.supervision.push(fact);
       }
-      for (const a of lived)
-        facts.get(String(a.person_id))?.livedExperience.push({ verifiedOn: String(a.verified_on), withdrawnOn: (a.withdrawn_on as string | null) ?? null });
-      for (const c of credentials) {
-        facts.get(String(c.person_id))?.credentials.push({
-          id: String(c.id),
-          typeCode: String(c.code),
-          typeName: String(c.name),
-          issuedOn: String(c.issued_on),
-          expiresOn: (c.expires_on as string | null) ?? null,
-          graceDays: Number(c.grace_days),
-          revokedOn: (c.revoked_on as string | null) ?? null,
-          suspendedFrom: (c.suspended_from as string | null) ?? null,
-          suspendedUntil: (c.suspended_until as string | null) ?? null,
-          licenceNumber: (c.licence_number as string | null) ?? null,
-        });
-      }
-      for (const s of supervision) {
-        facts.get(String(s.peer_id))?.supervision.push({
-          supervisorName: String(s.supervisor_name),
-          startsOn: String(s.starts_on),
-          endsOn: (s.ends_on as string | null) ?? null,
-          supervisorQualified: qualifications
-            .filter((q) => q.person_id === s.supervisor_id)
-            .map((q) => ({ from: String(q.qualified_from), to: q.qualified_until })),
-        });
-      }
+      if (s.qualified_from !== null) fact.supervisorQualified.push({ from: s.qualified_from, to: s.qualified_until ?? null });
     }
     return facts;
   }

@@ -197,6 +197,15 @@ export class SupervisionService {
     return last;
   }
 
+  /** The date of each listed peer's latest logged session, for the peers a subquery (with its parameters) selects: one query. */
+  async lastSessionOnWithin(peerIdsSql: string, params: unknown[]): Promise<Map<string, string>> {
+    const rows = (await this.dataSource.query(
+      `SELECT peer_id, MAX(CAST(held_on AS TEXT)) AS last FROM supervision_sessions WHERE peer_id IN (${peerIdsSql}) GROUP BY peer_id`,
+      params,
+    )) as Array<{ peer_id: string; last: string }>;
+    return new Map(rows.map((r) => [String(r.peer_id), r.last]));
+  }
+
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */
   async overview() {
     const today = this.config.today();

@@ -14,8 +14,8 @@ import { dialect, runAll } from './dialect';
  * - `notifications` is the in-app inbox; `outbox` the e-mail waiting to go out or sent;
  *   `notification_preferences` each person's choice about reminder e-mail.
  */
-export class ExpiryAndNotifications1765000000000 implements MigrationInterface {
-  name = 'ExpiryAndNotifications1765000000000';
+export class ExpiryAndNotifications1796200000000 implements MigrationInterface {
+  name = 'ExpiryAndNotifications1796200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = dialect(queryRunner);
