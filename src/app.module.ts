@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
+import { CertificatesModule } from './modules/certificates/certificates.module';
 import { CeModule } from './modules/ce/ce.module';
 import { ClearanceModule } from './modules/clearance/clearance.module';
 import { CredentialsModule } from './modules/credentials/credentials.module';
@@ -40,6 +41,7 @@ export class AppModule {
         SupervisionModule,
         CeModule,
         TrainingModule,
+        CertificatesModule,
         NotificationsModule,
         ExpiryModule,
         JobsAdminModule,

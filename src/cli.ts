@@ -12,6 +12,7 @@ import { isIsoDate } from './common/dates';
 import { ExpiryScanService } from './modules/expiry/expiry-scan.service';
 import { SupervisorDigestService } from './modules/expiry/supervisor-digest.service';
 import { AccountLinksService } from './modules/auth/account-links.service';
+import { CertificatesService } from './modules/certificates/certificates.service';
 import { PeopleService } from './modules/people/people.service';
 import { Person } from './modules/people/person.entity';
 import { PersonRole } from './modules/people/person-role.entity';
@@ -101,6 +102,18 @@ const COMMANDS: Record<string, Command> = {
       } else {
         throw new Error('jobs:run needs a job: expiry-scan or supervisor-digest, e.g. jobs:run expiry-scan --date 2026-12-01');
       }
+    },
+  },
+  'certificates:issue-missing': {
+    help: 'make the certificate of every program-issued credential that has none (e.g. awarded before certificates existed)',
+    run: async (app) => {
+      await db(app).runMigrations({ transaction: 'each' });
+      const certificates = app.get(CertificatesService);
+      const missing = await certificates.findMissing();
+      let made = 0;
+      // Here, not through the queue: this process is the worker, and it should not exit with jobs half done.
+      for (const credentialId of missing) if (await certificates.issue(credentialId, null)) made++;
+      console.log(`Certificates: ${made} made, ${missing.length - made} skipped (${missing.length} credentials had none).`);
     },
   },
   'audit:verify': {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
@@ -100,5 +101,44 @@ describe('AppConfig.fromEnvironment', () => {
     const config = AppConfig.fromEnvironment({ DATA_DIR: dataDir(), DATABASE_URL: '', REDIS_URL: ' ' });
     expect(config.database.type).toBe('sqlite');
     expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('generates the certificate signing key once (Ed25519, mode 0600) and keeps it across restarts', () => {
+    const dir = dataDir();
+    const first = AppConfig.fromEnvironment({ DATA_DIR: dir }).certificates.signingKey;
+    expect(first.asymmetricKeyType).toBe('ed25519');
+    const file = join(dir, 'certificate-signing-key.pem');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = AppConfig.fromEnvironment({ DATA_DIR: dir }).certificates.signingKey;
+    expect(again.export({ format: 'jwk' })).toEqual(first.export({ format: 'jwk' }));
+  });
+
+  it('uses a configured signing key, and refuses one that is missing or not Ed25519', () => {
+    const dir = dataDir();
+    const ed = join(dir, 'ed.pem');
+    writeFileSync(ed, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const config = AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_SIGNING_KEY_FILE: ed });
+    expect(config.certificates.signingKey.export({ type: 'pkcs8', format: 'pem' })).toBe(readFileSync(ed, 'utf8'));
+    const rsa = join(dir, 'rsa.pem');
+    writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: rsa })).toMatch(/holds a rsa key; certificates are signed with an Ed25519 key/);
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: join(dir, 'nope.pem') })).toMatch(
+      /CERTIFICATE_SIGNING_KEY_FILE names .*nope\.pem, which does not exist/,
+    );
+    writeFileSync(join(dir, 'junk.pem'), 'not a key');
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: join(dir, 'junk.pem') })).toMatch(/is not a PEM private key/);
+  });
+
+  it('reads the certificate logo once and refuses what is not a PNG or JPEG', () => {
+    const dir = dataDir();
+    const png = join(dir, 'logo.png');
+    writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    expect(AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_LOGO: png }).certificates.logo?.subarray(0, 4).toString('hex')).toBe('89504e47');
+    expect(configError({ CERTIFICATE_LOGO: join(dir, 'logo.gif') })).toMatch(/CERTIFICATE_LOGO must be the path of a PNG or JPEG file/);
+    const fake = join(dir, 'fake.jpg');
+    writeFileSync(fake, 'GIF89a');
+    expect(configError({ CERTIFICATE_LOGO: fake })).toMatch(/is not a PNG or JPEG image/);
+    expect(configError({ CERTIFICATE_LOGO: join(dir, 'missing.png') })).toMatch(/does not exist/);
+    expect(configError({ VERIFY_RATE_LIMIT: '0' })).toMatch(/VERIFY_RATE_LIMIT must be a whole number of lookups per minute/);
   });
 });

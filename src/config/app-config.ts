@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { dateInZone, type IsoDate } from '../common/dates';
+import { ROOT_DIR } from '../root-dir';
 import { ConfigError, parseEnvironment } from './environment';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -24,6 +25,19 @@ export interface JobsConfig {
 }
 
 export type MailConfig = { transport: 'smtp'; url: string } | { transport: 'file'; dir: string };
+export interface CertificateConfig {
+  /** Printed under the program director's signature line; the line is left for a hand signature when unset. */
+  directorName: string;
+  directorTitle: string;
+  /** The organisation's logo (PNG or JPEG bytes), read once at start-up. */
+  logo: Buffer | null;
+  /** The organisation's Ed25519 key that signs Open Badges credentials and the status list. */
+  signingKey: KeyObject;
+  templatesDir: string;
+  storageDir: string;
+  /** Verification lookups per minute from one address. */
+  verifyRateLimit: number;
+}
 
 /**
  * The validated, typed configuration. Built once at start-up from the environment and injected
@@ -46,6 +60,7 @@ export class AppConfig {
     /** A peer with no logged supervision session for this many days is flagged. */
     readonly supervisionGapDays: number,
     readonly jobs: JobsConfig,
+    readonly certificates: CertificateConfig,
   ) {}
 
   get isProduction(): boolean {
@@ -81,6 +96,15 @@ export class AppConfig {
         concurrency: e.JOB_CONCURRENCY,
         schedule: parseSchedule(e.EXPIRY_SCAN_AT, e.SUPERVISOR_DIGEST_AT),
       },
+      {
+        directorName: e.CERTIFICATE_DIRECTOR_NAME ?? '',
+        directorTitle: e.CERTIFICATE_DIRECTOR_TITLE,
+        logo: e.CERTIFICATE_LOGO ? certificateLogo(resolve(process.cwd(), e.CERTIFICATE_LOGO)) : null,
+        signingKey: signingKey(e.CERTIFICATE_SIGNING_KEY_FILE ? resolve(process.cwd(), e.CERTIFICATE_SIGNING_KEY_FILE) : null, dataDir),
+        templatesDir: e.CERTIFICATE_TEMPLATES_DIR ? resolve(process.cwd(), e.CERTIFICATE_TEMPLATES_DIR) : join(ROOT_DIR, 'templates', 'certificates'),
+        storageDir: join(dataDir, 'certificates'),
+        verifyRateLimit: e.VERIFY_RATE_LIMIT,
+      },
     );
   }
 }
@@ -109,6 +133,45 @@ function developmentSessionSecret(dataDir: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** The logo must be a PNG or JPEG that exists: checked by its first bytes, not its name. */
+function certificateLogo(file: string): Buffer {
+  if (!existsSync(file)) throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO names ${file}, which does not exist`);
+  const bytes = readFileSync(file);
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpeg) throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO ${file} is not a PNG or JPEG image`);
+  return bytes;
+}
+
+/**
+ * The certificate signing key: the configured PEM file (an Ed25519 private key), or one generated
+ * on first start into the data folder (mode 0600) and kept, so published credentials stay verifiable.
+ */
+function signingKey(configured: string | null, dataDir: string): KeyObject {
+  const file = configured ?? join(dataDir, 'certificate-signing-key.pem');
+  if (!configured && !existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    try {
+      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another instance starting at the same moment wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  if (!existsSync(file)) throw new ConfigError(`Invalid configuration: CERTIFICATE_SIGNING_KEY_FILE names ${file}, which does not exist`);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(readFileSync(file));
+  } catch {
+    throw new ConfigError(`Invalid configuration: ${file} is not a PEM private key`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new ConfigError(`Invalid configuration: ${file} holds a ${key.asymmetricKeyType} key; certificates are signed with an Ed25519 key`);
+  }
+  return key;
 }
 
 export { ConfigError };

@@ -122,6 +122,39 @@ export class Environment {
   SUPERVISOR_DIGEST_AT: string = 'mon 07:00';
 
   @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(120, { message: 'must be at most 120 characters' })
+  CERTIFICATE_DIRECTOR_NAME?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80, { message: 'must be at most 80 characters' })
+  CERTIFICATE_DIRECTOR_TITLE: string = 'Program Director';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/\.(png|jpe?g)$/i, { message: 'must be the path of a PNG or JPEG file' })
+  CERTIFICATE_LOGO?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  CERTIFICATE_SIGNING_KEY_FILE?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  CERTIFICATE_TEMPLATES_DIR?: string;
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of lookups per minute between 1 and 10000' })
+  @Min(1, { message: 'must be a whole number of lookups per minute between 1 and 10000' })
+  @Max(10000, { message: 'must be a whole number of lookups per minute between 1 and 10000' })
+  VERIFY_RATE_LIMIT: number = 30;
+
+  @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 }
@@ -132,7 +165,18 @@ export class ConfigError extends Error {}
 export function parseEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.keys(new Environment());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SESSION_SECRET', 'PUBLIC_BASE_URL']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SMTP_URL',
+    'SESSION_SECRET',
+    'PUBLIC_BASE_URL',
+    'CERTIFICATE_DIRECTOR_NAME',
+    'CERTIFICATE_LOGO',
+    'CERTIFICATE_SIGNING_KEY_FILE',
+    'CERTIFICATE_TEMPLATES_DIR',
+  ]) {
     if (env[key] !== undefined) picked[key] = env[key];
   }
   const parsed = plainToInstance(Environment, picked, { exposeDefaultValues: true });

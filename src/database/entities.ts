@@ -25,6 +25,8 @@ import { ExamAttempt } from '../modules/training/exam-attempt.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { NotificationPreference } from '../modules/notifications/notification-preference.entity';
 import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
+import { Certificate } from '../modules/certificates/certificate.entity';
+import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -55,4 +57,6 @@ export const ENTITIES = [
   Notification,
   NotificationPreference,
   OutboxMessage,
+  Certificate,
+  CertificateLookup,
 ];

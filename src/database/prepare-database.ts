@@ -6,6 +6,7 @@ import { AccountLinksService } from '../modules/auth/account-links.service';
 import { Person } from '../modules/people/person.entity';
 import { seedCatalog } from './seeds/catalog.seed';
 import { seedDemo } from './seeds/demo.seed';
+import { CertificatesService } from '../modules/certificates/certificates.service';
 
 /**
  * What start-up does to the database: apply pending migrations, load the catalogue seed, and on
@@ -25,5 +26,8 @@ export async function prepareDatabase(app: INestApplicationContext): Promise<voi
     logger.warn(`Demo data added: ${report.people} people, ${report.credentials} credentials.`);
     logger.warn('Sign in to the demo by choosing a password through these single-use links (valid 7 days):');
     for (const link of report.links) logger.warn(`  ${link.role.padEnd(10)} ${link.name}: ${link.link}`);
+    // The demo's program-issued credentials get their certificates the way real awards do: through jobs.
+    const queued = await app.get(CertificatesService).requestMissing();
+    logger.warn(`Certificates queued for ${queued} demo credential(s).`);
   }
 }

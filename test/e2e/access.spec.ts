@@ -5,6 +5,8 @@ import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
 import { randomToken } from '../../src/modules/auth/secrets';
 import { SessionsService } from '../../src/modules/auth/sessions.service';
+import { CertificatesService } from '../../src/modules/certificates/certificates.service';
+import { JobQueue } from '../../src/modules/jobs/jobs';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
@@ -36,6 +38,9 @@ interface Ids {
   session: string;
   cancelledSession: string;
   withdrawnEnrollment: string;
+  certificate: string;
+  certificateCode: string;
+  certificateJob: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -48,6 +53,8 @@ const trainers = (status: number) => only(['trainer', 'otherTrainer', 'admin'], 
 const cohortRun = (status: number, otherTrainer = 404): Expect => ({ ...only(['trainer', 'admin'], status), otherTrainer });
 /** The subject's own record: themselves, their supervisor, the trainer of their cohort and admins; 404 for everyone else. */
 const subjectRecord: Expect = { anonymous: 401, peer: 200, otherPeer: 404, trainer: 200, otherTrainer: 404, supervisor: 200, otherSupervisor: 404, admin: 200 };
+/** What only the subject themselves and admins get (their signed Open Badge); 404 for everyone else signed in. */
+const subjectOnly: Expect = { ...signedIn(404), peer: 200, admin: 200 };
 
 const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() => object); expect: Expect }> = {
   'GET /health': { url: () => '/health', expect: all(200) },
@@ -259,6 +266,32 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },
   'GET /api/v1/audit/verify': { url: () => '/api/v1/audit/verify', expect: admin(200) },
+
+  // Certificates: the public verify pages and the Open Badges key, profile and status list; downloads
+  // in the holder's scope; the signed badge for the holder and admins; revoking and re-issuing for admins.
+  'GET /verify': { url: () => '/verify', expect: all(200) },
+  'GET /verify/:code': { url: (i) => `/verify/${i.certificateCode}`, expect: all(200) },
+  'GET /api/v1/verify/:code': { url: (i) => `/api/v1/verify/${i.certificateCode}`, expect: all(200) },
+  'GET /.well-known/jwks.json': { url: () => '/.well-known/jwks.json', expect: all(200) },
+  'GET /issuer': { url: () => '/issuer', expect: all(200) },
+  'GET /status-lists/revocation': { url: () => '/status-lists/revocation', expect: all(200) },
+  'GET /api/v1/people/:id/certificates': { url: (i) => `/api/v1/people/${i.subject}/certificates`, expect: subjectRecord },
+  'GET /api/v1/certificates/:id': { url: (i) => `/api/v1/certificates/${i.certificate}`, expect: subjectRecord },
+  'GET /api/v1/certificates/:id/pdf': { url: (i) => `/api/v1/certificates/${i.certificate}/pdf`, expect: subjectRecord },
+  'GET /api/v1/certificates/:id/open-badge': { url: (i) => `/api/v1/certificates/${i.certificate}/open-badge`, expect: subjectOnly },
+  'POST /api/v1/certificates/:id/revoke': { url: (i) => `/api/v1/certificates/${i.certificate}/revoke`, body: {}, expect: admin(400) },
+  'POST /api/v1/certificates/:id/reissue': { url: (i) => `/api/v1/certificates/${i.certificate}/reissue`, body: {}, expect: admin(400) },
+  'POST /api/v1/certificates/regenerate': { url: () => '/api/v1/certificates/regenerate', body: {}, expect: admin(400) },
+  'GET /api/v1/certificate-jobs/:id': { url: (i) => `/api/v1/certificate-jobs/${i.certificateJob}`, expect: admin(200) },
+  'GET /certificates': { url: () => '/certificates', expect: admin(200) },
+  'POST /certificates/regenerate': { url: () => '/certificates/regenerate', body: {}, expect: admin(400) },
+  'GET /certificates/jobs/:id': { url: (i) => `/certificates/jobs/${i.certificateJob}`, expect: admin(200) },
+  'GET /certificates/:id': { url: (i) => `/certificates/${i.certificate}`, expect: subjectRecord },
+  'GET /certificates/:id/download': { url: (i) => `/certificates/${i.certificate}/download`, expect: subjectRecord },
+  'GET /certificates/:id/open-badge': { url: (i) => `/certificates/${i.certificate}/open-badge`, expect: subjectOnly },
+  'POST /certificates/:id/revoke': { url: (i) => `/certificates/${i.certificate}/revoke`, body: {}, expect: admin(400) },
+  'POST /certificates/:id/reissue': { url: (i) => `/certificates/${i.certificate}/reissue`, body: {}, expect: admin(400) },
+  'GET /training/cohorts/:id/certificates.zip': { url: (i) => `/training/cohorts/${i.cohort}/certificates.zip`, expect: cohortRun(200) },
 };
 
 /** "METHOD /path" for every route Nest registered on Express. */
@@ -346,7 +379,18 @@ describeEachEngine('Who may reach which route', (engine) => {
     await asAdmin.post(`/api/v1/enrollments/${withdrawn}/withdraw`).expect(200);
     await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.peer.id }).expect(201);
 
+    // The subject's certificate of a program-issued credential, and a certificate job to look at.
+    const awarded = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, issued_on) SELECT '${awarded}', '${people.peer.id}', id, 'external', '2026-01-02' FROM credential_types WHERE code = 'PS-40'`,
+    );
+    const certificate = (await t.app.get(CertificatesService).issue(awarded, null))!;
+    const certificateJob = await t.app.get(JobQueue).add('certificate.issue', { credentialId: awarded });
+
     ids = {
+      certificate: certificate.id,
+      certificateCode: certificate.code,
+      certificateJob,
       subject: people.peer.id,
       credential,
       assignment,
@@ -369,6 +413,7 @@ describeEachEngine('Who may reach which route', (engine) => {
     expect(Object.keys(ROUTES).filter((r) => !registered.includes(r))).toEqual([]);
   });
 
+  // Hundreds of requests, each with a fresh session and token: on a loaded machine this takes a while.
   it('gives each persona exactly the expected answer on every route', async () => {
     const mismatches: string[] = [];
     for (const [route, entry] of Object.entries(ROUTES)) {
@@ -394,7 +439,7 @@ describeEachEngine('Who may reach which route', (engine) => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 120_000);
 
   it('keeps the API docs behind sign-in too', async () => {
     await t.http().get('/api/docs/openapi.json').set('Accept', 'application/json').expect(401);

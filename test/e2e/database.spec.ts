@@ -21,6 +21,8 @@ const TABLES = [
   'audit_log',
   'catalog_revision',
   'ce_entries',
+  'certificate_lookups',
+  'certificates',
   'clearance_snapshots',
   'cohort_trainers',
   'cohorts',

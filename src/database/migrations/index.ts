@@ -5,6 +5,7 @@ import { SupervisionSessionsAndCe1764600000000 } from './1764600000000-supervisi
 import { CredentialSuspension1764700000000 } from './1764700000000-credential-suspension';
 import { Training1764800000000 } from './1764800000000-training';
 import { Jobs1764900000000 } from './1764900000000-jobs';
+import { Certificates1764960000000 } from './1764960000000-certificates';
 import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
 import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   CredentialSuspension1764700000000,
   Training1764800000000,
   Jobs1764900000000,
+  Certificates1764960000000,
   CatalogRevision1796150000000,
   ExpiryAndNotifications1796200000000,
 ];

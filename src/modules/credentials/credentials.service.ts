@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isIsoDate, type IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
@@ -11,6 +11,7 @@ import { CredentialType } from '../catalog/credential-type.entity';
 import { expiryFor } from '../catalog/credential-validity';
 import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
+import { CredentialHooks } from './credential-hooks';
 import { Credential } from './credential.entity';
 import type { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 
@@ -30,6 +31,7 @@ export class CredentialsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly hooks: CredentialHooks,
   ) {}
 
   /** Records a credential a person holds; the expiry comes from the type unless set by hand with a reason. */
@@ -80,14 +82,23 @@ export class CredentialsService {
     });
   }
 
-  /** Revokes from an effective date (which may be in the past, for a finding made later). The record stays. */
+  /**
+   * Revokes from an effective date (which may be in the past, for a finding made later). The record
+   * stays; what depends on it (its certificates) is revoked in the same transaction.
+   */
   revoke(credentialId: string, dto: RevokeCredentialDto, actor: Actor): Promise<Credential> {
-    return this.change(credentialId, 'credential.revoked', actor, (credential) => {
-      if (credential.revokedOn)
-        throw new ConflictException({ statusCode: 409, message: `This credential was already revoked from ${credential.revokedOn}.`, errors: [] });
-      if (!isIsoDate(dto.effectiveOn)) throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
-      Object.assign(credential, { revokedOn: dto.effectiveOn, revocationReason: dto.reason, revocationNote: dto.note ?? null, revokedById: actor.personId });
-    });
+    return this.change(
+      credentialId,
+      'credential.revoked',
+      actor,
+      (credential) => {
+        if (credential.revokedOn)
+          throw new ConflictException({ statusCode: 409, message: `This credential was already revoked from ${credential.revokedOn}.`, errors: [] });
+        if (!isIsoDate(dto.effectiveOn)) throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
+        Object.assign(credential, { revokedOn: dto.effectiveOn, revocationReason: dto.reason, revocationNote: dto.note ?? null, revokedById: actor.personId });
+      },
+      (tx, credential) => this.hooks.revoked(tx, credential, actor),
+    );
   }
 
   /** Changes the expiry date of a record, with the reason kept beside it and before/after in the audit log. */
@@ -129,7 +140,13 @@ export class CredentialsService {
   }
 
   /** Loads a record, lets `apply` check and change it, saves it and audits before/after, all in one transaction. */
-  private change(credentialId: string, action: string, actor: Actor, apply: (credential: Credential) => void): Promise<Credential> {
+  private change(
+    credentialId: string,
+    action: string,
+    actor: Actor,
+    apply: (credential: Credential) => void,
+    afterSave?: (tx: EntityManager, credential: Credential) => Promise<void>,
+  ): Promise<Credential> {
     return this.dataSource.transaction(async (tx) => {
       const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
       if (!credential) throw new NotFoundException('No credential with that id.');
@@ -137,6 +154,7 @@ export class CredentialsService {
       apply(credential);
       await tx.getRepository(Credential).save(credential);
       await this.audit.record(tx, actor, { action, entityType: 'credential', entityId: credential.id, before, after: snapshot(credential) });
+      await afterSave?.(tx, credential);
       return credential;
     });
   }

@@ -13,6 +13,7 @@ import { PeopleService } from './people.service';
 import { personRecordView, personView } from './people.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
+import { CertificatesService } from '../certificates/certificates.service';
 import { ROLES } from './person-role.entity';
 
 type FormBody = Record<string, unknown>;
@@ -35,6 +36,7 @@ export class PeoplePagesController {
     private readonly people: PeopleService,
     private readonly config: AppConfig,
     private readonly ce: CeService,
+    private readonly certificates: CertificatesService,
   ) {}
 
   @Get()
@@ -141,9 +143,17 @@ export class PeoplePagesController {
     const [record, admins] = await Promise.all([this.people.getRecord(id, user), isAdmin ? this.people.findByRole('admin') : []]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
+    const certificates = await this.certificates.currentByCredential(person.credentials.map((c) => c.id));
     return {
       title: person.displayName,
-      person,
+      person: {
+        ...person,
+        credentials: person.credentials.map((c) => {
+          const certificate = certificates.get(c.id);
+          return { ...c, certificate: certificate ? { id: certificate.id, code: certificate.code } : null };
+        }),
+      },
+      canDownloadBadges: isAdmin || user.id === id,
       nextSteps: nextSteps(person.credentials, readiness),
       admins,
       isAdmin,

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AttendanceService } from './attendance.service';
-import { CertificateRequests, LoggedCertificateRequests } from './certificate-requests';
+import { CertificatesModule } from '../certificates/certificates.module';
+import { JobCertificateRequests } from '../certificates/job-certificate-requests';
+import { CertificateRequests } from './certificate-requests';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
@@ -12,7 +14,7 @@ import { TrainingPagesController } from './training-pages.controller';
 import { TrainingController } from './training.controller';
 
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, CertificatesModule],
   controllers: [TrainingController, TrainingPagesController, MyTrainingController],
   providers: [
     CoursesService,
@@ -21,8 +23,8 @@ import { TrainingController } from './training.controller';
     AttendanceService,
     CompletionService,
     MyTrainingService,
-    // The certificates feature replaces this binding with its job-backed implementation.
-    { provide: CertificateRequests, useClass: LoggedCertificateRequests },
+    // Awards become certificates through jobs (one per credential), never in the completing request.
+    { provide: CertificateRequests, useExisting: JobCertificateRequests },
   ],
   exports: [CoursesService, MyTrainingService],
 })

@@ -12,6 +12,7 @@ describe('navigationFor', () => {
       'Credential types',
       'Practice roles',
       'Supervision',
+      'Certificates',
       'Audit log',
       'Jobs',
     ]);

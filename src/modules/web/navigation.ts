@@ -17,6 +17,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
   { label: 'Supervision', href: '/supervision', roles: ['admin'] },
+  { label: 'Certificates', href: '/certificates', roles: ['admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
   { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
 ];

@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { ROOT_DIR } from '../../root-dir';
+import type { CertificateFields, CertificateLayout, FontName, LayoutElement, TextElement } from './certificate-layout';
+
+const PAGE = { width: 792, height: 612 };
+const FONT_DIR = join(ROOT_DIR, 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+const FONT_FILES: Record<FontName, string> = {
+  serif: 'DejaVuSerif.ttf',
+  'serif-bold': 'DejaVuSerif-Bold.ttf',
+  'serif-italic': 'DejaVuSerif-Italic.ttf',
+  sans: 'DejaVuSans.ttf',
+  'sans-bold': 'DejaVuSans-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+};
+/** DejaVu Serif lacks some scripts (Canadian syllabics among them) that DejaVu Sans has: such text is set in Sans. */
+const FALLBACK: Partial<Record<FontName, FontName>> = { serif: 'sans', 'serif-bold': 'sans-bold', 'serif-italic': 'sans', mono: 'sans' };
+
+type FontkitFont = fontkit.Font;
+let parsedFonts: Record<FontName, FontkitFont> | null = null;
+
+interface Position {
+  xAdvance: number;
+  [key: string]: number;
+}
+interface Run {
+  glyphs: unknown[];
+  positions: Position[];
+}
+/** Words shaped once and kept (the labels every certificate repeats); names beyond this are shaped each time. */
+const SHAPED_WORDS_KEPT = 4000;
+
+/**
+ * The parsed font, with its shaping (GSUB/GPOS, kerning) remembered across documents: PDFKit keeps
+ * shaped words per document only, and every certificate sets the same titles and labels. PDFKit
+ * scales the positions it is given in place, so each caller gets its own copy.
+ */
+function withSharedShaping(font: FontkitFont): FontkitFont {
+  const shaped = new Map<string, Run>();
+  const shared = Object.create(font) as FontkitFont & { layout(text: string, features?: unknown): Run & { advanceWidth: number } };
+  shared.layout = (text: string, features?: unknown) => {
+    const key = features ? `${text}\u0000${JSON.stringify(features)}` : text;
+    let run = shaped.get(key);
+    if (!run) {
+      const fresh = font.layout(text, features as never) as Run;
+      run = { glyphs: fresh.glyphs, positions: fresh.positions.map((p) => ({ ...p })) };
+      if (shaped.size < SHAPED_WORDS_KEPT) shaped.set(key, run);
+    }
+    const positions = run.positions.map((p) => ({ ...p }));
+    return {
+      glyphs: run.glyphs,
+      positions,
+      get advanceWidth() {
+        return positions.reduce((width, p) => width + p.xAdvance, 0);
+      },
+    };
+  };
+  return shared;
+}
+
+/**
+ * Each font file is parsed once per process with fontkit and the parsed font handed to every
+ * document: PDFKit would otherwise parse the file again for each certificate (STACK-NOTES: 2.7×).
+ */
+export function certificateFonts(): Record<FontName, FontkitFont> {
+  parsedFonts ??= Object.fromEntries(
+    Object.entries(FONT_FILES).map(([name, file]) => [name, withSharedShaping(fontkit.create(readFileSync(join(FONT_DIR, file))) as FontkitFont)]),
+  ) as Record<FontName, FontkitFont>;
+  return parsedFonts;
+}
+
+export interface RenderInput {
+  layout: CertificateLayout;
+  fields: CertificateFields;
+  /** PNG or JPEG bytes, drawn where the layout has a logo. */
+  logo: Buffer | null;
+  /** Written into the PDF's metadata, so the same input always makes the same document. */
+  issuedAt: Date;
+}
+
+function fill(template: string, fields: CertificateFields): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => String((fields as unknown as Record<string, string>)[key] ?? ''));
+}
+
+/** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR drawn as vectors. */
+export class CertificateRenderer {
+  private readonly fonts = certificateFonts();
+
+  async render(input: RenderInput): Promise<Buffer> {
+    const { layout, fields } = input;
+    const doc = new PDFDocument({
+      size: 'LETTER',
+      layout: 'landscape',
+      margin: 0,
+      // Our own font as the default spares PDFKit loading Helvetica's metrics for every document.
+      font: this.fonts.serif as unknown as string,
+      info: {
+        Title: `${fields.credentialName}: ${fields.recipientName}`,
+        Author: fields.orgName,
+        Subject: `Certificate ${fields.code}. Verify at ${fields.verifyUrl}`,
+        Creator: `${fields.orgName} (layout ${layout.id} v${layout.version})`,
+        Producer: 'PDFKit',
+        CreationDate: input.issuedAt,
+        ModDate: input.issuedAt,
+      },
+    });
+    for (const [name, font] of Object.entries(this.fonts)) doc.registerFont(name, font as unknown as string);
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise<void>((resolve, reject) => {
+      doc.on('end', resolve);
+      doc.on('error', reject);
+    });
+    if (layout.paper) doc.rect(0, 0, PAGE.width, PAGE.height).fill(layout.paper);
+    for (const element of layout.elements) this.draw(doc, layout, element, input);
+    doc.end();
+    await done;
+    return Buffer.concat(chunks);
+  }
+
+  private color(layout: CertificateLayout, name: string | undefined, fallback = 'ink'): string {
+    const key = name ?? fallback;
+    return layout.colors[key] ?? (key.startsWith('#') ? key : (layout.colors[fallback] ?? '#000000'));
+  }
+
+  /** The font to set `text` in: the layout's choice, or its fallback when that lacks a character. */
+  private fontFor(name: FontName, text: string): FontName {
+    const fallback = FALLBACK[name];
+    if (!fallback) return name;
+    const font = this.fonts[name];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (cp > 0x7e && !font.hasGlyphForCodePoint(cp)) return fallback;
+    }
+    return name;
+  }
+
+  private draw(doc: PDFKit.PDFDocument, layout: CertificateLayout, e: LayoutElement, input: RenderInput): void {
+    const { fields } = input;
+    switch (e.type) {
+      case 'frame': {
+        doc
+          .lineWidth(e.thickness ?? 1)
+          .rect(e.inset, e.inset, PAGE.width - 2 * e.inset, PAGE.height - 2 * e.inset)
+          .stroke(this.color(layout, e.color, 'accent'));
+        if (e.corners) {
+          const s = e.corners;
+          const c = this.color(layout, e.color, 'accent');
+          for (const [x, y] of [
+            [e.inset, e.inset],
+            [PAGE.width - e.inset, e.inset],
+            [e.inset, PAGE.height - e.inset],
+            [PAGE.width - e.inset, PAGE.height - e.inset],
+          ]) {
+            doc.rect(x - s / 2, y - s / 2, s, s).fill(c);
+          }
+        }
+        return;
+      }
+      case 'rule': {
+        const x = e.x ?? (PAGE.width - e.width) / 2;
+        doc
+          .lineWidth(e.thickness ?? 0.75)
+          .moveTo(x, e.y)
+          .lineTo(x + e.width, e.y)
+          .stroke(this.color(layout, e.color, 'accent'));
+        return;
+      }
+      case 'text':
+        if (e.when && !fields[e.when]) return;
+        this.text(doc, layout, e, fill(e.text, fields));
+        return;
+      case 'signature': {
+        if (e.when && !fields[e.when]) return;
+        doc
+          .lineWidth(0.75)
+          .moveTo(e.x, e.y)
+          .lineTo(e.x + e.width, e.y)
+          .stroke(this.color(layout, 'ink'));
+        const base = { type: 'text' as const, x: e.x, width: e.width, align: 'center' as const };
+        this.text(doc, layout, { ...base, y: e.y + 6, font: 'serif', size: 12, minSize: 8 }, fill(e.name, fields));
+        this.text(doc, layout, { ...base, y: e.y + 22, font: 'sans', size: 8.5, color: 'muted', characterSpacing: 0.6 }, fill(e.role, fields).toUpperCase());
+        return;
+      }
+      case 'qr': {
+        const qr = QRCode.create(fields.verifyUrl, { errorCorrectionLevel: 'M' });
+        const n = qr.modules.size;
+        const cell = e.size / n;
+        // One rectangle per run of dark modules in a row, filled at once: far fewer operators than one per module.
+        for (let row = 0; row < n; row++) {
+          let start = -1;
+          for (let col = 0; col <= n; col++) {
+            const dark = col < n && qr.modules.get(row, col);
+            if (dark && start < 0) start = col;
+            if (!dark && start >= 0) {
+              doc.rect(e.x + start * cell, e.y + row * cell, (col - start) * cell, cell);
+              start = -1;
+            }
+          }
+        }
+        doc.fill(this.color(layout, e.color, 'ink'));
+        return;
+      }
+      case 'logo': {
+        if (!input.logo) return;
+        const x = e.x ?? (PAGE.width - e.width) / 2;
+        doc.image(input.logo, x, e.y, { fit: [e.width, e.height], align: 'center', valign: 'center' });
+        return;
+      }
+      case 'seal': {
+        const c = this.color(layout, e.color, 'accent');
+        doc.lineWidth(1.5).circle(e.x, e.y, e.radius).stroke(c);
+        doc
+          .lineWidth(0.5)
+          .circle(e.x, e.y, e.radius - 4)
+          .stroke(c);
+        const points = 24;
+        for (let i = 0; i < points; i++) {
+          const a = (i / points) * Math.PI * 2;
+          const r = e.radius - 8;
+          doc.circle(e.x + Math.cos(a) * r, e.y + Math.sin(a) * r, 0.9);
+        }
+        doc.fill(c);
+        const text = fill(e.text, fields);
+        const width = (e.radius - 12) * 2;
+        this.text(
+          doc,
+          layout,
+          {
+            type: 'text',
+            x: e.x - width / 2,
+            y: e.y - e.radius + 14,
+            width,
+            font: 'serif-bold',
+            size: 11,
+            minSize: 6,
+            maxHeight: (e.radius - 14) * 2,
+            color: e.color ?? 'accent',
+            align: 'center',
+          },
+          text,
+        );
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sets text in its box: at its size when it fits on one line; else smaller, down to `minSize`;
+   * then wrapped, and smaller again until it fits `maxHeight` — it never runs off its box.
+   */
+  private text(doc: PDFKit.PDFDocument, layout: CertificateLayout, e: Omit<TextElement, 'text'>, raw: string): void {
+    const text = e.uppercase ? raw.toUpperCase() : raw;
+    if (!text.trim()) return;
+    const margin = layout.margin;
+    const x = e.x ?? margin;
+    const width = e.width ?? PAGE.width - 2 * margin;
+    const options = { width, align: e.align ?? 'center', characterSpacing: e.characterSpacing ?? 0, lineGap: e.lineGap ?? 0 };
+    doc.font(this.fontFor(e.font, text));
+    let size = e.size;
+    const min = e.minSize ?? e.size;
+    doc.fontSize(size);
+    let widest = doc.widthOfString(text, options);
+    while (widest > width && size > min) {
+      size = Math.max(min, size * Math.max(0.5, Math.min(0.97, width / widest)));
+      doc.fontSize(size);
+      widest = doc.widthOfString(text, options);
+    }
+    let top = e.y;
+    if (e.maxHeight) {
+      let height = doc.heightOfString(text, options);
+      while (height > e.maxHeight && size > 4) {
+        size *= 0.92;
+        doc.fontSize(size);
+        height = doc.heightOfString(text, options);
+      }
+      top = e.y + (e.maxHeight - height) / 2;
+    } else if (widest > width) {
+      // No room to wrap into: keep to one line by shrinking further.
+      while (widest > width && size > 4) {
+        size *= 0.95;
+        doc.fontSize(size);
+        widest = doc.widthOfString(text, options);
+      }
+    }
+    doc.fillColor(this.color(layout, e.color, 'ink')).text(text, x, top, { ...options, lineBreak: !!e.maxHeight || widest <= width });
+  }
+}

@@ -1,0 +1,50 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../../config/app-config';
+import { CredentialHooks } from '../credentials/credential-hooks';
+import { CredentialsModule } from '../credentials/credentials.module';
+import { JobHandlers } from '../jobs/job-handlers';
+import { CertificateRenderer } from './certificate-renderer';
+import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
+import { CertificateTemplates } from './certificate-templates';
+import { CertificatesPagesController } from './certificates-pages.controller';
+import { CertificatesController } from './certificates.controller';
+import { CertificatesService } from './certificates.service';
+import { JobCertificateRequests } from './job-certificate-requests';
+import { SigningKey } from './signing-key';
+import { VerifyController } from './verify.controller';
+
+@Module({
+  imports: [
+    CredentialsModule,
+    // Public lookups only (verify pages, the status list, the key): per address, per route.
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [{ name: 'verify', ttl: 60_000, limit: config.certificates.verifyRateLimit }],
+    }),
+  ],
+  controllers: [VerifyController, CertificatesController, CertificatesPagesController],
+  providers: [
+    CertificatesService,
+    JobCertificateRequests,
+    ThrottlerGuard,
+    CertificateRenderer,
+    { provide: CertificateStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalCertificateStorage(config.certificates.storageDir) },
+    { provide: CertificateTemplates, inject: [AppConfig], useFactory: (config: AppConfig) => new CertificateTemplates(config.certificates.templatesDir) },
+    { provide: SigningKey, inject: [AppConfig], useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey) },
+  ],
+  exports: [CertificatesService, JobCertificateRequests],
+})
+export class CertificatesModule implements OnModuleInit {
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly hooks: CredentialHooks,
+    private readonly certificates: CertificatesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register('certificate.issue', (payload, context) => this.certificates.handleIssueCertificate(payload, context));
+    this.handlers.register('certificate.regenerate', (payload, context) => this.certificates.handleRegenerate(payload, context));
+    this.hooks.onRevoked((tx, credential, actor) => this.certificates.onCredentialRevoked(tx, credential, actor));
+  }
+}

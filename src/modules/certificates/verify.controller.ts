@@ -1,0 +1,119 @@
+import { Controller, Get, Header, NotFoundException, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { validateForm } from '../../common/http/validation';
+import { AppConfig } from '../../config/app-config';
+import { Public } from '../auth/decorators';
+import { STATE_LABELS } from './certificate-view';
+import { CertificatesService, type VerifyResult } from './certificates.service';
+import { VerifyFormQuery } from './dto/certificate.dto';
+import { issuerProfile } from './open-badges';
+import { SigningKey } from './signing-key';
+import { normaliseVerificationCode } from './verification-code';
+
+const REASON_WORDS: Record<string, string> = {
+  disciplinary: 'Disciplinary action',
+  issued_in_error: 'Issued in error',
+  fraud: 'Obtained by fraud',
+  requirements_not_met: 'Requirements not met',
+  surrendered: 'Surrendered by the holder',
+  other: 'Other',
+};
+
+/** Only what the issue allows the public to see; nothing else of the person or the credential. */
+function publicView(r: VerifyResult) {
+  return {
+    state: r.state,
+    status: STATE_LABELS[r.state],
+    code: r.code,
+    recipientName: r.recipientName ?? null,
+    credential: r.credentialName ?? null,
+    credentialCode: r.credentialCode ?? null,
+    issuer: r.issuer ?? null,
+    issuedOn: r.issuedOn ?? null,
+    expiresOn: r.expiresOn ?? null,
+    revokedOn: r.revokedOn ?? null,
+    revocationReason: r.revocationReason ?? null,
+    suspendedFrom: r.suspendedFrom ?? null,
+    suspendedUntil: r.suspendedUntil ?? null,
+    supersededBy: r.supersededBy ?? null,
+  };
+}
+
+/**
+ * The public side of certificates: anyone holding a code or the QR checks it here, and verifiers
+ * of Open Badges fetch the issuer's key, profile and revocation list. No sign-in; rate-limited per
+ * address; every lookup is logged.
+ */
+@ApiTags('verification (public)')
+@Public()
+@UseGuards(ThrottlerGuard)
+@Controller()
+export class VerifyController {
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly signing: SigningKey,
+    private readonly config: AppConfig,
+  ) {}
+
+  @ApiExcludeEndpoint()
+  @Get('verify')
+  async form(@Query() raw: Record<string, unknown>, @Res() res: Response) {
+    const { value, errors } = await validateForm(VerifyFormQuery, raw);
+    const typed = value?.code;
+    if (typed) return res.redirect(303, `/verify/${encodeURIComponent(normaliseVerificationCode(typed) ?? typed)}`);
+    return res.status(errors ? 400 : 200).render('certificates/verify-form', { title: 'Check a certificate', errors, values: raw });
+  }
+
+  @ApiExcludeEndpoint()
+  @Get('verify/:code')
+  async page(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
+    const result = await this.certificates.verify(code, 'page', req.ip ?? null);
+    const view = publicView(result);
+    return res.status(result.state === 'unknown' ? 404 : 200).render('certificates/verify', {
+      title: result.state === 'unknown' ? 'No certificate has this code' : `Certificate ${result.code}`,
+      result: { ...view, revocationReasonWords: view.revocationReason ? (REASON_WORDS[view.revocationReason] ?? view.revocationReason) : null },
+      checkedOn: this.config.today(),
+      typed: code,
+    });
+  }
+
+  @Get('api/v1/verify/:code')
+  @ApiOperation({ summary: 'Check a certificate by its verification code (public, rate-limited); unknown codes answer 404' })
+  @ApiParam({ name: 'code', example: '7K2QH-XM4RB-9TCV1', description: 'Any case; dashes and spaces optional; O/0 and I/L/1 read alike' })
+  @ApiOkResponse({ description: 'state is valid, expired, revoked (with date and reason category), superseded (with the newer code) or suspended' })
+  async api(@Param('code') code: string, @Req() req: Request) {
+    const result = await this.certificates.verify(code, 'api', req.ip ?? null);
+    if (result.state === 'unknown')
+      throw new NotFoundException({
+        statusCode: 404,
+        message: 'No certificate has this code.',
+        errors: [{ field: 'code', message: 'matches no certificate' }],
+      });
+    return publicView(result);
+  }
+
+  @Get('.well-known/jwks.json')
+  @Header('Cache-Control', 'public, max-age=3600')
+  @ApiOperation({ summary: "The organisation's public key (Ed25519, as a JWK) that signs Open Badges credentials and the status list" })
+  jwks() {
+    return { keys: [this.signing.jwk] };
+  }
+
+  @Get('issuer')
+  @ApiOperation({ summary: 'The issuer Profile named in every Open Badges credential' })
+  issuer() {
+    return {
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      ...issuerProfile(this.config.publicBaseUrl, this.config.orgName),
+    };
+  }
+
+  @Get('status-lists/revocation')
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'The revocation BitstringStatusListCredential, signed as a VC-JWT (application/vc+jwt)' })
+  async statusList(@Res() res: Response) {
+    res.type('application/vc+jwt').send(await this.certificates.statusListJwt());
+  }
+}
