@@ -20,6 +20,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Certificates', href: '/certificates', roles: ['admin'] },
   { label: 'Reports', href: '/reports', roles: ['supervisor', 'admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
+  { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
 ];
 
 /** The menu for someone holding `roles`, with the entry for `path` marked current. */
