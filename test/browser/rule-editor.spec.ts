@@ -57,11 +57,12 @@ describe("editing a practice role's rule in a real browser", () => {
       // On a phone the editor wraps into the page's width instead of scrolling sideways.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByText('Change the rule…').click();
-      const wide = await page.evaluate(() =>
-        [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap')).map((e) => e.outerHTML.slice(0, 80)),
-      );
+      // A string, because it runs in the page and the project compiles without the DOM library.
+      const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap'))
+        .map((e) => e.outerHTML.slice(0, 80))`);
       expect(wide).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await editor.screenshot({ path: `${SHOTS}/rule-editor-phone.png` });
       // The only 4xx is the deliberate refusal; Chromium logs it to the console as a failed resource.
       expect(session.problems.filter((p) => !/status of 400 .*\/rule#edit-rule/.test(p))).toEqual([]);
