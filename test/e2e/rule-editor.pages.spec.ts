@@ -65,7 +65,11 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
     const seen = await trainer.get(`/catalog/practice-roles/${roleIds['RECOVERY-DOULA']}`).expect(200);
     expect(seen.text).toContain('Rule history');
     expect(seen.text).not.toContain('Change the rule');
-    await trainer.post(`/catalog/practice-roles/${roleIds['RECOVERY-DOULA']}/rule`).type('form').send(form([{ depth: 0, kind: 'all_of' }])).expect(403);
+    await trainer
+      .post(`/catalog/practice-roles/${roleIds['RECOVERY-DOULA']}/rule`)
+      .type('form')
+      .send(form([{ depth: 0, kind: 'all_of' }]))
+      .expect(403);
   });
 
   it('adds and removes requirements by posting the draft back, keeping everything typed', async () => {
@@ -134,7 +138,15 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
     const past = await web
       .post(url)
       .type('form')
-      .send(form([{ depth: 0, kind: 'all_of' }, { depth: 1, kind: 'credential', code: 'CORR' }], { op: 'save', effectiveFrom: addDays(today, -1) }))
+      .send(
+        form(
+          [
+            { depth: 0, kind: 'all_of' },
+            { depth: 1, kind: 'credential', code: 'CORR' },
+          ],
+          { op: 'save', effectiveFrom: addDays(today, -1) },
+        ),
+      )
       .expect(400);
     expect(fieldErrors(past.text)).toEqual({ effectiveFrom: expect.stringMatching(/cannot be in the past/) });
     expect(past.text).toContain(`value="${addDays(today, -1)}"`);
@@ -143,7 +155,15 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
     const circle = await web
       .post(`/catalog/practice-roles/${roleIds.PSS}/rule`)
       .type('form')
-      .send(form([{ depth: 0, kind: 'any_of' }, { depth: 1, kind: 'practice_role', code: 'JAIL-SERVICES' }], { op: 'save' }))
+      .send(
+        form(
+          [
+            { depth: 0, kind: 'any_of' },
+            { depth: 1, kind: 'practice_role', code: 'JAIL-SERVICES' },
+          ],
+          { op: 'save' },
+        ),
+      )
       .expect(400);
     expect(fieldErrors(circle.text)).toEqual({ 'node-0': expect.stringMatching(/circle of required roles: .*JAIL-SERVICES/) });
 

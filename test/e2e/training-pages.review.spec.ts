@@ -21,7 +21,16 @@ describeEachEngine('Training pages: review findings', (engine) => {
     (
       await api
         .post('/api/v1/cohorts')
-        .send({ courseId, name, location: 'Hall', setting: 'clinic', startsOn: addDays(today, -5), endsOn: addDays(today, 5), capacity: 10, trainerIds: [trainerId] })
+        .send({
+          courseId,
+          name,
+          location: 'Hall',
+          setting: 'clinic',
+          startsOn: addDays(today, -5),
+          endsOn: addDays(today, 5),
+          capacity: 10,
+          trainerIds: [trainerId],
+        })
         .expect(201)
     ).body.id as string;
 
@@ -41,7 +50,10 @@ describeEachEngine('Training pages: review findings', (engine) => {
     moduleId = course.modules[0].id;
     cohortId = await cohort('Main cohort', course.id);
     const session = (heldOn: string) =>
-      api.post(`/api/v1/cohorts/${cohortId}/sessions`).send({ heldOn, startsAt: '09:00', endsAt: '12:00', moduleIds: [moduleId] }).expect(201);
+      api
+        .post(`/api/v1/cohorts/${cohortId}/sessions`)
+        .send({ heldOn, startsAt: '09:00', endsAt: '12:00', moduleIds: [moduleId] })
+        .expect(201);
     pastSession = (await session(addDays(today, -2))).body.id;
     futureSession = (await session(addDays(today, 2))).body.id;
     const peer = await t.person(['peer'], { name: 'Rosa Enrolled' });
@@ -78,11 +90,7 @@ describeEachEngine('Training pages: review findings', (engine) => {
   });
 
   it('points out a make-up attendee without a session instead of dropping them', async () => {
-    const res = await web
-      .post(`/training/cohorts/${cohortId}/attendance`)
-      .type('form')
-      .send(`makeUpPersonId=${visitor.id}&makeUpSessionId=`)
-      .expect(400);
+    const res = await web.post(`/training/cohorts/${cohortId}/attendance`).type('form').send(`makeUpPersonId=${visitor.id}&makeUpSessionId=`).expect(400);
     expect(res.text).toContain('<small class="field-error" id="makeUpSessionId-error">Choose the session they came to.</small>');
     expect(res.text).toContain(`<option value="${visitor.id}" selected>${visitor.name}`);
     // Only held sessions can be chosen for a make-up.
@@ -113,6 +121,8 @@ describeEachEngine('Training pages: review findings', (engine) => {
     expect(page.text).toMatch(confirmed(`/training/sessions/${pastSession}/cancel`));
     expect(page.text).toContain('Yes, withdraw Rosa Enrolled');
     const completion = await web.get(`/training/cohorts/${cohortId}/completion`).expect(200);
-    expect(completion.text).toMatch(/<details class="danger-zone">\s*<summary>Complete the cohort and award \d+…<\/summary>[^]*action="\/training\/cohorts\/[^"]+\/complete"/);
+    expect(completion.text).toMatch(
+      /<details class="danger-zone">\s*<summary>Complete the cohort and award \d+…<\/summary>[^]*action="\/training\/cohorts\/[^"]+\/complete"/,
+    );
   });
 });
