@@ -23,6 +23,7 @@ const NOTICES: Record<string, string> = {
   'reset-sent': 'If an account uses that address, a link to choose a new password is on its way. It works for 2 hours.',
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'others-signed-out': 'Every other session was signed out.',
+  'notifications-saved': 'Your notification choices are saved.',
 };
 
 /** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
