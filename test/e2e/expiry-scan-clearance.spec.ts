@@ -18,11 +18,9 @@ import { credential, credentialType } from '../helpers/expiry';
 describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) => {
   let t: TestApp;
   let scan: ExpiryScanService;
-  let supervisor: Person;
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { JOBS_IN_WEB: 'off', PROGRAM_TIMEZONE: 'America/Denver' } });
     scan = t.app.get(ExpiryScanService);
-    supervisor = await t.person(['supervisor']);
   });
   afterAll(() => t?.close());
 
