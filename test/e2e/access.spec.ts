@@ -78,6 +78,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
   'GET /account': { url: () => '/account', expect: signedIn(200) },
   'POST /account/password': { url: () => '/account/password', body: {}, expect: signedIn(400) },
+  'POST /account/printed-name': { url: () => '/account/printed-name', body: {}, expect: signedIn(303) },
   'POST /account/sessions/sign-out-others': { url: () => '/account/sessions/sign-out-others', expect: signedIn(303) },
   'GET /api/v1/me': { url: () => '/api/v1/me', expect: signedIn(200) },
 

@@ -460,6 +460,42 @@ describeEachEngine('Certificates', (engine) => {
     await as(admin).get('/api/v1/certificate-jobs/not-a-job').expect(404);
   });
 
+  it('lets a person choose the name printed on their certificates (audited); a re-issue prints it, the old one keeps the old', async () => {
+    const peer = await t.browser(['peer'], { name: 'Samuel Kicking Woman' });
+    const credential = await t.app
+      .get(CredentialsService)
+      .record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -4) }, systemActor('test'));
+    const first = (await certificates().issue(credential.id, null))!;
+    expect(first.recipientName).toBe('Samuel Kicking Woman');
+    const tooLong = await t
+      .as(peer)
+      .post('/account/printed-name')
+      .type('form')
+      .send({ preferredName: 'x'.repeat(201) })
+      .expect(400);
+    expect(tooLong.text).toContain('must be at most 200 characters');
+    await t
+      .as(peer)
+      .post('/account/printed-name')
+      .type('form')
+      .send({ preferredName: '  Sam Kicking Woman ' })
+      .expect(303)
+      .expect('Location', '/account?notice=name-saved');
+    expect((await t.as(peer).get('/account').expect(200)).text).toContain('value="Sam Kicking Woman"');
+    const audit = (await as(admin).get(`/api/v1/audit?action=person.updated&personId=${peer.person.id}`).expect(200)).body.items;
+    expect(
+      audit.some((e: { entityId: string; after: { preferredName: string } }) => e.entityId === peer.person.id && e.after.preferredName === 'Sam Kicking Woman'),
+    ).toBe(true);
+
+    const res = await as(admin).post(`/api/v1/certificates/${first.id}/reissue`).send({ reason: 'name_change', note: 'Asked for Sam' }).expect(202);
+    expect((await waitForJob(res.body.jobId)).state).toBe('completed');
+    const [old, fresh] = await rows(credential.id);
+    expect(old.recipientName).toBe('Samuel Kicking Woman');
+    expect(fresh.recipientName).toBe('Sam Kicking Woman');
+    expect(pdfText(await pdfOf(admin, fresh.id))).toContain('Sam Kicking Woman');
+    expect(pdfText(await pdfOf(admin, old.id))).toContain('Samuel Kicking Woman');
+  });
+
   it('shows certificates on the person page with their downloads, and the admin list', async () => {
     const peer = await t.browser(['peer'], { name: 'Page Peer' });
     const c = await t.app.get(CredentialsService).record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -2) }, systemActor('test'));
