@@ -350,6 +350,10 @@ describeEachEngine('Certificates', (engine) => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
     expect(jwks.keys[0].d).toBeUndefined();
+    // The kid dereferences to the key itself, as Open Badges 3.0 asks.
+    expect(jwks.keys[0].kid).toMatch(new RegExp(`^${BASE}/keys/[A-Za-z0-9_-]{43}$`));
+    expect((await t.http().get(new URL(jwks.keys[0].kid).pathname).expect(200)).body).toEqual(jwks.keys[0]);
+    await t.http().get('/keys/not-our-key').expect(404);
 
     const lapsedCert = (await t.dataSource.getRepository(Certificate).find({ where: { personId: peers[2].person.id }, relations: { credential: true } })).find(
       (c) => c.credential.expiresOn === '2025-01-31',
@@ -564,6 +568,7 @@ describe('Certificates in the API docs', () => {
       '/api/v1/verify/{code}',
       '/.well-known/jwks.json',
       '/issuer',
+      '/keys/{thumbprint}',
       '/status-lists/revocation',
       '/api/v1/people/{id}/certificates',
       '/api/v1/certificates/{id}/pdf',
