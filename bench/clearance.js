@@ -245,39 +245,45 @@ async function main() {
       headers: { Authorization: `Bearer ${token}` },
     });
     console.log(`one person's clearance: HTTP ${sample.status}, ${(await sample.arrayBuffer()).byteLength} bytes of JSON`);
-    const paths = Array.from({ length: 3000 }, (_, i) => `/api/v1/people/${peers[(i * 7919) % peers.length].id}/clearance?date=${DATE}`);
-    const REQUESTS = 5000;
-    const client = fork(join(__dirname, 'clearance-load.js'));
-    serverTimes.length = 0;
-    let counting = false;
-    runner.query = (...args) => {
-      if (counting) queries++;
-      return query(...args);
-    };
-    let cpu;
-    const result = await new Promise((resolve, reject) => {
-      client.once('message', (m) => {
-        cpu = process.cpuUsage(cpu);
-        resolve(m);
-      });
-      client.once('error', reject);
-      client.send({ port, token, paths, clients: 50, requests: REQUESTS, warmup: 1000 });
-      // Queries per request are counted on the warmed-up server, over the measured requests only.
-      setTimeout(() => ((counting = true), (queries = 0), (serverTimes.length = 0), (cpu = process.cpuUsage())), 0);
-    });
-    client.kill();
-    if (!result.ok) throw new Error(result.error);
-    const served = serverTimes.length;
-    const measured = serverTimes.slice(-REQUESTS).sort((a, b) => a - b);
-    const latencies = result.latencies.sort((a, b) => a - b);
     const line = (xs) =>
       `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs[xs.length - 1].toFixed(1)} ms`;
-    console.log(
-      `person clearance API (every practice role, full explanations), 50 concurrent clients, ${REQUESTS} requests in ${result.seconds.toFixed(1)} s (${(REQUESTS / result.seconds).toFixed(0)}/s):`,
-    );
-    console.log(`  as the clients see it: ${line(latencies)} (target p99 < 20 ms)`);
-    console.log(`  the server's own time: ${line(measured)}; ${(queries / served).toFixed(1)} queries per request`);
-    console.log(`  the server process's CPU time per request: ${((cpu.user + cpu.system) / 1000 / served).toFixed(2)} ms`);
+    /** 50 clients in a child process, after a warm-up; latencies as they see them, and the server's own time, CPU and queries. */
+    const run = async (title, paths, requests) => {
+      const client = fork(join(__dirname, 'clearance-load.js'));
+      serverTimes.length = 0;
+      let counting = false;
+      runner.query = (...args) => {
+        if (counting) queries++;
+        return query(...args);
+      };
+      let cpu;
+      const result = await new Promise((resolve, reject) => {
+        client.once('message', (m) => {
+          cpu = process.cpuUsage(cpu);
+          resolve(m);
+        });
+        client.once('error', reject);
+        client.send({ port, token, paths, clients: 50, requests, warmup: 1000 });
+        // Counted on the warmed-up server, over the measured requests only.
+        setTimeout(() => ((counting = true), (queries = 0), (serverTimes.length = 0), (cpu = process.cpuUsage())), 0);
+      });
+      client.kill();
+      runner.query = query;
+      if (!result.ok) throw new Error(result.error);
+      const served = serverTimes.length;
+      const measured = serverTimes.slice(-requests).sort((a, b) => a - b);
+      const latencies = result.latencies.sort((a, b) => a - b);
+      console.log(`${title}, 50 concurrent clients, ${requests} requests in ${result.seconds.toFixed(1)} s (${(requests / result.seconds).toFixed(0)}/s):`);
+      console.log(`  as the clients see it: ${line(latencies)}`);
+      console.log(
+        `  the server's own time: ${line(measured)}; ${(queries / served).toFixed(1)} queries and ${((cpu.user + cpu.system) / 1000 / served).toFixed(2)} ms of CPU per request`,
+      );
+    };
+    const people = (suffix) => Array.from({ length: 3000 }, (_, i) => `/api/v1/people/${peers[(i * 7919) % peers.length].id}/clearance?date=${DATE}${suffix}`);
+    await run('person clearance API (every practice role, full explanations; target p99 < 20 ms)', people(''), 5000);
+    await run('person clearance API, one role (?role=PSS)', people('&role=PSS'), 3000);
+    // The floor: the same stack (HTTP, middleware, sign-in by token) answering the smallest signed-in route.
+    await run('for comparison, GET /api/v1/me (sign-in and framework only)', ['/api/v1/me'], 3000);
     runner.query = query;
   }
   console.log(`after: ${load()}`);

@@ -1,5 +1,6 @@
 import { CredentialType } from '../modules/catalog/credential-type.entity';
 import { PracticeRoleRequirement } from '../modules/catalog/practice-role-requirement.entity';
+import { PracticeRoleRuleVersion } from '../modules/catalog/practice-role-rule-version.entity';
 import { PracticeRole } from '../modules/catalog/practice-role.entity';
 import { Credential } from '../modules/credentials/credential.entity';
 import { LivedExperienceAttestation } from '../modules/people/lived-experience-attestation.entity';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   CredentialType,
   PracticeRole,
   PracticeRoleRequirement,
+  PracticeRoleRuleVersion,
   Credential,
   SeedEntry,
   Session,

@@ -164,6 +164,10 @@ describe('pages in a real browser', () => {
       expect(await cpr.innerText()).toContain('24 months');
       const ps40 = rows.filter({ has: page.getByRole('link', { name: 'PS-40', exact: true }) });
       expect(await ps40.innerText()).toMatch(/Does not expire/i);
+      // A licence whose terms the state has not published yet does not read as never expiring.
+      const licenceType = rows.filter({ has: page.getByRole('link', { name: 'MT-DOULA-LIC', exact: true }) });
+      expect(await licenceType.innerText()).toContain('Terms not yet published');
+      expect(await licenceType.innerText()).not.toMatch(/Does not expire/i);
       await screenshot(page, 'credential-types.png');
 
       await Promise.all([page.waitForURL('**/catalog/practice-roles'), page.getByRole('link', { name: 'Practice roles →' }).click()]);
@@ -187,6 +191,19 @@ describe('pages in a real browser', () => {
       expect(await narcan.innerText()).toContain('NARCAN-MT current (Master Narcan (naloxone) Trainer)');
       expect(await narcan.innerText()).not.toContain('All of these:');
       await screenshot(page, 'practice-roles.png');
+
+      // Each role's page keeps its rule history: the seeded rule is version 1, in force from the beginning.
+      await Promise.all([
+        page.waitForURL(/\/catalog\/practice-roles\/[0-9a-f-]{36}$/),
+        doula.getByRole('link', { name: 'Recovery Doula', exact: true }).click(),
+      ]);
+      const history = page.locator('section[aria-labelledby="history"]');
+      expect(await history.getByRole('heading', { level: 2 }).textContent()).toBe('Rule history');
+      const versions = history.locator('tbody tr');
+      await expect(versions.count()).resolves.toBe(1);
+      expect(await versions.first().innerText()).toMatch(/^1 in force today\s+From the beginning, still in force/);
+      expect(await versions.first().innerText()).toContain('MT-DOULA-LIC current');
+      await screenshot(page, 'practice-role-history.png');
 
       expect(session.problems).toEqual([]);
     },

@@ -32,6 +32,23 @@ describeEachEngine('Catalogue API', (engine) => {
     expect(res.body.map((t: { code: string }) => t.code)).toEqual(expect.arrayContaining(['PS-40', 'NARCAN-MT', 'DOULA-IND', 'MT-DOULA-LIC', 'CPR']));
   });
 
+  it('shows the Montana doula licence as "terms not yet published", not as never expiring, until its terms are set', async () => {
+    const types = (await admin.get('/api/v1/credential-types').expect(200)).body as Array<{ id: string; code: string }>;
+    const licence = types.find((x) => x.code === 'MT-DOULA-LIC')!;
+    expect(licence).toMatchObject({ termsPublished: false, validitySummary: 'Terms not yet published (no expiry set until they are)' });
+    const page = await t
+      .as(await t.browser(['admin']))
+      .get('/catalog/credential-types')
+      .expect(200);
+    expect(page.text).toContain('Terms not yet published');
+    const published = await admin
+      .patch(`/api/v1/credential-types/${licence.id}`)
+      .send({ termsPublished: true, validityKind: 'months', validityMonths: 24 })
+      .expect(200);
+    expect(published.body).toMatchObject({ termsPublished: true, validitySummary: '24 months from issue' });
+    await admin.patch(`/api/v1/credential-types/${licence.id}`).send({ termsPublished: false, validityKind: 'none' }).expect(200);
+  });
+
   it('creates a credential type (code upper-cased, reminders default and sorted) and edits it', async () => {
     const created = await admin.post('/api/v1/credential-types').send(doula).expect(201);
     expect(created.body).toMatchObject({

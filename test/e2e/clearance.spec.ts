@@ -128,7 +128,7 @@ describeEachEngine('Clearance API and board', (engine) => {
       const [full, brief] = await Promise.all([clearance.board(viewer, date), clearance.briefBoard(viewer, date, undefined, { reasons: true })]);
       expect(brief.rows.map((r) => r.person)).toEqual(full.rows.map((r) => r.person));
       expect(brief.rows.map((r) => r.results.map(({ reason: _reason, ...cell }) => cell))).toEqual(
-        full.rows.map((r) => r.results.map(({ requirements: _requirements, ...cell }) => cell)),
+        full.rows.map((r) => r.results.map(({ requirements: _requirements, ruleVersion: _version, ruleChange: _change, ...cell }) => cell)),
       );
       const reasons = (rows: Array<{ results: Array<{ status: string }> }>, why: (cell: never) => string | undefined) =>
         rows.flatMap((r) => r.results.filter((c) => c.status === 'not_cleared').map((c) => why(c as never)));

@@ -37,6 +37,7 @@ const TABLES = [
   'people',
   'person_roles',
   'practice_role_requirements',
+  'practice_role_rule_versions',
   'practice_roles',
   'seed_entries',
   'sessions',
@@ -67,10 +68,11 @@ async function columnNames(db: DataSource, table: string): Promise<string[]> {
 describeEachEngine('Database', (engine) => {
   let testDb: TestDatabase;
   let db: DataSource;
+  let config: AppConfig;
 
   beforeEach(async () => {
     testDb = await createTestDatabase(engine);
-    const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ...testDb.env });
+    config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ...testDb.env });
     db = await new DataSource(dataSourceOptions(config)).initialize();
   });
   afterEach(async () => {
@@ -135,7 +137,7 @@ describeEachEngine('Database', (engine) => {
   it('stores the seeded rules exactly as written', async () => {
     await db.runMigrations();
     await seedCatalog(db);
-    const catalog = new CatalogService(db, new AuditService(db));
+    const catalog = new CatalogService(db, new AuditService(db), config);
     const roles = await catalog.listPracticeRoles();
     for (const seed of PRACTICE_ROLE_SEEDS) {
       const found = roles.find((r) => r.role.code === seed.code);
@@ -156,7 +158,7 @@ describeEachEngine('Database', (engine) => {
   it('never overwrites or re-adds what an admin edited, renamed or created first', async () => {
     await db.runMigrations();
     // An admin made their own CPR type before the seed ever ran.
-    const catalog = new CatalogService(db, new AuditService(db));
+    const catalog = new CatalogService(db, new AuditService(db), config);
     await catalog.createCredentialType(
       {
         code: 'CPR',

@@ -7,6 +7,8 @@ import { Training1764800000000 } from './1764800000000-training';
 import { Jobs1764900000000 } from './1764900000000-jobs';
 import { Certificates1764960000000 } from './1764960000000-certificates';
 import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
+import { PracticeRoleRuleVersions1796160000000 } from './1796160000000-practice-role-rule-versions';
+import { CredentialTermsPublished1796170000000 } from './1796170000000-credential-terms-published';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   Jobs1764900000000,
   Certificates1764960000000,
   CatalogRevision1796150000000,
+  PracticeRoleRuleVersions1796160000000,
+  CredentialTermsPublished1796170000000,
 ];

@@ -2,7 +2,12 @@ import type { CredentialType } from '../../modules/catalog/credential-type.entit
 import type { RequirementNode } from '../../modules/catalog/requirement-node';
 
 type CredentialTypeSeed = Pick<CredentialType, 'code' | 'name' | 'issuer' | 'kind' | 'validityKind' | 'graceDays' | 'description'> &
-  Partial<Pick<CredentialType, 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay' | 'terminatesAfterDays' | 'renewalCeHours' | 'reminderDays'>>;
+  Partial<
+    Pick<
+      CredentialType,
+      'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay' | 'terminatesAfterDays' | 'renewalCeHours' | 'reminderDays' | 'termsPublished'
+    >
+  >;
 
 /**
  * The credential catalogue the program starts with (shared/DOMAIN.md). Validity facts marked
@@ -84,6 +89,7 @@ export const CREDENTIAL_TYPE_SEEDS: CredentialTypeSeed[] = [
     kind: 'external',
     validityKind: 'none',
     graceDays: 0,
+    termsPublished: false,
     description: 'Created by 2025 law, required from 2027-01-01 per the bill summary; licence terms not yet published.',
   },
   {

@@ -75,7 +75,7 @@ export class ApiTokensService {
     )) as Array<{ token_id: string; last_used_at: unknown; person_id: string; name: string; preferred_name: string | null; email: string; role: Role | null }>;
     if (rows.length === 0) return null;
     const [first] = rows;
-    const lastUsed = this.dataSource.driver.prepareHydratedValue(first.last_used_at, this.lastUsedColumn()) as Date | null;
+    const lastUsed = instant(first.last_used_at);
     if (!lastUsed || Date.now() - lastUsed.getTime() > TOUCH_EVERY_MS) {
       await this.dataSource.getRepository(ApiToken).update({ id: first.token_id }, { lastUsedAt: new Date() });
     }
@@ -86,11 +86,16 @@ export class ApiTokensService {
     };
   }
 
-  private lastUsedColumn() {
-    return this.dataSource.getMetadata(ApiToken).findColumnWithPropertyName('lastUsedAt')!;
-  }
-
   private hash(token: string): string {
     return keyedHash(this.config.sessionSecret, `api:${token}`);
   }
+}
+
+/** A timestamp as a raw query returns it: a Date from PostgreSQL, UTC text ("2026-12-01 18:04:05.123") from SQLite. */
+function instant(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  const parsed = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+  return Number.isNaN(parsed.getTime()) ? null : parsed;
 }

@@ -3,8 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
-import { CatalogService } from './catalog.service';
-import { credentialTypeView, practiceRoleView, ruleInWords } from './catalog.views';
+import { AppConfig } from '../../config/app-config';
+import { CatalogService, inForceOn } from './catalog.service';
+import { credentialTypeView, practiceRoleView, ruleInWords, versionSpanInWords } from './catalog.views';
 import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
 import type { Actor } from '../audit/actor';
@@ -20,7 +21,10 @@ const NOTICES: Record<string, string> = { created: 'Credential type added.', sav
 @ApiExcludeController()
 @Controller('catalog')
 export class CatalogPagesController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @Redirect('/catalog/credential-types', 302)
@@ -127,11 +131,21 @@ export class CatalogPagesController {
   async showRole(@Param('id', new ParseUUIDPipe()) id: string) {
     const found = await this.catalog.getPracticeRole(id);
     const names = await this.names(await this.catalog.listPracticeRoles());
+    const view = practiceRoleView(found);
+    const authors = await this.catalog.namesOf(view.versions.map((v) => v.createdById).filter((id): id is string => id !== null));
     return {
       title: found.role.name,
-      role: practiceRoleView(found),
+      role: view,
       rule: found.rule ? ruleInWords(found.rule, names) : null,
       ruleJson: JSON.stringify(found.rule, null, 2),
+      // Newest first: what changed last is what people come to check.
+      history: [...view.versions].reverse().map((v) => ({
+        ...v,
+        span: versionSpanInWords(v),
+        inForce: inForceOn(v, this.config.today()),
+        by: v.createdById ? (authors.get(v.createdById) ?? null) : null,
+        rule: v.rule ? ruleInWords(v.rule, names) : null,
+      })),
     };
   }
 
@@ -144,13 +158,19 @@ export class CatalogPagesController {
   }
 
   private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
-    const v = values as { active?: unknown };
-    const active = Array.isArray(v.active) ? v.active[v.active.length - 1] : v.active;
+    const v = values as { active?: unknown; termsPublished?: unknown };
+    const last = (x: unknown) => (Array.isArray(x) ? x[x.length - 1] : x);
+    const active = last(v.active);
+    const published = v.termsPublished === undefined ? true : last(v.termsPublished);
     return {
       title,
       action,
       cancel,
-      values: { ...values, active: active === true || active === 'true' || active === 'on' },
+      values: {
+        ...values,
+        active: active === true || active === 'true' || active === 'on',
+        termsPublished: published === true || published === 'true' || published === 'on',
+      },
       errors,
       kinds: CREDENTIAL_KINDS,
       months: MONTHS,

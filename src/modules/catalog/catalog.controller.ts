@@ -61,8 +61,10 @@ export class CatalogController {
 
   @Put('practice-roles/:id/rule')
   @Roles('admin')
-  @ApiOperation({ summary: "Replace a practice role's requirement rule" })
+  @ApiOperation({
+    summary: "Change a practice role's requirement rule from a date (today by default): a new version; the old one is kept for earlier dates",
+  })
   async replaceRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplaceRuleDto, @RequestActor() actor: Actor) {
-    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule, actor));
+    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule, actor, { effectiveFrom: dto.effectiveFrom, note: dto.note }));
   }
 }

@@ -1,20 +1,48 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { RequestValidationException, toFieldErrors, type FieldError } from '../../common/http/validation';
+import { addDays, type IsoDate } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { CredentialType, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';
 import { GROUP_KINDS, PracticeRoleRequirement } from './practice-role-requirement.entity';
+import { Person } from '../people/person.entity';
+import { PracticeRoleRuleVersion } from './practice-role-rule-version.entity';
 import { PracticeRole } from './practice-role.entity';
 import { RequirementNode } from './requirement-node';
 
+export interface RuleVersion {
+  id: string;
+  version: number;
+  /** In force from this date (null: from the beginning) through `effectiveUntil` (null: still in force). */
+  effectiveFrom: IsoDate | null;
+  effectiveUntil: IsoDate | null;
+  note: string | null;
+  createdAt: Date;
+  createdById: string | null;
+  rule: RequirementNode | null;
+}
+
 export interface PracticeRoleWithRule {
   role: PracticeRole;
+  /** The rule in force today (null when it has no requirements). */
   rule: RequirementNode | null;
+  /** Every version, oldest first, including one scheduled to start later. */
+  versions: RuleVersion[];
+}
+
+/** Whether a version was in force on at least one day (one replaced the day it was to start never was). */
+export function everApplied(v: Pick<RuleVersion, 'effectiveFrom' | 'effectiveUntil'>): boolean {
+  return v.effectiveFrom === null || v.effectiveUntil === null || v.effectiveUntil >= v.effectiveFrom;
+}
+
+export function inForceOn(v: Pick<RuleVersion, 'effectiveFrom' | 'effectiveUntil'>, date: IsoDate): boolean {
+  return everApplied(v) && (v.effectiveFrom === null || v.effectiveFrom <= date) && (v.effectiveUntil === null || date <= v.effectiveUntil);
 }
 
 @Injectable()
@@ -22,7 +50,14 @@ export class CatalogService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    // The catalogue seed builds one without configuration: it only creates, which needs no date.
+    @Optional() private readonly config?: AppConfig,
   ) {}
+
+  private today(): IsoDate {
+    if (!this.config) throw new Error('CatalogService needs the configuration (time zone) to know what today is.');
+    return this.config.today();
+  }
 
   // ---- credential types ------------------------------------------------------------------
 
@@ -55,6 +90,7 @@ export class CatalogService {
         renewalCeHours: dto.renewalCeHours ?? null,
         description: dto.description ?? null,
         active: dto.active ?? true,
+        termsPublished: dto.termsPublished ?? true,
       });
       const saved = await repo.save(type);
       await this.audit.record(tx, actor, { action: 'credential_type.created', entityType: 'credential_type', entityId: saved.id, after: typeSnapshot(saved) });
@@ -87,6 +123,7 @@ export class CatalogService {
       renewalCeHours: merged.renewalCeHours ?? null,
       description: merged.description ?? null,
       active: merged.active ?? existing.active,
+      termsPublished: merged.termsPublished ?? existing.termsPublished,
     });
     return this.dataSource.transaction(async (tx) => {
       const saved = await tx.getRepository(CredentialType).save(existing);
@@ -103,16 +140,41 @@ export class CatalogService {
 
   // ---- practice roles and their rules ---------------------------------------------------------
 
+  /** Every practice role with its rule in force today and its whole history: three queries. */
   async listPracticeRoles(): Promise<PracticeRoleWithRule[]> {
     const roles = await this.dataSource.getRepository(PracticeRole).find({ order: { name: 'ASC' } });
-    const nodes = await this.findRequirementRows(roles.map((r) => r.id));
-    return roles.map((role) => ({ role, rule: buildTree(nodes.filter((n) => n.practiceRoleId === role.id)) }));
+    return this.withRules(roles);
   }
 
   async getPracticeRole(id: string): Promise<PracticeRoleWithRule> {
     const role = await this.dataSource.getRepository(PracticeRole).findOneBy({ id });
     if (!role) throw new NotFoundException('No practice role with that id.');
-    return { role, rule: buildTree(await this.findRequirementRows([role.id])) };
+    return (await this.withRules([role]))[0];
+  }
+
+  private async withRules(roles: PracticeRole[]): Promise<PracticeRoleWithRule[]> {
+    if (roles.length === 0) return [];
+    const ids = roles.map((r) => r.id);
+    const [versions, nodes] = await Promise.all([
+      this.dataSource.getRepository(PracticeRoleRuleVersion).find({ where: { practiceRoleId: In(ids) }, order: { version: 'ASC' } }),
+      this.findRequirementRows(ids),
+    ]);
+    const today = this.today();
+    return roles.map((role) => {
+      const history = versions
+        .filter((v) => v.practiceRoleId === role.id)
+        .map((v): RuleVersion => ({
+          id: v.id,
+          version: v.version,
+          effectiveFrom: v.effectiveFrom,
+          effectiveUntil: v.effectiveUntil,
+          note: v.note,
+          createdAt: v.createdAt,
+          createdById: v.createdById,
+          rule: buildTree(nodes.filter((n) => n.ruleVersionId === v.id)),
+        }));
+      return { role, rule: history.find((v) => inForceOn(v, today))?.rule ?? null, versions: history };
+    });
   }
 
   async createPracticeRole(
@@ -125,7 +187,11 @@ export class CatalogService {
       const role = await tx
         .getRepository(PracticeRole)
         .save(tx.getRepository(PracticeRole).create({ code: input.code, name: input.name, description: input.description ?? null }));
-      await this.writeRule(tx, role, input.rule);
+      // A new role's rule is its definition, not a change to one: it is version 1, from the beginning.
+      const version = await tx
+        .getRepository(PracticeRoleRuleVersion)
+        .save(tx.getRepository(PracticeRoleRuleVersion).create({ practiceRoleId: role.id, version: 1, effectiveFrom: null, createdById: actor.personId }));
+      await this.writeRule(tx, role, version.id, null, input.rule);
       await this.audit.record(tx, actor, {
         action: 'practice_role.created',
         entityType: 'practice_role',
@@ -141,29 +207,71 @@ export class CatalogService {
     return this.dataSource
       .getRepository(PracticeRole)
       .createQueryBuilder('role')
-      .where('role.id IN (SELECT r.practice_role_id FROM practice_role_requirements r WHERE r.credential_type_id = :id)', { id: credentialTypeId })
+      .where(
+        `role.id IN (SELECT r.practice_role_id FROM practice_role_requirements r JOIN practice_role_rule_versions v ON v.id = r.rule_version_id
+                      WHERE r.credential_type_id = :id AND (v.effective_until IS NULL OR v.effective_until >= :today))`,
+        { id: credentialTypeId, today: this.today() },
+      )
       .orderBy('role.name', 'ASC')
       .getMany();
   }
 
-  /** Replaces a practice role's rule with a new tree, after checking every code and date in it. */
-  async replaceRule(practiceRoleId: string, rule: RequirementNode, actor: Actor): Promise<PracticeRoleWithRule> {
+  /**
+   * Changes a practice role's rule from `effectiveFrom` (today by default, never a past date): the
+   * version in force closes the day before and a new version opens, so clearance on any earlier
+   * date keeps using the rule as it stood then. Every code and date in the tree is checked first.
+   */
+  async replaceRule(
+    practiceRoleId: string,
+    rule: RequirementNode,
+    actor: Actor,
+    options: { effectiveFrom?: IsoDate; note?: string | null } = {},
+  ): Promise<PracticeRoleWithRule> {
     const before = await this.getPracticeRole(practiceRoleId);
+    const today = this.today();
+    const from = options.effectiveFrom ?? today;
+    const latest = before.versions[before.versions.length - 1];
+    if (from < today)
+      throw new RequestValidationException([
+        { field: 'effectiveFrom', message: 'cannot be in the past: clearance already answered for past dates must not change' },
+      ]);
+    if (latest?.effectiveFrom && from < latest.effectiveFrom)
+      throw new RequestValidationException([
+        { field: 'effectiveFrom', message: `must be on or after ${latest.effectiveFrom}, when version ${latest.version} (already scheduled) starts` },
+      ]);
     await this.dataSource.transaction(async (tx) => {
-      await tx.getRepository(PracticeRoleRequirement).delete({ practiceRoleId });
-      await this.writeRule(tx, before.role, rule);
+      const versions = tx.getRepository(PracticeRoleRuleVersion);
+      if (latest) await versions.update({ id: latest.id }, { effectiveUntil: addDays(from, -1) });
+      const next = await versions.save(
+        versions.create({
+          practiceRoleId,
+          version: (latest?.version ?? 0) + 1,
+          effectiveFrom: from,
+          effectiveUntil: null,
+          note: options.note ?? null,
+          createdById: actor.personId,
+        }),
+      );
+      await this.writeRule(tx, before.role, next.id, from, rule);
       await this.audit.record(tx, actor, {
         action: 'practice_role.rule_replaced',
         entityType: 'practice_role',
         entityId: practiceRoleId,
-        before: { rule: before.rule },
-        after: { rule },
+        before: latest ? { version: latest.version, effectiveFrom: latest.effectiveFrom, effectiveUntil: null, rule: latest.rule } : null,
+        after: {
+          version: next.version,
+          effectiveFrom: from,
+          note: next.note,
+          rule,
+          ...(latest ? { previousVersionEffectiveUntil: addDays(from, -1) } : {}),
+        },
       });
     });
     return this.getPracticeRole(practiceRoleId);
   }
 
-  private async writeRule(tx: EntityManager, role: PracticeRole, rule: RequirementNode): Promise<void> {
+  /** Checks `rule` and writes it as the rows of one version, in force from `from` (null: from the beginning). */
+  private async writeRule(tx: EntityManager, role: PracticeRole, ruleVersionId: string, from: IsoDate | null, rule: RequirementNode): Promise<void> {
     const errors: FieldError[] = [];
     const credentialCodes = new Set<string>();
     const roleCodes = new Set<string>();
@@ -199,6 +307,7 @@ export class CatalogService {
       const cycle = await this.findCycle(
         tx,
         role.id,
+        from,
         [...roleCodes].map((c) => roleByCode.get(c)!.id),
       );
       if (cycle) errors.push({ field: 'rule', message: `this would make a circle of required roles: ${cycle}` });
@@ -210,6 +319,7 @@ export class CatalogService {
       const row = await repo.save(
         repo.create({
           practiceRoleId: role.id,
+          ruleVersionId,
           parentId,
           position,
           kind: node.kind,
@@ -224,15 +334,23 @@ export class CatalogService {
     await insert(rule, null, 0);
   }
 
-  /** Follows "requires being cleared as" links from the given roles; returns a description of a loop back to `roleId`, if any. */
-  private async findCycle(tx: EntityManager, roleId: string, requiredIds: string[]): Promise<string | null> {
+  /**
+   * Follows "requires being cleared as" links from the given roles, in the rules in force from
+   * `from` on (null: any time); returns a description of a loop back to `roleId`, if any.
+   */
+  private async findCycle(tx: EntityManager, roleId: string, from: IsoDate | null, requiredIds: string[]): Promise<string | null> {
     const links = await tx
       .getRepository(PracticeRoleRequirement)
-      .find({ where: { kind: 'practice_role' }, select: { practiceRoleId: true, requiredPracticeRoleId: true } });
+      .createQueryBuilder('r')
+      .innerJoin(PracticeRoleRuleVersion, 'v', 'v.id = r.rule_version_id')
+      .select(['r.id', 'r.practiceRoleId', 'r.requiredPracticeRoleId'])
+      .where("r.kind = 'practice_role'")
+      .andWhere(from ? '(v.effective_until IS NULL OR v.effective_until >= :from)' : '1 = 1', { from })
+      .getMany();
     const names = new Map((await tx.getRepository(PracticeRole).find()).map((r) => [r.id, r.code]));
     const edges = new Map<string, string[]>();
     for (const l of links) {
-      if (l.practiceRoleId === roleId) continue; // the role's old rule is being replaced
+      if (l.practiceRoleId === roleId) continue; // the role's own rule is being replaced from `from`
       edges.set(l.practiceRoleId, [...(edges.get(l.practiceRoleId) ?? []), l.requiredPracticeRoleId!]);
     }
     const search = (id: string, path: string[], seen: Set<string>): string[] | null => {
@@ -250,6 +368,15 @@ export class CatalogService {
       if (path) return path.map((id) => names.get(id) ?? id).join(' → ');
     }
     return null;
+  }
+
+  /** People's names by id, for "changed by" lines. */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const people = await this.dataSource
+      .getRepository(Person)
+      .find({ where: { id: In([...new Set(ids)]) }, select: { id: true, name: true, preferredName: true } });
+    return new Map(people.map((p) => [p.id, p.displayName]));
   }
 
   private findRequirementRows(roleIds: string[]): Promise<PracticeRoleRequirement[]> {

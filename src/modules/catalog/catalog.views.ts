@@ -1,6 +1,6 @@
 import type { CredentialType } from './credential-type.entity';
 import { describeValidity } from './credential-validity';
-import type { PracticeRoleWithRule } from './catalog.service';
+import { everApplied, type PracticeRoleWithRule } from './catalog.service';
 import type { RequirementNode } from './requirement-node';
 import { formatDate } from '../../common/dates';
 
@@ -21,14 +21,39 @@ export function credentialTypeView(t: CredentialType) {
     renewalCeHours: t.renewalCeHours,
     description: t.description,
     active: t.active,
+    termsPublished: t.termsPublished,
     validitySummary: describeValidity(t),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
 }
 
-export function practiceRoleView({ role, rule }: PracticeRoleWithRule) {
-  return { id: role.id, code: role.code, name: role.name, description: role.description, active: role.active, rule };
+export function practiceRoleView({ role, rule, versions }: PracticeRoleWithRule) {
+  return {
+    id: role.id,
+    code: role.code,
+    name: role.name,
+    description: role.description,
+    active: role.active,
+    rule,
+    versions: versions.map((v) => ({
+      version: v.version,
+      effectiveFrom: v.effectiveFrom,
+      effectiveUntil: v.effectiveUntil,
+      everApplied: everApplied(v),
+      note: v.note,
+      createdAt: v.createdAt.toISOString(),
+      createdById: v.createdById,
+      rule: v.rule,
+    })),
+  };
+}
+
+/** When a version was in force, in words. */
+export function versionSpanInWords(v: { effectiveFrom: string | null; effectiveUntil: string | null; everApplied: boolean }): string {
+  if (!v.everApplied) return `Replaced before it started (${formatDate(v.effectiveFrom!)}): never in force`;
+  const from = v.effectiveFrom ? `From ${formatDate(v.effectiveFrom)}` : 'From the beginning';
+  return v.effectiveUntil ? `${from} through ${formatDate(v.effectiveUntil)}` : `${from}, still in force`;
 }
 
 export interface RuleLine {

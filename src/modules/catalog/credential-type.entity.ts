@@ -42,6 +42,13 @@ export class CredentialType {
   @Column({ name: 'grace_days', type: 'integer', default: 0 })
   graceDays!: number;
 
+  /**
+   * False while the issuer has not published the terms (validity, renewal): the type then reads as
+   * "terms not yet published", not "does not expire", wherever its validity is shown.
+   */
+  @Column({ name: 'terms_published', type: 'boolean', default: true })
+  termsPublished!: boolean;
+
   /** Days after expiry after which it is terminated and must be applied for anew (MT-CBHPSS: 2 years). */
   @Column({ name: 'terminates_after_days', type: 'integer', nullable: true })
   terminatesAfterDays!: number | null;

@@ -30,6 +30,12 @@ describe('describeValidity', () => {
     expect(describeValidity({ ...base, validityKind: 'months', validityMonths: 36, graceDays: 0, terminatesAfterDays: null })).toBe('36 months from issue');
     expect(describeValidity({ ...base, validityKind: 'none', graceDays: 0, terminatesAfterDays: null })).toBe('Does not expire');
   });
+
+  it('says the terms are not yet published rather than "does not expire" for a type whose issuer has published none', () => {
+    const licence = { ...base, validityKind: 'none' as const, graceDays: 0, terminatesAfterDays: null, termsPublished: false };
+    expect(describeValidity(licence)).toBe('Terms not yet published (no expiry set until they are)');
+    expect(describeValidity({ ...licence, validityKind: 'months', validityMonths: 12 })).toBe('Terms not yet published; meanwhile 12 months from issue');
+  });
 });
 
 describe('isValidFixedDate', () => {

@@ -22,11 +22,17 @@ export function expiryFor(type: Validity, issuedOn: IsoDate): IsoDate | null {
   }
 }
 
-/** A sentence for the catalogue pages: "Expires every Dec 31", "36 months from issue", "Does not expire". */
-export function describeValidity(type: Validity & Pick<CredentialType, 'graceDays' | 'terminatesAfterDays'>): string {
+/**
+ * A sentence for the catalogue pages: "Expires every Dec 31", "36 months from issue", "Does not
+ * expire", or "Terms not yet published" while the issuer has published none.
+ */
+export function describeValidity(type: Validity & Pick<CredentialType, 'graceDays' | 'terminatesAfterDays'> & { termsPublished?: boolean }): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   let text: string;
-  if (type.validityKind === 'none') text = 'Does not expire';
+  if (type.termsPublished === false && type.validityKind === 'none') text = 'Terms not yet published (no expiry set until they are)';
+  else if (type.termsPublished === false)
+    text = `Terms not yet published; meanwhile ${describeValidity({ ...type, termsPublished: true, graceDays: 0, terminatesAfterDays: null }).toLowerCase()}`;
+  else if (type.validityKind === 'none') text = 'Does not expire';
   else if (type.validityKind === 'months') text = `${type.validityMonths} months from issue`;
   else text = `Expires every ${months[(type.fixedExpiryMonth ?? 1) - 1]} ${type.fixedExpiryDay}`;
   if (type.graceDays > 0) text += `; ${type.graceDays}-day grace period`;

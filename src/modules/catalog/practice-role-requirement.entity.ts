@@ -24,6 +24,10 @@ export class PracticeRoleRequirement {
   @JoinColumn({ name: 'practice_role_id' })
   practiceRole!: Relation<PracticeRole>;
 
+  /** The version of the role's rule this node belongs to. */
+  @Column({ name: 'rule_version_id', type: 'uuid' })
+  ruleVersionId!: string;
+
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 

@@ -89,6 +89,48 @@ const extraRoles: RoleRule[] = [
     },
   },
   { code: 'NOTHING-NEEDED', name: 'No rule', rule: null },
+  {
+    // A rule edited twice: the dates asked about fall in each version, and before each change.
+    code: 'VERSIONED',
+    name: 'A rule with a history',
+    rule: null,
+    versions: [
+      { version: 1, from: null, until: '2025-12-31', rule: { kind: 'credential', credentialTypeCode: 'CPR' } },
+      {
+        version: 2,
+        from: '2026-01-01',
+        until: '2026-12-31',
+        rule: {
+          kind: 'all_of',
+          children: [
+            { kind: 'credential', credentialTypeCode: 'CPR' },
+            { kind: 'practice_role', practiceRoleCode: 'PSS' },
+          ],
+        },
+      },
+      { version: 3, from: '2027-01-01', until: null, rule: null },
+    ],
+  },
+  {
+    code: 'NEEDS-VERSIONED',
+    name: 'Nested in a rule with a history',
+    rule: null,
+    versions: [
+      { version: 1, from: null, until: '2026-02-14', rule: { kind: 'practice_role', practiceRoleCode: 'VERSIONED' } },
+      {
+        version: 2,
+        from: '2026-02-15',
+        until: null,
+        rule: {
+          kind: 'any_of',
+          children: [
+            { kind: 'practice_role', practiceRoleCode: 'VERSIONED' },
+            { kind: 'credential', credentialTypeCode: 'MHFA' },
+          ],
+        },
+      },
+    ],
+  },
 ];
 
 describe('the brief evaluation used by the board', () => {
@@ -106,7 +148,7 @@ describe('the brief evaluation used by the board', () => {
       for (const date of DATES) {
         for (const role of roles) {
           const explained = full.evaluate(role.code, date, facts);
-          const { requirements: _requirements, ...expected } = explained;
+          const { requirements: _requirements, ruleVersion: _version, ruleChange: _change, ...expected } = explained;
           const answer = brief.brief(role.code, date, facts);
           if (JSON.stringify(answer) !== JSON.stringify(expected)) disagreements.push({ person: facts.personName, expected, answer });
           seen.add(`${role.code}:${explained.status}`);
@@ -117,7 +159,7 @@ describe('the brief evaluation used by the board', () => {
     expect(disagreements.slice(0, 3)).toEqual([]);
     expect(compared).toBe(people.length * DATES.length * roles.length);
     // The population reaches every outcome of the seeded roles that matter, so agreement is not agreement on "not cleared" alone.
-    for (const code of ['PSS', 'JAIL-SERVICES', 'NARCAN-INSTRUCTOR', 'TRAUMA-FACILITATOR', 'DATED-BOTH-WAYS'])
+    for (const code of ['PSS', 'JAIL-SERVICES', 'NARCAN-INSTRUCTOR', 'TRAUMA-FACILITATOR', 'DATED-BOTH-WAYS', 'VERSIONED', 'NEEDS-VERSIONED'])
       for (const status of ['cleared', 'not_cleared']) expect(seen).toContain(`${code}:${status}`);
     expect([...seen].filter((s) => s.endsWith(':cleared_with_warning')).length).toBeGreaterThan(2);
   });

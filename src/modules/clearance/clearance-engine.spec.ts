@@ -195,3 +195,69 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('PSS', '2025-03-20', history)).toMatchObject({ status: 'cleared', clearedUntil: '2027-02-14' });
   });
 });
+
+describe('a credential whose terms are not yet published', () => {
+  it('explains it as having no expiry yet, not as never expiring', () => {
+    const facts = peer((f) => {
+      f.credentials.push(credential('DOULA', '2026-01-05', '2029-01-05'), credential('MT-DOULA-LIC', '2026-09-01', null, { termsPublished: false }));
+    });
+    const result = engine.evaluate('RECOVERY-DOULA', '2027-02-01', facts);
+    const licence = result.requirements!.children!.find((c) => c.label === 'MT-DOULA-LIC current')!;
+    expect(licence).toMatchObject({
+      met: true,
+      reason: 'Montana Doula Licence, issued Sep 1, 2026; its terms are not yet published, so it has no expiry yet.',
+    });
+  });
+});
+
+describe('the clearance engine with a rule history', () => {
+  const versioned = new ClearanceEngine([
+    ...PRACTICE_ROLE_SEEDS.filter((s) => s.code === 'PSS').map((s) => ({ code: s.code, name: s.name, rule: s.rule })),
+    {
+      code: 'JAIL-SERVICES',
+      name: 'Jail services',
+      rule: null,
+      versions: [
+        // Until the edit: CORR alone. From 2026-07-01: also cleared as a Peer Support Specialist.
+        { version: 1, from: null, until: '2026-06-30', rule: { kind: 'credential', credentialTypeCode: 'CORR' } },
+        {
+          version: 2,
+          from: '2026-07-01',
+          until: null,
+          rule: {
+            kind: 'all_of',
+            children: [
+              { kind: 'practice_role', practiceRoleCode: 'PSS' },
+              { kind: 'credential', credentialTypeCode: 'CORR' },
+            ],
+          },
+        },
+      ],
+    },
+  ]);
+  const corrOnly = peer((f) => {
+    f.credentials = [credential('CORR', '2026-01-01', '2026-12-31')];
+  });
+
+  it('judges a date by the version in force on it, and ends a clearance where a later version is not met', () => {
+    expect(versioned.evaluate('JAIL-SERVICES', '2026-03-14', corrOnly)).toMatchObject({
+      status: 'cleared',
+      clearedUntil: '2026-06-30',
+      ruleVersion: { version: 1, effectiveUntil: '2026-06-30' },
+      ruleChange: { version: 2, effectiveFrom: '2026-07-01', met: false },
+    });
+    const after = versioned.evaluate('JAIL-SERVICES', '2026-07-01', corrOnly);
+    expect(after).toMatchObject({ status: 'not_cleared', ruleVersion: { version: 2 } });
+    expect(after.requirements!.reason).toBe('Not met: Cleared as Peer Support Specialist.');
+  });
+
+  it('carries a clearance across a change that is met from its first day', () => {
+    const both = peer((f) => f.credentials.push(credential('CORR', '2026-01-01', '2026-12-30')));
+    expect(versioned.evaluate('JAIL-SERVICES', '2026-03-14', both)).toMatchObject({
+      status: 'cleared',
+      clearedUntil: '2026-12-30',
+      ruleChange: { version: 2, met: true },
+    });
+    expect(versioned.brief('JAIL-SERVICES', '2026-03-14', both)).toMatchObject({ status: 'cleared', clearedUntil: '2026-12-30' });
+  });
+});

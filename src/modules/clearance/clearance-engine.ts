@@ -26,6 +26,8 @@ export interface CredentialFact {
   suspendedFrom?: IsoDate | null;
   suspendedUntil?: IsoDate | null;
   licenceNumber?: string | null;
+  /** False while the type's issuer has not published its terms: no expiry then means "not known yet", not "never". */
+  termsPublished?: boolean;
 }
 
 export interface SupervisionFact {
@@ -44,10 +46,27 @@ export interface ClearanceFacts {
   supervision: SupervisionFact[];
 }
 
+/** One version of a role's rule and the days it is in force (no start: from the beginning; no end: still in force). */
+export interface RuleVersionFact {
+  version: number;
+  from: IsoDate | null;
+  until: IsoDate | null;
+  rule: RequirementNode | null;
+}
+
 export interface RoleRule {
   code: string;
   name: string;
+  /** The rule, when the role has one for all time (or the one in force today, for display). */
   rule: RequirementNode | null;
+  /** When given, the versions in force on at least one day, oldest first: a date is judged by the version in force on it. */
+  versions?: RuleVersionFact[];
+}
+
+export interface RuleChange {
+  version: number;
+  effectiveFrom: IsoDate;
+  met: boolean;
 }
 
 export type ClearanceStatus = 'cleared' | 'cleared_with_warning' | 'not_cleared';
@@ -71,6 +90,10 @@ export interface RequirementResult {
 export interface ClearanceResult {
   role: { code: string; name: string };
   date: IsoDate;
+  /** A new version of the rule that starts before the clearance would otherwise end, and whether it is met from its first day. */
+  ruleChange?: RuleChange;
+  /** The version of the role's rule this answer used: the one in force on `date` (null for a rule without versions). */
+  ruleVersion?: { version: number; effectiveFrom: IsoDate | null; effectiveUntil: IsoDate | null } | null;
   status: ClearanceStatus;
   statusLabel: string;
   /** The last day the person stays cleared on present records (null: no end, or not cleared). */
@@ -180,22 +203,34 @@ export class ClearanceEngine {
     if (known) return known;
     const role = this.roles.get(roleCode.toUpperCase());
     if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
+    const { version, next } = versionOn(role, date);
     let result: BriefClearance;
-    if (!facts.active) result = briefOf(role, date, 'not_cleared', null, NONE);
-    else if (!role.rule) result = briefOf(role, date, 'cleared', null, NONE);
+    if (!facts.active || !version) result = briefOf(role, date, 'not_cleared', null, NONE);
+    else if (!version.rule) result = briefOf(role, date, ...this.briefAcross(role, next, 'cleared', null, NONE, facts, chain));
     else {
-      const outcome = this.briefNode(role.rule, date, facts, [...chain, role.code.toUpperCase()]);
+      const outcome = this.briefNode(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
       const warnings = outcome.met ? outcome.warnings : NONE;
-      result = briefOf(
-        role,
-        date,
-        !outcome.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared',
-        outcome.met ? outcome.until : null,
-        warnings,
-      );
+      const status: ClearanceStatus = !outcome.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
+      result = briefOf(role, date, ...this.briefAcross(role, next, status, outcome.met ? outcome.until : null, warnings, facts, chain));
     }
     answers.set(key, result);
     return result;
+  }
+
+  private briefAcross(
+    role: RoleRule,
+    next: RuleVersionFact | null,
+    status: ClearanceStatus,
+    until: IsoDate | null,
+    warnings: readonly string[],
+    facts: ClearanceFacts,
+    chain: string[],
+  ): [ClearanceStatus, IsoDate | null, readonly string[]] {
+    const across = acrossVersions(next, { status, until }, (from) => {
+      const later = this.briefRole(role.code, from, facts, chain);
+      return { status: later.status, until: later.clearedUntil };
+    });
+    return [status, across.until, warnings];
   }
 
   /** `node` in brief; mirrors `node` below rule for rule (a test holds the two to the same answers). */
@@ -334,7 +369,29 @@ export class ClearanceEngine {
   private evaluateRoleUncached(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
     const role = this.roles.get(roleCode.toUpperCase());
     if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
-    const head = { role: { code: role.code, name: role.name }, date };
+    const { version, next } = versionOn(role, date);
+    const head = {
+      role: { code: role.code, name: role.name },
+      date,
+      ...(role.versions ? { ruleVersion: version ? { version: version.version, effectiveFrom: version.from, effectiveUntil: version.until } : null } : {}),
+    };
+    if (!version) {
+      return {
+        ...head,
+        status: 'not_cleared',
+        statusLabel: STATUS_LABELS.not_cleared,
+        clearedUntil: null,
+        warnings: [],
+        requirements: {
+          kind: 'all_of',
+          label: 'Rules in force',
+          met: false,
+          reason: `${role.name} had no rules in force on ${formatDate(date)}.`,
+          warning: null,
+          until: null,
+        },
+      };
+    }
     if (!facts.active) {
       return {
         ...head,
@@ -352,14 +409,28 @@ export class ClearanceEngine {
         },
       };
     }
-    if (!role.rule) {
-      return { ...head, status: 'cleared', statusLabel: STATUS_LABELS.cleared, clearedUntil: null, warnings: [], requirements: null };
+    const later = (from: IsoDate) => {
+      const answer = this.evaluateRole(role.code, from, facts, chain);
+      return { status: answer.status, until: answer.clearedUntil };
+    };
+    if (!version.rule) {
+      const { until, change } = acrossVersions(next, { status: 'cleared', until: null }, later);
+      return {
+        ...head,
+        status: 'cleared',
+        statusLabel: STATUS_LABELS.cleared,
+        clearedUntil: until,
+        warnings: [],
+        requirements: null,
+        ...(change ? { ruleChange: change } : {}),
+      };
     }
-    const requirements = this.node(role.rule, date, facts, [...chain, role.code.toUpperCase()]);
+    const requirements = this.node(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
     // Warnings are about staying cleared; on a role not cleared they would only distract from why not.
     const warnings = requirements.met ? collectWarnings(requirements) : [];
     const status: ClearanceStatus = !requirements.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
-    return { ...head, status, statusLabel: STATUS_LABELS[status], clearedUntil: requirements.met ? requirements.until : null, warnings, requirements };
+    const { until, change } = acrossVersions(next, { status, until: requirements.met ? requirements.until : null }, later);
+    return { ...head, status, statusLabel: STATUS_LABELS[status], clearedUntil: until, warnings, requirements, ...(change ? { ruleChange: change } : {}) };
   }
 
   /** One requirement on `date`, including whether (and until when) a dated rule applies. */
@@ -459,7 +530,9 @@ export class ClearanceEngine {
       met: true,
       reason:
         best.expiresOn === null
-          ? `${best.typeName}, issued ${formatDate(best.issuedOn)}, does not expire.`
+          ? best.termsPublished === false
+            ? `${best.typeName}, issued ${formatDate(best.issuedOn)}; its terms are not yet published, so it has no expiry yet.`
+            : `${best.typeName}, issued ${formatDate(best.issuedOn)}, does not expire.`
           : inGrace
             ? `${best.typeName} expired ${formatDate(best.expiresOn)}; in its grace period through ${formatDate(graceEnd!)}.`
             : `${best.typeName}, valid through ${formatDate(best.expiresOn)}.`,
@@ -584,6 +657,31 @@ export class ClearanceEngine {
         return `Cleared as ${this.roles.get(node.practiceRoleCode!.toUpperCase())?.name ?? node.practiceRoleCode}`;
     }
   }
+}
+
+/** The version of a role's rule in force on `date`, and the one after it (whose start may end a clearance). */
+function versionOn(role: RoleRule, date: IsoDate): { version: RuleVersionFact | null; next: RuleVersionFact | null } {
+  if (!role.versions) return { version: { version: 0, from: null, until: null, rule: role.rule }, next: null };
+  const i = role.versions.findIndex((v) => (v.from === null || v.from <= date) && (v.until === null || date <= v.until));
+  if (i < 0) return { version: null, next: role.versions.find((v) => v.from !== null && v.from > date) ?? null };
+  return { version: role.versions[i], next: role.versions[i + 1] ?? null };
+}
+
+/**
+ * A clearance that would run past the day a new version of the rule starts lasts only as long as
+ * the new rule is met from its first day: the change shows in cleared-until. Status and warnings
+ * stay those of the version in force on the date asked about, so an edit made today never changes
+ * whether someone was cleared on a past date.
+ */
+function acrossVersions(
+  next: RuleVersionFact | null,
+  now: { status: ClearanceStatus; until: IsoDate | null },
+  later: (from: IsoDate) => { status: ClearanceStatus; until: IsoDate | null },
+): { until: IsoDate | null; change: RuleChange | null } {
+  if (now.status === 'not_cleared' || !next?.from || (now.until !== null && now.until < addDays(next.from, -1))) return { until: now.until, change: null };
+  const then = later(next.from);
+  const change = { version: next.version, effectiveFrom: next.from, met: then.status !== 'not_cleared' };
+  return { until: change.met ? then.until : addDays(next.from, -1), change };
 }
 
 /** A board holds tens of thousands of these: they share their role and an empty warnings list rather than copy them. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../auth/auth-user';
-import { CatalogService } from '../catalog/catalog.service';
+import { CatalogService, everApplied } from '../catalog/catalog.service';
 import { findVisiblePersonName, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { SupervisionService } from '../supervision/supervision.service';
@@ -54,7 +54,7 @@ interface RuleBook {
   roles: RoleRule[];
   engine: ClearanceEngine;
   /** Every credential type (active or not) by id: a credential's row then carries only the id. */
-  types: Map<string, { code: string; name: string; graceDays: number }>;
+  types: Map<string, { code: string; name: string; graceDays: number; termsPublished: boolean }>;
 }
 
 export interface BriefBoardRow {
@@ -116,9 +116,18 @@ export class ClearanceService {
     if (this.compiled?.revision === revision) return this.compiled;
     const roles = (await this.catalog.listPracticeRoles())
       .filter(({ role }) => role.active)
-      .map(({ role, rule }) => ({ code: role.code, name: role.name, rule }));
+      .map(({ role, rule, versions }) => ({
+        code: role.code,
+        name: role.name,
+        rule,
+        // A date is judged by the version of the rule in force on it.
+        versions: versions.filter(everApplied).map((v) => ({ version: v.version, from: v.effectiveFrom, until: v.effectiveUntil, rule: v.rule })),
+      }));
     const types = new Map(
-      (await this.catalog.listCredentialTypes({ includeInactive: true })).map((t) => [t.id, { code: t.code, name: t.name, graceDays: t.graceDays }]),
+      (await this.catalog.listCredentialTypes({ includeInactive: true })).map((t) => [
+        t.id,
+        { code: t.code, name: t.name, graceDays: t.graceDays, termsPublished: t.termsPublished },
+      ]),
     );
     // An engine keeps no state between requests except what is keyed by a request's own facts, so one serves them all.
     this.compiled = { revision, roles, types, engine: new ClearanceEngine(roles) };
@@ -286,6 +295,7 @@ export class ClearanceService {
         suspendedFrom: c.suspended_from ?? null,
         suspendedUntil: c.suspended_until ?? null,
         licenceNumber: c.licence_number ?? null,
+        ...(type.termsPublished ? {} : { termsPublished: false }),
       });
     }
     const assignments = new Map<string, SupervisionFact>();

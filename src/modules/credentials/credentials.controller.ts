@@ -190,6 +190,7 @@ export class CredentialsController {
         ...credentialView(credential),
         code: credential.credentialType.code,
         typeName: credential.credentialType.name,
+        termsPublished: credential.credentialType.termsPublished,
         personName: credential.person.displayName,
       },
       reasons: REVOCATION_REASONS,

@@ -53,7 +53,7 @@ export function personRecordView(record: PersonRecord, today: string) {
           : credentialStanding(c, c.credentialType, today);
       return {
         id: c.id,
-        type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name },
+        type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name, termsPublished: c.credentialType.termsPublished },
         source: c.source,
         issuedOn: c.issuedOn,
         expiresOn: c.expiresOn,

@@ -138,6 +138,12 @@ export class CreateCredentialTypeDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'False while the issuer has not published its terms (e.g. a licence created by a new law)' })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
+  termsPublished?: boolean;
 }
 
 export class UpdateCredentialTypeDto extends PartialType(CreateCredentialTypeDto) {}
