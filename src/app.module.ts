@@ -11,7 +11,10 @@ import { CeModule } from './modules/ce/ce.module';
 import { ClearanceModule } from './modules/clearance/clearance.module';
 import { CredentialsModule } from './modules/credentials/credentials.module';
 import { HealthModule } from './modules/health/health.module';
+import { ExpiryModule } from './modules/expiry/expiry.module';
+import { JobsAdminModule } from './modules/jobs/jobs-admin.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeopleModule } from './modules/people/people.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
@@ -39,6 +42,9 @@ export class AppModule {
         CeModule,
         TrainingModule,
         CertificatesModule,
+        NotificationsModule,
+        ExpiryModule,
+        JobsAdminModule,
         WebModule,
       ],
     };

@@ -8,6 +8,9 @@ import { seedCatalog } from './database/seeds/catalog.seed';
 import { seedDemo } from './database/seeds/demo.seed';
 import { systemActor } from './modules/audit/actor';
 import { AuditService } from './modules/audit/audit.service';
+import { isIsoDate } from './common/dates';
+import { ExpiryScanService } from './modules/expiry/expiry-scan.service';
+import { SupervisorDigestService } from './modules/expiry/supervisor-digest.service';
 import { AccountLinksService } from './modules/auth/account-links.service';
 import { CertificatesService } from './modules/certificates/certificates.service';
 import { PeopleService } from './modules/people/people.service';
@@ -82,6 +85,25 @@ const COMMANDS: Record<string, Command> = {
       console.log(`Set the password within 7 days (by ${expiresAt.toISOString()}), once, at:\n${link}`);
     },
   },
+  'jobs:run': {
+    help: 'run a scheduled job now, here: expiry-scan | supervisor-digest [--date YYYY-MM-DD] (default today in PROGRAM_TIMEZONE); its e-mail is queued for delivery',
+    run: async (app, options) => {
+      const job = options._;
+      const date = options.date ?? app.get(AppConfig).today();
+      if (!isIsoDate(date)) throw new Error(`--date must be a calendar date YYYY-MM-DD, not "${date}"`);
+      if (job === 'expiry-scan') {
+        const r = await app.get(ExpiryScanService).run(date);
+        console.log(
+          `Expiry scan for ${r.date}: ${r.examined} credentials due, ${r.transitions} status changes, ${r.reminders} reminders, ${r.clearanceChanges} clearance changes, ${r.emailsQueued} e-mails queued.`,
+        );
+      } else if (job === 'supervisor-digest') {
+        const r = await app.get(SupervisorDigestService).run(date);
+        console.log(`Supervisor digest for ${r.date}: ${r.supervisors} supervisors, ${r.emailsQueued} e-mails queued.`);
+      } else {
+        throw new Error('jobs:run needs a job: expiry-scan or supervisor-digest, e.g. jobs:run expiry-scan --date 2026-12-01');
+      }
+    },
+  },
   'certificates:issue-missing': {
     help: 'make the certificate of every program-issued credential that has none (e.g. awarded before certificates existed)',
     run: async (app) => {
@@ -113,6 +135,11 @@ function parseOptions(args: string[]): Options {
   const options: Options = {};
   for (let i = 0; i < args.length; i++) {
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(args[i]);
+    // One bare word before the options (jobs:run expiry-scan) is the command's subject.
+    if (!m && i === 0 && !args[i].startsWith('-')) {
+      options._ = args[i];
+      continue;
+    }
     if (!m) throw new Error(`Unexpected argument "${args[i]}"; options look like --name value`);
     options[m[1]] = m[2] ?? args[++i] ?? '';
   }
@@ -132,6 +159,8 @@ async function main(argv: string[]): Promise<void> {
   const config = AppConfig.fromEnvironment(process.env);
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error', 'warn'] });
   try {
+    // Migrations first, so a job run on a fresh database finds its tables.
+    if (name.startsWith('jobs:')) await db(app).runMigrations({ transaction: 'each' });
     await command.run(app, options);
   } finally {
     await app.close();

@@ -24,8 +24,9 @@ async function bootstrap(): Promise<void> {
   setupApp(app, config);
   app.enableShutdownHooks();
   await prepareDatabase(app);
-  await startWebJobRunner(app);
   await app.listen(config.port);
+  // After listen(), which initialises the modules: their job handlers are registered by then.
+  await startWebJobRunner(app);
   new Logger('Main').log(
     `${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`,
   );

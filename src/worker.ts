@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/app-config';
+import { JobScheduler } from './modules/jobs/job-scheduler.service';
 import { JobRunner } from './modules/jobs/jobs';
 
 /**
@@ -32,6 +33,7 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   await app.get(JobRunner).start();
+  await app.get(JobScheduler).start();
   new Logger('Worker').log(`Worker running (jobs: ${config.redisUrl ? 'Redis' : 'database table'}, database: ${config.database.type}).`);
 }
 

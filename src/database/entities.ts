@@ -23,6 +23,9 @@ import { TrainingSession } from '../modules/training/training-session.entity';
 import { Enrollment } from '../modules/training/enrollment.entity';
 import { Attendance } from '../modules/training/attendance.entity';
 import { ExamAttempt } from '../modules/training/exam-attempt.entity';
+import { Notification } from '../modules/notifications/notification.entity';
+import { NotificationPreference } from '../modules/notifications/notification-preference.entity';
+import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
 import { Certificate } from '../modules/certificates/certificate.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 
@@ -53,6 +56,9 @@ export const ENTITIES = [
   Enrollment,
   Attendance,
   ExamAttempt,
+  Notification,
+  NotificationPreference,
+  OutboxMessage,
   Certificate,
   CertificateLookup,
 ];

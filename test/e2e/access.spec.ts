@@ -246,6 +246,25 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /my/training': { url: () => '/my/training', expect: signedIn(200) },
   'POST /my/training/calendar-reset': { url: () => '/my/training/calendar-reset', expect: signedIn(303) },
 
+  // Notifications (jobs issue): everyone has their own inbox and preferences, and only those; another's id is a 404.
+  'GET /notifications': { url: () => '/notifications', expect: signedIn(200) },
+  'POST /notifications/:id/read': { url: () => `/notifications/${randomUUID()}/read`, expect: signedIn(404) },
+  'POST /notifications/read-all': { url: () => '/notifications/read-all', expect: signedIn(303) },
+  'POST /account/notifications': { url: () => '/account/notifications', body: { emailReminders: 'on' }, expect: signedIn(303) },
+  'GET /api/v1/notifications': { url: () => '/api/v1/notifications', expect: signedIn(200) },
+  'POST /api/v1/notifications/read-all': { url: () => '/api/v1/notifications/read-all', expect: signedIn(200) },
+  'POST /api/v1/notifications/:id/read': { url: () => `/api/v1/notifications/${randomUUID()}/read`, expect: signedIn(404) },
+  'GET /api/v1/notifications/preferences': { url: () => '/api/v1/notifications/preferences', expect: signedIn(200) },
+  'PUT /api/v1/notifications/preferences': { url: () => '/api/v1/notifications/preferences', body: {}, expect: signedIn(400) },
+  // Jobs (jobs issue): the queues, failures, retry and remove are for admins only; an unknown job is a 404.
+  'GET /admin/jobs': { url: () => '/admin/jobs', expect: admin(200) },
+  'POST /admin/jobs/:id/:action': { url: () => `/admin/jobs/${randomUUID()}/retry`, expect: admin(404) },
+  'GET /api/v1/jobs': { url: () => '/api/v1/jobs', expect: admin(200) },
+  'GET /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
+  'POST /api/v1/jobs/:id/retry': { url: () => `/api/v1/jobs/${randomUUID()}/retry`, expect: admin(404) },
+  'POST /api/v1/jobs/:id/promote': { url: () => `/api/v1/jobs/${randomUUID()}/promote`, expect: admin(404) },
+  'DELETE /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
+
   'GET /audit': { url: () => '/audit', expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },

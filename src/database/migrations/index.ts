@@ -9,6 +9,7 @@ import { Certificates1764960000000 } from './1764960000000-certificates';
 import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
 import { PracticeRoleRuleVersions1796160000000 } from './1796160000000-practice-role-rule-versions';
 import { CredentialTermsPublished1796170000000 } from './1796170000000-credential-terms-published';
+import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CatalogRevision1796150000000,
   PracticeRoleRuleVersions1796160000000,
   CredentialTermsPublished1796170000000,
+  ExpiryAndNotifications1796200000000,
 ];

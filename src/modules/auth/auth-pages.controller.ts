@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'others-signed-out': 'Every other session was signed out.',
   'name-saved': 'Saved. New certificates print this name; ask the program to re-issue one you already have.',
+  'notifications-saved': 'Your notification choices are saved.',
 };
 
 /** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */

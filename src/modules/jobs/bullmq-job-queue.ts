@@ -81,18 +81,19 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: AddJobOptions = {}): Promise<string> {
     const definition = JOBS[name];
     const jobId = options.key ? jobIdForKey(options.key) : randomUUID();
-    const job = await this.queue(definition.queue).add(
-      name,
-      { payload, key: options.key ?? null },
-      {
-        jobId,
-        attempts: definition.attempts,
-        backoff: { type: 'exponential', delay: definition.backoffMs },
-        removeOnComplete: { age: KEEP_COMPLETED_MS / 1000 },
-        removeOnFail: { age: KEEP_FAILED_MS / 1000 },
-      },
-    );
+    const job = await this.queue(definition.queue).add(name, { payload, key: options.key ?? null }, { jobId, ...this.jobOptions(name) });
     return publicId(definition.queue, job.id ?? jobId);
+  }
+
+  /** Attempts, backoff and retention of a job, from JOBS (job schedulers use them too). */
+  jobOptions(name: JobName) {
+    const definition = JOBS[name];
+    return {
+      attempts: definition.attempts,
+      backoff: { type: 'exponential' as const, delay: definition.backoffMs },
+      removeOnComplete: { age: KEEP_COMPLETED_MS / 1000 },
+      removeOnFail: { age: KEEP_FAILED_MS / 1000 },
+    };
   }
 
   async get(id: string): Promise<JobView | undefined> {

@@ -47,8 +47,11 @@ interface JobRow {
 /** A claimed job's lease: renewed while it runs, so another instance takes it over only if this one died. */
 const LEASE_MS = 5 * 60_000;
 const RENEW_MS = 60_000;
-/** How often an idle runner looks for due jobs (added ones wake it at once in this process). */
-const IDLE_POLL_MS = 1_000;
+/**
+ * How often an idle runner looks for due jobs. Jobs added in this process wake it at once; this
+ * bounds the wait for jobs added by another instance, or falling due after a backoff.
+ */
+const IDLE_POLL_MS = 5_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
@@ -67,6 +70,8 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   private running = false;
   private readonly loops: Promise<void>[] = [];
   private readonly runs = new Set<Promise<void>>();
+  private readonly helpers = new Set<Promise<void>>();
+  private readonly helperCount = new Map<QueueName, number>();
   private readonly wakers = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
 
@@ -164,11 +169,9 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    for (const queue of QUEUE_NAMES) {
-      for (let i = 0; i < this.config.jobs.concurrency; i++) this.loops.push(this.loop(queue));
-    }
+    for (const queue of QUEUE_NAMES) this.loops.push(this.loop(queue, true));
     this.timers.push(setInterval(() => void this.prune().catch((e) => this.logger.warn(`Pruning old jobs failed: ${errorText(e)}`)), PRUNE_EVERY_MS));
-    this.logger.log(`In-process job runner started (${this.config.jobs.concurrency} at a time per queue).`);
+    this.logger.log(`In-process job runner started (up to ${this.config.jobs.concurrency} at a time per queue).`);
   }
 
   async stop(): Promise<void> {
@@ -179,7 +182,7 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     this.wake();
     // Running jobs are waited for to the end; a loop stuck on a database that went away is not.
     await Promise.all([...this.runs]);
-    const loops = Promise.all(this.loops.splice(0));
+    const loops = Promise.all([...this.loops.splice(0), ...this.helpers]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([loops, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
     clearTimeout(timer);
@@ -215,7 +218,12 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     return true;
   }
 
-  private async loop(queue: QueueName): Promise<void> {
+  /**
+   * One scout per queue polls while idle; when it finds work it brings in helpers up to the
+   * concurrency, which leave again as soon as the queue is empty. Idle, a runner costs one cheap
+   * query per queue per poll, however high the concurrency.
+   */
+  private async loop(queue: QueueName, scout: boolean): Promise<void> {
     while (this.running) {
       let worked = false;
       try {
@@ -223,7 +231,24 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
       } catch (error) {
         this.logger.error(`The job runner could not read the ${queue} queue: ${errorText(error)}`);
       }
-      if (!worked && this.running) await this.idle();
+      if (worked) {
+        this.addHelpers(queue);
+        continue;
+      }
+      if (!scout) return;
+      if (this.running) await this.idle();
+    }
+  }
+
+  private addHelpers(queue: QueueName): void {
+    const helpers = this.helperCount.get(queue) ?? 0;
+    for (let i = helpers; i < this.config.jobs.concurrency - 1; i++) {
+      this.helperCount.set(queue, (this.helperCount.get(queue) ?? 0) + 1);
+      const helper: Promise<void> = this.loop(queue, false).finally(() => {
+        this.helperCount.set(queue, (this.helperCount.get(queue) ?? 1) - 1);
+        this.helpers.delete(helper);
+      });
+      this.helpers.add(helper);
     }
   }
 

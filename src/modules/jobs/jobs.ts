@@ -20,6 +20,8 @@ export interface JobPayloads {
   'maintenance.expiry-scan': { date?: IsoDate };
   /** The weekly e-mail to each supervisor (default: as of today). */
   'maintenance.supervisor-digest': { date?: IsoDate };
+  /** Re-queue delivery of outbox e-mail left pending longer than a few minutes (a job lost between commit and queueing). */
+  'maintenance.outbox-sweep': { olderThanMinutes?: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -37,6 +39,7 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'notification.deliver': { queue: 'notifications', attempts: 8, backoffMs: 5_000 },
   'maintenance.expiry-scan': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.supervisor-digest': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
+  'maintenance.outbox-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 30_000 },
 };
 
 /** What a handler may tell the runtime while it works. */

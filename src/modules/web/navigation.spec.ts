@@ -14,6 +14,7 @@ describe('navigationFor', () => {
       'Supervision',
       'Certificates',
       'Audit log',
+      'Jobs',
     ]);
   });
 

@@ -19,6 +19,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Supervision', href: '/supervision', roles: ['admin'] },
   { label: 'Certificates', href: '/certificates', roles: ['admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
+  { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
 ];
 
 /** The menu for someone holding `roles`, with the entry for `path` marked current. */

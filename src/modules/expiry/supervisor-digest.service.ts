@@ -1,0 +1,137 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { addDays, daysBetween, formatDate, type IsoDate } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import { sqlRows } from '../../database/sql';
+import { WriteLock } from '../../database/write-lock';
+import { CeService } from '../ce/ce.service';
+import { ClearanceEngine } from '../clearance/clearance-engine';
+import { ClearanceService } from '../clearance/clearance.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { SupervisionService } from '../supervision/supervision.service';
+
+/** The digest lists what expires within this many days. */
+export const DIGEST_EXPIRING_DAYS = 60;
+
+export interface DigestPeer {
+  id: string;
+  name: string;
+  clearedFor: string[];
+  notClearedFor: string[];
+  expiring: Array<{ credential: string; expiresOn: string; days: number }>;
+  lastSupervisionOn: string | null;
+  supervisionGap: boolean;
+  ce: Array<{ code: string; hoursDone: number; hoursNeeded: number; ready: boolean; daysLeft: number }>;
+}
+
+/**
+ * The weekly e-mail to each supervisor ('maintenance.supervisor-digest'): for each person they
+ * supervise, what they are cleared for, what expires in the next 60 days, whether supervision
+ * sessions are overdue, and CE readiness. One per supervisor per date (keyed), so a rerun sends none twice.
+ */
+@Injectable()
+export class SupervisorDigestService {
+  private readonly logger = new Logger('SupervisorDigest');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly clearance: ClearanceService,
+    private readonly supervision: SupervisionService,
+    private readonly ce: CeService,
+    private readonly notifications: NotificationsService,
+    private readonly writeLock: WriteLock,
+  ) {}
+
+  async run(date: IsoDate): Promise<{ date: IsoDate; supervisors: number; emailsQueued: number }> {
+    const assignments = await sqlRows<{ supervisor_id: string; peer_id: string }>(
+      this.dataSource,
+      `SELECT a.supervisor_id, a.peer_id FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id JOIN people p ON p.id = a.peer_id
+        WHERE a.starts_on <= $1 AND (a.ends_on IS NULL OR a.ends_on >= $1) AND s.status = 'active' AND p.status = 'active'`,
+      [date],
+    );
+    const bySupervisor = new Map<string, string[]>();
+    for (const a of assignments) bySupervisor.set(a.supervisor_id, [...new Set([...(bySupervisor.get(a.supervisor_id) ?? []), a.peer_id])]);
+    let emailsQueued = 0;
+    for (const [supervisorId, peerIds] of bySupervisor) {
+      const peers = await this.peersOf(supervisorId, peerIds, date);
+      const gaps = peers.filter((p) => p.supervisionGap).length;
+      const expiring = peers.reduce((n, p) => n + p.expiring.length, 0);
+      const title = `Weekly summary for ${formatDate(date)}: ${peers.length} ${peers.length === 1 ? 'person' : 'people'}, ${expiring} expiring soon, ${gaps} overdue for supervision`;
+      const outboxIds = await this.writeLock.run(() =>
+        this.dataSource.transaction(async (tx) => {
+          const recipients = await this.notifications.recipients(tx, [supervisorId]);
+          return this.notifications.write(
+            tx,
+            [
+              {
+                personId: supervisorId,
+                kind: 'digest',
+                title,
+                body: peers.map((p) => `${p.name}: ${p.clearedFor.length ? `cleared for ${p.clearedFor.join(', ')}` : 'not cleared for any role'}`).join(' · '),
+                link: '/clearance',
+                dedupeKey: `digest:${supervisorId}:${date}`,
+                email: {
+                  category: 'alert',
+                  subject: title,
+                  template: 'supervisor-digest',
+                  context: { date: formatDate(date), peers, gapDays: this.config.supervisionGapDays, expiringDays: DIGEST_EXPIRING_DAYS, link: '/clearance' },
+                },
+              },
+            ],
+            recipients,
+          );
+        }),
+      );
+      await this.notifications.enqueue(outboxIds);
+      emailsQueued += outboxIds.length;
+    }
+    this.logger.log(`Supervisor digest for ${date}: ${bySupervisor.size} supervisors, ${emailsQueued} e-mails queued.`);
+    return { date, supervisors: bySupervisor.size, emailsQueued };
+  }
+
+  async peersOf(supervisorId: string, peerIds: string[], date: IsoDate): Promise<DigestPeer[]> {
+    const roles = await this.clearance.roles();
+    const engine = new ClearanceEngine(roles);
+    const [facts, lastSessions] = await Promise.all([this.clearance.factsFor(peerIds), this.supervision.lastSessionOn(peerIds)]);
+    const expiringRows = await sqlRows<{ person_id: string; name: string; expires_on: string }>(
+      this.dataSource,
+      `SELECT c.person_id, t.name, CAST(c.expires_on AS TEXT) AS expires_on FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id
+        WHERE c.person_id IN (${peerIds.map((_, n) => `$${n + 3}`).join(', ')}) AND c.revoked_on IS NULL AND c.expires_on >= $1 AND c.expires_on <= $2
+        ORDER BY c.expires_on`,
+      [date, addDays(date, DIGEST_EXPIRING_DAYS), ...peerIds],
+    );
+    const supervisor = await sqlRows<{ name: string; email: string }>(this.dataSource, `SELECT name, email FROM people WHERE id = $1`, [supervisorId]);
+    const viewer = {
+      id: supervisorId,
+      name: supervisor[0]?.name ?? '',
+      email: supervisor[0]?.email ?? '',
+      roles: ['supervisor' as const],
+      sessionId: null,
+      tokenId: null,
+    };
+    const gapFrom = addDays(date, -this.config.supervisionGapDays);
+    const peers: DigestPeer[] = [];
+    for (const peerId of peerIds) {
+      const personFacts = facts.get(peerId);
+      if (!personFacts) continue;
+      const results = roles.map((r) => ({ role: r, result: engine.evaluate(r.code, date, personFacts) }));
+      const last = lastSessions.get(peerId) ?? null;
+      const { readiness } = await this.ce.overview(peerId, viewer, date);
+      peers.push({
+        id: peerId,
+        name: personFacts.personName,
+        clearedFor: results.filter((r) => r.result.status !== 'not_cleared').map((r) => r.role.name),
+        notClearedFor: results.filter((r) => r.result.status === 'not_cleared').map((r) => r.role.name),
+        expiring: expiringRows
+          .filter((e) => e.person_id === peerId)
+          .map((e) => ({ credential: e.name, expiresOn: formatDate(e.expires_on), days: daysBetween(date, e.expires_on) })),
+        lastSupervisionOn: last ? formatDate(last) : null,
+        supervisionGap: last === null || last < gapFrom,
+        ce: readiness.map((r) => ({ code: r.code, hoursDone: r.hoursDone, hoursNeeded: r.hoursNeeded, ready: r.ready, daysLeft: r.daysLeft })),
+      });
+    }
+    return peers.sort((a, b) => a.name.localeCompare(b.name));
+  }
+}

@@ -1,0 +1,126 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { addDays, dateInZone, type IsoDate } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import { BullmqJobQueue } from './bullmq-job-queue';
+import { errorText } from './job-executor';
+import { JobQueue } from './jobs';
+
+/** How often the in-process scheduler looks at the clock; a run is at most this late. */
+const TICK_MS = 30_000;
+const SWEEP_EVERY_MINUTES = 10;
+
+export interface LocalClock {
+  date: IsoDate;
+  /** Minutes since local midnight. */
+  minutes: number;
+  /** 0 = Sunday. */
+  weekday: number;
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock in `timeZone` at `instant` (daylight saving included). */
+export function localClock(instant: Date, timeZone: string): LocalClock {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    date: dateInZone(instant, timeZone),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday),
+  };
+}
+
+export interface ScheduledRun {
+  job: 'maintenance.expiry-scan' | 'maintenance.supervisor-digest';
+  date: IsoDate;
+  key: string;
+}
+
+/**
+ * The runs that should exist by `now`: today's expiry scan once its time has passed, and the most
+ * recent weekly digest whose time has passed (at most a week back). Each has a key made of the job
+ * and its local date, so however many instances ask, and however late one starts (catch-up after
+ * downtime), each run is queued once.
+ */
+export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs'>): ScheduledRun[] {
+  const { expiryScan, supervisorDigest } = config.jobs.schedule;
+  const clock = localClock(now, config.timeZone);
+  const runs: ScheduledRun[] = [];
+  if (clock.minutes >= expiryScan.hour * 60 + expiryScan.minute) {
+    runs.push({ job: 'maintenance.expiry-scan', date: clock.date, key: `expiry-scan:${clock.date}` });
+  }
+  let back = (clock.weekday - supervisorDigest.weekday + 7) % 7;
+  if (back === 0 && clock.minutes < supervisorDigest.hour * 60 + supervisorDigest.minute) back = 7;
+  const date = addDays(clock.date, -back);
+  runs.push({ job: 'maintenance.supervisor-digest', date, key: `supervisor-digest:${date}` });
+  return runs;
+}
+
+/**
+ * Fires the daily expiry scan and the weekly digest, exactly once across instances. With Redis:
+ * BullMQ job schedulers (upserted by every process; Redis keeps one of each, and one worker takes
+ * each run). Without: every instance ticks and queues the due runs under their date keys, which
+ * the jobs table's unique index admits once.
+ */
+@Injectable()
+export class JobScheduler implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Scheduler');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly queue: JobQueue,
+    private readonly bullmq: BullmqJobQueue,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.config.redisUrl) return this.upsertRedisSchedulers();
+    if (this.timer) return;
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Queues whatever is due at `now` (tests pass the instant). */
+  async tick(now = new Date()): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      for (const run of dueRuns(now, this.config)) ids.push(await this.queue.add(run.job, { date: run.date }, { key: run.key }));
+      const slot = Math.floor(now.getTime() / (SWEEP_EVERY_MINUTES * 60_000));
+      ids.push(await this.queue.add('maintenance.outbox-sweep', {}, { key: `outbox-sweep:${slot}` }));
+    } catch (error) {
+      this.logger.error(`Could not queue the scheduled jobs: ${errorText(error)}`);
+    }
+    return ids;
+  }
+
+  private async upsertRedisSchedulers(): Promise<void> {
+    const { expiryScan, supervisorDigest } = this.config.jobs.schedule;
+    const queue = this.bullmq.queue('maintenance');
+    const tz = this.config.timeZone;
+    await queue.upsertJobScheduler(
+      'maintenance.expiry-scan',
+      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
+      { name: 'maintenance.expiry-scan', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.expiry-scan') },
+    );
+    await queue.upsertJobScheduler(
+      'maintenance.supervisor-digest',
+      { pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`, tz },
+      { name: 'maintenance.supervisor-digest', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.supervisor-digest') },
+    );
+    await queue.upsertJobScheduler(
+      'maintenance.outbox-sweep',
+      { every: SWEEP_EVERY_MINUTES * 60_000 },
+      { name: 'maintenance.outbox-sweep', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.outbox-sweep') },
+    );
+    this.logger.log(`BullMQ schedulers in place (${tz}): expiry scan daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`);
+  }
+}
