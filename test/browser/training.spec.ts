@@ -112,8 +112,10 @@ describe('a trainer runs a cohort in a real browser', () => {
       expect(await row('Cal Old Coyote').innerText()).toContain('32 of 40 h');
       await screenshot(page, 'training-completion.png');
 
+      // Completing cannot be undone, so the first click only opens the question.
+      await page.getByText('Complete the cohort and award 1…').click();
       await page.getByLabel('Completion date').fill(addDays(today, -1));
-      await submit(page, page.getByRole('button', { name: 'Complete and award 1' }));
+      await submit(page, page.getByRole('button', { name: 'Yes, complete and award 1' }));
       expect(await page.locator('.notice').innerText()).toBe('Cohort completed. 1 credential(s) awarded.');
       expect(await row('Ada Goodrider').locator('.badge', { hasText: 'awarded' }).count()).toBe(1);
       expect(await row('Cal Old Coyote').locator('.badge', { hasText: 'awarded' }).count()).toBe(0);
@@ -153,6 +155,28 @@ describe('a trainer runs a cohort in a real browser', () => {
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x).toBeLessThan(40);
       await screenshot(page, 'training-attendance-phone.png');
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'fits the cohort and completion pages on a phone without sideways scrolling',
+    async () => {
+      session = await openPage({ width: 390, height: 844 }, DEMO_ACCOUNTS.trainer);
+      const { page } = session;
+      await page.goto('/training?status=running');
+      await Promise.all([page.waitForURL(/\/training\/cohorts\//), page.getByRole('link', { name: /Great Falls/ }).click()]);
+      const cohortUrl = page.url();
+      for (const [url, shot] of [
+        [cohortUrl, 'training-cohort-phone.png'],
+        [`${cohortUrl}/completion`, 'training-completion-phone.png'],
+      ]) {
+        await page.goto(url);
+        // The tables scroll inside their .table-wrap; their screen-reader-only header text must stay inside it too.
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+        await screenshot(page, shot);
+      }
       expect(session.problems).toEqual([]);
     },
     TEST_TIMEOUT,

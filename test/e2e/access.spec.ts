@@ -122,6 +122,8 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, expect: signedIn(200) },
   'POST /api/v1/credential-types': { url: () => '/api/v1/credential-types', body: {}, expect: admin(400) },
   'PATCH /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, body: {}, expect: admin(200) },
+  // Practice-role rule editor (browser): an empty draft is an empty group, refused with the form re-shown.
+  'POST /catalog/practice-roles/:id/rule': { url: (i) => `/catalog/practice-roles/${i.role}/rule`, body: {}, expect: admin(400) },
   'GET /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', expect: signedIn(200) },
   'GET /api/v1/practice-roles/:id': { url: (i) => `/api/v1/practice-roles/${i.role}`, expect: signedIn(200) },
   'POST /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', body: {}, expect: admin(400) },

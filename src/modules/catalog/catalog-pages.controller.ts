@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
@@ -8,15 +8,30 @@ import { CatalogService, inForceOn } from './catalog.service';
 import { credentialTypeView, practiceRoleView, ruleInWords, versionSpanInWords } from './catalog.views';
 import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
+import { ReplaceRuleDto } from './dto/practice-role.dto';
+import { applyEdit, draftFromBody, editorTree, rowsFromRule, ruleFromDraft, type RuleDraft } from './rule-form';
+import { hasRole, type AuthUser } from '../auth/auth-user';
 import type { Actor } from '../audit/actor';
-import { RequestActor, Roles } from '../auth/decorators';
+import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
 
 type FormBody = Record<string, unknown>;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({
   value: i + 1,
   name,
 }));
-const NOTICES: Record<string, string> = { created: 'Credential type added.', saved: 'Changes saved.' };
+const NOTICES: Record<string, string> = {
+  created: 'Credential type added.',
+  saved: 'Changes saved.',
+  'rule-saved': 'The new rule version is recorded; see it in the history below.',
+};
+const ADDABLE_KINDS = [
+  { value: 'credential', label: 'A credential' },
+  { value: 'practice_role', label: 'Cleared as another practice role' },
+  { value: 'lived_experience', label: 'Lived experience, verified' },
+  { value: 'active_supervision', label: 'Active qualified supervision' },
+  { value: 'all_of', label: 'A group: all of…' },
+  { value: 'any_of', label: 'A group: any one of…' },
+];
 
 @ApiExcludeController()
 @Controller('catalog')
@@ -127,14 +142,62 @@ export class CatalogPagesController {
   }
 
   @Get('practice-roles/:id')
-  @Render('catalog/practice-role')
-  async showRole(@Param('id', new ParseUUIDPipe()) id: string) {
+  async showRole(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('notice') notice: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
+    return res.render('catalog/practice-role', await this.roleModel(id, user, { notice: NOTICES[notice ?? ''] }));
+  }
+
+  /**
+   * The rule editor on the role's page posts here: an add/remove button re-shows the page with the
+   * changed draft; saving goes through the same service call as `PUT /api/v1/practice-roles/:id/rule`,
+   * and anything it refuses is shown beside the field it concerns, with the draft kept.
+   */
+  @Post('practice-roles/:id/rule')
+  @HttpCode(200)
+  @Roles('admin')
+  async replaceRule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    const draft = draftFromBody(body);
+    if (applyEdit(draft, typeof body.op === 'string' ? body.op : '', body)) {
+      return res.render('catalog/practice-role', await this.roleModel(id, user, { draft }));
+    }
+    const { rule } = ruleFromDraft(draft.rows);
+    const { value, errors } = await validateForm(ReplaceRuleDto, {
+      rule,
+      ...(draft.effectiveFrom ? { effectiveFrom: draft.effectiveFrom } : {}),
+      note: draft.note,
+    });
+    let problems = errors;
+    if (value) {
+      try {
+        await this.catalog.replaceRule(id, value.rule, actor, { effectiveFrom: value.effectiveFrom, note: value.note });
+        return res.redirect(303, `/catalog/practice-roles/${id}?notice=rule-saved#history`);
+      } catch (e) {
+        problems = formErrorsFrom(e);
+      }
+    }
+    return res.status(400).render('catalog/practice-role', await this.roleModel(id, user, { draft, errors: problems }));
+  }
+
+  private async roleModel(id: string, user: AuthUser, extra: { notice?: string; draft?: RuleDraft; errors?: Record<string, string> | null } = {}) {
     const found = await this.catalog.getPracticeRole(id);
-    const names = await this.names(await this.catalog.listPracticeRoles());
+    const roles = await this.catalog.listPracticeRoles();
+    const names = await this.names(roles);
     const view = practiceRoleView(found);
     const authors = await this.catalog.namesOf(view.versions.map((v) => v.createdById).filter((id): id is string => id !== null));
-    return {
+    const today = this.config.today();
+    const model = {
       title: found.role.name,
+      notice: extra.notice,
       role: view,
       rule: found.rule ? ruleInWords(found.rule, names) : null,
       ruleJson: JSON.stringify(found.rule, null, 2),
@@ -142,10 +205,34 @@ export class CatalogPagesController {
       history: [...view.versions].reverse().map((v) => ({
         ...v,
         span: versionSpanInWords(v),
-        inForce: inForceOn(v, this.config.today()),
+        inForce: inForceOn(v, today),
         by: v.createdById ? (authors.get(v.createdById) ?? null) : null,
         rule: v.rule ? ruleInWords(v.rule, names) : null,
       })),
+    };
+    if (!hasRole(user, 'admin')) return model;
+    // Edits start from the newest version (it may be scheduled for later): a change comes after it.
+    const latest = view.versions[view.versions.length - 1];
+    const earliest = latest?.effectiveFrom && latest.effectiveFrom > today ? latest.effectiveFrom : today;
+    const draft = extra.draft ?? { rows: rowsFromRule(latest?.rule ?? null), effectiveFrom: earliest, note: '' };
+    const errors = extra.errors ?? null;
+    const types = names.types;
+    const roleOptions = roles.filter((r) => r.role.id !== found.role.id).map((r) => ({ code: r.role.code, name: r.role.name }));
+    const typeOptions = [...types.values()].map((t) => ({ code: t.code, name: t.name, inactive: !t.active }));
+    return {
+      ...model,
+      editor: {
+        open: !!extra.draft,
+        errors,
+        startsFrom: latest && latest.effectiveFrom && latest.effectiveFrom > today ? { version: latest.version, from: latest.effectiveFrom } : null,
+        earliest,
+        effectiveFrom: draft.effectiveFrom,
+        note: draft.note,
+        tree: editorTree(draft.rows, errors, { credential: new Set(typeOptions.map((t) => t.code)), practice_role: new Set(roleOptions.map((r) => r.code)) }),
+        typeOptions,
+        roleOptions,
+        kinds: ADDABLE_KINDS,
+      },
     };
   }
 

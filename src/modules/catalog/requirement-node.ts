@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { REQUIREMENT_KINDS, type RequirementKind } from './practice-role-requirement.entity';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -13,11 +13,13 @@ export class RequirementNode {
   kind!: RequirementKind;
 
   @ValidateIf((n: RequirementNode) => n.kind === 'credential')
+  @IsNotEmpty({ message: 'choose a credential type' })
   @IsString({ message: 'a credential requirement needs credentialTypeCode' })
   @MaxLength(32)
   credentialTypeCode?: string;
 
   @ValidateIf((n: RequirementNode) => n.kind === 'practice_role')
+  @IsNotEmpty({ message: 'choose a practice role' })
   @IsString({ message: 'a practice-role requirement needs practiceRoleCode' })
   @MaxLength(40)
   practiceRoleCode?: string;

@@ -375,8 +375,30 @@ export class TrainingPagesController {
     @Res() res: Response,
   ) {
     const records = cellsFrom(body);
-    const makeUp = typeof body.makeUpPersonId === 'string' && body.makeUpPersonId && typeof body.makeUpSessionId === 'string' && body.makeUpSessionId;
-    if (makeUp) records.push({ personId: body.makeUpPersonId as string, sessionId: body.makeUpSessionId as string, status: 'present', hours: null });
+    const makeUpPersonId = typeof body.makeUpPersonId === 'string' ? body.makeUpPersonId : '';
+    const makeUpSessionId = typeof body.makeUpSessionId === 'string' ? body.makeUpSessionId : '';
+    // Half a make-up (a person and no session, or the reverse) is a mistake to point out, not to drop.
+    if (makeUpPersonId && !makeUpSessionId) {
+      return res.status(400).render(
+        'training/attendance',
+        await this.attendanceModel(id, user, {
+          errors: [{ field: 'makeUpSessionId', message: 'Choose the session the make-up attendee came to.' }],
+          submitted: records,
+          makeUp: { personId: makeUpPersonId, sessionId: '', errors: { makeUpSessionId: 'Choose the session they came to.' } },
+        }),
+      );
+    }
+    if (makeUpSessionId && !makeUpPersonId) {
+      return res.status(400).render(
+        'training/attendance',
+        await this.attendanceModel(id, user, {
+          errors: [{ field: 'makeUpPersonId', message: 'Choose who came to the session as a make-up.' }],
+          submitted: records,
+          makeUp: { personId: '', sessionId: makeUpSessionId, errors: { makeUpPersonId: 'Choose who came.' } },
+        }),
+      );
+    }
+    if (makeUpPersonId) records.push({ personId: makeUpPersonId, sessionId: makeUpSessionId, status: 'present', hours: null });
     try {
       await this.attendance.record(id, records, user, actor);
       return res.redirect(303, `/training/cohorts/${id}/attendance?notice=attendance`);
@@ -465,8 +487,14 @@ export class TrainingPagesController {
 
   private async courseFormModel(id: string | null, extra: { values: object; errors: Record<string, string> | null }) {
     const types = (await this.catalog.listCredentialTypes({ includeInactive: false })).filter((t) => t.kind === 'internal');
-    const values = extra.values as { modules?: unknown[] };
-    const modules = [...(values.modules ?? [])];
+    const values = extra.values as { modules?: object[] };
+    const errors = extra.errors ?? {};
+    // Each row's messages come back under `modules.<row>.<field>`; the row shows its own.
+    const modules: object[] = (values.modules ?? []).map((m, i) => {
+      const at = (field: string) => errors[`modules.${i}.${field}`];
+      const rowErrors = { title: at('title'), hours: at('hours'), required: at('required'), row: errors[`modules.${i}`] ?? at('id') };
+      return { ...m, errors: Object.values(rowErrors).some(Boolean) ? rowErrors : null };
+    });
     // A few empty rows to add modules without any script.
     for (let i = 0; i < 3; i++) modules.push({});
     return {
@@ -476,7 +504,8 @@ export class TrainingPagesController {
       categories: CE_CATEGORIES,
       ...extra,
       values: { ...extra.values, modules },
-      errors: extra.errors ?? {},
+      errors,
+      hasErrors: Object.keys(errors).length > 0,
     };
   }
 
@@ -503,7 +532,8 @@ export class TrainingPagesController {
     const cohort = await this.cohorts.get(id, user);
     const [course, sessions, roster] = await Promise.all([this.courses.get(cohort.courseId), this.cohorts.sessions(id), this.enrollments.roster(id)]);
     const q = (extra as { q?: string }).q ?? '';
-    const candidates = q ? await this.enrollments.candidates(id, q, user) : null;
+    const searchable = q.trim().length >= 2;
+    const candidates = searchable ? await this.enrollments.candidates(id, q, user) : null;
     const enrolled = roster.filter((e) => e.status === 'enrolled');
     const waiting = roster.filter((e) => e.status === 'waitlisted').map((e, i) => ({ ...e, position: i + 1 }));
     const live = sessions.filter((s) => !s.cancelledAt);
@@ -518,6 +548,7 @@ export class TrainingPagesController {
       waiting,
       withdrawn: roster.filter((e) => e.status === 'withdrawn'),
       candidates,
+      qTooShort: q.trim() !== '' && !searchable,
       q,
       scheduled,
       uncovered: course.modules.filter((m) => !covered.has(m.id)),
@@ -532,7 +563,12 @@ export class TrainingPagesController {
   private async attendanceModel(
     id: string,
     user: AuthUser,
-    extra: { notice?: string; errors?: Array<{ field: string; message: string; personId?: string; sessionId?: string }>; submitted?: AttendanceRecordDto[] },
+    extra: {
+      notice?: string;
+      errors?: Array<{ field: string; message: string; personId?: string; sessionId?: string }>;
+      submitted?: AttendanceRecordDto[];
+      makeUp?: { personId: string; sessionId: string; errors: Record<string, string> };
+    },
   ) {
     const grid = await this.attendance.grid(id, user);
     const makeUps = await this.attendance.makeUpCandidates(id, user);
@@ -566,8 +602,11 @@ export class TrainingPagesController {
         };
       }),
     }));
+    const today = this.config.today();
     const counts = live.map((s) => ({
       sessionId: s.id,
+      // Attendance can only be taken once a session has been held; the service refuses it before.
+      future: s.heldOn > today,
       present: grid.rows.filter((r) => r.cells[s.id]?.status === 'present').length,
       unrecorded: grid.rows.filter((r) => r.kind === 'enrolled' && !r.cells[s.id]).length,
     }));
@@ -582,7 +621,8 @@ export class TrainingPagesController {
       sessions: live.map((s, i) => ({ ...s, ...counts[i] })),
       cancelled: grid.sessions.filter((s) => s.cancelledAt),
       rows,
-      makeUps,
+      makeUps: makeUps.map((m) => ({ ...m, selected: m.id === extra.makeUp?.personId })),
+      makeUp: extra.makeUp ?? null,
       editable: grid.cohort.status === 'planned' || grid.cohort.status === 'running',
       notice: extra.notice,
       errors,
