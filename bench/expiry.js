@@ -78,6 +78,51 @@ async function main() {
         }
       }
     })();
+    // What the scan's date windows read: supervision for every peer, supervisor qualifications,
+    // attestations and revocations spread over the years, with a few hundred of each ending or
+    // taking effect within the window (yesterday's scan to today's), so the window queries have
+    // real tables to search and real people to recheck.
+    const supervisors = [];
+    const insertQualification = sqlite.prepare(
+      `INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from, qualified_until) VALUES (?, ?, 'LCPC', '2020-01-01', ?)`,
+    );
+    const insertAssignment = sqlite.prepare(`INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES (?, ?, ?, ?, ?)`);
+    const insertAttestation = sqlite.prepare(
+      `INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, withdrawn_on, evidence_location) VALUES (?, ?, ?, ?, ?, 'file room')`,
+    );
+    const peers = sqlite.prepare(`SELECT id FROM people ORDER BY id`).pluck().all();
+    sqlite.transaction(() => {
+      for (let s = 0; s < 1000; s++) {
+        const id = randomUUID();
+        insertPerson.run(id, `Supervisor ${s}`, `supervisor.${s}@bench.example.org`);
+        insertQualification.run(randomUUID(), id, s < 10 ? addDays(DATE, -1) : s < 200 ? addDays(DATE, -30 - s * 3) : null);
+        supervisors.push(id);
+      }
+      peers.forEach((peerId, i) => {
+        insertAssignment.run(
+          randomUUID(),
+          peerId,
+          supervisors[i % 1000],
+          addDays('2024-01-01', i % 600),
+          i < 500 ? addDays(DATE, -1) : i % 7 === 0 ? addDays(DATE, -40 - (i % 300)) : null,
+        );
+        insertAttestation.run(
+          randomUUID(),
+          peerId,
+          supervisors[i % 1000],
+          addDays('2021-01-01', i % 900),
+          i % 500 === 0 ? DATE : i % 50 === 0 ? addDays(DATE, -60 - (i % 700)) : null,
+        );
+      });
+      // 1% of credentials revoked, on dates over the past three years; 300 of them effective today.
+      sqlite
+        .prepare(`UPDATE credentials SET revoked_on = date(?, '-' || (abs(random()) % 1000 + 2) || ' days'), revocation_reason = 'other' WHERE rowid % 100 = 7`)
+        .run(DATE);
+      sqlite.prepare(`UPDATE credentials SET revoked_on = ? WHERE rowid IN (SELECT rowid FROM credentials WHERE rowid % 100 = 7 LIMIT 300)`).run(DATE);
+      // Yesterday's scan finished: today's window is yesterday to today. Edits above reset next_check_on by trigger; put it back.
+      sqlite.prepare(`UPDATE credentials SET next_check_on = ? WHERE next_check_on = '0001-01-01'`).run(addDays(DATE, 400));
+      sqlite.prepare(`INSERT INTO expiry_scan_state (id, scanned_through) VALUES (1, ?)`).run(addDays(DATE, -1));
+    })();
     sqlite.exec('ANALYZE');
     const total = (await db.query('SELECT COUNT(*) AS n FROM credentials'))[0].n;
     console.log(`Generated ${total.toLocaleString()} credentials for ${PEOPLE.toLocaleString()} people in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -85,6 +130,8 @@ async function main() {
     const scan = app.get(ExpiryScanService);
     console.log('\nQuery plan of the paging query (EXPLAIN QUERY PLAN):');
     for (const line of await scan.explainDueQuery(DATE)) console.log(`  ${line}`);
+    console.log('Query plans of the clearance window queries (a sample of the ten):');
+    for (const line of await scan.explainWindowQueries(addDays(DATE, -1), DATE)) console.log(`  ${line}`);
 
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;

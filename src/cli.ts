@@ -96,6 +96,9 @@ const COMMANDS: Record<string, Command> = {
         console.log(
           `Expiry scan for ${r.date}: ${r.examined} credentials due, ${r.transitions} status changes, ${r.reminders} reminders, ${r.clearanceChanges} clearance changes, ${r.emailsQueued} e-mails queued.`,
         );
+        console.log(
+          `Clearance rechecked for ${r.clearanceChecked} people (dates ${r.window.from} to ${r.window.to}); ${r.remindersSkipped} reminders too old to send recorded as skipped.`,
+        );
       } else if (job === 'supervisor-digest') {
         const r = await app.get(SupervisorDigestService).run(date);
         console.log(`Supervisor digest for ${r.date}: ${r.supervisors} supervisors, ${r.emailsQueued} e-mails queued.`);

@@ -6,6 +6,7 @@ import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/aut
 import { randomToken } from '../../src/modules/auth/secrets';
 import { SessionsService } from '../../src/modules/auth/sessions.service';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
+import { SigningKey } from '../../src/modules/certificates/signing-key';
 import { JobQueue } from '../../src/modules/jobs/jobs';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -41,6 +42,7 @@ interface Ids {
   certificate: string;
   certificateCode: string;
   certificateJob: string;
+  signingKey: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -78,6 +80,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
   'GET /account': { url: () => '/account', expect: signedIn(200) },
   'POST /account/password': { url: () => '/account/password', body: {}, expect: signedIn(400) },
+  'POST /account/printed-name': { url: () => '/account/printed-name', body: {}, expect: signedIn(303) },
   'POST /account/sessions/sign-out-others': { url: () => '/account/sessions/sign-out-others', expect: signedIn(303) },
   'GET /api/v1/me': { url: () => '/api/v1/me', expect: signedIn(200) },
 
@@ -284,6 +287,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /api/v1/verify/:code': { url: (i) => `/api/v1/verify/${i.certificateCode}`, expect: all(200) },
   'GET /.well-known/jwks.json': { url: () => '/.well-known/jwks.json', expect: all(200) },
   'GET /issuer': { url: () => '/issuer', expect: all(200) },
+  'GET /keys/:thumbprint': { url: (i) => new URL(i.signingKey).pathname, expect: all(200) },
   'GET /status-lists/revocation': { url: () => '/status-lists/revocation', expect: all(200) },
   'GET /api/v1/people/:id/certificates': { url: (i) => `/api/v1/people/${i.subject}/certificates`, expect: subjectRecord },
   'GET /api/v1/certificates/:id': { url: (i) => `/api/v1/certificates/${i.certificate}`, expect: subjectRecord },
@@ -401,6 +405,7 @@ describeEachEngine('Who may reach which route', (engine) => {
       certificate: certificate.id,
       certificateCode: certificate.code,
       certificateJob,
+      signingKey: t.app.get(SigningKey).jwk.kid,
       subject: people.peer.id,
       credential,
       assignment,

@@ -350,6 +350,10 @@ describeEachEngine('Certificates', (engine) => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
     expect(jwks.keys[0].d).toBeUndefined();
+    // The kid dereferences to the key itself, as Open Badges 3.0 asks.
+    expect(jwks.keys[0].kid).toMatch(new RegExp(`^${BASE}/keys/[A-Za-z0-9_-]{43}$`));
+    expect((await t.http().get(new URL(jwks.keys[0].kid).pathname).expect(200)).body).toEqual(jwks.keys[0]);
+    await t.http().get('/keys/not-our-key').expect(404);
 
     const lapsedCert = (await t.dataSource.getRepository(Certificate).find({ where: { personId: peers[2].person.id }, relations: { credential: true } })).find(
       (c) => c.credential.expiresOn === '2025-01-31',
@@ -460,6 +464,42 @@ describeEachEngine('Certificates', (engine) => {
     await as(admin).get('/api/v1/certificate-jobs/not-a-job').expect(404);
   });
 
+  it('lets a person choose the name printed on their certificates (audited); a re-issue prints it, the old one keeps the old', async () => {
+    const peer = await t.browser(['peer'], { name: 'Samuel Kicking Woman' });
+    const credential = await t.app
+      .get(CredentialsService)
+      .record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -4) }, systemActor('test'));
+    const first = (await certificates().issue(credential.id, null))!;
+    expect(first.recipientName).toBe('Samuel Kicking Woman');
+    const tooLong = await t
+      .as(peer)
+      .post('/account/printed-name')
+      .type('form')
+      .send({ preferredName: 'x'.repeat(201) })
+      .expect(400);
+    expect(tooLong.text).toContain('must be at most 200 characters');
+    await t
+      .as(peer)
+      .post('/account/printed-name')
+      .type('form')
+      .send({ preferredName: '  Sam Kicking Woman ' })
+      .expect(303)
+      .expect('Location', '/account?notice=name-saved');
+    expect((await t.as(peer).get('/account').expect(200)).text).toContain('value="Sam Kicking Woman"');
+    const audit = (await as(admin).get(`/api/v1/audit?action=person.updated&personId=${peer.person.id}`).expect(200)).body.items;
+    expect(
+      audit.some((e: { entityId: string; after: { preferredName: string } }) => e.entityId === peer.person.id && e.after.preferredName === 'Sam Kicking Woman'),
+    ).toBe(true);
+
+    const res = await as(admin).post(`/api/v1/certificates/${first.id}/reissue`).send({ reason: 'name_change', note: 'Asked for Sam' }).expect(202);
+    expect((await waitForJob(res.body.jobId)).state).toBe('completed');
+    const [old, fresh] = await rows(credential.id);
+    expect(old.recipientName).toBe('Samuel Kicking Woman');
+    expect(fresh.recipientName).toBe('Sam Kicking Woman');
+    expect(pdfText(await pdfOf(admin, fresh.id))).toContain('Sam Kicking Woman');
+    expect(pdfText(await pdfOf(admin, old.id))).toContain('Samuel Kicking Woman');
+  });
+
   it('shows certificates on the person page with their downloads, and the admin list', async () => {
     const peer = await t.browser(['peer'], { name: 'Page Peer' });
     const c = await t.app.get(CredentialsService).record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -2) }, systemActor('test'));
@@ -528,6 +568,7 @@ describe('Certificates in the API docs', () => {
       '/api/v1/verify/{code}',
       '/.well-known/jwks.json',
       '/issuer',
+      '/keys/{thumbprint}',
       '/status-lists/revocation',
       '/api/v1/people/{id}/certificates',
       '/api/v1/certificates/{id}/pdf',

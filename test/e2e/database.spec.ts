@@ -32,6 +32,7 @@ const TABLES = [
   'credential_types',
   'credentials',
   'enrollments',
+  'expiry_scan_state',
   'exam_attempts',
   'jobs',
   'lived_experience_attestations',

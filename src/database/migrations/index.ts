@@ -10,6 +10,7 @@ import { CatalogRevision1796150000000 } from './1796150000000-catalog-revision';
 import { PracticeRoleRuleVersions1796160000000 } from './1796160000000-practice-role-rule-versions';
 import { CredentialTermsPublished1796170000000 } from './1796170000000-credential-terms-published';
 import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
+import { ExpiryScanWindows1796210000000 } from './1796210000000-expiry-scan-windows';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   PracticeRoleRuleVersions1796160000000,
   CredentialTermsPublished1796170000000,
   ExpiryAndNotifications1796200000000,
+  ExpiryScanWindows1796210000000,
 ];

@@ -12,7 +12,8 @@ import type { AuthUser } from './auth-user';
 import { cookieOptions } from './authenticate.middleware';
 import { SESSION_COOKIE } from './csrf';
 import { CurrentUser, Public, RequestActor } from './decorators';
-import { ChangePasswordDto, ForgotPasswordDto, LoginDto, SetPasswordDto } from './dto/auth.dto';
+import { PeopleService } from '../people/people.service';
+import { ChangePasswordDto, ForgotPasswordDto, LoginDto, PrintedNameDto, SetPasswordDto } from './dto/auth.dto';
 import { SessionsService } from './sessions.service';
 
 type FormBody = Record<string, unknown>;
@@ -23,6 +24,7 @@ const NOTICES: Record<string, string> = {
   'reset-sent': 'If an account uses that address, a link to choose a new password is on its way. It works for 2 hours.',
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'others-signed-out': 'Every other session was signed out.',
+  'name-saved': 'Saved. New certificates print this name; ask the program to re-issue one you already have.',
   'notifications-saved': 'Your notification choices are saved.',
 };
 
@@ -40,6 +42,7 @@ export class AuthPagesController {
     private readonly links: AccountLinksService,
     private readonly sessions: SessionsService,
     private readonly config: AppConfig,
+    private readonly people: PeopleService,
   ) {}
 
   @Public()
@@ -136,6 +139,17 @@ export class AuthPagesController {
     return res.status(400).render('auth/account', await this.accountModel(user, { errors: problems }));
   }
 
+  /** The name a person wants on their certificates (and in lists): theirs to choose, audited like any change. */
+  @Post('account/printed-name')
+  async printedName(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Body() body: FormBody, @Res() res: Response) {
+    const { value, errors } = await validateForm(PrintedNameDto, body);
+    if (value) {
+      await this.people.update(user.id, { preferredName: value.preferredName ?? null }, actor);
+      return res.redirect(303, '/account?notice=name-saved');
+    }
+    return res.status(400).render('auth/account', await this.accountModel(user, { nameErrors: errors, nameValues: body }));
+  }
+
   @Post('account/sessions/sign-out-others')
   async signOutOthers(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
     await this.auth.signOutOthers(user, actor);
@@ -150,7 +164,16 @@ export class AuthPagesController {
       ip: s.ip,
       userAgent: s.userAgent,
     }));
-    return { title: 'My account', me: user, sessions, othersCount: sessions.filter((s) => !s.current).length, ...extra };
+    const person = await this.people.get(user.id);
+    return {
+      title: 'My account',
+      me: user,
+      printed: { name: person.name, preferredName: person.preferredName },
+      nameValues: { preferredName: person.preferredName ?? '' },
+      sessions,
+      othersCount: sessions.filter((s) => !s.current).length,
+      ...extra,
+    };
   }
 
   private async passwordForm(res: Response, token: string, purpose: AccountLinkPurpose) {

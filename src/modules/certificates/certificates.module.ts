@@ -31,7 +31,7 @@ import { VerifyController } from './verify.controller';
     CertificateRenderer,
     { provide: CertificateStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalCertificateStorage(config.certificates.storageDir) },
     { provide: CertificateTemplates, inject: [AppConfig], useFactory: (config: AppConfig) => new CertificateTemplates(config.certificates.templatesDir) },
-    { provide: SigningKey, inject: [AppConfig], useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey) },
+    { provide: SigningKey, inject: [AppConfig], useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey, config.publicBaseUrl) },
   ],
   exports: [CertificatesService, JobCertificateRequests],
 })

@@ -11,15 +11,23 @@ export interface PublicJwk {
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
-/** The organisation's Ed25519 key as JOSE sees it: the public JWK (kid = its RFC 7638 thumbprint) and EdDSA signing. */
+/**
+ * The organisation's Ed25519 key as JOSE sees it: the public JWK and EdDSA signing. Its `kid` is
+ * the address the JWK itself is published at (Open Badges 3.0: a kid "can be dereferenced to" the
+ * key), ending in the key's RFC 7638 thumbprint; the JWKS at /.well-known/jwks.json lists it too.
+ */
 export class SigningKey {
   readonly jwk: PublicJwk;
+  readonly thumbprint: string;
 
-  constructor(private readonly privateKey: KeyObject) {
+  constructor(
+    private readonly privateKey: KeyObject,
+    baseUrl: string,
+  ) {
     const { x } = createPublicKey(privateKey).export({ format: 'jwk' }) as JsonWebKey & { x: string };
     // RFC 7638: the required members in lexicographic order, no spaces.
-    const kid = createHash('sha256').update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest('base64url');
-    this.jwk = { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
+    this.thumbprint = createHash('sha256').update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest('base64url');
+    this.jwk = { kty: 'OKP', crv: 'Ed25519', x, kid: `${baseUrl}/keys/${this.thumbprint}`, alg: 'EdDSA', use: 'sig' };
   }
 
   /** A compact JWS (RFC 7515) of `payload`, signed with EdDSA (RFC 8037). */

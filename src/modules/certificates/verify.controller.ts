@@ -101,6 +101,14 @@ export class VerifyController {
     return { keys: [this.signing.jwk] };
   }
 
+  @Get('keys/:thumbprint')
+  @Header('Cache-Control', 'public, max-age=3600')
+  @ApiOperation({ summary: 'One signing key as a JWK: what the kid in a credential’s JWT header points to' })
+  key(@Param('thumbprint') thumbprint: string) {
+    if (thumbprint !== this.signing.thumbprint) throw new NotFoundException('No key with that id.');
+    return this.signing.jwk;
+  }
+
   @Get('issuer')
   @ApiOperation({ summary: 'The issuer Profile named in every Open Badges credential' })
   issuer() {

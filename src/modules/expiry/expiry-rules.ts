@@ -16,6 +16,24 @@ export interface ReminderEvent {
   daysBefore: number | null;
 }
 
+/**
+ * A reminder whose threshold passed more than this many days before the scan is recorded as
+ * skipped, not sent. The lead's product decision: the first scan of old records (an import, a
+ * program joining late, the scan down for weeks) must not tell someone today that a credential
+ * "has expired" as news when it lapsed months ago — a notice that old is noise that teaches people
+ * to ignore reminders, and the credential's status already says it. A month still catches an
+ * outage or a late import of something that is genuinely news. Status transitions are recorded
+ * whatever their age.
+ */
+export const STALE_REMINDER_DAYS = 30;
+
+/** Why a reminder owed on `date` is not sent (it is too old to be news), or null when it should go out. */
+export function staleReminderReason(event: ReminderEvent, date: IsoDate): string | null {
+  const late = daysBetween(event.dueOn, date);
+  if (late <= STALE_REMINDER_DAYS) return null;
+  return `Threshold ${event.threshold} fell on ${event.dueOn}, ${late} days before this scan (more than ${STALE_REMINDER_DAYS}): too late to be news, so not sent.`;
+}
+
 export type RuleType = Pick<CredentialType, 'graceDays' | 'terminatesAfterDays' | 'reminderDays'>;
 
 export interface ScanOutcome {

@@ -14,7 +14,7 @@ import { ClearanceService } from '../clearance/clearance.service';
 import type { JobContext } from '../jobs/jobs';
 import { NotificationsService, type NotificationInput, type Recipient } from '../notifications/notifications.service';
 import { CeSeasonNotices } from './ce-season-notices';
-import { reminderWording, scanOutcome, type Standing } from './expiry-rules';
+import { reminderWording, scanOutcome, staleReminderReason, type Standing } from './expiry-rules';
 
 /** Credentials per transaction: bounded memory, and short write transactions for SQLite's one writer. */
 export const SCAN_PAGE_SIZE = 1000;
@@ -39,6 +39,12 @@ export interface ExpiryScanReport {
   examined: number;
   transitions: number;
   reminders: number;
+  /** Reminders owed but recorded as skipped: their threshold was too long ago to be news (STALE_REMINDER_DAYS). */
+  remindersSkipped: number;
+  /** The dates whose clearance boundaries the scan looked at: from the last finished scan's date through this one. */
+  window: { from: IsoDate; to: IsoDate };
+  /** People whose clearance was recomputed: credentials it moved, plus everyone a date in the window concerns. */
+  clearanceChecked: number;
   clearanceChanges: number;
   emailsQueued: number;
 }
@@ -69,7 +75,18 @@ export class ExpiryScanService {
 
   async run(date: IsoDate, context?: Pick<JobContext, 'progress'>, options: { pageSize?: number } = {}): Promise<ExpiryScanReport> {
     const pageSize = options.pageSize ?? SCAN_PAGE_SIZE;
-    const report: ExpiryScanReport = { date, examined: 0, transitions: 0, reminders: 0, clearanceChanges: 0, emailsQueued: 0 };
+    const since = await this.windowStart(date);
+    const report: ExpiryScanReport = {
+      date,
+      examined: 0,
+      transitions: 0,
+      reminders: 0,
+      remindersSkipped: 0,
+      window: { from: since, to: date },
+      clearanceChecked: 0,
+      clearanceChanges: 0,
+      emailsQueued: 0,
+    };
     const types = new Map((await this.dataSource.getRepository(CredentialType).find()).map((t) => [t.id, t]));
     const [{ n: dueCount }] = await sqlRows<{ n: number | string }>(this.dataSource, `SELECT COUNT(*) AS n FROM credentials WHERE next_check_on <= $1`, [date]);
     const total = Number(dueCount);
@@ -85,12 +102,15 @@ export class ExpiryScanService {
       report.examined += rows.length;
       await context?.progress(Math.min(report.examined, total), Math.max(total, report.examined));
     }
-    const clearance = await this.recheckClearance([...affected], date);
+    for (const id of await this.peopleConcernedBetween(since, date)) affected.add(id);
+    report.clearanceChecked = affected.size;
+    const clearance = await this.recheckClearance([...affected], date, since);
     report.clearanceChanges = clearance.changes;
     report.emailsQueued += clearance.emails;
     report.emailsQueued += await this.ceSeason.sendIfDue(date);
+    await this.markScanned(date);
     this.logger.log(
-      `Expiry scan for ${date}: ${report.examined} credentials due, ${report.transitions} transitions, ${report.reminders} reminders, ${report.clearanceChanges} clearance changes, ${report.emailsQueued} e-mails queued.`,
+      `Expiry scan for ${date}: ${report.examined} credentials due, ${report.transitions} transitions, ${report.reminders} reminders (${report.remindersSkipped} too old, skipped), ${report.clearanceChecked} people's clearance rechecked (dates ${since} to ${date}), ${report.clearanceChanges} clearance changes, ${report.emailsQueued} e-mails queued.`,
     );
     return report;
   }
@@ -166,12 +186,19 @@ export class ExpiryScanService {
           }
           const reminder = outcome.reminder;
           if (!reminder || !row.expires_on) continue;
+          // Claimed even when skipped, so a later scan never sends it either; the row says why.
+          const skipped = staleReminderReason(reminder, date);
           const claimed = await sqlRows(
             tx,
-            `INSERT INTO sent_reminders (credential_id, threshold, scan_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING credential_id`,
-            [row.id, reminder.threshold, date],
+            `INSERT INTO sent_reminders (credential_id, threshold, scan_date, outcome, skipped_reason) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING RETURNING credential_id`,
+            [row.id, reminder.threshold, date, skipped ? 'skipped' : 'sent', skipped],
           );
           if (claimed.length === 0) continue;
+          if (skipped) {
+            report.remindersSkipped++;
+            continue;
+          }
           report.reminders++;
           const graceEndsOn = type.graceDays > 0 ? addDays(row.expires_on, type.graceDays) : null;
           const words = reminderWording(reminder, type.name, row.expires_on, graceEndsOn, date);
@@ -251,8 +278,12 @@ export class ExpiryScanService {
     return superseded;
   }
 
-  /** Each person's current supervisors on `date`. */
-  private async supervisorsOf(personIds: string[], date: IsoDate): Promise<Map<string, string[]>> {
+  /**
+   * Each person's supervisors on `date` — and, with `since`, also those whose assignment ended
+   * after `since`: the supervisor of an assignment that just ended is the one to hear that the
+   * peer is no longer cleared because of it.
+   */
+  private async supervisorsOf(personIds: string[], date: IsoDate, since: IsoDate = date): Promise<Map<string, string[]>> {
     const unique = [...new Set(personIds)];
     const result = new Map<string, string[]>();
     for (let i = 0; i < unique.length; i += CHUNK) {
@@ -260,8 +291,8 @@ export class ExpiryScanService {
       const rows = await sqlRows<{ peer_id: string; supervisor_id: string }>(
         this.dataSource,
         `SELECT peer_id, supervisor_id FROM supervision_assignments
-          WHERE peer_id IN (${ids.map((_, n) => `$${n + 2}`).join(', ')}) AND starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $1)`,
-        [date, ...ids],
+          WHERE peer_id IN (${ids.map((_, n) => `$${n + 3}`).join(', ')}) AND starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $2)`,
+        [date, since, ...ids],
       );
       for (const r of rows) result.set(r.peer_id, [...new Set([...(result.get(r.peer_id) ?? []), r.supervisor_id])]);
     }
@@ -269,10 +300,105 @@ export class ExpiryScanService {
   }
 
   /**
-   * Clearance of the affected people for every practice role, against the last one known (or,
-   * the first time, the day before): each change is stored and told to the person's supervisors.
+   * The first date of this scan's window: the date of the last scan that finished, or the day
+   * before when there is none (or this scan is for that date or an earlier one, a rerun).
    */
-  async recheckClearance(personIds: string[], date: IsoDate): Promise<{ changes: number; emails: number }> {
+  private async windowStart(date: IsoDate): Promise<IsoDate> {
+    const [row] = await sqlRows<{ scanned_through: string }>(
+      this.dataSource,
+      `SELECT CAST(scanned_through AS TEXT) AS scanned_through FROM expiry_scan_state WHERE id = 1`,
+    );
+    const last = row?.scanned_through.slice(0, 10);
+    return last && last < date ? last : addDays(date, -1);
+  }
+
+  /** Records that the scan for `date` finished (never moving back: a scan of a past date is a rerun). */
+  private async markScanned(date: IsoDate): Promise<void> {
+    await this.writeLock.run(() =>
+      sqlRows(
+        this.dataSource,
+        `INSERT INTO expiry_scan_state (id, scanned_through) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET scanned_through = CASE WHEN excluded.scanned_through > expiry_scan_state.scanned_through
+                                                          THEN excluded.scanned_through ELSE expiry_scan_state.scanned_through END`,
+        [date],
+      ),
+    );
+  }
+
+  /**
+   * Everyone whose clearance may have changed between `since` and `date` without any credential
+   * write the paging above sees: an assignment, a supervisor's qualification or a lived-experience
+   * attestation starting or ending, a credential issued, revoked or suspended (or its suspension
+   * ending) on a date in the window — dates that simply arrive need no write at all. Each query is
+   * an index range on one date column. Both ends are inclusive, which covers columns naming the
+   * first day of a change (starts_on) and those naming the last day before one (ends_on) alike;
+   * an extra person costs one evaluation that finds nothing new. A practice-role rule version
+   * starting or ending in the window concerns every peer.
+   */
+  private async peopleConcernedBetween(since: IsoDate, date: IsoDate): Promise<Set<string>> {
+    const ranges: Array<[string, string]> = [
+      ['SELECT peer_id AS id FROM supervision_assignments', 'starts_on'],
+      ['SELECT peer_id AS id FROM supervision_assignments', 'ends_on'],
+      ['SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id', 'q.qualified_from'],
+      ['SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id', 'q.qualified_until'],
+      ['SELECT person_id AS id FROM lived_experience_attestations', 'verified_on'],
+      ['SELECT person_id AS id FROM lived_experience_attestations', 'withdrawn_on'],
+      ['SELECT person_id AS id FROM credentials', 'issued_on'],
+      ['SELECT person_id AS id FROM credentials', 'revoked_on'],
+      ['SELECT person_id AS id FROM credentials', 'suspended_from'],
+      ['SELECT person_id AS id FROM credentials', 'suspended_until'],
+    ];
+    const people = new Set<string>();
+    for (const [select, column] of ranges) {
+      const rows = await sqlRows<{ id: string }>(this.dataSource, `${select} WHERE ${column} >= $1 AND ${column} <= $2`, [since, date]);
+      for (const r of rows) people.add(String(r.id));
+    }
+    const [ruleChange] = await sqlRows(
+      this.dataSource,
+      `SELECT id FROM practice_role_rule_versions WHERE (effective_from >= $1 AND effective_from <= $2) OR (effective_until >= $1 AND effective_until <= $2) LIMIT 1`,
+      [since, date],
+    );
+    if (ruleChange) {
+      // Keyset pages: every peer, without one result set of the whole table (ids are uuids on both engines).
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const page = await sqlRows<{ id: string }>(
+          this.dataSource,
+          `SELECT person_id AS id FROM person_roles WHERE role = 'peer' AND person_id > $1 ORDER BY person_id LIMIT ${SCAN_PAGE_SIZE * 10}`,
+          [after],
+        );
+        if (page.length === 0) break;
+        for (const r of page) people.add(String(r.id));
+        after = String(page[page.length - 1].id);
+      }
+    }
+    return people;
+  }
+
+  /** The plans of the window queries (the benchmark prints them: each should be an index search). */
+  async explainWindowQueries(since: IsoDate, date: IsoDate): Promise<string[]> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const queries = [
+      `SELECT peer_id FROM supervision_assignments WHERE ends_on >= $1 AND ends_on <= $2`,
+      `SELECT person_id FROM credentials WHERE issued_on >= $1 AND issued_on <= $2`,
+      `SELECT person_id FROM credentials WHERE revoked_on >= $1 AND revoked_on <= $2`,
+      `SELECT person_id FROM credentials WHERE suspended_until >= $1 AND suspended_until <= $2`,
+    ];
+    const plans: string[] = [];
+    for (const sql of queries) {
+      const rows = await sqlRows<Record<string, unknown>>(this.dataSource, `${postgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`, [since, date]);
+      plans.push(`${sql} → ${rows.map((r) => String(r['QUERY PLAN'] ?? r.detail)).join('; ')}`);
+    }
+    return plans;
+  }
+
+  /**
+   * Clearance of the affected people for every practice role (status only: the engine's brief
+   * mode), against the last one known — or, for someone never seen, as it stood on `since`, the
+   * start of the scan's window (the day before, by default): each change is stored and told to
+   * the person's supervisors.
+   */
+  async recheckClearance(personIds: string[], date: IsoDate, since: IsoDate = addDays(date, -1)): Promise<{ changes: number; emails: number }> {
     let changes = 0;
     let emails = 0;
     if (personIds.length === 0) return { changes, emails };
@@ -281,7 +407,7 @@ export class ExpiryScanService {
     for (let i = 0; i < personIds.length; i += CHUNK) {
       const ids = personIds.slice(i, i + CHUNK);
       const facts = await this.clearance.factsFor(ids);
-      const supervisors = await this.supervisorsOf(ids, date);
+      const supervisors = await this.supervisorsOf(ids, date, since);
       const outboxIds = await this.writeLock.run(() =>
         this.dataSource.transaction(async (tx) => {
           const known = await this.snapshots(tx, ids);
@@ -292,8 +418,8 @@ export class ExpiryScanService {
             const personFacts = facts.get(personId);
             if (!personFacts) continue;
             for (const role of roles) {
-              const now = engine.evaluate(role.code, date, personFacts).status !== 'not_cleared';
-              const before = known.get(`${personId}|${role.code}`) ?? engine.evaluate(role.code, addDays(date, -1), personFacts).status !== 'not_cleared';
+              const now = engine.brief(role.code, date, personFacts).status !== 'not_cleared';
+              const before = known.get(`${personId}|${role.code}`) ?? engine.brief(role.code, since, personFacts).status !== 'not_cleared';
               await this.saveSnapshot(tx, personId, role.code, now, date);
               if (now === before) continue;
               changes++;

@@ -1,5 +1,5 @@
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { Trim } from '../../../common/dto/transforms';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { IsAcceptablePassword } from '../passwords';
 
 export class LoginDto {
@@ -42,4 +42,13 @@ export class IssueApiTokenDto {
   @MinLength(2, { message: 'must say what the token is for, e.g. "Medicaid billing export"' })
   @MaxLength(100)
   name!: string;
+}
+
+export class PrintedNameDto {
+  /** Blank: certificates print the person's full name. */
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  preferredName?: string | null;
 }
