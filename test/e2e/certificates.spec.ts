@@ -8,6 +8,7 @@ import { addDays } from '../../src/common/dates';
 import { systemActor } from '../../src/modules/audit/actor';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import { CertificateLookup } from '../../src/modules/certificates/certificate-lookup.entity';
+import { CertificateRenderer } from '../../src/modules/certificates/certificate-renderer';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
 import { statusBit } from '../../src/modules/certificates/open-badges';
 import { verifyJwt } from '../../src/modules/certificates/signing-key';
@@ -514,6 +515,53 @@ describeEachEngine('Certificates', (engine) => {
     const show = await t.as(adminBrowser).get(`/certificates/${cert.id}`).expect(200);
     expect(show.text).toContain('Revoke this certificate');
   });
+
+  it('keeps web writes flowing while a regenerate job is drawing its PDFs (it takes the write lock only for its rows)', async () => {
+    const extra: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const c = await t.app
+        .get(CredentialsService)
+        .record(peers[1].person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -40 - n) }, systemActor('test'));
+      await certificates().issue(c.id, null);
+      extra.push(c.id);
+    }
+    // The job's first drawing waits on a gate the test opens, so the job is slow for certain.
+    const events: string[] = [];
+    let open!: (by: string) => void;
+    const gate = new Promise<void>((resolve) => {
+      open = (by) => {
+        events.push(`gate opened by ${by}`);
+        resolve();
+      };
+    });
+    let entered!: () => void;
+    const drawing = new Promise<void>((resolve) => (entered = resolve));
+    const renderer = t.app.get(CertificateRenderer);
+    const render = renderer.render.bind(renderer);
+    const spy = jest.spyOn(renderer, 'render').mockImplementationOnce(async (input) => {
+      entered();
+      await gate;
+      return render(input);
+    });
+    // Only so a regression fails instead of hanging: the request waiting for the job's lock.
+    const fallback = setTimeout(() => open('timeout'), 15_000);
+    try {
+      const peer = await t.browser(['peer'], { name: 'Busy Day Peer' });
+      const res = await as(admin).post('/api/v1/certificates/regenerate').send({ credentialIds: extra, reason: 'template_update' }).expect(202);
+      await drawing;
+      await t.as(peer).post('/account/printed-name').type('form').send({ preferredName: 'Busy Day' }).expect(303);
+      events.push('form post answered');
+      open('the test');
+      const job = await waitForJob(res.body.jobId);
+      events.push('job finished');
+      expect(events).toEqual(['form post answered', 'gate opened by the test', 'job finished']);
+      expect(job).toMatchObject({ state: 'completed', progress: { done: 3, total: 3 } });
+      for (const id of extra) expect(await rows(id)).toHaveLength(2);
+    } finally {
+      clearTimeout(fallback);
+      spy.mockRestore();
+    }
+  }, 60_000);
 });
 
 (redisAvailable() ? describe : describe.skip)('Certificates through real BullMQ (a worker process)', () => {

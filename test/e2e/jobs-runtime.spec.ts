@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { prepareDatabase } from '../../src/database/prepare-database';
+import { BullmqJobQueue } from '../../src/modules/jobs/bullmq-job-queue';
 import { JobHandlers } from '../../src/modules/jobs/job-handlers';
 import { JOBS, JobQueue, JobRunner, type JobHandler, type JobName } from '../../src/modules/jobs/jobs';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -131,6 +132,45 @@ describeEachEngine('Job runtime', (engine) => {
         expect(await q.remove(id)).toBe(true);
         expect(await q.get(id)).toBeUndefined();
       });
+
+      // The in-process driver reads a job in one SELECT; BullMQ's view takes two reads.
+      if (driver === 'bullmq')
+        it('never shows a finished job with the tries of the one before (it reads the state first)', async () => {
+          const attempts = JOBS['notification.deliver'].attempts;
+          let reachLast!: () => void;
+          const lastTryRunning = new Promise<void>((resolve) => (reachLast = resolve));
+          let endLast!: () => void;
+          const lastTryMayEnd = new Promise<void>((resolve) => (endLast = resolve));
+          handlers.register('notification.deliver', async (_payload, context) => {
+            if (context.attempt === attempts) {
+              reachLast();
+              await lastTryMayEnd;
+            }
+            throw new Error('SMTP refused');
+          });
+          const q = queue();
+          await q.start();
+          const id = await q.add('notification.deliver', { outboxId: 'o-torn' });
+          let running = false;
+          void lastTryRunning.then(() => (running = true));
+          while (!running) {
+            if ((await q.get(id))?.state === 'delayed') await q.promote(id);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          // The read lands exactly between the two halves of a view: the job's fields are fetched
+          // during the last try, which then fails before the view is put together.
+          const bull = (q as unknown as BullmqJobQueue).queue('notifications');
+          const getJob = bull.getJob.bind(bull);
+          const spy = jest.spyOn(bull, 'getJob').mockImplementationOnce(async (jobId) => {
+            const during = await getJob(jobId);
+            endLast();
+            while ((await bull.getJobState(jobId)) !== 'failed') await new Promise((r) => setTimeout(r, 10));
+            return during;
+          });
+          expect(await q.get(id)).toMatchObject({ state: 'active', attemptsMade: attempts - 1 });
+          spy.mockRestore();
+          expect(await settle(q, id)).toMatchObject({ state: 'failed', attemptsMade: attempts, finishedAt: expect.any(Date) });
+        });
 
       it('two runners on the same queue run each job exactly once', async () => {
         const runs = new Map<string, number>();

@@ -29,7 +29,7 @@ export function uniqueRedisPrefix(): string {
  */
 export function makeQueue(kind: Driver, t: TestApp, handlers: JobHandlers, prefix: string): TestQueue {
   const lock = t.app.get(WriteLock);
-  const executor = new JobExecutor(handlers, lock);
+  const executor = new JobExecutor(handlers);
   if (kind === 'in-process') {
     const queue = new InProcessJobQueue(t.dataSource, lock, executor, t.config) as InProcessJobQueue & { close(): Promise<void> };
     queue.close = () => queue.stop();

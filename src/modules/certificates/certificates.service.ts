@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { WriteLock } from '../../database/write-lock';
 import { systemActor, type Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { hasRole, type AuthUser } from '../auth/auth-user';
@@ -76,6 +77,7 @@ export class CertificatesService {
     private readonly signing: SigningKey,
     private readonly jobs: JobQueue,
     private readonly credentials: CredentialsService,
+    private readonly writeLock: WriteLock,
   ) {}
 
   // ---- issuing -------------------------------------------------------------------------------
@@ -139,21 +141,24 @@ export class CertificatesService {
     const draft = await this.draw(material, jobId);
     let kept = false;
     try {
-      const saved = await this.dataSource.transaction(async (tx) => {
-        await this.lockIssuing(tx);
-        const winner = await this.findCurrent(tx, credentialId);
-        if (winner) return winner;
-        draft.statusIndex = await this.nextStatusIndex(tx);
-        await tx.getRepository(Certificate).insert(draft);
-        await this.audit.record(tx, systemActor(jobId ? `job ${jobId}` : 'certificates'), {
-          action: 'certificate.issued',
-          entityType: 'certificate',
-          entityId: draft.id,
-          after: this.snapshot(draft),
-        });
-        kept = true;
-        return draft;
-      });
+      // Drawn and stored above, outside SQLite's write lock: only the rows wait their turn.
+      const saved = await this.writeLock.run(() =>
+        this.dataSource.transaction(async (tx) => {
+          await this.lockIssuing(tx);
+          const winner = await this.findCurrent(tx, credentialId);
+          if (winner) return winner;
+          draft.statusIndex = await this.nextStatusIndex(tx);
+          await tx.getRepository(Certificate).insert(draft);
+          await this.audit.record(tx, systemActor(jobId ? `job ${jobId}` : 'certificates'), {
+            action: 'certificate.issued',
+            entityType: 'certificate',
+            entityId: draft.id,
+            after: this.snapshot(draft),
+          });
+          kept = true;
+          return draft;
+        }),
+      );
       return saved;
     } finally {
       if (!kept) await this.dropIfUnused(draft.storageKey);
@@ -167,28 +172,30 @@ export class CertificatesService {
     const draft = await this.draw(material, jobId);
     let kept = false;
     try {
-      return await this.dataSource.transaction(async (tx) => {
-        await this.lockIssuing(tx);
-        const now = await this.findCurrent(tx, current.credentialId);
-        if (!now || now.id !== current.id || !now.reissueRequestedAt) return now;
-        const supersededAt = new Date();
-        // The old row stops being current before the new one goes in (the unique index allows one).
-        await tx
-          .getRepository(Certificate)
-          .update({ id: now.id }, { supersededAt, supersedeReason: now.reissueReason ?? 'other', supersedeNote: now.reissueNote, reissueRequestedAt: null });
-        draft.statusIndex = await this.nextStatusIndex(tx);
-        await tx.getRepository(Certificate).insert(draft);
-        await tx.getRepository(Certificate).update({ id: now.id }, { supersededById: draft.id });
-        await this.audit.record(tx, systemActor(`job ${jobId}`), {
-          action: 'certificate.reissued',
-          entityType: 'certificate',
-          entityId: draft.id,
-          before: { id: now.id, code: now.code, templateId: now.templateId, templateVersion: now.templateVersion, recipientName: now.recipientName },
-          after: { ...this.snapshot(draft), reason: now.reissueReason, note: now.reissueNote, requestedById: now.reissueRequestedById },
-        });
-        kept = true;
-        return draft;
-      });
+      return await this.writeLock.run(() =>
+        this.dataSource.transaction(async (tx) => {
+          await this.lockIssuing(tx);
+          const now = await this.findCurrent(tx, current.credentialId);
+          if (!now || now.id !== current.id || !now.reissueRequestedAt) return now;
+          const supersededAt = new Date();
+          // The old row stops being current before the new one goes in (the unique index allows one).
+          await tx
+            .getRepository(Certificate)
+            .update({ id: now.id }, { supersededAt, supersedeReason: now.reissueReason ?? 'other', supersedeNote: now.reissueNote, reissueRequestedAt: null });
+          draft.statusIndex = await this.nextStatusIndex(tx);
+          await tx.getRepository(Certificate).insert(draft);
+          await tx.getRepository(Certificate).update({ id: now.id }, { supersededById: draft.id });
+          await this.audit.record(tx, systemActor(`job ${jobId}`), {
+            action: 'certificate.reissued',
+            entityType: 'certificate',
+            entityId: draft.id,
+            before: { id: now.id, code: now.code, templateId: now.templateId, templateVersion: now.templateVersion, recipientName: now.recipientName },
+            after: { ...this.snapshot(draft), reason: now.reissueReason, note: now.reissueNote, requestedById: now.reissueRequestedById },
+          });
+          kept = true;
+          return draft;
+        }),
+      );
     } finally {
       if (!kept) await this.dropIfUnused(draft.storageKey);
     }

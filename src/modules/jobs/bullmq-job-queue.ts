@@ -99,8 +99,7 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
   async get(id: string): Promise<JobView | undefined> {
     const parsed = parseId(id);
     if (!parsed) return undefined;
-    const job = await this.queue(parsed.queue).getJob(parsed.jobId);
-    return job ? this.toView(parsed.queue, job) : undefined;
+    return this.view(parsed.queue, parsed.jobId);
   }
 
   async counts(): Promise<Record<QueueName, JobCounts>> {
@@ -127,7 +126,10 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
     const views: JobView[] = [];
     for (const name of queues) {
       const jobs = (await this.queue(name).getJobs(states, 0, limit - 1, false)) as BullJob[];
-      for (const job of jobs) if (job) views.push(await this.toView(name, job));
+      for (const job of jobs) {
+        const view = job && (await this.view(name, job.id!));
+        if (view) views.push(view);
+      }
     }
     const when = (v: JobView) => (v.finishedAt ?? v.createdAt).getTime();
     return views.sort((a, b) => when(b) - when(a)).slice(0, limit);
@@ -194,26 +196,37 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
     await Promise.all(queues.map((q) => q.close()));
   }
 
-  private async toView(queue: QueueName, job: BullJob): Promise<JobView> {
-    const state = await job.getState();
-    const progress = job.progress as { done?: unknown; total?: unknown } | number | undefined;
-    return {
-      id: publicId(queue, job.id!),
-      name: job.name,
-      queue,
-      state: toState(state),
-      key: job.data.key,
-      payload: job.data.payload,
-      progress:
-        progress && typeof progress === 'object' && typeof progress.done === 'number' && typeof progress.total === 'number'
-          ? { done: progress.done, total: progress.total }
-          : null,
-      attemptsMade: job.attemptsMade,
-      error: job.failedReason || null,
-      createdAt: new Date(job.timestamp),
-      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
-    };
+  /**
+   * The state is read before the job's fields: a job that finishes between the two reads then
+   * shows its last try as still running, never as finished with the counts of the try before
+   * (a failed job with 7 of its 8 tries, or no finish time).
+   */
+  private async view(queue: QueueName, jobId: string): Promise<JobView | undefined> {
+    const state = await this.queue(queue).getJobState(jobId);
+    if (state === 'unknown') return undefined;
+    const job = (await this.queue(queue).getJob(jobId)) as BullJob | undefined;
+    return job ? toView(queue, job, state) : undefined;
   }
+}
+
+function toView(queue: QueueName, job: BullJob, state: string): JobView {
+  const progress = job.progress as { done?: unknown; total?: unknown } | number | undefined;
+  return {
+    id: publicId(queue, job.id!),
+    name: job.name,
+    queue,
+    state: toState(state),
+    key: job.data.key,
+    payload: job.data.payload,
+    progress:
+      progress && typeof progress === 'object' && typeof progress.done === 'number' && typeof progress.total === 'number'
+        ? { done: progress.done, total: progress.total }
+        : null,
+    attemptsMade: job.attemptsMade,
+    error: job.failedReason || null,
+    createdAt: new Date(job.timestamp),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+  };
 }
 
 function toState(state: string): JobState {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { sqlRows } from '../../database/sql';
+import { WriteLock } from '../../database/write-lock';
 import { errorText } from '../jobs/job-executor';
 import { JOBS, type JobContext } from '../jobs/jobs';
 import { MailService } from '../mail/mail.service';
@@ -38,6 +39,7 @@ export class OutboxDeliveryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly mail: MailService,
     private readonly notifications: NotificationsService,
+    private readonly writeLock: WriteLock,
     config: AppConfig,
   ) {
     this.domain = new URL(config.publicBaseUrl).hostname || hostname();
@@ -45,8 +47,8 @@ export class OutboxDeliveryService {
 
   async deliver(outboxId: string, context: Pick<JobContext, 'attempt'>): Promise<'sent' | 'already sent' | 'gone'> {
     const now = Date.now();
-    const [row] = await sqlRows<OutboxRow>(
-      this.dataSource,
+    // Each write takes SQLite's write lock on its own; the SMTP conversation holds nothing.
+    const [row] = await this.write<OutboxRow>(
       `UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_until = $1
         WHERE id = $2 AND (state IN ('pending', 'failed') OR (state = 'sending' AND claimed_until < $3))
         RETURNING id, to_address, subject, template, context, state`,
@@ -68,18 +70,19 @@ export class OutboxDeliveryService {
       });
     } catch (error) {
       const last = context.attempt >= JOBS['notification.deliver'].attempts;
-      await sqlRows(this.dataSource, `UPDATE outbox SET state = $1, last_error = $2, claimed_until = NULL WHERE id = $3 AND state = 'sending'`, [
+      await this.write(`UPDATE outbox SET state = $1, last_error = $2, claimed_until = NULL WHERE id = $3 AND state = 'sending'`, [
         last ? 'failed' : 'pending',
         errorText(error),
         row.id,
       ]);
       throw error;
     }
-    await sqlRows(this.dataSource, `UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, claimed_until = NULL WHERE id = $2`, [
-      new Date(),
-      row.id,
-    ]);
+    await this.write(`UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, claimed_until = NULL WHERE id = $2`, [new Date(), row.id]);
     return 'sent';
+  }
+
+  private write<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.writeLock.run(() => sqlRows<T>(this.dataSource, sql, params));
   }
 
   /** Re-queues delivery of pending messages whose job never got queued (a crash right after commit). */
