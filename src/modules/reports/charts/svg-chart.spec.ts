@@ -6,7 +6,7 @@ import type { ChartModel } from './chart-model';
 import { drawPdfChart } from './pdf-chart';
 import { renderSvg } from './svg-chart';
 
-// htmlparser2 (in xmlMode) reads the SVG as a browser's XML parser would; it comes with the dev dependencies (mailparser).
+// htmlparser2 (in xmlMode) reads the SVG as a browser's XML parser would.
 function parseSvg(svg: string) {
   const doc = parseDocument(svg, { xmlMode: true });
   const all = (name: string, within: Element | typeof doc = doc) => DomUtils.getElementsByTagName(name, within.children, true) as Element[];
