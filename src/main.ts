@@ -3,24 +3,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError } from './config/app-config';
+import { configOrExit, logLevelsFor } from './config/startup-config';
 import { prepareDatabase } from './database/prepare-database';
 import { startWebJobRunner } from './modules/jobs/jobs.module';
 import { setupApp } from './setup-app';
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnvironment(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-  const logLevels = (['error', 'warn', 'log', 'debug'] as const).slice(0, ['error', 'warn', 'log', 'debug'].indexOf(config.logLevel) + 1);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: [...logLevels, 'fatal'] });
+  const config = configOrExit();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: logLevelsFor(config) });
   setupApp(app, config);
   app.enableShutdownHooks();
   await prepareDatabase(app);

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError } from './config/app-config';
+import { configOrExit, logLevelsFor } from './config/startup-config';
 import { JobScheduler } from './modules/jobs/job-scheduler.service';
 import { JobRunner } from './modules/jobs/jobs';
 
@@ -13,18 +13,8 @@ import { JobRunner } from './modules/jobs/jobs';
  * from the database's job table alongside the web process. SIGTERM/SIGINT finish the running jobs first.
  */
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnvironment(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-  const logLevels = (['error', 'warn', 'log', 'debug'] as const).slice(0, ['error', 'warn', 'log', 'debug'].indexOf(config.logLevel) + 1);
-  const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: [...logLevels, 'fatal'] });
+  const config = configOrExit();
+  const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: logLevelsFor(config) });
   app.enableShutdownHooks();
   // The web app migrates at start; a worker never races it, it waits to be told.
   if (await app.get(DataSource).showMigrations()) {
