@@ -11,6 +11,7 @@ import { findVisiblePerson } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { CeEntry, type CeCategory } from './ce-entry.entity';
 import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
+import { completedCeCourses } from './course-ce.query';
 import { renewalReadiness, type Readiness } from './renewal-readiness';
 
 /** CE hours a completed course gives (the Perinatal Training Hub topics). */
@@ -105,19 +106,8 @@ export class CeService {
 
   /** Hours from completed courses that count as CE (the Perinatal Training Hub topics): counted as they are, no review needed. */
   private async courseHours(personId: string): Promise<CourseCe[]> {
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select([
-        'course.title AS title',
-        'cohort.name AS cohort',
-        'CAST(e.completed_on AS TEXT) AS completed_on',
-        'course.required_hours AS hours',
-        'course.ce_category AS category',
-      ])
-      .from('enrollments', 'e')
-      .innerJoin('cohorts', 'cohort', 'cohort.id = e.cohort_id')
-      .innerJoin('courses', 'course', 'course.id = cohort.course_id')
-      .where('e.person_id = :personId AND e.completed_on IS NOT NULL AND course.ce_category IS NOT NULL', { personId })
+    const rows = await completedCeCourses(this.dataSource)
+      .andWhere('e.person_id = :personId', { personId })
       .orderBy('e.completed_on', 'DESC')
       .getRawMany<{ title: string; cohort: string; completed_on: string; hours: string | number; category: CeCategory }>();
     return rows.map((r) => ({

@@ -5,6 +5,7 @@ import type { IsoDate } from '../../common/dates';
 import type { AuthUser } from '../auth/auth-user';
 import { whereVisibleTo } from '../people/people-scope';
 import type { CeCategory } from '../ce/ce-entry.entity';
+import { completedCeCourses } from '../ce/course-ce.query';
 
 /** Ids per IN (...) list, well under both engines' parameter limits. */
 const CHUNK = 900;
@@ -263,7 +264,7 @@ export class ReportsRepository {
 
   /**
    * CE hours that count toward renewal for these people: confirmed entries, and completed courses
-   * that carry a CE category (as CeService counts them for one person).
+   * that carry a CE category (`completedCeCourses`, the rule CeService uses for one person).
    */
   async ceHours(personIds: string[]): Promise<CeRow[]> {
     const out: CeRow[] = [];
@@ -275,19 +276,7 @@ export class ReportsRepository {
         .from('ce_entries', 'e')
         .where("e.status = 'confirmed' AND e.person_id IN (:...ids)", { ids })
         .getRawMany<Record<string, string>>();
-      const courses = await this.dataSource
-        .createQueryBuilder()
-        .select([
-          'e.person_id AS person_id',
-          'CAST(e.completed_on AS TEXT) AS completed_on',
-          'course.required_hours AS hours',
-          'course.ce_category AS category',
-        ])
-        .from('enrollments', 'e')
-        .innerJoin('cohorts', 'cohort', 'cohort.id = e.cohort_id')
-        .innerJoin('courses', 'course', 'course.id = cohort.course_id')
-        .where('e.completed_on IS NOT NULL AND course.ce_category IS NOT NULL AND e.person_id IN (:...ids)', { ids })
-        .getRawMany<Record<string, string>>();
+      const courses = await completedCeCourses(this.dataSource).andWhere('e.person_id IN (:...ids)', { ids }).getRawMany<Record<string, string>>();
       for (const r of [...entries, ...courses])
         out.push({ personId: r.person_id, completedOn: r.completed_on.slice(0, 10), hours: Number(r.hours), category: r.category as CeCategory });
     }
