@@ -66,7 +66,8 @@ function barePdf(f) {
     doc.on('data', (c) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     // lineBreak off, as ours sets one-line text: the baseline is PDFKit at its fastest, not its line wrapper.
-    const text = (font, size, s, y, x = 60, width = 672) => doc.font(font).fontSize(size).text(s, x, y, { width, align: 'center', lineBreak: false });
+    const text = (font, size, s, y, x = 60, width = 672) =>
+      doc.font(font).fontSize(size).text(s, x, y, { width, align: 'center', lineBreak: false });
     text('serif-bold', 13, f.orgName.toUpperCase(), 62);
     text('serif-bold', 38, 'Certificate of Completion', 100);
     text('serif-italic', 14, 'This certifies that', 164);
@@ -142,26 +143,36 @@ async function main() {
       for (let i = 0; i < perRound; i++) await barePdf(fieldsFor(round * perRound + i));
     });
     oursSeconds += await timed(async () => {
-      for (let i = 0; i < perRound; i++) await renderer.render({ layout, fields: fieldsFor(round * perRound + i), logo: null, issuedAt: new Date() });
+      for (let i = 0; i < perRound; i++)
+        await renderer.render({ layout, fields: fieldsFor(round * perRound + i), logo: null, issuedAt: new Date() });
     });
   }
   const bareRate = COHORT / bareSeconds;
   const oursRate = COHORT / oursSeconds;
-  console.log(`  bare PDFKit, same text, fonts and QR: ${COHORT} pages in ${bareSeconds.toFixed(2)} s = ${bareRate.toFixed(0)} per second`);
-  console.log(`  our renderer (course-completion):     ${COHORT} certificates in ${oursSeconds.toFixed(2)} s = ${oursRate.toFixed(0)} per second`);
-  console.log(`  ratio ours / bare: ${(oursRate / bareRate).toFixed(2)} (target >= 0.70); target >= 100 per second: ${oursRate >= 100 ? 'met' : 'NOT met'}`);
+  console.log(
+    `  bare PDFKit, same text, fonts and QR: ${COHORT} pages in ${bareSeconds.toFixed(2)} s = ${bareRate.toFixed(0)} per second`,
+  );
+  console.log(
+    `  our renderer (course-completion):     ${COHORT} certificates in ${oursSeconds.toFixed(2)} s = ${oursRate.toFixed(0)} per second`,
+  );
+  console.log(
+    `  ratio ours / bare: ${(oursRate / bareRate).toFixed(2)} (target >= 0.70); target >= 100 per second: ${oursRate >= 100 ? 'met' : 'NOT met'}`,
+  );
 
   // 2. Issuing through the job handler: a completed cohort of 500.
   const [type] = await db.query(`SELECT id FROM credential_types WHERE code = 'PS-40'`);
   const trainerId = randomUUID();
   const courseId = randomUUID();
   const cohortId = randomUUID();
-  await db.query(`INSERT INTO people (id, name, email, status) VALUES (?, 'Corey Whitehorse', 'trainer@bench.example.org', 'active')`, [trainerId]);
+  await db.query(
+    `INSERT INTO people (id, name, email, status) VALUES (?, 'Corey Whitehorse', 'trainer@bench.example.org', 'active')`,
+    [trainerId],
+  );
   await db.query(`INSERT INTO person_roles (person_id, role) VALUES (?, 'trainer')`, [trainerId]);
-  await db.query(`INSERT INTO courses (id, code, title, required_hours, awards_credential_type_id) VALUES (?, 'BENCH-40', 'Bench course', 40, ?)`, [
-    courseId,
-    type.id,
-  ]);
+  await db.query(
+    `INSERT INTO courses (id, code, title, required_hours, awards_credential_type_id) VALUES (?, 'BENCH-40', 'Bench course', 40, ?)`,
+    [courseId, type.id],
+  );
   await db.query(
     `INSERT INTO cohorts (id, course_id, name, location, setting, starts_on, ends_on, capacity, status, completed_on) VALUES (?, ?, 'Bench cohort', 'Billings', 'clinic', '2026-02-01', '2026-03-01', 600, 'completed', '2026-03-03')`,
     [cohortId, courseId],
@@ -177,17 +188,18 @@ async function main() {
       `Peer ${i} Núñez Two Feathers`,
       `peer.${i}@bench.example.org`,
     ]);
-    await db.query(`INSERT INTO credentials (id, person_id, credential_type_id, source, cohort_id, issued_on) VALUES (?, ?, ?, 'course', ?, '2026-03-03')`, [
-      credentialId,
-      personId,
-      type.id,
-      cohortId,
-    ]);
+    await db.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, cohort_id, issued_on) VALUES (?, ?, ?, 'course', ?, '2026-03-03')`,
+      [credentialId, personId, type.id, cohortId],
+    );
   }
   const certificates = app.get(CertificatesService);
   const issueSeconds = await timed(async () => {
     for (const credentialId of credentialIds)
-      await certificates.handleIssueCertificate({ credentialId }, { id: `bench-${credentialId}`, attempt: 1, progress: async () => {} });
+      await certificates.handleIssueCertificate(
+        { credentialId },
+        { id: `bench-${credentialId}`, attempt: 1, progress: async () => {} },
+      );
   });
   const [{ n }] = await db.query(`SELECT COUNT(*) AS n FROM certificates`);
   console.log(
@@ -198,7 +210,10 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
   const adminId = randomUUID();
-  await db.query(`INSERT INTO people (id, name, email, status) VALUES (?, 'Bench Admin', 'admin@bench.example.org', 'active')`, [adminId]);
+  await db.query(
+    `INSERT INTO people (id, name, email, status) VALUES (?, 'Bench Admin', 'admin@bench.example.org', 'active')`,
+    [adminId],
+  );
   await db.query(`INSERT INTO person_roles (person_id, role) VALUES (?, 'admin')`, [adminId]);
   const { token } = await app.get(ApiTokensService).issue(adminId, 'bench', systemActor('bench'));
   global.gc?.();
@@ -210,11 +225,19 @@ async function main() {
     () =>
       new Promise((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port, path: `/training/cohorts/${cohortId}/certificates.zip`, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-            if (res.statusCode !== 200) reject(new Error(`ZIP answered ${res.statusCode}`));
-            res.on('data', (c) => (bytes += c.length));
-            res.on('end', resolve);
-          })
+          .get(
+            {
+              host: '127.0.0.1',
+              port,
+              path: `/training/cohorts/${cohortId}/certificates.zip`,
+              headers: { Authorization: `Bearer ${token}` },
+            },
+            (res) => {
+              if (res.statusCode !== 200) reject(new Error(`ZIP answered ${res.statusCode}`));
+              res.on('data', (c) => (bytes += c.length));
+              res.on('end', resolve);
+            },
+          )
           .on('error', reject);
       }),
   );

@@ -14,7 +14,9 @@ process.once('message', async ({ port, token, paths, clients, requests, warmup }
         .get({ host: '127.0.0.1', port, path, agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
           res.resume();
           res.on('end', () =>
-            res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
+            res.statusCode === 200
+              ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+              : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
           );
         })
         .on('error', reject);

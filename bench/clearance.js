@@ -85,7 +85,14 @@ async function main() {
     queries++;
     return query(...args);
   };
-  const admin = { id: randomUUID(), name: 'Bench Admin', email: 'admin@bench.example.org', roles: ['admin'], sessionId: null, tokenId: null };
+  const admin = {
+    id: randomUUID(),
+    name: 'Bench Admin',
+    email: 'admin@bench.example.org',
+    roles: ['admin'],
+    sessionId: null,
+    tokenId: null,
+  };
   const clearance = app.get(ClearanceService);
   const pss = (board) => board.roles.findIndex((x) => x.code === 'PSS');
   if (part('board')) {
@@ -129,7 +136,9 @@ async function main() {
   const roleCodes = (await clearance.roles()).map((r) => r.code);
   const lines = ['email,date,role'];
   for (let i = 0; i < 10_000; i++)
-    lines.push(`peer.${(i * 7919) % PEOPLE}@bench.example.org,${addDays('2025-01-01', i % 690)},${roleCodes[i % roleCodes.length]}`);
+    lines.push(
+      `peer.${(i * 7919) % PEOPLE}@bench.example.org,${addDays('2025-01-01', i % 690)},${roleCodes[i % roleCodes.length]}`,
+    );
   const dos = app.get(DateOfServiceService);
   const dosTimes = [];
   for (let i = 0; part('dos') && i < 3; i++) {
@@ -141,7 +150,8 @@ async function main() {
         `date-of-service check: ${rows.length} rows, ${rows.filter((r) => r.status && r.status !== 'not_cleared').length} cleared, ${rows.filter((r) => r.error).length} unreadable`,
       );
   }
-  if (part('dos')) console.log(`date-of-service time: ${dosTimes.map((x) => x.toFixed(0)).join(', ')} ms (target < 3000 ms)`);
+  if (part('dos'))
+    console.log(`date-of-service time: ${dosTimes.map((x) => x.toFixed(0)).join(', ')} ms (target < 3000 ms)`);
 
   // One person's clearance over HTTP: 50 clients at once, keep-alive, an admin API token.
   if (part('api')) {
@@ -153,7 +163,9 @@ async function main() {
     const sample = await fetch(`http://127.0.0.1:${port}/api/v1/people/${peers[1].id}/clearance?date=${DATE}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
-    console.log(`one person's clearance: HTTP ${sample.status}, ${(await sample.arrayBuffer()).byteLength} bytes of JSON`);
+    console.log(
+      `one person's clearance: HTTP ${sample.status}, ${(await sample.arrayBuffer()).byteLength} bytes of JSON`,
+    );
     const line = (xs) =>
       `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs[xs.length - 1].toFixed(1)} ms`;
     /** 50 clients in a child process, after a warm-up; latencies as they see them, and the server's own time, CPU and queries. */
@@ -182,13 +194,19 @@ async function main() {
       const served = serverTimes.length;
       const measured = serverTimes.slice(-requests).sort((a, b) => a - b);
       const latencies = result.latencies.sort((a, b) => a - b);
-      console.log(`${title}, 50 concurrent clients, ${requests} requests in ${result.seconds.toFixed(1)} s (${(requests / result.seconds).toFixed(0)}/s):`);
+      console.log(
+        `${title}, 50 concurrent clients, ${requests} requests in ${result.seconds.toFixed(1)} s (${(requests / result.seconds).toFixed(0)}/s):`,
+      );
       console.log(`  as the clients see it: ${line(latencies)}`);
       console.log(
         `  the server's own time: ${line(measured)}; ${(queries / served).toFixed(1)} queries and ${((cpu.user + cpu.system) / 1000 / served).toFixed(2)} ms of CPU per request`,
       );
     };
-    const people = (suffix) => Array.from({ length: 3000 }, (_, i) => `/api/v1/people/${peers[(i * 7919) % peers.length].id}/clearance?date=${DATE}${suffix}`);
+    const people = (suffix) =>
+      Array.from(
+        { length: 3000 },
+        (_, i) => `/api/v1/people/${peers[(i * 7919) % peers.length].id}/clearance?date=${DATE}${suffix}`,
+      );
     await run('person clearance API (every practice role, full explanations; target p99 < 20 ms)', people(''), 5000);
     await run('person clearance API, one role (?role=PSS)', people('&role=PSS'), 3000);
     // The floor: the same stack (HTTP, middleware, sign-in by token) answering the smallest signed-in route.

@@ -73,7 +73,15 @@ async function main() {
           } else {
             // Not due: its next event is between tomorrow and two years out.
             const expires = addDays(DATE, 120 + (n % 600));
-            insertCredential.run(randomUUID(), personId, others[n % others.length], '2025-06-01', expires, 'active', addDays(expires, -90));
+            insertCredential.run(
+              randomUUID(),
+              personId,
+              others[n % others.length],
+              '2025-06-01',
+              expires,
+              'active',
+              addDays(expires, -90),
+            );
           }
         }
       }
@@ -86,7 +94,9 @@ async function main() {
     const insertQualification = sqlite.prepare(
       `INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from, qualified_until) VALUES (?, ?, 'LCPC', '2020-01-01', ?)`,
     );
-    const insertAssignment = sqlite.prepare(`INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES (?, ?, ?, ?, ?)`);
+    const insertAssignment = sqlite.prepare(
+      `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES (?, ?, ?, ?, ?)`,
+    );
     const insertAttestation = sqlite.prepare(
       `INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, withdrawn_on, evidence_location) VALUES (?, ?, ?, ?, ?, 'file room')`,
     );
@@ -95,7 +105,11 @@ async function main() {
       for (let s = 0; s < 1000; s++) {
         const id = randomUUID();
         insertPerson.run(id, `Supervisor ${s}`, `supervisor.${s}@bench.example.org`);
-        insertQualification.run(randomUUID(), id, s < 10 ? addDays(DATE, -1) : s < 200 ? addDays(DATE, -30 - s * 3) : null);
+        insertQualification.run(
+          randomUUID(),
+          id,
+          s < 10 ? addDays(DATE, -1) : s < 200 ? addDays(DATE, -30 - s * 3) : null,
+        );
         supervisors.push(id);
       }
       peers.forEach((peerId, i) => {
@@ -116,16 +130,26 @@ async function main() {
       });
       // 1% of credentials revoked, on dates over the past three years; 300 of them effective today.
       sqlite
-        .prepare(`UPDATE credentials SET revoked_on = date(?, '-' || (abs(random()) % 1000 + 2) || ' days'), revocation_reason = 'other' WHERE rowid % 100 = 7`)
+        .prepare(
+          `UPDATE credentials SET revoked_on = date(?, '-' || (abs(random()) % 1000 + 2) || ' days'), revocation_reason = 'other' WHERE rowid % 100 = 7`,
+        )
         .run(DATE);
-      sqlite.prepare(`UPDATE credentials SET revoked_on = ? WHERE rowid IN (SELECT rowid FROM credentials WHERE rowid % 100 = 7 LIMIT 300)`).run(DATE);
+      sqlite
+        .prepare(
+          `UPDATE credentials SET revoked_on = ? WHERE rowid IN (SELECT rowid FROM credentials WHERE rowid % 100 = 7 LIMIT 300)`,
+        )
+        .run(DATE);
       // Yesterday's scan finished: today's window is yesterday to today. Edits above reset next_check_on by trigger; put it back.
-      sqlite.prepare(`UPDATE credentials SET next_check_on = ? WHERE next_check_on = '0001-01-01'`).run(addDays(DATE, 400));
+      sqlite
+        .prepare(`UPDATE credentials SET next_check_on = ? WHERE next_check_on = '0001-01-01'`)
+        .run(addDays(DATE, 400));
       sqlite.prepare(`INSERT INTO expiry_scan_state (id, scanned_through) VALUES (1, ?)`).run(addDays(DATE, -1));
     })();
     sqlite.exec('ANALYZE');
     const total = (await db.query('SELECT COUNT(*) AS n FROM credentials'))[0].n;
-    console.log(`Generated ${total.toLocaleString()} credentials for ${PEOPLE.toLocaleString()} people in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `Generated ${total.toLocaleString()} credentials for ${PEOPLE.toLocaleString()} people in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const scan = app.get(ExpiryScanService);
     console.log('\nQuery plan of the paging query (EXPLAIN QUERY PLAN):');

@@ -80,7 +80,9 @@ async function main() {
     SMTP_URL: smtpUrl,
     JOB_CONCURRENCY: '20',
   };
-  const app = await NestFactory.createApplicationContext(AppModule.register(AppConfig.fromEnvironment(env)), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.register(AppConfig.fromEnvironment(env)), {
+    logger: ['error', 'warn'],
+  });
   const workers = [];
   try {
     await prepareDatabase(app);
@@ -114,13 +116,19 @@ async function main() {
         child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
       });
     }
-    console.log(`${MESSAGES.toLocaleString()} outbox messages; ${WORKERS} workers running (BullMQ, PostgreSQL, concurrency ${env.JOB_CONCURRENCY} each).`);
+    console.log(
+      `${MESSAGES.toLocaleString()} outbox messages; ${WORKERS} workers running (BullMQ, PostgreSQL, concurrency ${env.JOB_CONCURRENCY} each).`,
+    );
 
     const queue = app.get(JobQueue);
     const t0 = Date.now();
     // Queued as the features do: one keyed job per message, many at a time.
     for (let i = 0; i < ids.length; i += 500) {
-      await Promise.all(ids.slice(i, i + 500).map((outboxId) => queue.add('notification.deliver', { outboxId }, { key: `deliver:${outboxId}` })));
+      await Promise.all(
+        ids
+          .slice(i, i + 500)
+          .map((outboxId) => queue.add('notification.deliver', { outboxId }, { key: `deliver:${outboxId}` })),
+      );
     }
     const queued = Date.now();
     while (seen.size < MESSAGES && Date.now() - t0 < 300_000) await sleep(50);
@@ -132,9 +140,13 @@ async function main() {
     }
     const seconds = (last - t0) / 1000;
     const duplicates = [...seen.values()].filter((n) => n > 1).length;
-    console.log(`Queued in ${((queued - t0) / 1000).toFixed(2)} s; all ${seen.size.toLocaleString()} accepted by SMTP after ${seconds.toFixed(2)} s`);
+    console.log(
+      `Queued in ${((queued - t0) / 1000).toFixed(2)} s; all ${seen.size.toLocaleString()} accepted by SMTP after ${seconds.toFixed(2)} s`,
+    );
     console.log(`Throughput: ${(seen.size / seconds).toFixed(0)} e-mails/s  (target >= 200/s)`);
-    console.log(`Outbox rows sent: ${sent.toLocaleString()}; messages received twice: ${duplicates}; missing: ${ids.filter((id) => !seen.has(id)).length}`);
+    console.log(
+      `Outbox rows sent: ${sent.toLocaleString()}; messages received twice: ${duplicates}; missing: ${ids.filter((id) => !seen.has(id)).length}`,
+    );
     console.log(
       `Load average: ${loadavg()
         .map((l) => l.toFixed(2))
@@ -142,7 +154,11 @@ async function main() {
     );
   } finally {
     for (const child of workers) child.kill('SIGTERM');
-    await Promise.all(workers.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)))));
+    await Promise.all(
+      workers.map(
+        (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve))),
+      ),
+    );
     const bull = app.get(BullmqJobQueue);
     for (const name of QUEUE_NAMES) {
       await bull.queue(name).pause();

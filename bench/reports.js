@@ -96,7 +96,14 @@ async function main() {
     `data: ${peers.length} peers + ${SUPERVISORS} supervisors, ${credentialCount} credentials (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`,
   );
 
-  const admin = { id: randomUUID(), name: 'Bench Admin', email: 'admin@bench.example.org', roles: ['admin'], sessionId: null, tokenId: null };
+  const admin = {
+    id: randomUUID(),
+    name: 'Bench Admin',
+    email: 'admin@bench.example.org',
+    roles: ['admin'],
+    sessionId: null,
+    tokenId: null,
+  };
   const dashboard = app.get(DashboardService);
   const runs = [];
   let d;
@@ -120,7 +127,9 @@ async function main() {
   );
   for (const step of steps)
     console.log(
-      `  ${step.padEnd(18)} first ${runs[0][step].toFixed(0).padStart(5)}  warm median ${median(runs.slice(1).map((r) => r[step]))
+      `  ${step.padEnd(18)} first ${runs[0][step].toFixed(0).padStart(5)}  warm median ${median(
+        runs.slice(1).map((r) => r[step]),
+      )
         .toFixed(0)
         .padStart(5)}`,
     );
@@ -139,7 +148,9 @@ async function main() {
           let bytes = 0;
           res.on('data', (c) => (bytes += c.length));
           res.on('end', () =>
-            res.statusCode === 200 ? resolve({ ms: performance.now() - started, bytes }) : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
+            res.statusCode === 200
+              ? resolve({ ms: performance.now() - started, bytes })
+              : reject(new Error(`HTTP ${res.statusCode} for ${path}`)),
           );
         })
         .on('error', reject);

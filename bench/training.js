@@ -91,14 +91,27 @@ async function main() {
 
   // An admin who is also a trainer (a cohort needs one), calling with an API token.
   const adminId = randomUUID();
-  await db.query(`INSERT INTO people (id, name, email, status) VALUES (?, 'Bench Admin', 'admin@bench.example.org', 'active')`, [adminId]);
+  await db.query(
+    `INSERT INTO people (id, name, email, status) VALUES (?, 'Bench Admin', 'admin@bench.example.org', 'active')`,
+    [adminId],
+  );
   await db.query(`INSERT INTO person_roles (person_id, role) VALUES (?, 'admin'), (?, 'trainer')`, [adminId, adminId]);
   const { token } = await app.get(ApiTokensService).issue(adminId, 'bench', systemActor('bench'));
-  const adminUser = { id: adminId, name: 'Bench Admin', email: 'admin@bench.example.org', roles: ['admin', 'trainer'], sessionId: null, tokenId: null };
+  const adminUser = {
+    id: adminId,
+    name: 'Bench Admin',
+    email: 'admin@bench.example.org',
+    roles: ['admin', 'trainer'],
+    sessionId: null,
+    tokenId: null,
+  };
   const api = async (method, path, body) => {
     const res = await fetch(base + path, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body && !(body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body && !(body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body instanceof FormData ? body : body && JSON.stringify(body),
     });
     const text = await res.text();
@@ -114,7 +127,11 @@ async function main() {
       examPassMark: 80,
       examMaxAttempts: 3,
       awardsCredentialTypeCode: 'PS-40',
-      modules: Array.from({ length: SESSIONS }, (_, i) => ({ title: `Module ${String(i + 1).padStart(2, '0')}`, hours: 2, required: i === 0 })),
+      modules: Array.from({ length: SESSIONS }, (_, i) => ({
+        title: `Module ${String(i + 1).padStart(2, '0')}`,
+        hours: 2,
+        required: i === 0,
+      })),
     })
   ).body;
   const newCohort = async (name, capacity, startsOn, endsOn) =>
@@ -133,7 +150,9 @@ async function main() {
   const rosterCsv = (tag, n) => {
     const lines = ['name,email,phone'];
     for (let i = 0; i < n; i++)
-      lines.push(`"Trainee ${tag} ${String(i).padStart(4, '0')}",trainee.${tag}.${i}@bench.example.org,+1 406 555 ${String(i % 10000).padStart(4, '0')}`);
+      lines.push(
+        `"Trainee ${tag} ${String(i).padStart(4, '0')}",trainee.${tag}.${i}@bench.example.org,+1 406 555 ${String(i % 10000).padStart(4, '0')}`,
+      );
     return lines.join('\n') + '\n';
   };
   const importRoster = async (cohortId, csv) => {
@@ -147,7 +166,8 @@ async function main() {
   const waitForMail = async (expected, timeoutMs = 120_000) => {
     const started = process.hrtime.bigint();
     while (mailCount() < expected) {
-      if (ms(started) > timeoutMs) throw new Error(`only ${mailCount()} of ${expected} e-mails written after ${timeoutMs} ms`);
+      if (ms(started) > timeoutMs)
+        throw new Error(`only ${mailCount()} of ${expected} e-mails written after ${timeoutMs} ms`);
       await sleep(20);
     }
     const elapsed = ms(started);
@@ -200,9 +220,12 @@ async function main() {
     const mailBefore = mailCount();
     await importRoster(cohort.id, rosterCsv(`c${people}`, people));
     await waitForMail(mailBefore + people); // so the background e-mails do not disturb the timings below
-    const personIds = (await db.query(`SELECT person_id FROM enrollments WHERE cohort_id = ? AND status = 'enrolled' ORDER BY person_id`, [cohort.id])).map(
-      (r) => r.person_id,
-    );
+    const personIds = (
+      await db.query(
+        `SELECT person_id FROM enrollments WHERE cohort_id = ? AND status = 'enrolled' ORDER BY person_id`,
+        [cohort.id],
+      )
+    ).map((r) => r.person_id);
     // Half the people attend everything; the other half miss about one session in ten and leave one in ten early (1.5 of 2 h).
     const records = [];
     personIds.forEach((personId, p) =>
@@ -233,7 +256,11 @@ async function main() {
       resetSql();
       started = process.hrtime.bigint();
       for (const session of sessions)
-        changed += (await api('PUT', `/cohorts/${cohort.id}/attendance`, { records: records.filter((r) => r.sessionId === session.id) })).body.changed;
+        changed += (
+          await api('PUT', `/cohorts/${cohort.id}/attendance`, {
+            records: records.filter((r) => r.sessionId === session.id),
+          })
+        ).body.changed;
     }
     const gridMs = ms(started);
     const gridQueries = sql.count;
@@ -246,12 +273,25 @@ async function main() {
         attempts++;
       }
     }
-    return { cohort, personIds, records: records.length, bodyKb, refused, requests, changed, gridMs, gridQueries, attempts };
+    return {
+      cohort,
+      personIds,
+      records: records.length,
+      bodyKb,
+      refused,
+      requests,
+      changed,
+      gridMs,
+      gridQueries,
+      attempts,
+    };
   };
 
   const big = await buildReviewCohort(REVIEW_PEOPLE);
   if (big.refused)
-    console.log(`saving a ${REVIEW_PEOPLE}x${SESSIONS} grid in one PUT (${big.records} records, ${big.bodyKb.toFixed(0)} KB of JSON): REFUSED, ${big.refused}`);
+    console.log(
+      `saving a ${REVIEW_PEOPLE}x${SESSIONS} grid in one PUT (${big.records} records, ${big.bodyKb.toFixed(0)} KB of JSON): REFUSED, ${big.refused}`,
+    );
   console.log(
     `saving a ${REVIEW_PEOPLE}x${SESSIONS} grid (PUT attendance, ${big.records} records in ${big.requests} request(s)): ${big.gridMs.toFixed(0)} ms, ${big.gridQueries} queries, ${big.changed} changed; ${big.attempts} exam attempts recorded`,
   );
@@ -278,7 +318,16 @@ async function main() {
     const started = process.hrtime.bigint();
     await completion.review(cohortId, adminUser);
     const serviceMs = ms(started);
-    return { review: first.body, bytes: first.bytes, times, httpQueries, httpLog, serviceQueries: sql.count, serviceSqlMs: sql.ms, serviceMs };
+    return {
+      review: first.body,
+      bytes: first.bytes,
+      times,
+      httpQueries,
+      httpLog,
+      serviceQueries: sql.count,
+      serviceSqlMs: sql.ms,
+      serviceMs,
+    };
   };
   const bigReview = await measureReview(big.cohort.id);
   const smallReview = await measureReview(small.cohort.id);
@@ -324,7 +373,8 @@ async function main() {
       `meanwhile ${sentDuring} e-mails were written in ${reviewingMs.toFixed(0)} ms (the other ${ROSTER_ROWS - sentBefore - sentDuring} in ${restMs.toFixed(0)} ms once the reviews stopped)`,
   );
 
-  const constant = bigReview.httpQueries === smallReview.httpQueries && bigReview.serviceQueries === smallReview.serviceQueries;
+  const constant =
+    bigReview.httpQueries === smallReview.httpQueries && bigReview.serviceQueries === smallReview.serviceQueries;
   console.log(
     `queries per review: ${REVIEW_PEOPLE} people -> ${bigReview.httpQueries} (service ${bigReview.serviceQueries}); ${SMALL_PEOPLE} people -> ${smallReview.httpQueries} (service ${smallReview.serviceQueries}): ${constant ? 'OK, independent of cohort size' : 'FAIL, grows with cohort size'}`,
   );
@@ -333,22 +383,49 @@ async function main() {
   const rosterMedian = median(rosterTimes);
   const reviewMedian = median(bigReview.times);
   const rows = [
-    [`roster import, ${ROSTER_ROWS} rows (median of ${ROSTER_RUNS})`, `${rosterMedian.toFixed(0)} ms`, '< 3000 ms', rosterMedian < 3000],
-    [`completion review ${REVIEW_PEOPLE}x${SESSIONS} (median)`, `${reviewMedian.toFixed(1)} ms`, '< 300 ms', reviewMedian < 300],
+    [
+      `roster import, ${ROSTER_ROWS} rows (median of ${ROSTER_RUNS})`,
+      `${rosterMedian.toFixed(0)} ms`,
+      '< 3000 ms',
+      rosterMedian < 3000,
+    ],
+    [
+      `completion review ${REVIEW_PEOPLE}x${SESSIONS} (median)`,
+      `${reviewMedian.toFixed(1)} ms`,
+      '< 300 ms',
+      reviewMedian < 300,
+    ],
     [
       `completion review ${REVIEW_PEOPLE}x${SESSIONS} (p95)`,
       `${percentile(bigReview.times, 95).toFixed(1)} ms`,
       '< 300 ms',
       percentile(bigReview.times, 95) < 300,
     ],
-    ['queries per review (200 vs 20 people)', `${bigReview.httpQueries} vs ${smallReview.httpQueries}`, 'equal', constant],
+    [
+      'queries per review (200 vs 20 people)',
+      `${bigReview.httpQueries} vs ${smallReview.httpQueries}`,
+      'equal',
+      constant,
+    ],
     [`invitations written (median, after request)`, `${median(mailTimes).toFixed(0)} ms`, '(no target)', null],
-    [`saving a ${REVIEW_PEOPLE}x${SESSIONS} grid (${big.requests} PUT${big.requests > 1 ? 's' : ''})`, `${big.gridMs.toFixed(0)} ms`, '(no target)', null],
-    [`saving a ${REVIEW_PEOPLE}x${SESSIONS} grid in one PUT`, big.refused ? 'refused' : 'accepted', 'accepted', !big.refused],
+    [
+      `saving a ${REVIEW_PEOPLE}x${SESSIONS} grid (${big.requests} PUT${big.requests > 1 ? 's' : ''})`,
+      `${big.gridMs.toFixed(0)} ms`,
+      '(no target)',
+      null,
+    ],
+    [
+      `saving a ${REVIEW_PEOPLE}x${SESSIONS} grid in one PUT`,
+      big.refused ? 'refused' : 'accepted',
+      'accepted',
+      !big.refused,
+    ],
   ];
   console.log('\nsummary');
   for (const [what, figure, target, ok] of rows)
-    console.log(`  ${what.padEnd(46)} ${figure.padStart(12)}   ${target.padEnd(12)} ${ok === null ? '' : ok ? 'OK' : 'MISSED'}`);
+    console.log(
+      `  ${what.padEnd(46)} ${figure.padStart(12)}   ${target.padEnd(12)} ${ok === null ? '' : ok ? 'OK' : 'MISSED'}`,
+    );
 
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

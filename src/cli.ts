@@ -66,15 +66,26 @@ const COMMANDS: Record<string, Command> = {
   'create-admin': {
     help: 'create the first admin (or make someone admin): --email ADDRESS --name "FULL NAME"; prints a one-time link to set the password',
     run: async (app, options) => {
-      if (!options.email || !options.name) throw new Error('create-admin needs --email and --name, e.g. create-admin --email jo@example.org --name "Jo Ashby"');
+      if (!options.email || !options.name)
+        throw new Error(
+          'create-admin needs --email and --name, e.g. create-admin --email jo@example.org --name "Jo Ashby"',
+        );
       await db(app).runMigrations({ transaction: 'each' });
       const actor = systemActor('command line');
       const people = app.get(PeopleService);
-      const existing = await db(app).getRepository(Person).createQueryBuilder('p').where('lower(p.email) = :e', { e: options.email.toLowerCase() }).getOne();
+      const existing = await db(app)
+        .getRepository(Person)
+        .createQueryBuilder('p')
+        .where('lower(p.email) = :e', { e: options.email.toLowerCase() })
+        .getOne();
       let personId: string;
       if (existing) {
         const roles = (await db(app).getRepository(PersonRole).findBy({ personId: existing.id })).map((r) => r.role);
-        await people.update(existing.id, { roles: [...new Set([...roles, 'admin' as const])], status: 'active' }, actor);
+        await people.update(
+          existing.id,
+          { roles: [...new Set([...roles, 'admin' as const])], status: 'active' },
+          actor,
+        );
         personId = existing.id;
         console.log(`${existing.name} <${existing.email}> is now an admin.`);
       } else {
@@ -103,7 +114,9 @@ const COMMANDS: Record<string, Command> = {
         const r = await app.get(SupervisorDigestService).run(date);
         console.log(`Supervisor digest for ${r.date}: ${r.supervisors} supervisors, ${r.emailsQueued} e-mails queued.`);
       } else {
-        throw new Error('jobs:run needs a job: expiry-scan or supervisor-digest, e.g. jobs:run expiry-scan --date 2026-12-01');
+        throw new Error(
+          'jobs:run needs a job: expiry-scan or supervisor-digest, e.g. jobs:run expiry-scan --date 2026-12-01',
+        );
       }
     },
   },
@@ -116,7 +129,9 @@ const COMMANDS: Record<string, Command> = {
       let made = 0;
       // Here, not through the queue: this process is the worker, and it should not exit with jobs half done.
       for (const credentialId of missing) if (await certificates.issue(credentialId, null)) made++;
-      console.log(`Certificates: ${made} made, ${missing.length - made} skipped (${missing.length} credentials had none).`);
+      console.log(
+        `Certificates: ${made} made, ${missing.length - made} skipped (${missing.length} credentials had none).`,
+      );
     },
   },
   'audit:verify': {

@@ -10,7 +10,9 @@ import { setupApp } from './setup-app';
 
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: logLevelsFor(config) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: logLevelsFor(config),
+  });
   setupApp(app, config);
   app.enableShutdownHooks();
   await prepareDatabase(app);

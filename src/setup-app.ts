@@ -45,7 +45,8 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   // The API docs are served outside Nest's routing, so they get their own sign-in check.
   app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
     if (req.user) return next();
-    if (req.accepts(['html', 'json']) === 'html') return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (req.accepts(['html', 'json']) === 'html')
+      return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     res.status(401).json({ statusCode: 401, message: 'Please sign in.', errors: [] });
   });
   app.setBaseViewsDir(viewsDir);
@@ -67,7 +68,13 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
       'Training and certification records for peer-support programs. Errors share one shape: { statusCode, message, errors: [{ field, message }] }.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "An API token an admin issued on the person's Access page" })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: "An API token an admin issued on the person's Access page",
+    })
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
 }

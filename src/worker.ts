@@ -18,13 +18,17 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   // The web app migrates at start; a worker never races it, it waits to be told.
   if (await app.get(DataSource).showMigrations()) {
-    console.error('The database has pending migrations: start the web app once, or run `npm run cli -- migrate`, then start the worker.');
+    console.error(
+      'The database has pending migrations: start the web app once, or run `npm run cli -- migrate`, then start the worker.',
+    );
     await app.close();
     process.exit(1);
   }
   await app.get(JobRunner).start();
   await app.get(JobScheduler).start();
-  new Logger('Worker').log(`Worker running (jobs: ${config.redisUrl ? 'Redis' : 'database table'}, database: ${config.database.type}).`);
+  new Logger('Worker').log(
+    `Worker running (jobs: ${config.redisUrl ? 'Redis' : 'database table'}, database: ${config.database.type}).`,
+  );
 }
 
 void bootstrap();

@@ -32,7 +32,9 @@ async function insertMany(db, table, rows) {
  * in the same transaction. Returns the peers ({ id, name, email }).
  */
 async function generateProgram(db, more = async () => {}) {
-  const types = Object.fromEntries((await db.query('SELECT id, code FROM credential_types')).map((t) => [t.code, t.id]));
+  const types = Object.fromEntries(
+    (await db.query('SELECT id, code FROM credential_types')).map((t) => [t.code, t.id]),
+  );
   const supervisors = Array.from({ length: SUPERVISORS }, (_, i) => ({
     id: randomUUID(),
     name: `Supervisor ${i}`,
@@ -108,7 +110,8 @@ async function generateProgram(db, more = async () => {}) {
         // Three yearly state certifications, the last one (2026) not held by one peer in eight, so some lapse.
         const year = 2023 + k;
         const skipLast = code === 'MT-CBHPSS' && k === 3 && i % 8 === 0;
-        const issued = code === 'MT-CBHPSS' ? `${skipLast ? 2022 : year}-02-01` : addDays('2024-06-01', (i * 7 + k * 31) % 900);
+        const issued =
+          code === 'MT-CBHPSS' ? `${skipLast ? 2022 : year}-02-01` : addDays('2024-06-01', (i * 7 + k * 31) % 900);
         const expires =
           code === 'MT-CBHPSS'
             ? `${skipLast ? 2022 : year}-12-31`

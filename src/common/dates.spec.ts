@@ -1,4 +1,15 @@
-import { addBusinessDays, addDays, addMonths, dateInZone, daysBetween, formatDate, isIsoDate, isValidTimeZone, instantInZone, startOfDayInZone } from './dates';
+import {
+  addBusinessDays,
+  addDays,
+  addMonths,
+  dateInZone,
+  daysBetween,
+  formatDate,
+  isIsoDate,
+  isValidTimeZone,
+  instantInZone,
+  startOfDayInZone,
+} from './dates';
 
 describe('calendar dates', () => {
   it('takes the date in the program time zone, not UTC', () => {

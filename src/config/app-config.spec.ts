@@ -83,7 +83,9 @@ describe('AppConfig.fromEnvironment', () => {
   it('requires SESSION_SECRET in production', () => {
     expect(configError({ NODE_ENV: 'production' })).toMatch(/SESSION_SECRET is required in production/);
     const secret = 'k'.repeat(40);
-    expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir(), NODE_ENV: 'production', SESSION_SECRET: secret }).sessionSecret).toBe(secret);
+    expect(
+      AppConfig.fromEnvironment({ DATA_DIR: dataDir(), NODE_ENV: 'production', SESSION_SECRET: secret }).sessionSecret,
+    ).toBe(secret);
   });
 
   it('outside production generates a session secret once, stores it privately under the data folder and reuses it', () => {
@@ -120,8 +122,13 @@ describe('AppConfig.fromEnvironment', () => {
     const config = AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_SIGNING_KEY_FILE: ed });
     expect(config.certificates.signingKey.export({ type: 'pkcs8', format: 'pem' })).toBe(readFileSync(ed, 'utf8'));
     const rsa = join(dir, 'rsa.pem');
-    writeFileSync(rsa, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: rsa })).toMatch(/holds a rsa key; certificates are signed with an Ed25519 key/);
+    writeFileSync(
+      rsa,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: rsa })).toMatch(
+      /holds a rsa key; certificates are signed with an Ed25519 key/,
+    );
     expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: join(dir, 'nope.pem') })).toMatch(
       /CERTIFICATE_SIGNING_KEY_FILE names .*nope\.pem, which does not exist/,
     );
@@ -133,12 +140,20 @@ describe('AppConfig.fromEnvironment', () => {
     const dir = dataDir();
     const png = join(dir, 'logo.png');
     writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
-    expect(AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_LOGO: png }).certificates.logo?.subarray(0, 4).toString('hex')).toBe('89504e47');
-    expect(configError({ CERTIFICATE_LOGO: join(dir, 'logo.gif') })).toMatch(/CERTIFICATE_LOGO must be the path of a PNG or JPEG file/);
+    expect(
+      AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_LOGO: png })
+        .certificates.logo?.subarray(0, 4)
+        .toString('hex'),
+    ).toBe('89504e47');
+    expect(configError({ CERTIFICATE_LOGO: join(dir, 'logo.gif') })).toMatch(
+      /CERTIFICATE_LOGO must be the path of a PNG or JPEG file/,
+    );
     const fake = join(dir, 'fake.jpg');
     writeFileSync(fake, 'GIF89a');
     expect(configError({ CERTIFICATE_LOGO: fake })).toMatch(/is not a PNG or JPEG image/);
     expect(configError({ CERTIFICATE_LOGO: join(dir, 'missing.png') })).toMatch(/does not exist/);
-    expect(configError({ VERIFY_RATE_LIMIT: '0' })).toMatch(/VERIFY_RATE_LIMIT must be a whole number of lookups per minute/);
+    expect(configError({ VERIFY_RATE_LIMIT: '0' })).toMatch(
+      /VERIFY_RATE_LIMIT must be a whole number of lookups per minute/,
+    );
   });
 });

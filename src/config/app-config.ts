@@ -80,7 +80,9 @@ export class AppConfig {
       e.NODE_ENV,
       e.PORT,
       dataDir,
-      e.DATABASE_URL ? { type: 'postgres', url: e.DATABASE_URL } : { type: 'sqlite', path: join(dataDir, 'lms.sqlite') },
+      e.DATABASE_URL
+        ? { type: 'postgres', url: e.DATABASE_URL }
+        : { type: 'sqlite', path: join(dataDir, 'lms.sqlite') },
       e.REDIS_URL,
       e.SMTP_URL ? { transport: 'smtp', url: e.SMTP_URL } : { transport: 'file', dir: join(dataDir, 'mail') },
       e.SESSION_SECRET ?? developmentSessionSecret(dataDir),
@@ -100,8 +102,13 @@ export class AppConfig {
         directorName: e.CERTIFICATE_DIRECTOR_NAME ?? '',
         directorTitle: e.CERTIFICATE_DIRECTOR_TITLE,
         logo: e.CERTIFICATE_LOGO ? certificateLogo(resolve(process.cwd(), e.CERTIFICATE_LOGO)) : null,
-        signingKey: signingKey(e.CERTIFICATE_SIGNING_KEY_FILE ? resolve(process.cwd(), e.CERTIFICATE_SIGNING_KEY_FILE) : null, dataDir),
-        templatesDir: e.CERTIFICATE_TEMPLATES_DIR ? resolve(process.cwd(), e.CERTIFICATE_TEMPLATES_DIR) : join(ROOT_DIR, 'templates', 'certificates'),
+        signingKey: signingKey(
+          e.CERTIFICATE_SIGNING_KEY_FILE ? resolve(process.cwd(), e.CERTIFICATE_SIGNING_KEY_FILE) : null,
+          dataDir,
+        ),
+        templatesDir: e.CERTIFICATE_TEMPLATES_DIR
+          ? resolve(process.cwd(), e.CERTIFICATE_TEMPLATES_DIR)
+          : join(ROOT_DIR, 'templates', 'certificates'),
         storageDir: join(dataDir, 'certificates'),
         verifyRateLimit: e.VERIFY_RATE_LIMIT,
       },
@@ -115,7 +122,10 @@ function parseSchedule(expiryScanAt: string, digestAt: string): ScheduleConfig {
   const [h, m] = expiryScanAt.split(':').map(Number);
   const [day, time] = digestAt.toLowerCase().split(' ');
   const [dh, dm] = time.split(':').map(Number);
-  return { expiryScan: { hour: h, minute: m }, supervisorDigest: { weekday: WEEKDAYS.indexOf(day), hour: dh, minute: dm } };
+  return {
+    expiryScan: { hour: h, minute: m },
+    supervisorDigest: { weekday: WEEKDAYS.indexOf(day), hour: dh, minute: dm },
+  };
 }
 
 /**
@@ -127,7 +137,9 @@ function developmentSessionSecret(dataDir: string): string {
   if (existsSync(file)) {
     const stored = readFileSync(file, 'utf8').trim();
     if (stored.length >= 32) return stored;
-    throw new ConfigError(`Invalid configuration: ${file} holds a session secret shorter than 32 characters; delete it to generate a new one`);
+    throw new ConfigError(
+      `Invalid configuration: ${file} holds a session secret shorter than 32 characters; delete it to generate a new one`,
+    );
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
@@ -137,11 +149,13 @@ function developmentSessionSecret(dataDir: string): string {
 
 /** The logo must be a PNG or JPEG that exists: checked by its first bytes, not its name. */
 function certificateLogo(file: string): Buffer {
-  if (!existsSync(file)) throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO names ${file}, which does not exist`);
+  if (!existsSync(file))
+    throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO names ${file}, which does not exist`);
   const bytes = readFileSync(file);
   const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if (!png && !jpeg) throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO ${file} is not a PNG or JPEG image`);
+  if (!png && !jpeg)
+    throw new ConfigError(`Invalid configuration: CERTIFICATE_LOGO ${file} is not a PNG or JPEG image`);
   return bytes;
 }
 
@@ -161,7 +175,8 @@ function signingKey(configured: string | null, dataDir: string): KeyObject {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  if (!existsSync(file)) throw new ConfigError(`Invalid configuration: CERTIFICATE_SIGNING_KEY_FILE names ${file}, which does not exist`);
+  if (!existsSync(file))
+    throw new ConfigError(`Invalid configuration: CERTIFICATE_SIGNING_KEY_FILE names ${file}, which does not exist`);
   let key: KeyObject;
   try {
     key = createPrivateKey(readFileSync(file));
@@ -169,7 +184,9 @@ function signingKey(configured: string | null, dataDir: string): KeyObject {
     throw new ConfigError(`Invalid configuration: ${file} is not a PEM private key`);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new ConfigError(`Invalid configuration: ${file} holds a ${key.asymmetricKeyType} key; certificates are signed with an Ed25519 key`);
+    throw new ConfigError(
+      `Invalid configuration: ${file} holds a ${key.asymmetricKeyType} key; certificates are signed with an Ed25519 key`,
+    );
   }
   return key;
 }

@@ -27,7 +27,8 @@ function IsTimeZone() {
   });
 }
 
-const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /**
  * Every environment variable the application reads, with its rule. Nothing else in the code base
@@ -52,12 +53,16 @@ export class Environment {
 
   @Transform(blankToUndefined)
   @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a Redis URL such as redis://127.0.0.1:6379 (leave it unset for in-process jobs)' })
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'must be a Redis URL such as redis://127.0.0.1:6379 (leave it unset for in-process jobs)',
+  })
   REDIS_URL?: string;
 
   @Transform(blankToUndefined)
   @IsOptional()
-  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an SMTP URL such as smtp://user:pass@mail.example.org:587 (leave it unset to write .eml files)' })
+  @Matches(/^smtps?:\/\/\S+$/, {
+    message: 'must be an SMTP URL such as smtp://user:pass@mail.example.org:587 (leave it unset to write .eml files)',
+  })
   SMTP_URL?: string;
 
   @Transform(blankToUndefined)
@@ -100,11 +105,16 @@ export class Environment {
   SUPERVISION_GAP_DAYS: number = 30;
 
   @Transform(blankToUndefined)
-  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, "-" or "_" (it starts every Redis key the job queues use)' })
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
+    message: 'must be 1 to 40 letters, digits, "-" or "_" (it starts every Redis key the job queues use)',
+  })
   REDIS_PREFIX: string = 'lms';
 
   @Transform(blankToUndefined)
-  @IsIn(['auto', 'off'], { message: 'must be "auto" (the web app runs jobs itself without Redis; with Redis only `npm run worker` does) or "off"' })
+  @IsIn(['auto', 'off'], {
+    message:
+      'must be "auto" (the web app runs jobs itself without Redis; with Redis only `npm run worker` does) or "off"',
+  })
   JOBS_IN_WEB: 'auto' | 'off' = 'auto';
 
   @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
@@ -118,7 +128,9 @@ export class Environment {
   EXPIRY_SCAN_AT: string = '06:00';
 
   @Transform(blankToUndefined)
-  @Matches(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/i, { message: 'must be a weekday and a local time, such as "mon 07:00"' })
+  @Matches(/^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):[0-5]\d$/i, {
+    message: 'must be a weekday and a local time, such as "mon 07:00"',
+  })
   SUPERVISOR_DIGEST_AT: string = 'mon 07:00';
 
   @Transform(blankToUndefined)
@@ -185,7 +197,8 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     const lines = errors.map((e) => {
       const constraints = e.constraints ?? {};
       // A missing variable fails every rule at once; its "is required" rule says why best.
-      const message = (e.value === undefined ? constraints.isString : undefined) ?? Object.values(constraints)[0] ?? 'is invalid';
+      const message =
+        (e.value === undefined ? constraints.isString : undefined) ?? Object.values(constraints)[0] ?? 'is invalid';
       return `${e.property} ${message}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);

@@ -13,7 +13,13 @@ import { WriteLock } from './write-lock';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
-  providers: [{ provide: WriteLock, inject: [AppConfig], useFactory: (config: AppConfig) => new WriteLock(config.database.type === 'sqlite') }],
+  providers: [
+    {
+      provide: WriteLock,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new WriteLock(config.database.type === 'sqlite'),
+    },
+  ],
   exports: [WriteLock],
 })
 export class DatabaseModule {}

@@ -18,10 +18,13 @@ export async function prepareDatabase(app: INestApplicationContext): Promise<voi
   const dataSource = app.get(DataSource);
   const config = app.get(AppConfig);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
-  if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  if (applied.length > 0)
+    logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
   await seedCatalog(dataSource);
   if (config.demoData === 'auto' && !config.isProduction && (await dataSource.getRepository(Person).count()) === 0) {
-    logger.warn('The database has no people yet: adding the DEMO program (fictional people and credentials). Set DEMO_DATA=off to start empty.');
+    logger.warn(
+      'The database has no people yet: adding the DEMO program (fictional people and credentials). Set DEMO_DATA=off to start empty.',
+    );
     const report = await seedDemo(dataSource, config, app.get(AccountLinksService));
     logger.warn(`Demo data added: ${report.people} people, ${report.credentials} credentials.`);
     logger.warn('Sign in to the demo by choosing a password through these single-use links (valid 7 days):');

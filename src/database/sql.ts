@@ -6,7 +6,11 @@ import type { DataSource, EntityManager } from 'typeorm';
  * UPDATE/INSERT/DELETE … RETURNING, which TypeORM otherwise shapes differently per engine.
  * With an EntityManager inside a transaction, the query runs in that transaction.
  */
-export async function sqlRows<T = Record<string, unknown>>(on: DataSource | EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function sqlRows<T = Record<string, unknown>>(
+  on: DataSource | EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const dataSource = 'manager' in on ? on : on.connection;
   const postgres = dataSource.options.type === 'postgres';
   let text = sql;

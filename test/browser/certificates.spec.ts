@@ -29,7 +29,9 @@ describe('certificates in a real browser', () => {
       expect(await link.count()).toBe(1);
       await screenshot(page, 'certificates-my-credentials.png');
       const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-      expect(download.suggestedFilename()).toMatch(/^Renée Two Feathers - 40-hour Peer Support Course .* - [0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\.pdf$/);
+      expect(download.suggestedFilename()).toMatch(
+        /^Renée Two Feathers - 40-hour Peer Support Course .* - [0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\.pdf$/,
+      );
       const pdf = readFileSync((await download.path())!);
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       const text = pdfText(pdf);
@@ -61,7 +63,10 @@ describe('certificates in a real browser', () => {
       await page.goto('/verify');
       await screenshot(page, 'certificates-verify-form.png');
       await page.getByLabel('Verification code').fill(certificate.code.toLowerCase().replace(/-/g, ' '));
-      await Promise.all([page.waitForURL(`**/verify/${certificate.code}`), page.getByRole('button', { name: 'Check' }).click()]);
+      await Promise.all([
+        page.waitForURL(`**/verify/${certificate.code}`),
+        page.getByRole('button', { name: 'Check' }).click(),
+      ]);
       expect(await page.locator('.badge').first().innerText()).toBe('Valid');
       await page.goto(`/verify/${certificate.code.slice(0, -1)}${certificate.code.endsWith('0') ? '1' : '0'}`);
       expect(await page.locator('main h1').innerText()).toBe('No certificate has this code');
@@ -73,8 +78,13 @@ describe('certificates in a real browser', () => {
       await screenshot(session.page, 'certificates-admin-show.png');
       await session.page.locator('summary', { hasText: 'Revoke this certificate' }).click();
       await session.page.getByLabel('Reason category').selectOption('issued_in_error');
-      await session.page.locator('form[action$="/revoke"] input[name="note"]').fill('Recorded against the wrong person');
-      await Promise.all([session.page.waitForEvent('load'), session.page.getByRole('button', { name: 'Revoke certificate and credential' }).click()]);
+      await session.page
+        .locator('form[action$="/revoke"] input[name="note"]')
+        .fill('Recorded against the wrong person');
+      await Promise.all([
+        session.page.waitForEvent('load'),
+        session.page.getByRole('button', { name: 'Revoke certificate and credential' }).click(),
+      ]);
       expect(await session.page.locator('.notice').innerText()).toContain('Revoked');
       await session.page.goto(`/verify/${certificate.code}`);
       expect(await session.page.locator('main h1').innerText()).toBe('This certificate was revoked');
@@ -98,7 +108,10 @@ describe('certificates in a real browser', () => {
       for (let i = 0; i < 3; i++) await boxes.nth(i).check();
       await page.getByLabel('Reason').selectOption('template_update');
       await page.getByLabel('Note').fill('New layout');
-      await Promise.all([page.waitForURL(/\/certificates\/jobs\//), page.getByRole('button', { name: 'Regenerate selected' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/certificates\/jobs\//),
+        page.getByRole('button', { name: 'Regenerate selected' }).click(),
+      ]);
       await page.locator('[data-job-state]', { hasText: 'completed' }).waitFor();
       // Let the bar's transition finish before the picture.
       await page.waitForTimeout(600);

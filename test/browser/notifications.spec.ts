@@ -29,9 +29,14 @@ describe('notifications and the jobs page in a real browser', () => {
       await page.waitForURL(/\/notifications$/);
       expect(await page.locator('main h1').textContent()).toBe('Notifications');
       await expect(page.locator('li.notification.unread').count()).resolves.toBe(Math.min(unread, 50));
-      expect(await page.locator('li.notification').first().innerText()).toMatch(/expires|lapsed|expired|Weekly summary|cleared/);
+      expect(await page.locator('li.notification').first().innerText()).toMatch(
+        /expires|lapsed|expired|Weekly summary|cleared/,
+      );
       await screenshot(page, 'notifications.png');
-      await Promise.all([page.waitForURL(/\/notifications$/), page.getByRole('button', { name: 'Mark all read' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/notifications$/),
+        page.getByRole('button', { name: 'Mark all read' }).click(),
+      ]);
       await expect(page.locator('li.notification.unread').count()).resolves.toBe(0);
       expect(await page.locator('header a.bell').getAttribute('aria-label')).toBe('Notifications');
       expect(session.problems).toEqual([]);
@@ -48,7 +53,10 @@ describe('notifications and the jobs page in a real browser', () => {
       const toggle = page.getByLabel('E-mail me reminders about my credentials');
       expect(await toggle.isChecked()).toBe(true);
       await toggle.uncheck();
-      await Promise.all([page.waitForURL(/notice=notifications-saved/), page.getByRole('button', { name: 'Save' }).click()]);
+      await Promise.all([
+        page.waitForURL(/notice=notifications-saved/),
+        page.getByRole('button', { name: 'Save' }).click(),
+      ]);
       expect(await page.getByLabel('E-mail me reminders about my credentials').isChecked()).toBe(false);
       await page.goto('/notifications');
       await screenshot(page, 'notifications-phone.png');
@@ -81,13 +89,17 @@ describe('notifications and the jobs page in a real browser', () => {
       expect(await page.locator('main h1').textContent()).toBe('Jobs');
       const queues = page.locator('section[aria-labelledby="queues"] tbody tr');
       await expect(queues.count()).resolves.toBe(3);
-      expect(await queues.filter({ hasText: 'notifications' }).innerText()).toMatch(/notifications\s+\d+\s+\d+\s+\d+\s+1\s+\d+/);
+      expect(await queues.filter({ hasText: 'notifications' }).innerText()).toMatch(
+        /notifications\s+\d+\s+\d+\s+\d+\s+1\s+\d+/,
+      );
       const failure = page.locator('section[aria-labelledby="failures"] tbody tr').filter({ hasText: failedId });
       expect(await failure.innerText()).toContain('Service not available');
       await screenshot(page, 'admin-jobs.png');
       await Promise.all([page.waitForURL(/notice=retry/), failure.getByRole('button', { name: 'Retry' }).click()]);
       expect(await page.locator('p.notice').innerText()).toBe('The job is queued again.');
-      await expect(page.locator('section[aria-labelledby="failures"] tbody tr').filter({ hasText: failedId }).count()).resolves.toBe(0);
+      await expect(
+        page.locator('section[aria-labelledby="failures"] tbody tr').filter({ hasText: failedId }).count(),
+      ).resolves.toBe(0);
       expect(session.problems).toEqual([]);
     },
     TEST_TIMEOUT,

@@ -1,5 +1,14 @@
 import type { Page } from 'playwright-core';
-import { bodyRows, DEMO_ACCOUNTS, openPage, screenshot, signIn, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import {
+  bodyRows,
+  DEMO_ACCOUNTS,
+  openPage,
+  screenshot,
+  signIn,
+  TEST_TIMEOUT,
+  useDemoBrowser,
+  type Session,
+} from '../helpers/browser';
 
 useDemoBrowser();
 
@@ -49,7 +58,10 @@ describe('pages in a real browser', () => {
 
       await search.fill('two feath');
       await Promise.all([page.waitForURL(/q=two\+feath/), search.press('Enter')]);
-      await Promise.all([page.waitForURL(/\/people\/[0-9a-f-]{36}$/), page.getByRole('link', { name: 'Renée Two Feathers' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/people\/[0-9a-f-]{36}$/),
+        page.getByRole('link', { name: 'Renée Two Feathers' }).click(),
+      ]);
       expect(await page.locator('main h1').textContent()).toBe('Renée Two Feathers');
       expect(await page.locator('dl.facts').innerText()).toContain('renee.twofeathers@example.org');
 
@@ -62,7 +74,9 @@ describe('pages in a real browser', () => {
       expect(await cbhpss.innerText()).toContain('CBHPSS-4139');
       expect(await cbhpss.locator('.badge').innerText()).not.toBe('');
       expect(await credentials.innerText()).not.toContain('No credentials recorded yet.');
-      expect(await page.locator('section[aria-labelledby="lived"]').innerText()).toMatch(/Verified .+ by Jolene Ashby; evidence kept in HR file/);
+      expect(await page.locator('section[aria-labelledby="lived"]').innerText()).toMatch(
+        /Verified .+ by Jolene Ashby; evidence kept in HR file/,
+      );
       await screenshot(page, 'person.png');
 
       expect(session.problems).toEqual([]);
@@ -131,7 +145,9 @@ describe('pages in a real browser', () => {
       const facts = await page.locator('dl.facts').innerText();
       expect(facts).toContain('wren.halvorsen@example.org');
       expect(facts).toContain('(406) 555-0199');
-      expect(await page.locator('section[aria-labelledby="creds"] tbody').innerText()).toContain('No credentials recorded yet.');
+      expect(await page.locator('section[aria-labelledby="creds"] tbody').innerText()).toContain(
+        'No credentials recorded yet.',
+      );
 
       // And the list now has them.
       await page.goto('/people?q=halvorsen');
@@ -170,9 +186,14 @@ describe('pages in a real browser', () => {
       expect(await licenceType.innerText()).not.toMatch(/Does not expire/i);
       await screenshot(page, 'credential-types.png');
 
-      await Promise.all([page.waitForURL('**/catalog/practice-roles'), page.getByRole('link', { name: 'Practice roles →' }).click()]);
+      await Promise.all([
+        page.waitForURL('**/catalog/practice-roles'),
+        page.getByRole('link', { name: 'Practice roles →' }).click(),
+      ]);
       expect(await page.locator('main h1').textContent()).toBe('Practice roles');
-      const doula = page.locator('main article').filter({ has: page.getByRole('heading', { name: 'Recovery Doula', exact: true }) });
+      const doula = page
+        .locator('main article')
+        .filter({ has: page.getByRole('heading', { name: 'Recovery Doula', exact: true }) });
       await expect(doula.count()).resolves.toBe(1);
       const doulaText = await doula.innerText();
       expect(doulaText).toContain('All of these:');
@@ -181,13 +202,15 @@ describe('pages in a real browser', () => {
       const licence = doula.locator('li').filter({ hasText: 'MT-DOULA-LIC' }).last();
       expect(await licence.locator('.badge').innerText()).toBe('from Jan 1, 2027');
       // The cleared-as line links to the role it names.
-      expect(await doula.getByRole('link', { name: 'Cleared as Peer Support Specialist' }).getAttribute('href')).toMatch(
-        /^\/catalog\/practice-roles\/[0-9a-f-]{36}$/,
-      );
+      expect(
+        await doula.getByRole('link', { name: 'Cleared as Peer Support Specialist' }).getAttribute('href'),
+      ).toMatch(/^\/catalog\/practice-roles\/[0-9a-f-]{36}$/);
       // Only the licence line is dated.
       expect(await doula.locator('.badge').count()).toBe(1);
       // A rule of one requirement reads as that requirement, not as a group of one.
-      const narcan = page.locator('main article').filter({ has: page.getByRole('heading', { name: 'Narcan Class Instructor', exact: true }) });
+      const narcan = page
+        .locator('main article')
+        .filter({ has: page.getByRole('heading', { name: 'Narcan Class Instructor', exact: true }) });
       expect(await narcan.innerText()).toContain('NARCAN-MT current (Master Narcan (naloxone) Trainer)');
       expect(await narcan.innerText()).not.toContain('All of these:');
       await screenshot(page, 'practice-roles.png');
@@ -219,7 +242,13 @@ describe('pages in a real browser', () => {
       await page.goto('/people');
       await expect(bodyRows(page).filter({ hasText: 'Renée Two Feathers' }).count()).resolves.toBe(1);
       // A string, because it runs in the page and the project compiles without the DOM library.
-      const widths = await page.evaluate<{ page: number; viewport: number; wrapScroll: number; wrapClient: number; overflowX: string }>(`(() => {
+      const widths = await page.evaluate<{
+        page: number;
+        viewport: number;
+        wrapScroll: number;
+        wrapClient: number;
+        overflowX: string;
+      }>(`(() => {
         const wrap = document.querySelector('.table-wrap');
         return {
           page: document.documentElement.scrollWidth,
@@ -251,10 +280,22 @@ describe('pages in a real browser', () => {
       expect(new URL(page.url()).pathname).toBe('/');
       const menu = await page.locator('header nav').innerText();
       const expected: Record<string, { h1: RegExp; has: string[]; lacks: string[] }> = {
-        admin: { h1: /Peer Support Training Program/, has: ['People', 'Practice roles', 'Audit log'], lacks: ['My credentials'] },
-        trainer: { h1: /Welcome, Corey Whitehorse/, has: ['People', 'Credential types', 'My credentials'], lacks: ['Audit log', 'Practice roles'] },
+        admin: {
+          h1: /Peer Support Training Program/,
+          has: ['People', 'Practice roles', 'Audit log'],
+          lacks: ['My credentials'],
+        },
+        trainer: {
+          h1: /Welcome, Corey Whitehorse/,
+          has: ['People', 'Credential types', 'My credentials'],
+          lacks: ['Audit log', 'Practice roles'],
+        },
         supervisor: { h1: /You and your team/, has: ['People', 'Practice roles'], lacks: ['Audit log'] },
-        peer: { h1: /Welcome, Renée Two Feathers/, has: ['My credentials'], lacks: ['People', 'Audit log', 'Credential types'] },
+        peer: {
+          h1: /Welcome, Renée Two Feathers/,
+          has: ['My credentials'],
+          lacks: ['People', 'Audit log', 'Credential types'],
+        },
       };
       expect(await page.locator('main h1').innerText()).toMatch(expected[role].h1);
       for (const item of expected[role].has) expect(menu).toContain(item);
@@ -272,14 +313,21 @@ describe('pages in a real browser', () => {
       session = await openPage(undefined, null);
       const { page } = session;
       await signIn(page, DEMO_ACCOUNTS.peer, 'not the password at all');
-      expect(await page.getByRole('alert').innerText()).toBe('That e-mail and password do not match an active account.');
+      expect(await page.getByRole('alert').innerText()).toBe(
+        'That e-mail and password do not match an active account.',
+      );
       await signIn(page, 'nobody@example.org', 'not the password at all');
-      expect(await page.getByRole('alert').innerText()).toBe('That e-mail and password do not match an active account.');
+      expect(await page.getByRole('alert').innerText()).toBe(
+        'That e-mail and password do not match an active account.',
+      );
       expect(await page.getByLabel('E-mail').inputValue()).toBe('nobody@example.org');
       await screenshot(page, 'login-failed.png');
 
       await signIn(page, DEMO_ACCOUNTS.peer);
-      await Promise.all([page.waitForURL(/\/login\?notice=signed-out/), page.getByRole('button', { name: 'Sign out' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/login\?notice=signed-out/),
+        page.getByRole('button', { name: 'Sign out' }).click(),
+      ]);
       expect(await page.locator('main').innerText()).toContain('You are signed out.');
       await page.goto('/my/credentials');
       expect(new URL(page.url()).pathname).toBe('/login');
@@ -304,7 +352,10 @@ describe('pages in a real browser', () => {
       await screenshot(page, 'clearance-board.png');
 
       const jesse = rows.filter({ hasText: 'Jesse Redcloud' });
-      await Promise.all([page.waitForURL(/\/people\/[0-9a-f-]{36}\/clearance/), jesse.locator('td.role a.cell').nth(5).click()]);
+      await Promise.all([
+        page.waitForURL(/\/people\/[0-9a-f-]{36}\/clearance/),
+        jesse.locator('td.role a.cell').nth(5).click(),
+      ]);
       const pss = page.locator('article#PSS');
       expect(await pss.locator('.badge').innerText()).toBe('Not cleared');
       expect(await pss.innerText()).toMatch(/MT-CBHPSS expired Dec 31, \d{4}/);

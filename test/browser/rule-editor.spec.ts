@@ -39,7 +39,9 @@ describe("editing a practice role's rule in a real browser", () => {
 
       await expect(editor.locator('#effectiveFrom-error').innerText()).resolves.toMatch(/cannot be in the past/);
       expect(await editor.locator('#node-6 select[name="code"]').inputValue()).toBe('CPR');
-      expect(await editor.getByLabel('Why it changes').inputValue()).toBe('Doulas must hold CPR before attending births');
+      expect(await editor.getByLabel('Why it changes').inputValue()).toBe(
+        'Doulas must hold CPR before attending births',
+      );
       await editor.screenshot({ path: `${SHOTS}/rule-editor-error.png` });
 
       await editor.getByLabel('In force from').fill(from);
@@ -51,7 +53,9 @@ describe("editing a practice role's rule in a real browser", () => {
       expect(await versions.nth(0).innerText()).toContain(`From ${formatDate(from)}, still in force`);
       expect(await versions.nth(0).innerText()).toContain('CPR / First Aid');
       expect(await versions.nth(0).innerText()).toContain('Why: Doulas must hold CPR before attending births');
-      expect(await versions.nth(1).innerText()).toContain(`From the beginning through ${formatDate(addDays(from, -1))}`);
+      expect(await versions.nth(1).innerText()).toContain(
+        `From the beginning through ${formatDate(addDays(from, -1))}`,
+      );
       await page.locator('section[aria-labelledby="history"]').screenshot({ path: `${SHOTS}/rule-editor-history.png` });
 
       // On a phone the editor wraps into the page's width instead of scrolling sideways.

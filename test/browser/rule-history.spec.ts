@@ -33,11 +33,17 @@ describe('a practice-role rule changed in advance, in a real browser', () => {
         })
         .expect(200);
       // A demo peer cleared as an instructor today who holds no MHFA.
-      const board = (await admin.get('/api/v1/clearance/board').query({ role: 'NARCAN-INSTRUCTOR' }).expect(200)).body as {
-        rows: Array<{ person: { id: string; name: string }; clearance: Record<string, { status: string; clearedUntil: string | null }> }>;
+      const board = (await admin.get('/api/v1/clearance/board').query({ role: 'NARCAN-INSTRUCTOR' }).expect(200))
+        .body as {
+        rows: Array<{
+          person: { id: string; name: string };
+          clearance: Record<string, { status: string; clearedUntil: string | null }>;
+        }>;
       };
       const affected = board.rows.find(
-        (r) => r.clearance['NARCAN-INSTRUCTOR'].status !== 'not_cleared' && r.clearance['NARCAN-INSTRUCTOR'].clearedUntil === addDays(from, -1),
+        (r) =>
+          r.clearance['NARCAN-INSTRUCTOR'].status !== 'not_cleared' &&
+          r.clearance['NARCAN-INSTRUCTOR'].clearedUntil === addDays(from, -1),
       );
       expect(affected).toBeDefined();
 
@@ -49,7 +55,9 @@ describe('a practice-role rule changed in advance, in a real browser', () => {
       expect(await versions.nth(0).innerText()).toContain(`From ${formatDate(from)}, still in force`);
       expect(await versions.nth(0).innerText()).toContain('Why: Instructors must also hold Mental Health First Aid');
       expect(await versions.nth(1).innerText()).toMatch(/in force today/);
-      expect(await versions.nth(1).innerText()).toContain(`From the beginning through ${formatDate(addDays(from, -1))}`);
+      expect(await versions.nth(1).innerText()).toContain(
+        `From the beginning through ${formatDate(addDays(from, -1))}`,
+      );
       await screenshot(page, 'practice-role-history-change.png');
 
       expect((await page.goto(`/people/${affected!.person.id}/clearance`))?.status()).toBe(200);

@@ -27,7 +27,10 @@ describe('a trainer runs a cohort in a real browser', () => {
       expect(await page.locator('main h1').textContent()).toBe('Training');
       expect(await page.locator('main table').innerText()).toContain('Great Falls');
       await screenshot(page, 'training-cohorts.png');
-      await Promise.all([page.waitForURL(/\/training\/cohorts\/new$/), page.getByRole('button', { name: 'Plan a cohort' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/training\/cohorts\/new$/),
+        page.getByRole('button', { name: 'Plan a cohort' }).click(),
+      ]);
       await page.getByLabel('Course').selectOption({ label: '40-hour Peer Support Course (40 h)' });
       await page.getByLabel('Name', { exact: true }).fill('Browser test cohort, Lame Deer');
       await page.getByLabel('Location').fill('Northern Cheyenne community center');
@@ -45,7 +48,9 @@ describe('a trainer runs a cohort in a real browser', () => {
       expect(await page.locator('.notice').innerText()).toContain('Cohort created');
 
       // Five 8-hour days, two modules each, in teaching order.
-      const modules = await Promise.all((await page.locator('input[name="moduleIds"]').all()).map((box) => box.getAttribute('value')));
+      const modules = await Promise.all(
+        (await page.locator('input[name="moduleIds"]').all()).map((box) => box.getAttribute('value')),
+      );
       expect(modules).toHaveLength(10);
       for (let day = 0; day < 5; day++) {
         const form = page.locator('form[action$="/sessions"]');
@@ -53,7 +58,8 @@ describe('a trainer runs a cohort in a real browser', () => {
         await form.getByLabel('Date').fill(addDays(today, -6 + day));
         await form.getByLabel('Starts').fill('09:00');
         await form.getByLabel('Ends').fill('17:00');
-        for (const id of modules.slice(day * 2, day * 2 + 2)) await form.locator(`input[name="moduleIds"][value="${id!}"]`).check();
+        for (const id of modules.slice(day * 2, day * 2 + 2))
+          await form.locator(`input[name="moduleIds"][value="${id!}"]`).check();
         await submit(page, form.getByRole('button', { name: 'Add session' }));
         expect(await page.locator('.notice').innerText()).toBe('Session added.');
       }
@@ -63,7 +69,9 @@ describe('a trainer runs a cohort in a real browser', () => {
 
       // A roster with a bad row is refused whole, with the line; the corrected file goes in.
       const upload = async (csv: string) => {
-        await page.locator('input[type="file"]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await page
+          .locator('input[type="file"]')
+          .setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
         await submit(page, page.getByRole('button', { name: 'Import' }));
       };
       const good = [
@@ -73,11 +81,17 @@ describe('a trainer runs a cohort in a real browser', () => {
         'Cal Old Coyote,cal.oldcoyote@lamedeer.example.org,',
       ];
       await upload([...good, 'Dee Broken,dee-at-example.org,'].join('\n'));
-      expect(await page.locator('.import-errors').innerText()).toContain('Nothing was imported from roster.csv: 1 row has problems.');
-      expect(await page.locator('.import-errors tbody').innerText()).toMatch(/^5\s+dee-at-example\.org\s+"dee-at-example\.org" is not an e-mail address$/);
+      expect(await page.locator('.import-errors').innerText()).toContain(
+        'Nothing was imported from roster.csv: 1 row has problems.',
+      );
+      expect(await page.locator('.import-errors tbody').innerText()).toMatch(
+        /^5\s+dee-at-example\.org\s+"dee-at-example\.org" is not an e-mail address$/,
+      );
       await screenshot(page, 'training-roster-errors.png');
       await upload(good.join('\n'));
-      expect(await page.locator('.notice').innerText()).toBe('Roster imported: 3 people enrolled, 3 new people added as peers and invited.');
+      expect(await page.locator('.notice').innerText()).toBe(
+        'Roster imported: 3 people enrolled, 3 new people added as peers and invited.',
+      );
       const cohortUrl = page.url().replace(/[?#].*$/, '');
       await screenshot(page, 'training-cohort.png');
 
@@ -93,10 +107,15 @@ describe('a trainer runs a cohort in a real browser', () => {
       await submit(page, page.getByRole('button', { name: 'Save attendance' }));
       expect(await page.locator('.notice').innerText()).toBe('Attendance saved.');
       expect(await page.getByLabel(`Cal Old Coyote, ${formatDate(addDays(today, -6))}`).inputValue()).toBe('absent');
-      expect(await page.getByLabel(`Beatriz Ñuñez, ${formatDate(addDays(today, -2))}`).inputValue()).toBe('partial:7.5');
+      expect(await page.getByLabel(`Beatriz Ñuñez, ${formatDate(addDays(today, -2))}`).inputValue()).toBe(
+        'partial:7.5',
+      );
 
       // Completion: exam scores, then who met the rules and what the others lack.
-      await Promise.all([page.waitForURL(/\/completion$/), page.getByRole('link', { name: 'Completion review' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/completion$/),
+        page.getByRole('link', { name: 'Completion review' }).click(),
+      ]);
       for (const [name, score] of [
         ['Ada Goodrider', '91'],
         ['Beatriz Ñuñez', '88'],
@@ -107,7 +126,9 @@ describe('a trainer runs a cohort in a real browser', () => {
         expect(await page.locator('.notice').innerText()).toBe('Exam score recorded.');
       }
       const row = (name: string) => page.locator('tbody tr', { hasText: name });
-      expect(await row('Ada Goodrider').innerText()).toContain('Met: 40 of 40 h, all required modules, exam passed (91%)');
+      expect(await row('Ada Goodrider').innerText()).toContain(
+        'Met: 40 of 40 h, all required modules, exam passed (91%)',
+      );
       expect(await row('Beatriz Ñuñez').innerText()).toContain('39.5 of 40 h');
       expect(await row('Cal Old Coyote').innerText()).toContain('32 of 40 h');
       await screenshot(page, 'training-completion.png');
@@ -139,7 +160,10 @@ describe('a trainer runs a cohort in a real browser', () => {
       session = await openPage({ width: 390, height: 844 }, DEMO_ACCOUNTS.trainer);
       const { page } = session;
       await page.goto('/training?status=running');
-      await Promise.all([page.waitForURL(/\/training\/cohorts\//), page.getByRole('link', { name: /Great Falls/ }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/training\/cohorts\//),
+        page.getByRole('link', { name: /Great Falls/ }).click(),
+      ]);
       await page.goto(`${page.url()}/attendance`);
       expect(await page.locator('main h1').textContent()).toBe('Attendance');
       // A string, because it runs in the page and the project compiles without the DOM library.
@@ -166,7 +190,10 @@ describe('a trainer runs a cohort in a real browser', () => {
       session = await openPage({ width: 390, height: 844 }, DEMO_ACCOUNTS.trainer);
       const { page } = session;
       await page.goto('/training?status=running');
-      await Promise.all([page.waitForURL(/\/training\/cohorts\//), page.getByRole('link', { name: /Great Falls/ }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/training\/cohorts\//),
+        page.getByRole('link', { name: /Great Falls/ }).click(),
+      ]);
       const cohortUrl = page.url();
       for (const [url, shot] of [
         [cohortUrl, 'training-cohort-phone.png'],

@@ -21,7 +21,16 @@ import { describeEachEngine } from '../helpers/engines';
  * out of scope) rather than as a redirect to the sign-in page. State-changing requests carry a
  * valid CSRF token and an empty or harmless body: a 400 means "allowed in, then refused the input".
  */
-const PERSONAS = ['anonymous', 'peer', 'otherPeer', 'trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'] as const;
+const PERSONAS = [
+  'anonymous',
+  'peer',
+  'otherPeer',
+  'trainer',
+  'otherTrainer',
+  'supervisor',
+  'otherSupervisor',
+  'admin',
+] as const;
 type Persona = (typeof PERSONAS)[number];
 type Expect = Record<Persona, number>;
 
@@ -47,14 +56,29 @@ interface Ids {
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
 const signedIn = (status: number): Expect => ({ ...all(status), anonymous: 401 });
-const only = (allowed: Persona[], status: number, denied = 403): Expect => ({ ...signedIn(denied), ...Object.fromEntries(allowed.map((p) => [p, status])) });
+const only = (allowed: Persona[], status: number, denied = 403): Expect => ({
+  ...signedIn(denied),
+  ...Object.fromEntries(allowed.map((p) => [p, status])),
+});
 const admin = (status: number) => only(['admin'], status);
 const staff = (status: number) => only(['trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'], status);
 const trainers = (status: number) => only(['trainer', 'otherTrainer', 'admin'], status);
 /** A cohort "trainer" runs: them and admins; 404 for another trainer, so cohort ids cannot be probed. */
-const cohortRun = (status: number, otherTrainer = 404): Expect => ({ ...only(['trainer', 'admin'], status), otherTrainer });
+const cohortRun = (status: number, otherTrainer = 404): Expect => ({
+  ...only(['trainer', 'admin'], status),
+  otherTrainer,
+});
 /** The subject's own record: themselves, their supervisor, the trainer of their cohort and admins; 404 for everyone else. */
-const subjectRecord: Expect = { anonymous: 401, peer: 200, otherPeer: 404, trainer: 200, otherTrainer: 404, supervisor: 200, otherSupervisor: 404, admin: 200 };
+const subjectRecord: Expect = {
+  anonymous: 401,
+  peer: 200,
+  otherPeer: 404,
+  trainer: 200,
+  otherTrainer: 404,
+  supervisor: 200,
+  otherSupervisor: 404,
+  admin: 200,
+};
 /** What only the subject themselves and admins get (their signed Open Badge); 404 for everyone else signed in. */
 const subjectOnly: Expect = { ...signedIn(404), peer: 200, admin: 200 };
 
@@ -62,7 +86,11 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /health': { url: () => '/health', expect: all(200) },
   'GET /login': { url: () => '/login', expect: { ...all(303), anonymous: 200 } },
   // A different address each time, so the per-account sign-in throttle stays out of the way.
-  'POST /login': { url: () => '/login', body: () => ({ email: `nobody.${randomUUID()}@example.org`, password: 'wrong' }), expect: all(401) },
+  'POST /login': {
+    url: () => '/login',
+    body: () => ({ email: `nobody.${randomUUID()}@example.org`, password: 'wrong' }),
+    expect: all(401),
+  },
   'POST /logout': { url: () => '/logout', expect: signedIn(303) },
   'GET /invitation/:token': { url: () => `/invitation/${randomToken()}`, expect: all(404) },
   'POST /invitation/:token': {
@@ -93,76 +121,158 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /people/:id': { url: (i) => `/people/${i.subject}`, expect: subjectRecord },
   'GET /people/:id/edit': { url: (i) => `/people/${i.subject}/edit`, expect: admin(200) },
   'POST /people/:id': { url: (i) => `/people/${i.subject}`, body: {}, expect: admin(400) },
-  'POST /people/:id/lived-experience': { url: (i) => `/people/${i.subject}/lived-experience`, body: {}, expect: admin(400) },
+  'POST /people/:id/lived-experience': {
+    url: (i) => `/people/${i.subject}/lived-experience`,
+    body: {},
+    expect: admin(400),
+  },
   'GET /people/:id/access': { url: (i) => `/people/${i.subject}/access`, expect: admin(200) },
   'POST /people/:id/invitation': { url: (i) => `/people/${i.subject}/invitation`, expect: admin(200) },
   'POST /people/:id/tokens': { url: (i) => `/people/${i.subject}/tokens`, body: {}, expect: admin(400) },
-  'POST /people/:id/tokens/:tokenId/revoke': { url: (i) => `/people/${i.subject}/tokens/${i.token}/revoke`, expect: admin(303) },
+  'POST /people/:id/tokens/:tokenId/revoke': {
+    url: (i) => `/people/${i.subject}/tokens/${i.token}/revoke`,
+    expect: admin(303),
+  },
 
   'GET /api/v1/people': { url: () => '/api/v1/people', expect: staff(200) },
   'POST /api/v1/people': { url: () => '/api/v1/people', body: {}, expect: admin(400) },
   'GET /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, expect: subjectRecord },
   'PATCH /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, body: {}, expect: admin(200) },
-  'POST /api/v1/people/:id/lived-experience': { url: (i) => `/api/v1/people/${i.subject}/lived-experience`, body: {}, expect: admin(400) },
+  'POST /api/v1/people/:id/lived-experience': {
+    url: (i) => `/api/v1/people/${i.subject}/lived-experience`,
+    body: {},
+    expect: admin(400),
+  },
   'POST /api/v1/people/:id/invitation': { url: (i) => `/api/v1/people/${i.subject}/invitation`, expect: admin(201) },
   'GET /api/v1/people/:id/tokens': { url: (i) => `/api/v1/people/${i.subject}/tokens`, expect: admin(200) },
   'POST /api/v1/people/:id/tokens': { url: (i) => `/api/v1/people/${i.subject}/tokens`, body: {}, expect: admin(400) },
-  'DELETE /api/v1/people/:id/tokens/:tokenId': { url: (i) => `/api/v1/people/${i.subject}/tokens/${i.token}`, expect: admin(204) },
+  'DELETE /api/v1/people/:id/tokens/:tokenId': {
+    url: (i) => `/api/v1/people/${i.subject}/tokens/${i.token}`,
+    expect: admin(204),
+  },
 
   'GET /catalog': { url: () => '/catalog', expect: signedIn(302) },
   'GET /catalog/credential-types': { url: () => '/catalog/credential-types', expect: signedIn(200) },
   'GET /catalog/credential-types/new': { url: () => '/catalog/credential-types/new', expect: admin(200) },
   'POST /catalog/credential-types': { url: () => '/catalog/credential-types', body: {}, expect: admin(400) },
   'GET /catalog/credential-types/:id': { url: (i) => `/catalog/credential-types/${i.type}`, expect: signedIn(200) },
-  'GET /catalog/credential-types/:id/edit': { url: (i) => `/catalog/credential-types/${i.type}/edit`, expect: admin(200) },
-  'POST /catalog/credential-types/:id': { url: (i) => `/catalog/credential-types/${i.type}`, body: {}, expect: admin(400) },
+  'GET /catalog/credential-types/:id/edit': {
+    url: (i) => `/catalog/credential-types/${i.type}/edit`,
+    expect: admin(200),
+  },
+  'POST /catalog/credential-types/:id': {
+    url: (i) => `/catalog/credential-types/${i.type}`,
+    body: {},
+    expect: admin(400),
+  },
   'GET /catalog/practice-roles': { url: () => '/catalog/practice-roles', expect: signedIn(200) },
   'GET /catalog/practice-roles/:id': { url: (i) => `/catalog/practice-roles/${i.role}`, expect: signedIn(200) },
   'GET /api/v1/credential-types': { url: () => '/api/v1/credential-types', expect: signedIn(200) },
   'GET /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, expect: signedIn(200) },
   'POST /api/v1/credential-types': { url: () => '/api/v1/credential-types', body: {}, expect: admin(400) },
-  'PATCH /api/v1/credential-types/:id': { url: (i) => `/api/v1/credential-types/${i.type}`, body: {}, expect: admin(200) },
+  'PATCH /api/v1/credential-types/:id': {
+    url: (i) => `/api/v1/credential-types/${i.type}`,
+    body: {},
+    expect: admin(200),
+  },
   // Practice-role rule editor (browser): an empty draft is an empty group, refused with the form re-shown.
-  'POST /catalog/practice-roles/:id/rule': { url: (i) => `/catalog/practice-roles/${i.role}/rule`, body: {}, expect: admin(400) },
+  'POST /catalog/practice-roles/:id/rule': {
+    url: (i) => `/catalog/practice-roles/${i.role}/rule`,
+    body: {},
+    expect: admin(400),
+  },
   'GET /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', expect: signedIn(200) },
   'GET /api/v1/practice-roles/:id': { url: (i) => `/api/v1/practice-roles/${i.role}`, expect: signedIn(200) },
   'POST /api/v1/practice-roles': { url: () => '/api/v1/practice-roles', body: {}, expect: admin(400) },
-  'PUT /api/v1/practice-roles/:id/rule': { url: (i) => `/api/v1/practice-roles/${i.role}/rule`, body: {}, expect: admin(400) },
+  'PUT /api/v1/practice-roles/:id/rule': {
+    url: (i) => `/api/v1/practice-roles/${i.role}/rule`,
+    body: {},
+    expect: admin(400),
+  },
 
   'GET /people/:id/clearance': { url: (i) => `/people/${i.subject}/clearance`, expect: subjectRecord },
   'GET /api/v1/people/:id/clearance': { url: (i) => `/api/v1/people/${i.subject}/clearance`, expect: subjectRecord },
   'GET /clearance': { url: () => '/clearance', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
   'GET /clearance.csv': { url: () => '/clearance.csv', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /api/v1/clearance/board': { url: () => '/api/v1/clearance/board', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /api/v1/clearance/board': {
+    url: () => '/api/v1/clearance/board',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
 
   'GET /people/:id/credentials/new': { url: (i) => `/people/${i.subject}/credentials/new`, expect: admin(200) },
   'POST /people/:id/credentials': { url: (i) => `/people/${i.subject}/credentials`, body: {}, expect: admin(400) },
   'GET /credentials/:id/manage': { url: (i) => `/credentials/${i.credential}/manage`, expect: admin(200) },
   'POST /credentials/:id/revoke': { url: (i) => `/credentials/${i.credential}/revoke`, body: {}, expect: admin(400) },
-  'POST /credentials/:id/verification': { url: (i) => `/credentials/${i.credential}/verification`, body: {}, expect: admin(400) },
-  'POST /api/v1/people/:id/credentials': { url: (i) => `/api/v1/people/${i.subject}/credentials`, body: {}, expect: admin(400) },
-  'POST /api/v1/credentials/:id/revoke': { url: (i) => `/api/v1/credentials/${i.credential}/revoke`, body: {}, expect: admin(400) },
+  'POST /credentials/:id/verification': {
+    url: (i) => `/credentials/${i.credential}/verification`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/people/:id/credentials': {
+    url: (i) => `/api/v1/people/${i.subject}/credentials`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/credentials/:id/revoke': {
+    url: (i) => `/api/v1/credentials/${i.credential}/revoke`,
+    body: {},
+    expect: admin(400),
+  },
   'POST /credentials/:id/expiry': { url: (i) => `/credentials/${i.credential}/expiry`, body: {}, expect: admin(400) },
   'POST /credentials/:id/suspend': { url: (i) => `/credentials/${i.credential}/suspend`, body: {}, expect: admin(400) },
-  'POST /api/v1/credentials/:id/suspend': { url: (i) => `/api/v1/credentials/${i.credential}/suspend`, body: {}, expect: admin(400) },
-  'POST /api/v1/credentials/:id/expiry': { url: (i) => `/api/v1/credentials/${i.credential}/expiry`, body: {}, expect: admin(400) },
-  'POST /api/v1/credentials/:id/verification': { url: (i) => `/api/v1/credentials/${i.credential}/verification`, body: {}, expect: admin(400) },
+  'POST /api/v1/credentials/:id/suspend': {
+    url: (i) => `/api/v1/credentials/${i.credential}/suspend`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/credentials/:id/expiry': {
+    url: (i) => `/api/v1/credentials/${i.credential}/expiry`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/credentials/:id/verification': {
+    url: (i) => `/api/v1/credentials/${i.credential}/verification`,
+    body: {},
+    expect: admin(400),
+  },
 
   'GET /supervision': { url: () => '/supervision', expect: admin(200) },
   'POST /supervision/qualifications': { url: () => '/supervision/qualifications', body: {}, expect: admin(400) },
   'POST /supervision/assignments': { url: () => '/supervision/assignments', body: {}, expect: admin(400) },
-  'POST /supervision/assignments/:id/board-reported': { url: (i) => `/supervision/assignments/${i.assignment}/board-reported`, expect: admin(303) },
+  'POST /supervision/assignments/:id/board-reported': {
+    url: (i) => `/supervision/assignments/${i.assignment}/board-reported`,
+    expect: admin(303),
+  },
   'GET /api/v1/supervision': { url: () => '/api/v1/supervision', expect: admin(200) },
-  'POST /api/v1/people/:id/supervisor-qualifications': { url: (i) => `/api/v1/people/${i.subject}/supervisor-qualifications`, body: {}, expect: admin(400) },
-  'POST /api/v1/supervision/assignments': { url: () => '/api/v1/supervision/assignments', body: {}, expect: admin(400) },
-  'POST /api/v1/supervision/assignments/:id/end': { url: (i) => `/api/v1/supervision/assignments/${i.assignment}/end`, body: {}, expect: admin(400) },
+  'POST /api/v1/people/:id/supervisor-qualifications': {
+    url: (i) => `/api/v1/people/${i.subject}/supervisor-qualifications`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/supervision/assignments': {
+    url: () => '/api/v1/supervision/assignments',
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/supervision/assignments/:id/end': {
+    url: (i) => `/api/v1/supervision/assignments/${i.assignment}/end`,
+    body: {},
+    expect: admin(400),
+  },
   'POST /api/v1/supervision/assignments/:id/board-reported': {
     url: (i) => `/api/v1/supervision/assignments/${i.assignment}/board-reported`,
     expect: admin(200),
   },
 
-  'GET /clearance/date-of-service': { url: () => '/clearance/date-of-service', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'POST /clearance/date-of-service': { url: () => '/clearance/date-of-service', body: {}, expect: only(['supervisor', 'otherSupervisor', 'admin'], 400) },
+  'GET /clearance/date-of-service': {
+    url: () => '/clearance/date-of-service',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'POST /clearance/date-of-service': {
+    url: () => '/clearance/date-of-service',
+    body: {},
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 400),
+  },
   'POST /api/v1/clearance/date-of-service': {
     url: () => '/api/v1/clearance/date-of-service',
     body: {},
@@ -170,7 +280,10 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
 
   'GET /people/:id/supervision': { url: (i) => `/people/${i.subject}/supervision`, expect: subjectRecord },
-  'GET /api/v1/people/:id/supervision-sessions': { url: (i) => `/api/v1/people/${i.subject}/supervision-sessions`, expect: subjectRecord },
+  'GET /api/v1/people/:id/supervision-sessions': {
+    url: (i) => `/api/v1/people/${i.subject}/supervision-sessions`,
+    expect: subjectRecord,
+  },
   'POST /people/:id/supervision-sessions': {
     url: (i) => `/people/${i.subject}/supervision-sessions`,
     body: {},
@@ -190,8 +303,16 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
   'GET /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, expect: subjectRecord },
   'POST /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, body: {}, expect: signedIn(400) },
-  'POST /ce/:entryId/review': { url: () => `/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
-  'POST /api/v1/ce/:entryId/review': { url: () => `/api/v1/ce/${randomUUID()}/review`, body: {}, expect: only(['trainer', 'otherTrainer', 'admin'], 400) },
+  'POST /ce/:entryId/review': {
+    url: () => `/ce/${randomUUID()}/review`,
+    body: {},
+    expect: only(['trainer', 'otherTrainer', 'admin'], 400),
+  },
+  'POST /api/v1/ce/:entryId/review': {
+    url: () => `/api/v1/ce/${randomUUID()}/review`,
+    body: {},
+    expect: only(['trainer', 'otherTrainer', 'admin'], 400),
+  },
 
   'GET /api/v1/courses': { url: () => '/api/v1/courses', expect: signedIn(200) },
   'GET /api/v1/courses/:id': { url: (i) => `/api/v1/courses/${i.course}`, expect: signedIn(200) },
@@ -202,20 +323,66 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, expect: cohortRun(200) },
   // Input is checked before the cohort is looked up, so another trainer sees the 400 too.
   'PUT /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, body: {}, expect: trainers(400) },
-  'POST /api/v1/cohorts/:id/status': { url: (i) => `/api/v1/cohorts/${i.cohort}/status`, body: {}, expect: trainers(400) },
-  'POST /api/v1/cohorts/:id/sessions': { url: (i) => `/api/v1/cohorts/${i.cohort}/sessions`, body: {}, expect: trainers(400) },
-  'PUT /api/v1/training-sessions/:id': { url: (i) => `/api/v1/training-sessions/${i.session}`, body: {}, expect: trainers(400) },
-  'POST /api/v1/training-sessions/:id/cancel': { url: (i) => `/api/v1/training-sessions/${i.cancelledSession}/cancel`, expect: cohortRun(200) },
-  'GET /api/v1/cohorts/:id/candidates': { url: (i) => `/api/v1/cohorts/${i.cohort}/candidates?q=test`, expect: cohortRun(200) },
-  'POST /api/v1/cohorts/:id/enrollments': { url: (i) => `/api/v1/cohorts/${i.cohort}/enrollments`, body: {}, expect: trainers(400) },
-  'POST /api/v1/enrollments/:id/withdraw': { url: (i) => `/api/v1/enrollments/${i.withdrawnEnrollment}/withdraw`, expect: cohortRun(409) },
+  'POST /api/v1/cohorts/:id/status': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/status`,
+    body: {},
+    expect: trainers(400),
+  },
+  'POST /api/v1/cohorts/:id/sessions': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/sessions`,
+    body: {},
+    expect: trainers(400),
+  },
+  'PUT /api/v1/training-sessions/:id': {
+    url: (i) => `/api/v1/training-sessions/${i.session}`,
+    body: {},
+    expect: trainers(400),
+  },
+  'POST /api/v1/training-sessions/:id/cancel': {
+    url: (i) => `/api/v1/training-sessions/${i.cancelledSession}/cancel`,
+    expect: cohortRun(200),
+  },
+  'GET /api/v1/cohorts/:id/candidates': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/candidates?q=test`,
+    expect: cohortRun(200),
+  },
+  'POST /api/v1/cohorts/:id/enrollments': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/enrollments`,
+    body: {},
+    expect: trainers(400),
+  },
+  'POST /api/v1/enrollments/:id/withdraw': {
+    url: (i) => `/api/v1/enrollments/${i.withdrawnEnrollment}/withdraw`,
+    expect: cohortRun(409),
+  },
   'POST /api/v1/cohorts/:id/roster': { url: (i) => `/api/v1/cohorts/${i.cohort}/roster`, expect: trainers(400) },
-  'GET /api/v1/cohorts/:id/attendance': { url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`, expect: cohortRun(200) },
-  'PUT /api/v1/cohorts/:id/attendance': { url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`, body: {}, expect: trainers(400) },
-  'POST /api/v1/training-sessions/:id/everyone-present': { url: (i) => `/api/v1/training-sessions/${i.session}/everyone-present`, expect: cohortRun(200) },
-  'POST /api/v1/cohorts/:id/exam-attempts': { url: (i) => `/api/v1/cohorts/${i.cohort}/exam-attempts`, body: {}, expect: trainers(400) },
-  'GET /api/v1/cohorts/:id/completion': { url: (i) => `/api/v1/cohorts/${i.cohort}/completion`, expect: cohortRun(200) },
-  'POST /api/v1/cohorts/:id/complete': { url: (i) => `/api/v1/cohorts/${i.completable}/complete`, body: {}, expect: cohortRun(200) },
+  'GET /api/v1/cohorts/:id/attendance': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`,
+    expect: cohortRun(200),
+  },
+  'PUT /api/v1/cohorts/:id/attendance': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`,
+    body: {},
+    expect: trainers(400),
+  },
+  'POST /api/v1/training-sessions/:id/everyone-present': {
+    url: (i) => `/api/v1/training-sessions/${i.session}/everyone-present`,
+    expect: cohortRun(200),
+  },
+  'POST /api/v1/cohorts/:id/exam-attempts': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/exam-attempts`,
+    body: {},
+    expect: trainers(400),
+  },
+  'GET /api/v1/cohorts/:id/completion': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/completion`,
+    expect: cohortRun(200),
+  },
+  'POST /api/v1/cohorts/:id/complete': {
+    url: (i) => `/api/v1/cohorts/${i.completable}/complete`,
+    body: {},
+    expect: cohortRun(200),
+  },
   'GET /api/v1/me/training': { url: () => '/api/v1/me/training', expect: signedIn(200) },
   'GET /calendar/:personId/:feed': { url: (i) => `/calendar/${i.subject}/${randomToken()}.ics`, expect: all(404) },
 
@@ -231,41 +398,109 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /training/cohorts/:id': { url: (i) => `/training/cohorts/${i.cohort}`, expect: cohortRun(200) },
   'GET /training/cohorts/:id/edit': { url: (i) => `/training/cohorts/${i.cohort}/edit`, expect: cohortRun(200) },
   'POST /training/cohorts/:id': { url: (i) => `/training/cohorts/${i.cohort}`, body: {}, expect: cohortRun(400) },
-  'POST /training/cohorts/:id/status': { url: (i) => `/training/cohorts/${i.cohort}/status`, body: {}, expect: cohortRun(400) },
-  'POST /training/cohorts/:id/sessions': { url: (i) => `/training/cohorts/${i.cohort}/sessions`, body: {}, expect: cohortRun(400) },
+  'POST /training/cohorts/:id/status': {
+    url: (i) => `/training/cohorts/${i.cohort}/status`,
+    body: {},
+    expect: cohortRun(400),
+  },
+  'POST /training/cohorts/:id/sessions': {
+    url: (i) => `/training/cohorts/${i.cohort}/sessions`,
+    body: {},
+    expect: cohortRun(400),
+  },
   'GET /training/sessions/:id/edit': { url: (i) => `/training/sessions/${i.session}/edit`, expect: cohortRun(200) },
   'POST /training/sessions/:id': { url: (i) => `/training/sessions/${i.session}`, body: {}, expect: cohortRun(400) },
-  'POST /training/sessions/:id/cancel': { url: (i) => `/training/sessions/${i.cancelledSession}/cancel`, expect: cohortRun(303) },
-  'POST /training/cohorts/:id/enrollments': { url: (i) => `/training/cohorts/${i.cohort}/enrollments`, body: {}, expect: cohortRun(400) },
-  'POST /training/enrollments/:id/withdraw': { url: (i) => `/training/enrollments/${i.withdrawnEnrollment}/withdraw`, expect: cohortRun(409) },
+  'POST /training/sessions/:id/cancel': {
+    url: (i) => `/training/sessions/${i.cancelledSession}/cancel`,
+    expect: cohortRun(303),
+  },
+  'POST /training/cohorts/:id/enrollments': {
+    url: (i) => `/training/cohorts/${i.cohort}/enrollments`,
+    body: {},
+    expect: cohortRun(400),
+  },
+  'POST /training/enrollments/:id/withdraw': {
+    url: (i) => `/training/enrollments/${i.withdrawnEnrollment}/withdraw`,
+    expect: cohortRun(409),
+  },
   'POST /training/cohorts/:id/roster': { url: (i) => `/training/cohorts/${i.cohort}/roster`, expect: cohortRun(400) },
-  'GET /training/cohorts/:id/attendance': { url: (i) => `/training/cohorts/${i.cohort}/attendance`, expect: cohortRun(200) },
-  'POST /training/cohorts/:id/attendance': { url: (i) => `/training/cohorts/${i.cohort}/attendance`, body: {}, expect: cohortRun(303) },
-  'POST /training/sessions/:id/everyone-present': { url: (i) => `/training/sessions/${i.session}/everyone-present`, expect: cohortRun(303) },
-  'GET /training/cohorts/:id/completion': { url: (i) => `/training/cohorts/${i.cohort}/completion`, expect: cohortRun(200) },
-  'POST /training/cohorts/:id/exam-attempts': { url: (i) => `/training/cohorts/${i.cohort}/exam-attempts`, body: {}, expect: cohortRun(400) },
-  'POST /training/cohorts/:id/complete': { url: (i) => `/training/cohorts/${i.completable}/complete`, body: {}, expect: cohortRun(200) },
+  'GET /training/cohorts/:id/attendance': {
+    url: (i) => `/training/cohorts/${i.cohort}/attendance`,
+    expect: cohortRun(200),
+  },
+  'POST /training/cohorts/:id/attendance': {
+    url: (i) => `/training/cohorts/${i.cohort}/attendance`,
+    body: {},
+    expect: cohortRun(303),
+  },
+  'POST /training/sessions/:id/everyone-present': {
+    url: (i) => `/training/sessions/${i.session}/everyone-present`,
+    expect: cohortRun(303),
+  },
+  'GET /training/cohorts/:id/completion': {
+    url: (i) => `/training/cohorts/${i.cohort}/completion`,
+    expect: cohortRun(200),
+  },
+  'POST /training/cohorts/:id/exam-attempts': {
+    url: (i) => `/training/cohorts/${i.cohort}/exam-attempts`,
+    body: {},
+    expect: cohortRun(400),
+  },
+  'POST /training/cohorts/:id/complete': {
+    url: (i) => `/training/cohorts/${i.completable}/complete`,
+    body: {},
+    expect: cohortRun(200),
+  },
   'GET /my/training': { url: () => '/my/training', expect: signedIn(200) },
   'POST /my/training/calendar-reset': { url: () => '/my/training/calendar-reset', expect: signedIn(303) },
 
   // Reports and the dashboard: admins see the program, supervisors their own team; peers and trainers are refused.
   'GET /reports': { url: () => '/reports', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /reports/dashboard.pdf': { url: () => '/reports/dashboard.pdf', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /reports/:report': { url: () => '/reports/credential-roster', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /reports/:report.csv': { url: () => '/reports/training-activity.csv', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /reports/:report.xlsx': { url: () => '/reports/supervision-summary.xlsx', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /api/v1/reports/dashboard': { url: () => '/api/v1/reports/dashboard', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
-  'GET /api/v1/reports/:report': { url: () => '/api/v1/reports/clearance', expect: only(['supervisor', 'otherSupervisor', 'admin'], 200) },
+  'GET /reports/dashboard.pdf': {
+    url: () => '/reports/dashboard.pdf',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'GET /reports/:report': {
+    url: () => '/reports/credential-roster',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'GET /reports/:report.csv': {
+    url: () => '/reports/training-activity.csv',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'GET /reports/:report.xlsx': {
+    url: () => '/reports/supervision-summary.xlsx',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'GET /api/v1/reports/dashboard': {
+    url: () => '/api/v1/reports/dashboard',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
+  'GET /api/v1/reports/:report': {
+    url: () => '/api/v1/reports/clearance',
+    expect: only(['supervisor', 'otherSupervisor', 'admin'], 200),
+  },
   // Notifications (jobs issue): everyone has their own inbox and preferences, and only those; another's id is a 404.
   'GET /notifications': { url: () => '/notifications', expect: signedIn(200) },
   'POST /notifications/:id/read': { url: () => `/notifications/${randomUUID()}/read`, expect: signedIn(404) },
   'POST /notifications/read-all': { url: () => '/notifications/read-all', expect: signedIn(303) },
-  'POST /account/notifications': { url: () => '/account/notifications', body: { emailReminders: 'on' }, expect: signedIn(303) },
+  'POST /account/notifications': {
+    url: () => '/account/notifications',
+    body: { emailReminders: 'on' },
+    expect: signedIn(303),
+  },
   'GET /api/v1/notifications': { url: () => '/api/v1/notifications', expect: signedIn(200) },
   'POST /api/v1/notifications/read-all': { url: () => '/api/v1/notifications/read-all', expect: signedIn(200) },
-  'POST /api/v1/notifications/:id/read': { url: () => `/api/v1/notifications/${randomUUID()}/read`, expect: signedIn(404) },
+  'POST /api/v1/notifications/:id/read': {
+    url: () => `/api/v1/notifications/${randomUUID()}/read`,
+    expect: signedIn(404),
+  },
   'GET /api/v1/notifications/preferences': { url: () => '/api/v1/notifications/preferences', expect: signedIn(200) },
-  'PUT /api/v1/notifications/preferences': { url: () => '/api/v1/notifications/preferences', body: {}, expect: signedIn(400) },
+  'PUT /api/v1/notifications/preferences': {
+    url: () => '/api/v1/notifications/preferences',
+    body: {},
+    expect: signedIn(400),
+  },
   // Jobs (jobs issue): the queues, failures, retry and remove are for admins only; an unknown job is a 404.
   'GET /admin/jobs': { url: () => '/admin/jobs', expect: admin(200) },
   'POST /admin/jobs/:id/:action': { url: () => `/admin/jobs/${randomUUID()}/retry`, expect: admin(404) },
@@ -289,28 +524,67 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /issuer': { url: () => '/issuer', expect: all(200) },
   'GET /keys/:thumbprint': { url: (i) => new URL(i.signingKey).pathname, expect: all(200) },
   'GET /status-lists/revocation': { url: () => '/status-lists/revocation', expect: all(200) },
-  'GET /api/v1/people/:id/certificates': { url: (i) => `/api/v1/people/${i.subject}/certificates`, expect: subjectRecord },
+  'GET /api/v1/people/:id/certificates': {
+    url: (i) => `/api/v1/people/${i.subject}/certificates`,
+    expect: subjectRecord,
+  },
   'GET /api/v1/certificates/:id': { url: (i) => `/api/v1/certificates/${i.certificate}`, expect: subjectRecord },
-  'GET /api/v1/certificates/:id/pdf': { url: (i) => `/api/v1/certificates/${i.certificate}/pdf`, expect: subjectRecord },
-  'GET /api/v1/certificates/:id/open-badge': { url: (i) => `/api/v1/certificates/${i.certificate}/open-badge`, expect: subjectOnly },
-  'POST /api/v1/certificates/:id/revoke': { url: (i) => `/api/v1/certificates/${i.certificate}/revoke`, body: {}, expect: admin(400) },
-  'POST /api/v1/certificates/:id/reissue': { url: (i) => `/api/v1/certificates/${i.certificate}/reissue`, body: {}, expect: admin(400) },
-  'POST /api/v1/certificates/regenerate': { url: () => '/api/v1/certificates/regenerate', body: {}, expect: admin(400) },
-  'GET /api/v1/certificate-jobs/:id': { url: (i) => `/api/v1/certificate-jobs/${i.certificateJob}`, expect: admin(200) },
+  'GET /api/v1/certificates/:id/pdf': {
+    url: (i) => `/api/v1/certificates/${i.certificate}/pdf`,
+    expect: subjectRecord,
+  },
+  'GET /api/v1/certificates/:id/open-badge': {
+    url: (i) => `/api/v1/certificates/${i.certificate}/open-badge`,
+    expect: subjectOnly,
+  },
+  'POST /api/v1/certificates/:id/revoke': {
+    url: (i) => `/api/v1/certificates/${i.certificate}/revoke`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/certificates/:id/reissue': {
+    url: (i) => `/api/v1/certificates/${i.certificate}/reissue`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/certificates/regenerate': {
+    url: () => '/api/v1/certificates/regenerate',
+    body: {},
+    expect: admin(400),
+  },
+  'GET /api/v1/certificate-jobs/:id': {
+    url: (i) => `/api/v1/certificate-jobs/${i.certificateJob}`,
+    expect: admin(200),
+  },
   'GET /certificates': { url: () => '/certificates', expect: admin(200) },
   'POST /certificates/regenerate': { url: () => '/certificates/regenerate', body: {}, expect: admin(400) },
   'GET /certificates/jobs/:id': { url: (i) => `/certificates/jobs/${i.certificateJob}`, expect: admin(200) },
   'GET /certificates/:id': { url: (i) => `/certificates/${i.certificate}`, expect: subjectRecord },
   'GET /certificates/:id/download': { url: (i) => `/certificates/${i.certificate}/download`, expect: subjectRecord },
   'GET /certificates/:id/open-badge': { url: (i) => `/certificates/${i.certificate}/open-badge`, expect: subjectOnly },
-  'POST /certificates/:id/revoke': { url: (i) => `/certificates/${i.certificate}/revoke`, body: {}, expect: admin(400) },
-  'POST /certificates/:id/reissue': { url: (i) => `/certificates/${i.certificate}/reissue`, body: {}, expect: admin(400) },
-  'GET /training/cohorts/:id/certificates.zip': { url: (i) => `/training/cohorts/${i.cohort}/certificates.zip`, expect: cohortRun(200) },
+  'POST /certificates/:id/revoke': {
+    url: (i) => `/certificates/${i.certificate}/revoke`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /certificates/:id/reissue': {
+    url: (i) => `/certificates/${i.certificate}/reissue`,
+    body: {},
+    expect: admin(400),
+  },
+  'GET /training/cohorts/:id/certificates.zip': {
+    url: (i) => `/training/cohorts/${i.cohort}/certificates.zip`,
+    expect: cohortRun(200),
+  },
 };
 
 /** "METHOD /path" for every route Nest registered on Express. */
 function registeredRoutes(t: TestApp): string[] {
-  const router = (t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router;
+  const router = (
+    t.app.getHttpAdapter().getInstance() as {
+      router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+    }
+  ).router;
   return router.stack
     .filter((layer) => layer.route)
     .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`))
@@ -359,7 +633,12 @@ describeEachEngine('Who may reach which route', (engine) => {
     const course = (
       await asAdmin
         .post('/api/v1/courses')
-        .send({ code: 'ACCESS-1', title: 'Access test course', requiredHours: 8, modules: [{ title: 'Only module', hours: 8, required: true }] })
+        .send({
+          code: 'ACCESS-1',
+          title: 'Access test course',
+          requiredHours: 8,
+          modules: [{ title: 'Only module', hours: 8, required: true }],
+        })
         .expect(201)
     ).body;
     const newCohort = async () =>
@@ -389,7 +668,9 @@ describeEachEngine('Who may reach which route', (engine) => {
     const session = await addSession(addDays(today, -1));
     const cancelledSession = await addSession(addDays(today, -2));
     await asAdmin.post(`/api/v1/training-sessions/${cancelledSession}/cancel`).expect(200);
-    const withdrawn = (await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.otherPeer.id }).expect(201)).body.id;
+    const withdrawn = (
+      await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.otherPeer.id }).expect(201)
+    ).body.id;
     await asAdmin.post(`/api/v1/enrollments/${withdrawn}/withdraw`).expect(200);
     await asAdmin.post(`/api/v1/cohorts/${cohort}/enrollments`).send({ personId: people.peer.id }).expect(201);
 
@@ -435,11 +716,15 @@ describeEachEngine('Who may reach which route', (engine) => {
       const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       for (const persona of PERSONAS) {
         // Fresh credentials for every request: some routes sign out or revoke what they are given.
-        ids.token = (await t.app.get(ApiTokensService).issue(people.peer.id, 'access test', systemActor('test'))).apiToken.id;
+        ids.token = (
+          await t.app.get(ApiTokensService).issue(people.peer.id, 'access test', systemActor('test'))
+        ).apiToken.id;
         const csrfSeed = randomToken();
         const cookies = [`${CSRF_COOKIE}=${csrfSeed}`];
         if (persona !== 'anonymous') {
-          const { token } = await t.app.get(SessionsService).create(t.dataSource.manager, people[persona].id, '127.0.0.1', 'access test');
+          const { token } = await t.app
+            .get(SessionsService)
+            .create(t.dataSource.manager, people[persona].id, '127.0.0.1', 'access test');
           cookies.push(`${SESSION_COOKIE}=${token}`);
         }
         let req = t
@@ -450,7 +735,8 @@ describeEachEngine('Who may reach which route', (engine) => {
           .set('X-CSRF-Token', csrfTokenFor(t.config.sessionSecret, csrfSeed));
         if (entry.body) req = req.send(typeof entry.body === 'function' ? entry.body() : entry.body);
         const res = await req;
-        if (res.status !== entry.expect[persona]) mismatches.push(`${route} as ${persona}: expected ${entry.expect[persona]}, got ${res.status}`);
+        if (res.status !== entry.expect[persona])
+          mismatches.push(`${route} as ${persona}: expected ${entry.expect[persona]}, got ${res.status}`);
       }
     }
     expect(mismatches).toEqual([]);

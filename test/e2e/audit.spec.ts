@@ -22,10 +22,30 @@ interface Entry {
 }
 type Client = ReturnType<TestApp['withBearer']>;
 
-const COLUMNS = ['at', 'actor_id', 'actor_label', 'ip', 'action', 'entity_type', 'entity_id', 'before', 'after', 'prev_hash', 'hash'];
+const COLUMNS = [
+  'at',
+  'actor_id',
+  'actor_label',
+  'ip',
+  'action',
+  'entity_type',
+  'entity_id',
+  'before',
+  'after',
+  'prev_hash',
+  'hash',
+];
 const LOOPBACK = /^(::ffff:)?127\.0\.0\.1$|^::1$/;
 const CSV_HEADER = 'id,at,actor_id,actor,ip,action,entity_type,entity_id,before,after,hash';
-const TEST_ENTRY = { actorId: null, actorLabel: 'system: test', ip: null, entityType: 'test', entityId: null, before: null, after: null };
+const TEST_ENTRY = {
+  actorId: null,
+  actorLabel: 'system: test',
+  ip: null,
+  entityType: 'test',
+  entityId: null,
+  before: null,
+  after: null,
+};
 
 async function entries(admin: Client, query: Record<string, string> = {}): Promise<Entry[]> {
   const res = await admin
@@ -51,7 +71,10 @@ async function appendAt(t: TestApp, at: string, action: string): Promise<void> {
   await repo.insert({ ...fields, hash: entryHash(fields) });
 }
 
-const denverDate = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Denver' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+const denverDate = (offsetDays = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Denver' }).format(
+    new Date(Date.now() + offsetDays * 86_400_000),
+  );
 
 describeEachEngine('Audit log', (engine) => {
   describe('recording, filtering and exporting', () => {
@@ -77,12 +100,30 @@ describeEachEngine('Audit log', (engine) => {
         .send({ status: 'inactive', roles: ['trainer', 'peer'] })
         .expect(200);
       const made = await latest(admin, 'person.created', { personId: created.body.id });
-      expect(made).toMatchObject({ actorId: adminId, actor: 'Marisol Tenorio (API token)', entityType: 'person', entityId: created.body.id, before: null });
+      expect(made).toMatchObject({
+        actorId: adminId,
+        actor: 'Marisol Tenorio (API token)',
+        entityType: 'person',
+        entityId: created.body.id,
+        before: null,
+      });
       expect(made.ip).toMatch(LOOPBACK);
       expect(made.hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(made.after).toEqual({ name: 'Wyatt Ferguson', preferredName: null, email: 'wyatt@example.org', phone: null, status: 'active', roles: ['peer'] });
+      expect(made.after).toEqual({
+        name: 'Wyatt Ferguson',
+        preferredName: null,
+        email: 'wyatt@example.org',
+        phone: null,
+        status: 'active',
+        roles: ['peer'],
+      });
       const updated = await latest(admin, 'person.updated', { personId: created.body.id });
-      expect(updated).toMatchObject({ actorId: adminId, ip: '203.0.113.9', entityType: 'person', entityId: created.body.id });
+      expect(updated).toMatchObject({
+        actorId: adminId,
+        ip: '203.0.113.9',
+        entityType: 'person',
+        entityId: created.body.id,
+      });
       expect(updated.id).toBeGreaterThan(made.id);
       expect(updated.before).toEqual(made.after);
       expect(updated.after).toEqual({ ...made.after, status: 'inactive', roles: ['peer', 'trainer'] });
@@ -91,31 +132,64 @@ describeEachEngine('Audit log', (engine) => {
     it('records catalogue changes, attestations, API tokens and invitations', async () => {
       const type = await admin
         .post('/api/v1/credential-types')
-        .send({ code: 'doula-cappa', name: 'CAPPA Doula', issuer: 'CAPPA', kind: 'external', validityKind: 'months', validityMonths: 36 })
+        .send({
+          code: 'doula-cappa',
+          name: 'CAPPA Doula',
+          issuer: 'CAPPA',
+          kind: 'external',
+          validityKind: 'months',
+          validityMonths: 36,
+        })
         .expect(201);
       const typeCreated = await latest(admin, 'credential_type.created', { personId: adminId });
       expect(typeCreated).toMatchObject({ entityType: 'credential_type', entityId: type.body.id, before: null });
-      expect(typeCreated.after).toMatchObject({ code: 'DOULA-CAPPA', name: 'CAPPA Doula', validityMonths: 36, graceDays: 0 });
+      expect(typeCreated.after).toMatchObject({
+        code: 'DOULA-CAPPA',
+        name: 'CAPPA Doula',
+        validityMonths: 36,
+        graceDays: 0,
+      });
       await admin.patch(`/api/v1/credential-types/${type.body.id}`).send({ graceDays: 30 }).expect(200);
       const typeUpdated = await latest(admin, 'credential_type.updated');
-      expect(typeUpdated).toMatchObject({ actorId: adminId, entityId: type.body.id, before: { graceDays: 0 }, after: { graceDays: 30, code: 'DOULA-CAPPA' } });
+      expect(typeUpdated).toMatchObject({
+        actorId: adminId,
+        entityId: type.body.id,
+        before: { graceDays: 0 },
+        after: { graceDays: 30, code: 'DOULA-CAPPA' },
+      });
 
-      const role = (await admin.get('/api/v1/practice-roles').expect(200)).body.find((r: { code: string }) => r.code === 'TRAUMA-FACILITATOR');
+      const role = (await admin.get('/api/v1/practice-roles').expect(200)).body.find(
+        (r: { code: string }) => r.code === 'TRAUMA-FACILITATOR',
+      );
       const rule = { kind: 'credential', credentialTypeCode: 'DOULA-CAPPA' };
       await admin.put(`/api/v1/practice-roles/${role.id}/rule`).send({ rule }).expect(200);
       const replaced = await latest(admin, 'practice_role.rule_replaced');
-      expect(replaced).toMatchObject({ actorId: adminId, entityType: 'practice_role', entityId: role.id, before: { rule: role.rule }, after: { rule } });
+      expect(replaced).toMatchObject({
+        actorId: adminId,
+        entityType: 'practice_role',
+        entityId: role.id,
+        before: { rule: role.rule },
+        after: { rule },
+      });
 
       const peer = await t.person(['peer']);
       const attestation = { verifiedById: adminId, verifiedOn: '2026-01-05', evidenceLocation: 'HR file, drawer 2' };
       await admin.post(`/api/v1/people/${peer.id}/lived-experience`).send(attestation).expect(201);
       const attested = await latest(admin, 'attestation.recorded', { personId: peer.id });
-      expect(attested).toMatchObject({ actorId: adminId, entityType: 'person', entityId: peer.id, before: null, after: attestation });
+      expect(attested).toMatchObject({
+        actorId: adminId,
+        entityType: 'person',
+        entityId: peer.id,
+        before: null,
+        after: attestation,
+      });
       expect(attested.after!.attestationId).toEqual(expect.any(String));
 
       const issued = await admin.post(`/api/v1/people/${peer.id}/tokens`).send({ name: 'Billing export' }).expect(201);
       await admin.delete(`/api/v1/people/${peer.id}/tokens/${issued.body.id}`).expect(204);
-      const [revoked, issuedEntry] = (await entries(admin, { entityType: 'api_token' })).filter((e) => e.entityId === issued.body.id);
+      const [revoked, issuedEntry] = (await entries(admin, { entityType: 'api_token' })).filter(
+        (e) => e.entityId === issued.body.id,
+      );
       expect(issuedEntry).toMatchObject({
         action: 'api_token.issued',
         actorId: adminId,
@@ -132,14 +206,21 @@ describeEachEngine('Audit log', (engine) => {
 
       const invitation = await admin.post(`/api/v1/people/${peer.id}/invitation`).expect(201);
       const invited = await latest(admin, 'invitation.created', { personId: peer.id });
-      expect(invited).toMatchObject({ actorId: adminId, entityType: 'person', entityId: peer.id, after: { expiresAt: invitation.body.expiresAt } });
+      expect(invited).toMatchObject({
+        actorId: adminId,
+        entityType: 'person',
+        entityId: peer.id,
+        after: { expiresAt: invitation.body.expiresAt },
+      });
       expect(invited.ip).toMatch(LOOPBACK);
     });
 
     it('records sign-in, failed sign-in, password change and sign-out made through the forms', async () => {
       const person = await t.person(['peer'], { name: 'Kyle Nordby', email: 'kyle.nordby@example.org' });
       const page = await t.http().get('/login').expect(200);
-      const csrfCookie = (page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('lms_csrf='))!.split(';')[0];
+      const csrfCookie = (page.headers['set-cookie'] as unknown as string[])
+        .find((c) => c.startsWith('lms_csrf='))!
+        .split(';')[0];
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const form = (path: string, cookies: string[], fields: Record<string, string> = {}) =>
         t
@@ -151,20 +232,41 @@ describeEachEngine('Audit log', (engine) => {
       const login = (password: string) => form('/login', [csrfCookie], { email: 'Kyle.Nordby@example.org', password });
       await login('not the password at all').expect(401);
       const ok = await login(TEST_PASSWORD).expect(303);
-      const session = (ok.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('lms_session='))!.split(';')[0];
+      const session = (ok.headers['set-cookie'] as unknown as string[])
+        .find((c) => c.startsWith('lms_session='))!
+        .split(';')[0];
       const next = 'a brand new passphrase 2026';
-      await form('/account/password', [csrfCookie, session], { current: TEST_PASSWORD, password: next, confirm: next }).expect(303);
+      await form('/account/password', [csrfCookie, session], {
+        current: TEST_PASSWORD,
+        password: next,
+        confirm: next,
+      }).expect(303);
       await form('/logout', [csrfCookie, session]).expect(303);
 
       const failed = await latest(admin, 'session.login_failed', { personId: person.id });
-      expect(failed).toMatchObject({ actorId: null, actor: 'anonymous (as Kyle.Nordby@example.org)', entityType: 'person', entityId: person.id });
+      expect(failed).toMatchObject({
+        actorId: null,
+        actor: 'anonymous (as Kyle.Nordby@example.org)',
+        entityType: 'person',
+        entityId: person.id,
+      });
       expect(failed.ip).toMatch(LOOPBACK);
       const [logout, login_] = await entries(admin, { personId: person.id, entityType: 'session' });
       const changed = await latest(admin, 'password.changed', { personId: person.id });
-      expect(login_).toMatchObject({ action: 'session.login', actorId: person.id, actor: 'Kyle Nordby', entityType: 'session' });
+      expect(login_).toMatchObject({
+        action: 'session.login',
+        actorId: person.id,
+        actor: 'Kyle Nordby',
+        entityType: 'session',
+      });
       expect(login_.entityId).toMatch(/^.{16}$/);
       expect(login_.ip).toMatch(LOOPBACK);
-      expect(changed).toMatchObject({ actorId: person.id, entityType: 'person', entityId: person.id, after: { otherSessionsEnded: 0 } });
+      expect(changed).toMatchObject({
+        actorId: person.id,
+        entityType: 'person',
+        entityId: person.id,
+        after: { otherSessionsEnded: 0 },
+      });
       expect(logout).toMatchObject({ action: 'session.logout', actorId: person.id, entityId: login_.entityId });
       expect(logout.id).toBeGreaterThan(changed.id);
       expect(changed.id).toBeGreaterThan(login_.id);
@@ -178,8 +280,12 @@ describeEachEngine('Audit log', (engine) => {
       const byPerson = all.filter((e) => e.actorId === adminId || e.entityId === adminId);
       expect(byPerson.length).toBeGreaterThan(1);
       expect(ids(await entries(admin, { personId: adminId }))).toEqual(ids(byPerson));
-      expect(ids(await entries(admin, { entityType: 'credential_type' }))).toEqual(ids(all.filter((e) => e.entityType === 'credential_type')));
-      expect(ids(await entries(admin, { action: 'person.created' }))).toEqual(ids(all.filter((e) => e.action === 'person.created')));
+      expect(ids(await entries(admin, { entityType: 'credential_type' }))).toEqual(
+        ids(all.filter((e) => e.entityType === 'credential_type')),
+      );
+      expect(ids(await entries(admin, { action: 'person.created' }))).toEqual(
+        ids(all.filter((e) => e.action === 'person.created')),
+      );
       expect(await entries(admin, { action: 'no.such.action' })).toEqual([]);
       await admin.get('/api/v1/audit').query({ personId: 'someone' }).expect(400);
       await admin.get('/api/v1/audit').query({ from: 'yesterday' }).expect(400);
@@ -188,12 +294,16 @@ describeEachEngine('Audit log', (engine) => {
     it('chains entries from simultaneous writers without a gap or a fork', async () => {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          admin.post('/api/v1/people').send({ name: `Parallel Person ${i}`, email: `parallel${i}@example.org`, roles: ['peer'] }),
+          admin
+            .post('/api/v1/people')
+            .send({ name: `Parallel Person ${i}`, email: `parallel${i}@example.org`, roles: ['peer'] }),
         ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
       const made = await entries(admin, { action: 'person.created' });
-      expect(new Set(made.filter((e) => String(e.after!.name).startsWith('Parallel')).map((e) => e.entityId))).toEqual(new Set(results.map((r) => r.body.id)));
+      expect(new Set(made.filter((e) => String(e.after!.name).startsWith('Parallel')).map((e) => e.entityId))).toEqual(
+        new Set(results.map((r) => r.body.id)),
+      );
       expect((await admin.get('/api/v1/audit/verify').expect(200)).body).toMatchObject({ ok: true, problems: [] });
     });
 
@@ -205,11 +315,17 @@ describeEachEngine('Audit log', (engine) => {
       expect(await entries(admin, { to: denverDate(-1) })).toEqual([]);
 
       // Denver is UTC-7 in January and UTC-6 in July: each pair straddles a local midnight.
-      const jan = ['2025-01-15T06:59:59.999Z', '2025-01-15T07:00:00.000Z', '2025-01-16T06:59:59.999Z', '2025-01-16T07:00:00.000Z'];
+      const jan = [
+        '2025-01-15T06:59:59.999Z',
+        '2025-01-15T07:00:00.000Z',
+        '2025-01-16T06:59:59.999Z',
+        '2025-01-16T07:00:00.000Z',
+      ];
       const jul = ['2025-07-04T05:59:59.999Z', '2025-07-04T06:00:00.000Z'];
       const instants = [...jan, ...jul];
       for (const [i, at] of instants.entries()) await appendAt(t, at, `test.${i}`);
-      const on = async (from: string, to: string) => (await entries(admin, { entityType: 'test', from, to })).map((e) => e.at);
+      const on = async (from: string, to: string) =>
+        (await entries(admin, { entityType: 'test', from, to })).map((e) => e.at);
       expect(await on('2025-01-15', '2025-01-15')).toEqual([instants[2], instants[1]]);
       expect(await on('2025-01-14', '2025-01-16')).toEqual([instants[3], instants[2], instants[1], instants[0]]);
       expect(await on('2025-07-04', '2025-07-04')).toEqual([instants[5]]);
@@ -226,7 +342,13 @@ describeEachEngine('Audit log', (engine) => {
       expect(csv.text.split('\n')[0]).toBe(CSV_HEADER);
       expect(rows.map((r) => Number(r.id))).toEqual(expected.map((e) => e.id).reverse());
       const row = rows.find((r) => Number(r.id) === expected[0].id)!;
-      expect(row).toMatchObject({ action: 'person.updated', actor_id: adminId, entity_type: 'person', at: expected[0].at, hash: expected[0].hash });
+      expect(row).toMatchObject({
+        action: 'person.updated',
+        actor_id: adminId,
+        entity_type: 'person',
+        at: expected[0].at,
+        hash: expected[0].hash,
+      });
       expect(JSON.parse(row.before)).toEqual(expected[0].before);
       expect(JSON.parse(row.after)).toEqual(expected[0].after);
       expect(JSON.parse(row.after)).toMatchObject({ status: 'inactive' });
@@ -254,7 +376,9 @@ describeEachEngine('Audit log', (engine) => {
 
     it('refuses UPDATE and DELETE in the database itself', async () => {
       const [before] = await t.dataSource.query(`SELECT actor_label FROM audit_log WHERE id = 1`);
-      await expect(t.dataSource.query(`UPDATE audit_log SET actor_label = 'someone else' WHERE id = 1`)).rejects.toThrow(/append-only/);
+      await expect(
+        t.dataSource.query(`UPDATE audit_log SET actor_label = 'someone else' WHERE id = 1`),
+      ).rejects.toThrow(/append-only/);
       await expect(t.dataSource.query(`DELETE FROM audit_log WHERE id = 1`)).rejects.toThrow(/append-only/);
       await expect(t.dataSource.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
       if (engine === 'postgres') await expect(t.dataSource.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
@@ -274,13 +398,18 @@ describeEachEngine('Audit log', (engine) => {
       expect(await verify()).toEqual({ ok: true, checked: Number(n), problems: [] });
       // From here on the test plays a DBA who has switched off the append-only triggers.
       if (engine === 'postgres') await t.dataSource.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
-      else for (const name of ['audit_log_no_update', 'audit_log_no_delete']) await t.dataSource.query(`DROP TRIGGER ${name}`);
+      else
+        for (const name of ['audit_log_no_update', 'audit_log_no_delete'])
+          await t.dataSource.query(`DROP TRIGGER ${name}`);
     });
     afterEach(async () => t?.close());
 
     it('names an edited entry', async () => {
       await t.dataSource.query(`UPDATE audit_log SET "after" = '{"name":"forged"}' WHERE id = 3`);
-      expect(await verify()).toMatchObject({ ok: false, problems: ['entry #3 was edited: its content no longer matches its hash'] });
+      expect(await verify()).toMatchObject({
+        ok: false,
+        problems: ['entry #3 was edited: its content no longer matches its hash'],
+      });
     });
 
     it('names a deleted entry', async () => {
@@ -291,18 +420,24 @@ describeEachEngine('Audit log', (engine) => {
     it('names a swapped pair', async () => {
       await t.dataSource.query(`CREATE TABLE audit_copy AS SELECT * FROM audit_log WHERE id IN (5, 6)`);
       const set = COLUMNS.map((c) => `"${c}" = c."${c}"`).join(', ');
-      await t.dataSource.query(`UPDATE audit_log SET ${set} FROM audit_copy AS c WHERE c.id = 11 - audit_log.id AND audit_log.id IN (5, 6)`);
+      await t.dataSource.query(
+        `UPDATE audit_log SET ${set} FROM audit_copy AS c WHERE c.id = 11 - audit_log.id AND audit_log.id IN (5, 6)`,
+      );
       const [five] = await t.dataSource.query(`SELECT "hash" FROM audit_copy WHERE id = 5`);
       expect(await t.dataSource.query(`SELECT "hash" FROM audit_log WHERE id = 6`)).toEqual([five]);
       expect(await verify()).toMatchObject({
         ok: false,
-        problems: ['entry #5 holds the content of entry #6 (entries were reordered)', 'entry #6 holds the content of entry #5 (entries were reordered)'],
+        problems: [
+          'entry #5 holds the content of entry #6 (entries were reordered)',
+          'entry #6 holds the content of entry #5 (entries were reordered)',
+        ],
       });
     });
 
     (engine === 'sqlite' ? it : it.skip)('is checked from the command line: audit:verify', async () => {
       const cli = resolve(__dirname, '../../dist/src/cli.js');
-      if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test's pretest does it)`);
+      if (!existsSync(cli))
+        throw new Error(`${cli} is missing: run "npm run build" first (npm test's pretest does it)`);
       const run = () =>
         spawnSync(process.execPath, [cli, 'audit:verify'], {
           env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: t.config.dataDir, NODE_ENV: 'development' },

@@ -43,7 +43,8 @@ function inputValue(html: string, name: string): string {
 const formToken = (html: string) => inputValue(html, '_csrf');
 
 /** Decodes the quoted-printable parts of an .eml well enough to search its text. */
-const decodeMail = (eml: string) => eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeMail = (eml: string) =>
+  eml.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 describeEachEngine('Authentication', (engine) => {
   let t: TestApp;
@@ -73,7 +74,11 @@ describeEachEngine('Authentication', (engine) => {
 
   /** Signs in through the real form. */
   async function signIn(email: string, password = TEST_PASSWORD, options: { next?: string; ip?: string } = {}) {
-    const form = await openForm(options.next ? `/login?next=${encodeURIComponent(options.next)}` : '/login', undefined, options.ip);
+    const form = await openForm(
+      options.next ? `/login?next=${encodeURIComponent(options.next)}` : '/login',
+      undefined,
+      options.ip,
+    );
     expect(form.res.status).toBe(200);
     return submit('/login', form.jar, { email, password, next: inputValue(form.res.text, 'next') }, options.ip);
   }
@@ -88,11 +93,14 @@ describeEachEngine('Authentication', (engine) => {
   async function mails(): Promise<string[]> {
     const dir = join(t.config.dataDir, 'mail');
     const files = await readdir(dir).catch(() => [] as string[]);
-    return Promise.all(files.filter((f) => f.endsWith('.eml')).map(async (f) => decodeMail(await readFile(join(dir, f), 'utf8'))));
+    return Promise.all(
+      files.filter((f) => f.endsWith('.eml')).map(async (f) => decodeMail(await readFile(join(dir, f), 'utf8'))),
+    );
   }
 
   const pathOf = (link: string) => new URL(link).pathname;
-  const sql = (query: string, params: unknown[]) => t.dataSource.query(engine === 'sqlite' ? query.replace(/\$\d+/g, '?') : query, params);
+  const sql = (query: string, params: unknown[]) =>
+    t.dataSource.query(engine === 'sqlite' ? query.replace(/\$\d+/g, '?') : query, params);
 
   describe('signing in', () => {
     it('opens an HttpOnly, SameSite=Lax session and goes to the same-site page asked for', async () => {
@@ -106,12 +114,19 @@ describeEachEngine('Authentication', (engine) => {
       expect(me.body).toMatchObject({ id: p.id, via: 'session' });
     });
 
-    it.each(['//evil.example', 'https://evil.example', '/\\evil.example'])('goes home instead of to %s', async (next) => {
-      const p = await t.person(['peer']);
-      const { res } = await submit('/login', (await openForm('/login')).jar, { email: p.email, password: TEST_PASSWORD, next });
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/');
-    });
+    it.each(['//evil.example', 'https://evil.example', '/\\evil.example'])(
+      'goes home instead of to %s',
+      async (next) => {
+        const p = await t.person(['peer']);
+        const { res } = await submit('/login', (await openForm('/login')).jar, {
+          email: p.email,
+          password: TEST_PASSWORD,
+          next,
+        });
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/');
+      },
+    );
 
     it('marks the cookie Secure when the site is served over https', async () => {
       const secure = await createTestApp(engine, { env: { PUBLIC_BASE_URL: 'https://lms.example.org' } });
@@ -164,7 +179,9 @@ describeEachEngine('Authentication', (engine) => {
     it('refuses an address after 20 failures across accounts, but not other addresses', async () => {
       const p = await t.person(['peer']);
       for (let i = 0; i < 20; i++) {
-        const { res } = await signIn(`guess.${i}.${randomUUID()}@example.org`, 'wrong password', { ip: '203.0.113.20' });
+        const { res } = await signIn(`guess.${i}.${randomUUID()}@example.org`, 'wrong password', {
+          ip: '203.0.113.20',
+        });
         expect(res.status).toBe(401);
       }
       const blocked = await signIn(p.email, TEST_PASSWORD, { ip: '203.0.113.20' });
@@ -189,7 +206,11 @@ describeEachEngine('Authentication', (engine) => {
       const p = await t.person(['peer']);
       const here = await openForm('/account', (await signIn(p.email)).jar);
       const elsewhere = (await signIn(p.email)).jar;
-      const changed = await submit('/account/password', here.jar, { current: TEST_PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+      const changed = await submit('/account/password', here.jar, {
+        current: TEST_PASSWORD,
+        password: NEW_PASSWORD,
+        confirm: NEW_PASSWORD,
+      });
       expect(changed.res.status).toBe(303);
       expect(changed.res.headers.location).toBe('/account?notice=password-changed');
       expect(await signedIn(here.jar)).toBe(true);
@@ -266,7 +287,12 @@ describeEachEngine('Authentication', (engine) => {
     it('guards the sign-in form too', async () => {
       const p = await t.person(['peer']);
       const { jar } = await openForm('/login');
-      const res = await t.http().post('/login').set('Cookie', jar.cookie).type('form').send({ email: p.email, password: TEST_PASSWORD });
+      const res = await t
+        .http()
+        .post('/login')
+        .set('Cookie', jar.cookie)
+        .type('form')
+        .send({ email: p.email, password: TEST_PASSWORD });
       expect(res.status).toBe(403);
       expect(res.text).toContain(CSRF_FAILED);
       expect(sessionCookie(res)).toBeUndefined();
@@ -299,7 +325,10 @@ describeEachEngine('Authentication', (engine) => {
 
       const used = await t.http().get(path).expect(404);
       expect(used.text).toContain(LINK_GONE);
-      expect((await submit(path, form.jar, { password: 'yet another password', confirm: 'yet another password' })).res.status).toBe(404);
+      expect(
+        (await submit(path, form.jar, { password: 'yet another password', confirm: 'yet another password' })).res
+          .status,
+      ).toBe(404);
       expect((await signIn(p.email, 'yet another password')).res.status).toBe(401);
     });
 
@@ -310,7 +339,9 @@ describeEachEngine('Authentication', (engine) => {
       expect((await t.http().get(pathOf(first.body.link)).expect(404)).text).toContain(LINK_GONE);
       await t.http().get(pathOf(second.body.link)).expect(200);
 
-      await t.dataSource.getRepository(AccountLink).update({ personId: p.id }, { expiresAt: new Date(Date.now() - 1000) });
+      await t.dataSource
+        .getRepository(AccountLink)
+        .update({ personId: p.id }, { expiresAt: new Date(Date.now() - 1000) });
       expect((await t.http().get(pathOf(second.body.link)).expect(404)).text).toContain(LINK_GONE);
     });
 
@@ -325,13 +356,17 @@ describeEachEngine('Authentication', (engine) => {
       }
       const sent = await mails();
       expect(sent).toHaveLength(before + 1);
-      const link = /(http\S+\/reset-password\/[\w-]{43})/.exec(sent.find((m) => m.includes(`To: ${p.email}`)) ?? '')?.[1];
+      const link = /(http\S+\/reset-password\/[\w-]{43})/.exec(
+        sent.find((m) => m.includes(`To: ${p.email}`)) ?? '',
+      )?.[1];
       expect(link).toBeDefined();
 
       const path = pathOf(link!);
       const form = await openForm(path);
       expect(form.res.status).toBe(200);
-      expect((await submit(path, form.jar, { password: NEW_PASSWORD, confirm: NEW_PASSWORD })).res.headers.location).toBe('/login?notice=password-set');
+      expect(
+        (await submit(path, form.jar, { password: NEW_PASSWORD, confirm: NEW_PASSWORD })).res.headers.location,
+      ).toBe('/login?notice=password-set');
       for (const jar of sessions) expect(await signedIn(jar)).toBe(false);
       expect((await signIn(p.email, NEW_PASSWORD)).res.status).toBe(303);
       expect((await t.http().get(path).expect(404)).text).toContain(LINK_GONE);
@@ -344,7 +379,13 @@ describeEachEngine('Authentication', (engine) => {
       const other = await t.person(['peer']);
       const api = t.withBearer(bearer);
       const me = await api.get('/api/v1/me').expect(200);
-      expect(me.body).toEqual({ id: person.id, name: person.displayName, email: person.email, roles: ['peer'], via: 'api_token' });
+      expect(me.body).toEqual({
+        id: person.id,
+        name: person.displayName,
+        email: person.email,
+        roles: ['peer'],
+        via: 'api_token',
+      });
       expect((await api.get(`/api/v1/people/${person.id}`).expect(200)).body.id).toBe(person.id);
       await api.get(`/api/v1/people/${other.id}`).expect(404);
       await api.get('/api/v1/people').expect(403);
@@ -352,16 +393,17 @@ describeEachEngine('Authentication', (engine) => {
 
     it("act with a supervisor's scope: today's supervisees only", async () => {
       const { person: supervisor, bearer } = await t.token(['supervisor']);
-      const [current, former, stranger] = [await t.person(['peer']), await t.person(['peer']), await t.person(['peer'])];
+      const [current, former, stranger] = [
+        await t.person(['peer']),
+        await t.person(['peer']),
+        await t.person(['peer']),
+      ];
       const today = dateInZone(new Date(), t.config.timeZone);
       const assign = (peerId: string, endsOn: string | null) =>
-        sql('INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)', [
-          randomUUID(),
-          peerId,
-          supervisor.id,
-          addDays(today, -30),
-          endsOn,
-        ]);
+        sql(
+          'INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)',
+          [randomUUID(), peerId, supervisor.id, addDays(today, -30), endsOn],
+        );
       await assign(current.id, null);
       await assign(former.id, addDays(today, -1));
       const api = t.withBearer(bearer);
@@ -377,12 +419,21 @@ describeEachEngine('Authentication', (engine) => {
       const issued = await adminApi.post(`/api/v1/people/${p.id}/tokens`).send({ name: 'Billing export' }).expect(201);
       const api = t.withBearer(`Bearer ${issued.body.token}`);
       const unused = await adminApi.get(`/api/v1/people/${p.id}/tokens`).expect(200);
-      expect(unused.body).toEqual([expect.objectContaining({ id: issued.body.id, name: 'Billing export', lastUsedAt: null, revokedAt: null })]);
+      expect(unused.body).toEqual([
+        expect.objectContaining({ id: issued.body.id, name: 'Billing export', lastUsedAt: null, revokedAt: null }),
+      ]);
       await api.get('/api/v1/me').expect(200);
 
       const listed = await adminApi.get(`/api/v1/people/${p.id}/tokens`).expect(200);
       expect(Math.abs(Date.parse(listed.body[0].lastUsedAt) - Date.now())).toBeLessThan(60_000);
-      expect(Object.keys(listed.body[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+      expect(Object.keys(listed.body[0]).sort()).toEqual([
+        'createdAt',
+        'id',
+        'lastUsedAt',
+        'name',
+        'prefix',
+        'revokedAt',
+      ]);
       expect(JSON.stringify(listed.body)).not.toContain(issued.body.token.slice(12));
 
       await adminApi.delete(`/api/v1/people/${p.id}/tokens/${issued.body.id}`).expect(204);

@@ -28,14 +28,22 @@ describeEachEngine('Catalogue API', (engine) => {
   it('lists the seeded catalogue with a readable validity summary', async () => {
     const res = await admin.get('/api/v1/credential-types').expect(200);
     const cbhpss = res.body.find((t: { code: string }) => t.code === 'MT-CBHPSS');
-    expect(cbhpss).toMatchObject({ validitySummary: 'Expires every Dec 31; 45-day grace period; terminated 730 days after expiry', kind: 'external' });
-    expect(res.body.map((t: { code: string }) => t.code)).toEqual(expect.arrayContaining(['PS-40', 'NARCAN-MT', 'DOULA-IND', 'MT-DOULA-LIC', 'CPR']));
+    expect(cbhpss).toMatchObject({
+      validitySummary: 'Expires every Dec 31; 45-day grace period; terminated 730 days after expiry',
+      kind: 'external',
+    });
+    expect(res.body.map((t: { code: string }) => t.code)).toEqual(
+      expect.arrayContaining(['PS-40', 'NARCAN-MT', 'DOULA-IND', 'MT-DOULA-LIC', 'CPR']),
+    );
   });
 
   it('shows the Montana doula licence as "terms not yet published", not as never expiring, until its terms are set', async () => {
     const types = (await admin.get('/api/v1/credential-types').expect(200)).body as Array<{ id: string; code: string }>;
     const licence = types.find((x) => x.code === 'MT-DOULA-LIC')!;
-    expect(licence).toMatchObject({ termsPublished: false, validitySummary: 'Terms not yet published (no expiry set until they are)' });
+    expect(licence).toMatchObject({
+      termsPublished: false,
+      validitySummary: 'Terms not yet published (no expiry set until they are)',
+    });
     const page = await t
       .as(await t.browser(['admin']))
       .get('/catalog/credential-types')
@@ -46,7 +54,10 @@ describeEachEngine('Catalogue API', (engine) => {
       .send({ termsPublished: true, validityKind: 'months', validityMonths: 24 })
       .expect(200);
     expect(published.body).toMatchObject({ termsPublished: true, validitySummary: '24 months from issue' });
-    await admin.patch(`/api/v1/credential-types/${licence.id}`).send({ termsPublished: false, validityKind: 'none' }).expect(200);
+    await admin
+      .patch(`/api/v1/credential-types/${licence.id}`)
+      .send({ termsPublished: false, validityKind: 'none' })
+      .expect(200);
   });
 
   it('creates a credential type (code upper-cased, reminders default and sorted) and edits it', async () => {
@@ -63,7 +74,13 @@ describeEachEngine('Catalogue API', (engine) => {
       .patch(`/api/v1/credential-types/${created.body.id}`)
       .send({ validityKind: 'fixed_date', fixedExpiryMonth: 6, fixedExpiryDay: 30, reminderDays: [7, 30, 30, 60] })
       .expect(200);
-    expect(edited.body).toMatchObject({ validityKind: 'fixed_date', validityMonths: null, fixedExpiryMonth: 6, fixedExpiryDay: 30, reminderDays: [60, 30, 7] });
+    expect(edited.body).toMatchObject({
+      validityKind: 'fixed_date',
+      validityMonths: null,
+      fixedExpiryMonth: 6,
+      fixedExpiryDay: 30,
+      reminderDays: [60, 30, 7],
+    });
 
     await admin
       .post('/api/v1/credential-types')
@@ -73,8 +90,18 @@ describeEachEngine('Catalogue API', (engine) => {
 
   it.each([
     ['months without a number', { validityKind: 'months', validityMonths: undefined }, 'validityMonths', /is required/],
-    ['a fixed date that is not every year', { validityKind: 'fixed_date', fixedExpiryMonth: 2, fixedExpiryDay: 29 }, 'fixedExpiryDay', /exists every year/],
-    ['a fixed date without a month', { validityKind: 'fixed_date', fixedExpiryDay: 31 }, 'fixedExpiryMonth', /is required/],
+    [
+      'a fixed date that is not every year',
+      { validityKind: 'fixed_date', fixedExpiryMonth: 2, fixedExpiryDay: 29 },
+      'fixedExpiryDay',
+      /exists every year/,
+    ],
+    [
+      'a fixed date without a month',
+      { validityKind: 'fixed_date', fixedExpiryDay: 31 },
+      'fixedExpiryMonth',
+      /is required/,
+    ],
     ['an unknown validity kind', { validityKind: 'forever' }, 'validityKind', /none, months or fixed_date/],
     ['an unknown kind', { kind: 'both' }, 'kind', /internal or external/],
     ['a bad code', { code: 'has spaces!' }, 'code', /capital letters, digits or dashes/],
@@ -90,9 +117,17 @@ describeEachEngine('Catalogue API', (engine) => {
   });
 
   it('validates a partial edit against the whole, merged type', async () => {
-    const cpr = (await admin.get('/api/v1/credential-types').expect(200)).body.find((x: { code: string }) => x.code === 'CPR');
-    const res = await admin.patch(`/api/v1/credential-types/${cpr.id}`).send({ validityKind: 'fixed_date' }).expect(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['fixedExpiryDay', 'fixedExpiryMonth']);
+    const cpr = (await admin.get('/api/v1/credential-types').expect(200)).body.find(
+      (x: { code: string }) => x.code === 'CPR',
+    );
+    const res = await admin
+      .patch(`/api/v1/credential-types/${cpr.id}`)
+      .send({ validityKind: 'fixed_date' })
+      .expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'fixedExpiryDay',
+      'fixedExpiryMonth',
+    ]);
   });
 
   it('reads back a nested, dated rule', async () => {
@@ -119,7 +154,10 @@ describeEachEngine('Catalogue API', (engine) => {
       .send({
         code: 'FAMILY-PSS',
         name: 'Family Peer Support Specialist',
-        rule: { kind: 'all_of', children: [{ kind: 'lived_experience' }, { kind: 'credential', credentialTypeCode: 'MT-FPSS' }] },
+        rule: {
+          kind: 'all_of',
+          children: [{ kind: 'lived_experience' }, { kind: 'credential', credentialTypeCode: 'MT-FPSS' }],
+        },
       })
       .expect(201);
     const rule = {

@@ -73,7 +73,11 @@ function zipEntries(zip: Buffer): Promise<Array<{ name: string; bytes: Buffer }>
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -97,8 +101,10 @@ describeEachEngine('Certificates', (engine) => {
 
   const as = (bearer: string) => t.withBearer(bearer);
   const certificates = () => t.app.get(CertificatesService);
-  const currentOf = (credentialId: string) => t.dataSource.getRepository(Certificate).findOneByOrFail({ credentialId, supersededAt: IsNull() });
-  const rows = (credentialId: string) => t.dataSource.getRepository(Certificate).find({ where: { credentialId }, order: { issuedAt: 'ASC' } });
+  const currentOf = (credentialId: string) =>
+    t.dataSource.getRepository(Certificate).findOneByOrFail({ credentialId, supersededAt: IsNull() });
+  const rows = (credentialId: string) =>
+    t.dataSource.getRepository(Certificate).find({ where: { credentialId }, order: { issuedAt: 'ASC' } });
   const pdfOf = async (bearer: string, id: string) =>
     (await as(bearer).get(`/api/v1/certificates/${id}/pdf`).buffer(true).parse(binary).expect(200)).body as Buffer;
   const waitForJob = (id: string) =>
@@ -112,7 +118,12 @@ describeEachEngine('Certificates', (engine) => {
     templatesDir = mkdtempSync(join(tmpdir(), 'lms-layouts-'));
     cpSync(join(ROOT_DIR, 'templates', 'certificates'), templatesDir, { recursive: true });
     t = await createTestApp(engine, {
-      env: { PUBLIC_BASE_URL: BASE, CERTIFICATE_DIRECTOR_NAME: 'Dana Littlelight', CERTIFICATE_TEMPLATES_DIR: templatesDir, ORG_NAME: 'Big Sky Peer Support' },
+      env: {
+        PUBLIC_BASE_URL: BASE,
+        CERTIFICATE_DIRECTOR_NAME: 'Dana Littlelight',
+        CERTIFICATE_TEMPLATES_DIR: templatesDir,
+        ORG_NAME: 'Big Sky Peer Support',
+      },
     });
     today = t.config.today();
     admin = (await t.token(['admin'])).bearer;
@@ -160,9 +171,16 @@ describeEachEngine('Certificates', (engine) => {
         .send({ heldOn: addDays(today, -1), startsAt: '09:00', endsAt: '17:00', moduleIds: [course.modules[0].id] })
         .expect(201)
     ).body.id;
-    for (const p of peers.slice(0, 2)) await as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: p.person.id }).expect(201);
+    for (const p of peers.slice(0, 2))
+      await as(trainer.bearer)
+        .post(`/api/v1/cohorts/${cohortId}/enrollments`)
+        .send({ personId: p.person.id })
+        .expect(201);
     await as(trainer.bearer).post(`/api/v1/training-sessions/${session}/everyone-present`).expect(200);
-    await as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: peers[2].person.id }).expect(201);
+    await as(trainer.bearer)
+      .post(`/api/v1/cohorts/${cohortId}/enrollments`)
+      .send({ personId: peers[2].person.id })
+      .expect(201);
 
     const done = (await as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/complete`).send({}).expect(200)).body;
     expect(done.awarded).toHaveLength(2);
@@ -177,28 +195,43 @@ describeEachEngine('Certificates', (engine) => {
     });
     expect(made).toHaveLength(2);
     expect(new Set(made.map((c) => c.statusIndex)).size).toBe(2);
-    expect(made.every((c) => c.templateId === 'course-completion' && c.templateVersion === 1 && /^[0-9a-f]{64}$/.test(c.sha256))).toBe(true);
+    expect(
+      made.every(
+        (c) => c.templateId === 'course-completion' && c.templateVersion === 1 && /^[0-9a-f]{64}$/.test(c.sha256),
+      ),
+    ).toBe(true);
     const audit = await t.withBearer(admin).get('/api/v1/audit?action=certificate.issued').expect(200);
     expect(audit.body.items.map((e: { entityId: string }) => e.entityId).sort()).toEqual(made.map((c) => c.id).sort());
   });
 
   it('issuing the same credential again, even twice at once, returns the same certificate and leaves no stray file', async () => {
     const first = await currentOf(awarded[0]);
-    const again = await Promise.all([certificates().issue(awarded[0], 'retry-1'), certificates().issue(awarded[0], 'retry-2')]);
+    const again = await Promise.all([
+      certificates().issue(awarded[0], 'retry-1'),
+      certificates().issue(awarded[0], 'retry-2'),
+    ]);
     expect(again.map((c) => c!.id)).toEqual([first.id, first.id]);
     // A fresh credential raced by two workers: one row, one file.
     const fresh = await t.app
       .get(CredentialsService)
       .record(peers[2].person.id, { credentialTypeCode: 'CORR', issuedOn: addDays(today, -10) }, systemActor('test'));
-    const raced = await Promise.all([certificates().issue(fresh.id, 'a'), certificates().issue(fresh.id, 'b'), certificates().issue(fresh.id, 'c')]);
+    const raced = await Promise.all([
+      certificates().issue(fresh.id, 'a'),
+      certificates().issue(fresh.id, 'b'),
+      certificates().issue(fresh.id, 'c'),
+    ]);
     expect(new Set(raced.map((c) => c!.id)).size).toBe(1);
     expect(await rows(fresh.id)).toHaveLength(1);
     expect(raced[0]!.templateId).toBe('certification');
     const keys = (await t.dataSource.getRepository(Certificate).find()).map((c) => c.storageKey.split('/')[1]);
-    const files = readdirSync(join(t.config.certificates.storageDir), { recursive: true }).filter((f) => String(f).endsWith('.pdf'));
+    const files = readdirSync(join(t.config.certificates.storageDir), { recursive: true }).filter((f) =>
+      String(f).endsWith('.pdf'),
+    );
     expect(files.map((f) => String(f).split('/')[1]).sort()).toEqual([...new Set(keys)].sort());
     // The job handler is as repeatable as the method under it.
-    const job = await t.app.get(JobQueue).add('certificate.issue', { credentialId: fresh.id }, { key: `certificate.issue:${fresh.id}` });
+    const job = await t.app
+      .get(JobQueue)
+      .add('certificate.issue', { credentialId: fresh.id }, { key: `certificate.issue:${fresh.id}` });
     expect((await waitForJob(job)).state).toBe('completed');
     expect(await rows(fresh.id)).toHaveLength(1);
   });
@@ -236,12 +269,14 @@ describeEachEngine('Certificates', (engine) => {
   });
 
   it('keeps an issued PDF byte for byte when the layout changes; a re-issue uses the new layout and supersedes it', async () => {
-    const before = (await as(peers[1].bearer).get(`/api/v1/people/${peers[1].person.id}/certificates`).expect(200)).body[0];
+    const before = (await as(peers[1].bearer).get(`/api/v1/people/${peers[1].person.id}/certificates`).expect(200))
+      .body[0];
     const original = await pdfOf(peers[1].bearer, before.id);
     const file = join(templatesDir, 'course-completion.json');
     const layout = JSON.parse(readFileSync(file, 'utf8'));
     layout.version = 2;
-    layout.elements.find((e: { text?: string }) => e.text === 'Certificate of Completion').text = 'Certificate of Course Completion';
+    layout.elements.find((e: { text?: string }) => e.text === 'Certificate of Completion').text =
+      'Certificate of Course Completion';
     writeFileSync(file, JSON.stringify(layout));
 
     const after = await pdfOf(peers[1].bearer, before.id);
@@ -249,7 +284,10 @@ describeEachEngine('Certificates', (engine) => {
     expect(createHash('sha256').update(after).digest('hex')).toBe(before.sha256);
     expect(pdfText(after)).not.toContain('Course Completion');
 
-    const res = await as(admin).post(`/api/v1/certificates/${before.id}/reissue`).send({ reason: 'corrected_data', note: 'Hours corrected' }).expect(202);
+    const res = await as(admin)
+      .post(`/api/v1/certificates/${before.id}/reissue`)
+      .send({ reason: 'corrected_data', note: 'Hours corrected' })
+      .expect(202);
     expect((await waitForJob(res.body.jobId)).state).toBe('completed');
     const history = await rows(before.credentialId);
     expect(history).toHaveLength(2);
@@ -280,7 +318,13 @@ describeEachEngine('Certificates', (engine) => {
     expect(valid.text).toContain('Does not expire');
     expect(valid.text).not.toContain(peers[1].person.email);
     const json = (await t.http().get(`/api/v1/verify/${current.code}`).expect(200)).body;
-    expect(json).toMatchObject({ state: 'valid', recipientName: 'Wíŋyaŋ Čaŋté', issuer: 'Big Sky Peer Support', expiresOn: null, issuedOn: today });
+    expect(json).toMatchObject({
+      state: 'valid',
+      recipientName: 'Wíŋyaŋ Čaŋté',
+      issuer: 'Big Sky Peer Support',
+      expiresOn: null,
+      issuedOn: today,
+    });
     expect(Object.keys(json)).not.toContain('personId');
 
     const superseded = await page(old.code).expect(200);
@@ -291,19 +335,25 @@ describeEachEngine('Certificates', (engine) => {
       url: `${BASE}/verify/${current.code}`,
     });
 
-    const lapsed = await t.app
-      .get(CredentialsService)
-      .record(
-        peers[2].person.id,
-        { credentialTypeCode: 'CORR', issuedOn: '2024-02-01', expiresOn: '2025-01-31', expiryNote: 'one-year program policy' },
-        systemActor('test'),
-      );
+    const lapsed = await t.app.get(CredentialsService).record(
+      peers[2].person.id,
+      {
+        credentialTypeCode: 'CORR',
+        issuedOn: '2024-02-01',
+        expiresOn: '2025-01-31',
+        expiryNote: 'one-year program policy',
+      },
+      systemActor('test'),
+    );
     const expired = (await certificates().issue(lapsed.id, null))!;
     const expiredPage = await page(expired.code).expect(200);
     expect(expiredPage.text).toContain('has expired');
     expect(expiredPage.text).toContain('Jan 31, 2025');
 
-    await as(admin).post(`/api/v1/certificates/${current.id}/revoke`).send({ effectiveOn: today, reason: 'issued_in_error', note: 'wrong cohort' }).expect(200);
+    await as(admin)
+      .post(`/api/v1/certificates/${current.id}/revoke`)
+      .send({ effectiveOn: today, reason: 'issued_in_error', note: 'wrong cohort' })
+      .expect(200);
     const revoked = await page(current.code).expect(200);
     expect(revoked.text).toContain('This certificate was revoked');
     expect(revoked.text).toContain('Issued in error');
@@ -320,7 +370,9 @@ describeEachEngine('Certificates', (engine) => {
     expect(unknown.text).toContain('No certificate has this code');
     const typo = current.code.slice(0, -1) + (current.code.endsWith('0') ? '1' : '0');
     await page(typo).expect(404);
-    expect((await t.http().get(`/api/v1/verify/${typo}`).expect(404)).body.message).toBe('No certificate has this code.');
+    expect((await t.http().get(`/api/v1/verify/${typo}`).expect(404)).body.message).toBe(
+      'No certificate has this code.',
+    );
 
     await t
       .http()
@@ -334,16 +386,23 @@ describeEachEngine('Certificates', (engine) => {
 
   it('revoking the credential revokes its certificate in the same step, and the reverse; both audited', async () => {
     const c = await currentOf(awarded[0]);
-    await t.app.get(CredentialsService).revoke(awarded[0], { effectiveOn: today, reason: 'requirements_not_met', note: null }, systemActor('test'));
+    await t.app
+      .get(CredentialsService)
+      .revoke(awarded[0], { effectiveOn: today, reason: 'requirements_not_met', note: null }, systemActor('test'));
     const after = await t.dataSource.getRepository(Certificate).findOneByOrFail({ id: c.id });
     expect(after).toMatchObject({ revokedOn: today, revocationReason: 'requirements_not_met' });
     const audit = (await as(admin).get(`/api/v1/audit?action=certificate.revoked`).expect(200)).body.items;
     expect(audit.map((e: { entityId: string }) => e.entityId)).toContain(c.id);
-    const credential = await t.dataSource.getRepository(Credential).findOneByOrFail({ id: (await rows(awarded[1]))[1].credentialId });
+    const credential = await t.dataSource
+      .getRepository(Credential)
+      .findOneByOrFail({ id: (await rows(awarded[1]))[1].credentialId });
     expect(credential.revokedOn).toBe(today);
     // Revoked: no re-issue.
     await as(admin).post(`/api/v1/certificates/${c.id}/reissue`).send({ reason: 'name_change' }).expect(409);
-    await as(admin).post(`/api/v1/certificates/${c.id}/revoke`).send({ effectiveOn: today, reason: 'other' }).expect(409);
+    await as(admin)
+      .post(`/api/v1/certificates/${c.id}/revoke`)
+      .send({ effectiveOn: today, reason: 'other' })
+      .expect(409);
   });
 
   it('signs the Open Badges credential with the published Ed25519 key; tampering breaks it; the status list shows revocations', async () => {
@@ -356,22 +415,35 @@ describeEachEngine('Certificates', (engine) => {
     expect((await t.http().get(new URL(jwks.keys[0].kid).pathname).expect(200)).body).toEqual(jwks.keys[0]);
     await t.http().get('/keys/not-our-key').expect(404);
 
-    const lapsedCert = (await t.dataSource.getRepository(Certificate).find({ where: { personId: peers[2].person.id }, relations: { credential: true } })).find(
-      (c) => c.credential.expiresOn === '2025-01-31',
-    )!;
-    const res = await as(peers[2].bearer).get(`/api/v1/certificates/${lapsedCert.id}/open-badge`).buffer(true).parse(binary).expect(200);
+    const lapsedCert = (
+      await t.dataSource
+        .getRepository(Certificate)
+        .find({ where: { personId: peers[2].person.id }, relations: { credential: true } })
+    ).find((c) => c.credential.expiresOn === '2025-01-31')!;
+    const res = await as(peers[2].bearer)
+      .get(`/api/v1/certificates/${lapsedCert.id}/open-badge`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(res.headers['content-type']).toMatch(/application\/vc\+jwt/);
     const jwt = res.body.toString('utf8');
     const verified = verifyJwt(jwt, jwks.keys[0])!;
     expect(verified).not.toBeNull();
     expect(verified.header).toEqual({ alg: 'EdDSA', kid: jwks.keys[0].kid, typ: 'JWT' });
     const vc = verified.payload as unknown as OpenBadge;
-    expect(vc['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
+    expect(vc['@context']).toEqual([
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+    ]);
     expect(vc.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
     expect(vc.vc).toBeUndefined();
     expect(vc.issuer).toMatchObject({ id: `${BASE}/issuer`, type: ['Profile'], name: 'Big Sky Peer Support' });
     expect(vc.credentialSubject.type).toEqual(['AchievementSubject']);
-    expect(vc.credentialSubject.achievement).toMatchObject({ type: ['Achievement'], achievementType: 'Certification', name: lapsedCert.credentialName });
+    expect(vc.credentialSubject.achievement).toMatchObject({
+      type: ['Achievement'],
+      achievementType: 'Certification',
+      name: lapsedCert.credentialName,
+    });
     expect(vc.credentialSubject.achievement.criteria.narrative).toBeTruthy();
     expect(vc.iss).toBe(vc.issuer.id);
     expect(vc.jti).toBe(`urn:uuid:${lapsedCert.id}`);
@@ -388,23 +460,34 @@ describeEachEngine('Certificates', (engine) => {
     const [h, p, s] = jwt.split('.');
     const forged = Buffer.from(JSON.stringify({ ...vc, name: 'Something else' })).toString('base64url');
     expect(verifyJwt(`${h}.${forged}.${s}`, jwks.keys[0])).toBeNull();
-    expect(verifyJwt(`${h}.${p}.${Buffer.from(s, 'base64url').reverse().toString('base64url')}`, jwks.keys[0])).toBeNull();
+    expect(
+      verifyJwt(`${h}.${p}.${Buffer.from(s, 'base64url').reverse().toString('base64url')}`, jwks.keys[0]),
+    ).toBeNull();
 
     // Not public, and not for others in scope: the holder and admins only.
     await t.http().get(`/api/v1/certificates/${lapsedCert.id}/open-badge`).expect(401);
     await as(peers[0].bearer).get(`/api/v1/certificates/${lapsedCert.id}/open-badge`).expect(404);
 
     const statusList = async () => {
-      const listJwt = (await t.http().get('/status-lists/revocation').buffer(true).parse(binary).expect(200)).body.toString('utf8');
+      const listJwt = (
+        await t.http().get('/status-lists/revocation').buffer(true).parse(binary).expect(200)
+      ).body.toString('utf8');
       const list = verifyJwt(listJwt, jwks.keys[0])!;
       expect(list.payload.type).toEqual(['VerifiableCredential', 'BitstringStatusListCredential']);
       return (list.payload.credentialSubject as { encodedList: string }).encodedList;
     };
     expect(statusBit(await statusList(), lapsedCert.statusIndex)).toBe(false);
-    await as(admin).post(`/api/v1/certificates/${lapsedCert.id}/revoke`).send({ effectiveOn: today, reason: 'surrendered' }).expect(200);
+    await as(admin)
+      .post(`/api/v1/certificates/${lapsedCert.id}/revoke`)
+      .send({ effectiveOn: today, reason: 'surrendered' })
+      .expect(200);
     const list = await statusList();
     expect(statusBit(list, lapsedCert.statusIndex)).toBe(true);
-    const revoked = await t.dataSource.getRepository(Certificate).createQueryBuilder('c').where('c.revoked_on IS NOT NULL').getMany();
+    const revoked = await t.dataSource
+      .getRepository(Certificate)
+      .createQueryBuilder('c')
+      .where('c.revoked_on IS NOT NULL')
+      .getMany();
     const all = await t.dataSource.getRepository(Certificate).find();
     for (const c of all) expect(statusBit(list, c.statusIndex)).toBe(revoked.some((r) => r.id === c.id));
   });
@@ -414,7 +497,11 @@ describeEachEngine('Certificates', (engine) => {
     await as(peers[0].bearer).get(`/api/v1/certificates/${theirs.id}/pdf`).expect(404);
     await as(peers[0].bearer).get(`/certificates/${theirs.id}/download`).expect(404);
     await as(peers[0].bearer).get(`/api/v1/people/${peers[1].person.id}/certificates`).expect(404);
-    const own = await as(peers[1].bearer).get(`/certificates/${theirs.id}/download`).buffer(true).parse(binary).expect(200);
+    const own = await as(peers[1].bearer)
+      .get(`/certificates/${theirs.id}/download`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(own.headers['content-type']).toBe('application/pdf');
     expect(own.headers['content-disposition']).toMatch(/^attachment; filename=".*\.pdf"; filename\*=UTF-8''/);
     expect(createHash('sha256').update(own.body).digest('hex')).toBe(theirs.sha256);
@@ -423,7 +510,11 @@ describeEachEngine('Certificates', (engine) => {
   it("streams the cohort's certificates as one ZIP for its trainer and admins only", async () => {
     await as(otherTrainer.bearer).get(`/training/cohorts/${cohortId}/certificates.zip`).expect(404);
     await as(peers[0].bearer).get(`/training/cohorts/${cohortId}/certificates.zip`).expect(403);
-    const res = await as(trainer.bearer).get(`/training/cohorts/${cohortId}/certificates.zip`).buffer(true).parse(binary).expect(200);
+    const res = await as(trainer.bearer)
+      .get(`/training/cohorts/${cohortId}/certificates.zip`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const entries = await zipEntries(res.body);
     const current = await t.dataSource.getRepository(Certificate).find({ where: { credentialId: awarded[0] } });
@@ -443,11 +534,18 @@ describeEachEngine('Certificates', (engine) => {
     for (const n of [1, 2, 3]) {
       const c = await t.app
         .get(CredentialsService)
-        .record(peers[2].person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -20 - n) }, systemActor('test'));
+        .record(
+          peers[2].person.id,
+          { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -20 - n) },
+          systemActor('test'),
+        );
       await certificates().issue(c.id, null);
       extra.push(c.id);
     }
-    const bad = await as(admin).post('/api/v1/certificates/regenerate').send({ credentialIds: [], reason: 'template_update' }).expect(400);
+    const bad = await as(admin)
+      .post('/api/v1/certificates/regenerate')
+      .send({ credentialIds: [], reason: 'template_update' })
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('credentialIds');
     const res = await as(admin)
       .post('/api/v1/certificates/regenerate')
@@ -487,12 +585,19 @@ describeEachEngine('Certificates', (engine) => {
       .expect(303)
       .expect('Location', '/account?notice=name-saved');
     expect((await t.as(peer).get('/account').expect(200)).text).toContain('value="Sam Kicking Woman"');
-    const audit = (await as(admin).get(`/api/v1/audit?action=person.updated&personId=${peer.person.id}`).expect(200)).body.items;
+    const audit = (await as(admin).get(`/api/v1/audit?action=person.updated&personId=${peer.person.id}`).expect(200))
+      .body.items;
     expect(
-      audit.some((e: { entityId: string; after: { preferredName: string } }) => e.entityId === peer.person.id && e.after.preferredName === 'Sam Kicking Woman'),
+      audit.some(
+        (e: { entityId: string; after: { preferredName: string } }) =>
+          e.entityId === peer.person.id && e.after.preferredName === 'Sam Kicking Woman',
+      ),
     ).toBe(true);
 
-    const res = await as(admin).post(`/api/v1/certificates/${first.id}/reissue`).send({ reason: 'name_change', note: 'Asked for Sam' }).expect(202);
+    const res = await as(admin)
+      .post(`/api/v1/certificates/${first.id}/reissue`)
+      .send({ reason: 'name_change', note: 'Asked for Sam' })
+      .expect(202);
     expect((await waitForJob(res.body.jobId)).state).toBe('completed');
     const [old, fresh] = await rows(credential.id);
     expect(old.recipientName).toBe('Samuel Kicking Woman');
@@ -503,7 +608,9 @@ describeEachEngine('Certificates', (engine) => {
 
   it('shows certificates on the person page with their downloads, and the admin list', async () => {
     const peer = await t.browser(['peer'], { name: 'Page Peer' });
-    const c = await t.app.get(CredentialsService).record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -2) }, systemActor('test'));
+    const c = await t.app
+      .get(CredentialsService)
+      .record(peer.person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -2) }, systemActor('test'));
     const cert = (await certificates().issue(c.id, null))!;
     await t.as(peer).get('/my/credentials').expect(302).expect('Location', `/people/${peer.person.id}`);
     const page = await t.as(peer).get(`/people/${peer.person.id}`).expect(200);
@@ -521,7 +628,11 @@ describeEachEngine('Certificates', (engine) => {
     for (const n of [1, 2, 3]) {
       const c = await t.app
         .get(CredentialsService)
-        .record(peers[1].person.id, { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -40 - n) }, systemActor('test'));
+        .record(
+          peers[1].person.id,
+          { credentialTypeCode: 'PS-40', issuedOn: addDays(today, -40 - n) },
+          systemActor('test'),
+        );
       await certificates().issue(c.id, null);
       extra.push(c.id);
     }
@@ -547,7 +658,10 @@ describeEachEngine('Certificates', (engine) => {
     const fallback = setTimeout(() => open('timeout'), 15_000);
     try {
       const peer = await t.browser(['peer'], { name: 'Busy Day Peer' });
-      const res = await as(admin).post('/api/v1/certificates/regenerate').send({ credentialIds: extra, reason: 'template_update' }).expect(202);
+      const res = await as(admin)
+        .post('/api/v1/certificates/regenerate')
+        .send({ credentialIds: extra, reason: 'template_update' })
+        .expect(202);
       await drawing;
       await t.as(peer).post('/account/printed-name').type('form').send({ preferredName: 'Busy Day' }).expect(303);
       events.push('form post answered');
@@ -585,7 +699,9 @@ describeEachEngine('Certificates', (engine) => {
       .get(CredentialsService)
       .record(peer.id, { credentialTypeCode: 'CORR', issuedOn: addDays(t.config.today(), -3) }, systemActor('test'));
     await t.app.get(JobCertificateRequests).requestFor([credential.id, credential.id]);
-    const issued = await until('the certificate', () => t.dataSource.getRepository(Certificate).findOneBy({ credentialId: credential.id }));
+    const issued = await until('the certificate', () =>
+      t.dataSource.getRepository(Certificate).findOneBy({ credentialId: credential.id }),
+    );
     expect(issued.templateId).toBe('certification');
     const admin = (await t.token(['admin'])).bearer;
     const res = await t
@@ -593,7 +709,10 @@ describeEachEngine('Certificates', (engine) => {
       .post('/api/v1/certificates/regenerate')
       .send({ credentialIds: [credential.id], reason: 'name_change' })
       .expect(202);
-    expect(await settle(t.app.get(JobQueue), res.body.jobId)).toMatchObject({ state: 'completed', progress: { done: 1, total: 1 } });
+    expect(await settle(t.app.get(JobQueue), res.body.jobId)).toMatchObject({
+      state: 'completed',
+      progress: { done: 1, total: 1 },
+    });
     expect(await t.dataSource.getRepository(Certificate).countBy({ credentialId: credential.id })).toBe(2);
   });
 });

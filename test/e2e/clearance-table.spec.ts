@@ -25,7 +25,13 @@ describeEachEngine('Clearance cases', (engine) => {
       Object.values(row),
     );
   const types = new Map<string, string>();
-  const give = (person: Person, code: string, issuedOn: string, expiresOn: string | null, revokedOn: string | null = null) =>
+  const give = (
+    person: Person,
+    code: string,
+    issuedOn: string,
+    expiresOn: string | null,
+    revokedOn: string | null = null,
+  ) =>
     insert('credentials', {
       id: randomUUID(),
       person_id: person.id,
@@ -45,12 +51,22 @@ describeEachEngine('Clearance cases', (engine) => {
       withdrawn_on: withdrawnOn,
     });
   const supervise = (person: Person, startsOn: string, endsOn: string | null = null, supervisor = people.supervisor) =>
-    insert('supervision_assignments', { id: randomUUID(), peer_id: person.id, supervisor_id: supervisor.id, starts_on: startsOn, ends_on: endsOn });
+    insert('supervision_assignments', {
+      id: randomUUID(),
+      peer_id: person.id,
+      supervisor_id: supervisor.id,
+      starts_on: startsOn,
+      ends_on: endsOn,
+    });
 
   /** Everything a Peer Support Specialist needs, with the CBHPSS records given (or the current year's). */
   const specialist = async (
     name: string,
-    options: { cbhpss?: Array<[string, string, string?]>; supervision?: Array<[string, string | null]>; withdrawn?: string } = {},
+    options: {
+      cbhpss?: Array<[string, string, string?]>;
+      supervision?: Array<[string, string | null]>;
+      withdrawn?: string;
+    } = {},
   ) => {
     const person = await t.person(['peer'], { name });
     people[name] = person;
@@ -65,7 +81,11 @@ describeEachEngine('Clearance cases', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine);
     admin = t.withBearer((await t.token(['admin'])).bearer);
-    for (const row of (await t.dataSource.query('SELECT id, code FROM credential_types')) as Array<{ id: string; code: string }>) types.set(row.code, row.id);
+    for (const row of (await t.dataSource.query('SELECT id, code FROM credential_types')) as Array<{
+      id: string;
+      code: string;
+    }>)
+      types.set(row.code, row.id);
     people.supervisor = await t.person(['supervisor'], { name: 'Ellen Brightwater' });
     people.lapsing = await t.person(['supervisor'], { name: 'Lou Lapsing' });
     await insert('supervisor_qualifications', {
@@ -120,7 +140,9 @@ describeEachEngine('Clearance cases', (engine) => {
     await give(people['Ezra Exploring'], 'ET-M', '2025-03-01', null);
     people['Nia Nothing'] = await t.person(['peer'], { name: 'Nia Nothing' });
     const ivy = await specialist('Ivy Inactive');
-    await t.dataSource.query(`UPDATE people SET status = 'inactive' WHERE id = ${engine === 'postgres' ? '$1' : '?'}`, [ivy.id]);
+    await t.dataSource.query(`UPDATE people SET status = 'inactive' WHERE id = ${engine === 'postgres' ? '$1' : '?'}`, [
+      ivy.id,
+    ]);
   });
   afterAll(async () => t?.close());
 
@@ -178,7 +200,10 @@ describeEachEngine('Clearance cases', (engine) => {
   it.each(CASES)('%s, %s on %s: %s until %s', async (name, role, date, status, clearedUntil) => {
     const res = await admin.get(`/api/v1/people/${people[name].id}/clearance`).query({ role, date }).expect(200);
     expect(res.body.results).toHaveLength(1);
-    expect({ status: res.body.results[0].status, clearedUntil: res.body.results[0].clearedUntil }).toEqual({ status, clearedUntil });
+    expect({ status: res.body.results[0].status, clearedUntil: res.body.results[0].clearedUntil }).toEqual({
+      status,
+      clearedUntil,
+    });
   });
 
   it('gives the same answer in every board cell as for the person (the brief evaluation agrees)', async () => {
@@ -187,14 +212,19 @@ describeEachEngine('Clearance cases', (engine) => {
     for (const date of dates) {
       const board = await admin.get('/api/v1/clearance/board').query({ date }).expect(200);
       const rows = new Map(
-        (board.body.rows as Array<{ person: { id: string }; clearance: Record<string, { status: string; clearedUntil: string | null }> }>).map((r) => [
-          r.person.id,
-          r,
-        ]),
+        (
+          board.body.rows as Array<{
+            person: { id: string };
+            clearance: Record<string, { status: string; clearedUntil: string | null }>;
+          }>
+        ).map((r) => [r.person.id, r]),
       );
-      for (const [name, role, , status, clearedUntil] of CASES.filter((c) => c[2] === date && c[0] !== 'Ivy Inactive')) {
+      for (const [name, role, , status, clearedUntil] of CASES.filter(
+        (c) => c[2] === date && c[0] !== 'Ivy Inactive',
+      )) {
         const cell = rows.get(people[name].id)?.clearance[role];
-        if (cell?.status !== status || cell?.clearedUntil !== clearedUntil) mismatches.push(`${name} ${role} ${date}: ${JSON.stringify(cell)}`);
+        if (cell?.status !== status || cell?.clearedUntil !== clearedUntil)
+          mismatches.push(`${name} ${role} ${date}: ${JSON.stringify(cell)}`);
       }
       // The board lists active peers only.
       expect(rows.has(people['Ivy Inactive'].id)).toBe(false);
@@ -226,13 +256,24 @@ describeEachEngine('Clearance cases', (engine) => {
         ],
       });
       try {
-        return (await admin.get(`/api/v1/people/${people['Fern Full'].id}/clearance`).query({ role: 'JAIL-SERVICES' }).expect(200)).body;
+        return (
+          await admin
+            .get(`/api/v1/people/${people['Fern Full'].id}/clearance`)
+            .query({ role: 'JAIL-SERVICES' })
+            .expect(200)
+        ).body;
       } finally {
         jest.useRealTimers();
       }
     };
     // 23:59 on Dec 30 in Denver is already Dec 31 in UTC.
-    expect(await ask('2026-12-31T06:59:00Z')).toMatchObject({ date: '2026-12-30', results: [{ status: 'cleared', clearedUntil: '2026-12-30' }] });
-    expect(await ask('2026-12-31T07:01:00Z')).toMatchObject({ date: '2026-12-31', results: [{ status: 'not_cleared' }] });
+    expect(await ask('2026-12-31T06:59:00Z')).toMatchObject({
+      date: '2026-12-30',
+      results: [{ status: 'cleared', clearedUntil: '2026-12-30' }],
+    });
+    expect(await ask('2026-12-31T07:01:00Z')).toMatchObject({
+      date: '2026-12-31',
+      results: [{ status: 'not_cleared' }],
+    });
   });
 });

@@ -23,8 +23,16 @@ describeEachEngine('Clearance API and board', (engine) => {
         .join(', ')})`,
       Object.values(row),
     );
-  const typeId = async (code: string) => ((await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{ id: string }>)[0].id;
-  const give = async (person: Person, code: string, issuedOn: string, expiresOn: string | null, revokedOn: string | null = null) =>
+  const typeId = async (code: string) =>
+    ((await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{ id: string }>)[0]
+      .id;
+  const give = async (
+    person: Person,
+    code: string,
+    issuedOn: string,
+    expiresOn: string | null,
+    revokedOn: string | null = null,
+  ) =>
     insert('credentials', {
       id: randomUUID(),
       person_id: person.id,
@@ -44,7 +52,13 @@ describeEachEngine('Clearance API and board', (engine) => {
     });
     await give(person, 'PS-40', '2024-01-01', null);
     await give(person, 'MT-CBHPSS', '2025-01-01', cbhpssExpires);
-    await insert('supervision_assignments', { id: randomUUID(), peer_id: person.id, supervisor_id: supervisor.id, starts_on: '2025-01-01', ends_on: null });
+    await insert('supervision_assignments', {
+      id: randomUUID(),
+      peer_id: person.id,
+      supervisor_id: supervisor.id,
+      starts_on: '2025-01-01',
+      ends_on: null,
+    });
   };
 
   beforeAll(async () => {
@@ -72,15 +86,26 @@ describeEachEngine('Clearance API and board', (engine) => {
     const res = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role: 'jail-services' }).expect(200);
     expect(res.body).toMatchObject({ person: { id: cleared.id, name: 'Aaron Cleared' }, date: today });
     expect(res.body.results).toHaveLength(1);
-    expect(res.body.results[0]).toMatchObject({ role: { code: 'JAIL-SERVICES' }, status: 'cleared', clearedUntil: addDays(today, 20) });
+    expect(res.body.results[0]).toMatchObject({
+      role: { code: 'JAIL-SERVICES' },
+      status: 'cleared',
+      clearedUntil: addDays(today, 20),
+    });
     const pss = res.body.results[0].requirements.children[0];
-    expect(pss).toMatchObject({ label: 'Cleared as Peer Support Specialist', met: true, nested: { status: 'cleared', clearedUntil: addDays(today, 245) } });
+    expect(pss).toMatchObject({
+      label: 'Cleared as Peer Support Specialist',
+      met: true,
+      nested: { status: 'cleared', clearedUntil: addDays(today, 245) },
+    });
   });
 
   it('answers for a past date from the same records (a billing audit)', async () => {
     const admin = t.withBearer((await t.token(['admin'])).bearer);
     const past = addDays(today, -110);
-    const then = await admin.get(`/api/v1/people/${lapsed.id}/clearance`).query({ role: 'PSS', date: past }).expect(200);
+    const then = await admin
+      .get(`/api/v1/people/${lapsed.id}/clearance`)
+      .query({ role: 'PSS', date: past })
+      .expect(200);
     expect(then.body.results[0]).toMatchObject({ date: past, status: 'cleared' });
     const now = await admin.get(`/api/v1/people/${lapsed.id}/clearance`).query({ role: 'PSS' }).expect(200);
     expect(now.body.results[0].status).toBe('not_cleared');
@@ -98,8 +123,13 @@ describeEachEngine('Clearance API and board', (engine) => {
     const { token } = await t.app.get(ApiTokensService).issue(supervisor.id, 'test', systemActor('test'));
     const asSupervisor = t.withBearer(`Bearer ${token}`);
     const board = await asSupervisor.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
-    expect(board.body.rows.map((r: { person: { name: string } }) => r.person.name)).toEqual(['Aaron Cleared', 'Bea Lapsed']);
-    expect(board.body.rows.map((r: { clearance: Record<string, { status: string }> }) => r.clearance.PSS.status)).toEqual(['cleared', 'not_cleared']);
+    expect(board.body.rows.map((r: { person: { name: string } }) => r.person.name)).toEqual([
+      'Aaron Cleared',
+      'Bea Lapsed',
+    ]);
+    expect(
+      board.body.rows.map((r: { clearance: Record<string, { status: string }> }) => r.clearance.PSS.status),
+    ).toEqual(['cleared', 'not_cleared']);
     await asSupervisor.get(`/api/v1/people/${stranger.id}/clearance`).expect(404);
 
     const peer = await t.token(['peer']);
@@ -112,23 +142,43 @@ describeEachEngine('Clearance API and board', (engine) => {
   it('sees a change to the rules made by another instance on its very next request', async () => {
     const admin = t.withBearer((await t.token(['admin'])).bearer);
     const codes = async () =>
-      ((await admin.get(`/api/v1/people/${cleared.id}/clearance`).expect(200)).body.results as Array<{ role: { code: string } }>).map((r) => r.role.code);
+      (
+        (await admin.get(`/api/v1/people/${cleared.id}/clearance`).expect(200)).body.results as Array<{
+          role: { code: string };
+        }>
+      ).map((r) => r.role.code);
     expect(await codes()).toContain('TRAUMA-FACILITATOR');
     // Straight to the database, as another app instance (or an operator) would: the compiled rules here must not be trusted after it.
-    await t.dataSource.query(`UPDATE practice_roles SET active = ${engine === 'postgres' ? 'false' : '0'} WHERE code = 'TRAUMA-FACILITATOR'`);
+    await t.dataSource.query(
+      `UPDATE practice_roles SET active = ${engine === 'postgres' ? 'false' : '0'} WHERE code = 'TRAUMA-FACILITATOR'`,
+    );
     expect(await codes()).not.toContain('TRAUMA-FACILITATOR');
-    await t.dataSource.query(`UPDATE practice_roles SET active = ${engine === 'postgres' ? 'true' : '1'} WHERE code = 'TRAUMA-FACILITATOR'`);
+    await t.dataSource.query(
+      `UPDATE practice_roles SET active = ${engine === 'postgres' ? 'true' : '1'} WHERE code = 'TRAUMA-FACILITATOR'`,
+    );
     expect(await codes()).toContain('TRAUMA-FACILITATOR');
   });
 
   it('gives the same cells on the brief board as on the fully explained one, and explains why not when asked', async () => {
     const clearance = t.app.get(ClearanceService);
-    const viewer = { id: randomUUID(), name: 'Admin', email: 'admin@example.org', roles: ['admin' as const], sessionId: null, tokenId: null };
+    const viewer = {
+      id: randomUUID(),
+      name: 'Admin',
+      email: 'admin@example.org',
+      roles: ['admin' as const],
+      sessionId: null,
+      tokenId: null,
+    };
     for (const date of [today, addDays(today, -101), addDays(today, 21), '2027-01-01']) {
-      const [full, brief] = await Promise.all([clearance.board(viewer, date), clearance.briefBoard(viewer, date, undefined, { reasons: true })]);
+      const [full, brief] = await Promise.all([
+        clearance.board(viewer, date),
+        clearance.briefBoard(viewer, date, undefined, { reasons: true }),
+      ]);
       expect(brief.rows.map((r) => r.person)).toEqual(full.rows.map((r) => r.person));
       expect(brief.rows.map((r) => r.results.map(({ reason: _reason, ...cell }) => cell))).toEqual(
-        full.rows.map((r) => r.results.map(({ requirements: _requirements, ruleVersion: _version, ruleChange: _change, ...cell }) => cell)),
+        full.rows.map((r) =>
+          r.results.map(({ requirements: _requirements, ruleVersion: _version, ruleChange: _change, ...cell }) => cell),
+        ),
       );
       const reasons = (rows: Array<{ results: Array<{ status: string }> }>, why: (cell: never) => string | undefined) =>
         rows.flatMap((r) => r.results.filter((c) => c.status === 'not_cleared').map((c) => why(c as never)));
@@ -152,7 +202,9 @@ describeEachEngine('Clearance API and board', (engine) => {
       .expect('Content-Type', /text\/csv/);
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,why,last_supervision');
-    expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.,');
+    expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(
+      ',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.,',
+    );
     const explained = await t.as(admin).get(`/people/${lapsed.id}/clearance`).expect(200);
     expect(explained.text).toContain('MT-CBHPSS expired');
   });
@@ -170,10 +222,22 @@ describeEachEngine('Date-of-service check', (engine) => {
     peer = await t.person(['peer'], { name: 'Tanya Old Elk', email: 'tanya.oldelk@example.org' });
     // Someone the supervisor does not supervise.
     await t.person(['peer'], { email: 'stranger@example.org' });
-    await admin.post(`/api/v1/people/${supervisor.id}/supervisor-qualifications`).send({ licence: 'LCPC #1', qualifiedFrom: '2020-01-01' }).expect(201);
-    await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: supervisor.id, startsOn: '2025-01-01' }).expect(201);
-    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-03-01' }).expect(201);
-    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'CORR', issuedOn: '2025-02-01' }).expect(201);
+    await admin
+      .post(`/api/v1/people/${supervisor.id}/supervisor-qualifications`)
+      .send({ licence: 'LCPC #1', qualifiedFrom: '2020-01-01' })
+      .expect(201);
+    await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: supervisor.id, startsOn: '2025-01-01' })
+      .expect(201);
+    await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-03-01' })
+      .expect(201);
+    await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'CORR', issuedOn: '2025-02-01' })
+      .expect(201);
   });
   afterAll(async () => t?.close());
 
@@ -189,8 +253,18 @@ describeEachEngine('Date-of-service check', (engine) => {
 
   it('answers each row (cleared or not, and why) and reports unreadable rows by line', async () => {
     const { token } = await t.app.get(ApiTokensService).issue(supervisor.id, 'test', systemActor('test'));
-    const res = await t.withBearer(`Bearer ${token}`).post('/api/v1/clearance/date-of-service').attach('file', Buffer.from(FILE), 'visits.csv').expect(200);
-    expect(res.body.rows.map((r: { line: number; status: string | null; error: string | null }) => [r.line, r.status, r.error])).toEqual([
+    const res = await t
+      .withBearer(`Bearer ${token}`)
+      .post('/api/v1/clearance/date-of-service')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(200);
+    expect(
+      res.body.rows.map((r: { line: number; status: string | null; error: string | null }) => [
+        r.line,
+        r.status,
+        r.error,
+      ]),
+    ).toEqual([
       [2, 'cleared', null],
       [3, 'not_cleared', null],
       [4, null, '"CORR-NOT-A-ROLE" is not a practice role'],
@@ -204,7 +278,10 @@ describeEachEngine('Date-of-service check', (engine) => {
 
   it('refuses a file without the needed columns, or no file, with a 400', async () => {
     const admin = t.withBearer((await t.token(['admin'])).bearer);
-    const res = await admin.post('/api/v1/clearance/date-of-service').attach('file', Buffer.from('name,when\nx,y'), 'bad.csv').expect(400);
+    const res = await admin
+      .post('/api/v1/clearance/date-of-service')
+      .attach('file', Buffer.from('name,when\nx,y'), 'bad.csv')
+      .expect(400);
     expect(res.body.message).toMatch(/missing: person, date, role/);
     await admin.post('/api/v1/clearance/date-of-service').expect(400);
   });
@@ -220,7 +297,12 @@ describeEachEngine('Date-of-service check', (engine) => {
     // An admin sees everyone, so the stranger's row is answered too.
     expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
     expect(page.text).toContain('<td class="nowrap">2025-06-14</td>');
-    await t.as(browser).post('/clearance/date-of-service').unset('X-CSRF-Token').attach('file', Buffer.from(FILE), 'visits.csv').expect(403);
+    await t
+      .as(browser)
+      .post('/clearance/date-of-service')
+      .unset('X-CSRF-Token')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(403);
     const csv = await t
       .as(browser)
       .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)

@@ -37,7 +37,10 @@ describeEachEngine('Credential records and supervision', (engine) => {
       licenceNumber: 'AHA-1',
       issuingBody: 'American Heart Association or American Red Cross',
     });
-    const cbhpss = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2026-01-05' }).expect(201);
+    const cbhpss = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2026-01-05' })
+      .expect(201);
     expect(cbhpss.body.expiresOn).toBe('2026-12-31');
 
     const noReason = await admin
@@ -47,13 +50,26 @@ describeEachEngine('Credential records and supervision', (engine) => {
     expect(noReason.body.errors).toEqual([{ field: 'expiryNote', message: 'is required' }]);
     const byHand = await admin
       .post(`/api/v1/people/${peer.id}/credentials`)
-      .send({ credentialTypeCode: 'MHFA', issuedOn: '2026-01-05', expiresOn: '2027-01-05', expiryNote: 'Instructor-led refresher, 1-year card' })
+      .send({
+        credentialTypeCode: 'MHFA',
+        issuedOn: '2026-01-05',
+        expiresOn: '2027-01-05',
+        expiryNote: 'Instructor-led refresher, 1-year card',
+      })
       .expect(201);
     expect(byHand.body).toMatchObject({ expiresOn: '2027-01-05', expiryNote: 'Instructor-led refresher, 1-year card' });
 
-    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'CPR', issuedOn: '2026-03-10' }).expect(409);
-    const unknown = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'PILOT', issuedOn: '2026-03-10' }).expect(400);
-    expect(unknown.body.errors).toEqual([{ field: 'credentialTypeCode', message: 'is not a credential type in the catalogue' }]);
+    await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'CPR', issuedOn: '2026-03-10' })
+      .expect(409);
+    const unknown = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'PILOT', issuedOn: '2026-03-10' })
+      .expect(400);
+    expect(unknown.body.errors).toEqual([
+      { field: 'credentialTypeCode', message: 'is not a credential type in the catalogue' },
+    ]);
     const future = await admin
       .post(`/api/v1/people/${peer.id}/credentials`)
       .send({ credentialTypeCode: 'CORR', issuedOn: addDays(today, 3) })
@@ -67,7 +83,10 @@ describeEachEngine('Credential records and supervision', (engine) => {
   });
 
   it('revokes from an effective date in the past: clearance changes from that date on, not before', async () => {
-    const narcan = await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-06-01' }).expect(201);
+    const narcan = await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'NARCAN-MT', issuedOn: '2025-06-01' })
+      .expect(201);
     expect((await clearance(peer, 'NARCAN-INSTRUCTOR')).status).toBe('cleared');
     const effective = addDays(today, -30);
     const revoked = await admin
@@ -79,8 +98,14 @@ describeEachEngine('Credential records and supervision', (engine) => {
     expect(now.status).toBe('not_cleared');
     expect(now.requirements.reason).toBe('Not met: NARCAN-MT current.');
     expect((await clearance(peer, 'NARCAN-INSTRUCTOR', addDays(effective, -1))).status).toBe('cleared');
-    await admin.post(`/api/v1/credentials/${narcan.body.id}/revoke`).send({ effectiveOn: today, reason: 'other' }).expect(409);
-    const badReason = await admin.post(`/api/v1/credentials/${narcan.body.id}/revoke`).send({ effectiveOn: today, reason: 'because' }).expect(400);
+    await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/revoke`)
+      .send({ effectiveOn: today, reason: 'other' })
+      .expect(409);
+    const badReason = await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/revoke`)
+      .send({ effectiveOn: today, reason: 'because' })
+      .expect(400);
     expect(badReason.body.errors[0].field).toBe('reason');
 
     const page = await t
@@ -101,7 +126,10 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .post(`/api/v1/people/${peer.id}/credentials`)
       .send({ credentialTypeCode: 'CORR', issuedOn: addDays(today, -400) })
       .expect(201);
-    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({ label: 'CORR current', met: false });
+    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({
+      label: 'CORR current',
+      met: false,
+    });
     const noReason = await admin
       .post(`/api/v1/credentials/${corr.body.id}/expiry`)
       .send({ expiresOn: addDays(today, 60) })
@@ -111,9 +139,16 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .post(`/api/v1/credentials/${corr.body.id}/expiry`)
       .send({ expiresOn: addDays(today, 60), reason: 'County extended the training cycle' })
       .expect(200);
-    expect(changed.body).toMatchObject({ expiresOn: addDays(today, 60), expiryNote: 'County extended the training cycle' });
-    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({ met: true, until: addDays(today, 60) });
-    const [entry] = (await admin.get('/api/v1/audit').query({ action: 'credential.expiry_changed' }).expect(200)).body.items;
+    expect(changed.body).toMatchObject({
+      expiresOn: addDays(today, 60),
+      expiryNote: 'County extended the training cycle',
+    });
+    expect((await clearance(peer, 'JAIL-SERVICES')).requirements.children[1]).toMatchObject({
+      met: true,
+      until: addDays(today, 60),
+    });
+    const [entry] = (await admin.get('/api/v1/audit').query({ action: 'credential.expiry_changed' }).expect(200)).body
+      .items;
     expect(entry).toMatchObject({
       before: { expiresOn: corr.body.expiresOn, expiryNote: null },
       after: { expiresOn: addDays(today, 60), expiryNote: 'County extended the training cycle' },
@@ -126,7 +161,10 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .send({ credentialTypeCode: 'NARCAN-MT', issuedOn: addDays(today, -20) })
       .expect(201);
     const from = addDays(today, -5);
-    const res = await admin.post(`/api/v1/credentials/${narcan.body.id}/suspend`).send({ from, reason: 'investigation' }).expect(200);
+    const res = await admin
+      .post(`/api/v1/credentials/${narcan.body.id}/suspend`)
+      .send({ from, reason: 'investigation' })
+      .expect(200);
     expect(res.body).toMatchObject({ suspendedFrom: from, suspendedUntil: null, suspensionReason: 'investigation' });
     expect((await clearance(peer, 'NARCAN-INSTRUCTOR')).requirements.reason).toBe('Not met: NARCAN-MT current.');
     expect((await clearance(peer, 'NARCAN-INSTRUCTOR', addDays(from, -1))).status).toBe('cleared');
@@ -147,7 +185,10 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .post(`/api/v1/people/${peer.id}/credentials`)
       .send({ credentialTypeCode: 'DOULA', issuedOn: '2026-02-01', licenceNumber: 'CAPPA-77' })
       .expect(201);
-    const checked = await admin.post(`/api/v1/credentials/${lic.body.id}/verification`).send({ verifiedOn: today, result: 'confirmed' }).expect(200);
+    const checked = await admin
+      .post(`/api/v1/credentials/${lic.body.id}/verification`)
+      .send({ verifiedOn: today, result: 'confirmed' })
+      .expect(200);
     expect(checked.body).toMatchObject({ verifiedOn: today, verificationResult: 'confirmed' });
     await admin
       .post(`/api/v1/credentials/${lic.body.id}/verification`)
@@ -161,22 +202,34 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .send({ licence: 'LCPC #1', qualifiedFrom: '2020-01-01' })
       .expect(400);
     expect(notSupervisor.body.errors).toEqual([{ field: 'personId', message: 'must hold the supervisor role' }]);
-    await admin.post(`/api/v1/people/${ellen.id}/supervisor-qualifications`).send({ licence: 'LCPC #MT-20417', qualifiedFrom: '2020-01-01' }).expect(201);
+    await admin
+      .post(`/api/v1/people/${ellen.id}/supervisor-qualifications`)
+      .send({ licence: 'LCPC #MT-20417', qualifiedFrom: '2020-01-01' })
+      .expect(201);
 
-    const first = await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' }).expect(201);
+    const first = await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' })
+      .expect(201);
     expect(first.body.boardReportDueOn).toBeNull();
     // Everything else for Peer Support Specialist is in place except lived experience; record it.
     await admin
       .post(`/api/v1/people/${peer.id}/lived-experience`)
       .send({ verifiedById: (await t.person(['admin'])).id, verifiedOn: '2026-01-02', evidenceLocation: 'HR file' })
       .expect(201);
-    await admin.post(`/api/v1/people/${peer.id}/credentials`).send({ credentialTypeCode: 'PS-40', issuedOn: '2025-11-01' }).expect(201);
+    await admin
+      .post(`/api/v1/people/${peer.id}/credentials`)
+      .send({ credentialTypeCode: 'PS-40', issuedOn: '2025-11-01' })
+      .expect(201);
     const before = await clearance(peer, 'PSS', '2026-06-01');
     expect([before.status, before.requirements.reason]).toEqual(['cleared', 'Every requirement is met.']);
 
     // Sam takes over, but he is not (yet) a qualified supervisor.
     const change = addDays(today, -10);
-    const second = await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: sam.id, startsOn: change }).expect(201);
+    const second = await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: sam.id, startsOn: change })
+      .expect(201);
     expect(second.body.boardReportDueOn).toBe(addBusinessDays(change, 20));
     const overview = await admin.get('/api/v1/supervision').expect(200);
     expect(overview.body.reportsDue.map((r: { id: string }) => r.id)).toEqual([second.body.id]);
@@ -197,18 +250,27 @@ describeEachEngine('Credential records and supervision', (engine) => {
       .post('/api/v1/supervision/assignments')
       .send({ peerId: peer.id, supervisorId: sam.id, startsOn: addDays(today, 1) })
       .expect(409);
-    await admin.post('/api/v1/supervision/assignments').send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' }).expect(400);
+    await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: peer.id, supervisorId: ellen.id, startsOn: '2026-01-01' })
+      .expect(400);
     const ended = await admin
       .post(`/api/v1/supervision/assignments/${second.body.id}/end`)
       .send({ endsOn: addDays(today, 5) })
       .expect(200);
     expect(ended.body.endsOn).toBe(addDays(today, 5));
-    expect((await clearance(peer, 'PSS', addDays(today, 6))).requirements.children[3].reason).toMatch(/^No supervisor since /);
+    expect((await clearance(peer, 'PSS', addDays(today, 6))).requirements.children[3].reason).toMatch(
+      /^No supervisor since /,
+    );
   });
 
   it('records a credential from the form, with errors beside the fields', async () => {
     const web = t.as(await t.browser(['admin']));
-    const bad = await web.post(`/people/${peer.id}/credentials`).type('form').send({ credentialTypeCode: '', issuedOn: 'soon' }).expect(400);
+    const bad = await web
+      .post(`/people/${peer.id}/credentials`)
+      .type('form')
+      .send({ credentialTypeCode: '', issuedOn: 'soon' })
+      .expect(400);
     expect(bad.text).toContain('<small class="field-error" id="credentialTypeCode-error">is required</small>');
     expect(bad.text).toContain('<small class="field-error" id="issuedOn-error">must be a date (YYYY-MM-DD)</small>');
     await web
@@ -243,7 +305,12 @@ describeEachEngine('Supervision sessions', (engine) => {
     const as = t.withBearer(supervisorToken.bearer);
     const logged = await as
       .post(`/api/v1/people/${peer.id}/supervision-sessions`)
-      .send({ heldOn: addDays(today, -45), minutes: 45, summary: 'Boundaries when a client asks for a ride.', attest: true })
+      .send({
+        heldOn: addDays(today, -45),
+        minutes: 45,
+        summary: 'Boundaries when a client asks for a ride.',
+        attest: true,
+      })
       .expect(201);
     expect(logged.body).toMatchObject({ peerId: peer.id, supervisorId: supervisorToken.person.id, minutes: 45 });
     const bad = await as
@@ -272,7 +339,11 @@ describeEachEngine('Supervision sessions', (engine) => {
   it('flags a peer on the board when the last session is older than the policy allows', async () => {
     const as = t.withBearer(supervisorToken.bearer);
     const flagged = await as.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
-    expect(flagged.body.rows[0]).toMatchObject({ person: { name: 'Kyle Nordby' }, lastSupervisionOn: addDays(today, -45), supervisionGap: true });
+    expect(flagged.body.rows[0]).toMatchObject({
+      person: { name: 'Kyle Nordby' },
+      lastSupervisionOn: addDays(today, -45),
+      supervisionGap: true,
+    });
     await as
       .post(`/api/v1/people/${peer.id}/supervision-sessions`)
       .send({ heldOn: addDays(today, -3), minutes: 60, summary: 'Self-care plan and on-call limits', attest: true })
@@ -284,7 +355,10 @@ describeEachEngine('Supervision sessions', (engine) => {
   it('shows the sessions to the peer and their supervisor, and to nobody else', async () => {
     const self = await t.token(['peer']);
     await t.withBearer(self.bearer).get(`/api/v1/people/${peer.id}/supervision-sessions`).expect(404);
-    const sessions = await t.withBearer(supervisorToken.bearer).get(`/api/v1/people/${peer.id}/supervision-sessions`).expect(200);
+    const sessions = await t
+      .withBearer(supervisorToken.bearer)
+      .get(`/api/v1/people/${peer.id}/supervision-sessions`)
+      .expect(200);
     expect(sessions.body.map((s: { minutes: number }) => s.minutes)).toEqual([60, 45]);
     const page = await t
       .as(await t.browser(['admin']))
@@ -314,7 +388,12 @@ describeEachEngine('Continuing education', (engine) => {
       .expect(201);
     await admin
       .post(`/api/v1/people/${peer.person.id}/credentials`)
-      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: `${year}-01-02`, expiresOn: `${year}-12-31`, expiryNote: 'renewal' })
+      .send({
+        credentialTypeCode: 'MT-CBHPSS',
+        issuedOn: `${year}-01-02`,
+        expiresOn: `${year}-12-31`,
+        expiryNote: 'renewal',
+      })
       .expect(201);
 
     const before = await self.get(`/api/v1/people/${peer.person.id}/ce`).expect(200);
@@ -331,7 +410,13 @@ describeEachEngine('Continuing education', (engine) => {
 
     const entry = await self
       .post(`/api/v1/people/${peer.person.id}/ce`)
-      .send({ title: 'Ethics in peer support', provider: 'Montana Peer Network', completedOn: `${year}-01-15`, hours: 20, category: 'ethics' })
+      .send({
+        title: 'Ethics in peer support',
+        provider: 'Montana Peer Network',
+        completedOn: `${year}-01-15`,
+        hours: 20,
+        category: 'ethics',
+      })
       .expect(201);
     expect(entry.body.status).toBe('submitted');
     expect((await self.get(`/api/v1/people/${peer.person.id}/ce`).expect(200)).body.readiness[0].hoursDone).toBe(0);
@@ -345,7 +430,12 @@ describeEachEngine('Continuing education', (engine) => {
       .post(`/api/v1/people/${peer.person.id}/ce`)
       .send({ title: 'x', provider: 'y', completedOn: '2999-01-01', hours: 0, category: 'fun' })
       .expect(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'hours', 'provider', 'title']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'category',
+      'hours',
+      'provider',
+      'title',
+    ]);
     const other = await t.token(['peer']);
     await t
       .withBearer(other.bearer)

@@ -105,14 +105,23 @@ describeEachEngine('Database', (engine) => {
       expect(await db.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
       expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     }
-    await expect(db.query(`INSERT INTO person_roles (person_id, role) VALUES ('00000000-0000-4000-8000-00000000abcd', 'peer')`)).rejects.toThrow(
-      /foreign key/i,
-    );
+    await expect(
+      db.query(`INSERT INTO person_roles (person_id, role) VALUES ('00000000-0000-4000-8000-00000000abcd', 'peer')`),
+    ).rejects.toThrow(/foreign key/i);
   });
 
   it('keeps no health detail about lived experience: only who verified it, when, and where the evidence is', async () => {
     await db.runMigrations();
-    const allowed = ['evidence_location', 'id', 'person_id', 'recorded_at', 'verified_by_id', 'verified_on', 'withdrawn_by_id', 'withdrawn_on'];
+    const allowed = [
+      'evidence_location',
+      'id',
+      'person_id',
+      'recorded_at',
+      'verified_by_id',
+      'verified_on',
+      'withdrawn_by_id',
+      'withdrawn_on',
+    ];
     expect(await columnNames(db, 'lived_experience_attestations')).toEqual(allowed);
     expect(
       db
@@ -122,7 +131,8 @@ describeEachEngine('Database', (engine) => {
     ).toEqual(allowed);
     // No table anywhere has a column that could hold a diagnosis or treatment history.
     for (const table of TABLES) {
-      for (const column of await columnNames(db, table)) expect(column).not.toMatch(/diagnos|condition|treatment|narrative|health|illness|substance/i);
+      for (const column of await columnNames(db, table))
+        expect(column).not.toMatch(/diagnos|condition|treatment|narrative|health|illness|substance/i);
     }
   });
 
@@ -178,14 +188,25 @@ describeEachEngine('Database', (engine) => {
       actor,
     );
     await seedCatalog(db);
-    expect(await db.getRepository(CredentialType).findOneByOrFail({ code: 'CPR' })).toMatchObject({ name: 'CPR (our own)', validityMonths: 12 });
+    expect(await db.getRepository(CredentialType).findOneByOrFail({ code: 'CPR' })).toMatchObject({
+      name: 'CPR (our own)',
+      validityMonths: 12,
+    });
 
     const mhfa = await db.getRepository(CredentialType).findOneByOrFail({ code: 'MHFA' });
-    await catalog.updateCredentialType(mhfa.id, { name: 'Mental Health First Aid (adult)', graceDays: 30, active: false }, actor);
+    await catalog.updateCredentialType(
+      mhfa.id,
+      { name: 'Mental Health First Aid (adult)', graceDays: 30, active: false },
+      actor,
+    );
     const narcan = await db.getRepository(CredentialType).findOneByOrFail({ code: 'NARCAN-MT' });
     await catalog.updateCredentialType(narcan.id, { code: 'NARCAN-MASTER' }, actor);
     const jail = await db.getRepository(PracticeRole).findOneByOrFail({ code: 'JAIL-SERVICES' });
-    await catalog.replaceRule(jail.id, { kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] }, actor);
+    await catalog.replaceRule(
+      jail.id,
+      { kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] },
+      actor,
+    );
 
     expect(await seedCatalog(db)).toEqual({ added: [], kept: [] });
     expect(await db.getRepository(CredentialType).findOneByOrFail({ id: mhfa.id })).toMatchObject({
@@ -194,6 +215,9 @@ describeEachEngine('Database', (engine) => {
       active: false,
     });
     expect(await db.getRepository(CredentialType).existsBy({ code: 'NARCAN-MT' })).toBe(false);
-    expect((await catalog.getPracticeRole(jail.id)).rule).toEqual({ kind: 'all_of', children: [{ kind: 'credential', credentialTypeCode: 'CORR' }] });
+    expect((await catalog.getPracticeRole(jail.id)).rule).toEqual({
+      kind: 'all_of',
+      children: [{ kind: 'credential', credentialTypeCode: 'CORR' }],
+    });
   });
 });

@@ -34,12 +34,22 @@ describe('Errors', () => {
 
   it('answers an unknown API route with a JSON 404 in the one error shape', async () => {
     const res = await t.http().get('/api/v1/nothing-here').expect(404).expect('Content-Type', /json/);
-    expect(res.body).toEqual({ statusCode: 404, message: 'There is nothing at /api/v1/nothing-here.', errors: [], requestId: expect.any(String) });
+    expect(res.body).toEqual({
+      statusCode: 404,
+      message: 'There is nothing at /api/v1/nothing-here.',
+      errors: [],
+      requestId: expect.any(String),
+    });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
   });
 
   it('answers an unknown page with a friendly HTML 404', async () => {
-    const res = await t.http().get('/no/such/page').set('Accept', 'text/html').expect(404).expect('Content-Type', /html/);
+    const res = await t
+      .http()
+      .get('/no/such/page')
+      .set('Accept', 'text/html')
+      .expect(404)
+      .expect('Content-Type', /html/);
     expect(res.text).toContain('<h1>Not found</h1>');
     expect(res.text).toContain('There is nothing at /no/such/page.');
     expect(res.text).toContain('Go to the home page');
@@ -57,7 +67,12 @@ describe('Errors', () => {
   });
 
   it('answers malformed JSON with a 400, not a 500', async () => {
-    const res = await t.http().post('/api/v1/people').set('Content-Type', 'application/json').send('{"name": "Renée",').expect(400);
+    const res = await t
+      .http()
+      .post('/api/v1/people')
+      .set('Content-Type', 'application/json')
+      .send('{"name": "Renée",')
+      .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, message: expect.stringMatching(/JSON/), errors: [] });
   });
 
@@ -75,7 +90,12 @@ describe('Errors', () => {
   });
 
   it('shows an unexpected page error as a friendly HTML 500 with no stack trace', async () => {
-    const res = await t.http().get('/test-broken').set('Accept', 'text/html').expect(500).expect('Content-Type', /html/);
+    const res = await t
+      .http()
+      .get('/test-broken')
+      .set('Accept', 'text/html')
+      .expect(500)
+      .expect('Content-Type', /html/);
     expect(res.text).toContain('<h1>Something went wrong</h1>');
     expect(res.text).not.toMatch(/hunter2|TypeError|at .*\.(ts|js):\d+/);
     expect(logged).toHaveLength(1);

@@ -24,46 +24,45 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
   });
   afterAll(() => t?.close());
 
-  const ph = (n: number) => (engine === 'postgres' ? Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ') : Array(n).fill('?').join(', '));
+  const ph = (n: number) =>
+    engine === 'postgres' ? Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ') : Array(n).fill('?').join(', ');
   const sql = (text: string, params: unknown[] = []) =>
-    t.dataSource.query(engine === 'postgres' ? text : text.replace(/\$\d+/g, '?'), params) as Promise<Array<Record<string, unknown>>>;
+    t.dataSource.query(engine === 'postgres' ? text : text.replace(/\$\d+/g, '?'), params) as Promise<
+      Array<Record<string, unknown>>
+    >;
   const typeByCode = (code: string) => t.dataSource.getRepository(CredentialType).findOneByOrFail({ code });
 
   /** A supervisor with a qualification from 2020 (or the dates given). */
   async function qualifiedSupervisor(from: IsoDate = '2020-01-01', until: IsoDate | null = null): Promise<Person> {
     const s = await t.person(['supervisor']);
-    await sql(`INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from, qualified_until) VALUES (${ph(5)})`, [
-      randomUUID(),
-      s.id,
-      'LCPC 1234',
-      from,
-      until,
-    ]);
+    await sql(
+      `INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from, qualified_until) VALUES (${ph(5)})`,
+      [randomUUID(), s.id, 'LCPC 1234', from, until],
+    );
     return s;
   }
 
-  async function assign(peerId: string, supervisorId: string, startsOn: IsoDate, endsOn: IsoDate | null = null): Promise<string> {
+  async function assign(
+    peerId: string,
+    supervisorId: string,
+    startsOn: IsoDate,
+    endsOn: IsoDate | null = null,
+  ): Promise<string> {
     const id = randomUUID();
-    await sql(`INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES (${ph(5)})`, [
-      id,
-      peerId,
-      supervisorId,
-      startsOn,
-      endsOn,
-    ]);
+    await sql(
+      `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on, ends_on) VALUES (${ph(5)})`,
+      [id, peerId, supervisorId, startsOn, endsOn],
+    );
     return id;
   }
 
   /** A peer who meets the seeded Peer Support Specialist rule: lived experience, PS-40, MT-CBHPSS, qualified supervision. */
   async function clearedPeer(by: Person): Promise<{ peer: Person; ps40: string }> {
     const peer = await t.person(['peer']);
-    await sql(`INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, evidence_location) VALUES (${ph(5)})`, [
-      randomUUID(),
-      peer.id,
-      by.id,
-      '2020-01-01',
-      'file room',
-    ]);
+    await sql(
+      `INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, evidence_location) VALUES (${ph(5)})`,
+      [randomUUID(), peer.id, by.id, '2020-01-01', 'file room'],
+    );
     const ps40 = await credential(t, peer.id, await typeByCode('PS-40'), '2099-01-01');
     await credential(t, peer.id, await typeByCode('MT-CBHPSS'), '2099-12-31');
     await assign(peer.id, by.id, '2020-01-01');
@@ -72,7 +71,12 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
 
   /** The clearance notices about `peer` in `to`'s inbox, oldest first. */
   const noticesAbout = async (to: Person, peer: Person) =>
-    (await sql(`SELECT kind, title FROM notifications WHERE person_id = $1 AND kind LIKE 'clearance%' ORDER BY created_at, kind`, [to.id]))
+    (
+      await sql(
+        `SELECT kind, title FROM notifications WHERE person_id = $1 AND kind LIKE 'clearance%' ORDER BY created_at, kind`,
+        [to.id],
+      )
+    )
       .filter((n) => String(n.title).includes(peer.name))
       .map((n) => n.kind);
 
@@ -83,8 +87,14 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
           `SELECT threshold, outcome, skipped_reason, CAST(scan_date AS TEXT) AS scan_date FROM sent_reminders WHERE credential_id = $1 ORDER BY scan_date`,
           [credentialId],
         )
-      ).map((r) => ({ threshold: r.threshold, outcome: r.outcome, scanDate: String(r.scan_date).slice(0, 10), reason: r.skipped_reason }));
-    const inbox = async (personId: string) => Number((await sql(`SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [personId]))[0].n);
+      ).map((r) => ({
+        threshold: r.threshold,
+        outcome: r.outcome,
+        scanDate: String(r.scan_date).slice(0, 10),
+        reason: r.skipped_reason,
+      }));
+    const inbox = async (personId: string) =>
+      Number((await sql(`SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [personId]))[0].n);
 
     it(`records a reminder whose threshold is more than ${STALE_REMINDER_DAYS} days old as skipped, sends a recent one, and never sends the skipped one later`, async () => {
       const type = await credentialType(t);
@@ -109,15 +119,23 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
           reason: expect.stringContaining('fell on 2028-02-01, 333 days before this scan'),
         },
       ]);
-      expect(await reminderRows(justOut.id)).toEqual([expect.objectContaining({ threshold: 'expired', outcome: 'skipped' })]);
-      expect(await reminderRows(justIn.id)).toEqual([{ threshold: 'expired', outcome: 'sent', scanDate: '2028-12-30', reason: null }]);
-      expect(await reminderRows(urgent.id)).toEqual([{ threshold: 'd7', outcome: 'sent', scanDate: '2028-12-30', reason: null }]);
+      expect(await reminderRows(justOut.id)).toEqual([
+        expect.objectContaining({ threshold: 'expired', outcome: 'skipped' }),
+      ]);
+      expect(await reminderRows(justIn.id)).toEqual([
+        { threshold: 'expired', outcome: 'sent', scanDate: '2028-12-30', reason: null },
+      ]);
+      expect(await reminderRows(urgent.id)).toEqual([
+        { threshold: 'd7', outcome: 'sent', scanDate: '2028-12-30', reason: null },
+      ]);
       expect(await inbox(longAgo.id)).toBe(0);
       expect(await inbox(edge.id)).toBe(0);
       expect(await inbox(recent.id)).toBe(1);
       expect(await inbox(soon.id)).toBe(1);
       // The status change is recorded however old it is.
-      const transitions = await sql(`SELECT to_standing FROM credential_transitions WHERE credential_id = $1`, [old.id]);
+      const transitions = await sql(`SELECT to_standing FROM credential_transitions WHERE credential_id = $1`, [
+        old.id,
+      ]);
       expect(transitions.map((r) => r.to_standing)).toEqual(['expired']);
 
       // Rerun, and a later scan after the expiry date is edited back and forth: the skipped one is never sent.
@@ -161,7 +179,10 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
       const s = await qualifiedSupervisor();
       const { peer, ps40 } = await clearedPeer(s);
       await scan.run('2030-09-01');
-      await sql(`UPDATE credentials SET revoked_on = $1, revocation_reason = 'other' WHERE id = $2`, ['2030-09-10', ps40]);
+      await sql(`UPDATE credentials SET revoked_on = $1, revocation_reason = 'other' WHERE id = $2`, [
+        '2030-09-10',
+        ps40,
+      ]);
       await scan.run('2030-09-02');
       await scan.run('2030-09-09');
       expect(await noticesAbout(s, peer)).toEqual([]);

@@ -34,10 +34,12 @@ describeEachEngine('Expiry scan', (engine) => {
   afterAll(() => t?.close());
 
   const reminders = (credentialId: string) =>
-    t.dataSource.query(`SELECT threshold FROM sent_reminders WHERE credential_id = ${engine === 'postgres' ? '$1' : '?'} ORDER BY scan_date`, [
-      credentialId,
-    ]) as Promise<Array<{ threshold: string }>>;
-  const inbox = (personId: string) => count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [personId]);
+    t.dataSource.query(
+      `SELECT threshold FROM sent_reminders WHERE credential_id = ${engine === 'postgres' ? '$1' : '?'} ORDER BY scan_date`,
+      [credentialId],
+    ) as Promise<Array<{ threshold: string }>>;
+  const inbox = (personId: string) =>
+    count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [personId]);
   const outboxFor = (personId: string) => count(t, `SELECT COUNT(*) AS n FROM outbox WHERE person_id = $1`, [personId]);
 
   it('sends each threshold exactly once when run every day, twice a day, through expiry and grace', async () => {
@@ -47,7 +49,15 @@ describeEachEngine('Expiry scan', (engine) => {
       await scan.run(date);
       await scan.run(date);
     }
-    expect((await reminders(c.id)).map((r) => r.threshold)).toEqual(['d90', 'd60', 'd30', 'd7', 'd0', 'grace', 'expired']);
+    expect((await reminders(c.id)).map((r) => r.threshold)).toEqual([
+      'd90',
+      'd60',
+      'd30',
+      'd7',
+      'd0',
+      'grace',
+      'expired',
+    ]);
     // The peer hears of all seven; the supervisor from 30 days on (d30, d7, d0, grace, expired).
     expect(await inbox(peer.id)).toBe(7);
     expect(await outboxFor(peer.id)).toBe(7);
@@ -60,7 +70,13 @@ describeEachEngine('Expiry scan', (engine) => {
       { from_standing: 'active', to_standing: 'grace', on_date: '2027-04-01' },
       { from_standing: 'grace', to_standing: 'expired', on_date: '2027-04-11' },
     ]);
-    expect(await count(t, `SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = $1 AND action = 'credential.standing_changed'`, [c.id])).toBe(2);
+    expect(
+      await count(
+        t,
+        `SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = $1 AND action = 'credential.standing_changed'`,
+        [c.id],
+      ),
+    ).toBe(2);
   });
 
   it('after missed days sends only the most urgent threshold passed, and nothing already sent', async () => {
@@ -75,12 +91,21 @@ describeEachEngine('Expiry scan', (engine) => {
       `SELECT title FROM notifications WHERE person_id = ${engine === 'postgres' ? '$1' : '?'} ORDER BY created_at, title`,
       [peer.id],
     );
-    expect(titles.map((n) => n.title)).toEqual(['Test Certification expires in 90 days', 'Test Certification expires in 5 days']);
+    expect(titles.map((n) => n.title)).toEqual([
+      'Test Certification expires in 90 days',
+      'Test Certification expires in 5 days',
+    ]);
   });
 
   it('a scan killed halfway leaves the rest due; the rerun finishes them without repeating any', async () => {
     const type = await credentialType(t);
-    const people = [peer, await t.person(['peer']), await t.person(['peer']), await t.person(['peer']), await t.person(['peer'])];
+    const people = [
+      peer,
+      await t.person(['peer']),
+      await t.person(['peer']),
+      await t.person(['peer']),
+      await t.person(['peer']),
+    ];
     const creds: Array<{ id: string }> = [];
     for (const p of people) creds.push(await credential(t, p.id, type, '2027-01-30'));
     let pages = 0;
@@ -108,7 +133,10 @@ describeEachEngine('Expiry scan', (engine) => {
       people.push(await t.person(['peer']));
       creds.push(await credential(t, people[i].id, type, '2027-02-07'));
     }
-    await Promise.all([scan.run('2027-01-31', undefined, { pageSize: 3 }), scan.run('2027-01-31', undefined, { pageSize: 5 })]);
+    await Promise.all([
+      scan.run('2027-01-31', undefined, { pageSize: 3 }),
+      scan.run('2027-01-31', undefined, { pageSize: 5 }),
+    ]);
     for (const c of creds) expect((await reminders(c.id)).map((r) => r.threshold)).toEqual(['d7']);
     for (const p of people) {
       expect(await inbox(p.id)).toBe(1);
@@ -118,16 +146,19 @@ describeEachEngine('Expiry scan', (engine) => {
 
   it('respects the e-mail choice for reminders (in-app stays), and skips a renewed or revoked credential', async () => {
     const type = await credentialType(t);
-    await t.dataSource.query(`INSERT INTO notification_preferences (person_id, email_reminders) VALUES (${engine === 'postgres' ? '$1, false' : '?, 0'})`, [
-      peer.id,
-    ]);
+    await t.dataSource.query(
+      `INSERT INTO notification_preferences (person_id, email_reminders) VALUES (${engine === 'postgres' ? '$1, false' : '?, 0'})`,
+      [peer.id],
+    );
     await credential(t, peer.id, type, '2027-05-10');
     const other = await t.person(['peer']);
     const old = await credential(t, other.id, type, '2027-05-10');
     await credential(t, other.id, type, '2028-05-10', '2027-04-01');
     const revokedHolder = await t.person(['peer']);
     const revoked = await credential(t, revokedHolder.id, type, '2027-05-10');
-    await t.dataSource.query(`UPDATE credentials SET revoked_on = '2027-01-01', revocation_reason = 'other' WHERE id = '${revoked.id}'`);
+    await t.dataSource.query(
+      `UPDATE credentials SET revoked_on = '2027-01-01', revocation_reason = 'other' WHERE id = '${revoked.id}'`,
+    );
     await scan.run('2027-05-05');
     expect(await inbox(peer.id)).toBe(1);
     expect(await outboxFor(peer.id)).toBe(0);
@@ -147,35 +178,36 @@ describeEachEngine('Expiry scan', (engine) => {
 
   it('tells the supervisor when someone stops being cleared for a practice role, and when they are cleared again', async () => {
     // The seeded Peer Support Specialist (PSS) role: lived experience, PS-40, MT-CBHPSS and active qualified supervision.
-    const p = engine === 'postgres' ? (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ') : (n: number) => Array(n).fill('?').join(', ');
-    await t.dataSource.query(`INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, evidence_location) VALUES (${p(5)})`, [
-      randomUUID(),
-      peer.id,
-      supervisor.id,
-      '2020-01-01',
-      'file room',
-    ]);
-    await t.dataSource.query(`INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from) VALUES (${p(4)})`, [
-      randomUUID(),
-      supervisor.id,
-      'LCPC 1234',
-      '2020-01-01',
-    ]);
+    const p =
+      engine === 'postgres'
+        ? (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')
+        : (n: number) => Array(n).fill('?').join(', ');
+    await t.dataSource.query(
+      `INSERT INTO lived_experience_attestations (id, person_id, verified_by_id, verified_on, evidence_location) VALUES (${p(5)})`,
+      [randomUUID(), peer.id, supervisor.id, '2020-01-01', 'file room'],
+    );
+    await t.dataSource.query(
+      `INSERT INTO supervisor_qualifications (id, person_id, licence, qualified_from) VALUES (${p(4)})`,
+      [randomUUID(), supervisor.id, 'LCPC 1234', '2020-01-01'],
+    );
     const typeByCode = async (code: string) => t.dataSource.getRepository(CredentialType).findOneByOrFail({ code });
     await credential(t, peer.id, await typeByCode('PS-40'), '2099-01-01');
     await credential(t, peer.id, await typeByCode('MT-CBHPSS'), '2026-12-31', '2026-01-01');
     const clearanceNotices = async () =>
       (
-        (await t.dataSource.query(`SELECT kind, title FROM notifications WHERE person_id = ${p(1)} AND kind LIKE 'clearance%' ORDER BY created_at`, [
-          supervisor.id,
-        ])) as Array<{ kind: string; title: string }>
+        (await t.dataSource.query(
+          `SELECT kind, title FROM notifications WHERE person_id = ${p(1)} AND kind LIKE 'clearance%' ORDER BY created_at`,
+          [supervisor.id],
+        )) as Array<{ kind: string; title: string }>
       ).filter((n) => n.title.includes(peer.name));
     // Grace ends Feb 14 (45 days after Dec 31): still cleared that day, not the next.
     await scan.run('2027-02-14');
     expect(await clearanceNotices()).toEqual([]);
     await scan.run('2027-02-15');
     await scan.run('2027-02-15');
-    expect(await clearanceNotices()).toEqual([{ kind: 'clearance_lost', title: `${peer.name} is no longer cleared for Peer Support Specialist` }]);
+    expect(await clearanceNotices()).toEqual([
+      { kind: 'clearance_lost', title: `${peer.name} is no longer cleared for Peer Support Specialist` },
+    ]);
     // Renewed: the new credential is seen by the next scan, and the supervisor hears it once.
     await credential(t, peer.id, await typeByCode('MT-CBHPSS'), '2027-12-31', '2027-02-20');
     await scan.run('2027-02-20');
@@ -191,12 +223,28 @@ describe('Expiry rules in America/Denver, around grace, termination and daylight
   it('walks active → grace → expired → terminated on the boundary days', () => {
     const c = { expiresOn: '2026-03-07', revokedOn: null };
     // 2026-03-08 is the day clocks go forward in Denver; calendar dates do not care.
-    expect(scanOutcome(c, cbhpss, '2026-03-07', false)).toMatchObject({ standing: 'active', reminder: { threshold: 'd0' }, nextCheckOn: '2026-03-08' });
-    expect(scanOutcome(c, cbhpss, '2026-03-08', false)).toMatchObject({ standing: 'grace', reminder: { threshold: 'grace' }, nextCheckOn: '2026-04-22' });
+    expect(scanOutcome(c, cbhpss, '2026-03-07', false)).toMatchObject({
+      standing: 'active',
+      reminder: { threshold: 'd0' },
+      nextCheckOn: '2026-03-08',
+    });
+    expect(scanOutcome(c, cbhpss, '2026-03-08', false)).toMatchObject({
+      standing: 'grace',
+      reminder: { threshold: 'grace' },
+      nextCheckOn: '2026-04-22',
+    });
     expect(scanOutcome(c, cbhpss, '2026-04-21', false)).toMatchObject({ standing: 'grace', nextCheckOn: '2026-04-22' });
-    expect(scanOutcome(c, cbhpss, '2026-04-22', false)).toMatchObject({ standing: 'expired', reminder: { threshold: 'expired' }, nextCheckOn: '2028-03-07' });
+    expect(scanOutcome(c, cbhpss, '2026-04-22', false)).toMatchObject({
+      standing: 'expired',
+      reminder: { threshold: 'expired' },
+      nextCheckOn: '2028-03-07',
+    });
     expect(scanOutcome(c, cbhpss, '2028-03-06', false)).toMatchObject({ standing: 'expired' });
-    expect(scanOutcome(c, cbhpss, '2028-03-07', false)).toMatchObject({ standing: 'terminated', reminder: null, nextCheckOn: null });
+    expect(scanOutcome(c, cbhpss, '2028-03-07', false)).toMatchObject({
+      standing: 'terminated',
+      reminder: null,
+      nextCheckOn: null,
+    });
   });
 
   it('lists reminders in the order they fall due', () => {
@@ -218,7 +266,10 @@ describe('Expiry rules in America/Denver, around grace, termination and daylight
 
   it('fires the 06:00 scan by Denver wall-clock time on both sides of the spring-forward change', () => {
     // Saturday 2026-03-07, MST (UTC-7): 12:30 UTC is 05:30 local, not yet; 13:00 UTC is 06:00.
-    expect(localClock(new Date('2026-03-07T12:30:00Z'), 'America/Denver')).toMatchObject({ date: '2026-03-07', minutes: 5 * 60 + 30 });
+    expect(localClock(new Date('2026-03-07T12:30:00Z'), 'America/Denver')).toMatchObject({
+      date: '2026-03-07',
+      minutes: 5 * 60 + 30,
+    });
     expect(dueRuns(new Date('2026-03-07T12:30:00Z'), config).map((r) => r.key)).not.toContain('expiry-scan:2026-03-07');
     expect(dueRuns(new Date('2026-03-07T13:00:00Z'), config).map((r) => r.key)).toContain('expiry-scan:2026-03-07');
     // Sunday 2026-03-08, MDT (UTC-6) from 02:00 local: 12:00 UTC is already 06:00.
@@ -231,8 +282,14 @@ describe('Expiry rules in America/Denver, around grace, termination and daylight
 
   it('keys the weekly digest by the Monday it belongs to, and catches up a missed one later in the week', () => {
     // Monday 2026-11-30 06:59 Denver: last week's digest (Nov 23); at 07:00, this week's.
-    expect(dueRuns(new Date('2026-11-30T13:59:00Z'), config).map((r) => r.key)).toContain('supervisor-digest:2026-11-23');
-    expect(dueRuns(new Date('2026-11-30T14:00:00Z'), config).map((r) => r.key)).toContain('supervisor-digest:2026-11-30');
-    expect(dueRuns(new Date('2026-12-03T18:00:00Z'), config).map((r) => r.key)).toContain('supervisor-digest:2026-11-30');
+    expect(dueRuns(new Date('2026-11-30T13:59:00Z'), config).map((r) => r.key)).toContain(
+      'supervisor-digest:2026-11-23',
+    );
+    expect(dueRuns(new Date('2026-11-30T14:00:00Z'), config).map((r) => r.key)).toContain(
+      'supervisor-digest:2026-11-30',
+    );
+    expect(dueRuns(new Date('2026-12-03T18:00:00Z'), config).map((r) => r.key)).toContain(
+      'supervisor-digest:2026-11-30',
+    );
   });
 });

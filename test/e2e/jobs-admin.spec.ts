@@ -10,7 +10,9 @@ describeEachEngine('Jobs API for admins', (engine) => {
   for (const driver of drivers()) {
     it(`shows a failing delivery with its error, retries and removes it [${driver}]`, async () => {
       const prefix = uniqueRedisPrefix();
-      const t: TestApp = await createTestApp(engine, { env: driver === 'bullmq' ? { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } : {} });
+      const t: TestApp = await createTestApp(engine, {
+        env: driver === 'bullmq' ? { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } : {},
+      });
       try {
         if (driver === 'bullmq') await t.app.get(JobRunner).start();
         const { bearer } = await t.token(['admin']);
@@ -27,7 +29,9 @@ describeEachEngine('Jobs API for admins', (engine) => {
 
         const overview = await api.get('/api/v1/jobs').expect(200);
         expect(overview.body.mode).toBe(driver === 'bullmq' ? 'redis' : 'in-process');
-        expect(overview.body.counts.find((c: { queue: string }) => c.queue === 'notifications')).toMatchObject({ failed: 1 });
+        expect(overview.body.counts.find((c: { queue: string }) => c.queue === 'notifications')).toMatchObject({
+          failed: 1,
+        });
         const failure = overview.body.failures.find((f: { id: string }) => f.id === id);
         expect(failure.error).toMatch(/no-such-template/);
         expect(failure.attemptsMade).toBe(8);

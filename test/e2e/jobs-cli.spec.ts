@@ -15,8 +15,14 @@ describeEachEngine('jobs:run on the command line', (engine) => {
 
   const cli = (...args: string[]) => {
     const path = resolve(__dirname, '../../dist/src/cli.js');
-    if (!existsSync(path)) throw new Error(`${path} is missing: run "npm run build" first (npm test's pretest does it)`);
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: t.config.dataDir, NODE_ENV: 'development' };
+    if (!existsSync(path))
+      throw new Error(`${path} is missing: run "npm run build" first (npm test's pretest does it)`);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: t.config.dataDir,
+      NODE_ENV: 'development',
+    };
     if (t.config.database.type === 'postgres') env.DATABASE_URL = t.config.database.url;
     return spawnSync(process.execPath, [path, ...args], { env, encoding: 'utf8', timeout: 60_000 });
   };
@@ -34,7 +40,9 @@ describeEachEngine('jobs:run on the command line', (engine) => {
     expect(again.stdout).toContain('0 reminders');
     expect(await count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [peer.id])).toBe(1);
     // Queued for the app's (or a worker's) runner, not sent by the short-lived command.
-    expect(await count(t, `SELECT COUNT(*) AS n FROM jobs WHERE name = 'notification.deliver' AND state = 'waiting'`)).toBe(1);
+    expect(
+      await count(t, `SELECT COUNT(*) AS n FROM jobs WHERE name = 'notification.deliver' AND state = 'waiting'`),
+    ).toBe(1);
   }, 90_000);
 
   it('runs the supervisor digest, and refuses a bad date or an unknown job with a clear message', async () => {

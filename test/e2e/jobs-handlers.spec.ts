@@ -19,7 +19,8 @@ describeEachEngine('Scheduled jobs through the job runtime', (engine) => {
       let supervisor: Person;
       const prefix = uniqueRedisPrefix();
       beforeAll(async () => {
-        const env: Record<string, string> = driver === 'bullmq' ? { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } : { JOBS_IN_WEB: 'off' };
+        const env: Record<string, string> =
+          driver === 'bullmq' ? { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } : { JOBS_IN_WEB: 'off' };
         t = await createTestApp(engine, { env });
         // Worker one: the app's own runner. Worker two: another runner over the same queues and handlers.
         await t.app.get(JobRunner).start();
@@ -47,9 +48,12 @@ describeEachEngine('Scheduled jobs through the job runtime', (engine) => {
         const b = await queue.add('maintenance.expiry-scan', { date: '2027-03-01' }, { key: `scan-b-${engine}` });
         expect((await settle(queue, a)).state).toBe('completed');
         expect((await settle(queue, b)).state).toBe('completed');
-        for (const p of peers) expect(await count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [p.id])).toBe(1);
+        for (const p of peers)
+          expect(await count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1`, [p.id])).toBe(1);
         // 8 peers and 8 copies to the supervisor (7 days: the supervisor hears it too).
-        const deliveries = (await queue.list({ queue: 'notifications', limit: 100 })).filter((j) => j.name === 'notification.deliver');
+        const deliveries = (await queue.list({ queue: 'notifications', limit: 100 })).filter(
+          (j) => j.name === 'notification.deliver',
+        );
         expect(deliveries).toHaveLength(16);
         for (const job of deliveries) expect((await settle(queue, job.id)).state).toBe('completed');
         expect(await count(t, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent'`)).toBe(16);
@@ -64,7 +68,11 @@ describeEachEngine('Scheduled jobs through the job runtime', (engine) => {
           await queue.add('maintenance.supervisor-digest', { date: '2027-03-01' }, { key: `digest-b-${engine}` }),
         ];
         for (const id of ids) expect((await settle(queue, id)).state).toBe('completed');
-        expect(await count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND kind = 'digest'`, [supervisor.id])).toBe(1);
+        expect(
+          await count(t, `SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND kind = 'digest'`, [
+            supervisor.id,
+          ]),
+        ).toBe(1);
         const [row] = await t.dataSource.query(
           `SELECT context FROM outbox WHERE person_id = ${engine === 'postgres' ? '$1' : '?'} AND template = 'supervisor-digest'`,
           [supervisor.id],
@@ -72,7 +80,9 @@ describeEachEngine('Scheduled jobs through the job runtime', (engine) => {
         const context = typeof row.context === 'string' ? JSON.parse(row.context) : row.context;
         expect(context.peers).toHaveLength(8);
         expect(context.peers[0]).toMatchObject({ supervisionGap: true, lastSupervisionOn: null });
-        expect(context.peers[0].expiring).toEqual([{ credential: 'Test Certification', expiresOn: 'Mar 3, 2027', days: 2 }]);
+        expect(context.peers[0].expiring).toEqual([
+          { credential: 'Test Certification', expiresOn: 'Mar 3, 2027', days: 2 },
+        ]);
       });
     });
   }
@@ -89,7 +99,11 @@ describeEachEngine('The scheduler', (engine) => {
       const [a, b] = await Promise.all([scheduler.tick(now), other.tick(now)]);
       expect(a).toEqual(b);
       const jobs = await t.app.get(JobQueue).list({ queue: 'maintenance' });
-      expect(jobs.map((j) => j.key).sort()).toEqual(['expiry-scan:2026-12-01', 'outbox-sweep:2993571', 'supervisor-digest:2026-11-30']);
+      expect(jobs.map((j) => j.key).sort()).toEqual([
+        'expiry-scan:2026-12-01',
+        'outbox-sweep:2993571',
+        'supervisor-digest:2026-11-30',
+      ]);
       expect(jobs.find((j) => j.key === 'expiry-scan:2026-12-01')?.payload).toEqual({ date: '2026-12-01' });
       await scheduler.tick(new Date('2026-12-01T16:31:00Z'));
       expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(3);
@@ -98,23 +112,28 @@ describeEachEngine('The scheduler', (engine) => {
     }
   });
 
-  (engine === 'sqlite' && redisAvailable() ? it : it.skip)('Redis: upserts one BullMQ job scheduler per run, in the program time zone', async () => {
-    const prefix = uniqueRedisPrefix();
-    const t = await createTestApp('sqlite', { env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, EXPIRY_SCAN_AT: '05:45' } });
-    const bull = t.app.get(BullmqJobQueue);
-    try {
-      await t.app.get(JobScheduler).start();
-      await t.app.get(JobScheduler).start();
-      const schedulers = await bull.queue('maintenance').getJobSchedulers();
-      expect(schedulers.map((s) => [s.key, s.pattern ?? null, s.tz ?? null, s.every ?? null]).sort()).toEqual([
-        ['maintenance.expiry-scan', '45 5 * * *', 'America/Denver', null],
-        ['maintenance.outbox-sweep', null, null, 600000],
-        ['maintenance.supervisor-digest', '0 7 * * 1', 'America/Denver', null],
-      ]);
-    } finally {
-      await bull.queue('maintenance').pause();
-      await bull.queue('maintenance').obliterate({ force: true });
-      await t.close();
-    }
-  });
+  (engine === 'sqlite' && redisAvailable() ? it : it.skip)(
+    'Redis: upserts one BullMQ job scheduler per run, in the program time zone',
+    async () => {
+      const prefix = uniqueRedisPrefix();
+      const t = await createTestApp('sqlite', {
+        env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, EXPIRY_SCAN_AT: '05:45' },
+      });
+      const bull = t.app.get(BullmqJobQueue);
+      try {
+        await t.app.get(JobScheduler).start();
+        await t.app.get(JobScheduler).start();
+        const schedulers = await bull.queue('maintenance').getJobSchedulers();
+        expect(schedulers.map((s) => [s.key, s.pattern ?? null, s.tz ?? null, s.every ?? null]).sort()).toEqual([
+          ['maintenance.expiry-scan', '45 5 * * *', 'America/Denver', null],
+          ['maintenance.outbox-sweep', null, null, 600000],
+          ['maintenance.supervisor-digest', '0 7 * * 1', 'America/Denver', null],
+        ]);
+      } finally {
+        await bull.queue('maintenance').pause();
+        await bull.queue('maintenance').obliterate({ force: true });
+        await t.close();
+      }
+    },
+  );
 });

@@ -118,7 +118,11 @@ describeEachEngine('Job runtime', (engine) => {
         await q.start();
         const id = await q.add('notification.deliver', { outboxId: 'o-1' });
         const failed = await settle(q, id);
-        expect(failed).toMatchObject({ state: 'failed', error: 'SMTP refused o-1', attemptsMade: JOBS['notification.deliver'].attempts });
+        expect(failed).toMatchObject({
+          state: 'failed',
+          error: 'SMTP refused o-1',
+          attemptsMade: JOBS['notification.deliver'].attempts,
+        });
         expect(tries).toBe(JOBS['notification.deliver'].attempts);
         expect((await q.counts()).notifications).toMatchObject({ failed: 1, waiting: 0, active: 0 });
         expect((await q.list({ state: 'failed' })).map((j) => j.id)).toEqual([id]);
@@ -169,7 +173,11 @@ describeEachEngine('Job runtime', (engine) => {
           });
           expect(await q.get(id)).toMatchObject({ state: 'active', attemptsMade: attempts - 1 });
           spy.mockRestore();
-          expect(await settle(q, id)).toMatchObject({ state: 'failed', attemptsMade: attempts, finishedAt: expect.any(Date) });
+          expect(await settle(q, id)).toMatchObject({
+            state: 'failed',
+            attemptsMade: attempts,
+            finishedAt: expect.any(Date),
+          });
         });
 
       it('two runners on the same queue run each job exactly once', async () => {
@@ -189,9 +197,11 @@ describeEachEngine('Job runtime', (engine) => {
         const b = makeQueue(driver, t, handlersB, prefix);
         open.push(b);
         const ids: string[] = [];
-        for (let i = 0; i < 60; i++) ids.push(await a.add('certificate.issue', { credentialId: `c${i}` }, { key: `issue:c${i}` }));
+        for (let i = 0; i < 60; i++)
+          ids.push(await a.add('certificate.issue', { credentialId: `c${i}` }, { key: `issue:c${i}` }));
         // Both add the same keyed jobs again, as two instances reacting to one event would.
-        for (let i = 0; i < 60; i++) expect(await b.add('certificate.issue', { credentialId: `c${i}` }, { key: `issue:c${i}` })).toBe(ids[i]);
+        for (let i = 0; i < 60; i++)
+          expect(await b.add('certificate.issue', { credentialId: `c${i}` }, { key: `issue:c${i}` })).toBe(ids[i]);
         await Promise.all([a.start(), b.start()]);
         for (const id of ids) expect((await settle(a, id)).state).toBe('completed');
         expect([...runs.values()].every((n) => n === 1)).toBe(true);
@@ -205,7 +215,13 @@ describeEachEngine('Job runtime', (engine) => {
 describeEachEngine('In-process job runner across a restart', (engine) => {
   it('keeps queued jobs in the database and runs them after the app restarts; a dead runner’s job is taken over', async () => {
     const db = await createTestDatabase(engine);
-    const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', DEMO_DATA: 'off', LOG_LEVEL: 'error', JOBS_IN_WEB: 'off', ...db.env });
+    const config = AppConfig.fromEnvironment({
+      NODE_ENV: 'test',
+      DEMO_DATA: 'off',
+      LOG_LEVEL: 'error',
+      JOBS_IN_WEB: 'off',
+      ...db.env,
+    });
     const boot = async () => {
       const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
       const app = moduleRef.createNestApplication({ logger: ['fatal'] });
@@ -217,12 +233,17 @@ describeEachEngine('In-process job runner across a restart', (engine) => {
       const first = await boot();
       const queue = first.get(JobQueue);
       expect(first.get(JobRunner).mode).toBe('in-process');
-      const ids = [await queue.add('certificate.issue', { credentialId: 'x1' }), await queue.add('certificate.issue', { credentialId: 'x2' })];
+      const ids = [
+        await queue.add('certificate.issue', { credentialId: 'x1' }),
+        await queue.add('certificate.issue', { credentialId: 'x2' }),
+      ];
       // A runner that claimed a third job and then died: its lease ran out.
       const abandoned = await queue.add('certificate.issue', { credentialId: 'x3' });
       await first
         .get(DataSource)
-        .query(`UPDATE "jobs" SET "state" = 'active', "attempts_made" = 1, "locked_by" = 'dead', "locked_until" = 1 WHERE "id" = '${abandoned}'`);
+        .query(
+          `UPDATE "jobs" SET "state" = 'active', "attempts_made" = 1, "locked_by" = 'dead', "locked_until" = 1 WHERE "id" = '${abandoned}'`,
+        );
       await first.close();
 
       const second = await boot();
@@ -234,7 +255,10 @@ describeEachEngine('In-process job runner across a restart', (engine) => {
       const recording: JobHandler<'certificate.issue'> = async ({ credentialId }) => {
         ran.push(credentialId);
       };
-      jest.spyOn(handlers, 'get').mockImplementation(((name: JobName) => (name === 'certificate.issue' ? recording : registered(name))) as typeof handlers.get);
+      jest
+        .spyOn(handlers, 'get')
+        .mockImplementation(((name: JobName) =>
+          name === 'certificate.issue' ? recording : registered(name)) as typeof handlers.get);
       const again = second.get(JobQueue);
       expect((await again.get(ids[0]))?.state).toBe('waiting');
       await second.get(JobRunner).start();
@@ -254,9 +278,15 @@ describeEachEngine('In-process job runner across a restart', (engine) => {
     const t = await createTestApp('sqlite', { env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } });
     try {
       expect(t.app.get(JobRunner).mode).toBe('redis');
-      const id = await t.app.get(JobQueue).add('maintenance.expiry-scan', { date: '2026-12-01' }, { key: 'scan:2026-12-01' });
+      const id = await t.app
+        .get(JobQueue)
+        .add('maintenance.expiry-scan', { date: '2026-12-01' }, { key: 'scan:2026-12-01' });
       expect(id).toBe('maintenance.k-scan%3A2026-12-01');
-      expect(await t.app.get(JobQueue).get(id)).toMatchObject({ state: 'waiting', key: 'scan:2026-12-01', payload: { date: '2026-12-01' } });
+      expect(await t.app.get(JobQueue).get(id)).toMatchObject({
+        state: 'waiting',
+        key: 'scan:2026-12-01',
+        payload: { date: '2026-12-01' },
+      });
       await t.app.get(JobQueue).remove(id);
     } finally {
       await t.close();

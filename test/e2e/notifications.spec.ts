@@ -94,7 +94,15 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
     // HTML-escaped in HTML, as typed in text.
     const escaped = await t.app.get(MailService).preview({
       template: 'clearance-change',
-      context: { recipientName: 'Sam', personName: 'A <b>bold</b> name', roleName: 'PSS', cleared: false, date: 'Dec 1, 2026', body: 'x', link: '/' },
+      context: {
+        recipientName: 'Sam',
+        personName: 'A <b>bold</b> name',
+        roleName: 'PSS',
+        cleared: false,
+        date: 'Dec 1, 2026',
+        body: 'x',
+        link: '/',
+      },
     });
     expect(escaped.html).toContain('A &lt;b&gt;bold&lt;/b&gt; name');
   });
@@ -119,10 +127,15 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
     expect(mine[0].text).toContain('It expires on Jan 7, 2027.');
     expect(mine[0].html).toContain('<strong>Naloxone Training expires in 7 days.</strong>');
     expect(smtp.received.filter((m) => m.to === supervisor.email)).toHaveLength(1);
-    expect(await count(t, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent' AND person_id = $1`, [peer.person.id])).toBe(1);
+    expect(
+      await count(t, `SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent' AND person_id = $1`, [peer.person.id]),
+    ).toBe(1);
 
     // Delivering the same message again (a duplicate job, a retry after a lost acknowledgement) sends nothing.
-    const [row] = await t.dataSource.query(`SELECT id FROM outbox WHERE person_id = ${engine === 'postgres' ? '$1' : '?'}`, [peer.person.id]);
+    const [row] = await t.dataSource.query(
+      `SELECT id FROM outbox WHERE person_id = ${engine === 'postgres' ? '$1' : '?'}`,
+      [peer.person.id],
+    );
     expect(await t.app.get(OutboxDeliveryService).deliver(row.id, { attempt: 1 })).toBe('already sent');
     expect(smtp.received.filter((m) => m.to === peer.person.email)).toHaveLength(1);
     expect(mine[0].messageId).toContain(row.id);
@@ -134,7 +147,13 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
     expect(list.text).toContain('Naloxone Training expires in 7 days');
     const api = await t.as(peer).get('/api/v1/notifications').expect(200);
     expect(api.body).toMatchObject({ unread: 1, total: 1 });
-    await t.as(peer).post(`/notifications/${api.body.items[0].id}/read`).type('form').send({ open: '1' }).expect(303).expect('Location', '/my/credentials');
+    await t
+      .as(peer)
+      .post(`/notifications/${api.body.items[0].id}/read`)
+      .type('form')
+      .send({ open: '1' })
+      .expect(303)
+      .expect('Location', '/my/credentials');
     expect((await t.as(peer).get('/api/v1/notifications').expect(200)).body.unread).toBe(0);
     expect((await t.as(peer).get('/').expect(200)).text).not.toContain('unread"');
   });
@@ -155,15 +174,33 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
   it('turns reminder e-mail off from the account page and the API; bad input is a 400', async () => {
     const peer = await t.browser(['peer']);
     expect((await t.as(peer).get('/account').expect(200)).text).toContain('name="emailReminders" checked');
-    await t.as(peer).post('/account/notifications').type('form').send({}).expect(303).expect('Location', '/account?notice=notifications-saved');
-    expect((await t.as(peer).get('/api/v1/notifications/preferences').expect(200)).body).toEqual({ emailReminders: false });
+    await t
+      .as(peer)
+      .post('/account/notifications')
+      .type('form')
+      .send({})
+      .expect(303)
+      .expect('Location', '/account?notice=notifications-saved');
+    expect((await t.as(peer).get('/api/v1/notifications/preferences').expect(200)).body).toEqual({
+      emailReminders: false,
+    });
     const account = await t.as(peer).get('/account?notice=notifications-saved').expect(200);
     expect(account.text).toContain('Your notification choices are saved.');
     expect(account.text).not.toContain('name="emailReminders" checked');
     const bad = await t.as(peer).put('/api/v1/notifications/preferences').send({ emailReminders: 'yes' }).expect(400);
     expect(bad.body.errors).toEqual([{ field: 'emailReminders', message: 'must be true or false' }]);
-    await t.as(peer).put('/api/v1/notifications/preferences').send({ emailReminders: true }).expect(200, { emailReminders: true });
-    expect(await count(t, `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'notification.preferences' AND entity_id = $1`, [peer.person.id])).toBe(2);
+    await t
+      .as(peer)
+      .put('/api/v1/notifications/preferences')
+      .send({ emailReminders: true })
+      .expect(200, { emailReminders: true });
+    expect(
+      await count(
+        t,
+        `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'notification.preferences' AND entity_id = $1`,
+        [peer.person.id],
+      ),
+    ).toBe(2);
   });
 
   it('re-queues a pending e-mail whose delivery job was lost', async () => {
@@ -177,11 +214,21 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
         person.email,
         'Lost and found',
         'clearance-change',
-        JSON.stringify({ recipientName: 'X', personName: 'Y', roleName: 'PSS', cleared: true, date: 'Dec 1, 2026', body: 'b', link: '/' }),
+        JSON.stringify({
+          recipientName: 'X',
+          personName: 'Y',
+          roleName: 'PSS',
+          cleared: true,
+          date: 'Dec 1, 2026',
+          body: 'b',
+          link: '/',
+        }),
       ],
     );
     expect(await t.app.get(OutboxDeliveryService).sweep()).toBe(1);
-    const job = (await t.app.get(JobQueue).list({ queue: 'notifications', state: undefined })).find((j) => j.key === `deliver:${id}`)!;
+    const job = (await t.app.get(JobQueue).list({ queue: 'notifications', state: undefined })).find(
+      (j) => j.key === `deliver:${id}`,
+    )!;
     expect((await settle(t.app.get(JobQueue), job.id)).state).toBe('completed');
     expect(smtp.received.filter((m) => m.subject === 'Lost and found')).toHaveLength(1);
     expect(t.app.get(JobQueue)).toBeInstanceOf(InProcessJobQueue);

@@ -34,7 +34,11 @@ describeEachEngine('Forms', (engine) => {
   });
 
   it('shows the form again with each message beside its field and the typed values kept', async () => {
-    const res = await web.post('/people').type('form').send('name=&email=not-an-email&phone=call+me&preferredName=Ro').expect(400);
+    const res = await web
+      .post('/people')
+      .type('form')
+      .send('name=&email=not-an-email&phone=call+me&preferredName=Ro')
+      .expect(400);
     expect(invalidFields(res.text)).toEqual({
       name: 'is required',
       email: 'must be an e-mail address such as name@example.org',
@@ -48,7 +52,11 @@ describeEachEngine('Forms', (engine) => {
 
   it('marks a clashing e-mail on the form, whatever its capitals', async () => {
     await t.person(['peer'], { email: 'taken@example.org' });
-    const res = await web.post('/people').type('form').send('name=Someone+Else&email=TAKEN%40example.org&roles=peer').expect(400);
+    const res = await web
+      .post('/people')
+      .type('form')
+      .send('name=Someone+Else&email=TAKEN%40example.org&roles=peer')
+      .expect(400);
     expect(invalidFields(res.text)).toEqual({ email: 'is already used by someone else' });
   });
 
@@ -104,7 +112,13 @@ describeEachEngine('Forms', (engine) => {
     const peer = await t.person(['peer']);
     const res = await web
       .post(`/api/v1/people/${peer.id}/lived-experience`)
-      .send({ verifiedById: admin.person.id, verifiedOn: '2026-01-05', evidenceLocation: 'HR file', diagnosis: 'anything', substance: 'anything' })
+      .send({
+        verifiedById: admin.person.id,
+        verifiedOn: '2026-01-05',
+        evidenceLocation: 'HR file',
+        diagnosis: 'anything',
+        substance: 'anything',
+      })
       .expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['diagnosis', 'substance']);
   });
@@ -113,9 +127,14 @@ describeEachEngine('Forms', (engine) => {
     const bad = await web
       .post('/catalog/credential-types')
       .type('form')
-      .send('code=WFA&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=&reminderDays=90%2C+soon&active=false&active=true')
+      .send(
+        'code=WFA&name=Wilderness+First+Aid&issuer=NOLS&kind=external&validityKind=months&validityMonths=&reminderDays=90%2C+soon&active=false&active=true',
+      )
       .expect(400);
-    expect(invalidFields(bad.text)).toEqual({ validityMonths: 'is required', reminderDays: 'must be whole numbers of days, separated by commas' });
+    expect(invalidFields(bad.text)).toEqual({
+      validityMonths: 'is required',
+      reminderDays: 'must be whole numbers of days, separated by commas',
+    });
 
     const ok = await web
       .post('/catalog/credential-types')

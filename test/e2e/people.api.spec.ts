@@ -43,7 +43,12 @@ describeEachEngine('People API', (engine) => {
       .patch(`/api/v1/people/${created.body.id}`)
       .send({ status: 'inactive', roles: ['peer'], preferredName: '' })
       .expect(200);
-    expect(updated.body).toMatchObject({ status: 'inactive', roles: ['peer'], preferredName: null, displayName: 'Renée Two Feathers' });
+    expect(updated.body).toMatchObject({
+      status: 'inactive',
+      roles: ['peer'],
+      preferredName: null,
+      displayName: 'Renée Two Feathers',
+    });
   });
 
   it('filters the list by role and status and pages through it', async () => {
@@ -52,7 +57,10 @@ describeEachEngine('People API', (engine) => {
         .post('/api/v1/people')
         .send(personInput({ name: `Filter Supervisor ${i}`, roles: ['supervisor'] }))
         .expect(201);
-    const supervisors = await admin.get('/api/v1/people').query({ role: 'supervisor', status: 'active', pageSize: 2 }).expect(200);
+    const supervisors = await admin
+      .get('/api/v1/people')
+      .query({ role: 'supervisor', status: 'active', pageSize: 2 })
+      .expect(200);
     expect(supervisors.body.total).toBe(3);
     expect(supervisors.body.items).toHaveLength(2);
     const page2 = await admin.get('/api/v1/people').query({ role: 'supervisor', pageSize: 2, page: 2 }).expect(200);
@@ -69,7 +77,10 @@ describeEachEngine('People API', (engine) => {
       .post('/api/v1/people')
       .send(personInput({ email: 'SAM.Kicking@Example.ORG' }))
       .expect(409);
-    expect(clash.body).toMatchObject({ statusCode: 409, errors: [{ field: 'email', message: 'is already used by someone else' }] });
+    expect(clash.body).toMatchObject({
+      statusCode: 409,
+      errors: [{ field: 'email', message: 'is already used by someone else' }],
+    });
 
     const other = await admin.post('/api/v1/people').send(personInput()).expect(201);
     await admin.patch(`/api/v1/people/${other.body.id}`).send({ email: 'Sam.Kicking@example.org' }).expect(409);
@@ -81,7 +92,9 @@ describeEachEngine('People API', (engine) => {
       .send(personInput({ email: 'db.level@example.org' }))
       .expect(201);
     await expect(
-      t.dataSource.query(`INSERT INTO people (id, name, email) VALUES ('00000000-0000-4000-8000-000000000001', 'Raw Insert', 'DB.Level@Example.org')`),
+      t.dataSource.query(
+        `INSERT INTO people (id, name, email) VALUES ('00000000-0000-4000-8000-000000000001', 'Raw Insert', 'DB.Level@Example.org')`,
+      ),
     ).rejects.toThrow(/unique/i);
   });
 

@@ -34,7 +34,8 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
   let sam: Person;
   let sue: Person;
   let tia: Person;
-  const tokenFor = async (person: Person) => (await t.app.get(ApiTokensService).issue(person.id, 'test', systemActor('test'))).token;
+  const tokenFor = async (person: Person) =>
+    (await t.app.get(ApiTokensService).issue(person.id, 'test', systemActor('test'))).token;
   let people: Record<'ava' | 'ben' | 'cal' | 'dee', Person>;
   let api: (path: string) => Promise<{ status: number; body: Record<string, unknown> }>;
 
@@ -88,9 +89,33 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
 
     // Training: a course awarding PS-40, run in the community (done), in the jail (under way) and at the clinic (not started).
     const course = await f.course('FX-40', 'Fixture 40-hour course', 16, 'PS-40');
-    const community = await f.cohort(course, 'Fall community', 'community', 'Hardin community hall', '2025-09-01', '2025-09-10', 'completed');
-    const jail = await f.cohort(course, 'Jail June', 'jail', 'Yellowstone County Detention Facility', '2026-06-01', '2026-06-30', 'running');
-    const clinic = await f.cohort(course, 'Clinic July', 'clinic', 'Billings clinic', '2026-07-01', '2026-07-31', 'planned');
+    const community = await f.cohort(
+      course,
+      'Fall community',
+      'community',
+      'Hardin community hall',
+      '2025-09-01',
+      '2025-09-10',
+      'completed',
+    );
+    const jail = await f.cohort(
+      course,
+      'Jail June',
+      'jail',
+      'Yellowstone County Detention Facility',
+      '2026-06-01',
+      '2026-06-30',
+      'running',
+    );
+    const clinic = await f.cohort(
+      course,
+      'Clinic July',
+      'clinic',
+      'Billings clinic',
+      '2026-07-01',
+      '2026-07-31',
+      'planned',
+    );
     const c1 = await f.session(community, '2025-09-01', 8);
     const c2 = await f.session(community, '2025-09-02', 8);
     await f.enroll(community, ben, '2025-09-12');
@@ -130,7 +155,9 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       supervisionGap: { days: 30, peers: 3 },
       pipeline: [{ code: 'FX-40', enrolled: 1, inProgress: 2, completed: 1 }],
     });
-    const cleared = Object.fromEntries((d.clearedToday as Array<{ code: string; cleared: number }>).map((r) => [r.code, r.cleared]));
+    const cleared = Object.fromEntries(
+      (d.clearedToday as Array<{ code: string; cleared: number }>).map((r) => [r.code, r.cleared]),
+    );
     expect(cleared).toEqual({
       PSS: 2,
       'JAIL-SERVICES': 1,
@@ -142,7 +169,10 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       'TRAUMA-FACILITATOR': 0,
     });
 
-    const charts = d.charts as Record<string, { categories: Array<{ key: string }>; series: Array<{ key: string; values: number[] }> }>;
+    const charts = d.charts as Record<
+      string,
+      { categories: Array<{ key: string }>; series: Array<{ key: string; values: number[] }> }
+    >;
     expect(charts.expirations.categories.map((c) => c.key)).toEqual([
       '2026-06',
       '2026-07',
@@ -204,7 +234,11 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       const { body } = await api(`/api/v1/clearance/board?date=${date}`);
       const rows = body.rows as Array<{ clearance: Record<string, { status: string }> }>;
       for (const s of charts.cleared.series)
-        expect([date, s.key, s.values[i]]).toEqual([date, s.key, rows.filter((r) => r.clearance[s.key].status !== 'not_cleared').length]);
+        expect([date, s.key, s.values[i]]).toEqual([
+          date,
+          s.key,
+          rows.filter((r) => r.clearance[s.key].status !== 'not_cleared').length,
+        ]);
     }
   });
 
@@ -220,11 +254,21 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       supervisionGap: { peers: 1 },
       pipeline: [{ code: 'FX-40', enrolled: 1, inProgress: 0, completed: 1 }],
     });
-    expect((res.body.clearedToday as Array<{ code: string; cleared: number }>).find((r) => r.code === 'PSS')?.cleared).toBe(1);
-    const roster = await t.withBearer(`Bearer ${samToken}`).get(`/api/v1/reports/credential-roster?date=${D}`).expect(200);
-    expect([...new Set((roster.body.rows as Array<{ person: string }>).map((r) => r.person))].sort()).toEqual(['Ava Peer', 'Ben Peer']);
+    expect(
+      (res.body.clearedToday as Array<{ code: string; cleared: number }>).find((r) => r.code === 'PSS')?.cleared,
+    ).toBe(1);
+    const roster = await t
+      .withBearer(`Bearer ${samToken}`)
+      .get(`/api/v1/reports/credential-roster?date=${D}`)
+      .expect(200);
+    expect([...new Set((roster.body.rows as Array<{ person: string }>).map((r) => r.person))].sort()).toEqual([
+      'Ava Peer',
+      'Ben Peer',
+    ]);
     const clearance = await t.withBearer(`Bearer ${samToken}`).get(`/api/v1/reports/clearance?date=${D}`).expect(200);
-    expect(new Set((clearance.body.rows as Array<{ person: string }>).map((r) => r.person))).toEqual(new Set(['Ava Peer', 'Ben Peer']));
+    expect(new Set((clearance.body.rows as Array<{ person: string }>).map((r) => r.person))).toEqual(
+      new Set(['Ava Peer', 'Ben Peer']),
+    );
     // Peers and trainers have no reports at all.
     for (const person of [people.dee, tia]) {
       const bearer = `Bearer ${await tokenFor(person)}`;
@@ -264,7 +308,9 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       { label: 'Completions', value: 1 },
       { label: 'People trained in jail cohorts', value: 2 },
     ]);
-    const jail = await api('/api/v1/reports/training-activity?from=2025-09-01&to=2026-06-15&setting=jail&location=detention');
+    const jail = await api(
+      '/api/v1/reports/training-activity?from=2025-09-01&to=2026-06-15&setting=jail&location=detention',
+    );
     expect((jail.body.rows as Array<{ setting: string }>).map((r) => r.setting)).toEqual(['jail']);
     const elsewhere = await api('/api/v1/reports/training-activity?from=2025-09-01&to=2026-06-15&location=missoula');
     expect(elsewhere.body.rows).toEqual([]);
@@ -274,7 +320,8 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
     const { body } = await api(`/api/v1/reports/credential-roster?date=${D}`);
     const rows = body.rows as Array<Record<string, string | number | null>>;
     expect(rows).toHaveLength(15);
-    const status = (person: string, code: string) => rows.filter((r) => r.person === person && r.credential_code === code).map((r) => r.status);
+    const status = (person: string, code: string) =>
+      rows.filter((r) => r.person === person && r.credential_code === code).map((r) => r.status);
     expect(status('Ava Peer', 'MT-CBHPSS')).toEqual(['renewed', 'current']);
     expect(status('Ava Peer', 'CPR')).toEqual(['expiring']);
     expect(status('Ben Peer', 'MT-CBHPSS')).toEqual(['expired']);
@@ -284,9 +331,13 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
       expires_on: '2026-07-01',
       days_to_expiry: 16,
     });
-    expect((await api(`/api/v1/reports/credential-roster?date=${D}&credentialType=mt-cbhpss`)).body.rows).toHaveLength(5);
+    expect((await api(`/api/v1/reports/credential-roster?date=${D}&credentialType=mt-cbhpss`)).body.rows).toHaveLength(
+      5,
+    );
     expect((await api(`/api/v1/reports/credential-roster?date=${D}&role=JAIL-SERVICES`)).body.rows).toHaveLength(10);
-    expect((await api(`/api/v1/reports/credential-roster?date=${D}&from=2026-06-15&to=2026-07-15`)).body.rows).toHaveLength(3);
+    expect(
+      (await api(`/api/v1/reports/credential-roster?date=${D}&from=2026-06-15&to=2026-07-15`)).body.rows,
+    ).toHaveLength(3);
     expect((await api(`/api/v1/reports/credential-roster?date=${D}&supervisor=${sue.id}`)).body.rows).toHaveLength(3);
   });
 
@@ -314,21 +365,31 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
   });
 
   it('sums supervision per peer per month and never shows what was discussed', async () => {
-    const res = await t.withBearer(admin).get('/api/v1/reports/supervision-summary?from=2026-01-01&to=2026-06-15').expect(200);
+    const res = await t
+      .withBearer(admin)
+      .get('/api/v1/reports/supervision-summary?from=2026-01-01&to=2026-06-15')
+      .expect(200);
     expect(res.body.rows).toEqual([
       { peer: 'Ava Peer', peer_id: people.ava.id, month: '2026-05', sessions: 1, minutes: 30, hours: 0.5 },
       { peer: 'Ava Peer', peer_id: people.ava.id, month: '2026-06', sessions: 1, minutes: 60, hours: 1 },
       { peer: 'Ben Peer', peer_id: people.ben.id, month: '2026-02', sessions: 1, minutes: 45, hours: 0.75 },
     ]);
     expect(res.text).not.toContain('confidence');
-    const csv = await t.withBearer(admin).get('/reports/supervision-summary.csv?from=2026-01-01&to=2026-06-15').expect(200);
+    const csv = await t
+      .withBearer(admin)
+      .get('/reports/supervision-summary.csv?from=2026-01-01&to=2026-06-15')
+      .expect(200);
     expect(csv.text).not.toContain('confidence');
-    expect((await api(`/api/v1/reports/supervision-summary?from=2026-01-01&to=2026-06-15&supervisor=${sue.id}`)).body.rows).toEqual([]);
+    expect(
+      (await api(`/api/v1/reports/supervision-summary?from=2026-01-01&to=2026-06-15&supervisor=${sue.id}`)).body.rows,
+    ).toEqual([]);
   });
 
   it('gives clearance on a date for everyone', async () => {
     const { body } = await api(`/api/v1/reports/clearance?date=${D}&role=PSS`);
-    expect((body.rows as Array<Record<string, string | null>>).map((r) => [r.person, r.status, r.cleared_until])).toEqual([
+    expect(
+      (body.rows as Array<Record<string, string | null>>).map((r) => [r.person, r.status, r.cleared_until]),
+    ).toEqual([
       [DEE, 'not_cleared', null],
       ['Ava Peer', 'cleared', '2027-02-14'],
       ['Ben Peer', 'not_cleared', null],
@@ -347,21 +408,31 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
     expect(backwards.body.errors).toEqual([{ field: 'to', message: 'must be on or after the start date' }]);
     const misplaced = await api('/api/v1/reports/supervision-summary?role=PSS&credentialType=NOPE');
     expect(misplaced.status).toBe(400);
-    expect((misplaced.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(['credentialType', 'role']);
+    expect((misplaced.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual([
+      'credentialType',
+      'role',
+    ]);
     expect((await api('/api/v1/reports/credential-roster?credentialType=NOPE')).body.errors).toEqual([
       { field: 'credentialType', message: 'is not a credential type code' },
     ]);
-    expect((await api('/api/v1/reports/clearance?role=NOPE')).body.errors).toEqual([{ field: 'role', message: 'is not a practice role code' }]);
+    expect((await api('/api/v1/reports/clearance?role=NOPE')).body.errors).toEqual([
+      { field: 'role', message: 'is not a practice role code' },
+    ]);
     expect((await api('/api/v1/reports/clearance?unknown=1')).status).toBe(400);
     expect((await api('/api/v1/reports/nothing-here')).status).toBe(404);
     expect((await api('/api/v1/reports/dashboard?date=2026-13-01')).status).toBe(400);
-    const csv = await t.withBearer(admin).get('/reports/training-activity.csv?to=nope').set('Accept', 'application/json');
+    const csv = await t
+      .withBearer(admin)
+      .get('/reports/training-activity.csv?to=nope')
+      .set('Accept', 'application/json');
     expect(csv.status).toBe(400);
     expect(csv.body.errors).toEqual([{ field: 'to', message: 'must be a date (YYYY-MM-DD)' }]);
   });
 
   it('downloads a roster CSV that parses back to the same rows, formulas escaped', async () => {
-    const json = (await api(`/api/v1/reports/credential-roster?date=${D}`)).body.rows as Array<Record<string, string | number | null>>;
+    const json = (await api(`/api/v1/reports/credential-roster?date=${D}`)).body.rows as Array<
+      Record<string, string | number | null>
+    >;
     const res = await t.withBearer(admin).get(`/reports/credential-roster.csv?date=${D}`).expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="credential-roster-${D}.csv"`);
@@ -400,7 +471,9 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
     const dee = names.find((c) => c.value === DEE)!;
     expect(dee).toBeDefined();
     expect(dee.type).toBe(ExcelJS.ValueType.String);
-    const cprRow = sheet.getRow(names.findIndex((c, i) => c.value === 'Ava Peer' && sheet.getRow(i + 2).getCell(3).value === 'CPR') + 2);
+    const cprRow = sheet.getRow(
+      names.findIndex((c, i) => c.value === 'Ava Peer' && sheet.getRow(i + 2).getCell(3).value === 'CPR') + 2,
+    );
     expect(cprRow.getCell(8).value).toEqual(new Date('2026-07-01T00:00:00Z'));
     expect(workbook.getWorksheet('About')!.getRow(1).values).toEqual([undefined, 'Report', 'Credential roster']);
   });

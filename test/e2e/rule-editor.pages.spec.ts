@@ -27,7 +27,8 @@ function form(rows: Row[], extra: Record<string, string> = {}): string {
 /** Messages shown beside the editor's fields, by the id of the message. */
 function fieldErrors(html: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of html.matchAll(/<small class="field-error" id="([\w.-]+)-error">([^<]*)<\/small>/g)) out[m[1]] = m[2].replace(/&#x27;/g, "'");
+  for (const m of html.matchAll(/<small class="field-error" id="([\w.-]+)-error">([^<]*)<\/small>/g))
+    out[m[1]] = m[2].replace(/&#x27;/g, "'");
   return out;
 }
 
@@ -49,7 +50,8 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
   });
   afterAll(async () => t?.close());
 
-  const versions = async (code: string) => (await api.get(`/api/v1/practice-roles/${roleIds[code]}`).expect(200)).body.versions;
+  const versions = async (code: string) =>
+    (await api.get(`/api/v1/practice-roles/${roleIds[code]}`).expect(200)).body.versions;
 
   it('shows admins the current rule as an editable tree, dated requirements included, and nobody else', async () => {
     const page = await web.get(`/catalog/practice-roles/${roleIds['RECOVERY-DOULA']}`).expect(200);
@@ -165,7 +167,9 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
         ),
       )
       .expect(400);
-    expect(fieldErrors(circle.text)).toEqual({ 'node-0': expect.stringMatching(/circle of required roles: .*JAIL-SERVICES/) });
+    expect(fieldErrors(circle.text)).toEqual({
+      'node-0': expect.stringMatching(/circle of required roles: .*JAIL-SERVICES/),
+    });
 
     expect(await versions('JAIL-SERVICES')).toHaveLength(1);
     expect(await versions('PSS')).toHaveLength(1);
@@ -199,14 +203,24 @@ describeEachEngine('Practice-role rule editor (pages)', (engine) => {
       rule: {
         kind: 'all_of',
         children: [
-          { kind: 'any_of', children: [expect.objectContaining({ credentialTypeCode: 'BT-W' }), expect.objectContaining({ credentialTypeCode: 'ET-M' })] },
+          {
+            kind: 'any_of',
+            children: [
+              expect.objectContaining({ credentialTypeCode: 'BT-W' }),
+              expect.objectContaining({ credentialTypeCode: 'ET-M' }),
+            ],
+          },
           expect.objectContaining({ kind: 'lived_experience' }),
           expect.objectContaining({ kind: 'active_supervision', appliesFrom: '2027-01-01' }),
         ],
       },
     });
     const audit = await api.get('/api/v1/audit').query({ action: 'practice_role.rule_replaced' }).expect(200);
-    expect(audit.body.items[0]).toMatchObject({ entityId: roleId, actorId: admin.person.id, after: { version: 2, effectiveFrom: from } });
+    expect(audit.body.items[0]).toMatchObject({
+      entityId: roleId,
+      actorId: admin.person.id,
+      after: { version: 2, effectiveFrom: from },
+    });
 
     const page = await web.get(res.headers.location).expect(200);
     expect(page.text).toContain('The new rule version is recorded');

@@ -16,7 +16,8 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
   let firstRule: unknown;
 
   const clearance = async (date: string) =>
-    (await admin.get(`/api/v1/people/${peer.id}/clearance`).query({ role: 'NARCAN-INSTRUCTOR', date }).expect(200)).body.results[0];
+    (await admin.get(`/api/v1/people/${peer.id}/clearance`).query({ role: 'NARCAN-INSTRUCTOR', date }).expect(200)).body
+      .results[0];
 
   beforeAll(async () => {
     t = await createTestApp(engine);
@@ -44,8 +45,19 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
   it('starts every seeded rule as version 1, in force from the beginning', async () => {
     const role = (await admin.get(`/api/v1/practice-roles/${roleId}`).expect(200)).body;
     firstRule = role.rule;
-    expect(role.versions).toEqual([expect.objectContaining({ version: 1, effectiveFrom: null, effectiveUntil: null, everApplied: true, rule: role.rule })]);
-    expect(await clearance(addDays(today, -200))).toMatchObject({ status: 'cleared', ruleVersion: { version: 1, effectiveFrom: null } });
+    expect(role.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        effectiveFrom: null,
+        effectiveUntil: null,
+        everApplied: true,
+        rule: role.rule,
+      }),
+    ]);
+    expect(await clearance(addDays(today, -200))).toMatchObject({
+      status: 'cleared',
+      ruleVersion: { version: 1, effectiveFrom: null },
+    });
   });
 
   it('refuses a change dated in the past, and changes nothing', async () => {
@@ -53,8 +65,13 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
       .put(`/api/v1/practice-roles/${roleId}/rule`)
       .send({ rule: stricter, effectiveFrom: addDays(today, -1) })
       .expect(400);
-    expect(res.body.errors).toEqual([{ field: 'effectiveFrom', message: expect.stringMatching(/cannot be in the past/) }]);
-    await admin.put(`/api/v1/practice-roles/${roleId}/rule`).send({ rule: stricter, effectiveFrom: '2026-02-30' }).expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'effectiveFrom', message: expect.stringMatching(/cannot be in the past/) },
+    ]);
+    await admin
+      .put(`/api/v1/practice-roles/${roleId}/rule`)
+      .send({ rule: stricter, effectiveFrom: '2026-02-30' })
+      .expect(400);
     expect((await admin.get(`/api/v1/practice-roles/${roleId}`).expect(200)).body.versions).toHaveLength(1);
   });
 
@@ -84,7 +101,10 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
       ruleVersion: { version: 1 },
       ruleChange: { version: 2, effectiveFrom: from, met: false },
     });
-    expect(await clearance(from)).toMatchObject({ status: 'not_cleared', ruleVersion: { version: 2, effectiveFrom: from } });
+    expect(await clearance(from)).toMatchObject({
+      status: 'not_cleared',
+      ruleVersion: { version: 2, effectiveFrom: from },
+    });
   });
 
   it('refuses a change from before the one already scheduled', async () => {
@@ -97,9 +117,11 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
 
   it('replaces a scheduled change on its start date, keeping the replaced version as never in force, with an audit entry', async () => {
     const auditOf = async () =>
-      ((await admin.get('/api/v1/audit').query({ entityType: 'practice_role' }).expect(200)).body.items as Array<{ entityId: string }>).filter(
-        (e) => e.entityId === roleId,
-      );
+      (
+        (await admin.get('/api/v1/audit').query({ entityType: 'practice_role' }).expect(200)).body.items as Array<{
+          entityId: string;
+        }>
+      ).filter((e) => e.entityId === roleId);
     const auditBefore = (await auditOf()).length;
     const from = addDays(today, 30);
     const replaced = await admin
@@ -115,7 +137,12 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
         effectiveFrom: from,
       })
       .expect(200);
-    const versions = replaced.body.versions as Array<{ version: number; effectiveFrom: string | null; effectiveUntil: string | null; everApplied: boolean }>;
+    const versions = replaced.body.versions as Array<{
+      version: number;
+      effectiveFrom: string | null;
+      effectiveUntil: string | null;
+      everApplied: boolean;
+    }>;
     expect(versions.map((v) => [v.version, v.effectiveFrom, v.effectiveUntil, v.everApplied])).toEqual([
       [1, null, addDays(from, -1), true],
       [2, from, addDays(from, -1), false],
@@ -134,14 +161,17 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
   });
 
   it('keeps a billing audit of a past date unchanged by an edit made today, in the API and the date-of-service check', async () => {
-    const fis = (await admin.get('/api/v1/practice-roles').expect(200)).body.find((r: { code: string }) => r.code === 'FIS-FACILITATOR');
+    const fis = (await admin.get('/api/v1/practice-roles').expect(200)).body.find(
+      (r: { code: string }) => r.code === 'FIS-FACILITATOR',
+    );
     await admin
       .post(`/api/v1/people/${peer.id}/credentials`)
       .send({ credentialTypeCode: 'FIS', issuedOn: addDays(today, -300) })
       .expect(201);
     const auditDate = addDays(today, -260);
     const ask = async (date: string) =>
-      (await admin.get(`/api/v1/people/${peer.id}/clearance`).query({ role: 'FIS-FACILITATOR', date }).expect(200)).body.results[0];
+      (await admin.get(`/api/v1/people/${peer.id}/clearance`).query({ role: 'FIS-FACILITATOR', date }).expect(200)).body
+        .results[0];
     const before = await ask(auditDate);
     expect(before).toMatchObject({ status: 'cleared', ruleVersion: { version: 1 } });
     // The edit leaves out the date: it applies from today.
@@ -149,17 +179,35 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
     // Whether the peer was cleared that day, and why, by which version, stays exactly as it was; only
     // how long it lasted (and when that version ended) now read the change.
     const after = await ask(auditDate);
-    const answer = (r: typeof before) => ({ ...r, clearedUntil: null, ruleChange: null, ruleVersion: r.ruleVersion.version });
+    const answer = (r: typeof before) => ({
+      ...r,
+      clearedUntil: null,
+      ruleChange: null,
+      ruleVersion: r.ruleVersion.version,
+    });
     expect(answer(after)).toEqual(answer(before));
     expect(after).toMatchObject({
       clearedUntil: addDays(today, -1),
       ruleChange: { version: 2, effectiveFrom: today, met: false },
       ruleVersion: { version: 1, effectiveUntil: addDays(today, -1) },
     });
-    expect(await ask(today)).toMatchObject({ status: 'not_cleared', ruleVersion: { version: 2, effectiveFrom: today } });
-    expect(await ask(addDays(today, -1))).toMatchObject({ status: 'cleared', ruleVersion: { version: 1, effectiveUntil: addDays(today, -1) } });
-    const file = ['email,date,role', `${peer.email},${auditDate},FIS-FACILITATOR`, `${peer.email},${today},FIS-FACILITATOR`].join('\n');
-    const checked = await admin.post('/api/v1/clearance/date-of-service').attach('file', Buffer.from(file), 'services.csv').expect(200);
+    expect(await ask(today)).toMatchObject({
+      status: 'not_cleared',
+      ruleVersion: { version: 2, effectiveFrom: today },
+    });
+    expect(await ask(addDays(today, -1))).toMatchObject({
+      status: 'cleared',
+      ruleVersion: { version: 1, effectiveUntil: addDays(today, -1) },
+    });
+    const file = [
+      'email,date,role',
+      `${peer.email},${auditDate},FIS-FACILITATOR`,
+      `${peer.email},${today},FIS-FACILITATOR`,
+    ].join('\n');
+    const checked = await admin
+      .post('/api/v1/clearance/date-of-service')
+      .attach('file', Buffer.from(file), 'services.csv')
+      .expect(200);
     expect(checked.body.rows.map((r: { status: string }) => r.status)).toEqual(['cleared', 'not_cleared']);
   });
 

@@ -43,7 +43,9 @@ import { redisAvailable, redisUrl } from '../helpers/engines';
 
   it('ends the other sessions on a password change, and all of them on deactivation', async () => {
     const first = await t.browser(['peer']);
-    const { token } = await t.app.get(SessionsService).create(t.dataSource.manager, first.person.id, '127.0.0.1', 'second browser');
+    const { token } = await t.app
+      .get(SessionsService)
+      .create(t.dataSource.manager, first.person.id, '127.0.0.1', 'second browser');
     const second = { ...first, cookie: [first.cookie[1], `lms_session=${token}`] };
     await t.as(second).get('/account').expect(200);
 
@@ -51,7 +53,11 @@ import { redisAvailable, redisUrl } from '../helpers/engines';
       .as(first)
       .post('/account/password')
       .type('form')
-      .send({ current: 'a long test password', password: 'an even longer new password', confirm: 'an even longer new password' })
+      .send({
+        current: 'a long test password',
+        password: 'an even longer new password',
+        confirm: 'an even longer new password',
+      })
       .expect(303);
     await t.as(first).get('/account').expect(200);
     await t.as(second).get('/account').expect(303);

@@ -59,7 +59,11 @@ describe('Starting the built application', () => {
     ['DATABASE_URL', 'mysql://root@localhost/lms', 'DATABASE_URL must be a PostgreSQL URL'],
     ['PROGRAM_TIMEZONE', 'Montana/Missoula', 'PROGRAM_TIMEZONE must be an IANA time zone'],
   ])('stops with one line naming %s when it is bad', (name, value, message) => {
-    const run = spawnSync(process.execPath, [MAIN], { env: cleanEnv({ DATA_DIR: dataDir, [name]: value }), encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: cleanEnv({ DATA_DIR: dataDir, [name]: value }),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
     expect(run.stdout).toBe('');
@@ -67,11 +71,16 @@ describe('Starting the built application', () => {
 
   it('comes up on SQLite with the demo program and its sign-in links, lets the admin in through one, and stops cleanly', async () => {
     const port = await freePort();
-    const app = spawn(process.execPath, [MAIN], { env: cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const app = spawn(process.execPath, [MAIN], {
+      env: cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     app.stdout.on('data', (chunk) => (output += chunk));
     app.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((done) => app.on('exit', (code, signal) => done({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
+      app.on('exit', (code, signal) => done({ code, signal })),
+    );
     try {
       const base = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 45_000;
@@ -94,12 +103,17 @@ describe('Starting the built application', () => {
       // The demo prints a single-use link per role; the admin's sets a password, then signs in.
       for (const role of ['admin', 'trainer', 'supervisor', 'peer'])
         expect(output).toMatch(new RegExp(`${role}\\s+.+: http://localhost:${port}/invitation/[\\w-]{43}`));
-      const link = new RegExp(`admin\\s+Jolene Ashby: (http://localhost:${port}/invitation/[\\w-]{43})`).exec(output)![1].replace('localhost', '127.0.0.1');
+      const link = new RegExp(`admin\\s+Jolene Ashby: (http://localhost:${port}/invitation/[\\w-]{43})`)
+        .exec(output)![1]
+        .replace('localhost', '127.0.0.1');
       const browser = new CookieJar();
       const form = await browser.fetch(link);
       const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(await form.text())![1];
       const password = 'a long demo password';
-      const set = await browser.fetch(link, { method: 'POST', body: new URLSearchParams({ _csrf: csrf, password, confirm: password }) });
+      const set = await browser.fetch(link, {
+        method: 'POST',
+        body: new URLSearchParams({ _csrf: csrf, password, confirm: password }),
+      });
       expect(set.headers.get('location')).toBe('/login?notice=password-set');
       const login = await browser.fetch(`${base}/login`, {
         method: 'POST',

@@ -44,7 +44,12 @@ describeEachEngine('Training pages: review findings', (engine) => {
     const course = (
       await api
         .post('/api/v1/courses')
-        .send({ code: 'REVIEW-1', title: 'Review course', requiredHours: 6, modules: [{ title: 'Ethics', hours: 6, required: true }] })
+        .send({
+          code: 'REVIEW-1',
+          title: 'Review course',
+          requiredHours: 6,
+          modules: [{ title: 'Ethics', hours: 6, required: true }],
+        })
         .expect(201)
     ).body;
     moduleId = course.modules[0].id;
@@ -57,7 +62,8 @@ describeEachEngine('Training pages: review findings', (engine) => {
     pastSession = (await session(addDays(today, -2))).body.id;
     futureSession = (await session(addDays(today, 2))).body.id;
     const peer = await t.person(['peer'], { name: 'Rosa Enrolled' });
-    enrollmentId = (await api.post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: peer.id }).expect(201)).body.id;
+    enrollmentId = (await api.post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: peer.id }).expect(201))
+      .body.id;
     const other = await cohort('Other cohort', course.id);
     const v = await t.person(['peer'], { name: 'Vic Visitor' });
     visitor = { id: v.id, name: v.name };
@@ -76,8 +82,12 @@ describeEachEngine('Training pages: review findings', (engine) => {
       'modules[1][hours]': '-3',
     });
     const res = await web.post('/training/courses').type('form').send(body.toString()).expect(400);
-    expect(res.text).toContain('<small class="field-error" id="modules-1-title-error">Title must be at least 2 characters</small>');
-    expect(res.text).toContain('<small class="field-error" id="modules-1-hours-error">Hours must be at least a quarter hour</small>');
+    expect(res.text).toContain(
+      '<small class="field-error" id="modules-1-title-error">Title must be at least 2 characters</small>',
+    );
+    expect(res.text).toContain(
+      '<small class="field-error" id="modules-1-hours-error">Hours must be at least a quarter hour</small>',
+    );
     expect(res.text).not.toContain('id="modules-0-title-error"');
     expect(res.text).toMatch(/name="modules\[1\]\[title\]" value="X"[^>]*aria-invalid="true"/);
     expect(res.text).toContain('Nothing was saved; fix the fields marked below.');
@@ -90,8 +100,14 @@ describeEachEngine('Training pages: review findings', (engine) => {
   });
 
   it('points out a make-up attendee without a session instead of dropping them', async () => {
-    const res = await web.post(`/training/cohorts/${cohortId}/attendance`).type('form').send(`makeUpPersonId=${visitor.id}&makeUpSessionId=`).expect(400);
-    expect(res.text).toContain('<small class="field-error" id="makeUpSessionId-error">Choose the session they came to.</small>');
+    const res = await web
+      .post(`/training/cohorts/${cohortId}/attendance`)
+      .type('form')
+      .send(`makeUpPersonId=${visitor.id}&makeUpSessionId=`)
+      .expect(400);
+    expect(res.text).toContain(
+      '<small class="field-error" id="makeUpSessionId-error">Choose the session they came to.</small>',
+    );
     expect(res.text).toContain(`<option value="${visitor.id}" selected>${visitor.name}`);
     // Only held sessions can be chosen for a make-up.
     expect(res.text).toMatch(new RegExp(`name="makeUpSessionId"[^]*value="${pastSession}"`));
@@ -99,8 +115,14 @@ describeEachEngine('Training pages: review findings', (engine) => {
     const grid = (await api.get(`/api/v1/cohorts/${cohortId}/attendance`).expect(200)).body;
     expect(JSON.stringify(grid)).not.toContain(visitor.id);
 
-    await web.post(`/training/cohorts/${cohortId}/attendance`).type('form').send(`makeUpPersonId=${visitor.id}&makeUpSessionId=${pastSession}`).expect(303);
-    expect(JSON.stringify((await api.get(`/api/v1/cohorts/${cohortId}/attendance`).expect(200)).body)).toContain(visitor.id);
+    await web
+      .post(`/training/cohorts/${cohortId}/attendance`)
+      .type('form')
+      .send(`makeUpPersonId=${visitor.id}&makeUpSessionId=${pastSession}`)
+      .expect(303);
+    expect(JSON.stringify((await api.get(`/api/v1/cohorts/${cohortId}/attendance`).expect(200)).body)).toContain(
+      visitor.id,
+    );
   });
 
   it('says when the person search finds no one, and when the search is too short', async () => {
@@ -116,7 +138,10 @@ describeEachEngine('Training pages: review findings', (engine) => {
   it('asks before withdrawing someone, cancelling a session or completing the cohort', async () => {
     const page = await web.get(`/training/cohorts/${cohortId}`).expect(200);
     const confirmed = (action: string) =>
-      new RegExp(`<details class="confirm"><summary[^>]*>[^<]*</summary>\\s*<p>.*?</p>\\s*<form method="post" action="${action}">`, 's');
+      new RegExp(
+        `<details class="confirm"><summary[^>]*>[^<]*</summary>\\s*<p>.*?</p>\\s*<form method="post" action="${action}">`,
+        's',
+      );
     expect(page.text).toMatch(confirmed(`/training/enrollments/${enrollmentId}/withdraw`));
     expect(page.text).toMatch(confirmed(`/training/sessions/${pastSession}/cancel`));
     expect(page.text).toContain('Yes, withdraw Rosa Enrolled');

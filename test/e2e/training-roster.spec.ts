@@ -50,7 +50,12 @@ describeEachEngine('Training: roster import', (engine) => {
       await t
         .withBearer(admin)
         .post('/api/v1/courses')
-        .send({ code: 'ROSTER-1', title: 'Jail services orientation', requiredHours: 4, modules: [{ title: 'Orientation', hours: 4, required: true }] })
+        .send({
+          code: 'ROSTER-1',
+          title: 'Jail services orientation',
+          requiredHours: 4,
+          modules: [{ title: 'Orientation', hours: 4, required: true }],
+        })
         .expect(201)
     ).body.id;
   });
@@ -61,7 +66,11 @@ describeEachEngine('Training: roster import', (engine) => {
     await t.dataSource.query(`UPDATE people SET status = 'inactive' WHERE id = '${inactive.id}'`);
     const enrolled = await t.person(['peer']);
     const cohortId = await cohort(5);
-    await t.withBearer(trainer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: enrolled.id }).expect(201);
+    await t
+      .withBearer(trainer)
+      .post(`/api/v1/cohorts/${cohortId}/enrollments`)
+      .send({ personId: enrolled.id })
+      .expect(201);
     const before = await counts();
 
     const csv = [
@@ -100,8 +109,12 @@ describeEachEngine('Training: roster import', (engine) => {
     expect((await upload(cohortId, 'first,last\nAda,Goodrider\n').expect(400)).body.message).toBe(
       'The first line must name the columns: name, email and (optionally) phone.',
     );
-    expect((await upload(cohortId, 'name,email\n').expect(400)).body.message).toBe('The file has a header but no people.');
-    expect((await upload(cohortId, 'name,email\n"Ada,ada@example.org\n').expect(400)).body.message).toMatch(/^The file is not readable CSV/);
+    expect((await upload(cohortId, 'name,email\n').expect(400)).body.message).toBe(
+      'The file has a header but no people.',
+    );
+    expect((await upload(cohortId, 'name,email\n"Ada,ada@example.org\n').expect(400)).body.message).toMatch(
+      /^The file is not readable CSV/,
+    );
     expect((await t.withBearer(trainer).post(`/api/v1/cohorts/${cohortId}/roster`).expect(400)).body.errors).toEqual([
       { field: 'file', message: 'is required' },
     ]);
@@ -112,12 +125,19 @@ describeEachEngine('Training: roster import', (engine) => {
     const cohortId = await cohort(2500);
     const before = await counts();
     const tag = randomUUID().slice(0, 6);
-    const rows = Array.from({ length: 1999 }, (_, i) => `Person ${i} Ñuñez-Wolf Robe,p${i}.${tag}@example.org,406-555-${String(i).padStart(4, '0')}`);
+    const rows = Array.from(
+      { length: 1999 },
+      (_, i) => `Person ${i} Ñuñez-Wolf Robe,p${i}.${tag}@example.org,406-555-${String(i).padStart(4, '0')}`,
+    );
     const csv = ['name,email,phone', `${known.name},${known.email.toUpperCase()},`, ...rows].join('\r\n');
 
     const res = await upload(cohortId, csv).expect(201);
     expect(res.body).toEqual({ ok: true, fileError: null, errors: [], enrolled: 2000, created: 1999, invited: 1999 });
-    expect(await counts()).toEqual({ people: before.people + 1999, enrollments: before.enrollments + 2000, links: before.links + 1999 });
+    expect(await counts()).toEqual({
+      people: before.people + 1999,
+      enrollments: before.enrollments + 2000,
+      links: before.links + 1999,
+    });
     const [peers] = await t.dataSource.query(
       `SELECT COUNT(*) AS n FROM person_roles r JOIN people p ON p.id = r.person_id WHERE r.role = 'peer' AND p.email LIKE '%.${tag}@example.org'`,
     );

@@ -26,7 +26,8 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     trainer = await t.token(['trainer']);
     otherTrainer = await t.token(['trainer']);
     peers = [];
-    for (const i of [1, 2, 3, 4]) peers.push(await t.person(['peer'], { name: `Peer ${i} ${randomUUID().slice(0, 4)}` }));
+    for (const i of [1, 2, 3, 4])
+      peers.push(await t.person(['peer'], { name: `Peer ${i} ${randomUUID().slice(0, 4)}` }));
   });
   afterAll(async () => t?.close());
 
@@ -47,7 +48,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .post('/api/v1/courses')
       .send({ ...course, requiredHours: 20 })
       .expect(400);
-    expect(short.body.errors).toEqual([{ field: 'requiredHours', message: 'is more than the modules add up to (16 h)' }]);
+    expect(short.body.errors).toEqual([
+      { field: 'requiredHours', message: 'is more than the modules add up to (16 h)' },
+    ]);
     const halfExam = await as(admin)
       .post('/api/v1/courses')
       .send({ ...course, examMaxAttempts: undefined })
@@ -89,7 +92,10 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     expect(res.body.status).toBe('planned');
 
     await as(otherTrainer.bearer).get(`/api/v1/cohorts/${cohortId}`).expect(404);
-    await as(otherTrainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: peers[0].id }).expect(404);
+    await as(otherTrainer.bearer)
+      .post(`/api/v1/cohorts/${cohortId}/enrollments`)
+      .send({ personId: peers[0].id })
+      .expect(404);
     expect((await as(otherTrainer.bearer).get('/api/v1/cohorts').expect(200)).body).toEqual([]);
     await as((await t.token(['peer'])).bearer)
       .get(`/api/v1/cohorts/${cohortId}`)
@@ -129,7 +135,8 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
   });
 
   it('enrolls up to capacity, then wait-lists, and promotes in order on withdrawal, keeping history', async () => {
-    const enroll = (p: Person) => as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: p.id });
+    const enroll = (p: Person) =>
+      as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: p.id });
     const results = [];
     for (const p of peers) results.push((await enroll(p).expect(201)).body);
     expect(results.map((e) => e.status)).toEqual(['enrolled', 'enrolled', 'enrolled', 'waitlisted']);
@@ -142,7 +149,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     // Peer 3 asks again: the cohort is full, so the wait list; both rows are kept.
     expect((await enroll(peers[2]).expect(201)).body.status).toBe('waitlisted');
     const roster = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}`).expect(200)).body.roster;
-    const statuses = roster.map((e: { personId: string; status: string }) => `${peers.findIndex((p) => p.id === e.personId) + 1}:${e.status}`);
+    const statuses = roster.map(
+      (e: { personId: string; status: string }) => `${peers.findIndex((p) => p.id === e.personId) + 1}:${e.status}`,
+    );
     expect(statuses.sort()).toEqual(['1:enrolled', '2:enrolled', '3:waitlisted', '3:withdrawn', '4:enrolled']);
     // The trainer can now open the records of the people on their roster; the other trainer cannot.
     await as(trainer.bearer).get(`/api/v1/people/${peers[0].id}`).expect(200);
@@ -157,7 +166,8 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     ).body;
     expect(found).toEqual([]);
     const stranger = await t.person(['peer'], { name: `Zelda Whitecalf ${randomUUID().slice(0, 4)}` });
-    const byName = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/candidates?q=whitecalf`).expect(200)).body;
+    const byName = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/candidates?q=whitecalf`).expect(200))
+      .body;
     expect(byName.map((p: { id: string }) => p.id)).toContain(stranger.id);
     expect(Object.keys(byName[0]).sort()).toEqual(['email', 'id', 'name']);
   });
@@ -196,8 +206,12 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .expect(200);
     expect(saved.body).toEqual({ changed: 2 });
     // Everyone not yet marked is present; the partial and the absence stay as they were.
-    expect((await as(trainer.bearer).post(`/api/v1/training-sessions/${s1}/everyone-present`).expect(200)).body.changed).toBe(2);
-    expect((await as(trainer.bearer).post(`/api/v1/training-sessions/${s2}/everyone-present`).expect(200)).body.changed).toBe(2);
+    expect(
+      (await as(trainer.bearer).post(`/api/v1/training-sessions/${s1}/everyone-present`).expect(200)).body.changed,
+    ).toBe(2);
+    expect(
+      (await as(trainer.bearer).post(`/api/v1/training-sessions/${s2}/everyone-present`).expect(200)).body.changed,
+    ).toBe(2);
     const unchanged = await as(trainer.bearer)
       .put(`/api/v1/cohorts/${cohortId}/attendance`)
       .send({ records: [{ sessionId: s2, personId: p4.id, status: 'absent' }] })
@@ -205,7 +219,8 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     expect(unchanged.body).toEqual({ changed: 0 });
 
     const grid = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/attendance`).expect(200)).body;
-    const cell = (p: Person, s: string) => grid.rows.find((r: { person: { id: string } }) => r.person.id === p.id).cells[s];
+    const cell = (p: Person, s: string) =>
+      grid.rows.find((r: { person: { id: string } }) => r.person.id === p.id).cells[s];
     expect(cell(p2, s1)).toEqual({ status: 'partial', hours: 5.5 });
     expect(cell(p4, s2)).toEqual({ status: 'absent', hours: 0 });
     expect(cell(p1, s2)).toEqual({ status: 'present', hours: 8 });
@@ -215,7 +230,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
 
   it('records exam attempts against the pass mark and the attempts limit', async () => {
     const exam = (p: Person, score: number) =>
-      as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/exam-attempts`).send({ personId: p.id, score, takenOn: today });
+      as(trainer.bearer)
+        .post(`/api/v1/cohorts/${cohortId}/exam-attempts`)
+        .send({ personId: p.id, score, takenOn: today });
     expect((await exam(peers[0], 79).expect(201)).body).toMatchObject({ attempt: 1, passed: false });
     expect((await exam(peers[0], 80).expect(201)).body).toMatchObject({ attempt: 2, passed: true });
     await exam(peers[0], 95).expect(409);
@@ -234,7 +251,8 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
 
   it('shows per person whether the rules are met or exactly what is missing', async () => {
     const review = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/completion`).expect(200)).body;
-    const summary = (p: Person) => review.rows.find((r: { person: { id: string } }) => r.person.id === p.id).result.summary;
+    const summary = (p: Person) =>
+      review.rows.find((r: { person: { id: string } }) => r.person.id === p.id).result.summary;
     expect(summary(peers[0])).toBe('Met: 16 of 16 h, all required modules, exam passed (80%)');
     expect(summary(peers[1])).toBe('13.5 of 16 h; exam not passed and no attempts left (best 65%)');
     expect(summary(peers[3])).toBe('8 of 16 h; module Ethics and Boundaries not attended');
@@ -260,7 +278,12 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     const ethics = (
       await as(otherTrainer.bearer)
         .post(`/api/v1/cohorts/${other.id}/sessions`)
-        .send({ heldOn: addDays(today, -1), startsAt: '09:00', endsAt: '17:00', moduleIds: [modules['Ethics and Boundaries']] })
+        .send({
+          heldOn: addDays(today, -1),
+          startsAt: '09:00',
+          endsAt: '17:00',
+          moduleIds: [modules['Ethics and Boundaries']],
+        })
         .expect(201)
     ).body;
     // Peer 4 missed ethics in their own cohort and sits it with the other cohort.
@@ -269,7 +292,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .send({ records: [{ sessionId: ethics.id, personId: peers[3].id, status: 'present' }] })
       .expect(200);
     const grid = (await as(otherTrainer.bearer).get(`/api/v1/cohorts/${other.id}/attendance`).expect(200)).body;
-    expect(grid.rows).toEqual([expect.objectContaining({ kind: 'make-up', person: expect.objectContaining({ id: peers[3].id }) })]);
+    expect(grid.rows).toEqual([
+      expect.objectContaining({ kind: 'make-up', person: expect.objectContaining({ id: peers[3].id }) }),
+    ]);
     const review = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/completion`).expect(200)).body;
     const p4 = review.rows.find((r: { person: { id: string } }) => r.person.id === peers[3].id).result;
     expect(p4.summary).toBe('Met: 16 of 16 h, all required modules, exam passed (92%), 1 make-up session');
@@ -290,9 +315,10 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     const again = await as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/complete`).send({}).expect(200);
     expect(again.body.awarded).toEqual([]);
 
-    const credentials: Array<{ person_id: string; issued_on: string; source: string; cohort_id: string }> = await t.dataSource.query(
-      `SELECT person_id, CAST(issued_on AS TEXT) AS issued_on, source, cohort_id FROM credentials WHERE cohort_id = '${cohortId}' ORDER BY person_id`,
-    );
+    const credentials: Array<{ person_id: string; issued_on: string; source: string; cohort_id: string }> =
+      await t.dataSource.query(
+        `SELECT person_id, CAST(issued_on AS TEXT) AS issued_on, source, cohort_id FROM credentials WHERE cohort_id = '${cohortId}' ORDER BY person_id`,
+      );
     expect(credentials.map((c) => c.person_id).sort()).toEqual([peers[0].id, peers[3].id].sort());
     expect(credentials.every((c) => c.issued_on === addDays(today, -1) && c.source === 'course')).toBe(true);
     // The database itself refuses a second award for the same cohort.
@@ -304,7 +330,10 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
 
     const cohort = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}`).expect(200)).body;
     expect(cohort).toMatchObject({ status: 'completed', completedOn: addDays(today, -1) });
-    await as(trainer.bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: peers[2].id }).expect(409);
+    await as(trainer.bearer)
+      .post(`/api/v1/cohorts/${cohortId}/enrollments`)
+      .send({ personId: peers[2].id })
+      .expect(409);
     await as(trainer.bearer).put(`/api/v1/cohorts/${cohortId}/attendance`).send({ records: [] }).expect(409);
 
     const actions: Array<{ action: string; n: number | string }> = await t.dataSource.query(
@@ -350,7 +379,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
 
     const mine = (await as(peer.bearer).get('/api/v1/me/training').expect(200)).body;
     expect(mine.cohorts).toHaveLength(1);
-    expect(mine.cohorts[0].progress.summary).toBe('0 of 16 h; module Ethics and Boundaries not attended; exam not taken');
+    expect(mine.cohorts[0].progress.summary).toBe(
+      '0 of 16 h; module Ethics and Boundaries not attended; exam not taken',
+    );
     expect(mine.upcoming.map((u: { session: { id: string } }) => u.session.id)).toEqual([session.id]);
     const path = new URL(mine.feedUrl).pathname;
     const feed = await t.http().get(path).expect(200);
@@ -367,7 +398,10 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .expect(404);
     // Completing now would close the cohort before its session is held.
     const early = await as(admin).post(`/api/v1/cohorts/${cohort.id}/complete`).send({}).expect(400);
-    expect(early.body.errors[0]).toEqual({ field: 'completedOn', message: expect.stringMatching(/^is before the session on .+; hold or cancel it first$/) });
+    expect(early.body.errors[0]).toEqual({
+      field: 'completedOn',
+      message: expect.stringMatching(/^is before the session on .+; hold or cancel it first$/),
+    });
     // A peer sees no cohort pages and nobody else's training.
     await as(peer.bearer).get(`/api/v1/cohorts/${cohort.id}/completion`).expect(403);
   });
@@ -421,8 +455,11 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     expect(done.body.awarded).toEqual([]);
 
     const after = (await as(admin).get(`/api/v1/people/${peer.id}/ce`).expect(200)).body;
-    expect(after.fromCourses).toEqual([{ title: 'Eat Sleep Console', cohort: 'ESC, November', completedOn: today, hours: 3, category: 'general' }]);
-    const readiness = (r: { readiness: Array<{ code: string; hoursDone: number }> }) => r.readiness.find((x) => x.code === 'MT-CBHPSS')!.hoursDone;
+    expect(after.fromCourses).toEqual([
+      { title: 'Eat Sleep Console', cohort: 'ESC, November', completedOn: today, hours: 3, category: 'general' },
+    ]);
+    const readiness = (r: { readiness: Array<{ code: string; hoursDone: number }> }) =>
+      r.readiness.find((x) => x.code === 'MT-CBHPSS')!.hoursDone;
     expect(readiness(after) - readiness(before)).toBe(3);
   });
 });

@@ -54,10 +54,22 @@ export interface TestApp {
  * The real application on a fresh database of the given engine, migrated and seeded with the
  * catalogue (no demo data), as `npm start` would build it.
  */
-export async function createTestApp(engine: Engine, options: { env?: Record<string, string>; controllers?: Type[] } = {}): Promise<TestApp> {
+export async function createTestApp(
+  engine: Engine,
+  options: { env?: Record<string, string>; controllers?: Type[] } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(engine);
-  const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', DEMO_DATA: 'off', LOG_LEVEL: 'error', ...db.env, ...options.env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)], controllers: options.controllers ?? [] }).compile();
+  const config = AppConfig.fromEnvironment({
+    NODE_ENV: 'test',
+    DEMO_DATA: 'off',
+    LOG_LEVEL: 'error',
+    ...db.env,
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register(config)],
+    controllers: options.controllers ?? [],
+  }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['fatal'] });
   setupApp(app, config);
   await app.init();
@@ -68,7 +80,9 @@ export async function createTestApp(engine: Engine, options: { env?: Record<stri
 
   const person = async (roles: Role[], overrides: Partial<CreatePersonDto> = {}) => {
     const created = await app.get(PeopleService).create(personInput({ roles, ...overrides }), systemActor('test'));
-    await dataSource.getRepository(Person).update({ id: created.id }, { passwordHash: await hashPassword(TEST_PASSWORD) });
+    await dataSource
+      .getRepository(Person)
+      .update({ id: created.id }, { passwordHash: await hashPassword(TEST_PASSWORD) });
     return created;
   };
 
@@ -82,7 +96,11 @@ export async function createTestApp(engine: Engine, options: { env?: Record<stri
       const p = await person(roles, overrides);
       const { token } = await app.get(SessionsService).create(dataSource.manager, p.id, '127.0.0.1', 'test');
       const csrfSeed = randomToken();
-      return { person: p, cookie: [`${SESSION_COOKIE}=${token}`, `${CSRF_COOKIE}=${csrfSeed}`], csrf: csrfTokenFor(config.sessionSecret, csrfSeed) };
+      return {
+        person: p,
+        cookie: [`${SESSION_COOKIE}=${token}`, `${CSRF_COOKIE}=${csrfSeed}`],
+        csrf: csrfTokenFor(config.sessionSecret, csrfSeed),
+      };
     },
     as: (b) =>
       ({

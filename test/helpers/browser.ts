@@ -32,7 +32,13 @@ export function useDemoBrowser(): () => TestApp {
     // One demo person per role can sign in with the test password.
     const passwordHash = await hashPassword(TEST_PASSWORD);
     for (const email of Object.values(DEMO_ACCOUNTS)) {
-      await t.dataSource.getRepository(Person).createQueryBuilder().update().set({ passwordHash }).where('email = :email', { email }).execute();
+      await t.dataSource
+        .getRepository(Person)
+        .createQueryBuilder()
+        .update()
+        .set({ passwordHash })
+        .where('email = :email', { email })
+        .execute();
     }
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
@@ -76,23 +82,29 @@ export async function signIn(page: Page, email: string, password = TEST_PASSWORD
 }
 
 /** A fresh context per test, so no cookie or cache leaks between tests; signed in as the demo admin unless told otherwise. */
-export async function openPage(viewport = { width: 1280, height: 900 }, as: string | null = DEMO_ACCOUNTS.admin): Promise<Session> {
+export async function openPage(
+  viewport = { width: 1280, height: 900 },
+  as: string | null = DEMO_ACCOUNTS.admin,
+): Promise<Session> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'en-US' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   page.on('console', (msg) => {
     // The app serves no /favicon.ico yet; Chromium asks for it on its own and logs the 404.
-    if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico')) problems.push(`console: ${msg.text()} (${msg.location().url})`);
+    if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico'))
+      problems.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
     // A load cut short because the page moved on (net::ERR_ABORTED) is the browser's doing, not a fault.
-    if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED')
+      problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
   });
   // The pages must get their styles: a missing stylesheet would still "load" but look broken.
   page.on('response', (response) => {
-    if (response.url().includes('/assets/') && response.status() >= 400) problems.push(`asset ${response.status()}: ${response.url()}`);
+    if (response.url().includes('/assets/') && response.status() >= 400)
+      problems.push(`asset ${response.status()}: ${response.url()}`);
   });
   if (as) await signIn(page, as);
   return { context, page, problems };

@@ -53,7 +53,9 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     cleanup: async () => {
       try {
         // FORCE ends connections the app under test may still hold.
-        await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`));
+        await withAdminClient(adminUrl, (client) =>
+          client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+        );
       } finally {
         await removeDataDir();
       }

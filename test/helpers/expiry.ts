@@ -23,12 +23,23 @@ export async function credentialType(t: TestApp, overrides: Partial<CredentialTy
   );
 }
 
-export async function credential(t: TestApp, personId: string, type: CredentialType, expiresOn: IsoDate, issuedOn = '2020-01-01'): Promise<Credential> {
+export async function credential(
+  t: TestApp,
+  personId: string,
+  type: CredentialType,
+  expiresOn: IsoDate,
+  issuedOn = '2020-01-01',
+): Promise<Credential> {
   const repo = t.dataSource.getRepository(Credential);
   return repo.save(repo.create({ personId, credentialTypeId: type.id, source: 'external', issuedOn, expiresOn }));
 }
 
-export async function supervise(t: TestApp, peerId: string, supervisorId: string, startsOn = '2020-01-01'): Promise<void> {
+export async function supervise(
+  t: TestApp,
+  peerId: string,
+  supervisorId: string,
+  startsOn = '2020-01-01',
+): Promise<void> {
   await t.dataSource.query(
     `INSERT INTO supervision_assignments (id, peer_id, supervisor_id, starts_on) VALUES (${t.dataSource.options.type === 'postgres' ? '$1, $2, $3, $4' : '?, ?, ?, ?'})`,
     [randomUUID(), peerId, supervisorId, startsOn],
@@ -37,6 +48,9 @@ export async function supervise(t: TestApp, peerId: string, supervisorId: string
 
 export async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
   const postgres = t.dataSource.options.type === 'postgres';
-  const rows: Array<{ n: string | number }> = await t.dataSource.query(postgres ? sql : sql.replace(/\$\d+/g, '?'), params);
+  const rows: Array<{ n: string | number }> = await t.dataSource.query(
+    postgres ? sql : sql.replace(/\$\d+/g, '?'),
+    params,
+  );
   return Number(rows[0].n);
 }

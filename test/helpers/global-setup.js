@@ -99,6 +99,8 @@ module.exports = async function globalSetup() {
     if (process.env.CI === 'true') {
       throw new Error(`${name} is not reachable at ${redact(url)} (${urlVar}); CI requires it.`);
     }
-    process.stderr.write(`\n!!! WARNING: ${name} is not reachable at ${redact(url)}: ${skipped}. Set ${urlVar} or start it.\n`);
+    process.stderr.write(
+      `\n!!! WARNING: ${name} is not reachable at ${redact(url)}: ${skipped}. Set ${urlVar} or start it.\n`,
+    );
   }
 };

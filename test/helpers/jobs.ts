@@ -31,11 +31,18 @@ export function makeQueue(kind: Driver, t: TestApp, handlers: JobHandlers, prefi
   const lock = t.app.get(WriteLock);
   const executor = new JobExecutor(handlers);
   if (kind === 'in-process') {
-    const queue = new InProcessJobQueue(t.dataSource, lock, executor, t.config) as InProcessJobQueue & { close(): Promise<void> };
+    const queue = new InProcessJobQueue(t.dataSource, lock, executor, t.config) as InProcessJobQueue & {
+      close(): Promise<void>;
+    };
     queue.close = () => queue.stop();
     return queue;
   }
-  const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', DATA_DIR: t.config.dataDir, REDIS_URL: redisUrl(), REDIS_PREFIX: prefix });
+  const config = AppConfig.fromEnvironment({
+    NODE_ENV: 'test',
+    DATA_DIR: t.config.dataDir,
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX: prefix,
+  });
   const queue = new BullmqJobQueue(config, executor) as BullmqJobQueue & { close(): Promise<void> };
   queue.close = async () => {
     await queue.stop();
@@ -59,7 +66,8 @@ export async function settle(queue: JobQueue, id: string, timeoutMs = 20_000): P
     const view = await queue.get(id);
     if (view && (view.state === 'completed' || view.state === 'failed')) return view;
     if (view?.state === 'delayed') await queue.promote(id);
-    if (Date.now() > deadline) throw new Error(`Job ${id} did not finish in ${timeoutMs} ms (state ${view?.state ?? 'gone'})`);
+    if (Date.now() > deadline)
+      throw new Error(`Job ${id} did not finish in ${timeoutMs} ms (state ${view?.state ?? 'gone'})`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -35,9 +35,13 @@ export interface WordBox {
 
 /** Every word with its box in PDF points (pdftotext -bbox), to check nothing runs off its place. */
 export function pdfWords(pdf: Buffer): { page: { width: number; height: number }; words: WordBox[] } {
-  const html = withFile(pdf, (file) => execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
+  const html = withFile(pdf, (file) =>
+    execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }),
+  );
   const page = /<page width="([\d.]+)" height="([\d.]+)"/.exec(html)!;
-  const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+  const words = [
+    ...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g),
+  ].map((m) => ({
     xMin: Number(m[1]),
     yMin: Number(m[2]),
     xMax: Number(m[3]),
@@ -62,6 +66,10 @@ export function pdfToPng(pdf: Buffer, dpi = 150): Buffer {
 /** What the QR code on the first page says, read from a rendering as a phone camera would. */
 export function pdfQrText(pdf: Buffer): string | null {
   const png = PNG.sync.read(pdfToPng(pdf, 150));
-  const found = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height);
+  const found = jsQR(
+    new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+    png.width,
+    png.height,
+  );
   return found?.data ?? null;
 }

@@ -41,9 +41,16 @@ export class Clearance1764500000000 implements MigrationInterface {
       `ALTER TABLE "supervision_assignments" DROP COLUMN "board_report_due_on"`,
       `DROP TABLE "supervisor_qualifications"`,
       `DROP INDEX "IDX_credentials_type"`,
-      ...['verification_result', 'verified_on', 'verified_by_id', 'revoked_by_id', 'revocation_note', 'revocation_reason', 'revoked_on', 'expiry_note'].map(
-        (c) => `ALTER TABLE "credentials" DROP COLUMN "${c}"`,
-      ),
+      ...[
+        'verification_result',
+        'verified_on',
+        'verified_by_id',
+        'revoked_by_id',
+        'revocation_note',
+        'revocation_reason',
+        'revoked_on',
+        'expiry_note',
+      ].map((c) => `ALTER TABLE "credentials" DROP COLUMN "${c}"`),
     ]);
   }
 }

@@ -16,7 +16,9 @@ export class CredentialSuspension1764700000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await runAll(
       queryRunner,
-      ['suspension_reason', 'suspended_until', 'suspended_from'].map((c) => `ALTER TABLE "credentials" DROP COLUMN "${c}"`),
+      ['suspension_reason', 'suspended_until', 'suspended_from'].map(
+        (c) => `ALTER TABLE "credentials" DROP COLUMN "${c}"`,
+      ),
     );
   }
 }

@@ -42,8 +42,13 @@ export class CatalogRevision1796150000000 implements MigrationInterface {
     const t = dialect(queryRunner);
     await runAll(queryRunner, [
       ...(t.postgres
-        ? [...RULE_TABLES.map((table) => `DROP TRIGGER "${table}_bump_revision" ON "${table}"`), `DROP FUNCTION catalog_revision_bump()`]
-        : RULE_TABLES.flatMap((table) => ['insert', 'update', 'delete'].map((event) => `DROP TRIGGER "${table}_bump_revision_${event}"`))),
+        ? [
+            ...RULE_TABLES.map((table) => `DROP TRIGGER "${table}_bump_revision" ON "${table}"`),
+            `DROP FUNCTION catalog_revision_bump()`,
+          ]
+        : RULE_TABLES.flatMap((table) =>
+            ['insert', 'update', 'delete'].map((event) => `DROP TRIGGER "${table}_bump_revision_${event}"`),
+          )),
       `DROP TABLE "catalog_revision"`,
     ]);
   }

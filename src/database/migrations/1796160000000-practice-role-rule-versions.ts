@@ -31,12 +31,14 @@ export class PracticeRoleRuleVersions1796160000000 implements MigrationInterface
     const roles = (await queryRunner.query(`SELECT "id" FROM "practice_roles"`)) as Array<{ id: string }>;
     for (const role of roles) {
       const id = randomUUID();
-      await queryRunner.query(`INSERT INTO "practice_role_rule_versions" ("id", "practice_role_id", "version", "note") VALUES (${p(1)}, ${p(2)}, 1, ${p(3)})`, [
-        id,
-        role.id,
-        'The rule as it stood when rule history began.',
-      ]);
-      await queryRunner.query(`UPDATE "practice_role_requirements" SET "rule_version_id" = ${p(1)} WHERE "practice_role_id" = ${p(2)}`, [id, role.id]);
+      await queryRunner.query(
+        `INSERT INTO "practice_role_rule_versions" ("id", "practice_role_id", "version", "note") VALUES (${p(1)}, ${p(2)}, 1, ${p(3)})`,
+        [id, role.id, 'The rule as it stood when rule history began.'],
+      );
+      await queryRunner.query(
+        `UPDATE "practice_role_requirements" SET "rule_version_id" = ${p(1)} WHERE "practice_role_id" = ${p(2)}`,
+        [id, role.id],
+      );
     }
     await runAll(
       queryRunner,
@@ -61,7 +63,9 @@ export class PracticeRoleRuleVersions1796160000000 implements MigrationInterface
           WHERE v."version" < (SELECT max(l."version") FROM "practice_role_rule_versions" l WHERE l."practice_role_id" = v."practice_role_id"))`,
       ...(t.postgres
         ? [`DROP TRIGGER "practice_role_rule_versions_bump_revision" ON "practice_role_rule_versions"`]
-        : ['insert', 'update', 'delete'].map((event) => `DROP TRIGGER "practice_role_rule_versions_bump_revision_${event}"`)),
+        : ['insert', 'update', 'delete'].map(
+            (event) => `DROP TRIGGER "practice_role_rule_versions_bump_revision_${event}"`,
+          )),
       `DROP INDEX "IDX_requirements_rule_version"`,
       `ALTER TABLE "practice_role_requirements" DROP COLUMN "rule_version_id"`,
       `DROP TABLE "practice_role_rule_versions"`,

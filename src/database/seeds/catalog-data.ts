@@ -1,11 +1,20 @@
 import type { CredentialType } from '../../modules/catalog/credential-type.entity';
 import type { RequirementNode } from '../../modules/catalog/requirement-node';
 
-type CredentialTypeSeed = Pick<CredentialType, 'code' | 'name' | 'issuer' | 'kind' | 'validityKind' | 'graceDays' | 'description'> &
+type CredentialTypeSeed = Pick<
+  CredentialType,
+  'code' | 'name' | 'issuer' | 'kind' | 'validityKind' | 'graceDays' | 'description'
+> &
   Partial<
     Pick<
       CredentialType,
-      'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay' | 'terminatesAfterDays' | 'renewalCeHours' | 'reminderDays' | 'termsPublished'
+      | 'validityMonths'
+      | 'fixedExpiryMonth'
+      | 'fixedExpiryDay'
+      | 'terminatesAfterDays'
+      | 'renewalCeHours'
+      | 'reminderDays'
+      | 'termsPublished'
     >
   >;
 
@@ -167,7 +176,11 @@ export interface PracticeRoleSeed {
   rule: RequirementNode;
 }
 
-const credential = (code: string, extra: Partial<RequirementNode> = {}): RequirementNode => ({ kind: 'credential', credentialTypeCode: code, ...extra });
+const credential = (code: string, extra: Partial<RequirementNode> = {}): RequirementNode => ({
+  kind: 'credential',
+  credentialTypeCode: code,
+  ...extra,
+});
 const clearedAs = (code: string): RequirementNode => ({ kind: 'practice_role', practiceRoleCode: code });
 
 /** The practice roles and what each requires (shared/DOMAIN.md, "Practice roles and clearance"). */
@@ -178,7 +191,12 @@ export const PRACTICE_ROLE_SEEDS: PracticeRoleSeed[] = [
     description: 'Peer support services; the base role most others build on.',
     rule: {
       kind: 'all_of',
-      children: [{ kind: 'lived_experience' }, credential('PS-40'), credential('MT-CBHPSS'), { kind: 'active_supervision' }],
+      children: [
+        { kind: 'lived_experience' },
+        credential('PS-40'),
+        credential('MT-CBHPSS'),
+        { kind: 'active_supervision' },
+      ],
     },
   },
   {

@@ -78,12 +78,21 @@ export async function seedCatalog(dataSource: DataSource): Promise<SeedReport> {
       (tx) => (seed.awardsCredentialTypeCode ? awardBlocked(tx, seed.awardsCredentialTypeCode) : Promise.resolve(null)),
     );
   }
-  if (report.added.length > 0) logger.log(`Catalogue: added ${report.added.length} entries (${report.added.join(', ')})`);
+  if (report.added.length > 0)
+    logger.log(`Catalogue: added ${report.added.length} entries (${report.added.join(', ')})`);
   return report;
 }
 
-function codeExists(tx: DataSource['manager'], entity: typeof CredentialType | typeof PracticeRole | typeof Course, code: string): Promise<boolean> {
-  return tx.getRepository<{ code: string }>(entity).createQueryBuilder('e').where('upper(e.code) = :code', { code: code.toUpperCase() }).getExists();
+function codeExists(
+  tx: DataSource['manager'],
+  entity: typeof CredentialType | typeof PracticeRole | typeof Course,
+  code: string,
+): Promise<boolean> {
+  return tx
+    .getRepository<{ code: string }>(entity)
+    .createQueryBuilder('e')
+    .where('upper(e.code) = :code', { code: code.toUpperCase() })
+    .getExists();
 }
 
 /**
@@ -91,7 +100,11 @@ function codeExists(tx: DataSource['manager'], entity: typeof CredentialType | t
  * the type's code or made it external; the course then waits rather than failing start-up.
  */
 async function awardBlocked(tx: DataSource['manager'], code: string): Promise<string | null> {
-  const type = await tx.getRepository(CredentialType).createQueryBuilder('t').where('upper(t.code) = :code', { code: code.toUpperCase() }).getOne();
+  const type = await tx
+    .getRepository(CredentialType)
+    .createQueryBuilder('t')
+    .where('upper(t.code) = :code', { code: code.toUpperCase() })
+    .getOne();
   if (!type) return `the credential type ${code} it awards is not in the catalogue`;
   if (type.kind !== 'internal') return `the credential type ${code} it awards is issued by an outside body`;
   return null;

@@ -77,7 +77,14 @@ const GREAT_FALLS_WAITING = 'Leah Sure Chief';
 
 const JAIL_ENROLLED = ['Dale Stiffarm', 'Marlene Spotted Wolf', 'Cody Lampi'];
 
-const ESC_PARTICIPANTS = ['Renée Two Feathers', 'Tanya Old Elk', 'Aaliyah Grant', 'Nizhoni Begay', 'Rosalind Spotted Bear', 'Angela Yellowrobe'];
+const ESC_PARTICIPANTS = [
+  'Renée Two Feathers',
+  'Tanya Old Elk',
+  'Aaliyah Grant',
+  'Nizhoni Begay',
+  'Rosalind Spotted Bear',
+  'Angela Yellowrobe',
+];
 
 const BILLINGS_CLINIC = 'Yellowstone Valley Clinic, Billings (conference room B)';
 /** A 40-hour day runs 09:00–17:00. */
@@ -112,7 +119,9 @@ function planDays(modules: CourseModule[], dayHours: number): CourseModule[][] {
 
 /** Session dates from day offsets after the start; days beyond the offsets follow daily. */
 function scheduleDates(startsOn: IsoDate, offsets: number[], count: number): IsoDate[] {
-  return Array.from({ length: count }, (_, i) => addDays(startsOn, i < offsets.length ? offsets[i] : offsets[offsets.length - 1] + i - offsets.length + 1));
+  return Array.from({ length: count }, (_, i) =>
+    addDays(startsOn, i < offsets.length ? offsets[i] : offsets[offsets.length - 1] + i - offsets.length + 1),
+  );
 }
 
 const sumHours = (modules: CourseModule[]) => modules.reduce((n, m) => n + Math.round(m.hours * 100), 0) / 100;
@@ -148,22 +157,42 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
     trainer: Person;
   }): Promise<Cohort> => {
     const { course, trainer, ...columns } = fields;
-    const row = tx
-      .getRepository(Cohort)
-      .create({ id: randomUUID(), courseId: course.id, completedOn: null, ...columns, createdAt: at(addDays(fields.startsOn, -45), '10:00') });
+    const row = tx.getRepository(Cohort).create({
+      id: randomUUID(),
+      courseId: course.id,
+      completedOn: null,
+      ...columns,
+      createdAt: at(addDays(fields.startsOn, -45), '10:00'),
+    });
     await tx.getRepository(Cohort).insert(row);
-    await tx.createQueryBuilder().insert().into('cohort_trainers').values({ cohort_id: row.id, trainer_id: trainer.id }).execute();
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into('cohort_trainers')
+      .values({ cohort_id: row.id, trainer_id: trainer.id })
+      .execute();
     row.course = course;
     row.trainers = [trainer];
     report.cohorts++;
     return row;
   };
 
-  const session = async (c: Cohort, heldOn: IsoDate, startsAt: string, modules: CourseModule[]): Promise<TrainingSession> => {
+  const session = async (
+    c: Cohort,
+    heldOn: IsoDate,
+    startsAt: string,
+    modules: CourseModule[],
+  ): Promise<TrainingSession> => {
     const hours = sumHours(modules);
-    const row = tx
-      .getRepository(TrainingSession)
-      .create({ id: randomUUID(), cohortId: c.id, heldOn, startsAt, endsAt: timeAfter(startsAt, hours), hours, cancelledAt: null });
+    const row = tx.getRepository(TrainingSession).create({
+      id: randomUUID(),
+      cohortId: c.id,
+      heldOn,
+      startsAt,
+      endsAt: timeAfter(startsAt, hours),
+      hours,
+      cancelledAt: null,
+    });
     await tx.getRepository(TrainingSession).insert(row);
     await tx
       .createQueryBuilder()
@@ -209,12 +238,26 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
       const exception = exceptions.get(p.id);
       const status = exception?.status ?? 'present';
       const hours = status === 'present' ? s.hours : status === 'partial' ? (exception?.hours ?? 0) : 0;
-      return { sessionId: s.id, personId: p.id, status, hours, recordedById: recordedBy.id, recordedAt: at(s.heldOn, s.endsAt) };
+      return {
+        sessionId: s.id,
+        personId: p.id,
+        status,
+        hours,
+        recordedById: recordedBy.id,
+        recordedAt: at(s.heldOn, s.endsAt),
+      };
     });
     if (rows.length) await tx.getRepository(Attendance).insert(rows);
   };
 
-  const exam = async (c: Cohort, person: Person, attempt: number, score: number, takenOn: IsoDate, recordedBy: Person) => {
+  const exam = async (
+    c: Cohort,
+    person: Person,
+    attempt: number,
+    score: number,
+    takenOn: IsoDate,
+    recordedBy: Person,
+  ) => {
     const passMark = c.course.examPassMark ?? 0;
     await tx.getRepository(ExamAttempt).insert({
       id: randomUUID(),
@@ -244,7 +287,9 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
   const ps40 = await course(PEER_SUPPORT_COURSE_CODE);
   if (ps40) {
     const days = planDays(ps40.modules, DAY_HOURS);
-    const ps40Type = ps40.awardsCredentialTypeId ? await tx.getRepository(CredentialType).findOneBy({ id: ps40.awardsCredentialTypeId }) : null;
+    const ps40Type = ps40.awardsCredentialTypeId
+      ? await tx.getRepository(CredentialType).findOneBy({ id: ps40.awardsCredentialTypeId })
+      : null;
 
     // Billings: five days over two weeks, ended about two months ago; completed two days later, after Eli's retake.
     {
@@ -267,7 +312,10 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
       const graduates = BILLINGS_GRADUATES.map((g) => ({ ...g, person: ctx.person(g.name) }));
       const enrollments = new Map<string, Enrollment>();
       for (const [i, g] of graduates.entries())
-        enrollments.set(g.person.id, await enroll(c, g.person, 'enrolled', addDays(startsOn, -40 + i * 3), { completedOn }));
+        enrollments.set(
+          g.person.id,
+          await enroll(c, g.person, 'enrolled', addDays(startsOn, -40 + i * 3), { completedOn }),
+        );
       const sessions: TrainingSession[] = [];
       for (const [i, modules] of days.entries()) sessions.push(await session(c, dates[i], '09:00', modules));
       for (const s of sessions)
@@ -277,7 +325,10 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
           majo,
         );
       const sessionFacts = new Map<string, SessionFact>(
-        sessions.map((s) => [s.id, { id: s.id, cohortId: c.id, hours: s.hours, moduleIds: s.modules.map((m) => m.id), cancelled: false }]),
+        sessions.map((s) => [
+          s.id,
+          { id: s.id, cohortId: c.id, hours: s.hours, moduleIds: s.modules.map((m) => m.id), cancelled: false },
+        ]),
       );
       for (const g of graduates) {
         const takenOn = (attempt: number) => (attempt === 1 ? endsOn : completedOn);
@@ -287,15 +338,27 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
           {
             requiredHours: ps40.requiredHours,
             modules: ps40.modules.map((m) => ({ id: m.id, title: m.title, required: m.required })),
-            exam: ps40.examPassMark != null && ps40.examMaxAttempts != null ? { passMark: ps40.examPassMark, maxAttempts: ps40.examMaxAttempts } : null,
+            exam:
+              ps40.examPassMark != null && ps40.examMaxAttempts != null
+                ? { passMark: ps40.examPassMark, maxAttempts: ps40.examMaxAttempts }
+                : null,
           },
           c.id,
           sessionFacts,
           sessions.map((s) => ({ sessionId: s.id, status: 'present' as const, hours: s.hours })),
           g.scores.map((score, i) => ({ attempt: i + 1, score, passed: score >= (ps40.examPassMark ?? 0) })),
         );
-        if (!result.met) throw new Error(`Demo data: ${g.name} should have completed the Billings cohort (${result.summary})`);
-        if (ps40Type) report.credentials += await award(tx, ps40Type, c, g.person, completedOn, `Completed ${ps40.code} (${c.name}): ${result.summary}`);
+        if (!result.met)
+          throw new Error(`Demo data: ${g.name} should have completed the Billings cohort (${result.summary})`);
+        if (ps40Type)
+          report.credentials += await award(
+            tx,
+            ps40Type,
+            c,
+            g.person,
+            completedOn,
+            `Completed ${ps40.code} (${c.name}): ${result.summary}`,
+          );
       }
     }
 
@@ -322,7 +385,8 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
       const waiting = await newPeer(GREAT_FALLS_WAITING, false);
       // The twelve places filled a month ahead and a wait list formed; Amber withdrew after the first day.
       const withdrewOn = addDays(startsOn, 1);
-      for (const [i, p] of trainees.entries()) await enroll(c, p, 'enrolled', addDays(startsOn, -35 + i * 2 + (i >= 6 ? 2 : 0)));
+      for (const [i, p] of trainees.entries())
+        await enroll(c, p, 'enrolled', addDays(startsOn, -35 + i * 2 + (i >= 6 ? 2 : 0)));
       await enroll(c, withdrawn, 'withdrawn', addDays(startsOn, -23), { withdrawnOn: withdrewOn });
       await enroll(c, promoted, 'enrolled', addDays(startsOn, -10), { enrolledOn: withdrewOn });
       await enroll(c, waiting, 'waitlisted', addDays(startsOn, -4));
@@ -336,13 +400,15 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
         if (i === 0) exceptions.set(byName('Colt Zimmerman').id, { status: 'absent' });
         // Sierra misses the Ethics and Boundaries day: a required module she must make up.
         if (i === 1) exceptions.set(byName('Sierra Little Dog').id, { status: 'absent' });
-        if (i === 2) exceptions.set(byName('Dustin Hjelmstad').id, { status: 'partial', hours: Math.min(5, s.hours - 1) });
+        if (i === 2)
+          exceptions.set(byName('Dustin Hjelmstad').id, { status: 'partial', hours: Math.min(5, s.hours - 1) });
         // Amber sat the first day before withdrawing; Joaquín joined from the second.
         const present = i === 0 ? [...trainees, withdrawn] : [...trainees, promoted];
         await attendance(s, present, corey, exceptions);
       }
       // Travis will miss the last day, so he sat the exam early; he has two attempts left.
-      if (ps40.examPassMark != null && past.length) await exam(c, byName('Travis Big Spring'), 1, 68, past[past.length - 1].heldOn, corey);
+      if (ps40.examPassMark != null && past.length)
+        await exam(c, byName('Travis Big Spring'), 1, 68, past[past.length - 1].heldOn, corey);
     }
 
     // Yellowstone County Detention Facility: planned for next month, the first two days scheduled.
@@ -359,8 +425,10 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
         status: 'planned',
         trainer: corey,
       });
-      for (const [i, modules] of days.slice(0, 2).entries()) await session(c, addDays(startsOn, i * 2), '09:00', modules);
-      for (const [i, name] of JAIL_ENROLLED.entries()) await enroll(c, await newPeer(name), 'enrolled', addDays(today, -12 + i));
+      for (const [i, modules] of days.slice(0, 2).entries())
+        await session(c, addDays(startsOn, i * 2), '09:00', modules);
+      for (const [i, name] of JAIL_ENROLLED.entries())
+        await enroll(c, await newPeer(name), 'enrolled', addDays(today, -12 + i));
     }
   }
 
@@ -382,7 +450,8 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
     });
     const s = await session(c, heldOn, '13:00', esc.modules);
     const people = ESC_PARTICIPANTS.map((name) => ctx.person(name));
-    for (const [i, p] of people.entries()) await enroll(c, p, 'enrolled', addDays(heldOn, -20 + i), { completedOn: heldOn });
+    for (const [i, p] of people.entries())
+      await enroll(c, p, 'enrolled', addDays(heldOn, -20 + i), { completedOn: heldOn });
     await attendance(s, people, majo);
   }
 
@@ -393,9 +462,21 @@ export async function seedDemoTraining(ctx: DemoTrainingContext): Promise<DemoTr
  * The course's credential for one graduate, linked to the cohort. Someone who already holds an
  * unlinked one of that type (entered by hand before) has it linked instead: at most one per cohort.
  */
-async function award(tx: EntityManager, type: CredentialType, cohort: Cohort, person: Person, issuedOn: IsoDate, note: string): Promise<number> {
+async function award(
+  tx: EntityManager,
+  type: CredentialType,
+  cohort: Cohort,
+  person: Person,
+  issuedOn: IsoDate,
+  note: string,
+): Promise<number> {
   const repo = tx.getRepository(Credential);
-  const existing = await repo.findOneBy({ personId: person.id, credentialTypeId: type.id, cohortId: IsNull(), revokedOn: IsNull() });
+  const existing = await repo.findOneBy({
+    personId: person.id,
+    credentialTypeId: type.id,
+    cohortId: IsNull(),
+    revokedOn: IsNull(),
+  });
   if (existing) {
     await repo.update(existing.id, { cohortId: cohort.id });
     return 0;

@@ -77,24 +77,84 @@ const PEOPLE: DemoPerson[] = [
     livedExperience: true,
     credentials: [...peerCore(2, ago(150)), ['ET-M', ago(700)]],
   },
-  { name: 'Renée Two Feathers', roles: ['peer'], livedExperience: true, credentials: [...peerCore(3, ago(250)), ['DOULA-IND', ago(420)], ['MIS', ago(380)]] },
+  {
+    name: 'Renée Two Feathers',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(3, ago(250)), ['DOULA-IND', ago(420)], ['MIS', ago(380)]],
+  },
   {
     name: 'Dakota Running Crane',
     roles: ['peer'],
     livedExperience: true,
     credentials: [...peerCore(4, ago(240)), ['CORR', expiresIn(12)], ['CPR', expiresIn(45)]],
   },
-  { name: 'Tanya Old Elk', roles: ['peer'], livedExperience: true, credentials: [...peerCore(5, ago(230)), ['DOULA', expiresIn(70)], ['CPR', ago(800)]] },
-  { name: 'Marcus Littlebear', roles: ['peer'], livedExperience: true, credentials: [...peerCore(6, ago(220)), ['FIS', ago(600)], ['CORR', ago(120)]] },
-  { name: 'Shelby Lindqvist', roles: ['peer'], livedExperience: true, credentials: [...peerCore(7, ago(210)), ['MHFA', expiresIn(25)]] },
-  { name: 'Jesse Redcloud', roles: ['peer'], livedExperience: true, credentials: [...peerCore(8, ago(400 + 200)), ['CPR', expiresIn(-20)]] },
-  { name: 'Aaliyah Grant', roles: ['peer'], livedExperience: true, credentials: [...peerCore(9, ago(190)), ['DOULA', ago(300)], ['CPR', ago(200)]] },
-  { name: 'Wyatt Ferguson', roles: ['peer'], livedExperience: true, credentials: [...peerCore(10, ago(180)), ['CORR', expiresIn(-40)]] },
-  { name: 'Nizhoni Begay', roles: ['peer'], livedExperience: true, credentials: [...peerCore(11, ago(170)), ['DOULA-IND', ago(200)], ['DOULA', expiresIn(5)]] },
-  { name: 'Brandon Tallbull', roles: ['peer'], livedExperience: true, credentials: [...peerCore(12, ago(160)), ['NARCAN-MT', expiresIn(60)]] },
-  { name: 'Kateri Wolf Child', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(13, ago(45)), ['MIS', ago(100)], ['BT-W', ago(90)]] },
-  { name: 'Luis Ortega', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(14, ago(30)), ['CPR', ago(30)]] },
-  { name: 'Hannah Schrøder', roles: ['peer'], livedExperience: true, credentials: [...billingsGraduate(15, ago(20)), ['MHFA', ago(1000)]] },
+  {
+    name: 'Tanya Old Elk',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(5, ago(230)), ['DOULA', expiresIn(70)], ['CPR', ago(800)]],
+  },
+  {
+    name: 'Marcus Littlebear',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(6, ago(220)), ['FIS', ago(600)], ['CORR', ago(120)]],
+  },
+  {
+    name: 'Shelby Lindqvist',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(7, ago(210)), ['MHFA', expiresIn(25)]],
+  },
+  {
+    name: 'Jesse Redcloud',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(8, ago(400 + 200)), ['CPR', expiresIn(-20)]],
+  },
+  {
+    name: 'Aaliyah Grant',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(9, ago(190)), ['DOULA', ago(300)], ['CPR', ago(200)]],
+  },
+  {
+    name: 'Wyatt Ferguson',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(10, ago(180)), ['CORR', expiresIn(-40)]],
+  },
+  {
+    name: 'Nizhoni Begay',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(11, ago(170)), ['DOULA-IND', ago(200)], ['DOULA', expiresIn(5)]],
+  },
+  {
+    name: 'Brandon Tallbull',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(12, ago(160)), ['NARCAN-MT', expiresIn(60)]],
+  },
+  {
+    name: 'Kateri Wolf Child',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...billingsGraduate(13, ago(45)), ['MIS', ago(100)], ['BT-W', ago(90)]],
+  },
+  {
+    name: 'Luis Ortega',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...billingsGraduate(14, ago(30)), ['CPR', ago(30)]],
+  },
+  {
+    name: 'Hannah Schrøder',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...billingsGraduate(15, ago(20)), ['MHFA', ago(1000)]],
+  },
   {
     name: 'Darnell Weasel Head',
     roles: ['peer'],
@@ -106,9 +166,24 @@ const PEOPLE: DemoPerson[] = [
   },
   // PS-40 from the Billings cohort, not yet state certified.
   { name: 'Crystal Bird Rattler', roles: ['peer'], livedExperience: true },
-  { name: 'Trevor McAllister', roles: ['peer'], livedExperience: true, credentials: [...peerCore(16, ago(140)), ['ET-M', ago(50)], ['CORR', expiresIn(28)]] },
-  { name: 'Angela Yellowrobe', roles: ['peer'], livedExperience: true, credentials: [...peerCore(17, ago(130)), ['FIS', ago(40)], ['MIS', ago(40)]] },
-  { name: 'Mateo Álvarez', roles: ['peer'], livedExperience: true, credentials: [...peerCore(18, ago(120)), ['CPR', expiresIn(8)]] },
+  {
+    name: 'Trevor McAllister',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(16, ago(140)), ['ET-M', ago(50)], ['CORR', expiresIn(28)]],
+  },
+  {
+    name: 'Angela Yellowrobe',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(17, ago(130)), ['FIS', ago(40)], ['MIS', ago(40)]],
+  },
+  {
+    name: 'Mateo Álvarez',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(18, ago(120)), ['CPR', expiresIn(8)]],
+  },
   {
     name: 'Rosalind Spotted Bear',
     preferredName: 'Roz Spotted Bear',
@@ -116,14 +191,29 @@ const PEOPLE: DemoPerson[] = [
     livedExperience: true,
     credentials: [...peerCore(19, ago(110)), ['DOULA-IND', ago(80)]],
   },
-  { name: 'Kyle Nordby', roles: ['peer'], livedExperience: true, credentials: [...peerCore(20, ago(100)), ['MHFA', expiresIn(85)]] },
+  {
+    name: 'Kyle Nordby',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(20, ago(100)), ['MHFA', expiresIn(85)]],
+  },
   { name: 'Savannah Pretty On Top', roles: ['peer'], livedExperience: true, credentials: [...peerCore(21, ago(95))] },
   // PS-40 from the Billings cohort; no lived experience recorded.
   { name: 'Eli Hawkins', roles: ['peer'], livedExperience: false },
-  { name: 'Jade Morningstar', roles: ['peer'], livedExperience: true, credentials: [...peerCore(22, ago(85)), ['CORR', ago(200)], ['CPR', expiresIn(-3)]] },
+  {
+    name: 'Jade Morningstar',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(22, ago(85)), ['CORR', ago(200)], ['CPR', expiresIn(-3)]],
+  },
   // Taking the 40-hour course in the running Great Falls cohort.
   { name: 'Owen Sundquist', roles: ['peer'], livedExperience: false },
-  { name: 'Faith Many Hides', roles: ['peer'], livedExperience: true, credentials: [...peerCore(23, ago(75)), ['NARCAN-MT', ago(400)]] },
+  {
+    name: 'Faith Many Hides',
+    roles: ['peer'],
+    livedExperience: true,
+    credentials: [...peerCore(23, ago(75)), ['NARCAN-MT', ago(400)]],
+  },
 ];
 
 function emailFor(name: string): string {
@@ -158,7 +248,11 @@ export interface DemoReport {
   links: Array<{ role: Role; name: string; link: string }>;
 }
 
-export async function seedDemo(dataSource: DataSource, config: AppConfig, accountLinks?: AccountLinksService): Promise<DemoReport> {
+export async function seedDemo(
+  dataSource: DataSource,
+  config: AppConfig,
+  accountLinks?: AccountLinksService,
+): Promise<DemoReport> {
   const today = dateInZone(new Date(), config.timeZone);
   const seeded = await dataSource.transaction(async (tx: EntityManager) => {
     const types = new Map((await tx.getRepository(CredentialType).find()).map((t) => [t.code, t]));
@@ -177,7 +271,9 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
       return person;
     };
     const attestLivedExperience = (person: Person, verifiedOn: IsoDate) =>
-      tx.getRepository(LivedExperienceAttestation).insert({ personId: person.id, verifiedById: admin.id, verifiedOn, evidenceLocation: 'HR file' });
+      tx
+        .getRepository(LivedExperienceAttestation)
+        .insert({ personId: person.id, verifiedById: admin.id, verifiedOn, evidenceLocation: 'HR file' });
     const saved: Person[] = [];
     for (const [i, p] of PEOPLE.entries()) saved.push(await createPerson(p, i));
     const admin = saved[0];
@@ -203,19 +299,28 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
       }
     }
     // Ellen supervises the first half of the practising peers, Sam (himself a peer) the rest.
-    const supervisors = [saved[PEOPLE.findIndex((p) => p.name === 'Ellen Brightwater')], saved[PEOPLE.findIndex((p) => p.name === 'Samuel Kicking Woman')]];
+    const supervisors = [
+      saved[PEOPLE.findIndex((p) => p.name === 'Ellen Brightwater')],
+      saved[PEOPLE.findIndex((p) => p.name === 'Samuel Kicking Woman')],
+    ];
     const supervised = PEOPLE.map((p, i) => ({ p, person: saved[i] })).filter(
       ({ p, person }) => p.roles.includes('peer') && p.livedExperience && person.id !== supervisors[1].id,
     );
     for (const [i, { person }] of supervised.entries()) {
       const supervisor = i < supervised.length / 2 ? supervisors[0] : supervisors[1];
-      await tx
-        .getRepository(SupervisionAssignment)
-        .insert({ peerId: person.id, supervisorId: supervisor.id, startsOn: addDays(today, -(200 + i * 5)), endsOn: null });
+      await tx.getRepository(SupervisionAssignment).insert({
+        peerId: person.id,
+        supervisorId: supervisor.id,
+        startsOn: addDays(today, -(200 + i * 5)),
+        endsOn: null,
+      });
     }
-    await tx
-      .getRepository(SupervisionAssignment)
-      .insert({ peerId: supervisors[1].id, supervisorId: supervisors[0].id, startsOn: addDays(today, -400), endsOn: null });
+    await tx.getRepository(SupervisionAssignment).insert({
+      peerId: supervisors[1].id,
+      supervisorId: supervisors[0].id,
+      startsOn: addDays(today, -400),
+      endsOn: null,
+    });
     // Monthly sessions for Ellen's team; Sam's peers have none logged lately, which the board flags.
     for (const [i, { person }] of supervised.entries()) {
       if (i >= supervised.length / 2) continue;
@@ -231,9 +336,19 @@ export async function seedDemo(dataSource: DataSource, config: AppConfig, accoun
       }
     }
     await tx.getRepository(SupervisorQualification).insert([
-      { personId: supervisors[0].id, licence: 'LCPC #MT-20417', qualifiedFrom: addDays(today, -2000), qualifiedUntil: null },
+      {
+        personId: supervisors[0].id,
+        licence: 'LCPC #MT-20417',
+        qualifiedFrom: addDays(today, -2000),
+        qualifiedUntil: null,
+      },
       // Sam's qualification lapsed two weeks ago: his supervisees show why they are not cleared.
-      { personId: supervisors[1].id, licence: 'LAC #MT-31882', qualifiedFrom: addDays(today, -900), qualifiedUntil: addDays(today, -14) },
+      {
+        personId: supervisors[1].id,
+        licence: 'LAC #MT-31882',
+        qualifiedFrom: addDays(today, -900),
+        qualifiedUntil: addDays(today, -14),
+      },
     ]);
     // Training: cohorts of the 40-hour course and a Perinatal Training Hub class, with a few new trainees.
     const byName = new Map(PEOPLE.map((p, i) => [p.name, saved[i]]));

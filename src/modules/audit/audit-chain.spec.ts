@@ -38,7 +38,9 @@ describe('the audit hash chain', () => {
   it('names a deleted entry, and several', () => {
     const entries = chain(6);
     expect(verifyChain(entries.filter((e) => e.id !== 4)).problems).toEqual(['entry #4 is missing (deleted)']);
-    expect(verifyChain(entries.filter((e) => e.id !== 3 && e.id !== 4)).problems).toEqual(['entries #3–#4 are missing (deleted)']);
+    expect(verifyChain(entries.filter((e) => e.id !== 3 && e.id !== 4)).problems).toEqual([
+      'entries #3–#4 are missing (deleted)',
+    ]);
     expect(verifyChain(entries.slice(0, 5)).ok).toBe(true); // the newest entry removed is only caught by its successor
   });
 
@@ -57,7 +59,9 @@ describe('the audit hash chain', () => {
     const entries = chain(4);
     const forged = { ...entries[2], after: '{"n":"forged"}', prevHash: GENESIS_HASH };
     entries[2] = { ...forged, hash: entryHash(forged) };
-    expect(verifyChain(entries).problems).toEqual(['entry #3 does not follow entry #2 (an entry was replaced or the entries reordered)']);
+    expect(verifyChain(entries).problems).toEqual([
+      'entry #3 does not follow entry #2 (an entry was replaced or the entries reordered)',
+    ]);
   });
 
   it('continues from a position, for checking in batches', () => {
@@ -67,6 +71,8 @@ describe('the audit hash chain', () => {
   });
 
   it('writes JSON with sorted keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

@@ -21,14 +21,28 @@ export interface ChainFields {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return v;
   });
 }
 
 export function entryHash(e: ChainFields): string {
-  const content = [e.id, e.at.toISOString(), e.actorId, e.actorLabel, e.ip, e.action, e.entityType, e.entityId, e.before, e.after, e.prevHash];
+  const content = [
+    e.id,
+    e.at.toISOString(),
+    e.actorId,
+    e.actorLabel,
+    e.ip,
+    e.action,
+    e.entityType,
+    e.entityId,
+    e.before,
+    e.after,
+    e.prevHash,
+  ];
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
@@ -61,18 +75,24 @@ export function verifyChain(
     const before = problems.length;
     if (entry.id > expectedId) {
       problems.push(
-        expectedId === entry.id - 1 ? `entry #${expectedId} is missing (deleted)` : `entries #${expectedId}–#${entry.id - 1} are missing (deleted)`,
+        expectedId === entry.id - 1
+          ? `entry #${expectedId} is missing (deleted)`
+          : `entries #${expectedId}–#${entry.id - 1} are missing (deleted)`,
       );
     }
     if (entryHash(entry) !== entry.hash) {
-      const movedFrom = entries.map((e) => e.id).find((id) => id !== entry.id && entryHash({ ...entry, id }) === entry.hash);
+      const movedFrom = entries
+        .map((e) => e.id)
+        .find((id) => id !== entry.id && entryHash({ ...entry, id }) === entry.hash);
       problems.push(
         movedFrom !== undefined
           ? `entry #${entry.id} holds the content of entry #${movedFrom} (entries were reordered)`
           : `entry #${entry.id} was edited: its content no longer matches its hash`,
       );
     } else if (entry.prevHash !== previousHash && entry.id === expectedId && !previousReported) {
-      problems.push(`entry #${entry.id} does not follow entry #${entry.id - 1} (an entry was replaced or the entries reordered)`);
+      problems.push(
+        `entry #${entry.id} does not follow entry #${entry.id - 1} (an entry was replaced or the entries reordered)`,
+      );
     }
     previousReported = problems.length > before;
     previousHash = entry.hash;

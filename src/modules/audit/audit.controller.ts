@@ -76,7 +76,10 @@ export class AuditController {
   async csv(@Query() raw: Record<string, unknown>, @Res() res: Response) {
     const { value } = await validateForm(AuditQuery, raw);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`,
+    );
     const csv = this.audit.exportCsv(value ?? {}, this.config.timeZone);
     res.on('close', () => csv.destroy());
     csv.pipe(res);

@@ -5,7 +5,14 @@ import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { startOfDayInZone, addDays } from '../../common/dates';
 import type { Actor } from './actor';
-import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainPosition, type ChainReport } from './audit-chain';
+import {
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type ChainPosition,
+  type ChainReport,
+} from './audit-chain';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditEvent {
@@ -52,7 +59,9 @@ export class AuditService {
       // Writers queue here, so each entry is chained to the one committed before it.
       await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
     }
-    const last = await manager.getRepository(AuditEntry).find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
+    const last = await manager
+      .getRepository(AuditEntry)
+      .find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
     let id = last[0]?.id ?? 0;
     let prevHash = last[0]?.hash ?? GENESIS_HASH;
     const at = new Date();
@@ -73,7 +82,8 @@ export class AuditService {
       prevHash = entryHash(fields);
       return manager.getRepository(AuditEntry).create({ ...fields, hash: prevHash });
     });
-    for (let i = 0; i < entries.length; i += 200) await manager.getRepository(AuditEntry).insert(entries.slice(i, i + 200));
+    for (let i = 0; i < entries.length; i += 200)
+      await manager.getRepository(AuditEntry).insert(entries.slice(i, i + 200));
     return entries;
   }
 
@@ -91,7 +101,10 @@ export class AuditService {
     return report;
   }
 
-  async list(filters: AuditFilters, timeZone: string): Promise<{ items: AuditEntry[]; total: number; page: number; pageSize: number }> {
+  async list(
+    filters: AuditFilters,
+    timeZone: string,
+  ): Promise<{ items: AuditEntry[]; total: number; page: number; pageSize: number }> {
     const page = filters.page ?? 1;
     const pageSize = filters.pageSize ?? 50;
     const [items, total] = await this.filtered(filters, timeZone)
@@ -115,7 +128,19 @@ export class AuditService {
         for await (const batch of this.batches(filters, timeZone)) {
           if (csv.destroyed) return;
           for (const e of batch) {
-            const flushed = csv.write([e.id, e.at.toISOString(), e.actorId, e.actorLabel, e.ip, e.action, e.entityType, e.entityId, e.before, e.after, e.hash]);
+            const flushed = csv.write([
+              e.id,
+              e.at.toISOString(),
+              e.actorId,
+              e.actorLabel,
+              e.ip,
+              e.action,
+              e.entityType,
+              e.entityId,
+              e.before,
+              e.after,
+              e.hash,
+            ]);
             // Wait for the client to catch up; a closed download ends the wait (and the loop) too.
             if (!flushed) await new Promise((resume) => (csv.once('drain', resume), csv.once('close', resume)));
             if (csv.destroyed) return;
@@ -132,7 +157,11 @@ export class AuditService {
   /** The filtered entries in id order, 1,000 at a time. */
   private async *batches(filters: AuditFilters, timeZone = 'UTC'): AsyncGenerator<AuditEntry[]> {
     for (let afterId = 0; ;) {
-      const batch = await this.filtered(filters, timeZone).andWhere('a.id > :afterId', { afterId }).orderBy('a.id', 'ASC').take(1000).getMany();
+      const batch = await this.filtered(filters, timeZone)
+        .andWhere('a.id > :afterId', { afterId })
+        .orderBy('a.id', 'ASC')
+        .take(1000)
+        .getMany();
       if (batch.length === 0) return;
       yield batch;
       afterId = batch[batch.length - 1].id;
@@ -142,7 +171,8 @@ export class AuditService {
   private filtered(filters: AuditFilters, timeZone: string) {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     // actor_id is a uuid and entity_id text: compare both as text, or PostgreSQL cannot type the one parameter.
-    if (filters.personId) qb.andWhere('(CAST(a.actor_id AS varchar(64)) = :person OR a.entity_id = :person)', { person: filters.personId });
+    if (filters.personId)
+      qb.andWhere('(CAST(a.actor_id AS varchar(64)) = :person OR a.entity_id = :person)', { person: filters.personId });
     if (filters.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: filters.entityType });
     if (filters.action) qb.andWhere('a.action = :action', { action: filters.action });
     if (filters.from) qb.andWhere('a.at >= :from', { from: startOfDayInZone(filters.from, timeZone) });

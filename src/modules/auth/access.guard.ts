@@ -26,15 +26,28 @@ export class AccessGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ?? false;
 
     if (req.headers.authorization && !req.user) {
-      throw new UnauthorizedException({ statusCode: 401, message: 'The API token is not valid, or it was revoked.', errors: [] });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        message: 'The API token is not valid, or it was revoked.',
+        errors: [],
+      });
     }
     // API tokens travel in a header a foreign page cannot set, so they need no CSRF token.
     if (!SAFE_METHODS.has(req.method) && !req.user?.tokenId) {
       const body = req.body as Record<string, unknown> | undefined;
       // A file upload's body is read after this guard runs, so its form carries the token in the address instead.
       const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
-      const submitted = body?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER] ?? (multipart ? (req.query as Record<string, unknown>)[CSRF_FIELD] : undefined);
-      if (!isValidCsrf(this.config.sessionSecret, (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE], submitted)) {
+      const submitted =
+        body?.[CSRF_FIELD] ??
+        req.headers[CSRF_HEADER] ??
+        (multipart ? (req.query as Record<string, unknown>)[CSRF_FIELD] : undefined);
+      if (
+        !isValidCsrf(
+          this.config.sessionSecret,
+          (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE],
+          submitted,
+        )
+      ) {
         throw new ForbiddenException({
           statusCode: 403,
           message: 'This form has expired or did not come from this site. Go back, reload the page and try again.',

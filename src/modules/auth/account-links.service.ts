@@ -30,10 +30,15 @@ export class AccountLinksService {
   ) {}
 
   /** Creates an invitation and e-mails it; returns the link so the admin (or the CLI) can pass it on. */
-  async invite(personId: string, actor: Actor, options: { send?: boolean } = {}): Promise<{ link: string; expiresAt: Date }> {
+  async invite(
+    personId: string,
+    actor: Actor,
+    options: { send?: boolean } = {},
+  ): Promise<{ link: string; expiresAt: Date }> {
     const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
     if (!person) throw new NotFoundException('No person with that id.');
-    if (person.status !== 'active') throw new BadRequestException('This person is inactive; reactivate them before inviting them.');
+    if (person.status !== 'active')
+      throw new BadRequestException('This person is inactive; reactivate them before inviting them.');
     const created = await this.dataSource.transaction(async (tx) => {
       const link = await this.createLink(tx, person, 'invitation', actor.personId);
       await this.audit.record(tx, actor, {
@@ -64,7 +69,11 @@ export class AccountLinksService {
    * Invitations for people just created together (a roster import), inside the caller's transaction:
    * the links are stored and audited with the import, and the e-mails go out once it has committed.
    */
-  async createInvitations(tx: EntityManager, people: Person[], actor: Actor): Promise<Array<{ person: Person; link: string; expiresAt: Date }>> {
+  async createInvitations(
+    tx: EntityManager,
+    people: Person[],
+    actor: Actor,
+  ): Promise<Array<{ person: Person; link: string; expiresAt: Date }>> {
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 24 * 3600_000);
     const created = people.map((person) => ({ person, token: randomToken() }));
     for (let i = 0; i < created.length; i += 200) {
@@ -81,13 +90,25 @@ export class AccountLinksService {
     await this.audit.recordMany(
       tx,
       actor,
-      people.map((p) => ({ action: 'invitation.created', entityType: 'person', entityId: p.id, after: { expiresAt: expiresAt.toISOString() } })),
+      people.map((p) => ({
+        action: 'invitation.created',
+        entityType: 'person',
+        entityId: p.id,
+        after: { expiresAt: expiresAt.toISOString() },
+      })),
     );
-    return created.map(({ person, token }) => ({ person, link: `${this.config.publicBaseUrl}${PATHS.invitation}/${token}`, expiresAt }));
+    return created.map(({ person, token }) => ({
+      person,
+      link: `${this.config.publicBaseUrl}${PATHS.invitation}/${token}`,
+      expiresAt,
+    }));
   }
 
   /** E-mails invitations made by `createInvitations`, a few at a time. */
-  async sendInvitations(invitations: Array<{ person: Person; link: string; expiresAt: Date }>, actor: Actor): Promise<void> {
+  async sendInvitations(
+    invitations: Array<{ person: Person; link: string; expiresAt: Date }>,
+    actor: Actor,
+  ): Promise<void> {
     const queue = [...invitations];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -118,9 +139,11 @@ export class AccountLinksService {
       .getOne();
     if (!person) return;
     // At most three reset e-mails an hour per account, so the form cannot be used to flood a mailbox.
-    const recent = await this.dataSource
-      .getRepository(AccountLink)
-      .countBy({ personId: person.id, purpose: 'password_reset', createdAt: MoreThan(new Date(Date.now() - 3600_000)) });
+    const recent = await this.dataSource.getRepository(AccountLink).countBy({
+      personId: person.id,
+      purpose: 'password_reset',
+      createdAt: MoreThan(new Date(Date.now() - 3600_000)),
+    });
     if (recent >= 3) return;
     const created = await this.dataSource.transaction(async (tx) => {
       const link = await this.createLink(tx, person, 'password_reset', null);
@@ -141,23 +164,40 @@ export class AccountLinksService {
 
   /** The person a live link belongs to; 404 for an unknown, used or expired link (all look alike). */
   async findUsable(token: string, purpose: AccountLinkPurpose): Promise<{ link: AccountLink; person: Person }> {
-    const link = await this.dataSource.getRepository(AccountLink).findOneBy({ tokenHash: this.hash(token), purpose, usedAt: IsNull() });
+    const link = await this.dataSource
+      .getRepository(AccountLink)
+      .findOneBy({ tokenHash: this.hash(token), purpose, usedAt: IsNull() });
     if (!link || link.expiresAt.getTime() <= Date.now()) {
-      throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+      throw new NotFoundException(
+        'This link is not valid any more: it was already used or it expired. Ask for a new one.',
+      );
     }
     const person = await this.dataSource.getRepository(Person).findOneByOrFail({ id: link.personId });
-    if (person.status !== 'active') throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+    if (person.status !== 'active')
+      throw new NotFoundException(
+        'This link is not valid any more: it was already used or it expired. Ask for a new one.',
+      );
     return { link, person };
   }
 
   /** Sets the password through a link; the link is spent and, for a reset, every session ends. */
-  async usePasswordLink(token: string, purpose: AccountLinkPurpose, password: string, ip: string | null): Promise<Person> {
+  async usePasswordLink(
+    token: string,
+    purpose: AccountLinkPurpose,
+    password: string,
+    ip: string | null,
+  ): Promise<Person> {
     const { link, person } = await this.findUsable(token, purpose);
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (tx) => {
       // Spending the link first, conditionally, makes a second use lose the race instead of succeeding twice.
-      const spent = await tx.getRepository(AccountLink).update({ id: link.id, usedAt: IsNull() }, { usedAt: new Date() });
-      if (spent.affected !== 1) throw new NotFoundException('This link is not valid any more: it was already used or it expired. Ask for a new one.');
+      const spent = await tx
+        .getRepository(AccountLink)
+        .update({ id: link.id, usedAt: IsNull() }, { usedAt: new Date() });
+      if (spent.affected !== 1)
+        throw new NotFoundException(
+          'This link is not valid any more: it was already used or it expired. Ask for a new one.',
+        );
       await tx.getRepository(Person).update({ id: person.id }, { passwordHash, passwordChangedAt: new Date() });
       await this.sessions.revokeAll(tx, person.id, 'password_reset');
       // A new password lifts a sign-in block, as the block's message promises.
@@ -165,7 +205,11 @@ export class AccountLinksService {
       await this.audit.record(
         tx,
         { personId: person.id, label: person.name, ip },
-        { action: purpose === 'invitation' ? 'invitation.accepted' : 'password.reset', entityType: 'person', entityId: person.id },
+        {
+          action: purpose === 'invitation' ? 'invitation.accepted' : 'password.reset',
+          entityType: 'person',
+          entityId: person.id,
+        },
       );
     });
     return person;
@@ -176,8 +220,12 @@ export class AccountLinksService {
     const ttl = purpose === 'invitation' ? INVITATION_DAYS * 24 * 3600_000 : RESET_HOURS * 3600_000;
     const expiresAt = new Date(Date.now() + ttl);
     // A new link replaces any earlier unused one of the same kind.
-    await tx.getRepository(AccountLink).update({ personId: person.id, purpose, usedAt: IsNull() }, { usedAt: new Date() });
-    await tx.getRepository(AccountLink).insert({ personId: person.id, purpose, tokenHash: this.hash(token), expiresAt, createdById });
+    await tx
+      .getRepository(AccountLink)
+      .update({ personId: person.id, purpose, usedAt: IsNull() }, { usedAt: new Date() });
+    await tx
+      .getRepository(AccountLink)
+      .insert({ personId: person.id, purpose, tokenHash: this.hash(token), expiresAt, createdById });
     return { link: `${this.config.publicBaseUrl}${PATHS[purpose]}/${token}`, expiresAt };
   }
 
@@ -186,7 +234,12 @@ export class AccountLinksService {
   }
 
   private expiresText(at: Date): string {
-    const time = at.toLocaleTimeString('en-US', { timeZone: this.config.timeZone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+    const time = at.toLocaleTimeString('en-US', {
+      timeZone: this.config.timeZone,
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
     return `${formatDate(dateInZone(at, this.config.timeZone))} at ${time}`;
   }
 }

@@ -27,7 +27,13 @@ export class ApiTokensService {
     const token = `lms_${secret}`;
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(ApiToken);
-      const apiToken = repo.create({ personId, name, tokenHash: this.hash(token), prefix: token.slice(0, 12), createdById: actor.personId });
+      const apiToken = repo.create({
+        personId,
+        name,
+        tokenHash: this.hash(token),
+        prefix: token.slice(0, 12),
+        createdById: actor.personId,
+      });
       await repo.insert(apiToken);
       await this.audit.record(tx, actor, {
         action: 'api_token.issued',
@@ -64,7 +70,9 @@ export class ApiTokensService {
    * token or a deactivated person is refused from the very next request. Records when the token
    * was last used, at most once a minute.
    */
-  async resolve(bearer: string): Promise<{ tokenId: string; person: { id: string; name: string; email: string }; roles: Role[] } | null> {
+  async resolve(
+    bearer: string,
+  ): Promise<{ tokenId: string; person: { id: string; name: string; email: string }; roles: Role[] } | null> {
     const rows = (await this.dataSource.query(
       `SELECT t.id AS token_id, t.last_used_at, p.id AS person_id, p.name, p.preferred_name, p.email, r.role
          FROM api_tokens t
@@ -72,7 +80,15 @@ export class ApiTokensService {
          LEFT JOIN person_roles r ON r.person_id = p.id
         WHERE t.token_hash = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND t.revoked_at IS NULL ORDER BY r.role`,
       [this.hash(bearer)],
-    )) as Array<{ token_id: string; last_used_at: unknown; person_id: string; name: string; preferred_name: string | null; email: string; role: Role | null }>;
+    )) as Array<{
+      token_id: string;
+      last_used_at: unknown;
+      person_id: string;
+      name: string;
+      preferred_name: string | null;
+      email: string;
+      role: Role | null;
+    }>;
     if (rows.length === 0) return null;
     const [first] = rows;
     const lastUsed = instant(first.last_used_at);

@@ -49,7 +49,12 @@ export class AuthPagesController {
   @Get('login')
   loginForm(@Req() req: Request, @Res() res: Response, @Query('next') next?: string, @Query('notice') notice?: string) {
     if (req.user) return res.redirect(303, safeNext(next));
-    return res.render('auth/login', { title: 'Sign in', next: safeNext(next), notice: NOTICES[notice ?? ''], values: {} });
+    return res.render('auth/login', {
+      title: 'Sign in',
+      next: safeNext(next),
+      notice: NOTICES[notice ?? ''],
+      values: {},
+    });
   }
 
   @Public()
@@ -61,7 +66,12 @@ export class AuthPagesController {
       res.status(status).render('auth/login', { title: 'Sign in', next, values: { email: body.email }, ...model });
     if (!value) return show(400, { errors });
     try {
-      const { token } = await this.auth.login(value.email, value.password, req.ip ?? 'unknown', req.headers['user-agent'] ?? null);
+      const { token } = await this.auth.login(
+        value.email,
+        value.password,
+        req.ip ?? 'unknown',
+        req.headers['user-agent'] ?? null,
+      );
       res.cookie(SESSION_COOKIE, token, cookieOptions(this.config));
       return res.redirect(303, next);
     } catch (e) {
@@ -87,7 +97,12 @@ export class AuthPagesController {
 
   @Public()
   @Post('invitation/:token')
-  async acceptInvitation(@Param('token') token: string, @Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
+  async acceptInvitation(
+    @Param('token') token: string,
+    @Body() body: FormBody,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     return this.setPassword(res, req, token, 'invitation', body);
   }
 
@@ -102,7 +117,8 @@ export class AuthPagesController {
   @Post('forgot-password')
   async forgot(@Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
     const { value, errors } = await validateForm(ForgotPasswordDto, body);
-    if (!value) return res.status(400).render('auth/forgot-password', { title: 'Forgot your password?', values: body, errors });
+    if (!value)
+      return res.status(400).render('auth/forgot-password', { title: 'Forgot your password?', values: body, errors });
     await this.links.requestReset(value.email, req.ip ?? null);
     return res.redirect(303, '/login?notice=reset-sent');
   }
@@ -125,9 +141,15 @@ export class AuthPagesController {
   }
 
   @Post('account/password')
-  async changePassword(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Body() body: FormBody, @Res() res: Response) {
+  async changePassword(
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Body() body: FormBody,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(ChangePasswordDto, body);
-    let problems = errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the new password' } : null);
+    let problems =
+      errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the new password' } : null);
     if (value && !problems) {
       try {
         await this.auth.changePassword(user, value.current, value.password, actor);
@@ -141,13 +163,20 @@ export class AuthPagesController {
 
   /** The name a person wants on their certificates (and in lists): theirs to choose, audited like any change. */
   @Post('account/printed-name')
-  async printedName(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Body() body: FormBody, @Res() res: Response) {
+  async printedName(
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Body() body: FormBody,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(PrintedNameDto, body);
     if (value) {
       await this.people.update(user.id, { preferredName: value.preferredName ?? null }, actor);
       return res.redirect(303, '/account?notice=name-saved');
     }
-    return res.status(400).render('auth/account', await this.accountModel(user, { nameErrors: errors, nameValues: body }));
+    return res
+      .status(400)
+      .render('auth/account', await this.accountModel(user, { nameErrors: errors, nameValues: body }));
   }
 
   @Post('account/sessions/sign-out-others')
@@ -186,12 +215,15 @@ export class AuthPagesController {
 
   private async setPassword(res: Response, req: Request, token: string, purpose: AccountLinkPurpose, body: FormBody) {
     const { value, errors } = await validateForm(SetPasswordDto, body);
-    const problems = errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the password' } : null);
+    const problems =
+      errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the password' } : null);
     if (!value || problems) {
       const { person } = await this.links.findUsable(token, purpose);
-      return res
-        .status(400)
-        .render('auth/set-password', { title: 'Choose your password', person: { name: person.displayName, email: person.email }, errors: problems });
+      return res.status(400).render('auth/set-password', {
+        title: 'Choose your password',
+        person: { name: person.displayName, email: person.email },
+        errors: problems,
+      });
     }
     await this.links.usePasswordLink(token, purpose, value.password, req.ip ?? null);
     return res.redirect(303, '/login?notice=password-set');

@@ -16,7 +16,14 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [MailModule, PeopleModule],
   controllers: [AuthPagesController, PersonAccessController, MeController],
-  providers: [AuthService, SessionsService, ApiTokensService, AccountLinksService, LoginThrottleService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    SessionsService,
+    ApiTokensService,
+    AccountLinksService,
+    LoginThrottleService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService, SessionsService, AccountLinksService],
 })
 export class AuthModule {}

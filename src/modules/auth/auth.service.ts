@@ -25,7 +25,12 @@ export class AuthService {
   ) {}
 
   /** Checks the password and opens a session; returns the cookie token. */
-  async login(email: string, password: string, ip: string, userAgent: string | null): Promise<{ token: string; person: Person }> {
+  async login(
+    email: string,
+    password: string,
+    ip: string,
+    userAgent: string | null,
+  ): Promise<{ token: string; person: Person }> {
     // The attempt is counted before the password is checked, so simultaneous guesses cannot all slip under the limit.
     await this.throttle.countAttempt(email, ip);
     const person = await this.dataSource
@@ -60,7 +65,11 @@ export class AuthService {
     if (!user.sessionId) return;
     await this.dataSource.transaction(async (tx) => {
       await this.sessions.revoke(tx, user.sessionId!, 'logout');
-      await this.audit.record(tx, actor, { action: 'session.logout', entityType: 'session', entityId: user.sessionId!.slice(0, 16) });
+      await this.audit.record(tx, actor, {
+        action: 'session.logout',
+        entityType: 'session',
+        entityId: user.sessionId!.slice(0, 16),
+      });
     });
   }
 
@@ -83,14 +92,24 @@ export class AuthService {
     await this.dataSource.transaction(async (tx) => {
       await tx.getRepository(Person).update({ id: user.id }, { passwordHash, passwordChangedAt: new Date() });
       const ended = await this.sessions.revokeAll(tx, user.id, 'password_changed', user.sessionId ?? undefined);
-      await this.audit.record(tx, actor, { action: 'password.changed', entityType: 'person', entityId: user.id, after: { otherSessionsEnded: ended } });
+      await this.audit.record(tx, actor, {
+        action: 'password.changed',
+        entityType: 'person',
+        entityId: user.id,
+        after: { otherSessionsEnded: ended },
+      });
     });
   }
 
   async signOutOthers(user: AuthUser, actor: Actor): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       const ended = await this.sessions.revokeAll(tx, user.id, 'signed_out_elsewhere', user.sessionId ?? undefined);
-      await this.audit.record(tx, actor, { action: 'session.revoked_others', entityType: 'person', entityId: user.id, after: { sessionsEnded: ended } });
+      await this.audit.record(tx, actor, {
+        action: 'session.revoked_others',
+        entityType: 'person',
+        entityId: user.id,
+        after: { sessionsEnded: ended },
+      });
       return ended;
     });
   }
@@ -109,7 +128,9 @@ export class AuthService {
   }
 
   /** The person if active, with their roles, in one query. */
-  private async activePersonWithRoles(personId: string): Promise<{ person: { id: string; name: string; email: string }; roles: Role[] } | null> {
+  private async activePersonWithRoles(
+    personId: string,
+  ): Promise<{ person: { id: string; name: string; email: string }; roles: Role[] } | null> {
     const rows = (await this.dataSource.query(
       `SELECT p.id, p.name, p.preferred_name, p.email, r.role FROM people p LEFT JOIN person_roles r ON r.person_id = p.id
         WHERE p.id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND p.status = 'active' ORDER BY r.role`,

@@ -19,7 +19,8 @@ export function authenticate(auth: AuthService, config: AppConfig) {
     try {
       const cookies = (req.cookies ?? {}) as Record<string, string>;
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      req.user = (await auth.authenticate({ bearer, sessionToken: bearer ? undefined : cookies[SESSION_COOKIE] })) ?? undefined;
+      req.user =
+        (await auth.authenticate({ bearer, sessionToken: bearer ? undefined : cookies[SESSION_COOKIE] })) ?? undefined;
 
       // A caller with an API token needs no CSRF token (the guard exempts it), so it is spared making one.
       if (!bearer) {

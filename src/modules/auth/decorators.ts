@@ -14,7 +14,9 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** The signed-in person; the access guard has made sure there is one unless the route is public. */
-export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<Request>().user!);
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest<Request>().user!,
+);
 
 /** The signed-in person and their address, for the audit log. */
 export const RequestActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {

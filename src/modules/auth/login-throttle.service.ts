@@ -22,10 +22,17 @@ export class LoginThrottleService {
     const emailKey = email.toLowerCase().slice(0, 254);
     await repo.insert({ emailKey, ip, at: new Date() });
     const since = new Date(Date.now() - LOGIN_WINDOW_MS);
-    const [byAccount, byAddress] = await Promise.all([repo.countBy({ emailKey, at: MoreThan(since) }), repo.countBy({ ip, at: MoreThan(since) })]);
+    const [byAccount, byAddress] = await Promise.all([
+      repo.countBy({ emailKey, at: MoreThan(since) }),
+      repo.countBy({ ip, at: MoreThan(since) }),
+    ]);
     if (byAccount > MAX_FAILURES_PER_ACCOUNT || byAddress > MAX_FAILURES_PER_ADDRESS) {
       throw new HttpException(
-        { statusCode: 429, message: 'Too many sign-in attempts. Wait 15 minutes and try again, or reset your password.', errors: [] },
+        {
+          statusCode: 429,
+          message: 'Too many sign-in attempts. Wait 15 minutes and try again, or reset your password.',
+          errors: [],
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }

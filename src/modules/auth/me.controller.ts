@@ -10,6 +10,12 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'Who this session or API token acts as, and with which roles' })
   me(@CurrentUser() user: AuthUser) {
-    return { id: user.id, name: user.name, email: user.email, roles: user.roles, via: user.tokenId ? 'api_token' : 'session' };
+    return {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      roles: user.roles,
+      via: user.tokenId ? 'api_token' : 'session',
+    };
   }
 }

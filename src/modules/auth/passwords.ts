@@ -30,7 +30,11 @@ export const IsAcceptablePassword = () =>
     name: 'isAcceptablePassword',
     validator: {
       validate: (value: unknown) =>
-        typeof value === 'string' && value.length >= PASSWORD_MIN_LENGTH && value.length <= PASSWORD_MAX_LENGTH && value.trim().length > 0,
-      defaultMessage: () => `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; a few unrelated words make a good one`,
+        typeof value === 'string' &&
+        value.length >= PASSWORD_MIN_LENGTH &&
+        value.length <= PASSWORD_MAX_LENGTH &&
+        value.trim().length > 0,
+      defaultMessage: () =>
+        `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; a few unrelated words make a good one`,
     },
   });

@@ -46,7 +46,10 @@ export class PersonAccessController {
   async invitePage(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor, @Res() res: Response) {
     try {
       const { link, expiresAt } = await this.links.invite(id, actor);
-      return res.render('people/access', await this.model(id, { invitation: { link, expiresAt: expiresAt.toISOString() } }));
+      return res.render(
+        'people/access',
+        await this.model(id, { invitation: { link, expiresAt: expiresAt.toISOString() } }),
+      );
     } catch (e) {
       return res.status(400).render('people/access', await this.model(id, { errors: formErrorsFrom(e) }));
     }
@@ -55,7 +58,12 @@ export class PersonAccessController {
   @ApiExcludeEndpoint()
   @Post('people/:id/tokens')
   @HttpCode(200)
-  async issuePage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, unknown>, @RequestActor() actor: Actor, @Res() res: Response) {
+  async issuePage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: Record<string, unknown>,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(IssueApiTokenDto, body);
     if (!value) return res.status(400).render('people/access', await this.model(id, { errors, values: body }));
     const { token } = await this.tokens.issue(id, value.name, actor);
@@ -90,7 +98,11 @@ export class PersonAccessController {
 
   @Post('api/v1/people/:id/tokens')
   @ApiOperation({ summary: 'Issue an API token acting as this person; the token is in this response only' })
-  async issue(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: IssueApiTokenDto, @RequestActor() actor: Actor) {
+  async issue(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: IssueApiTokenDto,
+    @RequestActor() actor: Actor,
+  ) {
     const { token, apiToken } = await this.tokens.issue(id, dto.name, actor);
     return { ...tokenView(apiToken), token };
   }
@@ -98,7 +110,11 @@ export class PersonAccessController {
   @Delete('api/v1/people/:id/tokens/:tokenId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token' })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Param('tokenId', new ParseUUIDPipe()) tokenId: string, @RequestActor() actor: Actor) {
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('tokenId', new ParseUUIDPipe()) tokenId: string,
+    @RequestActor() actor: Actor,
+  ) {
     await this.tokens.revoke(id, tokenId, actor);
   }
 

@@ -45,13 +45,16 @@ export class DatabaseSessionStore implements SessionStore {
   }
 
   listActive(personId: string): Promise<SessionRecord[]> {
-    return this.dataSource
-      .getRepository(Session)
-      .find({ where: { personId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, order: { lastSeenAt: 'DESC' } });
+    return this.dataSource.getRepository(Session).find({
+      where: { personId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { lastSeenAt: 'DESC' },
+    });
   }
 
   async revoke(manager: EntityManager, id: string, reason: string): Promise<void> {
-    await manager.getRepository(Session).update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    await manager
+      .getRepository(Session)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
   }
 
   async revokeAll(manager: EntityManager, personId: string, reason: string, exceptId?: string): Promise<number> {

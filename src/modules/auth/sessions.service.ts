@@ -34,7 +34,12 @@ export class SessionsService {
     return keyedHash(this.config.sessionSecret, `session:${token}`);
   }
 
-  async create(manager: EntityManager, personId: string, ip: string | null, userAgent: string | null): Promise<{ token: string; session: SessionRecord }> {
+  async create(
+    manager: EntityManager,
+    personId: string,
+    ip: string | null,
+    userAgent: string | null,
+  ): Promise<{ token: string; session: SessionRecord }> {
     const token = randomToken();
     const now = new Date();
     const session: SessionRecord = {
@@ -54,8 +59,10 @@ export class SessionsService {
   async resolve(token: string): Promise<SessionRecord | null> {
     const session = await this.store.find(this.idFor(token));
     const now = Date.now();
-    if (!session || session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) return null;
-    if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await this.store.touch(session.id, new Date(now), SESSION_IDLE_MS);
+    if (!session || session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now)
+      return null;
+    if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+      await this.store.touch(session.id, new Date(now), SESSION_IDLE_MS);
     return session;
   }
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Redirect,
+  Render,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
@@ -15,7 +27,20 @@ import type { Actor } from '../audit/actor';
 import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
 
 type FormBody = Record<string, unknown>;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'].map((name, i) => ({
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+].map((name, i) => ({
   value: i + 1,
   name,
 }));
@@ -78,13 +103,22 @@ export class CatalogPagesController {
           .status(400)
           .render(
             'catalog/credential-type-form',
-            this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, formErrorsFrom(e)),
+            this.formModel(
+              'Add a credential type',
+              '/catalog/credential-types',
+              '/catalog/credential-types',
+              body,
+              formErrorsFrom(e),
+            ),
           );
       }
     }
     return res
       .status(400)
-      .render('catalog/credential-type-form', this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors));
+      .render(
+        'catalog/credential-type-form',
+        this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors),
+      );
   }
 
   @Get('credential-types/:id')
@@ -108,7 +142,12 @@ export class CatalogPagesController {
 
   @Post('credential-types/:id')
   @Roles('admin')
-  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async updateType(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const existing = await this.catalog.getCredentialType(id);
     const title = `Edit ${existing.code}`;
     const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
@@ -121,13 +160,22 @@ export class CatalogPagesController {
           .status(400)
           .render(
             'catalog/credential-type-form',
-            this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, formErrorsFrom(e)),
+            this.formModel(
+              title,
+              `/catalog/credential-types/${id}`,
+              `/catalog/credential-types/${id}`,
+              body,
+              formErrorsFrom(e),
+            ),
           );
       }
     }
     return res
       .status(400)
-      .render('catalog/credential-type-form', this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors));
+      .render(
+        'catalog/credential-type-form',
+        this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors),
+      );
   }
 
   @Get('practice-roles')
@@ -188,12 +236,18 @@ export class CatalogPagesController {
     return res.status(400).render('catalog/practice-role', await this.roleModel(id, user, { draft, errors: problems }));
   }
 
-  private async roleModel(id: string, user: AuthUser, extra: { notice?: string; draft?: RuleDraft; errors?: Record<string, string> | null } = {}) {
+  private async roleModel(
+    id: string,
+    user: AuthUser,
+    extra: { notice?: string; draft?: RuleDraft; errors?: Record<string, string> | null } = {},
+  ) {
     const found = await this.catalog.getPracticeRole(id);
     const roles = await this.catalog.listPracticeRoles();
     const names = await this.names(roles);
     const view = practiceRoleView(found);
-    const authors = await this.catalog.namesOf(view.versions.map((v) => v.createdById).filter((id): id is string => id !== null));
+    const authors = await this.catalog.namesOf(
+      view.versions.map((v) => v.createdById).filter((id): id is string => id !== null),
+    );
     const today = this.config.today();
     const model = {
       title: found.role.name,
@@ -217,18 +271,26 @@ export class CatalogPagesController {
     const draft = extra.draft ?? { rows: rowsFromRule(latest?.rule ?? null), effectiveFrom: earliest, note: '' };
     const errors = extra.errors ?? null;
     const types = names.types;
-    const roleOptions = roles.filter((r) => r.role.id !== found.role.id).map((r) => ({ code: r.role.code, name: r.role.name }));
+    const roleOptions = roles
+      .filter((r) => r.role.id !== found.role.id)
+      .map((r) => ({ code: r.role.code, name: r.role.name }));
     const typeOptions = [...types.values()].map((t) => ({ code: t.code, name: t.name, inactive: !t.active }));
     return {
       ...model,
       editor: {
         open: !!extra.draft,
         errors,
-        startsFrom: latest && latest.effectiveFrom && latest.effectiveFrom > today ? { version: latest.version, from: latest.effectiveFrom } : null,
+        startsFrom:
+          latest && latest.effectiveFrom && latest.effectiveFrom > today
+            ? { version: latest.version, from: latest.effectiveFrom }
+            : null,
         earliest,
         effectiveFrom: draft.effectiveFrom,
         note: draft.note,
-        tree: editorTree(draft.rows, errors, { credential: new Set(typeOptions.map((t) => t.code)), practice_role: new Set(roleOptions.map((r) => r.code)) }),
+        tree: editorTree(draft.rows, errors, {
+          credential: new Set(typeOptions.map((t) => t.code)),
+          practice_role: new Set(roleOptions.map((r) => r.code)),
+        }),
         typeOptions,
         roleOptions,
         kinds: ADDABLE_KINDS,
@@ -244,7 +306,13 @@ export class CatalogPagesController {
     };
   }
 
-  private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
+  private formModel(
+    title: string,
+    action: string,
+    cancel: string,
+    values: object,
+    errors: Record<string, string> | null = null,
+  ) {
     const v = values as { active?: unknown; termsPublished?: unknown };
     const last = (x: unknown) => (Array.isArray(x) ? x[x.length - 1] : x);
     const active = last(v.active);

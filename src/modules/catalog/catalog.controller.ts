@@ -36,7 +36,11 @@ export class CatalogController {
   @Patch('credential-types/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a credential type (deactivate with active: false; types are never deleted)' })
-  async updateType(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCredentialTypeDto, @RequestActor() actor: Actor) {
+  async updateType(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdateCredentialTypeDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialTypeView(await this.catalog.updateCredentialType(id, dto, actor));
   }
 
@@ -62,9 +66,16 @@ export class CatalogController {
   @Put('practice-roles/:id/rule')
   @Roles('admin')
   @ApiOperation({
-    summary: "Change a practice role's requirement rule from a date (today by default): a new version; the old one is kept for earlier dates",
+    summary:
+      "Change a practice role's requirement rule from a date (today by default): a new version; the old one is kept for earlier dates",
   })
-  async replaceRule(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReplaceRuleDto, @RequestActor() actor: Actor) {
-    return practiceRoleView(await this.catalog.replaceRule(id, dto.rule, actor, { effectiveFrom: dto.effectiveFrom, note: dto.note }));
+  async replaceRule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ReplaceRuleDto,
+    @RequestActor() actor: Actor,
+  ) {
+    return practiceRoleView(
+      await this.catalog.replaceRule(id, dto.rule, actor, { effectiveFrom: dto.effectiveFrom, note: dto.note }),
+    );
   }
 }

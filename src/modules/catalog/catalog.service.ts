@@ -42,7 +42,11 @@ export function everApplied(v: Pick<RuleVersion, 'effectiveFrom' | 'effectiveUnt
 }
 
 export function inForceOn(v: Pick<RuleVersion, 'effectiveFrom' | 'effectiveUntil'>, date: IsoDate): boolean {
-  return everApplied(v) && (v.effectiveFrom === null || v.effectiveFrom <= date) && (v.effectiveUntil === null || date <= v.effectiveUntil);
+  return (
+    everApplied(v) &&
+    (v.effectiveFrom === null || v.effectiveFrom <= date) &&
+    (v.effectiveUntil === null || date <= v.effectiveUntil)
+  );
 }
 
 @Injectable()
@@ -74,7 +78,11 @@ export class CatalogService {
     return found;
   }
 
-  async createCredentialType(dto: CreateCredentialTypeDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<CredentialType> {
+  async createCredentialType(
+    dto: CreateCredentialTypeDto,
+    actor: Actor,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<CredentialType> {
     return manager.transaction(async (tx) => {
       await this.assertCodeFree(tx, CredentialType, dto.code);
       const repo = tx.getRepository(CredentialType);
@@ -93,7 +101,12 @@ export class CatalogService {
         termsPublished: dto.termsPublished ?? true,
       });
       const saved = await repo.save(type);
-      await this.audit.record(tx, actor, { action: 'credential_type.created', entityType: 'credential_type', entityId: saved.id, after: typeSnapshot(saved) });
+      await this.audit.record(tx, actor, {
+        action: 'credential_type.created',
+        entityType: 'credential_type',
+        entityId: saved.id,
+        after: typeSnapshot(saved),
+      });
       return saved;
     });
   }
@@ -156,7 +169,9 @@ export class CatalogService {
     if (roles.length === 0) return [];
     const ids = roles.map((r) => r.id);
     const [versions, nodes] = await Promise.all([
-      this.dataSource.getRepository(PracticeRoleRuleVersion).find({ where: { practiceRoleId: In(ids) }, order: { version: 'ASC' } }),
+      this.dataSource
+        .getRepository(PracticeRoleRuleVersion)
+        .find({ where: { practiceRoleId: In(ids) }, order: { version: 'ASC' } }),
       this.findRequirementRows(ids),
     ]);
     const today = this.today();
@@ -186,11 +201,19 @@ export class CatalogService {
     return manager.transaction(async (tx) => {
       const role = await tx
         .getRepository(PracticeRole)
-        .save(tx.getRepository(PracticeRole).create({ code: input.code, name: input.name, description: input.description ?? null }));
+        .save(
+          tx
+            .getRepository(PracticeRole)
+            .create({ code: input.code, name: input.name, description: input.description ?? null }),
+        );
       // A new role's rule is its definition, not a change to one: it is version 1, from the beginning.
       const version = await tx
         .getRepository(PracticeRoleRuleVersion)
-        .save(tx.getRepository(PracticeRoleRuleVersion).create({ practiceRoleId: role.id, version: 1, effectiveFrom: null, createdById: actor.personId }));
+        .save(
+          tx
+            .getRepository(PracticeRoleRuleVersion)
+            .create({ practiceRoleId: role.id, version: 1, effectiveFrom: null, createdById: actor.personId }),
+        );
       await this.writeRule(tx, role, version.id, null, input.rule);
       await this.audit.record(tx, actor, {
         action: 'practice_role.created',
@@ -233,11 +256,17 @@ export class CatalogService {
     const latest = before.versions[before.versions.length - 1];
     if (from < today)
       throw new RequestValidationException([
-        { field: 'effectiveFrom', message: 'cannot be in the past: clearance already answered for past dates must not change' },
+        {
+          field: 'effectiveFrom',
+          message: 'cannot be in the past: clearance already answered for past dates must not change',
+        },
       ]);
     if (latest?.effectiveFrom && from < latest.effectiveFrom)
       throw new RequestValidationException([
-        { field: 'effectiveFrom', message: `must be on or after ${latest.effectiveFrom}, when version ${latest.version} (already scheduled) starts` },
+        {
+          field: 'effectiveFrom',
+          message: `must be on or after ${latest.effectiveFrom}, when version ${latest.version} (already scheduled) starts`,
+        },
       ]);
     await this.dataSource.transaction(async (tx) => {
       const versions = tx.getRepository(PracticeRoleRuleVersion);
@@ -257,7 +286,9 @@ export class CatalogService {
         action: 'practice_role.rule_replaced',
         entityType: 'practice_role',
         entityId: practiceRoleId,
-        before: latest ? { version: latest.version, effectiveFrom: latest.effectiveFrom, effectiveUntil: null, rule: latest.rule } : null,
+        before: latest
+          ? { version: latest.version, effectiveFrom: latest.effectiveFrom, effectiveUntil: null, rule: latest.rule }
+          : null,
         after: {
           version: next.version,
           effectiveFrom: from,
@@ -271,7 +302,13 @@ export class CatalogService {
   }
 
   /** Checks `rule` and writes it as the rows of one version, in force from `from` (null: from the beginning). */
-  private async writeRule(tx: EntityManager, role: PracticeRole, ruleVersionId: string, from: IsoDate | null, rule: RequirementNode): Promise<void> {
+  private async writeRule(
+    tx: EntityManager,
+    role: PracticeRole,
+    ruleVersionId: string,
+    from: IsoDate | null,
+    rule: RequirementNode,
+  ): Promise<void> {
     const errors: FieldError[] = [];
     const credentialCodes = new Set<string>();
     const roleCodes = new Set<string>();
@@ -285,7 +322,8 @@ export class CatalogService {
       if (node.appliesFrom && node.appliesUntil && node.appliesUntil < node.appliesFrom) {
         errors.push({ field: path, message: 'appliesUntil is before appliesFrom' });
       }
-      if (node.kind === 'credential' && node.credentialTypeCode) credentialCodes.add(node.credentialTypeCode.toUpperCase());
+      if (node.kind === 'credential' && node.credentialTypeCode)
+        credentialCodes.add(node.credentialTypeCode.toUpperCase());
       if (node.kind === 'practice_role' && node.practiceRoleCode) roleCodes.add(node.practiceRoleCode.toUpperCase());
     });
 
@@ -294,13 +332,25 @@ export class CatalogService {
     const roles = roleCodes.size ? await tx.getRepository(PracticeRole).find() : [];
     const roleByCode = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
     walk(rule, 'rule', (node, path) => {
-      if (node.kind === 'credential' && node.credentialTypeCode && !typeByCode.has(node.credentialTypeCode.toUpperCase())) {
-        errors.push({ field: `${path}.credentialTypeCode`, message: `no credential type has the code ${node.credentialTypeCode}` });
+      if (
+        node.kind === 'credential' &&
+        node.credentialTypeCode &&
+        !typeByCode.has(node.credentialTypeCode.toUpperCase())
+      ) {
+        errors.push({
+          field: `${path}.credentialTypeCode`,
+          message: `no credential type has the code ${node.credentialTypeCode}`,
+        });
       }
       if (node.kind === 'practice_role' && node.practiceRoleCode) {
         const target = roleByCode.get(node.practiceRoleCode.toUpperCase());
-        if (!target) errors.push({ field: `${path}.practiceRoleCode`, message: `no practice role has the code ${node.practiceRoleCode}` });
-        else if (target.id === role.id) errors.push({ field: `${path}.practiceRoleCode`, message: 'a practice role cannot require itself' });
+        if (!target)
+          errors.push({
+            field: `${path}.practiceRoleCode`,
+            message: `no practice role has the code ${node.practiceRoleCode}`,
+          });
+        else if (target.id === role.id)
+          errors.push({ field: `${path}.practiceRoleCode`, message: 'a practice role cannot require itself' });
       }
     });
     if (errors.length === 0 && roleCodes.size > 0) {
@@ -323,8 +373,10 @@ export class CatalogService {
           parentId,
           position,
           kind: node.kind,
-          credentialTypeId: node.kind === 'credential' ? typeByCode.get(node.credentialTypeCode!.toUpperCase())!.id : null,
-          requiredPracticeRoleId: node.kind === 'practice_role' ? roleByCode.get(node.practiceRoleCode!.toUpperCase())!.id : null,
+          credentialTypeId:
+            node.kind === 'credential' ? typeByCode.get(node.credentialTypeCode!.toUpperCase())!.id : null,
+          requiredPracticeRoleId:
+            node.kind === 'practice_role' ? roleByCode.get(node.practiceRoleCode!.toUpperCase())!.id : null,
           appliesFrom: node.appliesFrom ?? null,
           appliesUntil: node.appliesUntil ?? null,
         }),
@@ -338,7 +390,12 @@ export class CatalogService {
    * Follows "requires being cleared as" links from the given roles, in the rules in force from
    * `from` on (null: any time); returns a description of a loop back to `roleId`, if any.
    */
-  private async findCycle(tx: EntityManager, roleId: string, from: IsoDate | null, requiredIds: string[]): Promise<string | null> {
+  private async findCycle(
+    tx: EntityManager,
+    roleId: string,
+    from: IsoDate | null,
+    requiredIds: string[],
+  ): Promise<string | null> {
     const links = await tx
       .getRepository(PracticeRoleRequirement)
       .createQueryBuilder('r')
@@ -388,7 +445,11 @@ export class CatalogService {
     });
   }
 
-  private async assertCodeFree(manager: EntityManager, entity: typeof CredentialType | typeof PracticeRole, code: string): Promise<void> {
+  private async assertCodeFree(
+    manager: EntityManager,
+    entity: typeof CredentialType | typeof PracticeRole,
+    code: string,
+  ): Promise<void> {
     const clash = await manager
       .getRepository<{ code: string }>(entity)
       .createQueryBuilder('e')
@@ -409,7 +470,9 @@ function typeSnapshot(t: CredentialType) {
   return fields;
 }
 
-function normaliseValidity(dto: Pick<CreateCredentialTypeDto, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'>) {
+function normaliseValidity(
+  dto: Pick<CreateCredentialTypeDto, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'>,
+) {
   return {
     validityKind: dto.validityKind,
     validityMonths: dto.validityKind === 'months' ? (dto.validityMonths ?? null) : null,

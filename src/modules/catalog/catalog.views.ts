@@ -50,7 +50,11 @@ export function practiceRoleView({ role, rule, versions }: PracticeRoleWithRule)
 }
 
 /** When a version was in force, in words. */
-export function versionSpanInWords(v: { effectiveFrom: string | null; effectiveUntil: string | null; everApplied: boolean }): string {
+export function versionSpanInWords(v: {
+  effectiveFrom: string | null;
+  effectiveUntil: string | null;
+  everApplied: boolean;
+}): string {
   if (!v.everApplied) return `Replaced before it started (${formatDate(v.effectiveFrom!)}): never in force`;
   const from = v.effectiveFrom ? `From ${formatDate(v.effectiveFrom)}` : 'From the beginning';
   return v.effectiveUntil ? `${from} through ${formatDate(v.effectiveUntil)}` : `${from}, still in force`;
@@ -64,10 +68,14 @@ export interface RuleLine {
 }
 
 /** A rule tree in words, for people who read it rather than edit JSON. */
-export function ruleInWords(node: RequirementNode, names: { types: Map<string, CredentialType>; roles: Map<string, { id: string; name: string }> }): RuleLine {
+export function ruleInWords(
+  node: RequirementNode,
+  names: { types: Map<string, CredentialType>; roles: Map<string, { id: string; name: string }> },
+): RuleLine {
   const from = node.appliesFrom ? formatDate(node.appliesFrom) : undefined;
   const until = node.appliesUntil ? formatDate(node.appliesUntil) : undefined;
-  const when = from && until ? `from ${from} until ${until}` : from ? `from ${from}` : until ? `until ${until}` : undefined;
+  const when =
+    from && until ? `from ${from} until ${until}` : from ? `from ${from}` : until ? `until ${until}` : undefined;
   // A group of one reads better as the one requirement itself.
   if (node.children?.length === 1 && !when) return ruleInWords(node.children[0], names);
   const children = node.children?.map((c) => ruleInWords(c, names));
@@ -90,7 +98,11 @@ export function ruleInWords(node: RequirementNode, names: { types: Map<string, C
     }
     case 'practice_role': {
       const role = names.roles.get(node.practiceRoleCode!.toUpperCase());
-      return { text: `Cleared as ${role?.name ?? node.practiceRoleCode}`, href: role ? `/catalog/practice-roles/${role.id}` : undefined, when };
+      return {
+        text: `Cleared as ${role?.name ?? node.practiceRoleCode}`,
+        href: role ? `/catalog/practice-roles/${role.id}` : undefined,
+        when,
+      };
     }
   }
 }

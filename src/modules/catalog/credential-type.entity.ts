@@ -57,7 +57,14 @@ export class CredentialType {
   @Column({ name: 'reminder_days', type: 'json' })
   reminderDays!: number[];
 
-  @Column({ name: 'renewal_ce_hours', type: 'decimal', precision: 7, scale: 2, nullable: true, transformer: decimalTransformer })
+  @Column({
+    name: 'renewal_ce_hours',
+    type: 'decimal',
+    precision: 7,
+    scale: 2,
+    nullable: true,
+    transformer: decimalTransformer,
+  })
   renewalCeHours!: number | null;
 
   @Column({ type: 'text', nullable: true })

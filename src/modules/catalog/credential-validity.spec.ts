@@ -24,17 +24,42 @@ describe('expiryFor', () => {
 
 describe('describeValidity', () => {
   it('says how long the credential lasts, its grace and termination', () => {
-    expect(describeValidity({ ...base, validityKind: 'fixed_date', fixedExpiryMonth: 12, fixedExpiryDay: 31, graceDays: 45, terminatesAfterDays: 730 })).toBe(
-      'Expires every Dec 31; 45-day grace period; terminated 730 days after expiry',
+    expect(
+      describeValidity({
+        ...base,
+        validityKind: 'fixed_date',
+        fixedExpiryMonth: 12,
+        fixedExpiryDay: 31,
+        graceDays: 45,
+        terminatesAfterDays: 730,
+      }),
+    ).toBe('Expires every Dec 31; 45-day grace period; terminated 730 days after expiry');
+    expect(
+      describeValidity({
+        ...base,
+        validityKind: 'months',
+        validityMonths: 36,
+        graceDays: 0,
+        terminatesAfterDays: null,
+      }),
+    ).toBe('36 months from issue');
+    expect(describeValidity({ ...base, validityKind: 'none', graceDays: 0, terminatesAfterDays: null })).toBe(
+      'Does not expire',
     );
-    expect(describeValidity({ ...base, validityKind: 'months', validityMonths: 36, graceDays: 0, terminatesAfterDays: null })).toBe('36 months from issue');
-    expect(describeValidity({ ...base, validityKind: 'none', graceDays: 0, terminatesAfterDays: null })).toBe('Does not expire');
   });
 
   it('says the terms are not yet published rather than "does not expire" for a type whose issuer has published none', () => {
-    const licence = { ...base, validityKind: 'none' as const, graceDays: 0, terminatesAfterDays: null, termsPublished: false };
+    const licence = {
+      ...base,
+      validityKind: 'none' as const,
+      graceDays: 0,
+      terminatesAfterDays: null,
+      termsPublished: false,
+    };
     expect(describeValidity(licence)).toBe('Terms not yet published (no expiry set until they are)');
-    expect(describeValidity({ ...licence, validityKind: 'months', validityMonths: 12 })).toBe('Terms not yet published; meanwhile 12 months from issue');
+    expect(describeValidity({ ...licence, validityKind: 'months', validityMonths: 12 })).toBe(
+      'Terms not yet published; meanwhile 12 months from issue',
+    );
   });
 });
 

@@ -26,10 +26,13 @@ export function expiryFor(type: Validity, issuedOn: IsoDate): IsoDate | null {
  * A sentence for the catalogue pages: "Expires every Dec 31", "36 months from issue", "Does not
  * expire", or "Terms not yet published" while the issuer has published none.
  */
-export function describeValidity(type: Validity & Pick<CredentialType, 'graceDays' | 'terminatesAfterDays'> & { termsPublished?: boolean }): string {
+export function describeValidity(
+  type: Validity & Pick<CredentialType, 'graceDays' | 'terminatesAfterDays'> & { termsPublished?: boolean },
+): string {
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   let text: string;
-  if (type.termsPublished === false && type.validityKind === 'none') text = 'Terms not yet published (no expiry set until they are)';
+  if (type.termsPublished === false && type.validityKind === 'none')
+    text = 'Terms not yet published (no expiry set until they are)';
   else if (type.termsPublished === false)
     text = `Terms not yet published; meanwhile ${describeValidity({ ...type, termsPublished: true, graceDays: 0, terminatesAfterDays: null }).toLowerCase()}`;
   else if (type.validityKind === 'none') text = 'Does not expire';

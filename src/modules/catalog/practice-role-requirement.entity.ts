@@ -2,7 +2,14 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Rel
 import { CredentialType } from './credential-type.entity';
 import { PracticeRole } from './practice-role.entity';
 
-export const REQUIREMENT_KINDS = ['all_of', 'any_of', 'credential', 'practice_role', 'lived_experience', 'active_supervision'] as const;
+export const REQUIREMENT_KINDS = [
+  'all_of',
+  'any_of',
+  'credential',
+  'practice_role',
+  'lived_experience',
+  'active_supervision',
+] as const;
 export type RequirementKind = (typeof REQUIREMENT_KINDS)[number];
 export const GROUP_KINDS: readonly RequirementKind[] = ['all_of', 'any_of'];
 

@@ -36,13 +36,22 @@ const MAX_ROWS = 200;
 
 export function rowsFromRule(rule: RequirementNode | null): DraftRow[] {
   // The editor always edits a group at the top, so requirements can be added beside a lone one.
-  const root: RequirementNode = !rule ? { kind: 'all_of', children: [] } : GROUP_KINDS.includes(rule.kind) ? rule : { kind: 'all_of', children: [rule] };
+  const root: RequirementNode = !rule
+    ? { kind: 'all_of', children: [] }
+    : GROUP_KINDS.includes(rule.kind)
+      ? rule
+      : { kind: 'all_of', children: [rule] };
   const rows: DraftRow[] = [];
   const visit = (node: RequirementNode, depth: number) => {
     rows.push({
       depth,
       kind: node.kind,
-      code: (node.kind === 'credential' ? node.credentialTypeCode : node.kind === 'practice_role' ? node.practiceRoleCode : '') ?? '',
+      code:
+        (node.kind === 'credential'
+          ? node.credentialTypeCode
+          : node.kind === 'practice_role'
+            ? node.practiceRoleCode
+            : '') ?? '',
       from: node.appliesFrom ?? '',
       until: node.appliesUntil ?? '',
     });
@@ -56,7 +65,8 @@ export function rowsFromRule(rule: RequirementNode | null): DraftRow[] {
 function list(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : ''));
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).map((v) => (typeof v === 'string' ? v : ''));
+  if (typeof value === 'object')
+    return Object.values(value as Record<string, unknown>).map((v) => (typeof v === 'string' ? v : ''));
   return [typeof value === 'string' ? value : ''];
 }
 
@@ -74,8 +84,15 @@ export function draftFromBody(body: Record<string, unknown>): RuleDraft {
     const depth = Math.max(0, Math.min(Number.parseInt(d, 10) || 0, rows.length ? rows[rows.length - 1].depth + 1 : 0));
     if (rows.length > 0 && depth === 0) continue;
     // Only a group can hold requirements.
-    if (rows.length > 0 && depth > rows[rows.length - 1].depth && !GROUP_KINDS.includes(rows[rows.length - 1].kind)) continue;
-    rows.push({ depth, kind, code: (codes[i] ?? '').trim(), from: (froms[i] ?? '').trim(), until: (untils[i] ?? '').trim() });
+    if (rows.length > 0 && depth > rows[rows.length - 1].depth && !GROUP_KINDS.includes(rows[rows.length - 1].kind))
+      continue;
+    rows.push({
+      depth,
+      kind,
+      code: (codes[i] ?? '').trim(),
+      from: (froms[i] ?? '').trim(),
+      until: (untils[i] ?? '').trim(),
+    });
   }
   if (rows.length === 0 || !GROUP_KINDS.includes(rows[0].kind)) {
     for (const row of rows) row.depth++;
@@ -111,7 +128,8 @@ export function applyEdit(draft: RuleDraft, op: string, body: Record<string, unk
     return true;
   }
   const kind = body[`add-${i}`] as RequirementKind;
-  if (!GROUP_KINDS.includes(row.kind) || !REQUIREMENT_KINDS.includes(kind) || draft.rows.length >= MAX_ROWS) return true;
+  if (!GROUP_KINDS.includes(row.kind) || !REQUIREMENT_KINDS.includes(kind) || draft.rows.length >= MAX_ROWS)
+    return true;
   draft.rows.splice(subtreeEnd(draft.rows, i), 0, { depth: row.depth + 1, kind, code: '', from: '', until: '' });
   return true;
 }
@@ -130,7 +148,8 @@ export function ruleFromDraft(rows: DraftRow[]): { rule: RequirementNode; paths:
     if (GROUP_KINDS.includes(row.kind)) {
       node.children = [];
       const end = subtreeEnd(rows, i);
-      for (let j = i + 1; j < end; j = subtreeEnd(rows, j)) node.children.push(build(j, `${path}.children.${node.children.length}`));
+      for (let j = i + 1; j < end; j = subtreeEnd(rows, j))
+        node.children.push(build(j, `${path}.children.${node.children.length}`));
     }
     return node;
   };
@@ -154,7 +173,10 @@ export function editorTree(
       group: GROUP_KINDS.includes(row.kind),
       root: index === 0,
       children: [],
-      unknownCode: (row.kind === 'credential' || row.kind === 'practice_role') && row.code !== '' && !offered[row.kind].has(row.code),
+      unknownCode:
+        (row.kind === 'credential' || row.kind === 'practice_role') &&
+        row.code !== '' &&
+        !offered[row.kind].has(row.code),
       errors: {
         self: e[path] ?? e[`${path}.kind`] ?? e[`${path}.children`],
         code: e[`${path}.credentialTypeCode`] ?? e[`${path}.practiceRoleCode`],

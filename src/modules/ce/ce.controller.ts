@@ -29,8 +29,15 @@ export class CeController {
   }
 
   @Post('api/v1/people/:id/ce')
-  @ApiOperation({ summary: 'Submit a CE entry (your own, or for someone as an admin or trainer); it counts once confirmed' })
-  submit(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SubmitCeDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  @ApiOperation({
+    summary: 'Submit a CE entry (your own, or for someone as an admin or trainer); it counts once confirmed',
+  })
+  submit(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SubmitCeDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.ce.submit(id, dto, user, actor);
   }
 
@@ -38,13 +45,23 @@ export class CeController {
   @HttpCode(200)
   @Roles('admin', 'trainer')
   @ApiOperation({ summary: 'Confirm or reject a submitted CE entry' })
-  review(@Param('entryId', new ParseUUIDPipe()) entryId: string, @Body() dto: ReviewCeDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  review(
+    @Param('entryId', new ParseUUIDPipe()) entryId: string,
+    @Body() dto: ReviewCeDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.ce.review(entryId, dto, user, actor);
   }
 
   @ApiExcludeEndpoint()
   @Get('people/:id/ce')
-  async page(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Query('notice') notice: string | undefined, @Res() res: Response) {
+  async page(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('notice') notice: string | undefined,
+    @Res() res: Response,
+  ) {
     return res.render('ce/index', await this.model(id, user, { notice: NOTICES[notice ?? ''] }));
   }
 
@@ -82,9 +99,11 @@ export class CeController {
   ) {
     const { value, errors } = await validateForm(ReviewCeDto, body);
     if (!value)
-      return res
-        .status(400)
-        .json({ statusCode: 400, message: 'Choose confirm or reject.', errors: Object.entries(errors ?? {}).map(([field, message]) => ({ field, message })) });
+      return res.status(400).json({
+        statusCode: 400,
+        message: 'Choose confirm or reject.',
+        errors: Object.entries(errors ?? {}).map(([field, message]) => ({ field, message })),
+      });
     const entry = await this.ce.review(entryId, value, user, actor);
     return res.redirect(303, `/people/${entry.personId}/ce?notice=${value.decision}`);
   }

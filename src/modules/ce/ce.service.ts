@@ -34,7 +34,8 @@ export class CeService {
 
   /** A person's own entry, or one an admin or trainer records for them. */
   async submit(personId: string, dto: SubmitCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
-    if (personId !== user.id && !hasRole(user, 'admin', 'trainer')) throw new NotFoundException('No person with that id.');
+    if (personId !== user.id && !hasRole(user, 'admin', 'trainer'))
+      throw new NotFoundException('No person with that id.');
     await this.visiblePerson(personId, user);
     if (!isIsoDate(dto.completedOn)) throw fieldError('completedOn', 'must be a real date');
     if (dto.completedOn > this.config.today()) throw fieldError('completedOn', 'cannot be in the future');
@@ -51,7 +52,12 @@ export class CeService {
         status: 'submitted',
       });
       await repo.insert(entry);
-      await this.audit.record(tx, actor, { action: 'ce.submitted', entityType: 'person', entityId: personId, after: { entryId: entry.id, ...dto } });
+      await this.audit.record(tx, actor, {
+        action: 'ce.submitted',
+        entityType: 'person',
+        entityId: personId,
+        after: { entryId: entry.id, ...dto },
+      });
       return entry;
     });
   }
@@ -62,7 +68,12 @@ export class CeService {
       const entry = await tx.getRepository(CeEntry).findOneBy({ id: entryId });
       if (!entry) throw new NotFoundException('No CE entry with that id.');
       if (entry.personId === user.id) throw fieldError('decision', 'cannot be made on your own entry');
-      if (entry.status !== 'submitted') throw new ConflictException({ statusCode: 409, message: `This entry was already ${entry.status}.`, errors: [] });
+      if (entry.status !== 'submitted')
+        throw new ConflictException({
+          statusCode: 409,
+          message: `This entry was already ${entry.status}.`,
+          errors: [],
+        });
       Object.assign(entry, { status: dto.decision, reviewedById: user.id, reviewedAt: new Date() });
       await tx.getRepository(CeEntry).save(entry);
       await this.audit.record(tx, actor, {
@@ -81,23 +92,33 @@ export class CeService {
     personId: string,
     viewer: AuthUser,
     date: IsoDate = this.config.today(),
-  ): Promise<{ person: { id: string; name: string }; entries: CeEntry[]; fromCourses: CourseCe[]; readiness: Readiness[] }> {
+  ): Promise<{
+    person: { id: string; name: string };
+    entries: CeEntry[];
+    fromCourses: CourseCe[];
+    readiness: Readiness[];
+  }> {
     const person = await this.visiblePerson(personId, viewer);
-    const entries = await this.dataSource.getRepository(CeEntry).find({ where: { personId }, order: { completedOn: 'DESC', createdAt: 'DESC' } });
-    const held: Array<{ code: string; hours: number; issued_on: string; expires_on: string }> = await this.dataSource.query(
-      `SELECT t.code AS code, t.renewal_ce_hours AS hours, CAST(c.issued_on AS TEXT) AS issued_on, CAST(c.expires_on AS TEXT) AS expires_on
+    const entries = await this.dataSource
+      .getRepository(CeEntry)
+      .find({ where: { personId }, order: { completedOn: 'DESC', createdAt: 'DESC' } });
+    const held: Array<{ code: string; hours: number; issued_on: string; expires_on: string }> =
+      await this.dataSource.query(
+        `SELECT t.code AS code, t.renewal_ce_hours AS hours, CAST(c.issued_on AS TEXT) AS issued_on, CAST(c.expires_on AS TEXT) AS expires_on
          FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id
         WHERE c.person_id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'} AND c.revoked_on IS NULL AND c.expires_on IS NOT NULL AND t.renewal_ce_hours IS NOT NULL
         ORDER BY c.issued_on`,
-      [personId],
-    );
+        [personId],
+      );
     const fromCourses = await this.courseHours(personId);
     const confirmed = [...entries.filter((e) => e.status === 'confirmed'), ...fromCourses];
     const byType = new Map<string, typeof held>();
     for (const row of held) byType.set(row.code, [...(byType.get(row.code) ?? []), row]);
     const readiness = [...byType.entries()]
       .map(([code, rows]) => {
-        const periods = rows.filter((r) => r.issued_on <= date).map((r) => ({ issuedOn: r.issued_on, expiresOn: r.expires_on }));
+        const periods = rows
+          .filter((r) => r.issued_on <= date)
+          .map((r) => ({ issuedOn: r.issued_on, expiresOn: r.expires_on }));
         return periods.length ? renewalReadiness(code, Number(rows[0].hours), periods, confirmed, date) : null;
       })
       .filter((r): r is Readiness => r !== null);
@@ -109,7 +130,13 @@ export class CeService {
     const rows = await completedCeCourses(this.dataSource)
       .andWhere('e.person_id = :personId', { personId })
       .orderBy('e.completed_on', 'DESC')
-      .getRawMany<{ title: string; cohort: string; completed_on: string; hours: string | number; category: CeCategory }>();
+      .getRawMany<{
+        title: string;
+        cohort: string;
+        completed_on: string;
+        hours: string | number;
+        category: CeCategory;
+      }>();
     return rows.map((r) => ({
       title: r.title,
       cohort: r.cohort,

@@ -46,13 +46,21 @@ export interface Readiness {
 }
 
 const sum = (entries: CeHours[], from: IsoDate, to: IsoDate, category?: CeCategory) =>
-  entries.filter((e) => e.completedOn >= from && e.completedOn <= to && (!category || e.category === category)).reduce((n, e) => n + e.hours, 0);
+  entries
+    .filter((e) => e.completedOn >= from && e.completedOn <= to && (!category || e.category === category))
+    .reduce((n, e) => n + e.hours, 0);
 
 /**
  * Readiness to renew the credential whose periods are `periods` (oldest first; the last is the
  * current one), counting only confirmed CE hours, as of `date`.
  */
-export function renewalReadiness(code: string, renewalCeHours: number, periods: PeriodRecord[], confirmed: CeHours[], date: IsoDate): Readiness {
+export function renewalReadiness(
+  code: string,
+  renewalCeHours: number,
+  periods: PeriodRecord[],
+  confirmed: CeHours[],
+  date: IsoDate,
+): Readiness {
   const policy = POLICIES[code.toUpperCase()] ?? PLAIN;
   const number = periods.length;
   const current = periods[number - 1];
@@ -61,7 +69,10 @@ export function renewalReadiness(code: string, renewalCeHours: number, periods: 
   let carriedForward = 0;
   if (previous && policy.carryForwardMax > 0) {
     const previousNeeded = policy.firstPeriodFree && number - 1 === 1 ? 0 : renewalCeHours;
-    carriedForward = Math.min(policy.carryForwardMax, Math.max(0, sum(confirmed, previous.issuedOn, previous.expiresOn) - previousNeeded));
+    carriedForward = Math.min(
+      policy.carryForwardMax,
+      Math.max(0, sum(confirmed, previous.issuedOn, previous.expiresOn) - previousNeeded),
+    );
   }
   const hoursDone = sum(confirmed, current.issuedOn, current.expiresOn);
   const categoryNeeds = Object.entries(policy.categoryHours(number)).map(([category, needed]) => ({
@@ -72,7 +83,8 @@ export function renewalReadiness(code: string, renewalCeHours: number, periods: 
   const missing: string[] = [];
   const short = hoursNeeded - carriedForward - hoursDone;
   if (short > 0) missing.push(`${round(short)} more CE hour${short === 1 ? '' : 's'}`);
-  for (const c of categoryNeeds) if (c.done < c.needed) missing.push(`${round(c.needed - c.done)} h of ${c.category.replace('_', ' ')}`);
+  for (const c of categoryNeeds)
+    if (c.done < c.needed) missing.push(`${round(c.needed - c.done)} h of ${c.category.replace('_', ' ')}`);
   return {
     code,
     period: { from: current.issuedOn, to: current.expiresOn, number },

@@ -106,7 +106,8 @@ export interface SealElement {
   text: string;
 }
 
-export type LayoutElement = TextElement | RuleElement | SignatureElement | QrElement | LogoElement | FrameElement | SealElement;
+export type LayoutElement =
+  TextElement | RuleElement | SignatureElement | QrElement | LogoElement | FrameElement | SealElement;
 
 export interface CertificateLayout {
   id: string;
@@ -136,7 +137,8 @@ export function assertLayout(value: unknown, file: string): CertificateLayout {
   };
   const l = value as CertificateLayout;
   if (!l || typeof l !== 'object') fail('is not a JSON object');
-  if (typeof l.id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(l.id)) fail('needs an "id" of lower-case letters, digits and dashes');
+  if (typeof l.id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(l.id))
+    fail('needs an "id" of lower-case letters, digits and dashes');
   if (!Number.isInteger(l.version) || l.version < 1) fail('needs a whole-number "version" of 1 or more');
   if (typeof l.margin !== 'number') fail('needs a "margin" in points');
   if (!Array.isArray(l.elements) || l.elements.length === 0) fail('needs "elements"');
@@ -148,7 +150,9 @@ export function assertLayout(value: unknown, file: string): CertificateLayout {
   });
   const qr = l.elements.filter((e) => e.type === 'qr');
   if (qr.length !== 1) fail('must have exactly one QR code (the verification link)');
-  if (!l.elements.some((e) => e.type === 'text' && e.text.includes('{{code}}'))) fail('must print the verification code ({{code}})');
-  if (!l.elements.some((e) => e.type === 'text' && e.text.includes('{{recipientName}}'))) fail("must print the recipient's name ({{recipientName}})");
+  if (!l.elements.some((e) => e.type === 'text' && e.text.includes('{{code}}')))
+    fail('must print the verification code ({{code}})');
+  if (!l.elements.some((e) => e.type === 'text' && e.text.includes('{{recipientName}}')))
+    fail("must print the recipient's name ({{recipientName}})");
   return l;
 }

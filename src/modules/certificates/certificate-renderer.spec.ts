@@ -28,25 +28,33 @@ const LAYOUTS = ['default', 'course-completion', 'certification'];
 const templates = new CertificateTemplates(join(ROOT_DIR, 'templates', 'certificates'));
 const renderer = new CertificateRenderer();
 const render = (layout: string, fields: Partial<CertificateFields> = {}) =>
-  renderer.render({ layout: templates.layout(layout), fields: { ...FIELDS, ...fields }, logo: null, issuedAt: new Date('2026-03-03T17:00:00Z') });
+  renderer.render({
+    layout: templates.layout(layout),
+    fields: { ...FIELDS, ...fields },
+    logo: null,
+    issuedAt: new Date('2026-03-03T17:00:00Z'),
+  });
 
 describe('certificate rendering', () => {
-  it.each(LAYOUTS)('%s: prints the name, credential, dates, code and a QR that opens the verify page', async (layout) => {
-    const pdf = await render(layout);
-    const text = pdfText(pdf);
-    for (const expected of [
-      'Renée Two Feathers',
-      '40-hour Peer Support Course (incl. Ethics & Boundaries)',
-      'Issued March 3, 2026',
-      'Does not expire',
-      '7K2QH-XM4RB-9TCV1',
-      'Dana Littlelight',
-      'Corey Whitehorse',
-    ])
-      expect(text).toContain(expected);
-    expect(text).toContain('PROGRAM DIRECTOR');
-    expect(pdfQrText(pdf)).toBe('https://lms.example.org/verify/7K2QH-XM4RB-9TCV1');
-  });
+  it.each(LAYOUTS)(
+    '%s: prints the name, credential, dates, code and a QR that opens the verify page',
+    async (layout) => {
+      const pdf = await render(layout);
+      const text = pdfText(pdf);
+      for (const expected of [
+        'Renée Two Feathers',
+        '40-hour Peer Support Course (incl. Ethics & Boundaries)',
+        'Issued March 3, 2026',
+        'Does not expire',
+        '7K2QH-XM4RB-9TCV1',
+        'Dana Littlelight',
+        'Corey Whitehorse',
+      ])
+        expect(text).toContain(expected);
+      expect(text).toContain('PROGRAM DIRECTOR');
+      expect(pdfQrText(pdf)).toBe('https://lms.example.org/verify/7K2QH-XM4RB-9TCV1');
+    },
+  );
 
   it('prints hours on a course certificate, and the expiry when there is one', async () => {
     const text = pdfText(await render('course-completion', { validity: 'Valid through December 31, 2027' }));
@@ -61,21 +69,27 @@ describe('certificate rendering', () => {
     expect(text).toContain('Certificate number CORR-0042');
   });
 
-  it.each(LAYOUTS)('%s: sets Lakota, Cree syllabics and Blackfoot names with real glyphs (text extracts back as typed)', async (layout) => {
-    for (const name of ['Wíŋyaŋ Ȟaŋté Čaŋté Ǧí', 'ᓀᐦᐃᔭᐍᐏᐣ Maskwa', 'Áísínaakii Pi’kániikoan']) {
-      const text = pdfText(await render(layout, { recipientName: name }));
-      expect(text).toContain(name);
-    }
-  });
+  it.each(LAYOUTS)(
+    '%s: sets Lakota, Cree syllabics and Blackfoot names with real glyphs (text extracts back as typed)',
+    async (layout) => {
+      for (const name of ['Wíŋyaŋ Ȟaŋté Čaŋté Ǧí', 'ᓀᐦᐃᔭᐍᐏᐣ Maskwa', 'Áísínaakii Pi’kániikoan']) {
+        const text = pdfText(await render(layout, { recipientName: name }));
+        expect(text).toContain(name);
+      }
+    },
+  );
 
   it.each(LAYOUTS)('%s: a very long name shrinks and wraps inside the frame, never off the page', async (layout) => {
-    const name = 'Maria-Josefina Evangelina Wolf-Robe Kicking-Woman Running-Deer Spotted-Bear Two-Feathers Whitehorse-Littlelight';
+    const name =
+      'Maria-Josefina Evangelina Wolf-Robe Kicking-Woman Running-Deer Spotted-Bear Two-Feathers Whitehorse-Littlelight';
     const pdf = await render(layout, { recipientName: name });
     const { page, words } = pdfWords(pdf);
     expect(page).toEqual({ width: 792, height: 612 });
     // Every character of the name is there, in order (a line may break at a hyphen).
     expect(words.map((w) => w.word).join('')).toContain(name.replace(/ /g, ''));
-    const nameWords = words.filter((w) => name.includes(w.word) && w.word.length > 3 && !FIELDS.credentialName.includes(w.word));
+    const nameWords = words.filter(
+      (w) => name.includes(w.word) && w.word.length > 3 && !FIELDS.credentialName.includes(w.word),
+    );
     for (const w of words) {
       expect(w.xMin).toBeGreaterThanOrEqual(30);
       expect(w.xMax).toBeLessThanOrEqual(762);

@@ -17,7 +17,12 @@ const FONT_FILES: Record<FontName, string> = {
   mono: 'DejaVuSansMono.ttf',
 };
 /** DejaVu Serif lacks some scripts (Canadian syllabics among them) that DejaVu Sans has: such text is set in Sans. */
-const FALLBACK: Partial<Record<FontName, FontName>> = { serif: 'sans', 'serif-bold': 'sans-bold', 'serif-italic': 'sans', mono: 'sans' };
+const FALLBACK: Partial<Record<FontName, FontName>> = {
+  serif: 'sans',
+  'serif-bold': 'sans-bold',
+  'serif-italic': 'sans',
+  mono: 'sans',
+};
 
 type FontkitFont = fontkit.Font;
 let parsedFonts: Record<FontName, FontkitFont> | null = null;
@@ -40,7 +45,9 @@ const SHAPED_WORDS_KEPT = 4000;
  */
 function withSharedShaping(font: FontkitFont): FontkitFont {
   const shaped = new Map<string, Run>();
-  const shared = Object.create(font) as FontkitFont & { layout(text: string, features?: unknown): Run & { advanceWidth: number } };
+  const shared = Object.create(font) as FontkitFont & {
+    layout(text: string, features?: unknown): Run & { advanceWidth: number };
+  };
   shared.layout = (text: string, features?: unknown) => {
     const key = features ? `${text}\u0000${JSON.stringify(features)}` : text;
     let run = shaped.get(key);
@@ -67,7 +74,10 @@ function withSharedShaping(font: FontkitFont): FontkitFont {
  */
 export function certificateFonts(): Record<FontName, FontkitFont> {
   parsedFonts ??= Object.fromEntries(
-    Object.entries(FONT_FILES).map(([name, file]) => [name, withSharedShaping(fontkit.create(readFileSync(join(FONT_DIR, file))) as FontkitFont)]),
+    Object.entries(FONT_FILES).map(([name, file]) => [
+      name,
+      withSharedShaping(fontkit.create(readFileSync(join(FONT_DIR, file))) as FontkitFont),
+    ]),
   ) as Record<FontName, FontkitFont>;
   return parsedFonts;
 }
@@ -82,7 +92,9 @@ export interface RenderInput {
 }
 
 function fill(template: string, fields: CertificateFields): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => String((fields as unknown as Record<string, string>)[key] ?? ''));
+  return template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) =>
+    String((fields as unknown as Record<string, string>)[key] ?? ''),
+  );
 }
 
 /** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR drawn as vectors. */
@@ -182,7 +194,12 @@ export class CertificateRenderer {
           .stroke(this.color(layout, 'ink'));
         const base = { type: 'text' as const, x: e.x, width: e.width, align: 'center' as const };
         this.text(doc, layout, { ...base, y: e.y + 6, font: 'serif', size: 12, minSize: 8 }, fill(e.name, fields));
-        this.text(doc, layout, { ...base, y: e.y + 22, font: 'sans', size: 8.5, color: 'muted', characterSpacing: 0.6 }, fill(e.role, fields).toUpperCase());
+        this.text(
+          doc,
+          layout,
+          { ...base, y: e.y + 22, font: 'sans', size: 8.5, color: 'muted', characterSpacing: 0.6 },
+          fill(e.role, fields).toUpperCase(),
+        );
         return;
       }
       case 'qr': {
@@ -258,7 +275,12 @@ export class CertificateRenderer {
     const margin = layout.margin;
     const x = e.x ?? margin;
     const width = e.width ?? PAGE.width - 2 * margin;
-    const options = { width, align: e.align ?? 'center', characterSpacing: e.characterSpacing ?? 0, lineGap: e.lineGap ?? 0 };
+    const options = {
+      width,
+      align: e.align ?? 'center',
+      characterSpacing: e.characterSpacing ?? 0,
+      lineGap: e.lineGap ?? 0,
+    };
     doc.font(this.fontFor(e.font, text));
     let size = e.size;
     const min = e.minSize ?? e.size;
@@ -286,6 +308,8 @@ export class CertificateRenderer {
         widest = doc.widthOfString(text, options);
       }
     }
-    doc.fillColor(this.color(layout, e.color, 'ink')).text(text, x, top, { ...options, lineBreak: !!e.maxHeight || widest <= width });
+    doc
+      .fillColor(this.color(layout, e.color, 'ink'))
+      .text(text, x, top, { ...options, lineBreak: !!e.maxHeight || widest <= width });
   }
 }

@@ -12,7 +12,8 @@ export class CertificateTemplates {
 
   constructor(private readonly dir: string) {
     const manifest = this.manifest();
-    for (const id of new Set([manifest.default, manifest.courseAward, ...Object.values(manifest.byCredentialType)])) this.layout(id);
+    for (const id of new Set([manifest.default, manifest.courseAward, ...Object.values(manifest.byCredentialType)]))
+      this.layout(id);
   }
 
   private read<T>(file: string, check: (value: unknown) => T): T {
@@ -34,8 +35,15 @@ export class CertificateTemplates {
   manifest(): LayoutManifest {
     return this.read('layouts.json', (v) => {
       const m = v as LayoutManifest;
-      if (!m || typeof m.default !== 'string' || typeof m.courseAward !== 'string' || typeof m.byCredentialType !== 'object')
-        throw new Error(`Certificate layouts ${join(this.dir, 'layouts.json')}: needs "default", "courseAward" and "byCredentialType"`);
+      if (
+        !m ||
+        typeof m.default !== 'string' ||
+        typeof m.courseAward !== 'string' ||
+        typeof m.byCredentialType !== 'object'
+      )
+        throw new Error(
+          `Certificate layouts ${join(this.dir, 'layouts.json')}: needs "default", "courseAward" and "byCredentialType"`,
+        );
       return m;
     });
   }

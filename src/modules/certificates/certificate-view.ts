@@ -10,11 +10,20 @@ export type VerifyState = (typeof VERIFY_STATES)[number];
  * certificate, then suspended, then expired; otherwise valid. The credential's dates are the truth
  * (an expiry extended after printing shows the new date), the printed name is the certificate's own.
  */
-export function certificateState(certificate: Certificate, credential: Credential, today: IsoDate): Exclude<VerifyState, 'unknown'> {
+export function certificateState(
+  certificate: Certificate,
+  credential: Credential,
+  today: IsoDate,
+): Exclude<VerifyState, 'unknown'> {
   if (certificate.revokedOn && certificate.revokedOn <= today) return 'revoked';
   if (credential.revokedOn && credential.revokedOn <= today) return 'revoked';
   if (certificate.supersededAt) return 'superseded';
-  if (credential.suspendedFrom && credential.suspendedFrom <= today && (!credential.suspendedUntil || credential.suspendedUntil >= today)) return 'suspended';
+  if (
+    credential.suspendedFrom &&
+    credential.suspendedFrom <= today &&
+    (!credential.suspendedUntil || credential.suspendedUntil >= today)
+  )
+    return 'suspended';
   if (credential.expiresOn && credential.expiresOn < today) return 'expired';
   return 'valid';
 }

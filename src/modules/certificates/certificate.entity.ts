@@ -3,7 +3,13 @@ import { Credential } from '../credentials/credential.entity';
 import { Person } from '../people/person.entity';
 
 /** Why a certificate was replaced by a newer one. */
-export const REISSUE_REASONS = ['name_change', 'corrected_data', 'template_update', 'lost_or_damaged', 'other'] as const;
+export const REISSUE_REASONS = [
+  'name_change',
+  'corrected_data',
+  'template_update',
+  'lost_or_damaged',
+  'other',
+] as const;
 export type ReissueReason = (typeof REISSUE_REASONS)[number];
 
 /**

@@ -58,9 +58,14 @@ export class CertificatesPagesController {
   async list(@Query() raw: FormBody, @Res() res: Response) {
     const { value, errors } = await validateForm(ListCertificatesQuery, raw);
     const q = value ?? {};
-    const page = await this.certificates.list({ q: q.q ?? undefined, type: q.type ?? undefined, page: q.page ?? undefined });
+    const page = await this.certificates.list({
+      q: q.q ?? undefined,
+      type: q.type ?? undefined,
+      page: q.page ?? undefined,
+    });
     const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) => `/certificates?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.type ? { type: q.type } : {}), page: String(n) })}`;
+    const link = (n: number) =>
+      `/certificates?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.type ? { type: q.type } : {}), page: String(n) })}`;
     return res.render('certificates/list', {
       title: 'Certificates',
       wide: true,
@@ -70,7 +75,14 @@ export class CertificatesPagesController {
       errors,
       reasons: REISSUE_REASONS,
       pager:
-        pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
+        pages > 1
+          ? {
+              page: page.page,
+              pages,
+              prev: page.page > 1 ? link(page.page - 1) : null,
+              next: page.page < pages ? link(page.page + 1) : null,
+            }
+          : null,
     });
   }
 
@@ -82,7 +94,12 @@ export class CertificatesPagesController {
     let problems = errors;
     if (value) {
       try {
-        const jobId = await this.certificates.requestReissue(value.credentialIds, value.reason, value.note ?? null, actor);
+        const jobId = await this.certificates.requestReissue(
+          value.credentialIds,
+          value.reason,
+          value.note ?? null,
+          actor,
+        );
         return res.redirect(303, `/certificates/jobs/${encodeURIComponent(jobId)}`);
       } catch (e) {
         problems = formErrorsFrom(e);
@@ -117,7 +134,12 @@ export class CertificatesPagesController {
 
   @ApiExcludeEndpoint()
   @Get('certificates/:id')
-  async show(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @CurrentUser() user: AuthUser, @Res() res: Response) {
+  async show(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('notice') notice: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
     return res.render('certificates/show', await this.showModel(id, user, { notice: NOTICES[notice ?? ''] }));
   }
 
@@ -157,7 +179,9 @@ export class CertificatesPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('certificates/show', await this.showModel(id, user, { revokeErrors: problems, revokeValues: body }));
+    return res
+      .status(400)
+      .render('certificates/show', await this.showModel(id, user, { revokeErrors: problems, revokeValues: body }));
   }
 
   @ApiExcludeEndpoint()
@@ -175,19 +199,28 @@ export class CertificatesPagesController {
     if (value) {
       try {
         const certificate = await this.certificates.visible(id, user);
-        const jobId = await this.certificates.requestReissue([certificate.credentialId], value.reason, value.note ?? null, actor);
+        const jobId = await this.certificates.requestReissue(
+          [certificate.credentialId],
+          value.reason,
+          value.note ?? null,
+          actor,
+        );
         return res.redirect(303, `/certificates/jobs/${encodeURIComponent(jobId)}`);
       } catch (e) {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('certificates/show', await this.showModel(id, user, { reissueErrors: problems, reissueValues: body }));
+    return res
+      .status(400)
+      .render('certificates/show', await this.showModel(id, user, { reissueErrors: problems, reissueValues: body }));
   }
 
   @Get('training/cohorts/:id/certificates.zip')
   @Roles('trainer', 'admin')
   @ApiProduces('application/zip')
-  @ApiOperation({ summary: "All of a cohort's current certificates as one ZIP, streamed (the cohort's trainers and admins)" })
+  @ApiOperation({
+    summary: "All of a cohort's current certificates as one ZIP, streamed (the cohort's trainers and admins)",
+  })
   async cohortZip(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { cohort, certificates } = await this.certificates.forCohort(id, user);
     const fileName = `${cohort.course.code} ${cohort.name} certificates.zip`.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ');

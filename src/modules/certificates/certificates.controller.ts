@@ -82,7 +82,9 @@ export class CertificatesController {
 
   @Get('certificates/:id/open-badge')
   @ApiProduces('application/vc+jwt')
-  @ApiOperation({ summary: 'The Open Badges 3.0 credential, signed as a VC-JWT (EdDSA): for its holder and admins only' })
+  @ApiOperation({
+    summary: 'The Open Badges 3.0 credential, signed as a VC-JWT (EdDSA): for its holder and admins only',
+  })
   async openBadge(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { certificate, jwt } = await this.certificates.openBadge(id, user);
     sendBadge(res, certificate, jwt);
@@ -91,8 +93,15 @@ export class CertificatesController {
   @Post('certificates/:id/revoke')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke a certificate and its credential together, from an effective date, with a reason category' })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RevokeCredentialDto, @RequestActor() actor: Actor, @CurrentUser() user: AuthUser) {
+  @ApiOperation({
+    summary: 'Revoke a certificate and its credential together, from an effective date, with a reason category',
+  })
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RevokeCredentialDto,
+    @RequestActor() actor: Actor,
+    @CurrentUser() user: AuthUser,
+  ) {
     await this.certificates.revokeCertificate(id, dto, actor);
     return this.view(await this.certificates.visible(id, user));
   }
@@ -101,16 +110,28 @@ export class CertificatesController {
   @Roles('admin')
   @HttpCode(202)
   @ApiOperation({ summary: 'Make a new certificate that supersedes this one (in a job); returns the job to poll' })
-  async reissue(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReissueCertificateDto, @RequestActor() actor: Actor, @CurrentUser() user: AuthUser) {
+  async reissue(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ReissueCertificateDto,
+    @RequestActor() actor: Actor,
+    @CurrentUser() user: AuthUser,
+  ) {
     const certificate = await this.certificates.visible(id, user);
-    const jobId = await this.certificates.requestReissue([certificate.credentialId], dto.reason, dto.note ?? null, actor);
+    const jobId = await this.certificates.requestReissue(
+      [certificate.credentialId],
+      dto.reason,
+      dto.note ?? null,
+      actor,
+    );
     return { jobId, job: `/api/v1/certificate-jobs/${jobId}` };
   }
 
   @Post('certificates/regenerate')
   @Roles('admin')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Re-issue the certificates of these credentials from the current layout, in one job with progress' })
+  @ApiOperation({
+    summary: 'Re-issue the certificates of these credentials from the current layout, in one job with progress',
+  })
   async regenerate(@Body() dto: RegenerateCertificatesDto, @RequestActor() actor: Actor) {
     const jobId = await this.certificates.requestReissue(dto.credentialIds, dto.reason, dto.note ?? null, actor);
     return { jobId, job: `/api/v1/certificate-jobs/${jobId}` };
@@ -121,7 +142,15 @@ export class CertificatesController {
   @ApiOperation({ summary: 'State and progress of a certificate job' })
   async job(@Param('id') id: string) {
     const job = await certificateJob(this.jobs, id);
-    return { id: job.id, name: job.name, state: job.state, progress: job.progress, error: job.error, createdAt: job.createdAt, finishedAt: job.finishedAt };
+    return {
+      id: job.id,
+      name: job.name,
+      state: job.state,
+      progress: job.progress,
+      error: job.error,
+      createdAt: job.createdAt,
+      finishedAt: job.finishedAt,
+    };
   }
 }
 

@@ -29,9 +29,21 @@ import { VerifyController } from './verify.controller';
     JobCertificateRequests,
     ThrottlerGuard,
     CertificateRenderer,
-    { provide: CertificateStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new LocalCertificateStorage(config.certificates.storageDir) },
-    { provide: CertificateTemplates, inject: [AppConfig], useFactory: (config: AppConfig) => new CertificateTemplates(config.certificates.templatesDir) },
-    { provide: SigningKey, inject: [AppConfig], useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey, config.publicBaseUrl) },
+    {
+      provide: CertificateStorage,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new LocalCertificateStorage(config.certificates.storageDir),
+    },
+    {
+      provide: CertificateTemplates,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new CertificateTemplates(config.certificates.templatesDir),
+    },
+    {
+      provide: SigningKey,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey, config.publicBaseUrl),
+    },
   ],
   exports: [CertificatesService, JobCertificateRequests],
 })
@@ -43,8 +55,12 @@ export class CertificatesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register('certificate.issue', (payload, context) => this.certificates.handleIssueCertificate(payload, context));
-    this.handlers.register('certificate.regenerate', (payload, context) => this.certificates.handleRegenerate(payload, context));
+    this.handlers.register('certificate.issue', (payload, context) =>
+      this.certificates.handleIssueCertificate(payload, context),
+    );
+    this.handlers.register('certificate.regenerate', (payload, context) =>
+      this.certificates.handleRegenerate(payload, context),
+    );
     this.hooks.onRevoked((tx, credential, actor) => this.certificates.onCredentialRevoked(tx, credential, actor));
   }
 }

@@ -25,7 +25,20 @@ import { openBadgeCredential, statusListCredential, type AchievementType } from 
 import { SigningKey } from './signing-key';
 import { generateVerificationCode, normaliseVerificationCode } from './verification-code';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** A date as a certificate prints it: "March 3, 2026". */
 export function longDate(date: string): string {
   return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
@@ -119,7 +132,8 @@ export class CertificatesService {
   /** Queues an issue job for each credential that lacks its certificate; returns how many. */
   async requestMissing(): Promise<number> {
     const missing = await this.findMissing();
-    for (const credentialId of missing) await this.jobs.add('certificate.issue', { credentialId }, { key: `certificate.issue:${credentialId}` });
+    for (const credentialId of missing)
+      await this.jobs.add('certificate.issue', { credentialId }, { key: `certificate.issue:${credentialId}` });
     return missing.length;
   }
 
@@ -179,9 +193,15 @@ export class CertificatesService {
           if (!now || now.id !== current.id || !now.reissueRequestedAt) return now;
           const supersededAt = new Date();
           // The old row stops being current before the new one goes in (the unique index allows one).
-          await tx
-            .getRepository(Certificate)
-            .update({ id: now.id }, { supersededAt, supersedeReason: now.reissueReason ?? 'other', supersedeNote: now.reissueNote, reissueRequestedAt: null });
+          await tx.getRepository(Certificate).update(
+            { id: now.id },
+            {
+              supersededAt,
+              supersedeReason: now.reissueReason ?? 'other',
+              supersedeNote: now.reissueNote,
+              reissueRequestedAt: null,
+            },
+          );
           draft.statusIndex = await this.nextStatusIndex(tx);
           await tx.getRepository(Certificate).insert(draft);
           await tx.getRepository(Certificate).update({ id: now.id }, { supersededById: draft.id });
@@ -189,8 +209,19 @@ export class CertificatesService {
             action: 'certificate.reissued',
             entityType: 'certificate',
             entityId: draft.id,
-            before: { id: now.id, code: now.code, templateId: now.templateId, templateVersion: now.templateVersion, recipientName: now.recipientName },
-            after: { ...this.snapshot(draft), reason: now.reissueReason, note: now.reissueNote, requestedById: now.reissueRequestedById },
+            before: {
+              id: now.id,
+              code: now.code,
+              templateId: now.templateId,
+              templateVersion: now.templateVersion,
+              recipientName: now.recipientName,
+            },
+            after: {
+              ...this.snapshot(draft),
+              reason: now.reissueReason,
+              note: now.reissueNote,
+              requestedById: now.reissueRequestedById,
+            },
           });
           kept = true;
           return draft;
@@ -222,7 +253,9 @@ export class CertificatesService {
       .findOne({ where: { id: credentialId }, relations: { person: true, credentialType: true } });
     if (!credential) throw new NotFoundException('No credential with that id.');
     if (credential.credentialType.kind !== 'internal') {
-      this.logger.log(`No certificate for credential ${credentialId}: ${credential.credentialType.code} is issued outside the program.`);
+      this.logger.log(
+        `No certificate for credential ${credentialId}: ${credential.credentialType.code} is issued outside the program.`,
+      );
       return null;
     }
     if (credential.revokedOn) {
@@ -230,7 +263,9 @@ export class CertificatesService {
       return null;
     }
     const cohort = credential.cohortId
-      ? await this.dataSource.getRepository(Cohort).findOne({ where: { id: credential.cohortId }, relations: { course: true, trainers: true } })
+      ? await this.dataSource
+          .getRepository(Cohort)
+          .findOne({ where: { id: credential.cohortId }, relations: { course: true, trainers: true } })
       : null;
     const trainers = (cohort?.trainers ?? []).map((t) => t.displayName).sort((a, b) => a.localeCompare(b));
     return {
@@ -319,10 +354,17 @@ export class CertificatesService {
    * Asks for new certificates for these credentials (name change, corrected data, a new layout):
    * marks each current one, audited, and queues one regenerate job that does the work.
    */
-  async requestReissue(credentialIds: string[], reason: ReissueReason, note: string | null, actor: Actor): Promise<string> {
+  async requestReissue(
+    credentialIds: string[],
+    reason: ReissueReason,
+    note: string | null,
+    actor: Actor,
+  ): Promise<string> {
     const unique = [...new Set(credentialIds)];
     await this.dataSource.transaction(async (tx) => {
-      const credentials = await tx.getRepository(Credential).find({ where: { id: In(unique) }, relations: { credentialType: true } });
+      const credentials = await tx
+        .getRepository(Credential)
+        .find({ where: { id: In(unique) }, relations: { credentialType: true } });
       if (credentials.length !== unique.length) throw new NotFoundException('One of those credentials does not exist.');
       const refused = credentials.filter((c) => c.revokedOn || c.credentialType.kind !== 'internal');
       if (refused.length)
@@ -334,9 +376,15 @@ export class CertificatesService {
       const current = await tx.getRepository(Certificate).findBy({ credentialId: In(unique), supersededAt: IsNull() });
       const requestedAt = new Date();
       for (const c of current) {
-        await tx
-          .getRepository(Certificate)
-          .update({ id: c.id }, { reissueRequestedAt: requestedAt, reissueRequestedById: actor.personId, reissueReason: reason, reissueNote: note });
+        await tx.getRepository(Certificate).update(
+          { id: c.id },
+          {
+            reissueRequestedAt: requestedAt,
+            reissueRequestedById: actor.personId,
+            reissueReason: reason,
+            reissueNote: note,
+          },
+        );
       }
       await this.audit.recordMany(
         tx,
@@ -349,7 +397,10 @@ export class CertificatesService {
         })),
       );
     });
-    return this.jobs.add('certificate.regenerate', { credentialIds: unique, requestedById: actor.personId ?? 'system' });
+    return this.jobs.add('certificate.regenerate', {
+      credentialIds: unique,
+      requestedById: actor.personId ?? 'system',
+    });
   }
 
   /** An admin revokes a certificate: that is revoking its credential (one path; the hook below revokes the certificates). */
@@ -362,12 +413,17 @@ export class CertificatesService {
 
   /** Runs inside the credential's revocation transaction: its certificates are revoked with it. */
   async onCredentialRevoked(tx: EntityManager, credential: Credential, actor: Actor): Promise<void> {
-    const certificates = await tx.getRepository(Certificate).findBy({ credentialId: credential.id, revokedOn: IsNull() });
+    const certificates = await tx
+      .getRepository(Certificate)
+      .findBy({ credentialId: credential.id, revokedOn: IsNull() });
     if (!certificates.length) return;
     const revokedAt = new Date();
     await tx
       .getRepository(Certificate)
-      .update({ id: In(certificates.map((c) => c.id)) }, { revokedOn: credential.revokedOn, revocationReason: credential.revocationReason, revokedAt });
+      .update(
+        { id: In(certificates.map((c) => c.id)) },
+        { revokedOn: credential.revokedOn, revocationReason: credential.revocationReason, revokedAt },
+      );
     await this.audit.recordMany(
       tx,
       actor,
@@ -376,7 +432,13 @@ export class CertificatesService {
         entityType: 'certificate',
         entityId: c.id,
         before: { revokedOn: null },
-        after: { code: c.code, credentialId: credential.id, revokedOn: credential.revokedOn, reason: credential.revocationReason, statusIndex: c.statusIndex },
+        after: {
+          code: c.code,
+          credentialId: credential.id,
+          revokedOn: credential.revokedOn,
+          reason: credential.revocationReason,
+          statusIndex: c.statusIndex,
+        },
       })),
     );
   }
@@ -387,7 +449,9 @@ export class CertificatesService {
   async verify(input: string, channel: 'page' | 'api', ip: string | null): Promise<VerifyResult> {
     const code = normaliseVerificationCode(input);
     const certificate = code
-      ? await this.dataSource.getRepository(Certificate).findOne({ where: { code }, relations: { credential: { credentialType: true } } })
+      ? await this.dataSource
+          .getRepository(Certificate)
+          .findOne({ where: { code }, relations: { credential: { credentialType: true } } })
       : null;
     let result: VerifyResult;
     if (!certificate) {
@@ -395,7 +459,8 @@ export class CertificatesService {
     } else {
       const credential = certificate.credential;
       const state = certificateState(certificate, credential, this.config.today());
-      const newer = state === 'superseded' ? await this.findCurrent(this.dataSource.manager, certificate.credentialId) : null;
+      const newer =
+        state === 'superseded' ? await this.findCurrent(this.dataSource.manager, certificate.credentialId) : null;
       result = {
         state,
         code: certificate.code,
@@ -412,7 +477,11 @@ export class CertificatesService {
         supersededBy: newer ? { code: newer.code, url: `${this.config.publicBaseUrl}/verify/${newer.code}` } : null,
       };
     }
-    const logged: LookupResult = code ? (result.state === 'suspended' ? 'valid' : (result.state as LookupResult)) : 'malformed';
+    const logged: LookupResult = code
+      ? result.state === 'suspended'
+        ? 'valid'
+        : (result.state as LookupResult)
+      : 'malformed';
     await this.dataSource.getRepository(CertificateLookup).insert({
       id: randomUUID(),
       certificateId: certificate?.id ?? null,
@@ -422,7 +491,9 @@ export class CertificatesService {
       ip: ip?.slice(0, 64) ?? null,
       lookedUpAt: new Date(),
     });
-    this.logger.log(`Verification lookup (${channel}) from ${ip ?? 'unknown address'}: ${result.state}${certificate ? ` ${certificate.code}` : ''}`);
+    this.logger.log(
+      `Verification lookup (${channel}) from ${ip ?? 'unknown address'}: ${result.state}${certificate ? ` ${certificate.code}` : ''}`,
+    );
     return result;
   }
 
@@ -467,10 +538,13 @@ export class CertificatesService {
   /** The signed OpenBadgeCredential: for its holder (and admins), never public. */
   async openBadge(certificateId: string, viewer: AuthUser): Promise<{ certificate: Certificate; jwt: string }> {
     const certificate = await this.visible(certificateId, viewer);
-    if (certificate.personId !== viewer.id && !hasRole(viewer, 'admin')) throw new NotFoundException('No certificate with that id.');
+    if (certificate.personId !== viewer.id && !hasRole(viewer, 'admin'))
+      throw new NotFoundException('No certificate with that id.');
     const credential = certificate.credential;
     const cohort = credential.cohortId
-      ? await this.dataSource.getRepository(Cohort).findOne({ where: { id: credential.cohortId }, relations: { course: true } })
+      ? await this.dataSource
+          .getRepository(Cohort)
+          .findOne({ where: { id: credential.cohortId }, relations: { course: true } })
       : null;
     const type = credential.credentialType;
     const achievementType: AchievementType = credential.licenceNumber
@@ -536,7 +610,11 @@ export class CertificatesService {
   }
 
   /** Admin list: current certificates, newest first, optionally narrowed by name, code or credential type. */
-  async list(filter: { q?: string; type?: string; page?: number }): Promise<{ items: Certificate[]; total: number; page: number; pageSize: number }> {
+  async list(filter: {
+    q?: string;
+    type?: string;
+    page?: number;
+  }): Promise<{ items: Certificate[]; total: number; page: number; pageSize: number }> {
     const pageSize = 50;
     const page = Math.max(1, filter.page ?? 1);
     const qb = this.dataSource
@@ -546,7 +624,10 @@ export class CertificatesService {
       .innerJoinAndSelect('cr.credentialType', 't')
       .where('c.superseded_at IS NULL');
     if (filter.q)
-      qb.andWhere('(lower(c.recipient_name) LIKE :q OR c.code LIKE :codeQ)', { q: `%${filter.q.toLowerCase()}%`, codeQ: `%${filter.q.toUpperCase()}%` });
+      qb.andWhere('(lower(c.recipient_name) LIKE :q OR c.code LIKE :codeQ)', {
+        q: `%${filter.q.toLowerCase()}%`,
+        codeQ: `%${filter.q.toUpperCase()}%`,
+      });
     if (filter.type) qb.andWhere('upper(t.code) = :type', { type: filter.type.toUpperCase() });
     const [items, total] = await qb
       .orderBy('c.issued_at', 'DESC')
@@ -559,15 +640,26 @@ export class CertificatesService {
   /** One certificate with its history (every issue of the same credential) and how often it was looked up. */
   async detail(certificateId: string, viewer: AuthUser) {
     const certificate = await this.visible(certificateId, viewer);
-    const history = await this.dataSource.getRepository(Certificate).find({ where: { credentialId: certificate.credentialId }, order: { issuedAt: 'DESC' } });
-    const lookups = await this.dataSource.getRepository(CertificateLookup).count({ where: { certificateId: In(history.map((h) => h.id)) } });
-    return { certificate, history, lookups, state: certificateState(certificate, certificate.credential, this.config.today()) };
+    const history = await this.dataSource
+      .getRepository(Certificate)
+      .find({ where: { credentialId: certificate.credentialId }, order: { issuedAt: 'DESC' } });
+    const lookups = await this.dataSource
+      .getRepository(CertificateLookup)
+      .count({ where: { certificateId: In(history.map((h) => h.id)) } });
+    return {
+      certificate,
+      history,
+      lookups,
+      state: certificateState(certificate, certificate.credential, this.config.today()),
+    };
   }
 
   /** The current certificate of each of these credentials, by credential id. */
   async currentByCredential(credentialIds: string[]): Promise<Map<string, Certificate>> {
     if (!credentialIds.length) return new Map();
-    const rows = await this.dataSource.getRepository(Certificate).findBy({ credentialId: In(credentialIds), supersededAt: IsNull() });
+    const rows = await this.dataSource
+      .getRepository(Certificate)
+      .findBy({ credentialId: In(credentialIds), supersededAt: IsNull() });
     return new Map(rows.map((c) => [c.credentialId, c]));
   }
 }

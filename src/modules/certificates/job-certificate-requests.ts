@@ -10,6 +10,7 @@ export class JobCertificateRequests extends CertificateRequests {
   }
 
   async requestFor(credentialIds: string[]): Promise<void> {
-    for (const credentialId of credentialIds) await this.jobs.add('certificate.issue', { credentialId }, { key: `certificate.issue:${credentialId}` });
+    for (const credentialId of credentialIds)
+      await this.jobs.add('certificate.issue', { credentialId }, { key: `certificate.issue:${credentialId}` });
   }
 }

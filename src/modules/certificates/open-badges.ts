@@ -107,7 +107,12 @@ export function statusBit(encodedList: string, index: number): boolean {
 }
 
 /** The BitstringStatusListCredential, as a VC-JWT payload. */
-export function statusListCredential(baseUrl: string, orgName: string, revokedIndexes: number[], now: Date): Record<string, unknown> {
+export function statusListCredential(
+  baseUrl: string,
+  orgName: string,
+  revokedIndexes: number[],
+  now: Date,
+): Record<string, unknown> {
   const id = statusListUrl(baseUrl);
   return {
     '@context': [VC_CONTEXT],
@@ -115,7 +120,12 @@ export function statusListCredential(baseUrl: string, orgName: string, revokedIn
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: issuerProfile(baseUrl, orgName),
     validFrom: now.toISOString(),
-    credentialSubject: { id: `${id}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: encodeStatusList(revokedIndexes) },
+    credentialSubject: {
+      id: `${id}#list`,
+      type: 'BitstringStatusList',
+      statusPurpose: 'revocation',
+      encodedList: encodeStatusList(revokedIndexes),
+    },
     iss: issuerId(baseUrl),
     jti: id,
     sub: `${id}#list`,

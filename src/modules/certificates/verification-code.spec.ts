@@ -19,7 +19,8 @@ describe('verification codes', () => {
 
   it('uses 70 random bits: every symbol position takes every value', () => {
     const perPosition = Array.from({ length: 14 }, () => new Set<string>());
-    for (let i = 0; i < 5000; i++) [...symbolsOf(generateVerificationCode()).slice(0, 14)].forEach((ch, p) => perPosition[p].add(ch));
+    for (let i = 0; i < 5000; i++)
+      [...symbolsOf(generateVerificationCode()).slice(0, 14)].forEach((ch, p) => perPosition[p].add(ch));
     expect(perPosition.map((s) => s.size)).toEqual(Array(14).fill(32));
   });
 

@@ -63,7 +63,9 @@ export class VerifyController {
     const { value, errors } = await validateForm(VerifyFormQuery, raw);
     const typed = value?.code;
     if (typed) return res.redirect(303, `/verify/${encodeURIComponent(normaliseVerificationCode(typed) ?? typed)}`);
-    return res.status(errors ? 400 : 200).render('certificates/verify-form', { title: 'Check a certificate', errors, values: raw });
+    return res
+      .status(errors ? 400 : 200)
+      .render('certificates/verify-form', { title: 'Check a certificate', errors, values: raw });
   }
 
   @ApiExcludeEndpoint()
@@ -73,16 +75,30 @@ export class VerifyController {
     const view = publicView(result);
     return res.status(result.state === 'unknown' ? 404 : 200).render('certificates/verify', {
       title: result.state === 'unknown' ? 'No certificate has this code' : `Certificate ${result.code}`,
-      result: { ...view, revocationReasonWords: view.revocationReason ? (REASON_WORDS[view.revocationReason] ?? view.revocationReason) : null },
+      result: {
+        ...view,
+        revocationReasonWords: view.revocationReason
+          ? (REASON_WORDS[view.revocationReason] ?? view.revocationReason)
+          : null,
+      },
       checkedOn: this.config.today(),
       typed: code,
     });
   }
 
   @Get('api/v1/verify/:code')
-  @ApiOperation({ summary: 'Check a certificate by its verification code (public, rate-limited); unknown codes answer 404' })
-  @ApiParam({ name: 'code', example: '7K2QH-XM4RB-9TCV1', description: 'Any case; dashes and spaces optional; O/0 and I/L/1 read alike' })
-  @ApiOkResponse({ description: 'state is valid, expired, revoked (with date and reason category), superseded (with the newer code) or suspended' })
+  @ApiOperation({
+    summary: 'Check a certificate by its verification code (public, rate-limited); unknown codes answer 404',
+  })
+  @ApiParam({
+    name: 'code',
+    example: '7K2QH-XM4RB-9TCV1',
+    description: 'Any case; dashes and spaces optional; O/0 and I/L/1 read alike',
+  })
+  @ApiOkResponse({
+    description:
+      'state is valid, expired, revoked (with date and reason category), superseded (with the newer code) or suspended',
+  })
   async api(@Param('code') code: string, @Req() req: Request) {
     const result = await this.certificates.verify(code, 'api', req.ip ?? null);
     if (result.state === 'unknown')
@@ -96,7 +112,9 @@ export class VerifyController {
 
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=3600')
-  @ApiOperation({ summary: "The organisation's public key (Ed25519, as a JWK) that signs Open Badges credentials and the status list" })
+  @ApiOperation({
+    summary: "The organisation's public key (Ed25519, as a JWK) that signs Open Badges credentials and the status list",
+  })
   jwks() {
     return { keys: [this.signing.jwk] };
   }
@@ -113,7 +131,10 @@ export class VerifyController {
   @ApiOperation({ summary: 'The issuer Profile named in every Open Badges credential' })
   issuer() {
     return {
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       ...issuerProfile(this.config.publicBaseUrl, this.config.orgName),
     };
   }

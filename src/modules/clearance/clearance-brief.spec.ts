@@ -21,7 +21,17 @@ function random(seed: number) {
 
 const START = '2024-01-01';
 /** Dates around the edges the rules care about: year ends (MT-CBHPSS), its grace, the doula licence's start. */
-const DATES = ['2025-03-14', '2025-12-31', '2026-01-01', '2026-02-14', '2026-02-15', '2026-11-28', '2026-12-31', '2027-01-01', '2027-06-30'];
+const DATES = [
+  '2025-03-14',
+  '2025-12-31',
+  '2026-01-01',
+  '2026-02-14',
+  '2026-02-15',
+  '2026-11-28',
+  '2026-12-31',
+  '2027-01-01',
+  '2027-06-30',
+];
 
 function person(seed: number): ClearanceFacts {
   const r = random(seed);
@@ -150,7 +160,8 @@ describe('the brief evaluation used by the board', () => {
           const explained = full.evaluate(role.code, date, facts);
           const { requirements: _requirements, ruleVersion: _version, ruleChange: _change, ...expected } = explained;
           const answer = brief.brief(role.code, date, facts);
-          if (JSON.stringify(answer) !== JSON.stringify(expected)) disagreements.push({ person: facts.personName, expected, answer });
+          if (JSON.stringify(answer) !== JSON.stringify(expected))
+            disagreements.push({ person: facts.personName, expected, answer });
           seen.add(`${role.code}:${explained.status}`);
           compared++;
         }
@@ -159,7 +170,15 @@ describe('the brief evaluation used by the board', () => {
     expect(disagreements.slice(0, 3)).toEqual([]);
     expect(compared).toBe(people.length * DATES.length * roles.length);
     // The population reaches every outcome of the seeded roles that matter, so agreement is not agreement on "not cleared" alone.
-    for (const code of ['PSS', 'JAIL-SERVICES', 'NARCAN-INSTRUCTOR', 'TRAUMA-FACILITATOR', 'DATED-BOTH-WAYS', 'VERSIONED', 'NEEDS-VERSIONED'])
+    for (const code of [
+      'PSS',
+      'JAIL-SERVICES',
+      'NARCAN-INSTRUCTOR',
+      'TRAUMA-FACILITATOR',
+      'DATED-BOTH-WAYS',
+      'VERSIONED',
+      'NEEDS-VERSIONED',
+    ])
       for (const status of ['cleared', 'not_cleared']) expect(seen).toContain(`${code}:${status}`);
     expect([...seen].filter((s) => s.endsWith(':cleared_with_warning')).length).toBeGreaterThan(2);
   });

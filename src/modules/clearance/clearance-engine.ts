@@ -81,7 +81,13 @@ export interface RequirementResult {
   warning: string | null;
   /** Last day it stays met on present records; null while met with no end in sight, or when not met. */
   until: IsoDate | null;
-  satisfiedBy?: { credentialId: string; code: string; issuedOn: IsoDate; expiresOn: IsoDate | null; licenceNumber?: string | null };
+  satisfiedBy?: {
+    credentialId: string;
+    code: string;
+    issuedOn: IsoDate;
+    expiresOn: IsoDate | null;
+    licenceNumber?: string | null;
+  };
   /** The nested role's own explanation, for "cleared as …" requirements. */
   nested?: ClearanceResult;
   children?: RequirementResult[];
@@ -131,16 +137,21 @@ export const STATUS_LABELS: Record<ClearanceStatus, string> = {
   not_cleared: 'Not cleared',
 };
 
-const earlier = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null ? b : b === null ? a : a < b ? a : b);
-const later = (a: IsoDate | null, b: IsoDate | null): IsoDate | null => (a === null || b === null ? null : a > b ? a : b);
+const earlier = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
+  a === null ? b : b === null ? a : a < b ? a : b;
+const later = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
+  a === null || b === null ? null : a > b ? a : b;
 
 /** Joins spans that overlap or touch, so a renewal issued before the old one ran out reads as one stretch. */
 function merge(spans: Span[]): Span[] {
-  const sorted = spans.filter((s) => s.to === null || s.to >= s.from).sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const sorted = spans
+    .filter((s) => s.to === null || s.to >= s.from)
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   const out: Span[] = [];
   for (const span of sorted) {
     const last = out[out.length - 1];
-    if (last && (last.to === null || addDays(last.to, 1) >= span.from)) last.to = last.to === null || span.to === null ? null : later(last.to, span.to);
+    if (last && (last.to === null || addDays(last.to, 1) >= span.from))
+      last.to = last.to === null || span.to === null ? null : later(last.to, span.to);
     else out.push({ ...span });
   }
   return out;
@@ -206,12 +217,21 @@ export class ClearanceEngine {
     const { version, next } = versionOn(role, date);
     let result: BriefClearance;
     if (!facts.active || !version) result = briefOf(role, date, 'not_cleared', null, NONE);
-    else if (!version.rule) result = briefOf(role, date, ...this.briefAcross(role, next, 'cleared', null, NONE, facts, chain));
+    else if (!version.rule)
+      result = briefOf(role, date, ...this.briefAcross(role, next, 'cleared', null, NONE, facts, chain));
     else {
       const outcome = this.briefNode(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
       const warnings = outcome.met ? outcome.warnings : NONE;
-      const status: ClearanceStatus = !outcome.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
-      result = briefOf(role, date, ...this.briefAcross(role, next, status, outcome.met ? outcome.until : null, warnings, facts, chain));
+      const status: ClearanceStatus = !outcome.met
+        ? 'not_cleared'
+        : warnings.length
+          ? 'cleared_with_warning'
+          : 'cleared';
+      result = briefOf(
+        role,
+        date,
+        ...this.briefAcross(role, next, status, outcome.met ? outcome.until : null, warnings, facts, chain),
+      );
     }
     answers.set(key, result);
     return result;
@@ -235,7 +255,8 @@ export class ClearanceEngine {
 
   /** `node` in brief; mirrors `node` below rule for rule (a test holds the two to the same answers). */
   private briefNode(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): Outcome {
-    const applies = (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
+    const applies =
+      (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
     if (!applies && node.appliesFrom && date < node.appliesFrom) {
       const later = this.briefLeafOrGroup(node, node.appliesFrom, facts, chain);
       return later.met
@@ -243,12 +264,15 @@ export class ClearanceEngine {
         : {
             met: true,
             until: addDays(node.appliesFrom, -1),
-            warnings: [`${this.labelOf(node)} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`],
+            warnings: [
+              `${this.labelOf(node)} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`,
+            ],
           };
     }
     if (!applies) return { met: true, until: null, warnings: NONE };
     const result = this.briefLeafOrGroup(node, date, facts, chain);
-    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil)) return { ...result, until: null };
+    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil))
+      return { ...result, until: null };
     return result;
   }
 
@@ -260,10 +284,18 @@ export class ClearanceEngine {
         const met = children.filter((c) => c.met);
         if (node.kind === 'all_of') {
           if (met.length !== children.length) return NOT_MET;
-          return { met: true, until: children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null), warnings: joinWarnings(children) };
+          return {
+            met: true,
+            until: children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null),
+            warnings: joinWarnings(children),
+          };
         }
         if (met.length === 0) return NOT_MET;
-        return { met: true, until: met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c))), warnings: joinWarnings(met) };
+        return {
+          met: true,
+          until: met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c))),
+          warnings: joinWarnings(met),
+        };
       }
       case 'credential': {
         const found = this.credentialInForce(node.credentialTypeCode!, date, facts);
@@ -272,7 +304,10 @@ export class ClearanceEngine {
         return {
           met: true,
           until: span.to,
-          warnings: best.expiresOn !== null && date > best.expiresOn ? [this.graceWarning(node.credentialTypeCode!, best)] : NONE,
+          warnings:
+            best.expiresOn !== null && date > best.expiresOn
+              ? [this.graceWarning(node.credentialTypeCode!, best)]
+              : NONE,
         };
       }
       case 'lived_experience': {
@@ -288,13 +323,19 @@ export class ClearanceEngine {
         const code = node.practiceRoleCode!;
         if (!this.roles.has(code.toUpperCase()) || chain.includes(code.toUpperCase())) return NOT_MET;
         const nested = this.briefRole(code, date, facts, chain);
-        return nested.status === 'not_cleared' ? NOT_MET : { met: true, until: nested.clearedUntil, warnings: nested.warnings };
+        return nested.status === 'not_cleared'
+          ? NOT_MET
+          : { met: true, until: nested.clearedUntil, warnings: nested.warnings };
       }
     }
   }
 
   /** The credential of this type that counts on `date` and carries furthest, with the stretch it belongs to. */
-  private credentialInForce(code: string, date: IsoDate, facts: ClearanceFacts): { best: CredentialFact; span: Span } | null {
+  private credentialInForce(
+    code: string,
+    date: IsoDate,
+    facts: ClearanceFacts,
+  ): { best: CredentialFact; span: Span } | null {
     const { pieces, merged } = this.credentialSpans(code, facts);
     const span = covering(merged, date);
     if (!span) return null;
@@ -330,7 +371,12 @@ export class ClearanceEngine {
   private livedSpans(facts: ClearanceFacts): Span[] {
     let spans = this.livedSpansOf.get(facts);
     if (!spans) {
-      spans = merge(facts.livedExperience.map((a) => ({ from: a.verifiedOn, to: a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null })));
+      spans = merge(
+        facts.livedExperience.map((a) => ({
+          from: a.verifiedOn,
+          to: a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null,
+        })),
+      );
       this.livedSpansOf.set(facts, spans);
     }
     return spans;
@@ -342,7 +388,9 @@ export class ClearanceEngine {
     if (!spans) {
       spans = merge(
         facts.supervision.flatMap((s) =>
-          s.supervisorQualified.map((q) => intersect({ from: s.startsOn, to: s.endsOn }, q)).filter((x): x is Span => x !== null),
+          s.supervisorQualified
+            .map((q) => intersect({ from: s.startsOn, to: s.endsOn }, q))
+            .filter((x): x is Span => x !== null),
         ),
       );
       this.supervisionSpansOf.set(facts, spans);
@@ -366,14 +414,25 @@ export class ClearanceEngine {
     return result;
   }
 
-  private evaluateRoleUncached(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
+  private evaluateRoleUncached(
+    roleCode: string,
+    date: IsoDate,
+    facts: ClearanceFacts,
+    chain: string[],
+  ): ClearanceResult {
     const role = this.roles.get(roleCode.toUpperCase());
     if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
     const { version, next } = versionOn(role, date);
     const head = {
       role: { code: role.code, name: role.name },
       date,
-      ...(role.versions ? { ruleVersion: version ? { version: version.version, effectiveFrom: version.from, effectiveUntil: version.until } : null } : {}),
+      ...(role.versions
+        ? {
+            ruleVersion: version
+              ? { version: version.version, effectiveFrom: version.from, effectiveUntil: version.until }
+              : null,
+          }
+        : {}),
     };
     if (!version) {
       return {
@@ -428,14 +487,31 @@ export class ClearanceEngine {
     const requirements = this.node(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
     // Warnings are about staying cleared; on a role not cleared they would only distract from why not.
     const warnings = requirements.met ? collectWarnings(requirements) : [];
-    const status: ClearanceStatus = !requirements.met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
-    const { until, change } = acrossVersions(next, { status, until: requirements.met ? requirements.until : null }, later);
-    return { ...head, status, statusLabel: STATUS_LABELS[status], clearedUntil: until, warnings, requirements, ...(change ? { ruleChange: change } : {}) };
+    const status: ClearanceStatus = !requirements.met
+      ? 'not_cleared'
+      : warnings.length
+        ? 'cleared_with_warning'
+        : 'cleared';
+    const { until, change } = acrossVersions(
+      next,
+      { status, until: requirements.met ? requirements.until : null },
+      later,
+    );
+    return {
+      ...head,
+      status,
+      statusLabel: STATUS_LABELS[status],
+      clearedUntil: until,
+      warnings,
+      requirements,
+      ...(change ? { ruleChange: change } : {}),
+    };
   }
 
   /** One requirement on `date`, including whether (and until when) a dated rule applies. */
   private node(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
-    const applies = (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
+    const applies =
+      (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
     if (!applies && node.appliesFrom && date < node.appliesFrom) {
       // Not required yet. It stays that way until it starts; then it must be met on that day.
       const later = this.leafOrGroup(node, node.appliesFrom, facts, chain);
@@ -445,7 +521,9 @@ export class ClearanceEngine {
         label,
         met: true,
         reason: `Not required until ${formatDate(node.appliesFrom)}.${later.met ? '' : ` Not met for that date: ${later.reason}`}`,
-        warning: later.met ? null : `${label} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`,
+        warning: later.met
+          ? null
+          : `${label} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`,
         until: later.met ? later.until : addDays(node.appliesFrom, -1),
       };
     }
@@ -461,7 +539,8 @@ export class ClearanceEngine {
     }
     const result = this.leafOrGroup(node, date, facts, chain);
     // Once a dated rule stops applying, it can no longer end the clearance.
-    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil)) result.until = null;
+    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil))
+      result.until = null;
     return result;
   }
 
@@ -490,7 +569,8 @@ export class ClearanceEngine {
         kind: 'all_of',
         label: this.labelOf(node),
         met: missing.length === 0,
-        reason: missing.length === 0 ? 'Every requirement is met.' : `Not met: ${missing.map((c) => c.label).join('; ')}.`,
+        reason:
+          missing.length === 0 ? 'Every requirement is met.' : `Not met: ${missing.map((c) => c.label).join('; ')}.`,
         warning: null,
         until: missing.length === 0 ? children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null) : null,
         children,
@@ -502,7 +582,10 @@ export class ClearanceEngine {
       met: met.length > 0,
       reason: met.length > 0 ? `Met by ${met.map((c) => c.label).join(' and ')}.` : 'None of them is met.',
       warning: null,
-      until: met.length > 0 ? met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c))) : null,
+      until:
+        met.length > 0
+          ? met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c)))
+          : null,
       children,
     };
   }
@@ -538,24 +621,41 @@ export class ClearanceEngine {
             : `${best.typeName}, valid through ${formatDate(best.expiresOn)}.`,
       warning: inGrace ? this.graceWarning(code, best) : null,
       until: span.to,
-      satisfiedBy: { credentialId: best.id, code: best.typeCode, issuedOn: best.issuedOn, expiresOn: best.expiresOn, licenceNumber: best.licenceNumber },
+      satisfiedBy: {
+        credentialId: best.id,
+        code: best.typeCode,
+        issuedOn: best.issuedOn,
+        expiresOn: best.expiresOn,
+        licenceNumber: best.licenceNumber,
+      },
     };
   }
 
   private whyNoCredential(code: string, held: CredentialFact[], date: IsoDate): string {
-    const suspended = held.find((c) => c.suspendedFrom && c.suspendedFrom <= date && (!c.suspendedUntil || date <= c.suspendedUntil));
+    const suspended = held.find(
+      (c) => c.suspendedFrom && c.suspendedFrom <= date && (!c.suspendedUntil || date <= c.suspendedUntil),
+    );
     if (suspended)
       return `${code} is suspended from ${formatDate(suspended.suspendedFrom!)}${suspended.suspendedUntil ? ` until ${formatDate(suspended.suspendedUntil)}` : ''}.`;
     const past = held.filter((c) => c.issuedOn <= date);
-    if (past.length === 0) return held.length ? `${code} is only held from ${formatDate(held.map((c) => c.issuedOn).sort()[0])}.` : `No ${code} on record.`;
-    const revoked = past.filter((c) => c.revokedOn && c.revokedOn <= date).sort((a, b) => (a.revokedOn! < b.revokedOn! ? 1 : -1))[0];
-    const latest = past.filter((c) => !c.revokedOn || c.revokedOn > date).sort((a, b) => ((a.expiresOn ?? '9999') < (b.expiresOn ?? '9999') ? 1 : -1))[0];
+    if (past.length === 0)
+      return held.length
+        ? `${code} is only held from ${formatDate(held.map((c) => c.issuedOn).sort()[0])}.`
+        : `No ${code} on record.`;
+    const revoked = past
+      .filter((c) => c.revokedOn && c.revokedOn <= date)
+      .sort((a, b) => (a.revokedOn! < b.revokedOn! ? 1 : -1))[0];
+    const latest = past
+      .filter((c) => !c.revokedOn || c.revokedOn > date)
+      .sort((a, b) => ((a.expiresOn ?? '9999') < (b.expiresOn ?? '9999') ? 1 : -1))[0];
     if (latest?.expiresOn) {
       return latest.graceDays > 0
         ? `${code} expired ${formatDate(latest.expiresOn)} and its ${latest.graceDays}-day grace period ended ${formatDate(addDays(latest.expiresOn, latest.graceDays))}.`
         : `${code} expired ${formatDate(latest.expiresOn)}.`;
     }
-    return revoked ? `${code} was revoked with effect from ${formatDate(revoked.revokedOn!)}.` : `No valid ${code} on record.`;
+    return revoked
+      ? `${code} was revoked with effect from ${formatDate(revoked.revokedOn!)}.`
+      : `No valid ${code} on record.`;
   }
 
   private livedExperience(date: IsoDate, facts: ClearanceFacts): RequirementResult {
@@ -580,7 +680,9 @@ export class ClearanceEngine {
       kind: 'lived_experience',
       label,
       met: false,
-      reason: withdrawn ? `The verification was withdrawn on ${formatDate(withdrawn.withdrawnOn!)}.` : 'Lived experience has not been verified by an admin.',
+      reason: withdrawn
+        ? `The verification was withdrawn on ${formatDate(withdrawn.withdrawnOn!)}.`
+        : 'Lived experience has not been verified by an admin.',
       warning: null,
       until: null,
     };
@@ -608,12 +710,16 @@ export class ClearanceEngine {
         warning: null,
         until: null,
       };
-    const ended = facts.supervision.filter((s) => s.endsOn && s.endsOn < date).sort((a, b) => (a.endsOn! < b.endsOn! ? 1 : -1))[0];
+    const ended = facts.supervision
+      .filter((s) => s.endsOn && s.endsOn < date)
+      .sort((a, b) => (a.endsOn! < b.endsOn! ? 1 : -1))[0];
     return {
       kind: 'active_supervision',
       label,
       met: false,
-      reason: ended ? `No supervisor since ${formatDate(addDays(ended.endsOn!, 1))} (${ended.supervisorName}'s supervision ended).` : 'No supervisor assigned.',
+      reason: ended
+        ? `No supervisor since ${formatDate(addDays(ended.endsOn!, 1))} (${ended.supervisorName}'s supervision ended).`
+        : 'No supervisor assigned.',
       warning: null,
       until: null,
     };
@@ -622,9 +728,24 @@ export class ClearanceEngine {
   private clearedAs(code: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
     const role = this.roles.get(code.toUpperCase());
     const label = this.labelOf({ kind: 'practice_role', practiceRoleCode: code });
-    if (!role) return { kind: 'practice_role', label, met: false, reason: `No practice role has the code ${code}.`, warning: null, until: null };
+    if (!role)
+      return {
+        kind: 'practice_role',
+        label,
+        met: false,
+        reason: `No practice role has the code ${code}.`,
+        warning: null,
+        until: null,
+      };
     if (chain.includes(code.toUpperCase()))
-      return { kind: 'practice_role', label, met: false, reason: `The rules loop back to ${role.name}.`, warning: null, until: null };
+      return {
+        kind: 'practice_role',
+        label,
+        met: false,
+        reason: `The rules loop back to ${role.name}.`,
+        warning: null,
+        until: null,
+      };
     const nested = this.evaluateRole(code, date, facts, chain);
     return {
       kind: 'practice_role',
@@ -662,7 +783,9 @@ export class ClearanceEngine {
 /** The version of a role's rule in force on `date`, and the one after it (whose start may end a clearance). */
 function versionOn(role: RoleRule, date: IsoDate): { version: RuleVersionFact | null; next: RuleVersionFact | null } {
   if (!role.versions) return { version: { version: 0, from: null, until: null, rule: role.rule }, next: null };
-  const i = role.versions.findIndex((v) => (v.from === null || v.from <= date) && (v.until === null || date <= v.until));
+  const i = role.versions.findIndex(
+    (v) => (v.from === null || v.from <= date) && (v.until === null || date <= v.until),
+  );
   if (i < 0) return { version: null, next: role.versions.find((v) => v.from !== null && v.from > date) ?? null };
   return { version: role.versions[i], next: role.versions[i + 1] ?? null };
 }
@@ -678,7 +801,8 @@ function acrossVersions(
   now: { status: ClearanceStatus; until: IsoDate | null },
   later: (from: IsoDate) => { status: ClearanceStatus; until: IsoDate | null },
 ): { until: IsoDate | null; change: RuleChange | null } {
-  if (now.status === 'not_cleared' || !next?.from || (now.until !== null && now.until < addDays(next.from, -1))) return { until: now.until, change: null };
+  if (now.status === 'not_cleared' || !next?.from || (now.until !== null && now.until < addDays(next.from, -1)))
+    return { until: now.until, change: null };
   const then = later(next.from);
   const change = { version: next.version, effectiveFrom: next.from, met: then.status !== 'not_cleared' };
   return { until: change.met ? then.until : addDays(next.from, -1), change };
@@ -687,15 +811,32 @@ function acrossVersions(
 /** A board holds tens of thousands of these: they share their role and an empty warnings list rather than copy them. */
 const roleRefs = new WeakMap<RoleRule, { code: string; name: string }>();
 
-function briefOf(role: RoleRule, date: IsoDate, status: ClearanceStatus, clearedUntil: IsoDate | null, warnings: readonly string[]): BriefClearance {
+function briefOf(
+  role: RoleRule,
+  date: IsoDate,
+  status: ClearanceStatus,
+  clearedUntil: IsoDate | null,
+  warnings: readonly string[],
+): BriefClearance {
   let ref = roleRefs.get(role);
   if (!ref) roleRefs.set(role, (ref = Object.freeze({ code: role.code, name: role.name })));
-  return { role: ref, date, status, statusLabel: STATUS_LABELS[status], clearedUntil, warnings: warnings.length ? [...warnings] : (NONE as string[]) };
+  return {
+    role: ref,
+    date,
+    status,
+    statusLabel: STATUS_LABELS[status],
+    clearedUntil,
+    warnings: warnings.length ? [...warnings] : (NONE as string[]),
+  };
 }
 
 function joinWarnings(outcomes: Outcome[]): readonly string[] {
   const withWarnings = outcomes.filter((o) => o.warnings.length > 0);
-  return withWarnings.length === 0 ? NONE : withWarnings.length === 1 ? withWarnings[0].warnings : withWarnings.flatMap((o) => o.warnings);
+  return withWarnings.length === 0
+    ? NONE
+    : withWarnings.length === 1
+      ? withWarnings[0].warnings
+      : withWarnings.flatMap((o) => o.warnings);
 }
 
 function collectWarnings(result: RequirementResult): string[] {

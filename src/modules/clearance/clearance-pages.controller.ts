@@ -15,8 +15,10 @@ const EXPIRING_CHOICES = [30, 60, 90];
 function cell(result: BriefClearance, date: string) {
   const until = result.clearedUntil;
   const soon = until !== null && daysBetween(date, until) <= 30;
-  const tone = result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
-  const text = result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
+  const tone =
+    result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
+  const text =
+    result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
   return { code: result.role.code, tone, text, until };
 }
 
@@ -37,9 +39,19 @@ export class ClearancePagesController {
 
   /** One person's clearance for every practice role, each explained requirement by requirement. */
   @Get('people/:id/clearance')
-  async person(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Query('date') date: string | undefined, @Res() res: Response) {
+  async person(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('date') date: string | undefined,
+    @Res() res: Response,
+  ) {
     const result = await this.clearance.forPerson(id, user, this.clearance.dateOrToday(date));
-    return res.render('clearance/person', { title: `Clearance: ${result.person.name}`, ...result, asOf: result.date, wide: false });
+    return res.render('clearance/person', {
+      title: `Clearance: ${result.person.name}`,
+      ...result,
+      asOf: result.date,
+      wide: false,
+    });
   }
 
   /** Who may practise what, for every peer the viewer may see; filters by role and by clearance ending soon. */
@@ -57,7 +69,9 @@ export class ClearancePagesController {
       cells: row.results.map((r) => cell(r, date)),
     }));
     const csvQuery = new URLSearchParams(
-      Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(([, v]) => v !== ''),
+      Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(
+        ([, v]) => v !== '',
+      ),
     ).toString();
     return res.render('clearance/board', {
       title: 'Clearance board',
@@ -96,7 +110,13 @@ export class ClearancePagesController {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="clearance-${date}.csv"`);
     res.send(
-      stringify([['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'], ...records], { escape_formulas: true }),
+      stringify(
+        [
+          ['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'],
+          ...records,
+        ],
+        { escape_formulas: true },
+      ),
     );
   }
 }

@@ -14,7 +14,12 @@ export class ClearanceController {
   @ApiOperation({ summary: 'Is this person cleared for each practice role (or one) on a date, why, and until when' })
   @ApiQuery({ name: 'role', required: false, description: 'A practice role code, e.g. JAIL-SERVICES' })
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD; today in the program time zone by default' })
-  person(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Query('role') role?: string, @Query('date') date?: string) {
+  person(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('role') role?: string,
+    @Query('date') date?: string,
+  ) {
     return this.clearance.forPerson(id, user, this.clearance.dateOrToday(date), role || undefined);
   }
 
@@ -24,7 +29,11 @@ export class ClearanceController {
   @ApiQuery({ name: 'role', required: false, isArray: true })
   @ApiQuery({ name: 'date', required: false })
   async board(@CurrentUser() user: AuthUser, @Query('date') date?: string, @Query('role') role?: string | string[]) {
-    const board = await this.clearance.briefBoard(user, this.clearance.dateOrToday(date), role === undefined ? undefined : [role].flat());
+    const board = await this.clearance.briefBoard(
+      user,
+      this.clearance.dateOrToday(date),
+      role === undefined ? undefined : [role].flat(),
+    );
     return {
       date: board.date,
       roles: board.roles.map((r) => ({ code: r.code, name: r.name })),
@@ -32,7 +41,12 @@ export class ClearanceController {
         person: row.person,
         lastSupervisionOn: row.lastSupervisionOn,
         supervisionGap: row.supervisionGap,
-        clearance: Object.fromEntries(row.results.map((r) => [r.role.code, { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings }])),
+        clearance: Object.fromEntries(
+          row.results.map((r) => [
+            r.role.code,
+            { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings },
+          ]),
+        ),
       })),
     };
   }

@@ -8,7 +8,14 @@ import { CatalogService, everApplied } from '../catalog/catalog.service';
 import { findVisiblePersonName, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { SupervisionService } from '../supervision/supervision.service';
-import { ClearanceEngine, type BriefClearance, type ClearanceFacts, type ClearanceResult, type RoleRule, type SupervisionFact } from './clearance-engine';
+import {
+  ClearanceEngine,
+  type BriefClearance,
+  type ClearanceFacts,
+  type ClearanceResult,
+  type RoleRule,
+  type SupervisionFact,
+} from './clearance-engine';
 
 interface PersonRow {
   id: string;
@@ -40,7 +47,13 @@ interface SupervisionRow {
 }
 
 function emptyFacts(p: PersonRow): ClearanceFacts {
-  return { personName: p.preferred_name ?? p.name, active: p.status === 'active', livedExperience: [], credentials: [], supervision: [] };
+  return {
+    personName: p.preferred_name ?? p.name,
+    active: p.status === 'active',
+    livedExperience: [],
+    credentials: [],
+    supervision: [],
+  };
 }
 
 /** People per slice of a board: their facts fit the young generation of the garbage collector, and die there. */
@@ -111,7 +124,9 @@ export class ClearanceService {
   }
 
   private async ruleBook(): Promise<RuleBook> {
-    const [row] = (await this.dataSource.query(`SELECT revision FROM catalog_revision WHERE id = 1`)) as Array<{ revision: string | number }>;
+    const [row] = (await this.dataSource.query(`SELECT revision FROM catalog_revision WHERE id = 1`)) as Array<{
+      revision: string | number;
+    }>;
     const revision = String(row?.revision ?? '');
     if (this.compiled?.revision === revision) return this.compiled;
     const roles = (await this.catalog.listPracticeRoles())
@@ -121,7 +136,9 @@ export class ClearanceService {
         name: role.name,
         rule,
         // A date is judged by the version of the rule in force on it.
-        versions: versions.filter(everApplied).map((v) => ({ version: v.version, from: v.effectiveFrom, until: v.effectiveUntil, rule: v.rule })),
+        versions: versions
+          .filter(everApplied)
+          .map((v) => ({ version: v.version, from: v.effectiveFrom, until: v.effectiveUntil, rule: v.rule })),
       }));
     const types = new Map(
       (await this.catalog.listCredentialTypes({ includeInactive: true })).map((t) => [
@@ -150,9 +167,18 @@ export class ClearanceService {
         message: `No practice role has the code ${roleCode}.`,
         errors: [{ field: 'role', message: 'is not a practice role code' }],
       });
-    const person = { id: visible.id, name: visible.name, preferred_name: null, status: visible.active ? 'active' : 'inactive' };
+    const person = {
+      id: visible.id,
+      name: visible.name,
+      preferred_name: null,
+      status: visible.active ? 'active' : 'inactive',
+    };
     const facts = (await this.loadFacts(types, this.param(0), [personId], [person])).get(personId)!;
-    return { person: { id: visible.id, name: visible.name }, date, results: wanted.map((r) => engine.evaluate(r.code, date, facts)) };
+    return {
+      person: { id: visible.id, name: visible.name },
+      date,
+      results: wanted.map((r) => engine.evaluate(r.code, date, facts)),
+    };
   }
 
   /**
@@ -160,8 +186,14 @@ export class ClearanceService {
    * with its full explanation. For a board of the whole program, `briefBoard` gives the same
    * statuses and dates in a fraction of the time.
    */
-  async board(viewer: AuthUser, date: IsoDate, roleCodes?: string[]): Promise<{ date: IsoDate; roles: RoleRule[]; rows: BoardRow[] }> {
-    return this.evaluateBoard(viewer, date, roleCodes, (engine, roles, facts) => roles.map((r) => engine.evaluate(r.code, date, facts)));
+  async board(
+    viewer: AuthUser,
+    date: IsoDate,
+    roleCodes?: string[],
+  ): Promise<{ date: IsoDate; roles: RoleRule[]; rows: BoardRow[] }> {
+    return this.evaluateBoard(viewer, date, roleCodes, (engine, roles, facts) =>
+      roles.map((r) => engine.evaluate(r.code, date, facts)),
+    );
   }
 
   /**
@@ -169,7 +201,12 @@ export class ClearanceService {
    * `board`'s (a test holds them to it). With `reasons`, a cell that is not cleared also carries
    * its explanation's first line (what the CSV export shows), worked out for those cells only.
    */
-  async briefBoard(viewer: AuthUser, date: IsoDate, roleCodes?: string[], options: { reasons?: boolean } = {}): Promise<BriefBoard> {
+  async briefBoard(
+    viewer: AuthUser,
+    date: IsoDate,
+    roleCodes?: string[],
+    options: { reasons?: boolean } = {},
+  ): Promise<BriefBoard> {
     return this.evaluateBoard(viewer, date, roleCodes, (engine, roles, facts) =>
       roles.map((r) => {
         const brief = engine.brief(r.code, date, facts);
@@ -193,10 +230,17 @@ export class ClearanceService {
   ): Promise<{
     date: IsoDate;
     roles: RoleRule[];
-    rows: Array<{ person: { id: string; name: string }; results: R[]; lastSupervisionOn: IsoDate | null; supervisionGap: boolean }>;
+    rows: Array<{
+      person: { id: string; name: string };
+      results: R[];
+      lastSupervisionOn: IsoDate | null;
+      supervisionGap: boolean;
+    }>;
   }> {
     const book = await this.ruleBook();
-    const roles = roleCodes?.length ? book.roles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase())) : book.roles;
+    const roles = roleCodes?.length
+      ? book.roles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase()))
+      : book.roles;
     const scoped = () =>
       whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
         .andWhere("p.status = 'active'")
@@ -253,7 +297,12 @@ export class ClearanceService {
    * The facts of the people whose ids `idsSql` lists — placeholders for `params`, or a subquery
    * selecting them, so a whole board loads in one query per table.
    */
-  private async loadFacts(types: RuleBook['types'], idsSql: string, params: unknown[], knownPeople?: PersonRow[]): Promise<Map<string, ClearanceFacts>> {
+  private async loadFacts(
+    types: RuleBook['types'],
+    idsSql: string,
+    params: unknown[],
+    knownPeople?: PersonRow[],
+  ): Promise<Map<string, ClearanceFacts>> {
     const q = <T>(sql: string) =>
       this.dataSource.query(
         sql.replace(':ids', () => idsSql),
@@ -262,7 +311,9 @@ export class ClearanceService {
     // SQLite keeps dates as text already; PostgreSQL would hand back Date objects.
     const d = (column: string) => (this.dataSource.options.type === 'postgres' ? `CAST(${column} AS TEXT)` : column);
     const [people, lived, credentials, supervision] = await Promise.all([
-      knownPeople ? Promise.resolve(knownPeople) : q<PersonRow>(`SELECT id, name, preferred_name, status FROM people WHERE id IN (:ids)`),
+      knownPeople
+        ? Promise.resolve(knownPeople)
+        : q<PersonRow>(`SELECT id, name, preferred_name, status FROM people WHERE id IN (:ids)`),
       q<{ person_id: string; verified_on: string; withdrawn_on: string | null }>(
         `SELECT person_id, ${d('verified_on')} AS verified_on, ${d('withdrawn_on')} AS withdrawn_on FROM lived_experience_attestations WHERE person_id IN (:ids)`,
       ),
@@ -280,7 +331,11 @@ export class ClearanceService {
     const facts = new Map<string, ClearanceFacts>();
     for (const p of people) facts.set(String(p.id), emptyFacts(p));
     const factsOf = (id: string) => facts.get(id);
-    for (const a of lived) factsOf(String(a.person_id))?.livedExperience.push({ verifiedOn: a.verified_on, withdrawnOn: a.withdrawn_on ?? null });
+    for (const a of lived)
+      factsOf(String(a.person_id))?.livedExperience.push({
+        verifiedOn: a.verified_on,
+        withdrawnOn: a.withdrawn_on ?? null,
+      });
     for (const c of credentials) {
       const type = types.get(String(c.credential_type_id));
       if (!type) continue;
@@ -302,11 +357,17 @@ export class ClearanceService {
     for (const s of supervision) {
       let fact = assignments.get(String(s.id));
       if (!fact) {
-        fact = { supervisorName: s.supervisor_name, startsOn: s.starts_on, endsOn: s.ends_on ?? null, supervisorQualified: [] };
+        fact = {
+          supervisorName: s.supervisor_name,
+          startsOn: s.starts_on,
+          endsOn: s.ends_on ?? null,
+          supervisorQualified: [],
+        };
         assignments.set(String(s.id), fact);
         factsOf(String(s.peer_id))?.supervision.push(fact);
       }
-      if (s.qualified_from !== null) fact.supervisorQualified.push({ from: s.qualified_from, to: s.qualified_until ?? null });
+      if (s.qualified_from !== null)
+        fact.supervisorQualified.push({ from: s.qualified_from, to: s.qualified_until ?? null });
     }
     return facts;
   }

@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, HttpCode, Post, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
@@ -15,7 +25,15 @@ function csvOf(rows: ServiceCheckRow[]): string {
   return stringify(
     [
       ['line', 'person', 'date', 'role', 'name', 'result', 'why'],
-      ...rows.map((r) => [r.line, r.person, r.date, r.role, r.personName ?? '', r.error ? 'error' : r.status, r.error ?? r.reason]),
+      ...rows.map((r) => [
+        r.line,
+        r.person,
+        r.date,
+        r.role,
+        r.personName ?? '',
+        r.error ? 'error' : r.status,
+        r.error ?? r.reason,
+      ]),
     ],
     { escape_formulas: true },
   );
@@ -23,7 +41,11 @@ function csvOf(rows: ServiceCheckRow[]): string {
 
 function fileText(file: Express.Multer.File | undefined): string {
   if (!file || file.size === 0)
-    throw new BadRequestException({ statusCode: 400, message: 'Choose a CSV file to check.', errors: [{ field: 'file', message: 'is required' }] });
+    throw new BadRequestException({
+      statusCode: 400,
+      message: 'Choose a CSV file to check.',
+      errors: [{ field: 'file', message: 'is required' }],
+    });
   return file.buffer.toString('utf8');
 }
 
@@ -45,9 +67,17 @@ export class DateOfServiceController {
   @Post('clearance/date-of-service')
   @HttpCode(200)
   @UseInterceptors(UPLOAD)
-  async page(@UploadedFile() file: Express.Multer.File | undefined, @CurrentUser() user: AuthUser, @Req() req: Request, @Res() res: Response) {
+  async page(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     if (!file || file.size === 0)
-      return res.status(400).render('clearance/date-of-service', { title: 'Date-of-service check', fileError: 'Choose a CSV file to check.' });
+      return res.status(400).render('clearance/date-of-service', {
+        title: 'Date-of-service check',
+        fileError: 'Choose a CSV file to check.',
+      });
     const { rows, fileError } = await this.dateOfService.check(file.buffer.toString('utf8'), user);
     if ((req.body as Record<string, string>).format === 'csv' && !fileError) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -72,12 +102,25 @@ export class DateOfServiceController {
   @UseInterceptors(UPLOAD)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'CSV with columns email (or person_id), date, role' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'CSV with columns email (or person_id), date, role' },
+      },
+    },
   })
-  @ApiOperation({ summary: 'Check a CSV of (person, date of service, practice role): cleared or not on each date, and why; unreadable rows reported by line' })
+  @ApiOperation({
+    summary:
+      'Check a CSV of (person, date of service, practice role): cleared or not on each date, and why; unreadable rows reported by line',
+  })
   async api(@UploadedFile() file: Express.Multer.File | undefined, @CurrentUser() user: AuthUser) {
     const { rows, fileError } = await this.dateOfService.check(fileText(file), user);
-    if (fileError) throw new BadRequestException({ statusCode: 400, message: fileError, errors: [{ field: 'file', message: fileError }] });
+    if (fileError)
+      throw new BadRequestException({
+        statusCode: 400,
+        message: fileError,
+        errors: [{ field: 'file', message: fileError }],
+      });
     return { rows };
   }
 }

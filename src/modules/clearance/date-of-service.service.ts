@@ -52,18 +52,28 @@ export class DateOfServiceService {
     }
     if (records.length === 0) return { rows: [], fileError: 'The file is empty.' };
     const header = records[0].map((h) => h.toLowerCase().replace(/\s+/g, '_'));
-    const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))])) as Record<
-      keyof typeof COLUMNS,
-      number
-    >;
+    const index = Object.fromEntries(
+      Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))]),
+    ) as Record<keyof typeof COLUMNS, number>;
     const missing = Object.entries(index)
       .filter(([, i]) => i < 0)
       .map(([key]) => key);
-    if (missing.length) return { rows: [], fileError: `The first line must name the columns; missing: ${missing.join(', ')} (e.g. "email,date,role").` };
+    if (missing.length)
+      return {
+        rows: [],
+        fileError: `The first line must name the columns; missing: ${missing.join(', ')} (e.g. "email,date,role").`,
+      };
 
     const roles = await this.clearance.roles();
-    const roleByKey = new Map(roles.flatMap((r) => [[r.code.toUpperCase(), r] as const, [r.name.toUpperCase(), r] as const]));
-    const wanted = records.slice(1).map((r, i) => ({ line: i + 2, person: r[index.person] ?? '', date: r[index.date] ?? '', role: r[index.role] ?? '' }));
+    const roleByKey = new Map(
+      roles.flatMap((r) => [[r.code.toUpperCase(), r] as const, [r.name.toUpperCase(), r] as const]),
+    );
+    const wanted = records.slice(1).map((r, i) => ({
+      line: i + 2,
+      person: r[index.person] ?? '',
+      date: r[index.date] ?? '',
+      role: r[index.role] ?? '',
+    }));
 
     const people = await this.findPeople(
       wanted.map((w) => w.person),
@@ -102,7 +112,12 @@ export class DateOfServiceService {
     for (const [column, values] of [['p.id', ids] as const, ['lower(p.email)', emails] as const]) {
       for (let i = 0; i < values.length; i += 900) {
         const chunk = values.slice(i, i + 900);
-        const people = await whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, today)
+        const people = await whereVisibleTo(
+          this.dataSource.getRepository(Person).createQueryBuilder('p'),
+          'p.id',
+          viewer,
+          today,
+        )
           .andWhere(`${column} IN (:...chunk)`, { chunk })
           .getMany();
         for (const p of people) {

@@ -9,9 +9,18 @@ describe('credentialStanding', () => {
   });
 
   it('is current until 90 days out, then expiring, through the expiry date itself', () => {
-    expect(credentialStanding({ expiresOn: '2027-06-30' }, cpr, '2026-11-28')).toMatchObject({ standing: 'current', daysToExpiry: 214 });
-    expect(credentialStanding({ expiresOn: '2026-12-31' }, cpr, '2026-11-28')).toMatchObject({ standing: 'expiring', daysToExpiry: 33 });
-    expect(credentialStanding({ expiresOn: '2026-12-31' }, cpr, '2026-12-31')).toMatchObject({ standing: 'expiring', label: 'Expires today' });
+    expect(credentialStanding({ expiresOn: '2027-06-30' }, cpr, '2026-11-28')).toMatchObject({
+      standing: 'current',
+      daysToExpiry: 214,
+    });
+    expect(credentialStanding({ expiresOn: '2026-12-31' }, cpr, '2026-11-28')).toMatchObject({
+      standing: 'expiring',
+      daysToExpiry: 33,
+    });
+    expect(credentialStanding({ expiresOn: '2026-12-31' }, cpr, '2026-12-31')).toMatchObject({
+      standing: 'expiring',
+      label: 'Expires today',
+    });
   });
 
   it('is in grace for the grace days after expiry, then expired, then terminated', () => {
@@ -23,6 +32,9 @@ describe('credentialStanding', () => {
   });
 
   it('goes straight from current to expired when the type has no grace period', () => {
-    expect(credentialStanding({ expiresOn: '2026-11-27' }, cpr, '2026-11-28')).toMatchObject({ standing: 'expired', daysToExpiry: -1 });
+    expect(credentialStanding({ expiresOn: '2026-11-27' }, cpr, '2026-11-28')).toMatchObject({
+      standing: 'expired',
+      daysToExpiry: -1,
+    });
   });
 });

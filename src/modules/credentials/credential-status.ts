@@ -26,7 +26,12 @@ export function credentialStanding(
   if (!credential.expiresOn) return { standing: 'current', daysToExpiry: null, label: 'Current' };
   const days = daysBetween(onDate, credential.expiresOn);
   if (days >= 0) {
-    if (days <= EXPIRING_WINDOW_DAYS) return { standing: 'expiring', daysToExpiry: days, label: days === 0 ? 'Expires today' : `Expires in ${days} days` };
+    if (days <= EXPIRING_WINDOW_DAYS)
+      return {
+        standing: 'expiring',
+        daysToExpiry: days,
+        label: days === 0 ? 'Expires today' : `Expires in ${days} days`,
+      };
     return { standing: 'current', daysToExpiry: days, label: 'Current' };
   }
   if (type.graceDays > 0 && onDate <= addDays(credential.expiresOn, type.graceDays)) {

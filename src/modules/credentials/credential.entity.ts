@@ -4,9 +4,22 @@ import { Person } from '../people/person.entity';
 
 export const CREDENTIAL_SOURCES = ['course', 'external'] as const;
 export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
-export const REVOCATION_REASONS = ['disciplinary', 'issued_in_error', 'fraud', 'requirements_not_met', 'surrendered', 'other'] as const;
+export const REVOCATION_REASONS = [
+  'disciplinary',
+  'issued_in_error',
+  'fraud',
+  'requirements_not_met',
+  'surrendered',
+  'other',
+] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
-export const SUSPENSION_REASONS = ['investigation', 'disciplinary', 'requirements_not_met', 'administrative', 'other'] as const;
+export const SUSPENSION_REASONS = [
+  'investigation',
+  'disciplinary',
+  'requirements_not_met',
+  'administrative',
+  'other',
+] as const;
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 export const VERIFICATION_RESULTS = ['confirmed', 'not_found', 'mismatch'] as const;
 export type VerificationResult = (typeof VERIFICATION_RESULTS)[number];

@@ -11,7 +11,13 @@ import { CredentialType } from '../catalog/credential-type.entity';
 import { Person } from '../people/person.entity';
 import { Credential, REVOCATION_REASONS, SUSPENSION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
 import { CredentialsService } from './credentials.service';
-import { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import {
+  ChangeExpiryDto,
+  RecordCredentialDto,
+  RevokeCredentialDto,
+  SuspendCredentialDto,
+  VerifyCredentialDto,
+} from './dto/credential.dto';
 
 type FormBody = Record<string, unknown>;
 
@@ -51,35 +57,55 @@ export class CredentialsController {
 
   @Post('api/v1/people/:id/credentials')
   @ApiOperation({ summary: 'Record a credential a person holds (expiry from the type unless set with a reason)' })
-  async record(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RecordCredentialDto, @RequestActor() actor: Actor) {
+  async record(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RecordCredentialDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialView(await this.credentials.record(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke from an effective date (may be in the past), with a reason category' })
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RevokeCredentialDto, @RequestActor() actor: Actor) {
+  async revoke(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RevokeCredentialDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialView(await this.credentials.revoke(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/suspend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Suspend from a date (until a date, or open-ended; send again with an end date to end it)' })
-  async suspend(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SuspendCredentialDto, @RequestActor() actor: Actor) {
+  async suspend(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SuspendCredentialDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialView(await this.credentials.suspend(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/expiry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the expiry date of a credential record, with the reason' })
-  async changeExpiry(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ChangeExpiryDto, @RequestActor() actor: Actor) {
+  async changeExpiry(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ChangeExpiryDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialView(await this.credentials.changeExpiry(id, dto, actor));
   }
 
   @Post('api/v1/credentials/:id/verification')
   @HttpCode(200)
   @ApiOperation({ summary: "Record a primary-source verification against the issuer's licence lookup" })
-  async verify(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: VerifyCredentialDto, @RequestActor() actor: Actor) {
+  async verify(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: VerifyCredentialDto,
+    @RequestActor() actor: Actor,
+  ) {
     return credentialView(await this.credentials.verify(id, dto, actor));
   }
 
@@ -91,7 +117,12 @@ export class CredentialsController {
 
   @ApiExcludeEndpoint()
   @Post('people/:id/credentials')
-  async recordPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async recordPage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(RecordCredentialDto, body);
     if (value) {
       try {
@@ -112,7 +143,12 @@ export class CredentialsController {
 
   @ApiExcludeEndpoint()
   @Post('credentials/:id/revoke')
-  async revokePage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async revokePage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(RevokeCredentialDto, body);
     let problems = errors;
     if (value) {
@@ -123,12 +159,19 @@ export class CredentialsController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('credentials/manage', await this.manageModel(id, { revokeErrors: problems, revokeValues: body }));
+    return res
+      .status(400)
+      .render('credentials/manage', await this.manageModel(id, { revokeErrors: problems, revokeValues: body }));
   }
 
   @ApiExcludeEndpoint()
   @Post('credentials/:id/suspend')
-  async suspendPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async suspendPage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(SuspendCredentialDto, body);
     let problems = errors;
     if (value) {
@@ -139,12 +182,19 @@ export class CredentialsController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('credentials/manage', await this.manageModel(id, { suspendErrors: problems, suspendValues: body }));
+    return res
+      .status(400)
+      .render('credentials/manage', await this.manageModel(id, { suspendErrors: problems, suspendValues: body }));
   }
 
   @ApiExcludeEndpoint()
   @Post('credentials/:id/expiry')
-  async expiryPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async expiryPage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(ChangeExpiryDto, body);
     let problems = errors;
     if (value) {
@@ -155,12 +205,19 @@ export class CredentialsController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('credentials/manage', await this.manageModel(id, { expiryErrors: problems, expiryValues: body }));
+    return res
+      .status(400)
+      .render('credentials/manage', await this.manageModel(id, { expiryErrors: problems, expiryValues: body }));
   }
 
   @ApiExcludeEndpoint()
   @Post('credentials/:id/verification')
-  async verifyPage(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async verifyPage(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(VerifyCredentialDto, body);
     let problems = errors;
     if (value) {
@@ -171,18 +228,30 @@ export class CredentialsController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('credentials/manage', await this.manageModel(id, { verifyErrors: problems, verifyValues: body }));
+    return res
+      .status(400)
+      .render('credentials/manage', await this.manageModel(id, { verifyErrors: problems, verifyValues: body }));
   }
 
   private async formModel(personId: string, values: object, errors: Record<string, string> | null) {
     const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
     if (!person) throw new NotFoundException('No person with that id.');
-    const types = await this.dataSource.getRepository(CredentialType).find({ where: { active: true }, order: { code: 'ASC' } });
-    return { title: `Record a credential: ${person.displayName}`, person: { id: person.id, name: person.displayName }, types, values, errors };
+    const types = await this.dataSource
+      .getRepository(CredentialType)
+      .find({ where: { active: true }, order: { code: 'ASC' } });
+    return {
+      title: `Record a credential: ${person.displayName}`,
+      person: { id: person.id, name: person.displayName },
+      types,
+      values,
+      errors,
+    };
   }
 
   private async manageModel(id: string, extra: object) {
-    const credential = await this.dataSource.getRepository(Credential).findOne({ where: { id }, relations: { person: true, credentialType: true } });
+    const credential = await this.dataSource
+      .getRepository(Credential)
+      .findOne({ where: { id }, relations: { person: true, credentialType: true } });
     if (!credential) throw new NotFoundException('No credential with that id.');
     return {
       title: `${credential.credentialType.code}: ${credential.person.displayName}`,

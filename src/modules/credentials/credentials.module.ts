@@ -3,5 +3,9 @@ import { CredentialHooks } from './credential-hooks';
 import { CredentialsController } from './credentials.controller';
 import { CredentialsService } from './credentials.service';
 
-@Module({ controllers: [CredentialsController], providers: [CredentialsService, CredentialHooks], exports: [CredentialsService, CredentialHooks] })
+@Module({
+  controllers: [CredentialsController],
+  providers: [CredentialsService, CredentialHooks],
+  exports: [CredentialsService, CredentialHooks],
+})
 export class CredentialsModule {}

@@ -13,7 +13,13 @@ import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { CredentialHooks } from './credential-hooks';
 import { Credential } from './credential.entity';
-import type { ChangeExpiryDto, RecordCredentialDto, RevokeCredentialDto, SuspendCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
+import type {
+  ChangeExpiryDto,
+  RecordCredentialDto,
+  RevokeCredentialDto,
+  SuspendCredentialDto,
+  VerifyCredentialDto,
+} from './dto/credential.dto';
 
 /** What the audit log keeps of a credential record. */
 function snapshot(c: Credential) {
@@ -36,23 +42,39 @@ export class CredentialsService {
 
   /** Records a credential a person holds; the expiry comes from the type unless set by hand with a reason. */
   async record(personId: string, dto: RecordCredentialDto, actor: Actor): Promise<Credential> {
-    if (!(await this.dataSource.getRepository(Person).existsBy({ id: personId }))) throw new NotFoundException('No person with that id.');
+    if (!(await this.dataSource.getRepository(Person).existsBy({ id: personId })))
+      throw new NotFoundException('No person with that id.');
     const type = await this.dataSource
       .getRepository(CredentialType)
       .createQueryBuilder('t')
       .where('upper(t.code) = :code', { code: dto.credentialTypeCode.toUpperCase() })
       .getOne();
     if (!type)
-      throw fieldError('credentialTypeCode', 'is not a credential type in the catalogue', `No credential type has the code ${dto.credentialTypeCode}.`);
-    if (!type.active) throw fieldError('credentialTypeCode', 'is inactive in the catalogue', `${type.code} is inactive and not offered for new records.`);
-    if (!isIsoDate(dto.issuedOn)) throw fieldError('issuedOn', 'must be a real date', 'The issue date is not a real date.');
-    if (dto.issuedOn > this.config.today()) throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
+      throw fieldError(
+        'credentialTypeCode',
+        'is not a credential type in the catalogue',
+        `No credential type has the code ${dto.credentialTypeCode}.`,
+      );
+    if (!type.active)
+      throw fieldError(
+        'credentialTypeCode',
+        'is inactive in the catalogue',
+        `${type.code} is inactive and not offered for new records.`,
+      );
+    if (!isIsoDate(dto.issuedOn))
+      throw fieldError('issuedOn', 'must be a real date', 'The issue date is not a real date.');
+    if (dto.issuedOn > this.config.today())
+      throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
     const computed = expiryFor(type, dto.issuedOn);
     const expiresOn = dto.expiresOn ?? computed;
-    if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
-    if (expiresOn && expiresOn < dto.issuedOn) throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
+    if (dto.expiresOn && !isIsoDate(dto.expiresOn))
+      throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
+    if (expiresOn && expiresOn < dto.issuedOn)
+      throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
     return this.dataSource.transaction(async (tx) => {
-      const same = await tx.getRepository(Credential).existsBy({ personId, credentialTypeId: type.id, issuedOn: dto.issuedOn });
+      const same = await tx
+        .getRepository(Credential)
+        .existsBy({ personId, credentialTypeId: type.id, issuedOn: dto.issuedOn });
       if (same)
         throw new ConflictException({
           statusCode: 409,
@@ -93,9 +115,19 @@ export class CredentialsService {
       actor,
       (credential) => {
         if (credential.revokedOn)
-          throw new ConflictException({ statusCode: 409, message: `This credential was already revoked from ${credential.revokedOn}.`, errors: [] });
-        if (!isIsoDate(dto.effectiveOn)) throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
-        Object.assign(credential, { revokedOn: dto.effectiveOn, revocationReason: dto.reason, revocationNote: dto.note ?? null, revokedById: actor.personId });
+          throw new ConflictException({
+            statusCode: 409,
+            message: `This credential was already revoked from ${credential.revokedOn}.`,
+            errors: [],
+          });
+        if (!isIsoDate(dto.effectiveOn))
+          throw fieldError('effectiveOn', 'must be a real date', 'The effective date is not a real date.');
+        Object.assign(credential, {
+          revokedOn: dto.effectiveOn,
+          revocationReason: dto.reason,
+          revocationNote: dto.note ?? null,
+          revokedById: actor.personId,
+        });
       },
       (tx, credential) => this.hooks.revoked(tx, credential, actor),
     );
@@ -104,7 +136,8 @@ export class CredentialsService {
   /** Changes the expiry date of a record, with the reason kept beside it and before/after in the audit log. */
   changeExpiry(credentialId: string, dto: ChangeExpiryDto, actor: Actor): Promise<Credential> {
     return this.change(credentialId, 'credential.expiry_changed', actor, (credential) => {
-      if (dto.expiresOn && !isIsoDate(dto.expiresOn)) throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
+      if (dto.expiresOn && !isIsoDate(dto.expiresOn))
+        throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
       if (dto.expiresOn && dto.expiresOn < credential.issuedOn)
         throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
       Object.assign(credential, { expiresOn: dto.expiresOn ?? null, expiryNote: dto.reason });
@@ -119,23 +152,40 @@ export class CredentialsService {
     return this.change(credentialId, 'credential.suspended', actor, (credential) => {
       if (!isIsoDate(dto.from)) throw fieldError('from', 'must be a real date', 'The start date is not a real date.');
       if (dto.until && (!isIsoDate(dto.until) || dto.until < dto.from))
-        throw fieldError('until', 'must be a real date on or after the start', 'The end date is not on or after the start.');
-      if (credential.suspendedFrom && credential.suspendedFrom !== dto.from && (!credential.suspendedUntil || credential.suspendedUntil >= dto.from)) {
+        throw fieldError(
+          'until',
+          'must be a real date on or after the start',
+          'The end date is not on or after the start.',
+        );
+      if (
+        credential.suspendedFrom &&
+        credential.suspendedFrom !== dto.from &&
+        (!credential.suspendedUntil || credential.suspendedUntil >= dto.from)
+      ) {
         throw new ConflictException({
           statusCode: 409,
           message: `This credential is already suspended from ${credential.suspendedFrom}; end that suspension first.`,
           errors: [{ field: 'from', message: 'overlaps the current suspension' }],
         });
       }
-      Object.assign(credential, { suspendedFrom: dto.from, suspendedUntil: dto.until ?? null, suspensionReason: dto.reason });
+      Object.assign(credential, {
+        suspendedFrom: dto.from,
+        suspendedUntil: dto.until ?? null,
+        suspensionReason: dto.reason,
+      });
     });
   }
 
   /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
   verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
-    if (dto.verifiedOn > this.config.today()) throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
+    if (dto.verifiedOn > this.config.today())
+      throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
     return this.change(credentialId, 'credential.verified', actor, (credential) => {
-      Object.assign(credential, { verifiedOn: dto.verifiedOn, verificationResult: dto.result, verifiedById: actor.personId });
+      Object.assign(credential, {
+        verifiedOn: dto.verifiedOn,
+        verificationResult: dto.result,
+        verifiedById: actor.personId,
+      });
     });
   }
 
@@ -153,14 +203,26 @@ export class CredentialsService {
       const before = snapshot(credential);
       apply(credential);
       await tx.getRepository(Credential).save(credential);
-      await this.audit.record(tx, actor, { action, entityType: 'credential', entityId: credential.id, before, after: snapshot(credential) });
+      await this.audit.record(tx, actor, {
+        action,
+        entityType: 'credential',
+        entityId: credential.id,
+        before,
+        after: snapshot(credential),
+      });
       await afterSave?.(tx, credential);
       return credential;
     });
   }
 
   /** Credentials of active people `viewer` may see whose expiry date falls in [from, to], soonest first. */
-  findExpiringBetween(from: IsoDate, to: IsoDate, viewer: AuthUser, today: IsoDate, limit = 100): Promise<Credential[]> {
+  findExpiringBetween(
+    from: IsoDate,
+    to: IsoDate,
+    viewer: AuthUser,
+    today: IsoDate,
+    limit = 100,
+  ): Promise<Credential[]> {
     const qb = this.dataSource
       .getRepository(Credential)
       .createQueryBuilder('c')

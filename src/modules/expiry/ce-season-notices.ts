@@ -56,7 +56,9 @@ export class CeSeasonNotices {
     const title = lacking.length
       ? `Renewal season: ${lacking.length} ${lacking.length === 1 ? 'person lacks' : 'people lack'} CE hours for ${SEASON_CREDENTIAL}`
       : `Renewal season: everyone renewing ${SEASON_CREDENTIAL} has their CE hours`;
-    const lines = lacking.map((l) => `${l.name}: ${l.hoursDone} of ${l.hoursNeeded} h${l.missing.length ? ` (${l.missing.join('; ')})` : ''}`);
+    const lines = lacking.map(
+      (l) => `${l.name}: ${l.hoursDone} of ${l.hoursNeeded} h${l.missing.length ? ` (${l.missing.join('; ')})` : ''}`,
+    );
     const outboxIds = await this.writeLock.run(() =>
       this.dataSource.transaction(async (tx) => {
         const recipients = await this.notifications.recipients(
@@ -69,7 +71,9 @@ export class CeSeasonNotices {
             personId: admin.id,
             kind: 'ce_season',
             title,
-            body: lines.length ? `Renewals are due by Dec 31. Still short: ${lines.join(' · ')}` : 'Renewals are due by Dec 31.',
+            body: lines.length
+              ? `Renewals are due by Dec 31. Still short: ${lines.join(' · ')}`
+              : 'Renewals are due by Dec 31.',
             link: '/people',
             dedupeKey: `ce-season:${year}:${admin.id}`,
             email: {
@@ -94,7 +98,12 @@ export class CeSeasonNotices {
 
   /** Holders of the season credential expiring within the next 62 days whose confirmed CE falls short. */
   async lackingCe(date: IsoDate, viewer: AuthUser): Promise<LackingCe[]> {
-    const holders = await sqlRows<{ person_id: string; name: string; preferred_name: string | null; expires_on: string }>(
+    const holders = await sqlRows<{
+      person_id: string;
+      name: string;
+      preferred_name: string | null;
+      expires_on: string;
+    }>(
       this.dataSource,
       `SELECT c.person_id, p.name, p.preferred_name, CAST(c.expires_on AS TEXT) AS expires_on
          FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id JOIN people p ON p.id = c.person_id

@@ -52,7 +52,11 @@ export function standingOn(expiresOn: IsoDate | null, type: RuleType, date: IsoD
 /** Every reminder of a credential expiring on `expiresOn`, in the order they fall due. */
 export function reminderEvents(expiresOn: IsoDate, type: RuleType): ReminderEvent[] {
   const days = [...new Set(type.reminderDays.filter((d) => Number.isInteger(d) && d >= 0))].sort((a, b) => b - a);
-  const events: ReminderEvent[] = days.map((d) => ({ threshold: `d${d}`, dueOn: addDays(expiresOn, -d), daysBefore: d }));
+  const events: ReminderEvent[] = days.map((d) => ({
+    threshold: `d${d}`,
+    dueOn: addDays(expiresOn, -d),
+    daysBefore: d,
+  }));
   if (type.graceDays > 0) events.push({ threshold: 'grace', dueOn: addDays(expiresOn, 1), daysBefore: null });
   events.push({ threshold: 'expired', dueOn: addDays(expiresOn, type.graceDays + 1), daysBefore: null });
   return events;
@@ -86,13 +90,29 @@ export function scanOutcome(
 }
 
 /** Words for a reminder sent on `date` (the days left are counted from then, not from the threshold). */
-export function reminderWording(event: ReminderEvent, credentialName: string, expiresOn: IsoDate, graceEndsOn: IsoDate | null, date: IsoDate) {
+export function reminderWording(
+  event: ReminderEvent,
+  credentialName: string,
+  expiresOn: IsoDate,
+  graceEndsOn: IsoDate | null,
+  date: IsoDate,
+) {
   const left = daysBetween(date, expiresOn);
   const on = formatDate(expiresOn);
   const graceEnd = graceEndsOn ? formatDate(graceEndsOn) : null;
-  if (event.threshold === 'grace') return { headline: `${credentialName} has lapsed`, detail: `It expired on ${on}; the grace period ends on ${graceEnd}.` };
+  if (event.threshold === 'grace')
+    return {
+      headline: `${credentialName} has lapsed`,
+      detail: `It expired on ${on}; the grace period ends on ${graceEnd}.`,
+    };
   if (event.threshold === 'expired')
-    return { headline: `${credentialName} has expired`, detail: `It expired on ${on}${graceEnd ? ` and the grace period ended on ${graceEnd}` : ''}.` };
+    return {
+      headline: `${credentialName} has expired`,
+      detail: `It expired on ${on}${graceEnd ? ` and the grace period ended on ${graceEnd}` : ''}.`,
+    };
   if (left <= 0) return { headline: `${credentialName} expires today`, detail: `It expires on ${on}.` };
-  return { headline: `${credentialName} expires in ${left === 1 ? '1 day' : `${left} days`}`, detail: `It expires on ${on}.` };
+  return {
+    headline: `${credentialName} expires in ${left === 1 ? '1 day' : `${left} days`}`,
+    detail: `It expires on ${on}.`,
+  };
 }

@@ -73,7 +73,11 @@ export class ExpiryScanService {
     private readonly writeLock: WriteLock,
   ) {}
 
-  async run(date: IsoDate, context?: Pick<JobContext, 'progress'>, options: { pageSize?: number } = {}): Promise<ExpiryScanReport> {
+  async run(
+    date: IsoDate,
+    context?: Pick<JobContext, 'progress'>,
+    options: { pageSize?: number } = {},
+  ): Promise<ExpiryScanReport> {
     const pageSize = options.pageSize ?? SCAN_PAGE_SIZE;
     const since = await this.windowStart(date);
     const report: ExpiryScanReport = {
@@ -88,7 +92,11 @@ export class ExpiryScanService {
       emailsQueued: 0,
     };
     const types = new Map((await this.dataSource.getRepository(CredentialType).find()).map((t) => [t.id, t]));
-    const [{ n: dueCount }] = await sqlRows<{ n: number | string }>(this.dataSource, `SELECT COUNT(*) AS n FROM credentials WHERE next_check_on <= $1`, [date]);
+    const [{ n: dueCount }] = await sqlRows<{ n: number | string }>(
+      this.dataSource,
+      `SELECT COUNT(*) AS n FROM credentials WHERE next_check_on <= $1`,
+      [date],
+    );
     const total = Number(dueCount);
     const affected = new Set<string>();
     let after: { on: string; id: string } | null = null;
@@ -133,7 +141,11 @@ export class ExpiryScanService {
   async explainDueQuery(date: IsoDate): Promise<string[]> {
     const postgres = this.dataSource.options.type === 'postgres';
     const sql = `SELECT c.id FROM credentials c WHERE c.next_check_on <= $1 AND (c.next_check_on, c.id) > ($2, $3) ORDER BY c.next_check_on, c.id LIMIT ${SCAN_PAGE_SIZE}`;
-    const rows = await sqlRows<Record<string, unknown>>(this.dataSource, `${postgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`, [date, '0001-01-01', '']);
+    const rows = await sqlRows<Record<string, unknown>>(
+      this.dataSource,
+      `${postgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`,
+      [date, '0001-01-01', ''],
+    );
     return rows.map((r) => String(r['QUERY PLAN'] ?? r.detail));
   }
 
@@ -151,18 +163,25 @@ export class ExpiryScanService {
     );
     return this.writeLock.run(() =>
       this.dataSource.transaction(async (tx) => {
-        const recipients = await this.notifications.recipients(tx, [...rows.map((r) => r.person_id), ...[...supervisors.values()].flat()]);
+        const recipients = await this.notifications.recipients(tx, [
+          ...rows.map((r) => r.person_id),
+          ...[...supervisors.values()].flat(),
+        ]);
         const audit: AuditEvent[] = [];
         const notices: NotificationInput[] = [];
         for (const row of rows) {
           const type = types.get(row.credential_type_id)!;
-          const outcome = scanOutcome({ expiresOn: row.expires_on, revokedOn: row.revoked_on }, type, date, superseded.has(row.id));
-          const moved = await sqlRows(tx, `UPDATE credentials SET standing = $1, next_check_on = $2 WHERE id = $3 AND next_check_on = $4 RETURNING id`, [
-            outcome.standing,
-            outcome.nextCheckOn,
-            row.id,
-            row.next_check_on,
-          ]);
+          const outcome = scanOutcome(
+            { expiresOn: row.expires_on, revokedOn: row.revoked_on },
+            type,
+            date,
+            superseded.has(row.id),
+          );
+          const moved = await sqlRows(
+            tx,
+            `UPDATE credentials SET standing = $1, next_check_on = $2 WHERE id = $3 AND next_check_on = $4 RETURNING id`,
+            [outcome.standing, outcome.nextCheckOn, row.id, row.next_check_on],
+          );
           // Another scan took this credential in the meantime and did all of this already.
           if (moved.length === 0) continue;
           // A credential seen for the first time (new, renewed, or its dates edited) may change its holder's clearance.
@@ -258,7 +277,12 @@ export class ExpiryScanService {
     const held = new Map<string, Array<{ id: string; expires_on: string | null }>>();
     for (let i = 0; i < personIds.length; i += CHUNK) {
       const ids = personIds.slice(i, i + CHUNK);
-      const found = await sqlRows<{ id: string; person_id: string; credential_type_id: string; expires_on: string | null }>(
+      const found = await sqlRows<{
+        id: string;
+        person_id: string;
+        credential_type_id: string;
+        expires_on: string | null;
+      }>(
         this.dataSource,
         `SELECT id, person_id, credential_type_id, CAST(expires_on AS TEXT) AS expires_on FROM credentials
           WHERE person_id IN (${ids.map((_, n) => `$${n + 2}`).join(', ')}) AND revoked_on IS NULL AND issued_on <= $1`,
@@ -273,7 +297,8 @@ export class ExpiryScanService {
     for (const row of rows) {
       if (!row.expires_on) continue;
       const others = held.get(`${row.person_id}|${row.credential_type_id}`) ?? [];
-      if (others.some((o) => o.id !== row.id && (o.expires_on === null || o.expires_on > row.expires_on!))) superseded.add(row.id);
+      if (others.some((o) => o.id !== row.id && (o.expires_on === null || o.expires_on > row.expires_on!)))
+        superseded.add(row.id);
     }
     return superseded;
   }
@@ -283,7 +308,11 @@ export class ExpiryScanService {
    * after `since`: the supervisor of an assignment that just ended is the one to hear that the
    * peer is no longer cleared because of it.
    */
-  private async supervisorsOf(personIds: string[], date: IsoDate, since: IsoDate = date): Promise<Map<string, string[]>> {
+  private async supervisorsOf(
+    personIds: string[],
+    date: IsoDate,
+    since: IsoDate = date,
+  ): Promise<Map<string, string[]>> {
     const unique = [...new Set(personIds)];
     const result = new Map<string, string[]>();
     for (let i = 0; i < unique.length; i += CHUNK) {
@@ -339,8 +368,14 @@ export class ExpiryScanService {
     const ranges: Array<[string, string]> = [
       ['SELECT peer_id AS id FROM supervision_assignments', 'starts_on'],
       ['SELECT peer_id AS id FROM supervision_assignments', 'ends_on'],
-      ['SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id', 'q.qualified_from'],
-      ['SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id', 'q.qualified_until'],
+      [
+        'SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id',
+        'q.qualified_from',
+      ],
+      [
+        'SELECT a.peer_id AS id FROM supervisor_qualifications q JOIN supervision_assignments a ON a.supervisor_id = q.person_id',
+        'q.qualified_until',
+      ],
       ['SELECT person_id AS id FROM lived_experience_attestations', 'verified_on'],
       ['SELECT person_id AS id FROM lived_experience_attestations', 'withdrawn_on'],
       ['SELECT person_id AS id FROM credentials', 'issued_on'],
@@ -350,7 +385,11 @@ export class ExpiryScanService {
     ];
     const people = new Set<string>();
     for (const [select, column] of ranges) {
-      const rows = await sqlRows<{ id: string }>(this.dataSource, `${select} WHERE ${column} >= $1 AND ${column} <= $2`, [since, date]);
+      const rows = await sqlRows<{ id: string }>(
+        this.dataSource,
+        `${select} WHERE ${column} >= $1 AND ${column} <= $2`,
+        [since, date],
+      );
       for (const r of rows) people.add(String(r.id));
     }
     const [ruleChange] = await sqlRows(
@@ -386,7 +425,11 @@ export class ExpiryScanService {
     ];
     const plans: string[] = [];
     for (const sql of queries) {
-      const rows = await sqlRows<Record<string, unknown>>(this.dataSource, `${postgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`, [since, date]);
+      const rows = await sqlRows<Record<string, unknown>>(
+        this.dataSource,
+        `${postgres ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${sql}`,
+        [since, date],
+      );
       plans.push(`${sql} → ${rows.map((r) => String(r['QUERY PLAN'] ?? r.detail)).join('; ')}`);
     }
     return plans;
@@ -398,7 +441,11 @@ export class ExpiryScanService {
    * start of the scan's window (the day before, by default): each change is stored and told to
    * the person's supervisors.
    */
-  async recheckClearance(personIds: string[], date: IsoDate, since: IsoDate = addDays(date, -1)): Promise<{ changes: number; emails: number }> {
+  async recheckClearance(
+    personIds: string[],
+    date: IsoDate,
+    since: IsoDate = addDays(date, -1),
+  ): Promise<{ changes: number; emails: number }> {
     let changes = 0;
     let emails = 0;
     if (personIds.length === 0) return { changes, emails };
@@ -419,7 +466,9 @@ export class ExpiryScanService {
             if (!personFacts) continue;
             for (const role of roles) {
               const now = engine.brief(role.code, date, personFacts).status !== 'not_cleared';
-              const before = known.get(`${personId}|${role.code}`) ?? engine.brief(role.code, since, personFacts).status !== 'not_cleared';
+              const before =
+                known.get(`${personId}|${role.code}`) ??
+                engine.brief(role.code, since, personFacts).status !== 'not_cleared';
               await this.saveSnapshot(tx, personId, role.code, now, date);
               if (now === before) continue;
               changes++;
@@ -429,7 +478,9 @@ export class ExpiryScanService {
                 entityId: personId,
                 after: { role: role.code, on: date },
               });
-              notices.push(...this.clearanceNotices(personId, role, now, date, supervisors.get(personId) ?? [], recipients));
+              notices.push(
+                ...this.clearanceNotices(personId, role, now, date, supervisors.get(personId) ?? [], recipients),
+              );
             }
           }
           await this.audit.recordMany(tx, systemActor('expiry scan'), audit);
@@ -451,7 +502,9 @@ export class ExpiryScanService {
     recipients: Map<string, Recipient>,
   ): NotificationInput[] {
     const name = recipients.get(personId)?.name ?? 'Someone you supervise';
-    const title = cleared ? `${name} is cleared again for ${role.name}` : `${name} is no longer cleared for ${role.name}`;
+    const title = cleared
+      ? `${name} is cleared again for ${role.name}`
+      : `${name} is no longer cleared for ${role.name}`;
     const body = cleared
       ? `As of ${formatDate(date)}, ${name} meets the requirements for ${role.name} again.`
       : `As of ${formatDate(date)}, ${name} does not meet the requirements for ${role.name}. Do not schedule them for it until this is resolved.`;
@@ -466,7 +519,14 @@ export class ExpiryScanService {
         category: 'alert',
         subject: title,
         template: 'clearance-change',
-        context: { personName: name, roleName: role.name, cleared, date: formatDate(date), body, link: `/people/${personId}/clearance` },
+        context: {
+          personName: name,
+          roleName: role.name,
+          cleared,
+          date: formatDate(date),
+          body,
+          link: `/people/${personId}/clearance`,
+        },
       },
     }));
   }
@@ -480,7 +540,13 @@ export class ExpiryScanService {
     return new Map(rows.map((r) => [`${r.person_id}|${r.role_code}`, Boolean(r.cleared)]));
   }
 
-  private async saveSnapshot(tx: EntityManager, personId: string, roleCode: string, cleared: boolean, date: IsoDate): Promise<void> {
+  private async saveSnapshot(
+    tx: EntityManager,
+    personId: string,
+    roleCode: string,
+    cleared: boolean,
+    date: IsoDate,
+  ): Promise<void> {
     await sqlRows(
       tx,
       `INSERT INTO clearance_snapshots (person_id, role_code, cleared, as_of) VALUES ($1, $2, $3, $4)

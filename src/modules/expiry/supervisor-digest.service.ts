@@ -52,7 +52,8 @@ export class SupervisorDigestService {
       [date],
     );
     const bySupervisor = new Map<string, string[]>();
-    for (const a of assignments) bySupervisor.set(a.supervisor_id, [...new Set([...(bySupervisor.get(a.supervisor_id) ?? []), a.peer_id])]);
+    for (const a of assignments)
+      bySupervisor.set(a.supervisor_id, [...new Set([...(bySupervisor.get(a.supervisor_id) ?? []), a.peer_id])]);
     let emailsQueued = 0;
     for (const [supervisorId, peerIds] of bySupervisor) {
       const peers = await this.peersOf(supervisorId, peerIds, date);
@@ -69,14 +70,25 @@ export class SupervisorDigestService {
                 personId: supervisorId,
                 kind: 'digest',
                 title,
-                body: peers.map((p) => `${p.name}: ${p.clearedFor.length ? `cleared for ${p.clearedFor.join(', ')}` : 'not cleared for any role'}`).join(' · '),
+                body: peers
+                  .map(
+                    (p) =>
+                      `${p.name}: ${p.clearedFor.length ? `cleared for ${p.clearedFor.join(', ')}` : 'not cleared for any role'}`,
+                  )
+                  .join(' · '),
                 link: '/clearance',
                 dedupeKey: `digest:${supervisorId}:${date}`,
                 email: {
                   category: 'alert',
                   subject: title,
                   template: 'supervisor-digest',
-                  context: { date: formatDate(date), peers, gapDays: this.config.supervisionGapDays, expiringDays: DIGEST_EXPIRING_DAYS, link: '/clearance' },
+                  context: {
+                    date: formatDate(date),
+                    peers,
+                    gapDays: this.config.supervisionGapDays,
+                    expiringDays: DIGEST_EXPIRING_DAYS,
+                    link: '/clearance',
+                  },
                 },
               },
             ],
@@ -94,7 +106,10 @@ export class SupervisorDigestService {
   async peersOf(supervisorId: string, peerIds: string[], date: IsoDate): Promise<DigestPeer[]> {
     const roles = await this.clearance.roles();
     const engine = new ClearanceEngine(roles);
-    const [facts, lastSessions] = await Promise.all([this.clearance.factsFor(peerIds), this.supervision.lastSessionOn(peerIds)]);
+    const [facts, lastSessions] = await Promise.all([
+      this.clearance.factsFor(peerIds),
+      this.supervision.lastSessionOn(peerIds),
+    ]);
     const expiringRows = await sqlRows<{ person_id: string; name: string; expires_on: string }>(
       this.dataSource,
       `SELECT c.person_id, t.name, CAST(c.expires_on AS TEXT) AS expires_on FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id
@@ -102,7 +117,11 @@ export class SupervisorDigestService {
         ORDER BY c.expires_on`,
       [date, addDays(date, DIGEST_EXPIRING_DAYS), ...peerIds],
     );
-    const supervisor = await sqlRows<{ name: string; email: string }>(this.dataSource, `SELECT name, email FROM people WHERE id = $1`, [supervisorId]);
+    const supervisor = await sqlRows<{ name: string; email: string }>(
+      this.dataSource,
+      `SELECT name, email FROM people WHERE id = $1`,
+      [supervisorId],
+    );
     const viewer = {
       id: supervisorId,
       name: supervisor[0]?.name ?? '',
@@ -126,10 +145,20 @@ export class SupervisorDigestService {
         notClearedFor: results.filter((r) => r.result.status === 'not_cleared').map((r) => r.role.name),
         expiring: expiringRows
           .filter((e) => e.person_id === peerId)
-          .map((e) => ({ credential: e.name, expiresOn: formatDate(e.expires_on), days: daysBetween(date, e.expires_on) })),
+          .map((e) => ({
+            credential: e.name,
+            expiresOn: formatDate(e.expires_on),
+            days: daysBetween(date, e.expires_on),
+          })),
         lastSupervisionOn: last ? formatDate(last) : null,
         supervisionGap: last === null || last < gapFrom,
-        ce: readiness.map((r) => ({ code: r.code, hoursDone: r.hoursDone, hoursNeeded: r.hoursNeeded, ready: r.ready, daysLeft: r.daysLeft })),
+        ce: readiness.map((r) => ({
+          code: r.code,
+          hoursDone: r.hoursDone,
+          hoursNeeded: r.hoursNeeded,
+          ready: r.ready,
+          daysLeft: r.daysLeft,
+        })),
       });
     }
     return peers.sort((a, b) => a.name.localeCompare(b.name));

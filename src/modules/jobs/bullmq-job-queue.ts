@@ -81,7 +81,11 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: AddJobOptions = {}): Promise<string> {
     const definition = JOBS[name];
     const jobId = options.key ? jobIdForKey(options.key) : randomUUID();
-    const job = await this.queue(definition.queue).add(name, { payload, key: options.key ?? null }, { jobId, ...this.jobOptions(name) });
+    const job = await this.queue(definition.queue).add(
+      name,
+      { payload, key: options.key ?? null },
+      { jobId, ...this.jobOptions(name) },
+    );
     return publicId(definition.queue, job.id ?? jobId);
   }
 
@@ -105,7 +109,15 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
   async counts(): Promise<Record<QueueName, JobCounts>> {
     const entries = await Promise.all(
       QUEUE_NAMES.map(async (name) => {
-        const raw = await this.queue(name).getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed');
+        const raw = await this.queue(name).getJobCounts(
+          'waiting',
+          'prioritized',
+          'waiting-children',
+          'delayed',
+          'active',
+          'completed',
+          'failed',
+        );
         const counts: JobCounts = {
           waiting: (raw.waiting ?? 0) + (raw.prioritized ?? 0) + (raw['waiting-children'] ?? 0),
           delayed: raw.delayed ?? 0,
@@ -121,7 +133,11 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
 
   async list(filter: JobListFilter = {}): Promise<JobView[]> {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    const states: JobType[] = filter.state ? (filter.state === 'waiting' ? ['waiting', 'prioritized'] : [filter.state]) : [...JOB_STATES];
+    const states: JobType[] = filter.state
+      ? filter.state === 'waiting'
+        ? ['waiting', 'prioritized']
+        : [filter.state]
+      : [...JOB_STATES];
     const queues = filter.queue ? [filter.queue] : [...QUEUE_NAMES];
     const views: JobView[] = [];
     for (const name of queues) {
@@ -176,7 +192,9 @@ export class BullmqJobQueue extends JobQueue implements JobRunner, BeforeApplica
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    this.logger.log(`BullMQ workers started on ${QUEUE_NAMES.join(', ')} (${this.config.jobs.concurrency} at a time per queue, prefix ${this.prefix}).`);
+    this.logger.log(
+      `BullMQ workers started on ${QUEUE_NAMES.join(', ')} (${this.config.jobs.concurrency} at a time per queue, prefix ${this.prefix}).`,
+    );
   }
 
   /** Graceful: each worker finishes the jobs it holds before closing. */
@@ -219,7 +237,10 @@ function toView(queue: QueueName, job: BullJob, state: string): JobView {
     key: job.data.key,
     payload: job.data.payload,
     progress:
-      progress && typeof progress === 'object' && typeof progress.done === 'number' && typeof progress.total === 'number'
+      progress &&
+      typeof progress === 'object' &&
+      typeof progress.done === 'number' &&
+      typeof progress.total === 'number'
         ? { done: progress.done, total: progress.total }
         : null,
     attemptsMade: job.attemptsMade,

@@ -154,7 +154,10 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   async promote(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
     const rows = await this.writeLock.run(() =>
-      this.query(`UPDATE "jobs" SET "run_at" = $1 WHERE "id" = $2 AND "state" = 'delayed' RETURNING "id"`, [Date.now(), id]),
+      this.query(`UPDATE "jobs" SET "run_at" = $1 WHERE "id" = $2 AND "state" = 'delayed' RETURNING "id"`, [
+        Date.now(),
+        id,
+      ]),
     );
     if (rows.length) this.wake();
     return rows.length > 0;
@@ -162,7 +165,9 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
 
   async remove(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.writeLock.run(() => this.query(`DELETE FROM "jobs" WHERE "id" = $1 AND "state" <> 'active' RETURNING "id"`, [id]));
+    const rows = await this.writeLock.run(() =>
+      this.query(`DELETE FROM "jobs" WHERE "id" = $1 AND "state" <> 'active' RETURNING "id"`, [id]),
+    );
     return rows.length > 0;
   }
 
@@ -170,7 +175,12 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     if (this.running) return;
     this.running = true;
     for (const queue of QUEUE_NAMES) this.loops.push(this.loop(queue, true));
-    this.timers.push(setInterval(() => void this.prune().catch((e) => this.logger.warn(`Pruning old jobs failed: ${errorText(e)}`)), PRUNE_EVERY_MS));
+    this.timers.push(
+      setInterval(
+        () => void this.prune().catch((e) => this.logger.warn(`Pruning old jobs failed: ${errorText(e)}`)),
+        PRUNE_EVERY_MS,
+      ),
+    );
     this.logger.log(`In-process job runner started (up to ${this.config.jobs.concurrency} at a time per queue).`);
   }
 
@@ -196,10 +206,10 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
   /** Deletes finished jobs older than they are kept (their keys become free again). */
   async prune(now = Date.now()): Promise<number> {
     const rows = await this.writeLock.run(() =>
-      this.query(`DELETE FROM "jobs" WHERE ("state" = 'completed' AND "finished_at" < $1) OR ("state" = 'failed' AND "finished_at" < $2) RETURNING "id"`, [
-        now - KEEP_COMPLETED_MS,
-        now - KEEP_FAILED_MS,
-      ]),
+      this.query(
+        `DELETE FROM "jobs" WHERE ("state" = 'completed' AND "finished_at" < $1) OR ("state" = 'failed' AND "finished_at" < $2) RETURNING "id"`,
+        [now - KEEP_COMPLETED_MS, now - KEEP_FAILED_MS],
+      ),
     );
     return rows.length;
   }
@@ -289,7 +299,13 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
     const renew = setInterval(
       () =>
         void this.writeLock
-          .run(() => this.query(`UPDATE "jobs" SET "locked_until" = $1 WHERE "id" = $2 AND "locked_by" = $3`, [Date.now() + LEASE_MS, row.id, this.workerId]))
+          .run(() =>
+            this.query(`UPDATE "jobs" SET "locked_until" = $1 WHERE "id" = $2 AND "locked_by" = $3`, [
+              Date.now() + LEASE_MS,
+              row.id,
+              this.workerId,
+            ]),
+          )
           .catch(() => undefined),
       RENEW_MS,
     );
@@ -298,7 +314,13 @@ export class InProcessJobQueue extends JobQueue implements JobRunner, BeforeAppl
         id: row.id,
         attempt,
         progress: async (done, total) => {
-          await this.writeLock.run(() => this.query(`UPDATE "jobs" SET "progress_done" = $1, "progress_total" = $2 WHERE "id" = $3`, [done, total, row.id]));
+          await this.writeLock.run(() =>
+            this.query(`UPDATE "jobs" SET "progress_done" = $1, "progress_total" = $2 WHERE "id" = $3`, [
+              done,
+              total,
+              row.id,
+            ]),
+          );
         },
       });
       await this.finish(row.id, 'completed', null);
@@ -353,7 +375,10 @@ function toView(row: JobRow): JobView {
     state: row.state,
     key: row.dedupe_key,
     payload: parsePayload(row.payload),
-    progress: row.progress_total === null || row.progress_total === undefined ? null : { done: Number(row.progress_done), total: Number(row.progress_total) },
+    progress:
+      row.progress_total === null || row.progress_total === undefined
+        ? null
+        : { done: Number(row.progress_done), total: Number(row.progress_total) },
     attemptsMade: Number(row.attempts_made),
     error: row.error,
     createdAt: new Date(Number(row.created_at)),

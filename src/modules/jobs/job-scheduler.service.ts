@@ -23,7 +23,13 @@ const clockFormats = new Map<string, Intl.DateTimeFormat>();
 export function localClock(instant: Date, timeZone: string): LocalClock {
   let format = clockFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'short',
+    });
     clockFormats.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
@@ -93,7 +99,8 @@ export class JobScheduler implements BeforeApplicationShutdown {
   async tick(now = new Date()): Promise<string[]> {
     const ids: string[] = [];
     try {
-      for (const run of dueRuns(now, this.config)) ids.push(await this.queue.add(run.job, { date: run.date }, { key: run.key }));
+      for (const run of dueRuns(now, this.config))
+        ids.push(await this.queue.add(run.job, { date: run.date }, { key: run.key }));
       const slot = Math.floor(now.getTime() / (SWEEP_EVERY_MINUTES * 60_000));
       ids.push(await this.queue.add('maintenance.outbox-sweep', {}, { key: `outbox-sweep:${slot}` }));
     } catch (error) {
@@ -109,18 +116,32 @@ export class JobScheduler implements BeforeApplicationShutdown {
     await queue.upsertJobScheduler(
       'maintenance.expiry-scan',
       { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
-      { name: 'maintenance.expiry-scan', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.expiry-scan') },
+      {
+        name: 'maintenance.expiry-scan',
+        data: { payload: {}, key: null },
+        opts: this.bullmq.jobOptions('maintenance.expiry-scan'),
+      },
     );
     await queue.upsertJobScheduler(
       'maintenance.supervisor-digest',
       { pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`, tz },
-      { name: 'maintenance.supervisor-digest', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.supervisor-digest') },
+      {
+        name: 'maintenance.supervisor-digest',
+        data: { payload: {}, key: null },
+        opts: this.bullmq.jobOptions('maintenance.supervisor-digest'),
+      },
     );
     await queue.upsertJobScheduler(
       'maintenance.outbox-sweep',
       { every: SWEEP_EVERY_MINUTES * 60_000 },
-      { name: 'maintenance.outbox-sweep', data: { payload: {}, key: null }, opts: this.bullmq.jobOptions('maintenance.outbox-sweep') },
+      {
+        name: 'maintenance.outbox-sweep',
+        data: { payload: {}, key: null },
+        opts: this.bullmq.jobOptions('maintenance.outbox-sweep'),
+      },
     );
-    this.logger.log(`BullMQ schedulers in place (${tz}): expiry scan daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`);
+    this.logger.log(
+      `BullMQ schedulers in place (${tz}): expiry scan daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
+    );
   }
 }

@@ -72,14 +72,27 @@ export class JobsAdminPagesController {
       title: 'Jobs',
       wide: true,
       ...overview,
-      notice: { retry: 'The job is queued again.', remove: 'The job is removed.', promote: 'The job runs now.' }[notice ?? ''],
-      queues: ['certificates', 'notifications', 'maintenance'].map((q) => ({ value: q, selected: q === overview.filter.queue })),
-      states: ['waiting', 'delayed', 'active', 'completed', 'failed'].map((s) => ({ value: s, selected: s === overview.filter.state })),
+      notice: { retry: 'The job is queued again.', remove: 'The job is removed.', promote: 'The job runs now.' }[
+        notice ?? ''
+      ],
+      queues: ['certificates', 'notifications', 'maintenance'].map((q) => ({
+        value: q,
+        selected: q === overview.filter.queue,
+      })),
+      states: ['waiting', 'delayed', 'active', 'completed', 'failed'].map((s) => ({
+        value: s,
+        selected: s === overview.filter.state,
+      })),
     });
   }
 
   @Post(':id/:action')
-  async act(@Param('id') id: string, @Param('action') action: string, @RequestActor() actor: Actor, @Res() res: Response) {
+  async act(
+    @Param('id') id: string,
+    @Param('action') action: string,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     if (action !== 'retry' && action !== 'remove' && action !== 'promote')
       throw new NotFoundException({ statusCode: 404, message: 'There is no such action.', errors: [] });
     await this.jobs.act(checkedId(id), action, actor);

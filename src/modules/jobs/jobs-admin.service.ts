@@ -25,7 +25,13 @@ export class JobsAdminService {
       this.queue.list({ queue, state, limit: filter.limit ?? 50 }),
       this.queue.list({ state: 'failed', limit: 20 }),
     ]);
-    return { mode: this.runner.mode, counts: QUEUE_NAMES.map((name) => ({ queue: name, ...counts[name] })), jobs, failures, filter: { queue, state } };
+    return {
+      mode: this.runner.mode,
+      counts: QUEUE_NAMES.map((name) => ({ queue: name, ...counts[name] })),
+      jobs,
+      failures,
+      filter: { queue, state },
+    };
   }
 
   async get(id: string): Promise<JobView> {
@@ -36,12 +42,23 @@ export class JobsAdminService {
 
   async act(id: string, action: JobAction, actor: Actor): Promise<JobView | { id: string; removed: true }> {
     const job = await this.get(id);
-    const done = action === 'retry' ? await this.queue.retry(id) : action === 'promote' ? await this.queue.promote(id) : await this.queue.remove(id);
+    const done =
+      action === 'retry'
+        ? await this.queue.retry(id)
+        : action === 'promote'
+          ? await this.queue.promote(id)
+          : await this.queue.remove(id);
     if (!done) {
-      const why = { retry: 'Only a failed job can be retried.', promote: 'Only a delayed job can be run now.', remove: 'A running job cannot be removed.' }[
-        action
-      ];
-      throw new BadRequestException({ statusCode: 400, message: `${why} This one is ${job.state}.`, errors: [{ field: 'state', message: `is ${job.state}` }] });
+      const why = {
+        retry: 'Only a failed job can be retried.',
+        promote: 'Only a delayed job can be run now.',
+        remove: 'A running job cannot be removed.',
+      }[action];
+      throw new BadRequestException({
+        statusCode: 400,
+        message: `${why} This one is ${job.state}.`,
+        errors: [{ field: 'state', message: `is ${job.state}` }],
+      });
     }
     await this.dataSource.transaction((tx) =>
       this.audit.record(tx, actor, {

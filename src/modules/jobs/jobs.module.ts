@@ -7,7 +7,8 @@ import { JobHandlers } from './job-handlers';
 import { JobScheduler } from './job-scheduler.service';
 import { JobQueue, JobRunner } from './jobs';
 
-const pick = (config: AppConfig, inProcess: InProcessJobQueue, bullmq: BullmqJobQueue) => (config.redisUrl ? bullmq : inProcess);
+const pick = (config: AppConfig, inProcess: InProcessJobQueue, bullmq: BullmqJobQueue) =>
+  config.redisUrl ? bullmq : inProcess;
 
 /**
  * Global: any feature injects JobQueue to add work and JobHandlers to register what it does.

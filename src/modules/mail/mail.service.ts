@@ -29,12 +29,17 @@ export class MailService implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {
     this.transport =
-      config.mail.transport === 'smtp' ? createTransport(pooled(config.mail.url)) : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      config.mail.transport === 'smtp'
+        ? createTransport(pooled(config.mail.url))
+        : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
   async send(mail: Mail): Promise<void> {
     const context = { orgName: this.config.orgName, baseUrl: this.config.publicBaseUrl, ...mail.context };
-    const [html, text] = await Promise.all([this.render(`${mail.template}.html`, context), this.render(`${mail.template}.text`, context)]);
+    const [html, text] = await Promise.all([
+      this.render(`${mail.template}.html`, context),
+      this.render(`${mail.template}.text`, context),
+    ]);
     const message = {
       from: `"${this.config.orgName}" <no-reply@${new URL(this.config.publicBaseUrl).hostname}>`,
       to: mail.to,
@@ -46,7 +51,10 @@ export class MailService implements OnApplicationShutdown {
     const info = await this.transport.sendMail(message);
     if (this.config.mail.transport === 'file') {
       await mkdir(this.config.mail.dir, { recursive: true });
-      const file = join(this.config.mail.dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
+      const file = join(
+        this.config.mail.dir,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`,
+      );
       await writeFile(file, (info as unknown as { message: Buffer }).message);
       this.logger.log(`"${mail.subject}" to ${mail.to} written to ${file}`);
     }
@@ -55,7 +63,10 @@ export class MailService implements OnApplicationShutdown {
   /** Rendered HTML and text of a message, as send() would write them (the notifications tests look at both). */
   async preview(mail: Pick<Mail, 'template' | 'context'>): Promise<{ html: string; text: string }> {
     const context = { orgName: this.config.orgName, baseUrl: this.config.publicBaseUrl, ...mail.context };
-    const [html, text] = await Promise.all([this.render(`${mail.template}.html`, context), this.render(`${mail.template}.text`, context)]);
+    const [html, text] = await Promise.all([
+      this.render(`${mail.template}.html`, context),
+      this.render(`${mail.template}.text`, context),
+    ]);
     return { html, text };
   }
 
@@ -67,7 +78,9 @@ export class MailService implements OnApplicationShutdown {
   private render(name: string, context: object): Promise<string> {
     let template = this.templates.get(name);
     if (!template) {
-      template = readFile(join(ROOT_DIR, 'templates/email', `${name}.hbs`), 'utf8').then((source) => Handlebars.compile(source, { strict: true }));
+      template = readFile(join(ROOT_DIR, 'templates/email', `${name}.hbs`), 'utf8').then((source) =>
+        Handlebars.compile(source, { strict: true }),
+      );
       this.templates.set(name, template);
     }
     return template.then((t) => t(context));

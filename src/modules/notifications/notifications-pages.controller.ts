@@ -51,7 +51,12 @@ export class NotificationsPagesController {
   }
 
   @Post('account/notifications')
-  async preferences(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Body() body: Record<string, unknown>, @Res() res: Response) {
+  async preferences(
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const { value } = await validateForm(PreferencesFormDto, body);
     await this.notifications.setPreferences(user.id, value?.emailReminders ?? false, actor);
     return res.redirect(303, '/account?notice=notifications-saved');

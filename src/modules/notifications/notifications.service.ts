@@ -53,18 +53,31 @@ export class NotificationsService {
     for (let i = 0; i < unique.length; i += 900) {
       const rows = await manager
         .createQueryBuilder()
-        .select(['p.id AS id', 'p.name AS name', 'p.preferred_name AS preferred_name', 'p.email AS email', 'np.email_reminders AS email_reminders'])
+        .select([
+          'p.id AS id',
+          'p.name AS name',
+          'p.preferred_name AS preferred_name',
+          'p.email AS email',
+          'np.email_reminders AS email_reminders',
+        ])
         .from(Person, 'p')
         .leftJoin(NotificationPreference, 'np', 'np.person_id = p.id')
         .where('p.id IN (:...ids)', { ids: unique.slice(i, i + 900) })
         .andWhere("p.status = 'active'")
-        .getRawMany<{ id: string; name: string; preferred_name: string | null; email: string; email_reminders: boolean | number | null }>();
+        .getRawMany<{
+          id: string;
+          name: string;
+          preferred_name: string | null;
+          email: string;
+          email_reminders: boolean | number | null;
+        }>();
       for (const r of rows) {
         found.set(r.id, {
           id: r.id,
           name: r.preferred_name ?? r.name,
           email: r.email,
-          emailReminders: r.email_reminders === null || r.email_reminders === undefined ? true : Boolean(r.email_reminders),
+          emailReminders:
+            r.email_reminders === null || r.email_reminders === undefined ? true : Boolean(r.email_reminders),
         });
       }
     }
@@ -75,7 +88,11 @@ export class NotificationsService {
    * Writes each notification in `manager`'s transaction; returns the outbox ids to `enqueue` after
    * commit. A message whose key exists already is skipped whole.
    */
-  async write(manager: EntityManager, inputs: NotificationInput[], recipients: Map<string, Recipient>): Promise<string[]> {
+  async write(
+    manager: EntityManager,
+    inputs: NotificationInput[],
+    recipients: Map<string, Recipient>,
+  ): Promise<string[]> {
     const outboxIds: string[] = [];
     for (const input of inputs) {
       const recipient = recipients.get(input.personId);
@@ -120,14 +137,18 @@ export class NotificationsService {
 
   /** After commit: one delivery job per message (keyed, so a message is never queued twice). */
   async enqueue(outboxIds: string[]): Promise<void> {
-    for (const outboxId of outboxIds) await this.jobs.add('notification.deliver', { outboxId }, { key: `deliver:${outboxId}` });
+    for (const outboxId of outboxIds)
+      await this.jobs.add('notification.deliver', { outboxId }, { key: `deliver:${outboxId}` });
   }
 
   async unreadCount(personId: string): Promise<number> {
     return this.dataSource.getRepository(Notification).countBy({ personId, readAt: IsNull() });
   }
 
-  async inbox(personId: string, page = 1): Promise<{ items: Notification[]; unread: number; total: number; page: number; pages: number }> {
+  async inbox(
+    personId: string,
+    page = 1,
+  ): Promise<{ items: Notification[]; unread: number; total: number; page: number; pages: number }> {
     const repo = this.dataSource.getRepository(Notification);
     const [items, total] = await repo.findAndCount({
       where: { personId },
@@ -135,7 +156,13 @@ export class NotificationsService {
       skip: (page - 1) * INBOX_PAGE_SIZE,
       take: INBOX_PAGE_SIZE,
     });
-    return { items, total, unread: await this.unreadCount(personId), page, pages: Math.max(1, Math.ceil(total / INBOX_PAGE_SIZE)) };
+    return {
+      items,
+      total,
+      unread: await this.unreadCount(personId),
+      page,
+      pages: Math.max(1, Math.ceil(total / INBOX_PAGE_SIZE)),
+    };
   }
 
   /** Marks one of the person's own notifications read; someone else's is a 404. */
@@ -143,7 +170,8 @@ export class NotificationsService {
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(Notification);
       const found = await repo.findOneBy({ id, personId });
-      if (!found) throw new NotFoundException({ statusCode: 404, message: 'There is no such notification.', errors: [] });
+      if (!found)
+        throw new NotFoundException({ statusCode: 404, message: 'There is no such notification.', errors: [] });
       if (!found.readAt) {
         found.readAt = new Date();
         await repo.update({ id }, { readAt: found.readAt });
@@ -155,9 +183,17 @@ export class NotificationsService {
 
   async markAllRead(personId: string, actor: Actor): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const result = await tx.getRepository(Notification).update({ personId, readAt: IsNull() }, { readAt: new Date() });
+      const result = await tx
+        .getRepository(Notification)
+        .update({ personId, readAt: IsNull() }, { readAt: new Date() });
       const count = result.affected ?? 0;
-      if (count > 0) await this.audit.record(tx, actor, { action: 'notification.read_all', entityType: 'person', entityId: personId, after: { count } });
+      if (count > 0)
+        await this.audit.record(tx, actor, {
+          action: 'notification.read_all',
+          entityType: 'person',
+          entityId: personId,
+          after: { count },
+        });
       return count;
     });
   }

@@ -55,7 +55,9 @@ export class OutboxDeliveryService {
       [now + CLAIM_MS, outboxId, now],
     );
     if (!row) {
-      const [current] = await sqlRows<{ state: string }>(this.dataSource, `SELECT state FROM outbox WHERE id = $1`, [outboxId]);
+      const [current] = await sqlRows<{ state: string }>(this.dataSource, `SELECT state FROM outbox WHERE id = $1`, [
+        outboxId,
+      ]);
       if (!current) return 'gone';
       if (current.state === 'sent') return 'already sent';
       throw new Error('Another delivery is sending this message right now; trying again later.');
@@ -70,14 +72,16 @@ export class OutboxDeliveryService {
       });
     } catch (error) {
       const last = context.attempt >= JOBS['notification.deliver'].attempts;
-      await this.write(`UPDATE outbox SET state = $1, last_error = $2, claimed_until = NULL WHERE id = $3 AND state = 'sending'`, [
-        last ? 'failed' : 'pending',
-        errorText(error),
-        row.id,
-      ]);
+      await this.write(
+        `UPDATE outbox SET state = $1, last_error = $2, claimed_until = NULL WHERE id = $3 AND state = 'sending'`,
+        [last ? 'failed' : 'pending', errorText(error), row.id],
+      );
       throw error;
     }
-    await this.write(`UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, claimed_until = NULL WHERE id = $2`, [new Date(), row.id]);
+    await this.write(
+      `UPDATE outbox SET state = 'sent', sent_at = $1, last_error = NULL, claimed_until = NULL WHERE id = $2`,
+      [new Date(), row.id],
+    );
     return 'sent';
   }
 

@@ -59,7 +59,14 @@ export class PeoplePagesController {
       roles: ROLES,
       canEdit: hasRole(user, 'admin'),
       pager:
-        pages > 1 ? { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : null, next: page.page < pages ? link(page.page + 1) : null } : null,
+        pages > 1
+          ? {
+              page: page.page,
+              pages,
+              prev: page.page > 1 ? link(page.page - 1) : null,
+              next: page.page < pages ? link(page.page + 1) : null,
+            }
+          : null,
     };
   }
 
@@ -86,7 +93,12 @@ export class PeoplePagesController {
   }
 
   @Get(':id')
-  async show(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @CurrentUser() user: AuthUser, @Res() res: Response) {
+  async show(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('notice') notice: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
     return res.render('people/show', await this.showModel(id, user, { notice: NOTICES[notice ?? ''] }));
   }
 
@@ -100,7 +112,12 @@ export class PeoplePagesController {
 
   @Post(':id')
   @Roles('admin')
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const title = `Edit ${(await this.people.get(id)).displayName}`;
     // A form always sends the whole person; no ticked role means "none", which is refused.
     const { value, errors } = await validateForm(CreatePersonDto, { roles: [], ...body });
@@ -140,7 +157,10 @@ export class PeoplePagesController {
   private async showModel(id: string, user: AuthUser, extra: object) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [record, admins] = await Promise.all([this.people.getRecord(id, user), isAdmin ? this.people.findByRole('admin') : []]);
+    const [record, admins] = await Promise.all([
+      this.people.getRecord(id, user),
+      isAdmin ? this.people.findByRole('admin') : [],
+    ]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
     const certificates = await this.certificates.currentByCredential(person.credentials.map((c) => c.id));
@@ -163,7 +183,13 @@ export class PeoplePagesController {
     };
   }
 
-  private formModel(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
+  private formModel(
+    title: string,
+    action: string,
+    cancel: string,
+    values: object,
+    errors: Record<string, string> | null = null,
+  ) {
     const v = values as { roles?: unknown };
     const roles = Array.isArray(v.roles) ? v.roles : typeof v.roles === 'string' ? [v.roles] : [];
     return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES };

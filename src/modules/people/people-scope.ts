@@ -30,7 +30,12 @@ export function whereVisibleTo<T extends ObjectLiteral>(
 }
 
 /** One person `viewer` may see; anyone else (or nobody) answers 404, so ids cannot be probed. */
-export async function findVisiblePerson(dataSource: DataSource, personId: string, viewer: AuthUser, today: IsoDate): Promise<Person> {
+export async function findVisiblePerson(
+  dataSource: DataSource,
+  personId: string,
+  viewer: AuthUser,
+  today: IsoDate,
+): Promise<Person> {
   const person = await whereVisibleTo(dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, today)
     .andWhere('p.id = :personId', { personId })
     .getOne();
@@ -56,11 +61,19 @@ export async function findVisiblePersonName(
   const shape = `${dataSource.options.type}:${[...new Set(viewer.roles)].sort().join(',')}`;
   let compiled = compiledScopes.get(shape);
   if (!compiled) {
-    const [sql, params] = whereVisibleTo(dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', { ...viewer, id: SENTINELS.viewer }, SENTINELS.today)
+    const [sql, params] = whereVisibleTo(
+      dataSource.getRepository(Person).createQueryBuilder('p'),
+      'p.id',
+      { ...viewer, id: SENTINELS.viewer },
+      SENTINELS.today,
+    )
       .andWhere('p.id = :personId', { personId: SENTINELS.person })
       .select(['p.id', 'p.name', 'p.preferredName', 'p.status'])
       .getQueryAndParameters();
-    const keyOf = Object.fromEntries(Object.entries(SENTINELS).map(([k, v]) => [v, k])) as Record<string, 'viewer' | 'today' | 'person'>;
+    const keyOf = Object.fromEntries(Object.entries(SENTINELS).map(([k, v]) => [v, k])) as Record<
+      string,
+      'viewer' | 'today' | 'person'
+    >;
     compiled = { sql, params: params.map((p) => keyOf[String(p)]) };
     compiledScopes.set(shape, compiled);
   }

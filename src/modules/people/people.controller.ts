@@ -27,7 +27,9 @@ export class PeopleController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One person you may see (404 otherwise), with their lived-experience attestations and credentials' })
+  @ApiOperation({
+    summary: 'One person you may see (404 otherwise), with their lived-experience attestations and credentials',
+  })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
     return personRecordView(await this.people.getRecord(id, user), this.config.today());
   }
@@ -42,15 +44,29 @@ export class PeopleController {
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a person (only the fields sent); deactivating ends their sessions' })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdatePersonDto, @RequestActor() actor: Actor) {
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: UpdatePersonDto,
+    @RequestActor() actor: Actor,
+  ) {
     return personView(await this.people.update(id, dto, actor));
   }
 
   @Post(':id/lived-experience')
   @Roles('admin')
   @ApiOperation({ summary: 'Record that lived experience was verified (never what it was)' })
-  async attest(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RecordAttestationDto, @RequestActor() actor: Actor) {
+  async attest(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RecordAttestationDto,
+    @RequestActor() actor: Actor,
+  ) {
     const a = await this.people.recordAttestation(id, dto, actor);
-    return { id: a.id, personId: a.personId, verifiedById: a.verifiedById, verifiedOn: a.verifiedOn, evidenceLocation: a.evidenceLocation };
+    return {
+      id: a.id,
+      personId: a.personId,
+      verifiedById: a.verifiedById,
+      verifiedOn: a.verifiedOn,
+      evidenceLocation: a.evidenceLocation,
+    };
   }
 }

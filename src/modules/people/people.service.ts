@@ -41,16 +41,26 @@ export class PeopleService {
   async list(query: ListPeopleQuery, viewer: AuthUser): Promise<PeoplePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const qb = whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today());
+    const qb = whereVisibleTo(
+      this.dataSource.getRepository(Person).createQueryBuilder('p'),
+      'p.id',
+      viewer,
+      this.config.today(),
+    );
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", {
-        like,
-      });
+      qb.andWhere(
+        "(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.preferred_name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')",
+        {
+          like,
+        },
+      );
     }
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     if (query.role) {
-      qb.andWhere('EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = :role)', { role: query.role });
+      qb.andWhere('EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = :role)', {
+        role: query.role,
+      });
     }
     const [items, total] = await qb
       .orderBy('lower(p.name)', 'ASC')
@@ -103,7 +113,12 @@ export class PeopleService {
       );
       await this.writeRoles(tx, person.id, dto.roles);
       const created = await this.reload(tx, person.id);
-      await this.audit.record(tx, actor, { action: 'person.created', entityType: 'person', entityId: person.id, after: snapshot(created) });
+      await this.audit.record(tx, actor, {
+        action: 'person.created',
+        entityType: 'person',
+        entityId: person.id,
+        after: snapshot(created),
+      });
       return created;
     });
   }
@@ -128,21 +143,40 @@ export class PeopleService {
       if (before.status === 'active' && updated.status === 'inactive') {
         // Deactivation ends every way in: sessions and API tokens, for good (reactivation does not revive them).
         await this.sessions.revokeAll(tx, id, 'deactivated');
-        await tx.getRepository(ApiToken).update({ personId: id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedById: actor.personId });
+        await tx
+          .getRepository(ApiToken)
+          .update({ personId: id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedById: actor.personId });
       }
-      await this.audit.record(tx, actor, { action: 'person.updated', entityType: 'person', entityId: id, before, after: snapshot(updated) });
+      await this.audit.record(tx, actor, {
+        action: 'person.updated',
+        entityType: 'person',
+        entityId: id,
+        before,
+        after: snapshot(updated),
+      });
       return updated;
     });
   }
 
   async hasPassword(id: string): Promise<boolean> {
-    const row = await this.dataSource.getRepository(Person).createQueryBuilder('p').addSelect('p.passwordHash').where('p.id = :id', { id }).getOne();
+    const row = await this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .addSelect('p.passwordHash')
+      .where('p.id = :id', { id })
+      .getOne();
     return !!row?.passwordHash;
   }
 
-  async recordAttestation(personId: string, dto: RecordAttestationDto, actor: Actor): Promise<LivedExperienceAttestation> {
+  async recordAttestation(
+    personId: string,
+    dto: RecordAttestationDto,
+    actor: Actor,
+  ): Promise<LivedExperienceAttestation> {
     await this.get(personId);
-    const verifier = await this.dataSource.getRepository(PersonRole).findOneBy({ personId: dto.verifiedById, role: 'admin' });
+    const verifier = await this.dataSource
+      .getRepository(PersonRole)
+      .findOneBy({ personId: dto.verifiedById, role: 'admin' });
     if (!verifier) {
       throw new BadRequestException({
         statusCode: 400,
@@ -160,7 +194,12 @@ export class PeopleService {
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(LivedExperienceAttestation);
       const saved = await repo.save(
-        repo.create({ personId, verifiedById: dto.verifiedById, verifiedOn: dto.verifiedOn, evidenceLocation: dto.evidenceLocation }),
+        repo.create({
+          personId,
+          verifiedById: dto.verifiedById,
+          verifiedOn: dto.verifiedOn,
+          evidenceLocation: dto.evidenceLocation,
+        }),
       );
       await this.audit.record(tx, actor, {
         action: 'attestation.recorded',
@@ -184,7 +223,10 @@ export class PeopleService {
   }
 
   private async assertEmailFree(tx: EntityManager, email: string, exceptId?: string): Promise<void> {
-    const qb = tx.getRepository(Person).createQueryBuilder('p').where('lower(p.email) = :email', { email: email.toLowerCase() });
+    const qb = tx
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .where('lower(p.email) = :email', { email: email.toLowerCase() });
     if (exceptId) qb.andWhere('p.id <> :id', { id: exceptId });
     if (await qb.getExists()) {
       throw new ConflictException({
@@ -225,7 +267,14 @@ export class PeopleService {
 
 /** What the audit log keeps of a person: every field an admin can change. */
 function snapshot(p: Person) {
-  return { name: p.name, preferredName: p.preferredName, email: p.email, phone: p.phone, status: p.status, roles: (p.roles ?? []).map((r) => r.role).sort() };
+  return {
+    name: p.name,
+    preferredName: p.preferredName,
+    email: p.email,
+    phone: p.phone,
+    status: p.status,
+    roles: (p.roles ?? []).map((r) => r.role).sort(),
+  };
 }
 
 const ROLE_ORDER: Role[] = ['admin', 'supervisor', 'trainer', 'peer'];

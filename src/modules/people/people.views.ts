@@ -45,15 +45,26 @@ export function personRecordView(record: PersonRecord, today: string) {
     })),
     credentials: record.credentials.map((c) => {
       const revoked = c.revokedOn !== null && c.revokedOn <= today;
-      const suspended = c.suspendedFrom !== null && c.suspendedFrom <= today && (c.suspendedUntil === null || today <= c.suspendedUntil);
+      const suspended =
+        c.suspendedFrom !== null &&
+        c.suspendedFrom <= today &&
+        (c.suspendedUntil === null || today <= c.suspendedUntil);
       const standing = revoked
         ? { standing: 'revoked', label: `Revoked from ${formatDate(c.revokedOn!)}` }
         : suspended
-          ? { standing: 'revoked', label: `Suspended${c.suspendedUntil ? ` until ${formatDate(c.suspendedUntil)}` : ''}` }
+          ? {
+              standing: 'revoked',
+              label: `Suspended${c.suspendedUntil ? ` until ${formatDate(c.suspendedUntil)}` : ''}`,
+            }
           : credentialStanding(c, c.credentialType, today);
       return {
         id: c.id,
-        type: { id: c.credentialTypeId, code: c.credentialType.code, name: c.credentialType.name, termsPublished: c.credentialType.termsPublished },
+        type: {
+          id: c.credentialTypeId,
+          code: c.credentialType.code,
+          name: c.credentialType.name,
+          termsPublished: c.credentialType.termsPublished,
+        },
         source: c.source,
         issuedOn: c.issuedOn,
         expiresOn: c.expiresOn,

@@ -32,7 +32,8 @@ function population(n: number, seed: number): ClearanceFacts[] {
     for (let k = 0; k < count; k++) {
       const type = pick(CREDENTIAL_TYPE_SEEDS);
       const issuedOn = day('2024-01-01', 1000);
-      const expiresOn = type.validityKind === 'none' && maybe(0.7) ? null : addDays(issuedOn, 30 + Math.floor(rnd() * 700));
+      const expiresOn =
+        type.validityKind === 'none' && maybe(0.7) ? null : addDays(issuedOn, 30 + Math.floor(rnd() * 700));
       const suspendedFrom = maybe(0.08) ? day(issuedOn, 400) : null;
       credentials.push({
         id: `${i}-${k}`,
@@ -81,7 +82,9 @@ function population(n: number, seed: number): ClearanceFacts[] {
           supervisorName: 'S',
           startsOn,
           endsOn: maybe(0.5) ? addDays(startsOn, Math.floor(rnd() * 500)) : null,
-          supervisorQualified: [{ from: qualifiedFrom, to: maybe(0.3) ? addDays(qualifiedFrom, Math.floor(rnd() * 900)) : null }],
+          supervisorQualified: [
+            { from: qualifiedFrom, to: maybe(0.3) ? addDays(qualifiedFrom, Math.floor(rnd() * 900)) : null },
+          ],
         };
       }),
     };
@@ -89,68 +92,79 @@ function population(n: number, seed: number): ClearanceFacts[] {
 }
 
 describe('cleared counts over month ends', () => {
-  it.each([1, 2, 3])('skipping the dates a "cleared until" covers gives exactly the counts of asking every date (population seed %i)', (seed) => {
-    const people = population(400, seed);
-    const dates = [...monthEndsUpTo('2027-03-15', 12), '2027-03-15'];
-    const engine = new ClearanceEngine(roles);
-    const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), roles, people, dates);
-    const direct = clearedCountsDirect(new ClearanceEngine(roles), roles, people, dates);
-    expect(shortcut.dates).toEqual(direct.dates);
-    expect(shortcut.counts).toEqual(direct.counts);
-    // The population must make the question non-trivial: some cleared, some not, and counts that change over time.
-    const pss = direct.counts[roles.findIndex((r) => r.code === 'PSS')];
-    expect(Math.min(...pss)).toBeGreaterThan(0);
-    expect(Math.max(...pss)).toBeLessThan(people.length);
-    expect(new Set(pss).size).toBeGreaterThan(1);
-    expect(shortcut.evaluations).toBeLessThan(direct.evaluations);
-  });
+  it.each([1, 2, 3])(
+    'skipping the dates a "cleared until" covers gives exactly the counts of asking every date (population seed %i)',
+    (seed) => {
+      const people = population(400, seed);
+      const dates = [...monthEndsUpTo('2027-03-15', 12), '2027-03-15'];
+      const engine = new ClearanceEngine(roles);
+      const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), roles, people, dates);
+      const direct = clearedCountsDirect(new ClearanceEngine(roles), roles, people, dates);
+      expect(shortcut.dates).toEqual(direct.dates);
+      expect(shortcut.counts).toEqual(direct.counts);
+      // The population must make the question non-trivial: some cleared, some not, and counts that change over time.
+      const pss = direct.counts[roles.findIndex((r) => r.code === 'PSS')];
+      expect(Math.min(...pss)).toBeGreaterThan(0);
+      expect(Math.max(...pss)).toBeLessThan(people.length);
+      expect(new Set(pss).size).toBeGreaterThan(1);
+      expect(shortcut.evaluations).toBeLessThan(direct.evaluations);
+    },
+  );
 
-  it.each([4, 5])('agrees with asking every date when rules have versions: a new version from mid-2026, one that ends (population seed %i)', (seed) => {
-    const base = roles.find((r) => r.code === 'PSS')!.rule!;
-    const stricter = { kind: 'all_of' as const, children: [base, { kind: 'credential' as const, credentialTypeCode: 'CPR' }] };
-    const versioned = roles.map((r) =>
-      r.code === 'PSS'
-        ? {
-            ...r,
-            versions: [
-              { version: 1, from: null, until: '2026-06-30', rule: base },
-              { version: 2, from: '2026-07-01', until: null, rule: stricter },
-            ],
-          }
-        : r.code === 'TRAUMA-FACILITATOR'
-          ? // A laxer version: people not cleared under the first become cleared the day the second starts.
-            {
+  it.each([4, 5])(
+    'agrees with asking every date when rules have versions: a new version from mid-2026, one that ends (population seed %i)',
+    (seed) => {
+      const base = roles.find((r) => r.code === 'PSS')!.rule!;
+      const stricter = {
+        kind: 'all_of' as const,
+        children: [base, { kind: 'credential' as const, credentialTypeCode: 'CPR' }],
+      };
+      const versioned = roles.map((r) =>
+        r.code === 'PSS'
+          ? {
               ...r,
               versions: [
-                {
-                  version: 1,
-                  from: null,
-                  until: '2026-04-30',
-                  rule: {
-                    kind: 'all_of' as const,
-                    children: [
-                      { kind: 'credential' as const, credentialTypeCode: 'BT-W' },
-                      { kind: 'credential' as const, credentialTypeCode: 'ET-M' },
-                    ],
-                  },
-                },
-                { version: 2, from: '2026-05-01', until: null, rule: r.rule },
+                { version: 1, from: null, until: '2026-06-30', rule: base },
+                { version: 2, from: '2026-07-01', until: null, rule: stricter },
               ],
             }
-          : r.code === 'NARCAN-INSTRUCTOR'
-            ? { ...r, versions: [{ version: 1, from: '2025-01-01', until: '2026-09-15', rule: r.rule }] }
-            : r,
-    );
-    const people = population(400, seed);
-    const dates = [...monthEndsUpTo('2027-03-15', 14), '2027-03-15'];
-    const engine = new ClearanceEngine(versioned);
-    const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), versioned, people, dates);
-    const direct = clearedCountsDirect(new ClearanceEngine(versioned), versioned, people, dates);
-    expect(shortcut.counts).toEqual(direct.counts);
-    const pss = direct.counts[versioned.findIndex((r) => r.code === 'PSS')];
-    expect(new Set(pss).size).toBeGreaterThan(1);
-    expect(direct.counts[versioned.findIndex((r) => r.code === 'NARCAN-INSTRUCTOR')].slice(-6)).toEqual([0, 0, 0, 0, 0, 0]);
-  });
+          : r.code === 'TRAUMA-FACILITATOR'
+            ? // A laxer version: people not cleared under the first become cleared the day the second starts.
+              {
+                ...r,
+                versions: [
+                  {
+                    version: 1,
+                    from: null,
+                    until: '2026-04-30',
+                    rule: {
+                      kind: 'all_of' as const,
+                      children: [
+                        { kind: 'credential' as const, credentialTypeCode: 'BT-W' },
+                        { kind: 'credential' as const, credentialTypeCode: 'ET-M' },
+                      ],
+                    },
+                  },
+                  { version: 2, from: '2026-05-01', until: null, rule: r.rule },
+                ],
+              }
+            : r.code === 'NARCAN-INSTRUCTOR'
+              ? { ...r, versions: [{ version: 1, from: '2025-01-01', until: '2026-09-15', rule: r.rule }] }
+              : r,
+      );
+      const people = population(400, seed);
+      const dates = [...monthEndsUpTo('2027-03-15', 14), '2027-03-15'];
+      const engine = new ClearanceEngine(versioned);
+      const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), versioned, people, dates);
+      const direct = clearedCountsDirect(new ClearanceEngine(versioned), versioned, people, dates);
+      expect(shortcut.counts).toEqual(direct.counts);
+      const pss = direct.counts[versioned.findIndex((r) => r.code === 'PSS')];
+      expect(new Set(pss).size).toBeGreaterThan(1);
+      expect(direct.counts[versioned.findIndex((r) => r.code === 'NARCAN-INSTRUCTOR')].slice(-6)).toEqual([
+        0, 0, 0, 0, 0, 0,
+      ]);
+    },
+  );
 
   it('lists the last day of each month up to a date, the current month only once it has ended', () => {
     expect(monthEndsUpTo('2026-03-15', 3)).toEqual(['2025-12-31', '2026-01-31', '2026-02-28']);

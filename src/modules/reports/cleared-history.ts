@@ -1,6 +1,12 @@
 import { addDays, type IsoDate } from '../../common/dates';
 import type { RequirementNode } from '../catalog/requirement-node';
-import type { ClearanceEngine, ClearanceFacts, ClearanceStatus, RoleRule, RuleVersionFact } from '../clearance/clearance-engine';
+import type {
+  ClearanceEngine,
+  ClearanceFacts,
+  ClearanceStatus,
+  RoleRule,
+  RuleVersionFact,
+} from '../clearance/clearance-engine';
 
 /** How many of `people` were cleared (with or without a warning) for each role on each date: counts[role][date]. */
 export interface ClearedCounts {
@@ -80,7 +86,10 @@ class ReachAnalysis {
     const inner = this.leaf(node, chain);
     if (!node.appliesFrom && !node.appliesUntil) return inner;
     // A dated requirement is met while it does not apply, so it can be met on any day.
-    const bounds = [...(node.appliesFrom ? [node.appliesFrom] : []), ...(node.appliesUntil ? [addDays(node.appliesUntil, 1)] : [])];
+    const bounds = [
+      ...(node.appliesFrom ? [node.appliesFrom] : []),
+      ...(node.appliesUntil ? [addDays(node.appliesUntil, 1)] : []),
+    ];
     return { points: [...inner.points, ...bounds], lastDay: null };
   }
 
@@ -171,7 +180,12 @@ class ReachAnalysis {
  * `clearedCountsDirect` asks about every date; the spec holds both to the same counts on a
  * generated population.
  */
-export function clearedCounts(evaluate: Evaluate, roles: RoleRule[], people: Iterable<ClearanceFacts>, dates: IsoDate[]): ClearedCounts {
+export function clearedCounts(
+  evaluate: Evaluate,
+  roles: RoleRule[],
+  people: Iterable<ClearanceFacts>,
+  dates: IsoDate[],
+): ClearedCounts {
   const sorted = [...new Set(dates)].sort();
   const counts = roles.map(() => sorted.map(() => 0));
   const byCode = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
@@ -222,7 +236,12 @@ export function clearedCounts(evaluate: Evaluate, roles: RoleRule[], people: Ite
 }
 
 /** The same counts by evaluating every role on every date: the reference the shortcuts are tested against. */
-export function clearedCountsDirect(engine: ClearanceEngine, roles: RoleRule[], people: Iterable<ClearanceFacts>, dates: IsoDate[]): ClearedCounts {
+export function clearedCountsDirect(
+  engine: ClearanceEngine,
+  roles: RoleRule[],
+  people: Iterable<ClearanceFacts>,
+  dates: IsoDate[],
+): ClearedCounts {
   const sorted = [...new Set(dates)].sort();
   const counts = roles.map(() => sorted.map(() => 0));
   let evaluations = 0;

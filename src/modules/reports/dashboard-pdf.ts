@@ -22,7 +22,15 @@ const INK = '#1f2328';
 const MUTED = '#57606a';
 
 /** A figure in a box: the number large, what it counts small beneath it. */
-function tile(doc: Doc, x: number, y: number, w: number, value: string, label: string, tone: 'plain' | 'warn' | 'bad' = 'plain'): void {
+function tile(
+  doc: Doc,
+  x: number,
+  y: number,
+  w: number,
+  value: string,
+  label: string,
+  tone: 'plain' | 'warn' | 'bad' = 'plain',
+): void {
   const border = tone === 'bad' ? '#b42318' : tone === 'warn' ? '#b54708' : '#d0d7de';
   doc
     .roundedRect(x, y, w, 46, 4)
@@ -41,7 +49,14 @@ function tile(doc: Doc, x: number, y: number, w: number, value: string, label: s
 }
 
 /** A small table: header row bold, numbers right-aligned. */
-function table(doc: Doc, x: number, y: number, widths: number[], head: string[], rows: Array<Array<string | number>>): number {
+function table(
+  doc: Doc,
+  x: number,
+  y: number,
+  widths: number[],
+  head: string[],
+  rows: Array<Array<string | number>>,
+): number {
   const rowH = 12;
   const cell = (text: string | number, col: number, yy: number, bold: boolean) => {
     const cx = x + widths.slice(0, col).reduce((a, b) => a + b, 0);
@@ -89,21 +104,38 @@ export function writeDashboardPdf(d: Dashboard, orgName: string, out: Writable):
 
     const left = 30;
     const width = doc.page.width - 60;
-    doc.font(FONTS.bold).fontSize(16).fillColor(INK).text(`${orgName}: program dashboard`, left, 26, { lineBreak: false });
+    doc
+      .font(FONTS.bold)
+      .fontSize(16)
+      .fillColor(INK)
+      .text(`${orgName}: program dashboard`, left, 26, { lineBreak: false });
     doc
       .font(FONTS.regular)
       .fontSize(9)
       .fillColor(MUTED)
-      .text(`As of ${formatDate(d.date)} · ${d.scope === 'program' ? 'whole program' : 'your team'} · ${d.peers} active peers`, left, 46, { lineBreak: false });
+      .text(
+        `As of ${formatDate(d.date)} · ${d.scope === 'program' ? 'whole program' : 'your team'} · ${d.peers} active peers`,
+        left,
+        46,
+        { lineBreak: false },
+      );
 
-    doc.font(FONTS.regular).fontSize(8.5).fillColor(INK).text(d.story.join(' '), left, 60, { width, height: 22, ellipsis: true });
+    doc
+      .font(FONTS.regular)
+      .fontSize(8.5)
+      .fillColor(INK)
+      .text(d.story.join(' '), left, 60, { width, height: 22, ellipsis: true });
     const tiles: Array<[string, string, 'plain' | 'warn' | 'bad']> = [
       [String(d.expiring.in30), 'credentials expiring within 30 days', d.expiring.in30 ? 'warn' : 'plain'],
       [String(d.expiring.in60), 'expiring within 60 days', 'plain'],
       [String(d.expiring.in90), 'expiring within 90 days', 'plain'],
       [String(d.lapsed), 'lapsed, in grace period (renew now)', d.lapsed ? 'bad' : 'plain'],
       [String(d.expiredLastYear), 'expired in the last year, not renewed', 'plain'],
-      [String(d.supervisionGap.peers), `peers with no supervision in ${d.supervisionGap.days} days`, d.supervisionGap.peers ? 'warn' : 'plain'],
+      [
+        String(d.supervisionGap.peers),
+        `peers with no supervision in ${d.supervisionGap.days} days`,
+        d.supervisionGap.peers ? 'warn' : 'plain',
+      ],
     ];
     const tileW = (width - 5 * 8) / 6;
     tiles.forEach(([v, l, tone], i) => tile(doc, left + i * (tileW + 8), 84, tileW, v, l, tone));
@@ -113,12 +145,20 @@ export function writeDashboardPdf(d: Dashboard, orgName: string, out: Writable):
     const chartH = 262;
     for (const [i, model] of [d.charts.expirations, d.charts.cleared].entries()) {
       const x = left + i * (chartW + 16);
-      doc.font(FONTS.bold).fontSize(10).fillColor(INK).text(model.title, x, chartTop, { width: chartW, lineBreak: false, ellipsis: true });
+      doc
+        .font(FONTS.bold)
+        .fontSize(10)
+        .fillColor(INK)
+        .text(model.title, x, chartTop, { width: chartW, lineBreak: false, ellipsis: true });
       drawPdfChart(doc, model, x, chartTop + 14, { width: chartW, height: chartH, fontSize: 8.5 }, FONTS);
     }
 
     const bottom = chartTop + 14 + chartH + 12;
-    doc.font(FONTS.bold).fontSize(10).fillColor(INK).text('Cleared to practise today', left, bottom, { lineBreak: false });
+    doc
+      .font(FONTS.bold)
+      .fontSize(10)
+      .fillColor(INK)
+      .text('Cleared to practise today', left, bottom, { lineBreak: false });
     table(
       doc,
       left,

@@ -57,7 +57,8 @@ export function storyOf(d: Omit<Dashboard, 'story'>): string[] {
     const today = d.clearedToday.find((r) => r.code === lead.key)?.cleared ?? 0;
     const before = lead.values[last] ?? 0;
     const peak = Math.max(...lead.values);
-    const change = today === before ? 'the same as' : today > before ? `up from ${before} at` : `down from ${before} at`;
+    const change =
+      today === before ? 'the same as' : today > before ? `up from ${before} at` : `down from ${before} at`;
     story.push(
       `${today} of ${plural(d.peers, 'peer', 'peers')} ${today === 1 ? 'is' : 'are'} cleared as ${lead.label} today, ${change} the end of ${cleared.categories[last].longLabel ?? cleared.categories[last].label}${peak > Math.max(today, before) ? ` (a high of ${peak} in the last 12 months)` : ''}.`,
     );
@@ -72,7 +73,8 @@ export function storyOf(d: Omit<Dashboard, 'story'>): string[] {
       `${plural(d.expiring.in30, 'credential expires', 'credentials expire')} within 30 days; the busiest month ahead is ${month}, with ${totals[busiest]} (${top.values[busiest]} ${top.label}).`,
     );
   } else story.push('No credential expires in the next 12 months.');
-  if (d.lapsed) story.push(`${plural(d.lapsed, 'credential is', 'credentials are')} past expiry in the grace period: renew now.`);
+  if (d.lapsed)
+    story.push(`${plural(d.lapsed, 'credential is', 'credentials are')} past expiry in the grace period: renew now.`);
   story.push(
     d.supervisionGap.peers
       ? `${d.supervisionGap.peers} of ${plural(d.peers, 'peer has', 'peers have')} had no supervision session in ${d.supervisionGap.days} days.`
@@ -98,7 +100,11 @@ function currentCredentials(facts: ClearanceFacts): CredentialFact[] {
  * A month on a chart's axis: "Dec", with the year beneath January and beneath the first month —
  * unless a January follows at once, where two years side by side would run together.
  */
-function monthLabel(month: string, i: number, months: string[]): { key: string; label: string; group?: string; longLabel: string } {
+function monthLabel(
+  month: string,
+  i: number,
+  months: string[],
+): { key: string; label: string; group?: string; longLabel: string } {
   const m = Number(month.slice(5, 7));
   const nextIsJanuary = months[i + 1]?.slice(5, 7) === '01';
   const group = m === 1 || (i === 0 && !nextIsJanuary) ? { group: month.slice(0, 4) } : {};
@@ -170,7 +176,10 @@ export class DashboardService {
       peers: ids.length,
       clearedToday: roles.map((r, i) => ({ code: r.code, name: r.name, cleared: history.counts[i][at(date)] })),
       ...figures.headline,
-      supervisionGap: { days: this.config.supervisionGapDays, peers: ids.filter((id) => (lastSessions.get(id) ?? '') < gapFrom).length },
+      supervisionGap: {
+        days: this.config.supervisionGapDays,
+        peers: ids.filter((id) => (lastSessions.get(id) ?? '') < gapFrom).length,
+      },
       pipeline,
       charts: {
         expirations: {
@@ -197,7 +206,11 @@ export class DashboardService {
               all.map((x) => x.slice(0, 7)),
             ),
           ),
-          series: roles.map((r, i) => ({ key: r.code, label: r.name, values: monthEnds.map((d) => history.counts[i][at(d)]) })),
+          series: roles.map((r, i) => ({
+            key: r.code,
+            label: r.name,
+            values: monthEnds.map((d) => history.counts[i][at(d)]),
+          })),
         },
         pipeline: {
           kind: 'stacked-bar',
@@ -247,7 +260,10 @@ export class DashboardService {
     }
     const series = [...byType.entries()]
       .map(([key, t]) => ({ key, label: t.label, values: t.values }))
-      .sort((a, b) => b.values.reduce((n, v) => n + v, 0) - a.values.reduce((n, v) => n + v, 0) || a.key.localeCompare(b.key));
+      .sort(
+        (a, b) =>
+          b.values.reduce((n, v) => n + v, 0) - a.values.reduce((n, v) => n + v, 0) || a.key.localeCompare(b.key),
+      );
     return { headline, months, byType: series, expiringTotal };
   }
 
@@ -255,7 +271,11 @@ export class DashboardService {
     const courses = new Map<string, PipelineCourse>();
     for (const r of rows) {
       let c = courses.get(r.courseId);
-      if (!c) courses.set(r.courseId, (c = { courseId: r.courseId, code: r.code, title: r.title, enrolled: 0, inProgress: 0, completed: 0 }));
+      if (!c)
+        courses.set(
+          r.courseId,
+          (c = { courseId: r.courseId, code: r.code, title: r.title, enrolled: 0, inProgress: 0, completed: 0 }),
+        );
       if (r.stage === 'enrolled') c.enrolled += r.people;
       else if (r.stage === 'in_progress') c.inProgress += r.people;
       else c.completed += r.people;

@@ -10,7 +10,11 @@ import type { ReportCell, ReportTable } from './reports.service';
  * Piped with back-pressure; a client that goes away ends the writing (that is not an error).
  */
 export async function writeCsv(table: ReportTable, out: Writable): Promise<void> {
-  const csv = stringify({ header: true, escape_formulas: true, columns: table.columns.map((c) => ({ key: c.key, header: c.key })) });
+  const csv = stringify({
+    header: true,
+    escape_formulas: true,
+    columns: table.columns.map((c) => ({ key: c.key, header: c.key })),
+  });
   try {
     await pipeline(Readable.from(table.rows), csv, out);
   } catch (e) {
@@ -21,7 +25,8 @@ export async function writeCsv(table: ReportTable, out: Writable): Promise<void>
 /** `YYYY-MM-DD` as a spreadsheet date (midnight UTC, so no time zone can move it to another day). */
 function cellValue(value: ReportCell, type: 'text' | 'number' | 'date'): string | number | Date | null {
   if (value === null || value === '') return null;
-  if (type === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00Z`);
+  if (type === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return new Date(`${value}T00:00:00Z`);
   return value;
 }
 

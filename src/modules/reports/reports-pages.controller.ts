@@ -28,7 +28,9 @@ function chartView(model: ChartModel, width: number, height: number) {
 }
 
 const query = (filters: Record<string, unknown>) =>
-  new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')).toString();
+  new URLSearchParams(
+    Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  ).toString();
 
 /** The dashboard and the report pages with their downloads: admins see the program, supervisors their team. */
 @ApiExcludeController()
@@ -79,7 +81,12 @@ export class ReportsPagesController {
   }
 
   @Get(':report.csv')
-  async csv(@Param('report') key: string, @CurrentUser() user: AuthUser, @Query() q: ReportFiltersDto, @Res() res: Response) {
+  async csv(
+    @Param('report') key: string,
+    @CurrentUser() user: AuthUser,
+    @Query() q: ReportFiltersDto,
+    @Res() res: Response,
+  ) {
     const table = await this.reports.run(reportKey(key), q, user);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${fileName(table)}.csv"`);
@@ -87,7 +94,12 @@ export class ReportsPagesController {
   }
 
   @Get(':report.xlsx')
-  async xlsx(@Param('report') key: string, @CurrentUser() user: AuthUser, @Query() q: ReportFiltersDto, @Res() res: Response) {
+  async xlsx(
+    @Param('report') key: string,
+    @CurrentUser() user: AuthUser,
+    @Query() q: ReportFiltersDto,
+    @Res() res: Response,
+  ) {
     const table = await this.reports.run(reportKey(key), q, user);
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', `attachment; filename="${fileName(table)}.xlsx"`);
@@ -96,7 +108,12 @@ export class ReportsPagesController {
 
   /** A report with its filter form; bad filters show beside their fields and nothing else is lost. */
   @Get(':report')
-  async report(@Param('report') key: string, @CurrentUser() user: AuthUser, @Query() raw: Record<string, unknown>, @Res() res: Response) {
+  async report(
+    @Param('report') key: string,
+    @CurrentUser() user: AuthUser,
+    @Query() raw: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const definition = REPORTS[reportKey(key)];
     const choices = await this.reports.choices();
     const { value, errors: shapeErrors } = await validateForm(ReportFiltersDto, raw);
@@ -109,7 +126,9 @@ export class ReportsPagesController {
         errors = formErrorsFrom(e);
       }
     }
-    const shown = Object.fromEntries(definition.filters.map((f) => [f, typeof raw[f] === 'string' ? raw[f] : (table?.filters[f] ?? '')]));
+    const shown = Object.fromEntries(
+      definition.filters.map((f) => [f, typeof raw[f] === 'string' ? raw[f] : (table?.filters[f] ?? '')]),
+    );
     const downloads = query(table ? { ...table.filters, ...shown } : shown);
     return res.status(errors ? 400 : 200).render('reports/report', {
       title: definition.title,
@@ -121,7 +140,9 @@ export class ReportsPagesController {
       errors,
       table: table && {
         ...table,
-        shownRows: table.rows.slice(0, PAGE_ROWS).map((r) => table!.columns.map((c) => ({ value: r[c.key], type: c.type }))),
+        shownRows: table.rows
+          .slice(0, PAGE_ROWS)
+          .map((r) => table!.columns.map((c) => ({ value: r[c.key], type: c.type }))),
         truncated: table.rows.length > PAGE_ROWS,
         total: table.rows.length,
       },

@@ -100,7 +100,11 @@ export class ReportsRepository {
       .where("p.status = 'active'")
       .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')")
       .orderBy('lower(p.name)', 'ASC');
-    const rows = await this.scoped(qb, 'p.id', filter).getRawMany<{ id: string; name: string; preferred_name: string | null }>();
+    const rows = await this.scoped(qb, 'p.id', filter).getRawMany<{
+      id: string;
+      name: string;
+      preferred_name: string | null;
+    }>();
     return rows.map((r) => ({ id: r.id, name: r.preferred_name || r.name }));
   }
 
@@ -121,16 +125,34 @@ export class ReportsRepository {
       .innerJoin('courses', 'course', 'course.id = c.course_id')
       .where("e.status = 'enrolled'")
       // A completed enrollment counts when recent; an open one only while its cohort is still live.
-      .andWhere("((e.completed_on IS NOT NULL AND e.completed_on >= :since) OR (e.completed_on IS NULL AND c.status IN ('planned', 'running')))", {
-        since: completedSince,
-      });
+      .andWhere(
+        "((e.completed_on IS NOT NULL AND e.completed_on >= :since) OR (e.completed_on IS NULL AND c.status IN ('planned', 'running')))",
+        {
+          since: completedSince,
+        },
+      );
     const rows = await this.scoped(qb, 'e.person_id', filter).getRawMany<Record<string, string | null>>();
     const groups = new Map<string, PipelineRow & { ids: Set<string> }>();
     for (const r of rows) {
-      const stage: PipelineRow['stage'] = r.completed_on ? 'completed' : String(r.starts_on).slice(0, 10) > asOf ? 'enrolled' : 'in_progress';
+      const stage: PipelineRow['stage'] = r.completed_on
+        ? 'completed'
+        : String(r.starts_on).slice(0, 10) > asOf
+          ? 'enrolled'
+          : 'in_progress';
       const key = `${r.course_id}|${stage}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { courseId: String(r.course_id), code: String(r.code), title: String(r.title), stage, people: 0, ids: new Set() }));
+      if (!g)
+        groups.set(
+          key,
+          (g = {
+            courseId: String(r.course_id),
+            code: String(r.code),
+            title: String(r.title),
+            stage,
+            people: 0,
+            ids: new Set(),
+          }),
+        );
       g.ids.add(String(r.person_id));
       g.people = g.ids.size;
     }
@@ -138,7 +160,11 @@ export class ReportsRepository {
   }
 
   /** Attendance with hours in non-cancelled sessions held in [from, to]. */
-  async attended(filter: PeopleFilter, range: { from: IsoDate; to: IsoDate }, cohort: CohortFilter): Promise<AttendedRow[]> {
+  async attended(
+    filter: PeopleFilter,
+    range: { from: IsoDate; to: IsoDate },
+    cohort: CohortFilter,
+  ): Promise<AttendedRow[]> {
     const qb = this.dataSource
       .createQueryBuilder()
       .select([
@@ -172,7 +198,11 @@ export class ReportsRepository {
   }
 
   /** Courses completed in [from, to]. */
-  async completions(filter: PeopleFilter, range: { from: IsoDate; to: IsoDate }, cohort: CohortFilter): Promise<CompletionRow[]> {
+  async completions(
+    filter: PeopleFilter,
+    range: { from: IsoDate; to: IsoDate },
+    cohort: CohortFilter,
+  ): Promise<CompletionRow[]> {
     const qb = this.dataSource
       .createQueryBuilder()
       .select([
@@ -235,10 +265,13 @@ export class ReportsRepository {
       .addOrderBy('t.code', 'ASC')
       .addOrderBy('c.issued_on', 'ASC');
     if (options.typeCodes)
-      qb = qb.andWhere('upper(t.code) IN (:...codes)', { codes: options.typeCodes.length ? options.typeCodes.map((c) => c.toUpperCase()) : [''] });
+      qb = qb.andWhere('upper(t.code) IN (:...codes)', {
+        codes: options.typeCodes.length ? options.typeCodes.map((c) => c.toUpperCase()) : [''],
+      });
     if (options.expiresFrom) qb = qb.andWhere('c.expires_on >= :expiresFrom', { expiresFrom: options.expiresFrom });
     if (options.expiresTo) qb = qb.andWhere('c.expires_on <= :expiresTo', { expiresTo: options.expiresTo });
-    if (options.withCeHoursOnly) qb = qb.andWhere('t.renewal_ce_hours IS NOT NULL AND c.expires_on IS NOT NULL AND c.revoked_on IS NULL');
+    if (options.withCeHoursOnly)
+      qb = qb.andWhere('t.renewal_ce_hours IS NOT NULL AND c.expires_on IS NOT NULL AND c.revoked_on IS NULL');
     const rows = await this.scoped(qb, 'c.person_id', filter).getRawMany<Record<string, string | number | null>>();
     const date = (v: string | number | null) => (v === null ? null : String(v).slice(0, 10));
     return rows.map((r) => ({
@@ -272,19 +305,35 @@ export class ReportsRepository {
       const ids = personIds.slice(i, i + CHUNK);
       const entries = await this.dataSource
         .createQueryBuilder()
-        .select(['e.person_id AS person_id', 'CAST(e.completed_on AS TEXT) AS completed_on', 'e.hours AS hours', 'e.category AS category'])
+        .select([
+          'e.person_id AS person_id',
+          'CAST(e.completed_on AS TEXT) AS completed_on',
+          'e.hours AS hours',
+          'e.category AS category',
+        ])
         .from('ce_entries', 'e')
         .where("e.status = 'confirmed' AND e.person_id IN (:...ids)", { ids })
         .getRawMany<Record<string, string>>();
-      const courses = await completedCeCourses(this.dataSource).andWhere('e.person_id IN (:...ids)', { ids }).getRawMany<Record<string, string>>();
+      const courses = await completedCeCourses(this.dataSource)
+        .andWhere('e.person_id IN (:...ids)', { ids })
+        .getRawMany<Record<string, string>>();
       for (const r of [...entries, ...courses])
-        out.push({ personId: r.person_id, completedOn: r.completed_on.slice(0, 10), hours: Number(r.hours), category: r.category as CeCategory });
+        out.push({
+          personId: r.person_id,
+          completedOn: r.completed_on.slice(0, 10),
+          hours: Number(r.hours),
+          category: r.category as CeCategory,
+        });
     }
     return out;
   }
 
   /** Supervision sessions and minutes per peer per month in [from, to] (never the summaries). */
-  async supervisionByMonth(filter: PeopleFilter, range: { from: IsoDate; to: IsoDate }, supervisorId?: string): Promise<SupervisionMonthRow[]> {
+  async supervisionByMonth(
+    filter: PeopleFilter,
+    range: { from: IsoDate; to: IsoDate },
+    supervisorId?: string,
+  ): Promise<SupervisionMonthRow[]> {
     const month = 'SUBSTR(CAST(s.held_on AS TEXT), 1, 7)';
     let qb = this.dataSource
       .createQueryBuilder()
@@ -307,7 +356,9 @@ export class ReportsRepository {
       .addOrderBy('s.peer_id', 'ASC')
       .addOrderBy(month, 'ASC');
     if (supervisorId) qb = qb.andWhere('s.supervisor_id = :sessionSupervisor', { sessionSupervisor: supervisorId });
-    const rows = await this.scoped(qb, 's.peer_id', { ...filter, supervisorId: undefined }).getRawMany<Record<string, string>>();
+    const rows = await this.scoped(qb, 's.peer_id', { ...filter, supervisorId: undefined }).getRawMany<
+      Record<string, string>
+    >();
     return rows.map((r) => ({
       peerId: r.peer_id,
       peerName: r.preferred_name || r.name,
@@ -351,13 +402,21 @@ export class ReportsRepository {
   }
 
   /** The viewer's scope, and a supervisor's team when one is asked for. */
-  private scoped<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, personColumn: string, filter: PeopleFilter): SelectQueryBuilder<T> {
+  private scoped<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    personColumn: string,
+    filter: PeopleFilter,
+  ): SelectQueryBuilder<T> {
     const visible = whereVisibleTo(qb, personColumn, filter.viewer, filter.today);
     if (!filter.supervisorId) return visible;
     return visible.andWhere(
       `${personColumn} IN (SELECT fa.peer_id FROM supervision_assignments fa
         WHERE fa.supervisor_id = :filterSupervisor AND fa.starts_on <= :filterTo AND (fa.ends_on IS NULL OR fa.ends_on >= :filterFrom))`,
-      { filterSupervisor: filter.supervisorId, filterFrom: filter.from ?? filter.today, filterTo: filter.to ?? filter.today },
+      {
+        filterSupervisor: filter.supervisorId,
+        filterFrom: filter.from ?? filter.today,
+        filterTo: filter.to ?? filter.today,
+      },
     );
   }
 }
@@ -371,9 +430,14 @@ export interface CohortFilter {
 }
 
 function whereCohort<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: CohortFilter): SelectQueryBuilder<T> {
-  if (f.courseIds) qb.andWhere('course.id IN (:...courseIds)', { courseIds: f.courseIds.length ? f.courseIds : ['00000000-0000-0000-0000-000000000000'] });
+  if (f.courseIds)
+    qb.andWhere('course.id IN (:...courseIds)', {
+      courseIds: f.courseIds.length ? f.courseIds : ['00000000-0000-0000-0000-000000000000'],
+    });
   if (f.setting) qb.andWhere('c.setting = :setting', { setting: f.setting });
   if (f.location)
-    qb.andWhere("lower(c.location) LIKE :location ESCAPE '\\'", { location: `%${f.location.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%` });
+    qb.andWhere("lower(c.location) LIKE :location ESCAPE '\\'", {
+      location: `%${f.location.toLowerCase().replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`,
+    });
   return qb;
 }

@@ -11,7 +11,13 @@ import { credentialStanding } from '../credentials/credential-status';
 import type { ReportFiltersDto } from './dto/report-filters.dto';
 import { ReportsRepository, type CohortFilter, type PeopleFilter } from './reports.repository';
 
-export const REPORT_KEYS = ['training-activity', 'credential-roster', 'renewal-readiness', 'supervision-summary', 'clearance'] as const;
+export const REPORT_KEYS = [
+  'training-activity',
+  'credential-roster',
+  'renewal-readiness',
+  'supervision-summary',
+  'clearance',
+] as const;
 export type ReportKey = (typeof REPORT_KEYS)[number];
 type FilterName = Exclude<keyof ReportFiltersDto, never>;
 
@@ -26,25 +32,29 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
   'training-activity': {
     key: 'training-activity',
     title: 'Training activity',
-    description: 'People trained, hours delivered and completions, by course and setting (clinic, community, jail), for sessions held in the period.',
+    description:
+      'People trained, hours delivered and completions, by course and setting (clinic, community, jail), for sessions held in the period.',
     filters: ['from', 'to', 'course', 'setting', 'location', 'role', 'supervisor'],
   },
   'credential-roster': {
     key: 'credential-roster',
     title: 'Credential roster',
-    description: 'Every credential with its dates and its status on the as-of date; a period limits it to credentials expiring in that period.',
+    description:
+      'Every credential with its dates and its status on the as-of date; a period limits it to credentials expiring in that period.',
     filters: ['date', 'from', 'to', 'credentialType', 'role', 'supervisor'],
   },
   'renewal-readiness': {
     key: 'renewal-readiness',
     title: 'Renewal readiness',
-    description: 'Confirmed continuing-education hours against what each upcoming (or in-grace) renewal requires, on the as-of date.',
+    description:
+      'Confirmed continuing-education hours against what each upcoming (or in-grace) renewal requires, on the as-of date.',
     filters: ['date', 'credentialType', 'role', 'supervisor'],
   },
   'supervision-summary': {
     key: 'supervision-summary',
     title: 'Supervision log summary',
-    description: 'Supervision sessions and minutes per peer per month in the period. Session content is never included.',
+    description:
+      'Supervision sessions and minutes per peer per month in the period. Session content is never included.',
     filters: ['from', 'to', 'supervisor'],
   },
   clearance: {
@@ -147,8 +157,17 @@ export class ReportsService {
 
   /** Options for the filter form. */
   async choices() {
-    const [courses, supervisors, roles] = await Promise.all([this.repository.courses(), this.repository.supervisors(), this.clearance.roles()]);
-    return { courses, supervisors, roles: roles.map((r) => ({ code: r.code, name: r.name })), settings: ['clinic', 'community', 'jail'] };
+    const [courses, supervisors, roles] = await Promise.all([
+      this.repository.courses(),
+      this.repository.supervisors(),
+      this.clearance.roles(),
+    ]);
+    return {
+      courses,
+      supervisors,
+      roles: roles.map((r) => ({ code: r.code, name: r.name })),
+      settings: ['clinic', 'community', 'jail'],
+    };
   }
 
   private async trainingActivity(f: Resolved, people: PeopleFilter) {
@@ -161,7 +180,10 @@ export class ReportsService {
         .map((c) => c.id);
     }
     const range = { from: f.from, to: f.to };
-    const [attended, completions] = await Promise.all([this.repository.attended(people, range, cohort), this.repository.completions(people, range, cohort)]);
+    const [attended, completions] = await Promise.all([
+      this.repository.attended(people, range, cohort),
+      this.repository.completions(people, range, cohort),
+    ]);
     type Group = {
       code: string;
       title: string;
@@ -179,7 +201,16 @@ export class ReportsService {
       if (!g)
         groups.set(
           k,
-          (g = { code: r.code, title: r.title, setting: r.setting, cohorts: new Set(), sessions: new Set(), people: new Set(), hours: 0, completions: 0 }),
+          (g = {
+            code: r.code,
+            title: r.title,
+            setting: r.setting,
+            cohorts: new Set(),
+            sessions: new Set(),
+            people: new Set(),
+            hours: 0,
+            completions: 0,
+          }),
         );
       return g;
     };
@@ -223,7 +254,10 @@ export class ReportsService {
         { label: 'People trained', value: new Set(attended.map((a) => a.personId)).size },
         { label: 'Hours delivered', value: round2(attended.reduce((n, a) => n + a.hours, 0)) },
         { label: 'Completions', value: completions.length },
-        { label: 'People trained in jail cohorts', value: new Set(attended.filter((a) => a.setting === 'jail').map((a) => a.personId)).size },
+        {
+          label: 'People trained in jail cohorts',
+          value: new Set(attended.filter((a) => a.setting === 'jail').map((a) => a.personId)).size,
+        },
       ],
     };
   }
@@ -237,7 +271,10 @@ export class ReportsService {
     });
     const out = rows.map((c) => {
       const standing = credentialStanding(c, c, f.date);
-      const suspended = c.suspendedFrom !== null && c.suspendedFrom <= f.date && (c.suspendedUntil === null || f.date <= c.suspendedUntil);
+      const suspended =
+        c.suspendedFrom !== null &&
+        c.suspendedFrom <= f.date &&
+        (c.suspendedUntil === null || f.date <= c.suspendedUntil);
       const status =
         c.issuedOn > f.date
           ? 'not yet issued'
@@ -292,7 +329,9 @@ export class ReportsService {
 
   private async readiness(f: Resolved, people: PeopleFilter) {
     const typeCodes = await this.typeCodes(f);
-    const held = (await this.repository.roster(people, { typeCodes, withCeHoursOnly: true })).filter((c) => c.issuedOn <= f.date);
+    const held = (await this.repository.roster(people, { typeCodes, withCeHoursOnly: true })).filter(
+      (c) => c.issuedOn <= f.date,
+    );
     const ce = await this.repository.ceHours([...new Set(held.map((c) => c.personId))]);
     const cePerPerson = groupBy(ce, (e) => e.personId);
     // Periods of one credential type for one person, oldest first (the roster is ordered by issue date).
@@ -362,7 +401,14 @@ export class ReportsService {
         num('minutes', 'Minutes'),
         num('hours', 'Hours'),
       ],
-      rows: rows.map((r) => ({ peer: r.peerName, peer_id: r.peerId, month: r.month, sessions: r.sessions, minutes: r.minutes, hours: round2(r.minutes / 60) })),
+      rows: rows.map((r) => ({
+        peer: r.peerName,
+        peer_id: r.peerId,
+        month: r.month,
+        sessions: r.sessions,
+        minutes: r.minutes,
+        hours: round2(r.minutes / 60),
+      })),
       summary: [
         { label: 'Peers supervised', value: new Set(rows.map((r) => r.peerId)).size },
         { label: 'Sessions', value: rows.reduce((n, r) => n + r.sessions, 0) },
@@ -372,7 +418,9 @@ export class ReportsService {
   }
 
   private async clearanceOn(f: Resolved, people: PeopleFilter, viewer: AuthUser) {
-    const board = await this.clearance.briefBoard(viewer, f.date, f.role ? [f.role.code] : undefined, { reasons: true });
+    const board = await this.clearance.briefBoard(viewer, f.date, f.role ? [f.role.code] : undefined, {
+      reasons: true,
+    });
     const team = f.supervisor ? new Set((await this.repository.visiblePeers(people)).map((p) => p.id)) : null;
     const rows = board.rows
       .filter((row) => !team || team.has(row.person.id))
@@ -410,7 +458,8 @@ export class ReportsService {
   /** The credential types a report covers: the one asked for, and/or those a practice role's rule names. */
   private async typeCodes(f: Resolved): Promise<string[] | undefined> {
     const fromRole = f.role ? await this.credentialCodesOf(f.role) : undefined;
-    if (f.credentialType && fromRole) return fromRole.filter((c) => c.toUpperCase() === f.credentialType!.toUpperCase());
+    if (f.credentialType && fromRole)
+      return fromRole.filter((c) => c.toUpperCase() === f.credentialType!.toUpperCase());
     return f.credentialType ? [f.credentialType] : fromRole;
   }
 
@@ -446,7 +495,8 @@ export class ReportsService {
     const date = q.date && isIsoDate(q.date) ? q.date : today;
     const to = q.to && isIsoDate(q.to) ? q.to : q.from && isIsoDate(q.from) && q.from > today ? q.from : today;
     const from = q.from && isIsoDate(q.from) ? q.from : addDays(addMonths(to, -12), 1);
-    if (q.from && q.to && isIsoDate(q.from) && isIsoDate(q.to) && q.from > q.to) errors.push({ field: 'to', message: 'must be on or after the start date' });
+    if (q.from && q.to && isIsoDate(q.from) && isIsoDate(q.to) && q.from > q.to)
+      errors.push({ field: 'to', message: 'must be on or after the start date' });
     const resolved: Resolved = {
       from,
       to,
@@ -462,7 +512,8 @@ export class ReportsService {
     }
     const choices = q.course || q.credentialType || q.supervisor ? await this.choices() : null;
     if (q.course && allowed.has('course')) {
-      if (!choices!.courses.some((c) => c.id === q.course)) errors.push({ field: 'course', message: 'is not a course' });
+      if (!choices!.courses.some((c) => c.id === q.course))
+        errors.push({ field: 'course', message: 'is not a course' });
       resolved.course = q.course;
     }
     if (q.credentialType && allowed.has('credentialType')) {
@@ -476,7 +527,8 @@ export class ReportsService {
     if (errors.length)
       throw new BadRequestException({
         statusCode: 400,
-        message: errors.length === 1 ? `${errors[0].field}: ${errors[0].message}` : `${errors.length} filters are invalid`,
+        message:
+          errors.length === 1 ? `${errors[0].field}: ${errors[0].message}` : `${errors.length} filters are invalid`,
         errors,
       });
     return resolved;

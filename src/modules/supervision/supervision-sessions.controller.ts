@@ -24,15 +24,30 @@ export class SupervisionSessionsController {
 
   @Post('api/v1/people/:id/supervision-sessions')
   @Roles('supervisor')
-  @ApiOperation({ summary: 'Log and attest a supervision session with one of your supervisees (no client information)' })
-  log(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: LogSessionDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  @ApiOperation({
+    summary: 'Log and attest a supervision session with one of your supervisees (no client information)',
+  })
+  log(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: LogSessionDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.supervision.logSession(id, dto, user, actor);
   }
 
   @ApiExcludeEndpoint()
   @Get('people/:id/supervision')
-  async page(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Query('notice') notice: string | undefined, @Res() res: Response) {
-    return res.render('supervision/sessions', await this.model(id, user, { notice: notice === 'logged' ? 'Session logged.' : undefined }));
+  async page(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('notice') notice: string | undefined,
+    @Res() res: Response,
+  ) {
+    return res.render(
+      'supervision/sessions',
+      await this.model(id, user, { notice: notice === 'logged' ? 'Session logged.' : undefined }),
+    );
   }
 
   @ApiExcludeEndpoint()
@@ -56,12 +71,20 @@ export class SupervisionSessionsController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('supervision/sessions', await this.model(id, user, { errors: problems, values: body }));
+    return res
+      .status(400)
+      .render('supervision/sessions', await this.model(id, user, { errors: problems, values: body }));
   }
 
   private async model(id: string, user: AuthUser, extra: object) {
     const data = await this.supervision.sessionsFor(id, user);
     const minutes = data.sessions.reduce((n, s) => n + s.minutes, 0);
-    return { title: `Supervision: ${data.peer.name}`, ...data, totalHours: (minutes / 60).toFixed(2).replace(/\.?0+$/, ''), values: {}, ...extra };
+    return {
+      title: `Supervision: ${data.peer.name}`,
+      ...data,
+      totalHours: (minutes / 60).toFixed(2).replace(/\.?0+$/, ''),
+      values: {},
+      ...extra,
+    };
   }
 }

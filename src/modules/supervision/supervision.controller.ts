@@ -38,13 +38,18 @@ export class SupervisionController {
 
   @Post('api/v1/people/:id/supervisor-qualifications')
   @ApiOperation({ summary: 'Record that a supervisor is qualified (with their licence) for a period' })
-  qualify(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: QualifySupervisorDto, @RequestActor() actor: Actor) {
+  qualify(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: QualifySupervisorDto,
+    @RequestActor() actor: Actor,
+  ) {
     return this.supervision.qualify(id, dto, actor);
   }
 
   @Post('api/v1/supervision/assignments')
   @ApiOperation({
-    summary: 'Assign a peer to a supervisor from a date (ends the current one the day before; a change is due to the Board within 20 business days)',
+    summary:
+      'Assign a peer to a supervisor from a date (ends the current one the day before; a change is due to the Board within 20 business days)',
   })
   assign(@Body() dto: AssignSupervisorDto, @RequestActor() actor: Actor) {
     return this.supervision.assign(dto, actor);
@@ -83,7 +88,9 @@ export class SupervisionController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('supervision/index', await this.model({ qualifyErrors: problems, qualifyValues: body }));
+    return res
+      .status(400)
+      .render('supervision/index', await this.model({ qualifyErrors: problems, qualifyValues: body }));
   }
 
   @ApiExcludeEndpoint()
@@ -99,7 +106,9 @@ export class SupervisionController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('supervision/index', await this.model({ assignErrors: problems, assignValues: body }));
+    return res
+      .status(400)
+      .render('supervision/index', await this.model({ assignErrors: problems, assignValues: body }));
   }
 
   @ApiExcludeEndpoint()

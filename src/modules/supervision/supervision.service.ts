@@ -33,12 +33,18 @@ export class SupervisionService {
 
   async qualify(personId: string, dto: QualifySupervisorDto, actor: Actor): Promise<SupervisorQualification> {
     await this.assertRole(personId, 'supervisor', 'personId');
-    if (!isIsoDate(dto.qualifiedFrom)) throw fieldError('qualifiedFrom', 'must be a real date', 'The start date is not a real date.');
+    if (!isIsoDate(dto.qualifiedFrom))
+      throw fieldError('qualifiedFrom', 'must be a real date', 'The start date is not a real date.');
     if (dto.qualifiedUntil && dto.qualifiedUntil < dto.qualifiedFrom)
       throw fieldError('qualifiedUntil', 'is before the start date', 'The end date is before the start date.');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisorQualification);
-      const q = repo.create({ personId, licence: dto.licence, qualifiedFrom: dto.qualifiedFrom, qualifiedUntil: dto.qualifiedUntil ?? null });
+      const q = repo.create({
+        personId,
+        licence: dto.licence,
+        qualifiedFrom: dto.qualifiedFrom,
+        qualifiedUntil: dto.qualifiedUntil ?? null,
+      });
       await repo.insert(q);
       await this.audit.record(tx, actor, {
         action: 'supervisor.qualified',
@@ -55,10 +61,12 @@ export class SupervisionService {
    * change is due to be reported to the Board within 20 business days.
    */
   async assign(dto: AssignSupervisorDto, actor: Actor): Promise<SupervisionAssignment> {
-    if (dto.peerId === dto.supervisorId) throw fieldError('supervisorId', 'cannot be the peer themself', 'A peer cannot supervise themself.');
+    if (dto.peerId === dto.supervisorId)
+      throw fieldError('supervisorId', 'cannot be the peer themself', 'A peer cannot supervise themself.');
     await this.assertRole(dto.peerId, 'peer', 'peerId');
     await this.assertRole(dto.supervisorId, 'supervisor', 'supervisorId');
-    if (!isIsoDate(dto.startsOn)) throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
+    if (!isIsoDate(dto.startsOn))
+      throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisionAssignment);
       const open = await repo.find({ where: { peerId: dto.peerId, endsOn: IsNull() } });
@@ -95,7 +103,11 @@ export class SupervisionService {
         entityType: 'person',
         entityId: dto.peerId,
         before: open.length ? { supervisorIds: open.map((a) => a.supervisorId) } : undefined,
-        after: { supervisorId: dto.supervisorId, startsOn: dto.startsOn, boardReportDueOn: assignment.boardReportDueOn },
+        after: {
+          supervisorId: dto.supervisorId,
+          startsOn: dto.startsOn,
+          boardReportDueOn: assignment.boardReportDueOn,
+        },
       });
       return assignment;
     });
@@ -105,11 +117,22 @@ export class SupervisionService {
     return this.dataSource.transaction(async (tx) => {
       const a = await tx.getRepository(SupervisionAssignment).findOneBy({ id: assignmentId });
       if (!a) throw new NotFoundException('No supervision assignment with that id.');
-      if (endsOn < a.startsOn) throw fieldError('endsOn', 'is before the assignment started', 'The end date is before the assignment started.');
+      if (endsOn < a.startsOn)
+        throw fieldError(
+          'endsOn',
+          'is before the assignment started',
+          'The end date is before the assignment started.',
+        );
       const before = { endsOn: a.endsOn };
       a.endsOn = endsOn;
       await tx.getRepository(SupervisionAssignment).save(a);
-      await this.audit.record(tx, actor, { action: 'supervision.ended', entityType: 'person', entityId: a.peerId, before, after: { endsOn } });
+      await this.audit.record(tx, actor, {
+        action: 'supervision.ended',
+        entityType: 'person',
+        entityId: a.peerId,
+        before,
+        after: { endsOn },
+      });
       return a;
     });
   }
@@ -120,7 +143,12 @@ export class SupervisionService {
       if (!a || !a.boardReportDueOn) throw new NotFoundException('No supervisor change to report with that id.');
       a.boardReportedOn = reportedOn;
       await tx.getRepository(SupervisionAssignment).save(a);
-      await this.audit.record(tx, actor, { action: 'supervision.board_reported', entityType: 'person', entityId: a.peerId, after: { reportedOn } });
+      await this.audit.record(tx, actor, {
+        action: 'supervision.board_reported',
+        entityType: 'person',
+        entityId: a.peerId,
+        after: { reportedOn },
+      });
       return a;
     });
   }
@@ -129,9 +157,16 @@ export class SupervisionService {
    * A supervisor logs and attests a session with one of their supervisees. Only a supervisor
    * assigned to the peer on that day can, and never for a future day.
    */
-  async logSession(peerId: string, dto: LogSessionDto, supervisor: AuthUser, actor: Actor): Promise<SupervisionSession> {
-    if (dto.heldOn > this.config.today()) throw fieldError('heldOn', 'cannot be in the future', 'The session date is in the future.');
-    if (!isIsoDate(dto.heldOn)) throw fieldError('heldOn', 'must be a real date', 'The session date is not a real date.');
+  async logSession(
+    peerId: string,
+    dto: LogSessionDto,
+    supervisor: AuthUser,
+    actor: Actor,
+  ): Promise<SupervisionSession> {
+    if (dto.heldOn > this.config.today())
+      throw fieldError('heldOn', 'cannot be in the future', 'The session date is in the future.');
+    if (!isIsoDate(dto.heldOn))
+      throw fieldError('heldOn', 'must be a real date', 'The session date is not a real date.');
     const assigned = await this.dataSource
       .getRepository(SupervisionAssignment)
       .createQueryBuilder('a')
@@ -139,7 +174,11 @@ export class SupervisionService {
       .andWhere('a.starts_on <= :day AND (a.ends_on IS NULL OR a.ends_on >= :day)', { day: dto.heldOn })
       .getExists();
     if (!assigned)
-      throw fieldError('heldOn', 'is not a day you supervised this peer', 'Only the supervisor assigned to this peer on that day can log the session.');
+      throw fieldError(
+        'heldOn',
+        'is not a day you supervised this peer',
+        'Only the supervisor assigned to this peer on that day can log the session.',
+      );
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SupervisionSession);
       const session = repo.create({
@@ -164,9 +203,15 @@ export class SupervisionService {
   /** A peer's logged sessions, newest first, for someone who may see the peer (404 otherwise). */
   async sessionsFor(peerId: string, viewer: AuthUser) {
     const peer = await findVisiblePerson(this.dataSource, peerId, viewer, this.config.today());
-    const sessions = await this.dataSource.getRepository(SupervisionSession).find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
+    const sessions = await this.dataSource
+      .getRepository(SupervisionSession)
+      .find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
     const names = new Map(
-      (await this.dataSource.getRepository(Person).findBy({ id: In([...new Set(sessions.map((s) => s.supervisorId))]) })).map((p) => [p.id, p.displayName]),
+      (
+        await this.dataSource
+          .getRepository(Person)
+          .findBy({ id: In([...new Set(sessions.map((s) => s.supervisorId))]) })
+      ).map((p) => [p.id, p.displayName]),
     );
     const canLog = await this.dataSource
       .getRepository(SupervisionAssignment)
@@ -177,7 +222,11 @@ export class SupervisionService {
         today: this.config.today(),
       })
       .getExists();
-    return { peer: { id: peer.id, name: peer.displayName }, canLog, sessions: sessions.map((s) => ({ ...s, supervisor: names.get(s.supervisorId) ?? '' })) };
+    return {
+      peer: { id: peer.id, name: peer.displayName },
+      canLog,
+      sessions: sessions.map((s) => ({ ...s, supervisor: names.get(s.supervisorId) ?? '' })),
+    };
   }
 
   /** The date of each peer's latest logged session (one query per 900 peers). */
@@ -210,15 +259,21 @@ export class SupervisionService {
   async overview() {
     const today = this.config.today();
     const names = new Map(
-      (await this.dataSource.getRepository(Person).find({ select: { id: true, name: true, preferredName: true } })).map((p) => [p.id, p.displayName]),
+      (await this.dataSource.getRepository(Person).find({ select: { id: true, name: true, preferredName: true } })).map(
+        (p) => [p.id, p.displayName],
+      ),
     );
-    const qualifications = await this.dataSource.getRepository(SupervisorQualification).find({ order: { qualifiedFrom: 'DESC' } });
+    const qualifications = await this.dataSource
+      .getRepository(SupervisorQualification)
+      .find({ order: { qualifiedFrom: 'DESC' } });
     const assignments = await this.dataSource
       .getRepository(SupervisionAssignment)
       .createQueryBuilder('a')
       .where('a.starts_on <= :today AND (a.ends_on IS NULL OR a.ends_on >= :today)', { today })
       .getMany();
-    const due = await this.dataSource.getRepository(SupervisionAssignment).find({ where: { boardReportedOn: IsNull() }, order: { boardReportDueOn: 'ASC' } });
+    const due = await this.dataSource
+      .getRepository(SupervisionAssignment)
+      .find({ where: { boardReportedOn: IsNull() }, order: { boardReportDueOn: 'ASC' } });
     return {
       today,
       qualifications: qualifications.map((q) => ({
@@ -231,7 +286,12 @@ export class SupervisionService {
         .sort((x, y) => String(x.peer).localeCompare(String(y.peer))),
       reportsDue: due
         .filter((a) => a.boardReportDueOn)
-        .map((a) => ({ ...a, peer: names.get(a.peerId), supervisor: names.get(a.supervisorId), overdue: a.boardReportDueOn! < today })),
+        .map((a) => ({
+          ...a,
+          peer: names.get(a.peerId),
+          supervisor: names.get(a.supervisorId),
+          overdue: a.boardReportDueOn! < today,
+        })),
     };
   }
 

@@ -41,8 +41,12 @@ export class AttendanceService {
     const cohort = await this.cohorts.get(cohortId, user);
     const sessions = await this.cohorts.sessions(cohortId);
     const [enrollments, records] = await Promise.all([
-      this.dataSource.getRepository(Enrollment).find({ where: { cohortId, status: In(['enrolled', 'withdrawn']) }, relations: { person: true } }),
-      sessions.length ? this.dataSource.getRepository(Attendance).findBy({ sessionId: In(sessions.map((s) => s.id)) }) : Promise.resolve([]),
+      this.dataSource
+        .getRepository(Enrollment)
+        .find({ where: { cohortId, status: In(['enrolled', 'withdrawn']) }, relations: { person: true } }),
+      sessions.length
+        ? this.dataSource.getRepository(Attendance).findBy({ sessionId: In(sessions.map((s) => s.id)) })
+        : Promise.resolve([]),
     ]);
     const rows = new Map<string, GridRow>();
     for (const e of enrollments.sort((a, b) => (a.status === b.status ? 0 : a.status === 'enrolled' ? -1 : 1))) {
@@ -75,7 +79,12 @@ export class AttendanceService {
    * written and audited. A person may be recorded when they hold a place in this cohort, or (a
    * make-up) in another cohort of the same course; after withdrawing, their attendance stays as it was. The first attendance starts a planned cohort.
    */
-  async record(cohortId: string, records: AttendanceRecordDto[], user: AuthUser, actor: Actor): Promise<{ changed: number }> {
+  async record(
+    cohortId: string,
+    records: AttendanceRecordDto[],
+    user: AuthUser,
+    actor: Actor,
+  ): Promise<{ changed: number }> {
     return this.dataSource.transaction(async (tx) => {
       const cohort = await this.cohorts.changeable(tx, cohortId, user);
       const sessions = new Map((await this.cohorts.sessions(cohortId, tx)).map((s) => [s.id, s]));
@@ -89,40 +98,66 @@ export class AttendanceService {
         if (!session) return errors.push({ field: field('sessionId'), message: 'is not a session of this cohort' });
         if (session.cancelledAt) return errors.push({ field: field('sessionId'), message: 'is cancelled' });
         if (session.heldOn > today) return errors.push({ field: field('sessionId'), message: 'has not happened yet' });
-        if (!allowed.has(r.personId)) return errors.push({ field: field('personId'), message: 'is not enrolled in this course' });
+        if (!allowed.has(r.personId))
+          return errors.push({ field: field('personId'), message: 'is not enrolled in this course' });
         let hours = 0;
         if (r.status === 'present') hours = session.hours;
         if (r.status === 'partial') {
-          if (r.hours == null) return errors.push({ field: field('hours'), message: 'is required for partial attendance' });
+          if (r.hours == null)
+            return errors.push({ field: field('hours'), message: 'is required for partial attendance' });
           if (r.hours >= session.hours)
-            return errors.push({ field: field('hours'), message: `must be less than the session's ${session.hours} h (or mark present)` });
+            return errors.push({
+              field: field('hours'),
+              message: `must be less than the session's ${session.hours} h (or mark present)`,
+            });
           hours = r.hours;
         }
         rows.push(
-          tx
-            .getRepository(Attendance)
-            .create({ sessionId: r.sessionId, personId: r.personId, status: r.status, hours, recordedById: actor.personId, recordedAt: new Date() }),
+          tx.getRepository(Attendance).create({
+            sessionId: r.sessionId,
+            personId: r.personId,
+            status: r.status,
+            hours,
+            recordedById: actor.personId,
+            recordedAt: new Date(),
+          }),
         );
       });
       if (errors.length) throw new RequestValidationException(errors);
       const changed = await this.write(tx, rows, cohortId, actor);
-      if (changed && cohort.status === 'planned') await tx.getRepository(Cohort).update(cohortId, { status: 'running' });
+      if (changed && cohort.status === 'planned')
+        await tx.getRepository(Cohort).update(cohortId, { status: 'running' });
       return { changed };
     });
   }
 
   /** Marks everyone enrolled who has no mark yet for this session as present; the trainer then fixes the exceptions. */
-  async everyonePresent(sessionId: string, user: AuthUser, actor: Actor): Promise<{ changed: number; cohortId: string }> {
+  async everyonePresent(
+    sessionId: string,
+    user: AuthUser,
+    actor: Actor,
+  ): Promise<{ changed: number; cohortId: string }> {
     const { session, cohort } = await this.cohorts.managedSession(sessionId, user);
-    const enrolled = await this.dataSource.getRepository(Enrollment).find({ select: { personId: true }, where: { cohortId: cohort.id, status: 'enrolled' } });
-    const marked = new Set((await this.dataSource.getRepository(Attendance).find({ select: { personId: true }, where: { sessionId } })).map((a) => a.personId));
-    const records = enrolled.filter((e) => !marked.has(e.personId)).map((e) => ({ sessionId: session.id, personId: e.personId, status: 'present' as const }));
+    const enrolled = await this.dataSource
+      .getRepository(Enrollment)
+      .find({ select: { personId: true }, where: { cohortId: cohort.id, status: 'enrolled' } });
+    const marked = new Set(
+      (await this.dataSource.getRepository(Attendance).find({ select: { personId: true }, where: { sessionId } })).map(
+        (a) => a.personId,
+      ),
+    );
+    const records = enrolled
+      .filter((e) => !marked.has(e.personId))
+      .map((e) => ({ sessionId: session.id, personId: e.personId, status: 'present' as const }));
     const { changed } = await this.record(cohort.id, records, user, actor);
     return { changed, cohortId: cohort.id };
   }
 
   /** People from other cohorts of the same course who could sit a session here as a make-up. */
-  async makeUpCandidates(cohortId: string, user: AuthUser): Promise<Array<Pick<Person, 'id' | 'name'> & { cohortName: string }>> {
+  async makeUpCandidates(
+    cohortId: string,
+    user: AuthUser,
+  ): Promise<Array<Pick<Person, 'id' | 'name'> & { cohortName: string }>> {
     const cohort = await this.cohorts.get(cohortId, user);
     const rows: Array<{ id: string; name: string; cohort_name: string }> = await this.dataSource
       .createQueryBuilder()
@@ -130,8 +165,13 @@ export class AttendanceService {
       .from(Enrollment, 'e')
       .innerJoin(Person, 'p', 'p.id = e.person_id')
       .innerJoin('cohorts', 'c', 'c.id = e.cohort_id')
-      .where("c.course_id = :courseId AND c.id <> :cohortId AND e.status = 'enrolled'", { courseId: cohort.courseId, cohortId })
-      .andWhere("e.person_id NOT IN (SELECT x.person_id FROM enrollments x WHERE x.cohort_id = :cohortId AND x.status = 'enrolled')")
+      .where("c.course_id = :courseId AND c.id <> :cohortId AND e.status = 'enrolled'", {
+        courseId: cohort.courseId,
+        cohortId,
+      })
+      .andWhere(
+        "e.person_id NOT IN (SELECT x.person_id FROM enrollments x WHERE x.cohort_id = :cohortId AND x.status = 'enrolled')",
+      )
       .orderBy('p.name', 'ASC')
       .getRawMany();
     return rows.map((r) => ({ id: r.id, name: r.name, cohortName: r.cohort_name }));
@@ -164,7 +204,8 @@ export class AttendanceService {
       const before = existing.get(`${r.sessionId}:${r.personId}`);
       return !before || before.status !== r.status || before.hours !== r.hours;
     });
-    for (let i = 0; i < changed.length; i += 200) await repo.upsert(changed.slice(i, i + 200), ['sessionId', 'personId']);
+    for (let i = 0; i < changed.length; i += 200)
+      await repo.upsert(changed.slice(i, i + 200), ['sessionId', 'personId']);
     const events: AuditEvent[] = changed.map((r) => {
       const before = existing.get(`${r.sessionId}:${r.personId}`);
       return {

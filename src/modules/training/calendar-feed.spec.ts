@@ -32,7 +32,11 @@ describe('calendar feed', () => {
   });
 
   it('folds long lines at 75 octets without splitting a character', () => {
-    const ics = calendarFeed('Org', [{ ...event, location: 'Lodge Grass community hall — Apsáalooke Nation, '.repeat(4) }], 'America/Denver');
+    const ics = calendarFeed(
+      'Org',
+      [{ ...event, location: 'Lodge Grass community hall — Apsáalooke Nation, '.repeat(4) }],
+      'America/Denver',
+    );
     for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     const unfolded = ics.replace(/\r\n /g, '');
     expect(unfolded).toContain('Apsáalooke Nation\\, Lodge Grass');

@@ -7,15 +7,26 @@ import { Cohort } from './cohort.entity';
  * Who runs which cohort — the one place this rule lives. Admins manage every cohort; a trainer
  * manages the cohorts they are a trainer of. Anyone else gets 404, so cohort ids cannot be probed.
  */
-export function whereManagedBy(qb: SelectQueryBuilder<Cohort>, alias: string, user: AuthUser): SelectQueryBuilder<Cohort> {
+export function whereManagedBy(
+  qb: SelectQueryBuilder<Cohort>,
+  alias: string,
+  user: AuthUser,
+): SelectQueryBuilder<Cohort> {
   if (hasRole(user, 'admin')) return qb;
   if (!hasRole(user, 'trainer')) return qb.andWhere('1 = 0');
-  return qb.andWhere(`${alias}.id IN (SELECT ct.cohort_id FROM cohort_trainers ct WHERE ct.trainer_id = :managingTrainer)`, { managingTrainer: user.id });
+  return qb.andWhere(
+    `${alias}.id IN (SELECT ct.cohort_id FROM cohort_trainers ct WHERE ct.trainer_id = :managingTrainer)`,
+    { managingTrainer: user.id },
+  );
 }
 
 export async function findManagedCohort(manager: EntityManager, cohortId: string, user: AuthUser): Promise<Cohort> {
   const cohort = await whereManagedBy(
-    manager.getRepository(Cohort).createQueryBuilder('c').leftJoinAndSelect('c.course', 'course').leftJoinAndSelect('c.trainers', 'trainer'),
+    manager
+      .getRepository(Cohort)
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.course', 'course')
+      .leftJoinAndSelect('c.trainers', 'trainer'),
     'c',
     user,
   )

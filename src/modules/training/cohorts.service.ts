@@ -31,7 +31,13 @@ function snapshot(c: Cohort) {
 }
 
 function sessionSnapshot(s: TrainingSession) {
-  return { heldOn: s.heldOn, startsAt: s.startsAt, endsAt: s.endsAt, hours: s.hours, moduleIds: (s.modules ?? []).map((m) => m.id).sort() };
+  return {
+    heldOn: s.heldOn,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    hours: s.hours,
+    moduleIds: (s.modules ?? []).map((m) => m.id).sort(),
+  };
 }
 
 /** Minutes from "HH:MM" to "HH:MM", as hours rounded to the quarter. */
@@ -50,7 +56,11 @@ export class CohortsService {
 
   async list(user: AuthUser, filters: { status?: CohortStatus; courseId?: string } = {}): Promise<CohortSummary[]> {
     const qb = whereManagedBy(
-      this.dataSource.getRepository(Cohort).createQueryBuilder('c').leftJoinAndSelect('c.course', 'course').leftJoinAndSelect('c.trainers', 'trainer'),
+      this.dataSource
+        .getRepository(Cohort)
+        .createQueryBuilder('c')
+        .leftJoinAndSelect('c.course', 'course')
+        .leftJoinAndSelect('c.trainers', 'trainer'),
       'c',
       user,
     )
@@ -85,7 +95,8 @@ export class CohortsService {
         .groupBy('s.cohort_id')
         .getRawMany(),
     ]);
-    const count = (id: string, status: string) => Number(counts.find((c) => c.cohort_id === id && c.status === status)?.n ?? 0);
+    const count = (id: string, status: string) =>
+      Number(counts.find((c) => c.cohort_id === id && c.status === status)?.n ?? 0);
     return cohorts.map((cohort) => {
       const s = sessions.find((x) => x.cohort_id === cohort.id);
       return {
@@ -142,7 +153,12 @@ export class CohortsService {
         .values(trainers.map((t) => ({ cohort_id: columns.id, trainer_id: t.id })))
         .execute();
       cohort.id = columns.id;
-      await this.audit.record(tx, actor, { action: 'cohort.created', entityType: 'cohort', entityId: cohort.id, after: snapshot(cohort) });
+      await this.audit.record(tx, actor, {
+        action: 'cohort.created',
+        entityType: 'cohort',
+        entityId: cohort.id,
+        after: snapshot(cohort),
+      });
       return findManagedCohort(tx, cohort.id, user);
     });
   }
@@ -158,9 +174,14 @@ export class CohortsService {
       const outside = await tx
         .getRepository(TrainingSession)
         .createQueryBuilder('s')
-        .where('s.cohort_id = :id AND s.cancelled_at IS NULL AND (s.held_on < :from OR s.held_on > :to)', { id, from: dto.startsOn, to: dto.endsOn })
+        .where('s.cohort_id = :id AND s.cancelled_at IS NULL AND (s.held_on < :from OR s.held_on > :to)', {
+          id,
+          from: dto.startsOn,
+          to: dto.endsOn,
+        })
         .getCount();
-      if (outside) throw fieldError('startsOn', `leaves ${outside} session(s) outside the cohort's dates; move them first`);
+      if (outside)
+        throw fieldError('startsOn', `leaves ${outside} session(s) outside the cohort's dates; move them first`);
       const { trainers, course: _c, ...columns } = cohort;
       await tx.getRepository(Cohort).update(id, columns);
       await tx.createQueryBuilder().delete().from('cohort_trainers').where('cohort_id = :id', { id }).execute();
@@ -170,7 +191,13 @@ export class CohortsService {
         .into('cohort_trainers')
         .values(trainers.map((t) => ({ cohort_id: id, trainer_id: t.id })))
         .execute();
-      await this.audit.record(tx, actor, { action: 'cohort.updated', entityType: 'cohort', entityId: id, before, after: snapshot(cohort) });
+      await this.audit.record(tx, actor, {
+        action: 'cohort.updated',
+        entityType: 'cohort',
+        entityId: id,
+        before,
+        after: snapshot(cohort),
+      });
       // More places: the wait list moves up.
       if (dto.capacity > before.capacity) await promoteFromWaitList(tx, this.audit, cohort, actor);
       return cohort;
@@ -211,11 +238,17 @@ export class CohortsService {
   }
 
   /** Moves a session (date, times) or changes what it covers; attendance already taken stays with it. */
-  async changeSession(sessionId: string, dto: TrainingSessionDto, user: AuthUser, actor: Actor): Promise<TrainingSession> {
+  async changeSession(
+    sessionId: string,
+    dto: TrainingSessionDto,
+    user: AuthUser,
+    actor: Actor,
+  ): Promise<TrainingSession> {
     return this.dataSource.transaction(async (tx) => {
       const session = await this.findSession(tx, sessionId);
       const cohort = await this.changeable(tx, session.cohortId, user);
-      if (session.cancelledAt) throw new ConflictException({ statusCode: 409, message: 'This session is cancelled.', errors: [] });
+      if (session.cancelledAt)
+        throw new ConflictException({ statusCode: 409, message: 'This session is cancelled.', errors: [] });
       const before = sessionSnapshot(session);
       await this.applySession(tx, cohort, session, dto);
       await tx.getRepository(TrainingSession).save(session);
@@ -261,12 +294,18 @@ export class CohortsService {
   async changeable(tx: EntityManager, id: string, user: AuthUser): Promise<Cohort> {
     const cohort = await findManagedCohort(tx, id, user);
     if (cohort.status === 'completed' || cohort.status === 'cancelled')
-      throw new ConflictException({ statusCode: 409, message: `This cohort is ${cohort.status}; it can no longer change.`, errors: [] });
+      throw new ConflictException({
+        statusCode: 409,
+        message: `This cohort is ${cohort.status}; it can no longer change.`,
+        errors: [],
+      });
     return cohort;
   }
 
   private async findSession(manager: EntityManager, id: string): Promise<TrainingSession> {
-    const session = await manager.getRepository(TrainingSession).findOne({ where: { id }, relations: { modules: true } });
+    const session = await manager
+      .getRepository(TrainingSession)
+      .findOne({ where: { id }, relations: { modules: true } });
     if (!session) throw new NotFoundException('No session with that id.');
     return session;
   }
@@ -297,10 +336,18 @@ export class CohortsService {
     });
   }
 
-  private async applySession(tx: EntityManager, cohort: Cohort, session: TrainingSession, dto: TrainingSessionDto): Promise<void> {
+  private async applySession(
+    tx: EntityManager,
+    cohort: Cohort,
+    session: TrainingSession,
+    dto: TrainingSessionDto,
+  ): Promise<void> {
     if (!isIsoDate(dto.heldOn)) throw fieldError('heldOn', 'must be a real date');
     if (dto.heldOn < cohort.startsOn || dto.heldOn > cohort.endsOn)
-      throw fieldError('heldOn', `must fall within the cohort's dates (${formatDate(cohort.startsOn)} – ${formatDate(cohort.endsOn)})`);
+      throw fieldError(
+        'heldOn',
+        `must fall within the cohort's dates (${formatDate(cohort.startsOn)} – ${formatDate(cohort.endsOn)})`,
+      );
     if (dto.endsAt <= dto.startsAt) throw fieldError('endsAt', 'must be after the start time');
     const span = hoursBetween(dto.startsAt, dto.endsAt);
     const hours = dto.hours ?? span;

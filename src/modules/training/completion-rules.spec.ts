@@ -28,7 +28,8 @@ function sessions(extra: Partial<SessionFact>[] = []): Map<string, SessionFact> 
     );
   return new Map(list.map((s) => [s.id, s]));
 }
-const present = (...ids: string[]): AttendanceFact[] => ids.map((sessionId) => ({ sessionId, status: 'present', hours: 8 }));
+const present = (...ids: string[]): AttendanceFact[] =>
+  ids.map((sessionId) => ({ sessionId, status: 'present', hours: 8 }));
 const passed = [{ attempt: 1, score: 85, passed: true }];
 
 describe('course completion', () => {
@@ -52,11 +53,20 @@ describe('course completion', () => {
   });
 
   it('adds partial hours exactly, in hundredths, and never more than the session lasted', () => {
-    const attendance: AttendanceFact[] = [...present('a1', 'a2', 'a3', 'a4'), { sessionId: 'a5', status: 'partial', hours: 7.9 }];
+    const attendance: AttendanceFact[] = [
+      ...present('a1', 'a2', 'a3', 'a4'),
+      { sessionId: 'a5', status: 'partial', hours: 7.9 },
+    ];
     const r = evaluateCompletion({ ...rules, requiredHours: 39.9 }, 'A', sessions(), attendance, passed);
     expect(r.hoursAttended).toBe(39.9);
     expect(r.met).toBe(true);
-    const capped = evaluateCompletion(rules, 'A', sessions(), [...present('a1', 'a2', 'a3', 'a4'), { sessionId: 'a5', status: 'partial', hours: 12 }], passed);
+    const capped = evaluateCompletion(
+      rules,
+      'A',
+      sessions(),
+      [...present('a1', 'a2', 'a3', 'a4'), { sessionId: 'a5', status: 'partial', hours: 12 }],
+      passed,
+    );
     expect(capped.hoursAttended).toBe(40);
     const tenths = evaluateCompletion(
       { ...rules, requiredHours: 0.3 },
@@ -73,7 +83,10 @@ describe('course completion', () => {
   });
 
   it('does not count a required module covered only in part, and says so', () => {
-    const attendance: AttendanceFact[] = [...present('a1', 'a3', 'a4', 'a5'), { sessionId: 'a2', status: 'partial', hours: 7.5 }];
+    const attendance: AttendanceFact[] = [
+      ...present('a1', 'a3', 'a4', 'a5'),
+      { sessionId: 'a2', status: 'partial', hours: 7.5 },
+    ];
     const r = evaluateCompletion({ ...rules, requiredHours: 39.5 }, 'A', sessions(), attendance, passed);
     expect(r.met).toBe(false);
     expect(r.modulesPartial).toEqual(['Ethics and Boundaries']);
@@ -81,7 +94,13 @@ describe('course completion', () => {
   });
 
   it('counts nothing from a cancelled session', () => {
-    const r = evaluateCompletion(rules, 'A', sessions([{ id: 'a3', cancelled: true }]), present('a1', 'a2', 'a3', 'a4', 'a5'), passed);
+    const r = evaluateCompletion(
+      rules,
+      'A',
+      sessions([{ id: 'a3', cancelled: true }]),
+      present('a1', 'a2', 'a3', 'a4', 'a5'),
+      passed,
+    );
     expect(r.hoursAttended).toBe(32);
     expect(r.missing).toEqual(['32 of 40 h', 'module Recovery not attended']);
   });
@@ -128,7 +147,13 @@ describe('course completion', () => {
   });
 
   it('ignores attendance at sessions outside the course', () => {
-    const r = evaluateCompletion(rules, 'A', sessions(), [...present('a1', 'a2', 'a3', 'a4', 'a5'), ...present('elsewhere')], passed);
+    const r = evaluateCompletion(
+      rules,
+      'A',
+      sessions(),
+      [...present('a1', 'a2', 'a3', 'a4', 'a5'), ...present('elsewhere')],
+      passed,
+    );
     expect(r.hoursAttended).toBe(40);
   });
 });

@@ -82,7 +82,10 @@ export function evaluateCompletion(
   const touched = new Set<string>();
   let total = 0;
   const count = ({ session, record }: { session: SessionFact; record: AttendanceFact }) => {
-    total += record.status === 'present' ? hundredths(session.hours) : Math.min(hundredths(record.hours), hundredths(session.hours));
+    total +=
+      record.status === 'present'
+        ? hundredths(session.hours)
+        : Math.min(hundredths(record.hours), hundredths(session.hours));
     for (const m of session.moduleIds) (record.status === 'present' ? covered : touched).add(m);
   };
   own.forEach(count);
@@ -116,7 +119,9 @@ export function evaluateCompletion(
   for (const title of modulesPartial) missing.push(`module ${title} attended only in part`);
   if (exam === 'not_taken') missing.push('exam not taken');
   if (exam === 'failed_can_retry')
-    missing.push(`exam not passed (best ${bestScore}%, pass mark ${rules.exam!.passMark}%; ${plural(attemptsLeft!, 'attempt')} left)`);
+    missing.push(
+      `exam not passed (best ${bestScore}%, pass mark ${rules.exam!.passMark}%; ${plural(attemptsLeft!, 'attempt')} left)`,
+    );
   if (exam === 'failed_no_attempts_left') missing.push(`exam not passed and no attempts left (best ${bestScore}%)`);
 
   const met = missing.length === 0;

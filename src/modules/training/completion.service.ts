@@ -16,7 +16,14 @@ import { CertificateRequests } from './certificate-requests';
 import { findManagedCohort } from './cohort-access';
 import { Cohort } from './cohort.entity';
 import { CohortsService } from './cohorts.service';
-import { evaluateCompletion, type AttemptFact, type AttendanceFact, type CompletionResult, type CourseRules, type SessionFact } from './completion-rules';
+import {
+  evaluateCompletion,
+  type AttemptFact,
+  type AttendanceFact,
+  type CompletionResult,
+  type CourseRules,
+  type SessionFact,
+} from './completion-rules';
 import { CourseModule } from './course-module.entity';
 import type { CompleteCohortDto, ExamAttemptDto } from './dto/training.dto';
 import { Enrollment } from './enrollment.entity';
@@ -72,7 +79,12 @@ export class CompletionService {
       if (!(await tx.getRepository(Enrollment).existsBy({ cohortId, personId: dto.personId, status: 'enrolled' })))
         throw fieldError('personId', 'is not enrolled in this cohort');
       const attempts = await tx.getRepository(ExamAttempt).findBy({ cohortId, personId: dto.personId });
-      if (attempts.some((a) => a.passed)) throw new ConflictException({ statusCode: 409, message: 'This person has already passed the exam.', errors: [] });
+      if (attempts.some((a) => a.passed))
+        throw new ConflictException({
+          statusCode: 409,
+          message: 'This person has already passed the exam.',
+          errors: [],
+        });
       if (attempts.length >= course.examMaxAttempts)
         throw new ConflictException({
           statusCode: 409,
@@ -111,7 +123,12 @@ export class CompletionService {
    * credential issued that day, all in one transaction, and their certificates are requested once it
    * commits. Completing again awards nobody twice (checked here, and by a unique index).
    */
-  async complete(cohortId: string, dto: CompleteCohortDto, user: AuthUser, actor: Actor): Promise<{ awarded: string[]; review: CompletionReview }> {
+  async complete(
+    cohortId: string,
+    dto: CompleteCohortDto,
+    user: AuthUser,
+    actor: Actor,
+  ): Promise<{ awarded: string[]; review: CompletionReview }> {
     const today = this.config.today();
     const outcome = await this.dataSource.transaction(async (tx) => {
       await findManagedCohort(tx, cohortId, user);
@@ -120,7 +137,8 @@ export class CompletionService {
       if (tx.connection.options.type === 'postgres') lockQb.setLock('pessimistic_write');
       await lockQb.getOne();
       const cohort = await findManagedCohort(tx, cohortId, user);
-      if (cohort.status === 'cancelled') throw new ConflictException({ statusCode: 409, message: 'This cohort was cancelled.', errors: [] });
+      if (cohort.status === 'cancelled')
+        throw new ConflictException({ statusCode: 409, message: 'This cohort was cancelled.', errors: [] });
       const completedOn = cohort.completedOn ?? dto.completedOn ?? today;
       if (!isIsoDate(completedOn)) throw fieldError('completedOn', 'must be a real date');
       if (completedOn > today) throw fieldError('completedOn', 'cannot be in the future');
@@ -129,11 +147,17 @@ export class CompletionService {
       const later = await tx
         .getRepository(TrainingSession)
         .createQueryBuilder('s')
-        .where('s.cohort_id = :cohortId AND s.cancelled_at IS NULL AND s.held_on > :completedOn', { cohortId, completedOn })
+        .where('s.cohort_id = :cohortId AND s.cancelled_at IS NULL AND s.held_on > :completedOn', {
+          cohortId,
+          completedOn,
+        })
         .orderBy('s.held_on', 'ASC')
         .getOne();
       if (later && cohort.status !== 'completed')
-        throw fieldError('completedOn', `is before the session on ${formatDate(later.heldOn)}; hold or cancel it first`);
+        throw fieldError(
+          'completedOn',
+          `is before the session on ${formatDate(later.heldOn)}; hold or cancel it first`,
+        );
 
       const review = await this.evaluate(tx, cohort);
       const due = review.rows.filter((r) => r.result.met && !r.completedOn);
@@ -156,7 +180,8 @@ export class CompletionService {
           }),
         ];
       });
-      for (let i = 0; i < credentials.length; i += 200) await tx.getRepository(Credential).insert(credentials.slice(i, i + 200));
+      for (let i = 0; i < credentials.length; i += 200)
+        await tx.getRepository(Credential).insert(credentials.slice(i, i + 200));
       for (const c of credentials) {
         events.push({
           action: 'credential.awarded',
@@ -165,7 +190,8 @@ export class CompletionService {
           after: { personId: c.personId, code: type!.code, cohortId, issuedOn: c.issuedOn, expiresOn: c.expiresOn },
         });
       }
-      if (due.length) await tx.getRepository(Enrollment).update({ id: In(due.map((r) => r.enrollmentId)) }, { completedOn });
+      if (due.length)
+        await tx.getRepository(Enrollment).update({ id: In(due.map((r) => r.enrollmentId)) }, { completedOn });
       if (cohort.status !== 'completed') {
         await tx.getRepository(Cohort).update(cohortId, { status: 'completed', completedOn });
         events.push({
@@ -192,13 +218,28 @@ export class CompletionService {
       () =>
         manager
           .createQueryBuilder()
-          .select(['s.id AS id', 's.cohort_id AS cohort_id', 's.hours AS hours', 's.cancelled_at AS cancelled_at', 'sm.module_id AS module_id'])
+          .select([
+            's.id AS id',
+            's.cohort_id AS cohort_id',
+            's.hours AS hours',
+            's.cancelled_at AS cancelled_at',
+            'sm.module_id AS module_id',
+          ])
           .from('training_sessions', 's')
           .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
           .leftJoin('training_session_modules', 'sm', 'sm.session_id = s.id')
           .where('c.course_id = :courseId', { courseId: course.id })
-          .getRawMany<{ id: string; cohort_id: string; hours: string | number; cancelled_at: unknown; module_id: string | null }>(),
-      () => manager.getRepository(Enrollment).find({ where: { cohortId: cohort.id, status: 'enrolled' }, relations: { person: true } }),
+          .getRawMany<{
+            id: string;
+            cohort_id: string;
+            hours: string | number;
+            cancelled_at: unknown;
+            module_id: string | null;
+          }>(),
+      () =>
+        manager
+          .getRepository(Enrollment)
+          .find({ where: { cohortId: cohort.id, status: 'enrolled' }, relations: { person: true } }),
       () =>
         manager
           .createQueryBuilder()
@@ -207,21 +248,41 @@ export class CompletionService {
           .innerJoin('training_sessions', 's', 's.id = a.session_id')
           .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
           .where('c.course_id = :courseId', { courseId: course.id })
-          .andWhere("a.person_id IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status = 'enrolled')", { cohortId: cohort.id })
-          .getRawMany<{ person_id: string; session_id: string; status: AttendanceFact['status']; hours: string | number }>(),
+          .andWhere(
+            "a.person_id IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status = 'enrolled')",
+            { cohortId: cohort.id },
+          )
+          .getRawMany<{
+            person_id: string;
+            session_id: string;
+            status: AttendanceFact['status'];
+            hours: string | number;
+          }>(),
       () => manager.getRepository(ExamAttempt).find({ where: { cohortId: cohort.id }, order: { attempt: 'ASC' } }),
-      () => manager.getRepository(Credential).find({ select: { id: true, personId: true }, where: { cohortId: cohort.id } }),
+      () =>
+        manager
+          .getRepository(Credential)
+          .find({ select: { id: true, personId: true }, where: { cohortId: cohort.id } }),
     ] as const);
     const rules: CourseRules = {
       requiredHours: course.requiredHours,
       modules: modules.map((m) => ({ id: m.id, title: m.title, required: m.required })),
-      exam: course.examPassMark != null && course.examMaxAttempts != null ? { passMark: course.examPassMark, maxAttempts: course.examMaxAttempts } : null,
+      exam:
+        course.examPassMark != null && course.examMaxAttempts != null
+          ? { passMark: course.examPassMark, maxAttempts: course.examMaxAttempts }
+          : null,
     };
     const sessions = new Map<string, SessionFact>();
     for (const s of sessionRows) {
       let fact = sessions.get(s.id);
       if (!fact) {
-        fact = { id: s.id, cohortId: s.cohort_id, hours: Number(s.hours), moduleIds: [], cancelled: s.cancelled_at != null };
+        fact = {
+          id: s.id,
+          cohortId: s.cohort_id,
+          hours: Number(s.hours),
+          moduleIds: [],
+          cancelled: s.cancelled_at != null,
+        };
         sessions.set(s.id, fact);
       }
       if (s.module_id) fact.moduleIds.push(s.module_id);
@@ -236,8 +297,16 @@ export class CompletionService {
     const awardOf = new Map(awards.map((a) => [a.personId, a.id]));
     const rows = enrollments
       .map((e): CompletionRow => {
-        const facts = (attendanceOf.get(e.personId) ?? []).map((a) => ({ sessionId: a.session_id, status: a.status, hours: Number(a.hours) }));
-        const tries = (attemptsOf.get(e.personId) ?? []).map((a) => ({ attempt: a.attempt, score: a.score, passed: a.passed }));
+        const facts = (attendanceOf.get(e.personId) ?? []).map((a) => ({
+          sessionId: a.session_id,
+          status: a.status,
+          hours: Number(a.hours),
+        }));
+        const tries = (attemptsOf.get(e.personId) ?? []).map((a) => ({
+          attempt: a.attempt,
+          score: a.score,
+          passed: a.passed,
+        }));
         return {
           enrollmentId: e.id,
           person: { id: e.person.id, name: e.person.name, email: e.person.email },
@@ -254,7 +323,9 @@ export class CompletionService {
 }
 
 /** Runs the queries one at a time and returns their results in order, typed like Promise.all. */
-async function sequentially<T extends readonly (() => Promise<unknown>)[]>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+async function sequentially<T extends readonly (() => Promise<unknown>)[]>(
+  steps: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
   const out: unknown[] = [];
   for (const step of steps) out.push(await step());
   return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };

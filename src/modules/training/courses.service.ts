@@ -11,7 +11,10 @@ import type { CourseDto } from './dto/training.dto';
 
 function snapshot(course: Course, modules: CourseModule[]) {
   const { modules: _m, awardsCredentialType: _t, createdAt: _c, updatedAt: _u, ...fields } = course;
-  return { ...fields, modules: modules.map((m) => ({ id: m.id, title: m.title, hours: m.hours, required: m.required })) };
+  return {
+    ...fields,
+    modules: modules.map((m) => ({ id: m.id, title: m.title, hours: m.hours, required: m.required })),
+  };
 }
 
 /** The course catalogue: modules, required hours, exam and the credential each course awards. */
@@ -50,7 +53,11 @@ export class CoursesService {
 
   async create(dto: CourseDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<Course> {
     return manager.transaction(async (tx) => {
-      const exists = await tx.getRepository(Course).createQueryBuilder('c').where('upper(c.code) = :code', { code: dto.code.toUpperCase() }).getExists();
+      const exists = await tx
+        .getRepository(Course)
+        .createQueryBuilder('c')
+        .where('upper(c.code) = :code', { code: dto.code.toUpperCase() })
+        .getExists();
       if (exists)
         throw new ConflictException({
           statusCode: 409,
@@ -61,7 +68,12 @@ export class CoursesService {
       await this.apply(tx, course, dto);
       await tx.getRepository(Course).insert(course);
       const modules = await this.writeModules(tx, course.id, dto);
-      await this.audit.record(tx, actor, { action: 'course.created', entityType: 'course', entityId: course.id, after: snapshot(course, modules) });
+      await this.audit.record(tx, actor, {
+        action: 'course.created',
+        entityType: 'course',
+        entityId: course.id,
+        after: snapshot(course, modules),
+      });
       return this.get(course.id, tx);
     });
   }
@@ -74,12 +86,19 @@ export class CoursesService {
     return this.dataSource.transaction(async (tx) => {
       const course = await this.get(id, tx);
       const before = snapshot(course, course.modules);
-      if (dto.code.toUpperCase() !== course.code.toUpperCase()) throw fieldError('code', 'cannot change once the course exists');
+      if (dto.code.toUpperCase() !== course.code.toUpperCase())
+        throw fieldError('code', 'cannot change once the course exists');
       await this.apply(tx, course, dto);
       const { modules: _m, awardsCredentialType: _t, ...columns } = course;
       await tx.getRepository(Course).update(id, columns);
       const modules = await this.writeModules(tx, id, dto, course.modules);
-      await this.audit.record(tx, actor, { action: 'course.updated', entityType: 'course', entityId: id, before, after: snapshot(course, modules) });
+      await this.audit.record(tx, actor, {
+        action: 'course.updated',
+        entityType: 'course',
+        entityId: id,
+        before,
+        after: snapshot(course, modules),
+      });
       return this.get(id, tx);
     });
   }
@@ -106,7 +125,8 @@ export class CoursesService {
         .where('upper(t.code) = :code', { code: dto.awardsCredentialTypeCode.toUpperCase() })
         .getOne();
       if (!type) throw fieldError('awardsCredentialTypeCode', 'is not a credential type in the catalogue');
-      if (type.kind !== 'internal') throw fieldError('awardsCredentialTypeCode', 'is issued by an outside body, so no course here can award it');
+      if (type.kind !== 'internal')
+        throw fieldError('awardsCredentialTypeCode', 'is issued by an outside body, so no course here can award it');
       typeId = type.id;
     }
     Object.assign(course, {
@@ -120,7 +140,12 @@ export class CoursesService {
     });
   }
 
-  private async writeModules(tx: EntityManager, courseId: string, dto: CourseDto, current: CourseModule[] = []): Promise<CourseModule[]> {
+  private async writeModules(
+    tx: EntityManager,
+    courseId: string,
+    dto: CourseDto,
+    current: CourseModule[] = [],
+  ): Promise<CourseModule[]> {
     const repo = tx.getRepository(CourseModule);
     for (const m of dto.modules) {
       if (m.id && !current.some((c) => c.id === m.id)) throw fieldError('modules', 'names a module of another course');

@@ -30,7 +30,11 @@ export interface RosterImportResult {
   invited: number;
 }
 
-const COLUMNS = { name: ['name', 'full_name'], email: ['email', 'e-mail', 'email_address'], phone: ['phone', 'phone_number', 'mobile'] };
+const COLUMNS = {
+  name: ['name', 'full_name'],
+  email: ['email', 'e-mail', 'email_address'],
+  phone: ['phone', 'phone_number', 'mobile'],
+};
 const PHONE = /^[+()\d][\d\s().+-]{5,39}$/;
 
 /**
@@ -84,7 +88,10 @@ export class EnrollmentsService implements OnApplicationShutdown {
       .createQueryBuilder('p')
       .where("p.status = 'active'")
       .andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", { like })
-      .andWhere("p.id NOT IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status <> 'withdrawn')", { cohortId })
+      .andWhere(
+        "p.id NOT IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status <> 'withdrawn')",
+        { cohortId },
+      )
       .orderBy('p.name', 'ASC')
       .take(20)
       .getMany();
@@ -103,7 +110,9 @@ export class EnrollmentsService implements OnApplicationShutdown {
           message: `${person.name} is inactive; reactivate them first.`,
           errors: [{ field: 'personId', message: 'is inactive' }],
         });
-      const current = await tx.getRepository(Enrollment).findOneBy({ cohortId, personId, status: In(['enrolled', 'waitlisted']) });
+      const current = await tx
+        .getRepository(Enrollment)
+        .findOneBy({ cohortId, personId, status: In(['enrolled', 'waitlisted']) });
       if (current)
         throw new ConflictException({
           statusCode: 409,
@@ -133,12 +142,18 @@ export class EnrollmentsService implements OnApplicationShutdown {
       const enrollment = await tx.getRepository(Enrollment).findOneBy({ id: enrollmentId });
       if (!enrollment) throw new NotFoundException('No enrollment with that id.');
       const cohort = await this.cohorts.changeable(tx, enrollment.cohortId, user);
-      if (enrollment.status === 'withdrawn') throw new ConflictException({ statusCode: 409, message: 'This enrollment was already withdrawn.', errors: [] });
+      if (enrollment.status === 'withdrawn')
+        throw new ConflictException({ statusCode: 409, message: 'This enrollment was already withdrawn.', errors: [] });
       const before = enrollment.status;
       enrollment.status = 'withdrawn';
       enrollment.withdrawnAt = new Date();
-      await tx.getRepository(Enrollment).update(enrollment.id, { status: 'withdrawn', withdrawnAt: enrollment.withdrawnAt });
-      await this.audit.record(tx, actor, { ...enrollmentEvent(enrollment, 'enrollment.withdrawn'), before: { status: before } });
+      await tx
+        .getRepository(Enrollment)
+        .update(enrollment.id, { status: 'withdrawn', withdrawnAt: enrollment.withdrawnAt });
+      await this.audit.record(tx, actor, {
+        ...enrollmentEvent(enrollment, 'enrollment.withdrawn'),
+        before: { status: before },
+      });
       if (before === 'enrolled') await promoteFromWaitList(tx, this.audit, cohort, actor);
       return enrollment;
     });
@@ -154,7 +169,13 @@ export class EnrollmentsService implements OnApplicationShutdown {
     const result: RosterImportResult = { ok: false, fileError: null, errors: [], enrolled: 0, created: 0, invited: 0 };
     let records: Array<{ record: string[]; info: { lines: number } }>;
     try {
-      records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, bom: true, info: true }) as unknown as typeof records;
+      records = parse(csv, {
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+        bom: true,
+        info: true,
+      }) as unknown as typeof records;
     } catch (e) {
       return { ...result, fileError: `The file is not readable CSV: ${(e as Error).message}` };
     }
@@ -162,7 +183,8 @@ export class EnrollmentsService implements OnApplicationShutdown {
     const header = records[0].record.map((h) => h.toLowerCase().replace(/\s+/g, '_'));
     const col = (names: string[]) => header.findIndex((h) => names.includes(h));
     const index = { name: col(COLUMNS.name), email: col(COLUMNS.email), phone: col(COLUMNS.phone) };
-    if (index.name < 0 || index.email < 0) return { ...result, fileError: 'The first line must name the columns: name, email and (optionally) phone.' };
+    if (index.name < 0 || index.email < 0)
+      return { ...result, fileError: 'The first line must name the columns: name, email and (optionally) phone.' };
     const rows = records.slice(1).map(({ record, info }) => ({
       line: info.lines,
       name: record[index.name] ?? '',
@@ -178,9 +200,11 @@ export class EnrollmentsService implements OnApplicationShutdown {
         rows.map((r) => r.email),
       );
       const current = new Set(
-        (await tx.getRepository(Enrollment).find({ select: { personId: true }, where: { cohortId, status: In(['enrolled', 'waitlisted']) } })).map(
-          (e) => e.personId,
-        ),
+        (
+          await tx
+            .getRepository(Enrollment)
+            .find({ select: { personId: true }, where: { cohortId, status: In(['enrolled', 'waitlisted']) } })
+        ).map((e) => e.personId),
       );
       let places = cohort.capacity - (await tx.getRepository(Enrollment).countBy({ cohortId, status: 'enrolled' }));
       const seen = new Map<string, number>();
@@ -190,7 +214,8 @@ export class EnrollmentsService implements OnApplicationShutdown {
         if (!row.name) problems.push('name is missing');
         else if (row.name.length > 200) problems.push('name is longer than 200 characters');
         if (!row.email) problems.push('e-mail is missing');
-        else if (!isEmail(row.email) || row.email.length > 254) problems.push(`"${row.email}" is not an e-mail address`);
+        else if (!isEmail(row.email) || row.email.length > 254)
+          problems.push(`"${row.email}" is not an e-mail address`);
         if (row.phone && !PHONE.test(row.phone)) problems.push(`"${row.phone}" is not a phone number`);
         if (row.email && seen.has(key)) problems.push(`duplicate: the same e-mail is on line ${seen.get(key)}`);
         const person = known.get(key);
@@ -211,9 +236,14 @@ export class EnrollmentsService implements OnApplicationShutdown {
       const enrollments: Enrollment[] = rows.map((row) => {
         let person = known.get(row.email.toLowerCase());
         if (!person) {
-          person = tx
-            .getRepository(Person)
-            .create({ id: randomUUID(), name: row.name, preferredName: null, email: row.email, phone: row.phone || null, status: 'active' });
+          person = tx.getRepository(Person).create({
+            id: randomUUID(),
+            name: row.name,
+            preferredName: null,
+            email: row.email,
+            phone: row.phone || null,
+            status: 'active',
+          });
           newPeople.push(person);
           events.push({
             action: 'person.created',
@@ -230,16 +260,23 @@ export class EnrollmentsService implements OnApplicationShutdown {
             },
           });
         }
-        return tx
-          .getRepository(Enrollment)
-          .create({ id: randomUUID(), cohortId, personId: person.id, status: 'enrolled', requestedAt: now, enrolledAt: now, createdById: actor.personId });
+        return tx.getRepository(Enrollment).create({
+          id: randomUUID(),
+          cohortId,
+          personId: person.id,
+          status: 'enrolled',
+          requestedAt: now,
+          enrolledAt: now,
+          createdById: actor.personId,
+        });
       });
       for (let i = 0; i < newPeople.length; i += 200) {
         const chunk = newPeople.slice(i, i + 200);
         await tx.getRepository(Person).insert(chunk);
         await tx.getRepository(PersonRole).insert(chunk.map((p) => ({ personId: p.id, role: 'peer' as const })));
       }
-      for (let i = 0; i < enrollments.length; i += 200) await tx.getRepository(Enrollment).insert(enrollments.slice(i, i + 200));
+      for (let i = 0; i < enrollments.length; i += 200)
+        await tx.getRepository(Enrollment).insert(enrollments.slice(i, i + 200));
       events.push(
         ...enrollments.map((e) => ({
           ...enrollmentEvent(e, 'enrollment.created'),
@@ -248,7 +285,16 @@ export class EnrollmentsService implements OnApplicationShutdown {
       );
       await this.audit.recordMany(tx, actor, events);
       const invitations = await this.accountLinks.createInvitations(tx, newPeople, actor);
-      return { outcome: { ...result, ok: true, enrolled: enrollments.length, created: newPeople.length, invited: invitations.length }, invitations };
+      return {
+        outcome: {
+          ...result,
+          ok: true,
+          enrolled: enrollments.length,
+          created: newPeople.length,
+          invited: invitations.length,
+        },
+        invitations,
+      };
     });
     // Only after commit: an e-mail must never announce an account that a rolled-back import did not create.
     this.sendInBackground(invitations, actor);
@@ -256,7 +302,10 @@ export class EnrollmentsService implements OnApplicationShutdown {
   }
 
   /** The answer does not wait for a large import's e-mails; they go out a few at a time behind it. */
-  private sendInBackground(invitations: Awaited<ReturnType<AccountLinksService['createInvitations']>>, actor: Actor): void {
+  private sendInBackground(
+    invitations: Awaited<ReturnType<AccountLinksService['createInvitations']>>,
+    actor: Actor,
+  ): void {
     if (!invitations.length) return;
     const sending = this.accountLinks
       .sendInvitations(invitations, actor)
@@ -271,7 +320,11 @@ async function findByEmails(tx: EntityManager, emails: string[]): Promise<Map<st
   const found = new Map<string, Person>();
   for (let i = 0; i < wanted.length; i += 500) {
     const chunk = wanted.slice(i, i + 500);
-    const people = await tx.getRepository(Person).createQueryBuilder('p').where('lower(p.email) IN (:...chunk)', { chunk }).getMany();
+    const people = await tx
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .where('lower(p.email) IN (:...chunk)', { chunk })
+      .getMany();
     for (const p of people) found.set(p.email.toLowerCase(), p);
   }
   return found;

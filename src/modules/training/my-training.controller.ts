@@ -18,7 +18,8 @@ export class MyTrainingController {
     return res.render('training/mine', {
       title: 'My training',
       ...data,
-      notice: res.req.query.notice === 'feed-reset' ? 'Your calendar address changed; the old one no longer works.' : null,
+      notice:
+        res.req.query.notice === 'feed-reset' ? 'Your calendar address changed; the old one no longer works.' : null,
     });
   }
 
@@ -32,7 +33,8 @@ export class MyTrainingController {
   @Public()
   @Get('calendar/:personId/:feed')
   async feed(
-    @Param('personId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('No such calendar.') })) personId: string,
+    @Param('personId', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('No such calendar.') }))
+    personId: string,
     @Param('feed') feed: string,
     @Res() res: Response,
   ) {

@@ -40,10 +40,14 @@ export class MyTrainingService {
 
   async overview(personId: string): Promise<MyTraining> {
     const today = this.config.today();
-    const enrollments = await this.dataSource.getRepository(Enrollment).find({ where: { personId }, order: { requestedAt: 'DESC' } });
+    const enrollments = await this.dataSource
+      .getRepository(Enrollment)
+      .find({ where: { personId }, order: { requestedAt: 'DESC' } });
     const cohortIds = [...new Set(enrollments.map((e) => e.cohortId))];
     const cohorts = cohortIds.length
-      ? await this.dataSource.getRepository(Cohort).find({ where: { id: In(cohortIds) }, relations: { course: true, trainers: true } })
+      ? await this.dataSource
+          .getRepository(Cohort)
+          .find({ where: { id: In(cohortIds) }, relations: { course: true, trainers: true } })
       : [];
     const byId = new Map(cohorts.map((c) => [c.id, c]));
     const current = enrollments.filter((e) => e.status === 'enrolled');
@@ -88,8 +92,13 @@ export class MyTrainingService {
         progress = evaluateCompletion(
           {
             requiredHours: course.requiredHours,
-            modules: modules.filter((m) => m.courseId === course.id).map((m) => ({ id: m.id, title: m.title, required: m.required })),
-            exam: course.examPassMark != null && course.examMaxAttempts != null ? { passMark: course.examPassMark, maxAttempts: course.examMaxAttempts } : null,
+            modules: modules
+              .filter((m) => m.courseId === course.id)
+              .map((m) => ({ id: m.id, title: m.title, required: m.required })),
+            exam:
+              course.examPassMark != null && course.examMaxAttempts != null
+                ? { passMark: course.examPassMark, maxAttempts: course.examMaxAttempts }
+                : null,
           },
           cohort.id,
           // Only this course's sessions: another course's hours are not a make-up.
@@ -123,7 +132,8 @@ export class MyTrainingService {
   /** The feed for a secret address: every session of the cohorts the person holds a place in, from 30 days back. */
   async feed(personId: string, token: string): Promise<string> {
     const version = await this.version(personId).catch(() => null);
-    if (version === null || !isCalendarToken(this.config.sessionSecret, personId, version, token)) throw new NotFoundException('No such calendar.');
+    if (version === null || !isCalendarToken(this.config.sessionSecret, personId, version, token))
+      throw new NotFoundException('No such calendar.');
     const since = addDays(this.config.today(), -30);
     const sessions = await this.dataSource
       .getRepository(TrainingSession)
@@ -131,7 +141,10 @@ export class MyTrainingService {
       .leftJoinAndSelect('s.modules', 'm')
       .innerJoinAndMapOne('s.cohort', Cohort, 'c', 'c.id = s.cohort_id')
       .innerJoinAndSelect('c.course', 'course')
-      .where("s.cohort_id IN (SELECT e.cohort_id FROM enrollments e WHERE e.person_id = :personId AND e.status = 'enrolled')", { personId })
+      .where(
+        "s.cohort_id IN (SELECT e.cohort_id FROM enrollments e WHERE e.person_id = :personId AND e.status = 'enrolled')",
+        { personId },
+      )
       .andWhere('s.held_on >= :since', { since })
       .orderBy('s.held_on', 'ASC')
       .addOrderBy('m.position', 'ASC')
@@ -170,11 +183,14 @@ export class MyTrainingService {
       const ahead = await this.dataSource
         .getRepository(Enrollment)
         .createQueryBuilder('e')
-        .where("e.cohort_id = :cohortId AND e.status = 'waitlisted' AND (e.requested_at < :at OR (e.requested_at = :at AND e.id < :id))", {
-          cohortId: e.cohortId,
-          at: e.requestedAt,
-          id: e.id,
-        })
+        .where(
+          "e.cohort_id = :cohortId AND e.status = 'waitlisted' AND (e.requested_at < :at OR (e.requested_at = :at AND e.id < :id))",
+          {
+            cohortId: e.cohortId,
+            at: e.requestedAt,
+            id: e.id,
+          },
+        )
         .getCount();
       out.set(e.id, ahead + 1);
     }

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type {} from 'multer';
@@ -17,7 +29,15 @@ import { COHORT_SETTINGS, COHORT_STATUSES, type Cohort } from './cohort.entity';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
-import { CohortDto, CohortStatusDto, CompleteCohortDto, CourseDto, ExamAttemptDto, TrainingSessionDto, type AttendanceRecordDto } from './dto/training.dto';
+import {
+  CohortDto,
+  CohortStatusDto,
+  CompleteCohortDto,
+  CourseDto,
+  ExamAttemptDto,
+  TrainingSessionDto,
+  type AttendanceRecordDto,
+} from './dto/training.dto';
 import { EnrollmentsService, type RosterImportResult } from './enrollments.service';
 import { ROSTER_UPLOAD } from './training.controller';
 
@@ -48,7 +68,12 @@ function cellsFrom(body: Record<string, unknown>): AttendanceRecordDto[] {
     for (const [sessionId, value] of Object.entries(sessions)) {
       if (typeof value !== 'string' || value === '') continue;
       const [status, hours] = value.split(':');
-      out.push({ personId, sessionId, status: status as AttendanceStatus, hours: hours === undefined ? null : Number(hours) });
+      out.push({
+        personId,
+        sessionId,
+        status: status as AttendanceStatus,
+        hours: hours === undefined ? null : Number(hours),
+      });
     }
   }
   return out;
@@ -63,7 +88,11 @@ function courseBody(body: Record<string, unknown>): Record<string, unknown> {
     modules: rows
       .filter((m) => m && (String(m.title ?? '').trim() || String(m.hours ?? '').trim()))
       // A ticked box arrives after its hidden "false": the last value is the answer.
-      .map((m) => ({ ...m, id: m.id || undefined, required: Array.isArray(m.required) ? m.required[m.required.length - 1] : m.required })),
+      .map((m) => ({
+        ...m,
+        id: m.id || undefined,
+        required: Array.isArray(m.required) ? m.required[m.required.length - 1] : m.required,
+      })),
   };
 }
 
@@ -84,9 +113,17 @@ export class TrainingPagesController {
   @Get()
   @Roles('trainer', 'admin')
   async list(@CurrentUser() user: AuthUser, @Query('status') status: string | undefined, @Res() res: Response) {
-    const valid = (COHORT_STATUSES as readonly string[]).includes(status ?? '') ? (status as Cohort['status']) : undefined;
+    const valid = (COHORT_STATUSES as readonly string[]).includes(status ?? '')
+      ? (status as Cohort['status'])
+      : undefined;
     const cohorts = await this.cohorts.list(user, { status: valid });
-    return res.render('training/cohorts', { title: 'Training', cohorts, status: valid, statuses: COHORT_STATUSES, isAdmin: hasRole(user, 'admin') });
+    return res.render('training/cohorts', {
+      title: 'Training',
+      cohorts,
+      status: valid,
+      statuses: COHORT_STATUSES,
+      isAdmin: hasRole(user, 'admin'),
+    });
   }
 
   // ---- courses -------------------------------------------------------------------------------
@@ -105,7 +142,10 @@ export class TrainingPagesController {
   @Get('courses/new')
   @Roles('admin')
   async newCourse(@Res() res: Response) {
-    return res.render('training/course-form', await this.courseFormModel(null, { values: { modules: [] }, errors: {} }));
+    return res.render(
+      'training/course-form',
+      await this.courseFormModel(null, { values: { modules: [] }, errors: {} }),
+    );
   }
 
   @Post('courses')
@@ -122,26 +162,47 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/course-form', await this.courseFormModel(null, { values: input, errors: problems }));
+    return res
+      .status(400)
+      .render('training/course-form', await this.courseFormModel(null, { values: input, errors: problems }));
   }
 
   @Get('courses/:id')
-  async course(@Param('id', new ParseUUIDPipe()) id: string, @Query('notice') notice: string | undefined, @CurrentUser() user: AuthUser, @Res() res: Response) {
+  async course(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('notice') notice: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
     const course = await this.courses.get(id);
-    return res.render('training/course', { title: course.title, course, isAdmin: hasRole(user, 'admin'), notice: NOTICES[notice ?? ''] });
+    return res.render('training/course', {
+      title: course.title,
+      course,
+      isAdmin: hasRole(user, 'admin'),
+      notice: NOTICES[notice ?? ''],
+    });
   }
 
   @Get('courses/:id/edit')
   @Roles('admin')
   async editCourse(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
     const course = await this.courses.get(id);
-    const values = { ...course, awardsCredentialTypeCode: course.awardsCredentialType?.code ?? '', modules: course.modules };
+    const values = {
+      ...course,
+      awardsCredentialTypeCode: course.awardsCredentialType?.code ?? '',
+      modules: course.modules,
+    };
     return res.render('training/course-form', await this.courseFormModel(course.id, { values, errors: {} }));
   }
 
   @Post('courses/:id')
   @Roles('admin')
-  async updateCourse(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: Record<string, unknown>, @RequestActor() actor: Actor, @Res() res: Response) {
+  async updateCourse(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: Record<string, unknown>,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const input = courseBody(body);
     const { value, errors } = await validateForm(CourseDto, input);
     let problems = errors;
@@ -153,23 +214,37 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/course-form', await this.courseFormModel(id, { values: input, errors: problems }));
+    return res
+      .status(400)
+      .render('training/course-form', await this.courseFormModel(id, { values: input, errors: problems }));
   }
 
   // ---- cohorts -------------------------------------------------------------------------------
 
   @Get('cohorts/new')
   @Roles('trainer', 'admin')
-  async newCohort(@CurrentUser() user: AuthUser, @Query('courseId') courseId: string | undefined, @Res() res: Response) {
+  async newCohort(
+    @CurrentUser() user: AuthUser,
+    @Query('courseId') courseId: string | undefined,
+    @Res() res: Response,
+  ) {
     return res.render(
       'training/cohort-form',
-      await this.cohortFormModel(null, user, { values: { courseId, trainerIds: [user.id], setting: 'clinic' }, errors: {} }),
+      await this.cohortFormModel(null, user, {
+        values: { courseId, trainerIds: [user.id], setting: 'clinic' },
+        errors: {},
+      }),
     );
   }
 
   @Post('cohorts')
   @Roles('trainer', 'admin')
-  async createCohort(@Body() body: Record<string, unknown>, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+  async createCohort(
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { value, errors } = await validateForm(CohortDto, body);
     let problems = errors;
     if (value) {
@@ -180,7 +255,9 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/cohort-form', await this.cohortFormModel(null, user, { values: body, errors: problems }));
+    return res
+      .status(400)
+      .render('training/cohort-form', await this.cohortFormModel(null, user, { values: body, errors: problems }));
   }
 
   @Get('cohorts/:id')
@@ -196,7 +273,10 @@ export class TrainingPagesController {
   ) {
     const count = (n: string | undefined) => (/^\d{1,5}$/.test(n ?? '') ? Number(n) : null);
     const roster = count(imported) !== null ? { enrolled: count(imported), created: count(created) ?? 0 } : null;
-    return res.render('training/cohort', await this.cohortModel(id, user, { notice: NOTICES[notice ?? ''], q: q ?? '', imported: roster }));
+    return res.render(
+      'training/cohort',
+      await this.cohortModel(id, user, { notice: NOTICES[notice ?? ''], q: q ?? '', imported: roster }),
+    );
   }
 
   @Get('cohorts/:id/edit')
@@ -228,7 +308,9 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/cohort-form', await this.cohortFormModel(cohort, user, { values: input, errors: problems }));
+    return res
+      .status(400)
+      .render('training/cohort-form', await this.cohortFormModel(cohort, user, { values: input, errors: problems }));
   }
 
   @Post('cohorts/:id/status')
@@ -241,7 +323,10 @@ export class TrainingPagesController {
     @Res() res: Response,
   ) {
     const { value, errors } = await validateForm(CohortStatusDto, body);
-    if (!value) return res.status(400).render('training/cohort', await this.cohortModel(id, user, { statusError: errors.status }));
+    if (!value)
+      return res
+        .status(400)
+        .render('training/cohort', await this.cohortModel(id, user, { statusError: errors.status }));
     await this.cohorts.setStatus(id, value, user, actor);
     return res.redirect(303, `/training/cohorts/${id}?notice=${value.status}`);
   }
@@ -265,7 +350,9 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/cohort', await this.cohortModel(id, user, { sessionErrors: problems, sessionValues: body }));
+    return res
+      .status(400)
+      .render('training/cohort', await this.cohortModel(id, user, { sessionErrors: problems, sessionValues: body }));
   }
 
   @Get('sessions/:id/edit')
@@ -296,12 +383,19 @@ export class TrainingPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/session-form', await this.sessionFormModel(cohort, id, { values: body, errors: problems }));
+    return res
+      .status(400)
+      .render('training/session-form', await this.sessionFormModel(cohort, id, { values: body, errors: problems }));
   }
 
   @Post('sessions/:id/cancel')
   @Roles('trainer', 'admin')
-  async cancelSession(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+  async cancelSession(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const session = await this.cohorts.cancelSession(id, user, actor);
     return res.redirect(303, `/training/cohorts/${session.cohortId}?notice=session-cancelled#sessions`);
   }
@@ -323,13 +417,20 @@ export class TrainingPagesController {
       return res.redirect(303, `/training/cohorts/${id}?notice=${enrollment.status}#roster`);
     } catch (e) {
       const errors = formErrorsFrom(e);
-      return res.status(400).render('training/cohort', await this.cohortModel(id, user, { enrollError: errors.personId ?? errors.form }));
+      return res
+        .status(400)
+        .render('training/cohort', await this.cohortModel(id, user, { enrollError: errors.personId ?? errors.form }));
     }
   }
 
   @Post('enrollments/:id/withdraw')
   @Roles('trainer', 'admin')
-  async withdraw(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+  async withdraw(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const enrollment = await this.enrollments.withdraw(id, user, actor);
     return res.redirect(303, `/training/cohorts/${enrollment.cohortId}?notice=withdrawn#roster`);
   }
@@ -346,10 +447,21 @@ export class TrainingPagesController {
     @Res() res: Response,
   ) {
     let result: RosterImportResult;
-    if (!file || file.size === 0) result = { ok: false, fileError: 'Choose a CSV file to import.', errors: [], enrolled: 0, created: 0, invited: 0 };
+    if (!file || file.size === 0)
+      result = {
+        ok: false,
+        fileError: 'Choose a CSV file to import.',
+        errors: [],
+        enrolled: 0,
+        created: 0,
+        invited: 0,
+      };
     else result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
-    if (result.ok) return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}&created=${result.created}#roster`);
-    return res.status(400).render('training/cohort', await this.cohortModel(id, user, { roster: result, rosterFile: file?.originalname }));
+    if (result.ok)
+      return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}&created=${result.created}#roster`);
+    return res
+      .status(400)
+      .render('training/cohort', await this.cohortModel(id, user, { roster: result, rosterFile: file?.originalname }));
   }
 
   // ---- attendance ----------------------------------------------------------------------------
@@ -384,7 +496,11 @@ export class TrainingPagesController {
         await this.attendanceModel(id, user, {
           errors: [{ field: 'makeUpSessionId', message: 'Choose the session the make-up attendee came to.' }],
           submitted: records,
-          makeUp: { personId: makeUpPersonId, sessionId: '', errors: { makeUpSessionId: 'Choose the session they came to.' } },
+          makeUp: {
+            personId: makeUpPersonId,
+            sessionId: '',
+            errors: { makeUpSessionId: 'Choose the session they came to.' },
+          },
         }),
       );
     }
@@ -398,7 +514,8 @@ export class TrainingPagesController {
         }),
       );
     }
-    if (makeUpPersonId) records.push({ personId: makeUpPersonId, sessionId: makeUpSessionId, status: 'present', hours: null });
+    if (makeUpPersonId)
+      records.push({ personId: makeUpPersonId, sessionId: makeUpSessionId, status: 'present', hours: null });
     try {
       await this.attendance.record(id, records, user, actor);
       return res.redirect(303, `/training/cohorts/${id}/attendance?notice=attendance`);
@@ -409,13 +526,20 @@ export class TrainingPagesController {
         const r = index === undefined ? undefined : records[Number(index)];
         return { field, message, personId: r?.personId, sessionId: r?.sessionId };
       });
-      return res.status(400).render('training/attendance', await this.attendanceModel(id, user, { errors: described, submitted: records }));
+      return res
+        .status(400)
+        .render('training/attendance', await this.attendanceModel(id, user, { errors: described, submitted: records }));
     }
   }
 
   @Post('sessions/:id/everyone-present')
   @Roles('trainer', 'admin')
-  async everyonePresent(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
+  async everyonePresent(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
     const { cohortId } = await this.attendance.everyonePresent(id, user, actor);
     return res.redirect(303, `/training/cohorts/${cohortId}/attendance?notice=attendance`);
   }
@@ -454,7 +578,10 @@ export class TrainingPagesController {
     }
     return res
       .status(400)
-      .render('training/completion', await this.completionModel(id, user, { examErrors: problems, examPersonId: body.personId, examValues: body }));
+      .render(
+        'training/completion',
+        await this.completionModel(id, user, { examErrors: problems, examPersonId: body.personId, examValues: body }),
+      );
   }
 
   @Post('cohorts/:id/complete')
@@ -474,25 +601,39 @@ export class TrainingPagesController {
         const { awarded } = await this.completion.complete(id, value, user, actor);
         return res.render(
           'training/completion',
-          await this.completionModel(id, user, { notice: `Cohort completed. ${awarded.length} credential(s) awarded.` }),
+          await this.completionModel(id, user, {
+            notice: `Cohort completed. ${awarded.length} credential(s) awarded.`,
+          }),
         );
       } catch (e) {
         problems = formErrorsFrom(e);
       }
     }
-    return res.status(400).render('training/completion', await this.completionModel(id, user, { completeErrors: problems, completeValues: body }));
+    return res
+      .status(400)
+      .render(
+        'training/completion',
+        await this.completionModel(id, user, { completeErrors: problems, completeValues: body }),
+      );
   }
 
   // ---- view models ---------------------------------------------------------------------------
 
   private async courseFormModel(id: string | null, extra: { values: object; errors: Record<string, string> | null }) {
-    const types = (await this.catalog.listCredentialTypes({ includeInactive: false })).filter((t) => t.kind === 'internal');
+    const types = (await this.catalog.listCredentialTypes({ includeInactive: false })).filter(
+      (t) => t.kind === 'internal',
+    );
     const values = extra.values as { modules?: object[] };
     const errors = extra.errors ?? {};
     // Each row's messages come back under `modules.<row>.<field>`; the row shows its own.
     const modules: object[] = (values.modules ?? []).map((m, i) => {
       const at = (field: string) => errors[`modules.${i}.${field}`];
-      const rowErrors = { title: at('title'), hours: at('hours'), required: at('required'), row: errors[`modules.${i}`] ?? at('id') };
+      const rowErrors = {
+        title: at('title'),
+        hours: at('hours'),
+        required: at('required'),
+        row: errors[`modules.${i}`] ?? at('id'),
+      };
       return { ...m, errors: Object.values(rowErrors).some(Boolean) ? rowErrors : null };
     });
     // A few empty rows to add modules without any script.
@@ -509,7 +650,11 @@ export class TrainingPagesController {
     };
   }
 
-  private async cohortFormModel(cohort: Cohort | null, user: AuthUser, extra: { values: object; errors: Record<string, string> | null }) {
+  private async cohortFormModel(
+    cohort: Cohort | null,
+    user: AuthUser,
+    extra: { values: object; errors: Record<string, string> | null },
+  ) {
     const [courses, trainers] = await Promise.all([this.courses.list({ activeOnly: true }), this.cohorts.trainers()]);
     return {
       title: cohort ? `Edit ${cohort.name}` : 'New cohort',
@@ -523,14 +668,29 @@ export class TrainingPagesController {
     };
   }
 
-  private async sessionFormModel(cohort: Cohort, sessionId: string, extra: { values: object; errors: Record<string, string> | null }) {
+  private async sessionFormModel(
+    cohort: Cohort,
+    sessionId: string,
+    extra: { values: object; errors: Record<string, string> | null },
+  ) {
     const course = await this.courses.get(cohort.courseId);
-    return { title: 'Move or change a session', cohort, sessionId, modules: course.modules, ...extra, errors: extra.errors ?? {} };
+    return {
+      title: 'Move or change a session',
+      cohort,
+      sessionId,
+      modules: course.modules,
+      ...extra,
+      errors: extra.errors ?? {},
+    };
   }
 
   private async cohortModel(id: string, user: AuthUser, extra: object) {
     const cohort = await this.cohorts.get(id, user);
-    const [course, sessions, roster] = await Promise.all([this.courses.get(cohort.courseId), this.cohorts.sessions(id), this.enrollments.roster(id)]);
+    const [course, sessions, roster] = await Promise.all([
+      this.courses.get(cohort.courseId),
+      this.cohorts.sessions(id),
+      this.enrollments.roster(id),
+    ]);
     const q = (extra as { q?: string }).q ?? '';
     const searchable = q.trim().length >= 2;
     const candidates = searchable ? await this.enrollments.candidates(id, q, user) : null;
@@ -612,7 +772,9 @@ export class TrainingPagesController {
     }));
     const errors = (extra.errors ?? []).map((e) => ({
       ...e,
-      where: e.personId ? `${names.get(e.personId) ?? 'Someone'}, ${sessionLabel.get(e.sessionId ?? '') ?? 'a session'}` : null,
+      where: e.personId
+        ? `${names.get(e.personId) ?? 'Someone'}, ${sessionLabel.get(e.sessionId ?? '') ?? 'a session'}`
+        : null,
     }));
     return {
       title: `Attendance: ${grid.cohort.name}`,

@@ -29,7 +29,11 @@ export class TrainingSession {
   cancelledAt!: Date | null;
 
   @ManyToMany(() => CourseModule)
-  @JoinTable({ name: 'training_session_modules', joinColumn: { name: 'session_id' }, inverseJoinColumn: { name: 'module_id' } })
+  @JoinTable({
+    name: 'training_session_modules',
+    joinColumn: { name: 'session_id' },
+    inverseJoinColumn: { name: 'module_id' },
+  })
   modules!: CourseModule[];
 
   @CreateDateColumn({ name: 'created_at', type: Date })

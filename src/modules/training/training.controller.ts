@@ -1,4 +1,17 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type {} from 'multer';
@@ -9,7 +22,16 @@ import { AttendanceService } from './attendance.service';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
-import { AttendanceDto, CohortDto, CohortStatusDto, CompleteCohortDto, CourseDto, EnrollDto, ExamAttemptDto, TrainingSessionDto } from './dto/training.dto';
+import {
+  AttendanceDto,
+  CohortDto,
+  CohortStatusDto,
+  CompleteCohortDto,
+  CourseDto,
+  EnrollDto,
+  ExamAttemptDto,
+  TrainingSessionDto,
+} from './dto/training.dto';
 import { EnrollmentsService, type RosterImportResult } from './enrollments.service';
 import { MyTrainingService } from './my-training.service';
 
@@ -22,7 +44,9 @@ export function rosterRejection(result: RosterImportResult): BadRequestException
   return new BadRequestException({
     statusCode: 400,
     message,
-    errors: result.fileError ? [{ field: 'file', message: result.fileError }] : result.errors.map((e) => ({ field: `line ${e.line}`, message: e.message })),
+    errors: result.fileError
+      ? [{ field: 'file', message: result.fileError }]
+      : result.errors.map((e) => ({ field: `line ${e.line}`, message: e.message })),
   });
 }
 
@@ -59,7 +83,10 @@ export class TrainingController {
 
   @Put('courses/:id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a course; modules listed with their id change in place, modules left out are removed when no session covers them' })
+  @ApiOperation({
+    summary:
+      'Change a course; modules listed with their id change in place, modules left out are removed when no session covers them',
+  })
   updateCourse(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CourseDto, @RequestActor() actor: Actor) {
     return this.courses.update(id, dto, actor);
   }
@@ -69,8 +96,13 @@ export class TrainingController {
   @ApiOperation({ summary: 'Cohorts you run (all of them for an admin), with counts' })
   @ApiQuery({ name: 'status', required: false, enum: ['planned', 'running', 'completed', 'cancelled'] })
   async listCohorts(@CurrentUser() user: AuthUser, @Query('status') status?: string) {
-    const valid = ['planned', 'running', 'completed', 'cancelled'].includes(status ?? '') ? (status as 'planned') : undefined;
-    return (await this.cohorts.list(user, { status: valid })).map(({ cohort, ...counts }) => ({ ...cohort, ...counts }));
+    const valid = ['planned', 'running', 'completed', 'cancelled'].includes(status ?? '')
+      ? (status as 'planned')
+      : undefined;
+    return (await this.cohorts.list(user, { status: valid })).map(({ cohort, ...counts }) => ({
+      ...cohort,
+      ...counts,
+    }));
   }
 
   @Post('cohorts')
@@ -92,7 +124,12 @@ export class TrainingController {
   @Put('cohorts/:id')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Change a cohort; more capacity promotes from the wait list' })
-  updateCohort(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CohortDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  updateCohort(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CohortDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.cohorts.update(id, dto, user, actor);
   }
 
@@ -100,21 +137,36 @@ export class TrainingController {
   @HttpCode(200)
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Mark a cohort planned, running or cancelled (completion has its own endpoint)' })
-  setStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CohortStatusDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  setStatus(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CohortStatusDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.cohorts.setStatus(id, dto, user, actor);
   }
 
   @Post('cohorts/:id/sessions')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Add a session (local date and times in the program time zone, modules covered, hours)' })
-  addSession(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TrainingSessionDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  addSession(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TrainingSessionDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.cohorts.addSession(id, dto, user, actor);
   }
 
   @Put('training-sessions/:id')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Move a session or change what it covers' })
-  changeSession(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: TrainingSessionDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  changeSession(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: TrainingSessionDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.cohorts.changeSession(id, dto, user, actor);
   }
 
@@ -122,21 +174,37 @@ export class TrainingController {
   @HttpCode(200)
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Cancel a session (it stays listed, counts for nothing, and calendars drop it)' })
-  cancelSession(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  cancelSession(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.cohorts.cancelSession(id, user, actor);
   }
 
   @Get('cohorts/:id/candidates')
   @Roles('trainer', 'admin')
-  @ApiOperation({ summary: 'Active people matching a name or e-mail who are not on the cohort yet (at least 2 characters; 20 at most)' })
-  candidates(@Param('id', new ParseUUIDPipe()) id: string, @Query('q') q: string | undefined, @CurrentUser() user: AuthUser) {
+  @ApiOperation({
+    summary:
+      'Active people matching a name or e-mail who are not on the cohort yet (at least 2 characters; 20 at most)',
+  })
+  candidates(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('q') q: string | undefined,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.enrollments.candidates(id, q ?? '', user);
   }
 
   @Post('cohorts/:id/enrollments')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Enroll a person: a place when there is one, the wait list otherwise' })
-  enroll(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: EnrollDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  enroll(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: EnrollDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.enrollments.enroll(id, dto.personId, user, actor);
   }
 
@@ -153,9 +221,17 @@ export class TrainingController {
   @UseInterceptors(ROSTER_UPLOAD)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'CSV with columns name, email and optionally phone' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'CSV with columns name, email and optionally phone' },
+      },
+    },
   })
-  @ApiOperation({ summary: 'Import a roster CSV: all rows or none; every bad row is reported with its line. New people are created as peers and invited.' })
+  @ApiOperation({
+    summary:
+      'Import a roster CSV: all rows or none; every bad row is reported with its line. New people are created as peers and invited.',
+  })
   async importRoster(
     @Param('id', new ParseUUIDPipe()) id: string,
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -163,7 +239,11 @@ export class TrainingController {
     @RequestActor() actor: Actor,
   ) {
     if (!file || file.size === 0)
-      throw new BadRequestException({ statusCode: 400, message: 'Choose a CSV file to import.', errors: [{ field: 'file', message: 'is required' }] });
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'Choose a CSV file to import.',
+        errors: [{ field: 'file', message: 'is required' }],
+      });
     const result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
     if (!result.ok) throw rosterRejection(result);
     return result;
@@ -179,8 +259,15 @@ export class TrainingController {
 
   @Put('cohorts/:id/attendance')
   @Roles('trainer', 'admin')
-  @ApiOperation({ summary: 'Record attendance (present, absent, or partial with hours); all checked first, only changes written' })
-  record(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AttendanceDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  @ApiOperation({
+    summary: 'Record attendance (present, absent, or partial with hours); all checked first, only changes written',
+  })
+  record(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: AttendanceDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.attendance.record(id, dto.records, user, actor);
   }
 
@@ -188,14 +275,25 @@ export class TrainingController {
   @HttpCode(200)
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Mark everyone enrolled and not yet marked for this session as present' })
-  everyonePresent(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  everyonePresent(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.attendance.everyonePresent(id, user, actor);
   }
 
   @Post('cohorts/:id/exam-attempts')
   @Roles('trainer', 'admin')
-  @ApiOperation({ summary: "Record an exam attempt's score; pass or fail against the course's pass mark, within its attempts limit" })
-  examAttempt(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ExamAttemptDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  @ApiOperation({
+    summary: "Record an exam attempt's score; pass or fail against the course's pass mark, within its attempts limit",
+  })
+  examAttempt(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: ExamAttemptDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.completion.recordExamAttempt(id, dto, user, actor);
   }
 
@@ -209,8 +307,15 @@ export class TrainingController {
   @Post('cohorts/:id/complete')
   @HttpCode(200)
   @Roles('trainer', 'admin')
-  @ApiOperation({ summary: "Complete the cohort: award the course's credential to everyone who met the rules (never twice)" })
-  complete(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CompleteCohortDto, @CurrentUser() user: AuthUser, @RequestActor() actor: Actor) {
+  @ApiOperation({
+    summary: "Complete the cohort: award the course's credential to everyone who met the rules (never twice)",
+  })
+  complete(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CompleteCohortDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
     return this.completion.complete(id, dto, user, actor);
   }
 

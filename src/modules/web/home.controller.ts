@@ -44,7 +44,11 @@ export class HomeController {
     return {
       title: 'Home',
       today,
-      heading: isAdmin ? this.config.orgName : hasRole(user, 'supervisor') ? 'You and your team' : `Welcome, ${user.name}`,
+      heading: isAdmin
+        ? this.config.orgName
+        : hasRole(user, 'supervisor')
+          ? 'You and your team'
+          : `Welcome, ${user.name}`,
       scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
       counts,
       boardReportsDue: supervision?.reportsDue.length ?? 0,
@@ -63,7 +67,9 @@ export class HomeController {
 
   private async counts(user: AuthUser) {
     const [peers, trainers, supervisors] = await Promise.all(
-      (['peer', 'trainer', 'supervisor'] as const).map((role) => this.people.list({ role, status: 'active', pageSize: 1 }, user)),
+      (['peer', 'trainer', 'supervisor'] as const).map((role) =>
+        this.people.list({ role, status: 'active', pageSize: 1 }, user),
+      ),
     );
     return { peers: peers.total, trainers: trainers.total, supervisors: supervisors.total };
   }

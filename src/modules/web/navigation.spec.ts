@@ -3,7 +3,12 @@ import { navigationFor } from './navigation';
 describe('navigationFor', () => {
   it('shows each role only its own entries', () => {
     expect(navigationFor(['peer'], '/').map((i) => i.label)).toEqual(['Home', 'My credentials', 'My training']);
-    expect(navigationFor(['trainer'], '/').map((i) => i.label)).toEqual(['Home', 'Training', 'People', 'Credential types']);
+    expect(navigationFor(['trainer'], '/').map((i) => i.label)).toEqual([
+      'Home',
+      'Training',
+      'People',
+      'Credential types',
+    ]);
     expect(navigationFor(['admin'], '/').map((i) => i.label)).toEqual([
       'Home',
       'Training',
@@ -21,7 +26,16 @@ describe('navigationFor', () => {
 
   it('gives the union for several roles and marks the current section', () => {
     const nav = navigationFor(['peer', 'supervisor'], '/catalog/practice-roles/123');
-    expect(nav.map((i) => i.label)).toEqual(['Home', 'My credentials', 'My training', 'Clearance', 'People', 'Credential types', 'Practice roles', 'Reports']);
+    expect(nav.map((i) => i.label)).toEqual([
+      'Home',
+      'My credentials',
+      'My training',
+      'Clearance',
+      'People',
+      'Credential types',
+      'Practice roles',
+      'Reports',
+    ]);
     expect(nav.filter((i) => i.current).map((i) => i.label)).toEqual(['Practice roles']);
     expect(navigationFor(['admin'], '/people').find((i) => i.label === 'Home')?.current).toBe(false);
   });

@@ -61,7 +61,10 @@ export class CreateCredentialTypeDto {
   @MaxLength(200)
   issuer!: string;
 
-  @ApiProperty({ enum: CREDENTIAL_KINDS, description: 'internal: issued by the program with a certificate; external: recorded with number and evidence' })
+  @ApiProperty({
+    enum: CREDENTIAL_KINDS,
+    description: 'internal: issued by the program with a certificate; external: recorded with number and evidence',
+  })
   @IsIn(CREDENTIAL_KINDS, { message: 'must be internal or external' })
   kind!: CredentialKind;
 
@@ -100,7 +103,10 @@ export class CreateCredentialTypeDto {
   @Max(3650)
   graceDays?: number;
 
-  @ApiPropertyOptional({ example: 730, description: 'Days after expiry when it is terminated (must re-apply); empty for never' })
+  @ApiPropertyOptional({
+    example: 730,
+    description: 'Days after expiry when it is terminated (must re-apply); empty for never',
+  })
   @ToInt()
   @IsOptional()
   @IsInt({ message: 'must be a whole number of days' })
@@ -139,7 +145,10 @@ export class CreateCredentialTypeDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ default: true, description: 'False while the issuer has not published its terms (e.g. a licence created by a new law)' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'False while the issuer has not published its terms (e.g. a licence created by a new law)',
+  })
   @ToBoolean()
   @IsOptional()
   @IsBoolean()

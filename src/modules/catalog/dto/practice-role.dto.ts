@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsDateString,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
 
@@ -41,19 +50,28 @@ export class CreatePracticeRoleDto {
 }
 
 export class ReplaceRuleDto {
-  @ApiProperty({ description: 'The new requirement tree; from `effectiveFrom` on it replaces the old one whole, which is kept for earlier dates' })
+  @ApiProperty({
+    description:
+      'The new requirement tree; from `effectiveFrom` on it replaces the old one whole, which is kept for earlier dates',
+  })
   @IsObject({ message: 'must be a requirement tree such as { kind: "all_of", children: [...] }' })
   @ValidateNested()
   @Type(() => RequirementNode)
   rule!: RequirementNode;
 
-  @ApiPropertyOptional({ description: 'The first day the new rule applies (YYYY-MM-DD); today by default, never a past date', example: '2027-01-01' })
+  @ApiPropertyOptional({
+    description: 'The first day the new rule applies (YYYY-MM-DD); today by default, never a past date',
+    example: '2027-01-01',
+  })
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'must be a date (YYYY-MM-DD)' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
   effectiveFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Why the rule changes, kept with the version', example: 'State rule ARM 24.219.xxx adopted' })
+  @ApiPropertyOptional({
+    description: 'Why the rule changes, kept with the version',
+    example: 'State rule ARM 24.219.xxx adopted',
+  })
   @TrimToNull()
   @IsOptional()
   @IsString()

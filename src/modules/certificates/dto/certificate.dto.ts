@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { REISSUE_REASONS, type ReissueReason } from '../certificate.entity';
 
@@ -18,7 +29,10 @@ export class ReissueCertificateDto {
 }
 
 export class RegenerateCertificatesDto extends ReissueCertificateDto {
-  @ApiProperty({ type: [String], description: 'Credential ids whose certificates are made anew from the current layout (at most 1,000)' })
+  @ApiProperty({
+    type: [String],
+    description: 'Credential ids whose certificates are made anew from the current layout (at most 1,000)',
+  })
   // A form with one ticked box sends a string, not a list.
   @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
   @IsArray({ message: 'must list the certificates to regenerate' })

@@ -25,7 +25,10 @@ export class RecordCredentialDto {
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
   issuedOn!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: "Leave out to use the type's validity; set it only with expiryNote" })
+  @ApiPropertyOptional({
+    example: '2026-12-31',
+    description: "Leave out to use the type's validity; set it only with expiryNote",
+  })
   @TrimToNull()
   @IsOptional()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
@@ -111,7 +114,10 @@ export class SuspendCredentialDto {
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
   from!: string;
 
-  @ApiPropertyOptional({ example: '2027-01-15', description: 'Last day of the suspension; leave out while it is open (send again later to end it)' })
+  @ApiPropertyOptional({
+    example: '2027-01-15',
+    description: 'Last day of the suspension; leave out while it is open (send again later to end it)',
+  })
   @TrimToNull()
   @IsOptional()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { ROLES, type Role } from '../person-role.entity';
 import { PERSON_STATUSES, type PersonStatus } from '../person.entity';
@@ -37,7 +51,12 @@ export class CreatePersonDto {
   @IsIn(PERSON_STATUSES, { message: 'must be active or inactive' })
   status?: PersonStatus;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['peer'], description: 'One or more of peer, trainer, supervisor, admin' })
+  @ApiProperty({
+    enum: ROLES,
+    isArray: true,
+    example: ['peer'],
+    description: 'One or more of peer, trainer, supervisor, admin',
+  })
   @ToList()
   @IsArray({ message: 'must list at least one role' })
   @ArrayMinSize(1, { message: 'choose at least one role' })

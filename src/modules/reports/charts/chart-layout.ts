@@ -21,7 +21,17 @@ export type Shape =
   | { type: 'line'; x1: number; y1: number; x2: number; y2: number; role: 'axis' | 'grid' | 'tick' | 'leader' }
   | { type: 'polyline'; points: Array<[number, number]>; series: number; colour: string; dashed: boolean }
   | { type: 'marker'; x: number; y: number; series: number; colour: string; marker: MarkerKind; tooltip: string }
-  | { type: 'swatch'; x: number; y: number; w: number; h: number; series: number; colour: string; pattern: PatternKind; marker: MarkerKind | null }
+  | {
+      type: 'swatch';
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      series: number;
+      colour: string;
+      pattern: PatternKind;
+      marker: MarkerKind | null;
+    }
   | {
       type: 'text';
       x: number;
@@ -79,7 +89,11 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
 
   // Legend first: it takes the rows it needs at the bottom, and the plot gets the rest.
   const swatch = size;
-  const legendItems = model.series.map((s, i) => ({ i, label: s.label, w: swatch + 6 + textWidth(s.label, small) + size * 1.4 }));
+  const legendItems = model.series.map((s, i) => ({
+    i,
+    label: s.label,
+    w: swatch + 6 + textWidth(s.label, small) + size * 1.4,
+  }));
   const legendRows: Array<typeof legendItems> = [[]];
   let rowWidth = 0;
   for (const item of legendItems) {
@@ -97,14 +111,19 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
     Math.max(
       0,
       ...model.categories.map((_, c) =>
-        isLine ? Math.max(0, ...model.series.map((s) => s.values[c] ?? 0)) : model.series.reduce((n, s) => n + (s.values[c] ?? 0), 0),
+        isLine
+          ? Math.max(0, ...model.series.map((s) => s.values[c] ?? 0))
+          : model.series.reduce((n, s) => n + (s.values[c] ?? 0), 0),
       ),
     ),
   );
   const tickLabelWidth = Math.max(...yScale.ticks.map((t) => textWidth(String(t), small)));
   const hasGroups = model.categories.some((c) => c.group);
   const directLabelWidth = isLine
-    ? Math.min(width * 0.3, Math.max(...model.series.map((s) => textWidth(`${s.label} ${s.values[s.values.length - 1] ?? 0}`, small))) + 14)
+    ? Math.min(
+        width * 0.3,
+        Math.max(...model.series.map((s) => textWidth(`${s.label} ${s.values[s.values.length - 1] ?? 0}`, small))) + 14,
+      )
     : 0;
   const left = size * 1.6 + tickLabelWidth + 8;
   const right = isLine ? directLabelWidth : size;
@@ -118,7 +137,15 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
   for (const t of yScale.ticks) {
     const y = yOf(t);
     shapes.push({ type: 'line', x1: plot.x0, y1: y, x2: plot.x1, y2: y, role: t === 0 ? 'axis' : 'grid' });
-    shapes.push({ type: 'text', x: plot.x0 - 6, y: y + small * 0.35, text: String(t), anchor: 'end', size: small, role: 'tick' });
+    shapes.push({
+      type: 'text',
+      x: plot.x0 - 6,
+      y: y + small * 0.35,
+      text: String(t),
+      anchor: 'end',
+      size: small,
+      role: 'tick',
+    });
   }
   shapes.push({ type: 'line', x1: plot.x0, y1: plot.y0, x2: plot.x0, y2: plot.y1, role: 'axis' });
   shapes.push({
@@ -137,9 +164,26 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
   const centre = (c: number) => plot.x0 + band * (c + 0.5);
   model.categories.forEach((cat, c) => {
     shapes.push({ type: 'line', x1: centre(c), y1: plot.y1, x2: centre(c), y2: plot.y1 + 4, role: 'tick' });
-    shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 6 + small, text: cat.label, anchor: 'middle', size: small, role: 'tick' });
+    shapes.push({
+      type: 'text',
+      x: centre(c),
+      y: plot.y1 + 6 + small,
+      text: cat.label,
+      anchor: 'middle',
+      size: small,
+      role: 'tick',
+    });
     if (cat.group)
-      shapes.push({ type: 'text', x: centre(c), y: plot.y1 + 8 + small * 2, text: cat.group, anchor: 'middle', size: small, bold: true, role: 'tick' });
+      shapes.push({
+        type: 'text',
+        x: centre(c),
+        y: plot.y1 + 8 + small * 2,
+        text: cat.group,
+        anchor: 'middle',
+        size: small,
+        bold: true,
+        role: 'tick',
+      });
   });
   shapes.push({
     type: 'text',
@@ -172,7 +216,15 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
         pattern: isLine ? 'solid' : style.pattern,
         marker: isLine ? style.marker : null,
       });
-      shapes.push({ type: 'text', x: x + swatch + 6, y: y + swatch * 0.85, text: item.label, anchor: 'start', size: small, role: 'legend' });
+      shapes.push({
+        type: 'text',
+        x: x + swatch + 6,
+        y: y + swatch * 0.85,
+        text: item.label,
+        anchor: 'start',
+        size: small,
+        role: 'legend',
+      });
       x += item.w;
     }
   });
@@ -180,7 +232,11 @@ export function layoutChart(model: ChartModel, options: LayoutOptions): ChartLay
   return { width, height, shapes, yMax: yScale.max, yTicks: yScale.ticks };
 }
 
-function layoutStacks(model: ChartModel, shapes: Shape[], g: { centre: (c: number) => number; yOf: (v: number) => number; band: number; small: number }): void {
+function layoutStacks(
+  model: ChartModel,
+  shapes: Shape[],
+  g: { centre: (c: number) => number; yOf: (v: number) => number; band: number; small: number },
+): void {
   const barW = Math.min(g.band * 0.7, 56);
   model.categories.forEach((cat, c) => {
     let base = 0;
@@ -219,14 +275,28 @@ function layoutStacks(model: ChartModel, shapes: Shape[], g: { centre: (c: numbe
       base += value;
     });
     if (base > 0)
-      shapes.push({ type: 'text', x: g.centre(c), y: g.yOf(base) - 4, text: String(base), anchor: 'middle', size: g.small, bold: true, role: 'total' });
+      shapes.push({
+        type: 'text',
+        x: g.centre(c),
+        y: g.yOf(base) - 4,
+        text: String(base),
+        anchor: 'middle',
+        size: g.small,
+        bold: true,
+        role: 'total',
+      });
   });
 }
 
 function layoutLines(
   model: ChartModel,
   shapes: Shape[],
-  g: { centre: (c: number) => number; yOf: (v: number) => number; plot: { x1: number; y0: number; y1: number }; small: number },
+  g: {
+    centre: (c: number) => number;
+    yOf: (v: number) => number;
+    plot: { x1: number; y0: number; y1: number };
+    small: number;
+  },
 ): void {
   const ends: Array<{ i: number; y: number; text: string; colour: string }> = [];
   model.series.forEach((s, i) => {
@@ -246,7 +316,13 @@ function layoutLines(
       }),
     );
     const last = points[points.length - 1];
-    if (last) ends.push({ i, y: last[1] + g.small * 0.35, text: `${s.label} ${s.values[s.values.length - 1] ?? 0}`, colour: style.colour });
+    if (last)
+      ends.push({
+        i,
+        y: last[1] + g.small * 0.35,
+        text: `${s.label} ${s.values[s.values.length - 1] ?? 0}`,
+        colour: style.colour,
+      });
   });
   // Direct labels at the line ends, pushed apart where lines finish close together.
   const gap = g.small * 1.25;
@@ -258,8 +334,18 @@ function layoutLines(
   for (let k = ends.length - 2; k >= 0; k--) if (ends[k + 1].y - ends[k].y < gap) ends[k].y = ends[k + 1].y - gap;
   const lastX = g.centre(model.categories.length - 1);
   for (const e of ends) {
-    const lineEnd = model.series[e.i].values.length ? g.yOf(model.series[e.i].values[model.series[e.i].values.length - 1]) : e.y;
+    const lineEnd = model.series[e.i].values.length
+      ? g.yOf(model.series[e.i].values[model.series[e.i].values.length - 1])
+      : e.y;
     shapes.push({ type: 'line', x1: lastX + 5, y1: lineEnd, x2: lastX + 12, y2: e.y - g.small * 0.35, role: 'leader' });
-    shapes.push({ type: 'text', x: lastX + 14, y: e.y, text: e.text, anchor: 'start', size: g.small, role: 'direct-label' });
+    shapes.push({
+      type: 'text',
+      x: lastX + 14,
+      y: e.y,
+      text: e.text,
+      anchor: 'start',
+      size: g.small,
+      role: 'direct-label',
+    });
   }
 }

@@ -30,10 +30,37 @@ export interface ChartModel {
  * Colours from the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies),
  * each paired with a fill pattern and a marker shape so colour is never the only cue.
  */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#7F6A00', '#333333'] as const;
-export const PATTERNS = ['solid', 'diagonal', 'dots', 'horizontal', 'crosshatch', 'vertical', 'back-diagonal', 'grid'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#7F6A00',
+  '#333333',
+] as const;
+export const PATTERNS = [
+  'solid',
+  'diagonal',
+  'dots',
+  'horizontal',
+  'crosshatch',
+  'vertical',
+  'back-diagonal',
+  'grid',
+] as const;
 export type PatternKind = (typeof PATTERNS)[number];
-export const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross', 'circle-open', 'square-open'] as const;
+export const MARKERS = [
+  'circle',
+  'square',
+  'triangle',
+  'diamond',
+  'triangle-down',
+  'cross',
+  'circle-open',
+  'square-open',
+] as const;
 export type MarkerKind = (typeof MARKERS)[number];
 
 export interface SeriesStyle {

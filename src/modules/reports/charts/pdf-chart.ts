@@ -26,11 +26,14 @@ function drawPattern(doc: Doc, kind: PatternKind, x: number, y: number, w: numbe
   };
   if (kind === 'diagonal' || kind === 'crosshatch') diagonal(1);
   if (kind === 'back-diagonal' || kind === 'crosshatch') diagonal(-1);
-  if (kind === 'horizontal' || kind === 'grid') for (let yy = y + step / 2; yy < y + h; yy += step) doc.moveTo(x, yy).lineTo(x + w, yy);
-  if (kind === 'vertical' || kind === 'grid') for (let xx = x + step / 2; xx < x + w; xx += step) doc.moveTo(xx, y).lineTo(xx, y + h);
+  if (kind === 'horizontal' || kind === 'grid')
+    for (let yy = y + step / 2; yy < y + h; yy += step) doc.moveTo(x, yy).lineTo(x + w, yy);
+  if (kind === 'vertical' || kind === 'grid')
+    for (let xx = x + step / 2; xx < x + w; xx += step) doc.moveTo(xx, y).lineTo(xx, y + h);
   doc.stroke();
   if (kind === 'dots') {
-    for (let yy = y + step / 2; yy < y + h; yy += step) for (let xx = x + step / 2; xx < x + w; xx += step) doc.circle(xx, yy, 0.9);
+    for (let yy = y + step / 2; yy < y + h; yy += step)
+      for (let xx = x + step / 2; xx < x + w; xx += step) doc.circle(xx, yy, 0.9);
     doc.fill('#ffffff');
   }
   doc.restore();
@@ -111,7 +114,14 @@ function drawShape(doc: Doc, s: Shape, fonts: PdfFonts): void {
 }
 
 /** Draws the chart as vector shapes on `doc` with its top-left corner at (x, y). */
-export function drawPdfChart(doc: Doc, model: ChartModel, x: number, y: number, options: LayoutOptions, fonts: PdfFonts): void {
+export function drawPdfChart(
+  doc: Doc,
+  model: ChartModel,
+  x: number,
+  y: number,
+  options: LayoutOptions,
+  fonts: PdfFonts,
+): void {
   const layout = layoutChart(model, options);
   doc.save();
   doc.translate(x, y);

@@ -9,7 +9,8 @@ import { renderSvg } from './svg-chart';
 // htmlparser2 (in xmlMode) reads the SVG as a browser's XML parser would.
 function parseSvg(svg: string) {
   const doc = parseDocument(svg, { xmlMode: true });
-  const all = (name: string, within: Element | typeof doc = doc) => DomUtils.getElementsByTagName(name, within.children, true) as Element[];
+  const all = (name: string, within: Element | typeof doc = doc) =>
+    DomUtils.getElementsByTagName(name, within.children, true) as Element[];
   const root = all('svg')[0];
   return { root, all, text: (el: Element) => DomUtils.textContent(el) };
 }
@@ -103,7 +104,10 @@ describe('the SVG chart', () => {
   });
 
   it('escapes text taken from records', () => {
-    const svg = renderSvg({ ...stacked, title: 'A <b> & "c"', series: [{ key: 'X', label: '<script>', values: [1, 1, 1] }] }, { width: 400, height: 200 });
+    const svg = renderSvg(
+      { ...stacked, title: 'A <b> & "c"', series: [{ key: 'X', label: '<script>', values: [1, 1, 1] }] },
+      { width: 400, height: 200 },
+    );
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;');
     expect(
@@ -132,7 +136,14 @@ describe('the PDF chart', () => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     const done = new Promise((resolve) => doc.on('end', resolve));
-    drawPdfChart(doc, stacked, 30, 30, { width: 360, height: 240, fontSize: 8.5 }, { regular: 'Helvetica', bold: 'Helvetica-Bold' });
+    drawPdfChart(
+      doc,
+      stacked,
+      30,
+      30,
+      { width: 360, height: 240, fontSize: 8.5 },
+      { regular: 'Helvetica', bold: 'Helvetica-Bold' },
+    );
     doc.end();
     await done;
     const pdf = Buffer.concat(chunks);

@@ -1,7 +1,8 @@
 import { layoutChart, type LayoutOptions, type Shape } from './chart-layout';
 import { seriesStyle, type ChartModel, type MarkerKind, type PatternKind } from './chart-model';
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
 
 /** Pattern tiles drawn over a bar's colour, in white, so a bar reads by texture as well as hue. */
@@ -16,7 +17,9 @@ function patternDef(id: string, kind: PatternKind): string {
     crosshatch: line('M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4 M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4'),
     grid: line('M0,4 h8 M4,0 v8'),
   };
-  return kind === 'solid' ? '' : `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse">${body[kind]}</pattern>`;
+  return kind === 'solid'
+    ? ''
+    : `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse">${body[kind]}</pattern>`;
 }
 
 /** A marker's outline as a path centred on (x, y); the same shapes the PDF draws. */
@@ -25,7 +28,10 @@ export function markerPath(kind: MarkerKind, x: number, y: number, r: number): {
   switch (kind) {
     case 'circle':
     case 'circle-open':
-      return { d: `M${n(x - r)},${n(y)} a${r},${r} 0 1,0 ${n(2 * r)},0 a${r},${r} 0 1,0 ${n(-2 * r)},0`, filled: kind === 'circle' };
+      return {
+        d: `M${n(x - r)},${n(y)} a${r},${r} 0 1,0 ${n(2 * r)},0 a${r},${r} 0 1,0 ${n(-2 * r)},0`,
+        filled: kind === 'circle',
+      };
     case 'square':
     case 'square-open':
       return {
@@ -90,7 +96,8 @@ function shapeSvg(s: Shape, prefix: string): string {
   switch (s.type) {
     case 'bar': {
       const rect = `x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"`;
-      const texture = s.pattern === 'solid' ? '' : `<rect ${rect} fill="url(#${prefix}-p${s.series})" aria-hidden="true"/>`;
+      const texture =
+        s.pattern === 'solid' ? '' : `<rect ${rect} fill="url(#${prefix}-p${s.series})" aria-hidden="true"/>`;
       return `<g class="bar" data-series="${s.series}" data-category="${s.category}" data-value="${s.value}"><rect ${rect} fill="${s.colour}" stroke="#fff" stroke-width="0.8"><title>${escape(s.tooltip)}</title></rect>${texture}</g>`;
     }
     case 'line': {
@@ -136,7 +143,10 @@ function shapeSvg(s: Shape, prefix: string): string {
 export function renderSvg(model: ChartModel, options: LayoutOptions): string {
   const layout = layoutChart(model, options);
   const prefix = `chart-${model.id}`;
-  const defs = model.kind === 'stacked-bar' ? model.series.map((_, i) => patternDef(`${prefix}-p${i}`, seriesStyle(i).pattern)).join('') : '';
+  const defs =
+    model.kind === 'stacked-bar'
+      ? model.series.map((_, i) => patternDef(`${prefix}-p${i}`, seriesStyle(i).pattern)).join('')
+      : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${model.kind}" id="${prefix}" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" role="img" aria-labelledby="${prefix}-title ${prefix}-desc" font-family="DejaVu Sans, Verdana, sans-serif" fill="#1f2328">`,
     `<title id="${prefix}-title">${escape(model.title)}</title>`,

@@ -19,7 +19,9 @@ export class ReportFiltersDto {
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
   to?: string | null;
 
-  @ApiPropertyOptional({ description: 'As-of date for statuses (YYYY-MM-DD); today in the program time zone by default' })
+  @ApiPropertyOptional({
+    description: 'As-of date for statuses (YYYY-MM-DD); today in the program time zone by default',
+  })
   @IsOptional()
   @TrimToNull()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
@@ -66,7 +68,9 @@ export class ReportFiltersDto {
 }
 
 export class DashboardQueryDto {
-  @ApiPropertyOptional({ description: 'The day the dashboard is as of (YYYY-MM-DD); today in the program time zone by default' })
+  @ApiPropertyOptional({
+    description: 'The day the dashboard is as of (YYYY-MM-DD); today in the program time zone by default',
+  })
   @IsOptional()
   @TrimToNull()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  Equals,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { ToBoolean, ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -33,7 +45,10 @@ export class AssignSupervisorDto {
   @IsUUID('all', { message: 'must name the supervisor' })
   supervisorId!: string;
 
-  @ApiProperty({ example: '2026-12-01', description: 'First day of supervision; the previous assignment ends the day before' })
+  @ApiProperty({
+    example: '2026-12-01',
+    description: 'First day of supervision; the previous assignment ends the day before',
+  })
   @Trim()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
   startsOn!: string;
@@ -59,7 +74,10 @@ export class LogSessionDto {
   @Max(480, { message: 'must be at most 480 minutes (8 hours)' })
   @ValidateBy({
     name: 'quarterHours',
-    validator: { validate: (v: unknown) => typeof v === 'number' && v % 15 === 0, defaultMessage: () => 'must be in blocks of 15 minutes (15, 30, 45, 60, …)' },
+    validator: {
+      validate: (v: unknown) => typeof v === 'number' && v % 15 === 0,
+      defaultMessage: () => 'must be in blocks of 15 minutes (15, 30, 45, 60, …)',
+    },
   })
   minutes!: number;
 

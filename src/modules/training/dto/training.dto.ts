@@ -26,7 +26,10 @@ import { COHORT_SETTINGS, COHORT_STATUSES, type CohortSetting, type CohortStatus
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A form sends one value as a string and several as an array; the API sends an array. */
-const ToArray = () => Transform(({ value }) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]));
+const ToArray = () =>
+  Transform(({ value }) =>
+    value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
+  );
 
 export class CourseModuleDto {
   @ApiPropertyOptional({ description: 'Id of an existing module, to change it; leave out to add one' })
@@ -81,7 +84,10 @@ export class CourseDto {
   @Max(1000)
   requiredHours!: number;
 
-  @ApiPropertyOptional({ example: 80, description: 'Percent needed to pass the exam; leave out for a course with no exam' })
+  @ApiPropertyOptional({
+    example: 80,
+    description: 'Percent needed to pass the exam; leave out for a course with no exam',
+  })
   @ToInt()
   @IsOptional()
   @IsInt({ message: 'must be a whole percent' })
@@ -159,7 +165,10 @@ export class CohortDto {
   @Max(5000)
   capacity!: number;
 
-  @ApiProperty({ description: 'Ids of the trainers who run it (a trainer creating a cohort is always one)', type: [String] })
+  @ApiProperty({
+    description: 'Ids of the trainers who run it (a trainer creating a cohort is always one)',
+    type: [String],
+  })
   @ToArray()
   @IsArray()
   @ArrayMinSize(1, { message: 'must name at least one trainer' })
@@ -170,7 +179,9 @@ export class CohortDto {
 
 export class CohortStatusDto {
   @ApiProperty({ enum: ['planned', 'running', 'cancelled'], description: 'Completion has its own action' })
-  @IsIn(['planned', 'running', 'cancelled'] satisfies CohortStatus[], { message: 'must be planned, running or cancelled' })
+  @IsIn(['planned', 'running', 'cancelled'] satisfies CohortStatus[], {
+    message: 'must be planned, running or cancelled',
+  })
   status!: Exclude<CohortStatus, 'completed'>;
 }
 export { COHORT_STATUSES };
@@ -263,7 +274,10 @@ export class ExamAttemptDto {
 }
 
 export class CompleteCohortDto {
-  @ApiPropertyOptional({ example: '2027-03-12', description: 'Completion date, the issue date of the awards; defaults to today' })
+  @ApiPropertyOptional({
+    example: '2027-03-12',
+    description: 'Completion date, the issue date of the awards; defaults to today',
+  })
   @TrimToNull()
   @IsOptional()
   @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
