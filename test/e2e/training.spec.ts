@@ -97,6 +97,15 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .send({ personId: peers[0].id })
       .expect(404);
     expect((await as(otherTrainer.bearer).get('/api/v1/cohorts').expect(200)).body).toEqual([]);
+    // Nor can another trainer make themselves one of its trainers (that would widen their own scope).
+    await as(otherTrainer.bearer)
+      .put(`/api/v1/cohorts/${cohortId}`)
+      .send({ ...dto, trainerIds: [trainer.person.id, otherTrainer.person.id] })
+      .expect(404);
+    const trainersNow = await t.dataSource.query(
+      `SELECT trainer_id FROM cohort_trainers WHERE cohort_id = '${cohortId}'`,
+    );
+    expect(trainersNow.map((r: { trainer_id: string }) => r.trainer_id)).toEqual([trainer.person.id]);
     await as((await t.token(['peer'])).bearer)
       .get(`/api/v1/cohorts/${cohortId}`)
       .expect(403);
