@@ -192,7 +192,7 @@ async function main() {
     rosterTimes.push(elapsed);
     mailTimes.push(elapsed + mailMs);
     console.log(
-      `roster import run ${run}: ${ROSTER_ROWS} rows (${(csv.length / 1024).toFixed(0)} KB) -> enrolled ${result.enrolled}, created ${result.created}, invited ${result.invited}: ` +
+      `roster import run ${run}: ${ROSTER_ROWS} rows (${(csv.length / 1024).toFixed(0)} KB) -> enrolled ${result.enrolled}: ` +
         `${elapsed.toFixed(0)} ms end to end (${queries} queries, ${sqlMs.toFixed(0)} ms in SQL); all ${ROSTER_ROWS} e-mails written ${(elapsed + mailMs).toFixed(0)} ms after the request was sent (${mailMs.toFixed(0)} ms after the answer)`,
     );
   }

@@ -23,6 +23,7 @@ import { TrainingSession } from '../modules/training/training-session.entity';
 import { Enrollment } from '../modules/training/enrollment.entity';
 import { Attendance } from '../modules/training/attendance.entity';
 import { ExamAttempt } from '../modules/training/exam-attempt.entity';
+import { RosterRejection } from '../modules/training/roster-rejection.entity';
 import { Notification } from '../modules/notifications/notification.entity';
 import { NotificationPreference } from '../modules/notifications/notification-preference.entity';
 import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
@@ -56,6 +57,7 @@ export const ENTITIES = [
   Enrollment,
   Attendance,
   ExamAttempt,
+  RosterRejection,
   Notification,
   NotificationPreference,
   OutboxMessage,

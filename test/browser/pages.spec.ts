@@ -287,8 +287,8 @@ describe('pages in a real browser', () => {
         },
         trainer: {
           h1: /Welcome, Corey Whitehorse/,
-          has: ['People', 'Credential types', 'My credentials'],
-          lacks: ['Audit log', 'Practice roles'],
+          has: ['Credential types', 'My credentials'],
+          lacks: ['People', 'Audit log', 'Practice roles'],
         },
         supervisor: { h1: /You and your team/, has: ['People', 'Practice roles'], lacks: ['Audit log'] },
         peer: {

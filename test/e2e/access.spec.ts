@@ -52,6 +52,13 @@ interface Ids {
   certificateCode: string;
   certificateJob: string;
   signingKey: string;
+  /** A certificate the subject got from completing "trainer"'s cohort. */
+  cohortCertificate: string;
+  /** Two CE entries the subject submitted, for reviewing over the API and through the page. */
+  ceEntry: string;
+  cePageEntry: string;
+  /** A refused roster import on "trainer"'s cohort, whose rejected lines can be downloaded. */
+  rosterRejection: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -61,24 +68,30 @@ const only = (allowed: Persona[], status: number, denied = 403): Expect => ({
   ...Object.fromEntries(allowed.map((p) => [p, status])),
 });
 const admin = (status: number) => only(['admin'], status);
-const staff = (status: number) => only(['trainer', 'otherTrainer', 'supervisor', 'otherSupervisor', 'admin'], status);
+const supervisors = (status: number) => only(['supervisor', 'otherSupervisor', 'admin'], status);
 const trainers = (status: number) => only(['trainer', 'otherTrainer', 'admin'], status);
 /** A cohort "trainer" runs: them and admins; 404 for another trainer, so cohort ids cannot be probed. */
 const cohortRun = (status: number, otherTrainer = 404): Expect => ({
   ...only(['trainer', 'admin'], status),
   otherTrainer,
 });
-/** The subject's own record: themselves, their supervisor, the trainer of their cohort and admins; 404 for everyone else. */
+/**
+ * The subject's own record: themselves, their supervisor and admins; 404 for everyone else. That
+ * includes "trainer", who has the subject on a roster: a roster is training scope (the cohort's own
+ * pages), never a way into the person's record, clearance, CE, supervision or other certificates.
+ */
 const subjectRecord: Expect = {
   anonymous: 401,
   peer: 200,
   otherPeer: 404,
-  trainer: 200,
+  trainer: 404,
   otherTrainer: 404,
   supervisor: 200,
   otherSupervisor: 404,
   admin: 200,
 };
+/** What the subject's cohort awarded: their record scope, and the trainer of that cohort. */
+const trainingRecord: Expect = { ...subjectRecord, trainer: 200 };
 /** What only the subject themselves and admins get (their signed Open Badge); 404 for everyone else signed in. */
 const subjectOnly: Expect = { ...signedIn(404), peer: 200, admin: 200 };
 
@@ -115,7 +128,8 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /': { url: () => '/', expect: signedIn(200) },
   'GET /my/credentials': { url: () => '/my/credentials', expect: signedIn(302) },
 
-  'GET /people': { url: () => '/people', expect: staff(200) },
+  // Not trainers: whom a trainer works with is on their cohorts' rosters, not in a list of records.
+  'GET /people': { url: () => '/people', expect: supervisors(200) },
   'GET /people/new': { url: () => '/people/new', expect: admin(200) },
   'POST /people': { url: () => '/people', body: {}, expect: admin(400) },
   'GET /people/:id': { url: (i) => `/people/${i.subject}`, expect: subjectRecord },
@@ -134,7 +148,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     expect: admin(303),
   },
 
-  'GET /api/v1/people': { url: () => '/api/v1/people', expect: staff(200) },
+  'GET /api/v1/people': { url: () => '/api/v1/people', expect: supervisors(200) },
   'POST /api/v1/people': { url: () => '/api/v1/people', body: {}, expect: admin(400) },
   'GET /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, expect: subjectRecord },
   'PATCH /api/v1/people/:id': { url: (i) => `/api/v1/people/${i.subject}`, body: {}, expect: admin(200) },
@@ -299,19 +313,31 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /people/:id/ce': {
     url: (i) => `/people/${i.subject}/ce`,
     body: {},
-    expect: { ...subjectRecord, peer: 400, trainer: 400, supervisor: 400, admin: 400 },
+    expect: { ...subjectRecord, peer: 400, supervisor: 400, admin: 400 },
   },
   'GET /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, expect: subjectRecord },
-  'POST /api/v1/people/:id/ce': { url: (i) => `/api/v1/people/${i.subject}/ce`, body: {}, expect: signedIn(400) },
+  // A real entry, so the answer is about who may write it: the person themselves and admins only.
+  'POST /api/v1/people/:id/ce': {
+    url: (i) => `/api/v1/people/${i.subject}/ce`,
+    body: {
+      title: 'Access test CE',
+      provider: 'Access test',
+      completedOn: '2026-01-05',
+      hours: 1,
+      category: 'general',
+    },
+    expect: { ...signedIn(404), peer: 201, admin: 201 },
+  },
+  // Confirming CE is for admins: a trainer has no part in anyone's CE (admins come last, so they find it unreviewed).
   'POST /ce/:entryId/review': {
-    url: () => `/ce/${randomUUID()}/review`,
-    body: {},
-    expect: only(['trainer', 'otherTrainer', 'admin'], 400),
+    url: (i) => `/ce/${i.cePageEntry}/review`,
+    body: { decision: 'confirmed' },
+    expect: admin(303),
   },
   'POST /api/v1/ce/:entryId/review': {
-    url: () => `/api/v1/ce/${randomUUID()}/review`,
-    body: {},
-    expect: only(['trainer', 'otherTrainer', 'admin'], 400),
+    url: (i) => `/api/v1/ce/${i.ceEntry}/review`,
+    body: { decision: 'confirmed' },
+    expect: admin(200),
   },
 
   'GET /api/v1/courses': { url: () => '/api/v1/courses', expect: signedIn(200) },
@@ -356,6 +382,10 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     expect: cohortRun(409),
   },
   'POST /api/v1/cohorts/:id/roster': { url: (i) => `/api/v1/cohorts/${i.cohort}/roster`, expect: trainers(400) },
+  'GET /api/v1/cohorts/:id/roster-rejections/:rejectionId': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/roster-rejections/${i.rosterRejection}`,
+    expect: cohortRun(200),
+  },
   'GET /api/v1/cohorts/:id/attendance': {
     url: (i) => `/api/v1/cohorts/${i.cohort}/attendance`,
     expect: cohortRun(200),
@@ -578,6 +608,33 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
 };
 
+/**
+ * Second looks at routes above with another record: the certificate routes for a certificate the
+ * subject got from "trainer"'s cohort, which that trainer may see (and download) as its awarder.
+ */
+const SECOND_LOOKS: Record<string, { url: (ids: Ids) => string; expect: Expect }> = {
+  "GET /api/v1/certificates/:id (awarded by the trainer's cohort)": {
+    url: (i) => `/api/v1/certificates/${i.cohortCertificate}`,
+    expect: trainingRecord,
+  },
+  "GET /api/v1/certificates/:id/pdf (awarded by the trainer's cohort)": {
+    url: (i) => `/api/v1/certificates/${i.cohortCertificate}/pdf`,
+    expect: trainingRecord,
+  },
+  "GET /api/v1/certificates/:id/open-badge (awarded by the trainer's cohort)": {
+    url: (i) => `/api/v1/certificates/${i.cohortCertificate}/open-badge`,
+    expect: subjectOnly,
+  },
+  "GET /certificates/:id (awarded by the trainer's cohort)": {
+    url: (i) => `/certificates/${i.cohortCertificate}`,
+    expect: trainingRecord,
+  },
+  "GET /certificates/:id/download (awarded by the trainer's cohort)": {
+    url: (i) => `/certificates/${i.cohortCertificate}/download`,
+    expect: trainingRecord,
+  },
+};
+
 /** "METHOD /path" for every route Nest registered on Express. */
 function registeredRoutes(t: TestApp): string[] {
   const router = (
@@ -681,6 +738,36 @@ describeEachEngine('Who may reach which route', (engine) => {
     );
     const certificate = (await t.app.get(CertificatesService).issue(awarded, null))!;
     const certificateJob = await t.app.get(JobQueue).add('certificate.issue', { credentialId: awarded });
+    // And one that "trainer"'s cohort awarded the subject.
+    const fromCohort = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO credentials (id, person_id, credential_type_id, source, cohort_id, issued_on) SELECT '${fromCohort}', '${people.peer.id}', id, 'course', '${cohort}', '2026-01-03' FROM credential_types WHERE code = 'PS-40'`,
+    );
+    const cohortCertificate = (await t.app.get(CertificatesService).issue(fromCohort, null))!;
+
+    // Two CE entries the subject submitted, waiting for review.
+    const subjectToken = await t.app.get(ApiTokensService).issue(people.peer.id, 'access test', systemActor('test'));
+    const asSubject = t.withBearer(`Bearer ${subjectToken.token}`);
+    const ce = { provider: 'Access test', completedOn: '2026-01-05', hours: 1, category: 'general' };
+    const ceEntry = (
+      await asSubject
+        .post(`/api/v1/people/${people.peer.id}/ce`)
+        .send({ ...ce, title: 'CE one' })
+        .expect(201)
+    ).body.id;
+    const cePageEntry = (
+      await asSubject
+        .post(`/api/v1/people/${people.peer.id}/ce`)
+        .send({ ...ce, title: 'CE two' })
+        .expect(201)
+    ).body.id;
+
+    // A refused roster import on the trainer's cohort.
+    const refused = await asAdmin
+      .post(`/api/v1/cohorts/${cohort}/roster`)
+      .attach('file', Buffer.from('name,email\nNo Address,not-an-email\n'), 'roster.csv')
+      .expect(400);
+    const rosterRejection = String(refused.body.details?.rejectedLinesUrl).split('/').pop()!;
 
     ids = {
       certificate: certificate.id,
@@ -699,6 +786,10 @@ describeEachEngine('Who may reach which route', (engine) => {
       session,
       cancelledSession,
       withdrawnEnrollment: withdrawn,
+      cohortCertificate: cohortCertificate.id,
+      ceEntry,
+      cePageEntry,
+      rosterRejection,
     };
   });
   afterAll(async () => t?.close());
@@ -712,7 +803,11 @@ describeEachEngine('Who may reach which route', (engine) => {
   // Hundreds of requests, each with a fresh session and token: on a loaded machine this takes a while.
   it('gives each persona exactly the expected answer on every route', async () => {
     const mismatches: string[] = [];
-    for (const [route, entry] of Object.entries(ROUTES)) {
+    const cases: Array<[string, { url: (ids: Ids) => string; body?: object | (() => object); expect: Expect }]> = [
+      ...Object.entries(ROUTES),
+      ...Object.entries(SECOND_LOOKS),
+    ];
+    for (const [route, entry] of cases) {
       const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       for (const persona of PERSONAS) {
         // Fresh credentials for every request: some routes sign out or revoke what they are given.

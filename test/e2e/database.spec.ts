@@ -45,6 +45,7 @@ const TABLES = [
   'practice_role_requirements',
   'practice_role_rule_versions',
   'practice_roles',
+  'roster_rejections',
   'seed_entries',
   'sent_reminders',
   'sessions',

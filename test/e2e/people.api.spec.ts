@@ -135,4 +135,41 @@ describeEachEngine('People API', (engine) => {
     const res = await admin.get('/api/v1/people').query({ role: 'wizard', pageSize: 1000 }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['pageSize', 'role']);
   });
+  it('gives a trainer no way into the record of someone they enrolled: 404 for the record, 403 for the list', async () => {
+    const trainer = await t.token(['trainer']);
+    const trainee = await t.person(['peer']);
+    const course = await admin
+      .post('/api/v1/courses')
+      .send({
+        code: 'PPL-1',
+        title: 'Scope course',
+        requiredHours: 2,
+        modules: [{ title: 'Only module', hours: 2, required: true }],
+      })
+      .expect(201);
+    const today = t.config.today();
+    const cohort = await t
+      .withBearer(trainer.bearer)
+      .post('/api/v1/cohorts')
+      .send({
+        courseId: course.body.id,
+        name: 'Own cohort',
+        location: 'Room',
+        setting: 'clinic',
+        startsOn: today,
+        endsOn: today,
+        capacity: 3,
+        trainerIds: [trainer.person.id],
+      })
+      .expect(201);
+    await t
+      .withBearer(trainer.bearer)
+      .post(`/api/v1/cohorts/${cohort.body.id}/enrollments`)
+      .send({ personId: trainee.id })
+      .expect(201);
+    await t.withBearer(trainer.bearer).get(`/api/v1/people/${trainee.id}`).expect(404);
+    await t.withBearer(trainer.bearer).get('/api/v1/people').expect(403);
+    // The trainer still sees their own record.
+    await t.withBearer(trainer.bearer).get(`/api/v1/people/${trainer.person.id}`).expect(200);
+  });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { addDays } from '../../src/common/dates';
-import { EnrollmentsService } from '../../src/modules/training/enrollments.service';
+import { NOT_ENROLLABLE_LINE } from '../../src/modules/training/enrollable';
+import { RosterImportService } from '../../src/modules/training/roster-import.service';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
 
@@ -96,7 +97,8 @@ describeEachEngine('Training: roster import', (engine) => {
       { field: 'line 4', message: 'name is missing' },
       { field: 'line 5', message: 'duplicate: the same e-mail is on line 2' },
       { field: 'line 6', message: `${enrolled.name} is already on this cohort` },
-      { field: 'line 7', message: `${inactive.name} is inactive` },
+      // A trainer is not told who is behind a known address, nor why it cannot be enrolled.
+      { field: 'line 7', message: NOT_ENROLLABLE_LINE },
       { field: 'line 8', message: '"call me maybe" is not a phone number' },
       { field: 'line 13', message: 'over capacity: the cohort has room for 5' },
       { field: 'line 14', message: 'e-mail is missing' },
@@ -121,7 +123,7 @@ describeEachEngine('Training: roster import', (engine) => {
   });
 
   it('imports a good 2,000-row file in one go: creates and invites new people as peers, enrolls everyone, audits it', async () => {
-    const known = await t.person(['peer', 'trainer']);
+    const known = await t.person(['peer']);
     const cohortId = await cohort(2500);
     const before = await counts();
     const tag = randomUUID().slice(0, 6);
@@ -132,7 +134,11 @@ describeEachEngine('Training: roster import', (engine) => {
     const csv = ['name,email,phone', `${known.name},${known.email.toUpperCase()},`, ...rows].join('\r\n');
 
     const res = await upload(cohortId, csv).expect(201);
-    expect(res.body).toEqual({ ok: true, fileError: null, errors: [], enrolled: 2000, created: 1999, invited: 1999 });
+    expect(res.body).toEqual({
+      ok: true,
+      enrolled: 2000,
+      message: '2000 people enrolled. Anyone not yet registered was sent an invitation.',
+    });
     expect(await counts()).toEqual({
       people: before.people + 1999,
       enrollments: before.enrollments + 2000,
@@ -156,8 +162,129 @@ describeEachEngine('Training: roster import', (engine) => {
       ['person.created', 1999],
     ]);
     // The invitation e-mails go out behind the answer; each new person gets one.
-    await t.app.get(EnrollmentsService).onApplicationShutdown();
+    await t.app.get(RosterImportService).onApplicationShutdown();
     const mails = readdirSync((t.config.mail as { dir: string }).dir).length;
     expect(mails).toBeGreaterThanOrEqual(1999);
   }, 60_000);
+  it('refuses a trainer who lists anyone but a peer without a staff role, by line; an admin may enrol them', async () => {
+    const staff = {
+      admin: await t.person(['admin']),
+      supervisor: await t.person(['supervisor', 'peer']),
+      trainer: await t.person(['trainer', 'peer']),
+      notPeer: await t.person([]),
+    };
+    const cohortId = await cohort(10);
+    const before = await counts();
+    const csv = [
+      'name,email',
+      'New Person,new.' + randomUUID().slice(0, 6) + '@example.org',
+      `Any Name,${staff.admin.email}`,
+      `Any Name,${staff.supervisor.email}`,
+      `Any Name,${staff.trainer.email.toUpperCase()}`,
+      `Any Name,${staff.notPeer.email}`,
+      `Myself,${(await t.dataSource.query(`SELECT email FROM people WHERE id = '${me}'`))[0].email}`,
+    ].join('\n');
+    const res = await upload(cohortId, csv).expect(400);
+    expect(res.body.errors).toEqual(
+      [3, 4, 5, 6, 7].map((line) => ({ field: `line ${line}`, message: NOT_ENROLLABLE_LINE })),
+    );
+    expect(await counts()).toEqual({ ...before, links: before.links });
+    // The same file from an admin goes in: admins may enrol anyone active.
+    const admin = (await t.token(['admin'])).bearer;
+    const asAdmin = await t
+      .withBearer(admin)
+      .post(`/api/v1/cohorts/${cohortId}/roster`)
+      .attach('file', Buffer.from(csv), 'roster.csv')
+      .expect(201);
+    expect(asAdmin.body.enrolled).toBe(6);
+  });
+
+  it('answers the same whether the addresses were known or new, and invites only the new', async () => {
+    const known = await t.person(['peer']);
+    const fresh = `fresh.${randomUUID().slice(0, 6)}@example.org`;
+    const a = await upload(await cohort(5), `name,email\nKnown Person,${known.email}\n`).expect(201);
+    const linksBefore = (await counts()).links;
+    const b = await upload(await cohort(5), `name,email\nNew Person,${fresh}\n`).expect(201);
+    expect(a.body).toEqual(b.body);
+    expect(a.body).toEqual({
+      ok: true,
+      enrolled: 1,
+      message: '1 person enrolled. Anyone not yet registered was sent an invitation.',
+    });
+    expect((await counts()).links).toBe(linksBefore + 1);
+  });
+
+  it("lists at most 100 bad lines with the total, and offers every rejected line as CSV to the cohort's trainers only", async () => {
+    const cohortId = await cohort(5);
+    const lines = Array.from({ length: 250 }, (_, i) => `Person ${i},not-an-email-${i}`);
+    const csv = ['name,email', ...lines, '"=HYPERLINK(""x"")",also-bad'].join('\n');
+    const res = await upload(cohortId, csv).expect(400);
+    expect(res.body.message).toBe('251 row(s) have problems; nothing was imported. The first 100 are listed.');
+    expect(res.body.errors).toHaveLength(100);
+    expect(res.body.errors[99]).toEqual({ field: 'line 101', message: '"not-an-email-99" is not an e-mail address' });
+    expect(res.body.details.errorCount).toBe(251);
+    const url: string = res.body.details.rejectedLinesUrl;
+    expect(url).toMatch(new RegExp(`^/api/v1/cohorts/${cohortId}/roster-rejections/[0-9a-f-]{36}$`));
+
+    const file = await t.withBearer(trainer).get(url).expect(200);
+    expect(file.headers['content-type']).toMatch(/^text\/csv/);
+    expect(file.headers['content-disposition']).toMatch(/^attachment/);
+    const rows = file.text.trim().split('\n');
+    expect(rows).toHaveLength(252);
+    expect(rows[0]).toBe('line,name,email,phone,problem');
+    expect(rows[1]).toBe('2,Person 0,not-an-email-0,,"""not-an-email-0"" is not an e-mail address"');
+    // A formula typed into the file stays text when the CSV is opened.
+    expect(rows[251]).toMatch(/^252,"'=HYPERLINK\(""x""\)",also-bad,/);
+
+    const otherTrainer = (await t.token(['trainer'])).bearer;
+    await t.withBearer(otherTrainer).get(url).expect(404);
+    await t
+      .withBearer((await t.token(['peer'])).bearer)
+      .get(url)
+      .expect(403);
+    // The rejection belongs to its cohort: under another cohort's id it is not found.
+    await t
+      .withBearer(trainer)
+      .get(url.replace(cohortId, await cohort(5)))
+      .expect(404);
+  });
+
+  it('shows the page the first 100 bad lines, the total and the download link, and never who was new', async () => {
+    const b = await t.browser(['trainer']);
+    const cohortId = (
+      await t
+        .as(b)
+        .post('/api/v1/cohorts')
+        .send({
+          courseId,
+          name: 'Page roster',
+          location: 'Hall',
+          setting: 'clinic',
+          startsOn: t.config.today(),
+          endsOn: addDays(t.config.today(), 5),
+          capacity: 5,
+          trainerIds: [b.person.id],
+        })
+        .expect(201)
+    ).body.id;
+    const post = (csv: string) =>
+      t.as(b).post(`/training/cohorts/${cohortId}/roster`).attach('file', Buffer.from(csv), 'roster.csv');
+    const bad = await post(['name,email', ...Array.from({ length: 120 }, (_, i) => `P ${i},bad-${i}`)].join('\n'));
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('120 rows have problems');
+    expect(bad.text).toContain('The first 100 are listed below.');
+    expect(bad.text.match(/is not an e-mail address/g)).toHaveLength(100);
+    const link = bad.text.match(/href="(\/api\/v1\/cohorts\/[^"]+\/roster-rejections\/[^"]+)"/)![1];
+    expect((await t.as(b).get(link).expect(200)).text.trim().split('\n')).toHaveLength(121);
+
+    const known = await t.person(['peer']);
+    const ok = await post(`name,email\nKnown,${known.email}\nNew,new.${randomUUID().slice(0, 6)}@example.org\n`);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe(`/training/cohorts/${cohortId}?imported=2#roster`);
+    const page = await t.as(b).get(ok.headers.location.replace('#roster', '')).expect(200);
+    expect(page.text).toContain(
+      'Roster imported: 2 people enrolled. Anyone not yet registered was sent an invitation.',
+    );
+    expect(page.text).not.toMatch(/new (person|people) added/);
+  });
 });

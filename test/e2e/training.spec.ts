@@ -97,6 +97,15 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       .send({ personId: peers[0].id })
       .expect(404);
     expect((await as(otherTrainer.bearer).get('/api/v1/cohorts').expect(200)).body).toEqual([]);
+    // Nor can another trainer make themselves one of its trainers (that would widen their own scope).
+    await as(otherTrainer.bearer)
+      .put(`/api/v1/cohorts/${cohortId}`)
+      .send({ ...dto, trainerIds: [trainer.person.id, otherTrainer.person.id] })
+      .expect(404);
+    const trainersNow = await t.dataSource.query(
+      `SELECT trainer_id FROM cohort_trainers WHERE cohort_id = '${cohortId}'`,
+    );
+    expect(trainersNow.map((r: { trainer_id: string }) => r.trainer_id)).toEqual([trainer.person.id]);
     await as((await t.token(['peer'])).bearer)
       .get(`/api/v1/cohorts/${cohortId}`)
       .expect(403);
@@ -153,9 +162,86 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
       (e: { personId: string; status: string }) => `${peers.findIndex((p) => p.id === e.personId) + 1}:${e.status}`,
     );
     expect(statuses.sort()).toEqual(['1:enrolled', '2:enrolled', '3:waitlisted', '3:withdrawn', '4:enrolled']);
-    // The trainer can now open the records of the people on their roster; the other trainer cannot.
-    await as(trainer.bearer).get(`/api/v1/people/${peers[0].id}`).expect(200);
+    // A roster is not a way into anyone's record: neither trainer can open it (the roster itself names them).
+    await as(trainer.bearer).get(`/api/v1/people/${peers[0].id}`).expect(404);
     await as(otherTrainer.bearer).get(`/api/v1/people/${peers[0].id}`).expect(404);
+    expect(Object.keys(roster[0].person).sort()).toEqual(['email', 'id', 'name']);
+  });
+
+  it('lets a trainer enrol active peers only: not staff, not someone who is no peer; an admin may', async () => {
+    const refused = {
+      admin: await t.person(['admin']),
+      supervisor: await t.person(['supervisor', 'peer']),
+      trainer: await t.person(['trainer', 'peer']),
+      notPeer: await t.person([]),
+    };
+    const enroll = (bearer: string, p: Person) =>
+      as(bearer).post(`/api/v1/cohorts/${cohortId}/enrollments`).send({ personId: p.id });
+    for (const p of Object.values(refused)) {
+      const res = await enroll(trainer.bearer, p).expect(403);
+      expect(res.body.errors).toEqual([{ field: 'personId', message: 'is not someone a trainer can enrol' }]);
+      expect(res.body.message).not.toContain(p.name);
+    }
+    // Nor themselves: a trainer holds a staff role, so they cannot award themselves the course.
+    await enroll(trainer.bearer, trainer.person).expect(403);
+    // The "add a person" search leaves out whom the trainer may not enrol; an admin's search finds them.
+    const tag = randomUUID().slice(0, 8);
+    const staffer = await t.person(['trainer', 'peer'], { name: `Searchable Staffer ${tag}` });
+    const peer = await t.person(['peer'], { name: `Searchable Peer ${tag}` });
+    const search = async (bearer: string) =>
+      (await as(bearer).get(`/api/v1/cohorts/${cohortId}/candidates?q=${tag}`).expect(200)).body.map(
+        (p: { id: string }) => p.id,
+      );
+    expect(await search(trainer.bearer)).toEqual([peer.id]);
+    expect((await search(admin)).sort()).toEqual([peer.id, staffer.id].sort());
+    // Admins may enrol anyone active (on a cohort of their own, to leave this one's history as it is).
+    const another = (
+      await as(admin)
+        .post('/api/v1/cohorts')
+        .send({
+          courseId,
+          name: 'Admin enrols staff',
+          location: 'Room 3',
+          setting: 'clinic',
+          startsOn: addDays(today, -1),
+          endsOn: addDays(today, 5),
+          capacity: 5,
+          trainerIds: [trainer.person.id],
+        })
+        .expect(201)
+    ).body.id;
+    for (const p of Object.values(refused))
+      await as(admin).post(`/api/v1/cohorts/${another}/enrollments`).send({ personId: p.id }).expect(201);
+  });
+
+  it('refuses the same on the cohort page form, without naming the person', async () => {
+    const b = await t.browser(['trainer']);
+    const own = (
+      await t
+        .as(b)
+        .post('/api/v1/cohorts')
+        .send({
+          courseId,
+          name: 'Page enrol cohort',
+          location: 'Room 2',
+          setting: 'clinic',
+          startsOn: addDays(today, -1),
+          endsOn: addDays(today, 5),
+          capacity: 5,
+          trainerIds: [b.person.id],
+        })
+        .expect(201)
+    ).body.id;
+    const boss = await t.person(['admin'], { name: `Admin Person ${randomUUID().slice(0, 6)}` });
+    const res = await t.as(b).post(`/training/cohorts/${own}/enrollments`).type('form').send({ personId: boss.id });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('is not someone a trainer can enrol');
+    const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM enrollments WHERE cohort_id = '${own}'`);
+    expect(Number(n)).toBe(0);
+    const peer = await t.person(['peer']);
+    expect(
+      (await t.as(b).post(`/training/cohorts/${own}/enrollments`).type('form').send({ personId: peer.id })).status,
+    ).toBe(303);
   });
 
   it('finds people to enroll by name or e-mail, leaving out those already on the cohort', async () => {

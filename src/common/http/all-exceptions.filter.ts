@@ -48,7 +48,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     res.status(statusCode);
     if (wantsJson(req)) {
-      res.json({ statusCode, message, errors, requestId: req.id });
+      // A few refusals say more than fits in field errors (a roster's total of bad lines): they put it in `details`.
+      const details = exception instanceof HttpException ? detailsOf(exception.getResponse()) : undefined;
+      res.json({ statusCode, message, errors, ...(details ? { details } : {}), requestId: req.id });
       return;
     }
     res.render('errors/error', {
@@ -94,4 +96,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       errors: [],
     };
   }
+}
+
+function detailsOf(body: unknown): Record<string, unknown> | undefined {
+  const details = typeof body === 'object' && body !== null ? (body as { details?: unknown }).details : undefined;
+  return typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined;
 }

@@ -11,6 +11,7 @@ import { PracticeRoleRuleVersions1796160000000 } from './1796160000000-practice-
 import { CredentialTermsPublished1796170000000 } from './1796170000000-credential-terms-published';
 import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
 import { ExpiryScanWindows1796210000000 } from './1796210000000-expiry-scan-windows';
+import { RosterRejections1796300000000 } from './1796300000000-roster-rejections';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CredentialTermsPublished1796170000000,
   ExpiryAndNotifications1796200000000,
   ExpiryScanWindows1796210000000,
+  RosterRejections1796300000000,
 ];

@@ -5,7 +5,7 @@ export const CE_CATEGORIES = ['general', 'ethics', 'suicide_prevention', 'cultur
 export type CeCategory = (typeof CE_CATEGORIES)[number];
 export type CeStatus = 'submitted' | 'confirmed' | 'rejected';
 
-/** A continuing-education activity a person completed; it counts once an admin or trainer confirms it. */
+/** A continuing-education activity a person completed; it counts once an admin confirms it. */
 @Entity('ce_entries')
 export class CeEntry {
   @PrimaryGeneratedColumn('uuid')

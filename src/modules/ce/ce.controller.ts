@@ -11,7 +11,7 @@ import { CeService } from './ce.service';
 import { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
 
 const NOTICES: Record<string, string> = {
-  submitted: 'Entry submitted; it counts once an admin or trainer confirms it.',
+  submitted: 'Entry submitted; it counts once an admin confirms it.',
   confirmed: 'Entry confirmed.',
   rejected: 'Entry rejected.',
 };
@@ -30,7 +30,7 @@ export class CeController {
 
   @Post('api/v1/people/:id/ce')
   @ApiOperation({
-    summary: 'Submit a CE entry (your own, or for someone as an admin or trainer); it counts once confirmed',
+    summary: 'Submit a CE entry (your own, or for someone as an admin); it counts once confirmed',
   })
   submit(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -43,7 +43,7 @@ export class CeController {
 
   @Post('api/v1/ce/:entryId/review')
   @HttpCode(200)
-  @Roles('admin', 'trainer')
+  @Roles('admin')
   @ApiOperation({ summary: 'Confirm or reject a submitted CE entry' })
   review(
     @Param('entryId', new ParseUUIDPipe()) entryId: string,
@@ -89,7 +89,7 @@ export class CeController {
 
   @ApiExcludeEndpoint()
   @Post('ce/:entryId/review')
-  @Roles('admin', 'trainer')
+  @Roles('admin')
   async reviewPage(
     @Param('entryId', new ParseUUIDPipe()) entryId: string,
     @Body() body: Record<string, unknown>,
@@ -114,8 +114,8 @@ export class CeController {
       title: `Continuing education: ${data.person.name}`,
       ...data,
       categories: CE_CATEGORIES,
-      canReview: hasRole(user, 'admin', 'trainer') && user.id !== id,
-      canSubmit: user.id === id || hasRole(user, 'admin', 'trainer'),
+      canReview: hasRole(user, 'admin') && user.id !== id,
+      canSubmit: user.id === id || hasRole(user, 'admin'),
       values: {},
       ...extra,
     };

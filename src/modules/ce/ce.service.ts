@@ -23,7 +23,11 @@ export interface CourseCe {
   category: CeCategory;
 }
 
-/** Continuing education: entries a peer submits and an admin or trainer confirms, and readiness to renew. */
+/**
+ * Continuing education: entries a peer submits and an admin confirms, and readiness to renew. CE is
+ * part of a person's record (themselves, their supervisors, admins): a trainer has no part in it,
+ * since a trainer could otherwise reach anyone's CE by enrolling them in a cohort of their own.
+ */
 @Injectable()
 export class CeService {
   constructor(
@@ -32,10 +36,9 @@ export class CeService {
     private readonly config: AppConfig,
   ) {}
 
-  /** A person's own entry, or one an admin or trainer records for them. */
+  /** A person's own entry, or one an admin records for them. */
   async submit(personId: string, dto: SubmitCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
-    if (personId !== user.id && !hasRole(user, 'admin', 'trainer'))
-      throw new NotFoundException('No person with that id.');
+    if (personId !== user.id && !hasRole(user, 'admin')) throw new NotFoundException('No person with that id.');
     await this.visiblePerson(personId, user);
     if (!isIsoDate(dto.completedOn)) throw fieldError('completedOn', 'must be a real date');
     if (dto.completedOn > this.config.today()) throw fieldError('completedOn', 'cannot be in the future');
@@ -62,7 +65,7 @@ export class CeService {
     });
   }
 
-  /** An admin or trainer confirms (it then counts) or rejects an entry. */
+  /** An admin confirms (it then counts) or rejects an entry. */
   async review(entryId: string, dto: ReviewCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
     return this.dataSource.transaction(async (tx) => {
       const entry = await tx.getRepository(CeEntry).findOneBy({ id: entryId });

@@ -261,7 +261,7 @@ export class CertificatesPagesController {
   }
 
   private async showModel(id: string, user: AuthUser, extra: object) {
-    const { certificate, history, lookups, state } = await this.certificates.detail(id, user);
+    const { certificate, history, lookups, state, holderVisible } = await this.certificates.detail(id, user);
     const isAdmin = hasRole(user, 'admin');
     return {
       title: `Certificate ${certificate.code}`,
@@ -272,6 +272,7 @@ export class CertificatesPagesController {
       lookups,
       isAdmin,
       isHolder: certificate.personId === user.id,
+      holderVisible,
       canRevoke: isAdmin && state !== 'revoked',
       canReissue: isAdmin && state !== 'revoked' && !certificate.supersededAt,
       reasons: REVOCATION_REASONS,

@@ -12,6 +12,7 @@ import { CredentialsService } from '../credentials/credentials.service';
 import type { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue, type JobContext, type JobPayloads } from '../jobs/jobs';
 import { findVisiblePerson, whereVisibleTo } from '../people/people-scope';
+import { Person } from '../people/person.entity';
 import { Cohort } from '../training/cohort.entity';
 import { findManagedCohort } from '../training/cohort-access';
 import type { CertificateFields } from './certificate-layout';
@@ -516,7 +517,11 @@ export class CertificatesService {
 
   // ---- reading -------------------------------------------------------------------------------
 
-  /** A certificate the viewer may see (their own; their supervisees', their trainees', anyone's for an admin); else 404. */
+  /**
+   * A certificate the viewer may see, else 404: anyone's for an admin, their own, their supervisees'
+   * (the record scope), and for a trainer the certificates a cohort they run awarded — only those: a
+   * trainee's other certificates stay with the person, their supervisors and admins.
+   */
   async visible(certificateId: string, viewer: AuthUser): Promise<Certificate> {
     const qb = this.dataSource
       .getRepository(Certificate)
@@ -525,7 +530,14 @@ export class CertificatesService {
       .innerJoinAndSelect('cr.credentialType', 't')
       .innerJoinAndSelect('c.person', 'p')
       .where('c.id = :certificateId', { certificateId });
-    const certificate = await whereVisibleTo(qb, 'c.person_id', viewer, this.config.today()).getOne();
+    let certificate = await whereVisibleTo(qb.clone(), 'c.person_id', viewer, this.config.today()).getOne();
+    if (!certificate && hasRole(viewer, 'trainer')) {
+      certificate = await qb
+        .andWhere('cr.cohort_id IN (SELECT ct.cohort_id FROM cohort_trainers ct WHERE ct.trainer_id = :trainer)', {
+          trainer: viewer.id,
+        })
+        .getOne();
+    }
     if (!certificate) throw new NotFoundException('No certificate with that id.');
     return certificate;
   }
@@ -646,10 +658,20 @@ export class CertificatesService {
     const lookups = await this.dataSource
       .getRepository(CertificateLookup)
       .count({ where: { certificateId: In(history.map((h) => h.id)) } });
+    // A trainer sees a certificate their cohort awarded without seeing the holder's record: no link to it then.
+    const holderVisible = await whereVisibleTo(
+      this.dataSource.getRepository(Person).createQueryBuilder('p'),
+      'p.id',
+      viewer,
+      this.config.today(),
+    )
+      .andWhere('p.id = :personId', { personId: certificate.personId })
+      .getExists();
     return {
       certificate,
       history,
       lookups,
+      holderVisible,
       state: certificateState(certificate, certificate.credential, this.config.today()),
     };
   }

@@ -40,7 +40,8 @@ export class PeoplePagesController {
   ) {}
 
   @Get()
-  @Roles('trainer', 'supervisor', 'admin')
+  // Not trainers: the people a trainer works with are on their cohorts' rosters, not in anyone's record scope.
+  @Roles('supervisor', 'admin')
   @Render('people/list')
   async list(@Query() raw: FormBody, @CurrentUser() user: AuthUser) {
     const { value: query, errors } = await validateForm(ListPeopleQuery, raw);

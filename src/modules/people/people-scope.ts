@@ -5,9 +5,15 @@ import { hasRole, type AuthUser } from '../auth/auth-user';
 import { Person } from './person.entity';
 
 /**
- * Whose records a person may see — the one place this rule lives. Admins: everyone. Supervisors:
- * themselves and the peers they supervise today. Trainers: themselves and everyone who has been on
- * the roster of a cohort they run. Everyone else: themselves. Anything outside answers 404.
+ * Whose records a person may see (record scope) — the one place this rule lives. Admins: everyone.
+ * Supervisors: themselves and the peers they supervise today. Everyone else: themselves. Anything
+ * outside answers 404.
+ *
+ * Trainers get nothing here for the people on their rosters: a roster is something a trainer makes,
+ * so counting it would let a trainer widen their own scope by enrolling someone. What a trainer
+ * sees of their trainees (name, e-mail, enrolment, attendance, exam, completion) comes through the
+ * cohorts they run (training/cohort-access.ts), and the certificates those cohorts awarded through
+ * `CertificatesService.visible`, never through a person's record.
  */
 export function whereVisibleTo<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
@@ -21,10 +27,6 @@ export function whereVisibleTo<T extends ObjectLiteral>(
     visible.push(`${personIdColumn} IN (
         SELECT sa.peer_id FROM supervision_assignments sa
         WHERE sa.supervisor_id = :scopeViewer AND sa.starts_on <= :scopeToday AND (sa.ends_on IS NULL OR sa.ends_on >= :scopeToday))`);
-  }
-  if (hasRole(viewer, 'trainer')) {
-    visible.push(`${personIdColumn} IN (
-        SELECT e.person_id FROM enrollments e JOIN cohort_trainers ct ON ct.cohort_id = e.cohort_id WHERE ct.trainer_id = :scopeViewer)`);
   }
   return qb.andWhere(`(${visible.join(' OR ')})`, { scopeViewer: viewer.id, scopeToday: today });
 }

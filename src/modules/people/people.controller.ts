@@ -19,7 +19,8 @@ export class PeopleController {
   ) {}
 
   @Get()
-  @Roles('trainer', 'supervisor', 'admin')
+  // Not trainers: the people a trainer works with are on their cohorts' rosters, not in anyone's record scope.
+  @Roles('supervisor', 'admin')
   @ApiOperation({ summary: 'List the people you may see, filtered by name/e-mail, role and status' })
   async list(@Query() query: ListPeopleQuery, @CurrentUser() user: AuthUser) {
     const page = await this.people.list(query, user);

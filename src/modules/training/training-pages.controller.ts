@@ -38,7 +38,8 @@ import {
   TrainingSessionDto,
   type AttendanceRecordDto,
 } from './dto/training.dto';
-import { EnrollmentsService, type RosterImportResult } from './enrollments.service';
+import { EnrollmentsService } from './enrollments.service';
+import { rosterImportedMessage, RosterImportService, type RosterImportResult } from './roster-import.service';
 import { ROSTER_UPLOAD } from './training.controller';
 
 const NOTICES: Record<string, string> = {
@@ -104,6 +105,7 @@ export class TrainingPagesController {
     private readonly courses: CoursesService,
     private readonly cohorts: CohortsService,
     private readonly enrollments: EnrollmentsService,
+    private readonly rosterImport: RosterImportService,
     private readonly attendance: AttendanceService,
     private readonly completion: CompletionService,
     private readonly catalog: CatalogService,
@@ -267,15 +269,17 @@ export class TrainingPagesController {
     @Query('notice') notice: string | undefined,
     @Query('q') q: string | undefined,
     @Query('imported') imported: string | undefined,
-    @Query('created') created: string | undefined,
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    const count = (n: string | undefined) => (/^\d{1,5}$/.test(n ?? '') ? Number(n) : null);
-    const roster = count(imported) !== null ? { enrolled: count(imported), created: count(created) ?? 0 } : null;
+    const enrolled = /^\d{1,5}$/.test(imported ?? '') ? Number(imported) : null;
     return res.render(
       'training/cohort',
-      await this.cohortModel(id, user, { notice: NOTICES[notice ?? ''], q: q ?? '', imported: roster }),
+      await this.cohortModel(id, user, {
+        notice: NOTICES[notice ?? ''],
+        q: q ?? '',
+        imported: enrolled === null ? null : rosterImportedMessage(enrolled),
+      }),
     );
   }
 
@@ -452,13 +456,12 @@ export class TrainingPagesController {
         ok: false,
         fileError: 'Choose a CSV file to import.',
         errors: [],
+        errorCount: 0,
+        rejectedLinesUrl: null,
         enrolled: 0,
-        created: 0,
-        invited: 0,
       };
-    else result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
-    if (result.ok)
-      return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}&created=${result.created}#roster`);
+    else result = await this.rosterImport.importRoster(id, file.buffer.toString('utf8'), user, actor);
+    if (result.ok) return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}#roster`);
     return res
       .status(400)
       .render('training/cohort', await this.cohortModel(id, user, { roster: result, rosterFile: file?.originalname }));
@@ -714,6 +717,8 @@ export class TrainingPagesController {
       uncovered: course.modules.filter((m) => !covered.has(m.id)),
       editable: cohort.status === 'planned' || cohort.status === 'running',
       placesLeft: Math.max(0, cohort.capacity - enrolled.length),
+      // A roster is training scope, not record scope: only admins get a link to each person's record.
+      linkPeople: hasRole(user, 'admin'),
       sessionValues: { moduleIds: [] },
       sessionErrors: {},
       ...extra,

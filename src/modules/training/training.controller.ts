@@ -9,11 +9,13 @@ import {
   Post,
   Put,
   Query,
+  Res,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type {} from 'multer';
 import type { Actor } from '../audit/actor';
 import type { AuthUser } from '../auth/auth-user';
@@ -32,21 +34,30 @@ import {
   ExamAttemptDto,
   TrainingSessionDto,
 } from './dto/training.dto';
-import { EnrollmentsService, type RosterImportResult } from './enrollments.service';
+import { EnrollmentsService } from './enrollments.service';
+import { rosterImportedMessage, RosterImportService, type RosterImportResult } from './roster-import.service';
+import { enrollmentView } from './training.views';
 import { MyTrainingService } from './my-training.service';
 
 /** A roster of up to 2 MB: far more than any cohort. */
 export const ROSTER_UPLOAD = FileInterceptor('file', { limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
 
-/** The API answer for a rejected roster: the one error shape, one error per bad line. */
+/**
+ * The API answer for a rejected roster: the one error shape, one error per bad line (the first 100),
+ * and in `details` how many lines were bad in all and where the CSV of every one can be downloaded.
+ */
 export function rosterRejection(result: RosterImportResult): BadRequestException {
-  const message = result.fileError ?? `${result.errors.length} row(s) have problems; nothing was imported.`;
+  const shown = result.errors.length < result.errorCount ? ` The first ${result.errors.length} are listed.` : '';
+  const message = result.fileError ?? `${result.errorCount} row(s) have problems; nothing was imported.${shown}`;
   return new BadRequestException({
     statusCode: 400,
     message,
     errors: result.fileError
       ? [{ field: 'file', message: result.fileError }]
       : result.errors.map((e) => ({ field: `line ${e.line}`, message: e.message })),
+    details: result.fileError
+      ? undefined
+      : { errorCount: result.errorCount, rejectedLinesUrl: result.rejectedLinesUrl },
   });
 }
 
@@ -58,6 +69,7 @@ export class TrainingController {
     private readonly courses: CoursesService,
     private readonly cohorts: CohortsService,
     private readonly enrollments: EnrollmentsService,
+    private readonly rosterImport: RosterImportService,
     private readonly attendance: AttendanceService,
     private readonly completion: CompletionService,
     private readonly myTraining: MyTrainingService,
@@ -118,7 +130,7 @@ export class TrainingController {
   async getCohort(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
     const cohort = await this.cohorts.get(id, user);
     const [sessions, roster] = await Promise.all([this.cohorts.sessions(id), this.enrollments.roster(id)]);
-    return { ...cohort, sessions, roster };
+    return { ...cohort, sessions, roster: roster.map(enrollmentView) };
   }
 
   @Put('cohorts/:id')
@@ -198,14 +210,16 @@ export class TrainingController {
 
   @Post('cohorts/:id/enrollments')
   @Roles('trainer', 'admin')
-  @ApiOperation({ summary: 'Enroll a person: a place when there is one, the wait list otherwise' })
-  enroll(
+  @ApiOperation({
+    summary: 'Enroll a person: a place when there is one, the wait list otherwise (a trainer enrolls peers only)',
+  })
+  async enroll(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: EnrollDto,
     @CurrentUser() user: AuthUser,
     @RequestActor() actor: Actor,
   ) {
-    return this.enrollments.enroll(id, dto.personId, user, actor);
+    return enrollmentView(await this.enrollments.enroll(id, dto.personId, user, actor));
   }
 
   @Post('enrollments/:id/withdraw')
@@ -230,7 +244,7 @@ export class TrainingController {
   })
   @ApiOperation({
     summary:
-      'Import a roster CSV: all rows or none; every bad row is reported with its line. New people are created as peers and invited.',
+      'Import a roster CSV: all rows or none; bad rows are reported by line (the first 100, and a CSV of all). New people are created as peers and invited; the answer never says who was new.',
   })
   async importRoster(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -244,9 +258,27 @@ export class TrainingController {
         message: 'Choose a CSV file to import.',
         errors: [{ field: 'file', message: 'is required' }],
       });
-    const result = await this.enrollments.importRoster(id, file.buffer.toString('utf8'), user, actor);
+    const result = await this.rosterImport.importRoster(id, file.buffer.toString('utf8'), user, actor);
     if (!result.ok) throw rosterRejection(result);
-    return result;
+    return { ok: true, enrolled: result.enrolled, message: rosterImportedMessage(result.enrolled) };
+  }
+
+  @Get('cohorts/:id/roster-rejections/:rejectionId')
+  @Roles('trainer', 'admin')
+  @ApiProduces('text/csv')
+  @ApiOperation({
+    summary: 'Every rejected line of a refused roster import, with its reason, as CSV (kept for a day)',
+  })
+  async rejectedLines(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('rejectionId', new ParseUUIDPipe()) rejectionId: string,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
+    const csv = await this.rosterImport.rejectedLines(id, rejectionId, user);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="rejected-roster-lines.csv"`);
+    res.send(csv);
   }
 
   @Get('cohorts/:id/attendance')

@@ -9,6 +9,7 @@ import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
 import { EnrollmentsService } from './enrollments.service';
 import { MyTrainingController } from './my-training.controller';
+import { RosterImportService } from './roster-import.service';
 import { MyTrainingService } from './my-training.service';
 import { TrainingPagesController } from './training-pages.controller';
 import { TrainingController } from './training.controller';
@@ -20,6 +21,7 @@ import { TrainingController } from './training.controller';
     CoursesService,
     CohortsService,
     EnrollmentsService,
+    RosterImportService,
     AttendanceService,
     CompletionService,
     MyTrainingService,

@@ -13,7 +13,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'My training', href: '/my/training', roles: ['peer'] },
   { label: 'Training', href: '/training', roles: ['trainer', 'admin'] },
   { label: 'Clearance', href: '/clearance', roles: ['supervisor', 'admin'] },
-  { label: 'People', href: '/people', roles: ['trainer', 'supervisor', 'admin'] },
+  { label: 'People', href: '/people', roles: ['supervisor', 'admin'] },
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
   { label: 'Supervision', href: '/supervision', roles: ['admin'] },
