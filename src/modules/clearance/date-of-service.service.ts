@@ -140,10 +140,12 @@ export class DateOfServiceService {
         !role ? `"${w.role}" is not a practice role` : null,
       ].filter((p): p is string => p !== null);
       if (problems.length) return { ...base, error: problems.join('; ') };
-      const result = engine.evaluate(role!.code, w.date, facts.get(person!.id)!);
+      // The brief answer and, for a refusal, its reason: what the full explanation says, at a fraction of its cost.
+      const personFacts = facts.get(person!.id)!;
+      const result = engine.brief(role!.code, w.date, personFacts);
       const reason =
         result.status === 'not_cleared'
-          ? (result.requirements?.reason ?? '')
+          ? engine.refusalReason(role!.code, w.date, personFacts)
           : result.warnings.length
             ? result.warnings.join(' ')
             : `Cleared as ${role!.name} on ${formatDate(w.date)}.`;
