@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { limitNestingDepth, MAX_NESTING_DEPTH } from './common/http/nesting-depth';
 import { requestId } from './common/http/request-id.middleware';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -37,8 +38,11 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useStaticAssets(join(ROOT_DIR, 'public'), { prefix: '/assets/', maxAge: '1h' });
   app.useStaticAssets(join(ROOT_DIR, 'node_modules/@picocss/pico/css'), { prefix: '/assets/pico/', maxAge: '1d' });
   // An attendance grid posts one field per person and session: 200 people by 20 sessions is 4,000 fields.
-  app.useBodyParser('urlencoded', { extended: true, parameterLimit: 20_000, limit: '2mb' });
+  // body-parser 2 refuses a form nested deeper than `depth` with a 400; its type definitions predate the option.
+  const formOptions = { extended: true, parameterLimit: 20_000, limit: '2mb', depth: MAX_NESTING_DEPTH };
+  app.useBodyParser('urlencoded', formOptions);
   app.useBodyParser('json', { limit: '2mb' });
+  app.use(limitNestingDepth);
   app.use(cookieParser());
   app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));

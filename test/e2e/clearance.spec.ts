@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { addDays, dateInZone } from '../../src/common/dates';
 import { systemActor } from '../../src/modules/audit/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
@@ -290,7 +291,9 @@ describeEachEngine('Date-of-service check', (engine) => {
     const browser = await t.browser(['admin']);
     const page = await t
       .as(browser)
-      .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)
+      .post('/clearance/date-of-service')
+      .unset('X-CSRF-Token')
+      .field('_csrf', browser.csrf)
       .field('format', 'html')
       .attach('file', Buffer.from(FILE), 'visits.csv')
       .expect(200);
@@ -305,7 +308,9 @@ describeEachEngine('Date-of-service check', (engine) => {
       .expect(403);
     const csv = await t
       .as(browser)
-      .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)
+      .post('/clearance/date-of-service')
+      .unset('X-CSRF-Token')
+      .field('_csrf', browser.csrf)
       .field('format', 'csv')
       .attach('file', Buffer.from(FILE), 'visits.csv')
       .expect(200)
@@ -316,5 +321,135 @@ describeEachEngine('Date-of-service check', (engine) => {
       '2,Tanya.OldElk@example.org,2025-06-14,NARCAN-INSTRUCTOR,Tanya Old Elk,cleared,"Cleared as Narcan Class Instructor on Jun 14, 2025."',
     );
     expect(lines).toHaveLength(7);
+  });
+
+  const API = '/api/v1/clearance/date-of-service';
+  const rowsOf = (n: number) =>
+    [
+      'email,date,role',
+      ...Array.from({ length: n }, () => 'tanya.oldelk@example.org,2025-06-14,NARCAN-INSTRUCTOR'),
+    ].join('\n');
+  const LIMIT_MESSAGE = 'The file has more than 20,000 rows, the most one check takes. Split it and check each part.';
+
+  it('refuses a file of more than 20,000 rows with a 413 that says the limit, before any clearance work', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const browser = await t.browser(['admin']);
+    const clearance = t.app.get(ClearanceService);
+    // Watched, not replaced: the roles and the facts are the first clearance work a check does.
+    const roles = jest.spyOn(clearance, 'roles');
+    const facts = jest.spyOn(clearance, 'factsFor');
+    try {
+      const over = await admin
+        .post(API)
+        .attach('file', Buffer.from(rowsOf(20_001)), 'big.csv')
+        .expect(413);
+      expect(over.body).toEqual({
+        statusCode: 413,
+        message: LIMIT_MESSAGE,
+        errors: [{ field: 'file', message: LIMIT_MESSAGE }],
+        requestId: expect.any(String),
+      });
+      // Far over the limit: parsing stops at the first row too many.
+      await admin
+        .post(API)
+        .attach('file', Buffer.from(rowsOf(150_000)), 'huge.csv')
+        .expect(413);
+      const page = await t
+        .as(browser)
+        .post('/clearance/date-of-service')
+        .field('format', 'html')
+        .attach('file', Buffer.from(rowsOf(20_001)), 'big.csv')
+        .expect(413);
+      expect(page.text).toContain('The file has more than 20,000 rows');
+      expect(roles).not.toHaveBeenCalled();
+      expect(facts).not.toHaveBeenCalled();
+    } finally {
+      roles.mockRestore();
+      facts.mockRestore();
+    }
+  });
+
+  it('answers a file of exactly 20,000 rows, with blank lines not counted', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const res = await admin
+      .post(API)
+      .attach('file', Buffer.from(`${rowsOf(20_000)}\n\n\n`), 'limit.csv')
+      .expect(200);
+    expect(res.body.rows).toHaveLength(20_000);
+    expect(res.body.rows.map((r: { line: number }) => r.line).slice(-2)).toEqual([20_000, 20_001]);
+    expect(res.body.rows.every((r: { status: string }) => r.status === 'cleared')).toBe(true);
+  });
+
+  it('streams the answers as a CSV download with ?format=csv or Accept: text/csv, the same answers as the JSON', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    // More rows than one slice of work, so the download is written in several pieces.
+    const file = `${FILE}\n${rowsOf(1_200).split('\n').slice(1).join('\n')}`;
+    const json = await admin
+      .post(API)
+      .attach('file', Buffer.from(file), 'visits.csv')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
+    expect(json.body.rows).toHaveLength(1_206);
+    const expected = json.body.rows.map(
+      (
+        r: { line: number; person: string; date: string; role: string; personName: string | null } & Record<
+          string,
+          string | null
+        >,
+      ) => ({
+        line: String(r.line),
+        person: r.person,
+        date: r.date,
+        role: r.role,
+        name: r.personName ?? '',
+        result: r.error ? 'error' : r.status,
+        why: r.error ?? r.reason,
+      }),
+    );
+    for (const request of [admin.post(`${API}?format=csv`), admin.post(API).set('Accept', 'text/csv')]) {
+      const res = await request
+        .attach('file', Buffer.from(file), 'visits.csv')
+        .expect(200)
+        .expect('Content-Type', /^text\/csv/)
+        .expect('Content-Disposition', 'attachment; filename="date-of-service-check.csv"');
+      expect(parse(res.text, { columns: true })).toEqual(expected);
+    }
+    const bad = await admin.post(`${API}?format=xml`).attach('file', Buffer.from(FILE), 'visits.csv').expect(400);
+    expect(bad.body.errors).toEqual([{ field: 'format', message: 'must be json or csv' }]);
+  });
+
+  it('posts the form with its CSRF token in the body, never in the address', async () => {
+    const browser = await t.browser(['admin']);
+    const form = await t.as(browser).get('/clearance/date-of-service').expect(200);
+    expect(form.text).toContain(
+      '<form method="post" action="/clearance/date-of-service" enctype="multipart/form-data"',
+    );
+    expect(form.text).toContain(`<input type="hidden" name="_csrf" value="${browser.csrf}">`);
+    expect(form.text).not.toContain('_csrf=');
+    // A token in the address is not accepted any more; one in the form's body is.
+    await t
+      .as(browser)
+      .post(`/clearance/date-of-service?_csrf=${browser.csrf}`)
+      .unset('X-CSRF-Token')
+      .field('format', 'html')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(403);
+    await t
+      .as(browser)
+      .post('/clearance/date-of-service')
+      .unset('X-CSRF-Token')
+      .field('_csrf', 'not-the-token')
+      .field('format', 'html')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(403);
+    const page = await t
+      .as(browser)
+      .post('/clearance/date-of-service')
+      .unset('X-CSRF-Token')
+      .field('_csrf', browser.csrf)
+      .field('format', 'html')
+      .attach('file', Buffer.from(FILE), 'visits.csv')
+      .expect(200);
+    expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
   });
 });

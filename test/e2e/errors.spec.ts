@@ -1,6 +1,7 @@
 import { Controller, Get, Logger } from '@nestjs/common';
 import { Public } from '../../src/modules/auth/decorators';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { describeEachEngine } from '../helpers/engines';
 
 /** A route that fails the way a bug would, with a secret in its message. */
 @Public()
@@ -106,5 +107,71 @@ describe('Errors', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+/** Issue 14 §3: a small body nested thousands deep overflowed class-transformer's stack (a 500) on every DTO route. */
+describeEachEngine('Nesting depth of request bodies and query strings', (engine) => {
+  let t: TestApp;
+  let admin: ReturnType<TestApp['withBearer']>;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    admin = t.withBearer((await t.token(['admin'])).bearer);
+  });
+  afterAll(async () => t?.close());
+
+  /** `{ "name": [[[...]]] }`: the body itself is the first level. */
+  const nested = (levels: number) => `{"name":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+  const refusal = (field: string) => ({
+    statusCode: 400,
+    message: 'The request is nested more than 32 levels deep.',
+    errors: [{ field, message: 'is nested more than 32 levels deep' }],
+    requestId: expect.any(String),
+  });
+
+  it('refuses a 20 KB JSON body nested 10,000 deep with a 400 in the one error shape, not a 500', async () => {
+    const body = nested(10_000);
+    expect(body.length).toBeGreaterThan(19_000);
+    const res = await admin.post('/api/v1/people').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.body).toEqual(refusal('name'));
+    // The same on a route whose DTO has nested objects.
+    const attendance = await admin
+      .put(`/api/v1/cohorts/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/attendance`)
+      .set('Content-Type', 'application/json')
+      .send(`{"records":${'[{"a":'.repeat(5000)}1${'}]'.repeat(5000)}}`)
+      .expect(400);
+    expect(attendance.body).toEqual(refusal('records'));
+  });
+
+  it('lets 32 levels through to validation and refuses the 33rd', async () => {
+    const at = await admin.post('/api/v1/people').set('Content-Type', 'application/json').send(nested(32)).expect(400);
+    expect(at.body.message).not.toMatch(/nested/);
+    expect(at.body.errors).toContainEqual({ field: 'name', message: expect.any(String) });
+    const over = await admin
+      .post('/api/v1/people')
+      .set('Content-Type', 'application/json')
+      .send(nested(33))
+      .expect(400);
+    expect(over.body).toEqual(refusal('name'));
+  });
+
+  it('refuses a form body nested too deep with the same message', async () => {
+    const browser = await t.browser(['admin']);
+    const res = await t
+      .as(browser)
+      .post('/api/v1/people')
+      .type('form')
+      .send(`name${'[a]'.repeat(100)}=x&email=a@example.org`)
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, message: 'The request is nested more than 32 levels deep.' });
+    expect(res.body.errors).toEqual([expect.objectContaining({ message: 'is nested more than 32 levels deep' })]);
+  });
+
+  it('answers a query string with thousands of brackets with a 400, not a 500', async () => {
+    const res = await admin.get(`/api/v1/audit?personId${'[a]'.repeat(3000)}=x`).expect(400);
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      errors: [expect.objectContaining({ message: expect.any(String) })],
+    });
   });
 });

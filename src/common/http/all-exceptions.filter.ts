@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { NESTING_MESSAGE } from './nesting-depth';
 import type { FieldError } from './validation';
 
 /** True when the client should get JSON rather than an HTML page. */
@@ -63,6 +64,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown, req: Request): { statusCode: number; message: string; errors: FieldError[] } {
+    // qs refuses a form nested deeper than its depth option before our own check sees it; say the same.
+    // (Nest hands body-parser's errors on as an HttpException caused by the original.)
+    const original = exception instanceof HttpException ? exception.cause : exception;
+    if ((original as { type?: unknown } | undefined)?.type === 'querystring.parse.rangeError')
+      return {
+        statusCode: 400,
+        message: `The request ${NESTING_MESSAGE}.`,
+        errors: [{ field: '', message: NESTING_MESSAGE }],
+      };
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();

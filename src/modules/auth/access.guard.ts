@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
@@ -6,6 +7,7 @@ import type { Role } from '../people/person-role.entity';
 import { hasRole } from './auth-user';
 import { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, isValidCsrf } from './csrf';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { checksCsrfAfterUpload, CSRF_REFUSED_MESSAGE } from './file-upload.interceptor';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -35,24 +37,18 @@ export class AccessGuard implements CanActivate {
     // API tokens travel in a header a foreign page cannot set, so they need no CSRF token.
     if (!SAFE_METHODS.has(req.method) && !req.user?.tokenId) {
       const body = req.body as Record<string, unknown> | undefined;
-      // A file upload's body is read after this guard runs, so its form carries the token in the address instead.
+      const submitted = body?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER];
+      const cookie = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
+      // A file upload's body is read after this guard runs: the route's upload interceptor checks its form's token.
       const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
-      const submitted =
-        body?.[CSRF_FIELD] ??
-        req.headers[CSRF_HEADER] ??
-        (multipart ? (req.query as Record<string, unknown>)[CSRF_FIELD] : undefined);
       if (
-        !isValidCsrf(
-          this.config.sessionSecret,
-          (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE],
-          submitted,
-        )
+        submitted === undefined &&
+        multipart &&
+        checksCsrfAfterUpload(this.reflector.getAllAndMerge<unknown[]>(INTERCEPTORS_METADATA, targets))
       ) {
-        throw new ForbiddenException({
-          statusCode: 403,
-          message: 'This form has expired or did not come from this site. Go back, reload the page and try again.',
-          errors: [],
-        });
+        req.csrfAfterUpload = true;
+      } else if (!isValidCsrf(this.config.sessionSecret, cookie, submitted)) {
+        throw new ForbiddenException({ statusCode: 403, message: CSRF_REFUSED_MESSAGE, errors: [] });
       }
       if (body && typeof body === 'object') delete body[CSRF_FIELD];
     }

@@ -183,6 +183,31 @@ describe('the brief evaluation used by the board', () => {
     expect([...seen].filter((s) => s.endsWith(':cleared_with_warning')).length).toBeGreaterThan(2);
   });
 
+  it("gives a refusal the same one-sentence reason as the full explanation's", () => {
+    const full = new ClearanceEngine(roles);
+    const brief = new ClearanceEngine(roles);
+    const disagreements: unknown[] = [];
+    let refusals = 0;
+    for (const facts of people)
+      for (const date of DATES)
+        for (const role of roles) {
+          const explained = full.evaluate(role.code, date, facts);
+          if (explained.status !== 'not_cleared') continue;
+          refusals++;
+          const reason = brief.refusalReason(role.code, date, facts);
+          if (reason !== explained.requirements?.reason)
+            disagreements.push({
+              person: facts.personName,
+              role: role.code,
+              date,
+              expected: explained.requirements?.reason,
+              reason,
+            });
+        }
+    expect(disagreements.slice(0, 3)).toEqual([]);
+    expect(refusals).toBeGreaterThan(1000);
+  });
+
   it('gives the same answers whichever order the roles are asked in (nested roles are remembered per person and date)', () => {
     const forwards = new ClearanceEngine(roles);
     const backwards = new ClearanceEngine(roles);

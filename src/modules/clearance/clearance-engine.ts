@@ -206,6 +206,25 @@ export class ClearanceEngine {
     return this.briefRole(roleCode, date, facts, []);
   }
 
+  /**
+   * For a role not cleared on `date`: the one-sentence reason the full explanation gives
+   * (`evaluate(...).requirements.reason`). A rule that is "all of" some requirements, the usual
+   * shape, is answered from the brief outcomes of its requirements and their labels, without
+   * explaining each one; any other shape from the full explanation.
+   */
+  refusalReason(roleCode: string, date: IsoDate, facts: ClearanceFacts): string {
+    const role = this.roles.get(roleCode.toUpperCase());
+    const rule = role && facts.active ? versionOn(role, date).version?.rule : null;
+    const applies =
+      rule && (!rule.appliesFrom || rule.appliesFrom <= date) && (!rule.appliesUntil || date <= rule.appliesUntil);
+    if (rule && applies && rule.kind === 'all_of') {
+      const chain = [role!.code.toUpperCase()];
+      const missing = (rule.children ?? []).filter((c) => !this.briefNode(c, date, facts, chain).met);
+      if (missing.length > 0) return `Not met: ${missing.map((c) => this.labelOf(c)).join('; ')}.`;
+    }
+    return this.evaluate(roleCode, date, facts).requirements?.reason ?? '';
+  }
+
   private briefRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): BriefClearance {
     const key = `${roleCode.toUpperCase()}|${date}`;
     let answers = this.answeredBriefly.get(facts);

@@ -2,51 +2,55 @@ import {
   BadRequestException,
   Controller,
   Get,
-  HttpCode,
+  HttpException,
   Post,
+  Query,
   Req,
   Res,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify/sync';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type {} from 'multer'; // the Express.Multer.File type
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { DateOfServiceService, type ServiceCheckRow } from './date-of-service.service';
+import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
+import { DateOfServiceQuery } from './dto/date-of-service.dto';
+import { sendCsv, sendJson } from './date-of-service.output';
+import { DATE_OF_SERVICE_ROW_LIMIT, DateOfServiceService, type ServiceCheckRow } from './date-of-service.service';
 
-/** A CSV of up to 10 MB: about 200,000 rows. */
-const UPLOAD = FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+/** A CSV of up to 10 MB; the row limit is what bounds the work. */
+const UPLOAD = FileUploadInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+const LIMIT = DATE_OF_SERVICE_ROW_LIMIT.toLocaleString('en-US');
+const TITLE = 'Date-of-service check';
 
-function csvOf(rows: ServiceCheckRow[]): string {
-  return stringify(
-    [
-      ['line', 'person', 'date', 'role', 'name', 'result', 'why'],
-      ...rows.map((r) => [
-        r.line,
-        r.person,
-        r.date,
-        r.role,
-        r.personName ?? '',
-        r.error ? 'error' : r.status,
-        r.error ?? r.reason,
-      ]),
-    ],
-    { escape_formulas: true },
-  );
-}
-
-function fileText(file: Express.Multer.File | undefined): string {
+function fileOf(file: Express.Multer.File | undefined): Buffer {
   if (!file || file.size === 0)
     throw new BadRequestException({
       statusCode: 400,
       message: 'Choose a CSV file to check.',
       errors: [{ field: 'file', message: 'is required' }],
     });
-  return file.buffer.toString('utf8');
+  return file.buffer;
+}
+
+function counts(rows: ServiceCheckRow[]) {
+  return {
+    cleared: rows.filter((r) => r.status && r.status !== 'not_cleared').length,
+    notCleared: rows.filter((r) => r.status === 'not_cleared').length,
+    errors: rows.filter((r) => r.error).length,
+  };
 }
 
 /** "Was this person cleared on the date of that service?" for a whole billing or audit file. */
@@ -60,12 +64,12 @@ export class DateOfServiceController {
   @ApiExcludeEndpoint()
   @Get('clearance/date-of-service')
   form(@Res() res: Response) {
-    return res.render('clearance/date-of-service', { title: 'Date-of-service check' });
+    return res.render('clearance/date-of-service', { title: TITLE, rowLimit: LIMIT });
   }
 
+  /** The form posts here and gets its answers on the same page, or as a CSV download. */
   @ApiExcludeEndpoint()
   @Post('clearance/date-of-service')
-  @HttpCode(200)
   @UseInterceptors(UPLOAD)
   async page(
     @UploadedFile() file: Express.Multer.File | undefined,
@@ -73,32 +77,20 @@ export class DateOfServiceController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (!file || file.size === 0)
-      return res.status(400).render('clearance/date-of-service', {
-        title: 'Date-of-service check',
-        fileError: 'Choose a CSV file to check.',
-      });
-    const { rows, fileError } = await this.dateOfService.check(file.buffer.toString('utf8'), user);
-    if ((req.body as Record<string, string>).format === 'csv' && !fileError) {
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="date-of-service-check.csv"');
-      return res.send(csvOf(rows));
+    const view = { title: TITLE, rowLimit: LIMIT, fileName: file?.originalname };
+    try {
+      const check = await this.dateOfService.prepare(fileOf(file), user);
+      if ((req.body as Record<string, unknown>).format === 'csv') return await sendCsv(res, check);
+      const rows: ServiceCheckRow[] = [];
+      for await (const slice of check.answers()) rows.push(...slice);
+      return res.status(200).render('clearance/date-of-service', { ...view, rows, counts: counts(rows) });
+    } catch (e) {
+      if (!(e instanceof HttpException) || e.getStatus() >= 500 || res.headersSent) throw e;
+      return res.status(e.getStatus()).render('clearance/date-of-service', { ...view, fileError: e.message });
     }
-    return res.status(fileError ? 400 : 200).render('clearance/date-of-service', {
-      title: 'Date-of-service check',
-      fileError,
-      fileName: file.originalname,
-      rows,
-      counts: {
-        cleared: rows.filter((r) => r.status && r.status !== 'not_cleared').length,
-        notCleared: rows.filter((r) => r.status === 'not_cleared').length,
-        errors: rows.filter((r) => r.error).length,
-      },
-    });
   }
 
   @Post('api/v1/clearance/date-of-service')
-  @HttpCode(200)
   @UseInterceptors(UPLOAD)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -112,15 +104,48 @@ export class DateOfServiceController {
   @ApiOperation({
     summary:
       'Check a CSV of (person, date of service, practice role): cleared or not on each date, and why; unreadable rows reported by line',
+    description: `At most ${LIMIT} rows a file. The answers are streamed as they are made: JSON \`{ rows: [...] }\` by default, or a CSV download with \`?format=csv\` or \`Accept: text/csv\`.`,
   })
-  async api(@UploadedFile() file: Express.Multer.File | undefined, @CurrentUser() user: AuthUser) {
-    const { rows, fileError } = await this.dateOfService.check(fileText(file), user);
-    if (fileError)
-      throw new BadRequestException({
-        statusCode: 400,
-        message: fileError,
-        errors: [{ field: 'file', message: fileError }],
-      });
-    return { rows };
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'One answer per row of the file, in file order',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            rows: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  line: { type: 'integer' },
+                  person: { type: 'string' },
+                  date: { type: 'string' },
+                  role: { type: 'string' },
+                  status: { type: 'string', nullable: true, enum: ['cleared', 'cleared_with_warning', 'not_cleared'] },
+                  personName: { type: 'string', nullable: true },
+                  reason: { type: 'string' },
+                  error: { type: 'string', nullable: true },
+                },
+              },
+            },
+          },
+        },
+      },
+      'text/csv': { schema: { type: 'string', example: 'line,person,date,role,name,result,why\n' } },
+    },
+  })
+  @ApiPayloadTooLargeResponse({ description: `The file has more than ${LIMIT} rows; nothing was checked` })
+  async api(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Query() query: DateOfServiceQuery,
+    @CurrentUser() user: AuthUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const check = await this.dateOfService.prepare(fileOf(file), user);
+    const csv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';
+    await (csv ? sendCsv(res, check) : sendJson(res, check));
   }
 }

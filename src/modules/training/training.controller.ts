@@ -13,13 +13,13 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type {} from 'multer';
 import type { Actor } from '../audit/actor';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
 import { AttendanceService } from './attendance.service';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
@@ -40,7 +40,7 @@ import { enrollmentView } from './training.views';
 import { MyTrainingService } from './my-training.service';
 
 /** A roster of up to 2 MB: far more than any cohort. */
-export const ROSTER_UPLOAD = FileInterceptor('file', { limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
+export const ROSTER_UPLOAD = FileUploadInterceptor('file', { limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
 
 /**
  * The API answer for a rejected roster: the one error shape, one error per bad line (the first 100),

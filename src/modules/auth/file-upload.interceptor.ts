@@ -1,0 +1,70 @@
+import {
+  ForbiddenException,
+  Injectable,
+  mixin,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
+import type { Request } from 'express';
+import type {} from 'multer'; // the Express.Multer.File type
+import { AppConfig } from '../../config/app-config';
+import { CSRF_COOKIE, CSRF_FIELD, isValidCsrf } from './csrf';
+
+/** Marks an interceptor class that checks a form's CSRF token itself, once the upload is read. */
+export const CHECKS_CSRF_AFTER_UPLOAD = Symbol('checks CSRF after upload');
+
+export const CSRF_REFUSED_MESSAGE =
+  'This form has expired or did not come from this site. Go back, reload the page and try again.';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the access guard: a multipart form whose CSRF field is still inside the unread body. */
+    csrfAfterUpload?: boolean;
+  }
+}
+
+/**
+ * `FileInterceptor(field, options)` for a route an upload form posts to. A multipart body is read
+ * after the access guard runs, so the guard leaves the CSRF check of such a form to this
+ * interceptor, which makes it as soon as multer has read the fields: the token travels in the form's
+ * body (`_csrf`) like every other form's, never in the address, where logs and Referer headers keep it.
+ */
+export function FileUploadInterceptor(field: string, options: MulterOptions): Type<NestInterceptor> {
+  const Multer = FileInterceptor(field, options);
+
+  @Injectable()
+  class FileUpload implements NestInterceptor {
+    static readonly [CHECKS_CSRF_AFTER_UPLOAD] = true;
+    private readonly multer = new Multer({});
+
+    constructor(private readonly config: AppConfig) {}
+
+    intercept(context: ExecutionContext, next: CallHandler) {
+      const req = context.switchToHttp().getRequest<Request>();
+      return this.multer.intercept(context, {
+        handle: () => {
+          if (req.csrfAfterUpload) {
+            const body = req.body as Record<string, unknown> | undefined;
+            const cookie = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
+            if (!isValidCsrf(this.config.sessionSecret, cookie, body?.[CSRF_FIELD]))
+              throw new ForbiddenException({ statusCode: 403, message: CSRF_REFUSED_MESSAGE, errors: [] });
+            if (body) delete body[CSRF_FIELD];
+          }
+          return next.handle();
+        },
+      });
+    }
+  }
+  return mixin(FileUpload);
+}
+
+/** True when one of the route's interceptors makes the CSRF check of its upload form itself. */
+export function checksCsrfAfterUpload(interceptors: unknown[] | undefined): boolean {
+  return (interceptors ?? []).some(
+    (i) => typeof i === 'function' && (i as unknown as Record<symbol, unknown>)[CHECKS_CSRF_AFTER_UPLOAD] === true,
+  );
+}
