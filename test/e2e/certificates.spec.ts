@@ -444,6 +444,14 @@ describeEachEngine('Certificates', (engine) => {
       name: lapsedCert.credentialName,
     });
     expect(vc.credentialSubject.achievement.criteria.narrative).toBeTruthy();
+    // No CERTIFICATE_LOGO here: the image is the program's icon, at an absolute address that answers.
+    const image = (vc.credentialSubject.achievement as unknown as { image: { id: string; type: string } }).image;
+    expect(image).toMatchObject({ type: 'Image', id: `${BASE}/assets/favicon.svg` });
+    await t
+      .http()
+      .get(new URL(image.id).pathname)
+      .expect(200)
+      .expect('Content-Type', /image\/svg\+xml/);
     expect(vc.iss).toBe(vc.issuer.id);
     expect(vc.jti).toBe(`urn:uuid:${lapsedCert.id}`);
     expect(vc.sub).toBe(vc.credentialSubject.id);
