@@ -47,6 +47,14 @@ describe('SigningKeys', () => {
     expect(again.key(new URL(kid).pathname.split('/').pop()!)).toEqual(jwk);
   });
 
+  it('two instances starting at once on a new data folder end up with the same key, and no half-written file', async () => {
+    const { options } = setup();
+    const [a, b] = await Promise.all([SigningKeys.open(options), SigningKeys.open(options)]);
+    expect(await a.currentKid()).toBe(await b.currentKid());
+    expect(readdirSync(options.dir).sort()).toEqual(['current.pem', 'published']);
+    expect(readdirSync(join(options.dir, 'published'))).toHaveLength(1);
+  });
+
   it('keeps publishing the Ed25519 key earlier versions generated, at the kid they gave it', async () => {
     const { options } = setup();
     const legacy = generateKeyPairSync('ed25519').privateKey;

@@ -1,5 +1,15 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, SignJWT, type JWK } from 'jose';
@@ -70,6 +80,10 @@ export class SigningKeys {
     return this.options.configuredFile ?? join(this.options.dir, 'current.pem');
   }
 
+  private tempName(file: string): string {
+    return `${file}.${randomUUID()}.tmp`;
+  }
+
   private kid(thumbprint: string): string {
     return `${this.options.baseUrl}/keys/${thumbprint}`;
   }
@@ -78,11 +92,16 @@ export class SigningKeys {
   private async refresh(): Promise<{ key: KeyObject; kid: string }> {
     const file = this.currentFile;
     if (!this.options.configuredFile && !existsSync(file)) {
+      // Written whole under a temporary name, then linked in: the key file is never seen half written.
+      const tmp = this.tempName(file);
+      writeFileSync(tmp, await newKeyPem(), { mode: 0o600, flag: 'wx' });
       try {
-        writeFileSync(file, await newKeyPem(), { mode: 0o600, flag: 'wx' });
+        linkSync(tmp, file);
       } catch (error) {
-        // Another instance starting at the same moment wrote it first: use theirs.
+        // Another instance starting at the same moment linked its key first: use theirs.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(tmp);
       }
     }
     const s = statSync(file);
@@ -101,8 +120,8 @@ export class SigningKeys {
     const thumbprint = await calculateJwkThumbprint(jwk);
     const file = join(this.publishedDir, `${thumbprint}.json`);
     if (!existsSync(file)) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(jwk) + '\n', { mode: 0o644 });
+      const tmp = this.tempName(file);
+      writeFileSync(tmp, JSON.stringify(jwk) + '\n', { mode: 0o644, flag: 'wx' });
       renameSync(tmp, file);
     }
     return this.kid(thumbprint);
@@ -158,7 +177,7 @@ export class SigningKeys {
     const previous = await this.currentKid();
     const pem = await newKeyPem();
     await this.publish(createPrivateKey(pem));
-    const tmp = `${this.currentFile}.${process.pid}.tmp`;
+    const tmp = this.tempName(this.currentFile);
     writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, this.currentFile);
     return { previous, current: await this.currentKid() };
