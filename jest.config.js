@@ -16,8 +16,10 @@ module.exports = {
       },
     ],
   },
-  // NestJS 12 and archiver 8 (with its zip packages) ship ES modules only; swc turns them into CommonJS for Jest on Node 20.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)'],
+  // NestJS 12, jose 6 and archiver 8 (with its zip packages) ship ES modules only; swc turns them into CommonJS for Jest on Node 20.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|jose|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)',
+  ],
   cacheDirectory: '<rootDir>/.jest-cache',
   setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.js',

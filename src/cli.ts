@@ -13,6 +13,7 @@ import { ExpiryScanService } from './modules/expiry/expiry-scan.service';
 import { SupervisorDigestService } from './modules/expiry/supervisor-digest.service';
 import { AccountLinksService } from './modules/auth/account-links.service';
 import { CertificatesService } from './modules/certificates/certificates.service';
+import { rotateSigningKey } from './modules/certificates/rotate-signing-key';
 import { PeopleService } from './modules/people/people.service';
 import { Person } from './modules/people/person.entity';
 import { PersonRole } from './modules/people/person-role.entity';
@@ -133,6 +134,10 @@ const COMMANDS: Record<string, Command> = {
         `Certificates: ${made} made, ${missing.length - made} skipped (${missing.length} credentials had none).`,
       );
     },
+  },
+  'rotate-signing-key': {
+    help: 'make a new key sign Open Badges credentials; every earlier key stays published, so issued credentials still verify',
+    run: (app) => rotateSigningKey(app, console.log),
   },
   'audit:verify': {
     help: 'recompute the audit log hash chain; names any edited, deleted or reordered entry (exit 1 when broken)',

@@ -105,30 +105,26 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.redisUrl).toBeUndefined();
   });
 
-  it('generates the certificate signing key once (Ed25519, mode 0600) and keeps it across restarts', () => {
+  it('uses a configured signing key only when it is an RSA private key of 2048 bits or more (RS256)', () => {
     const dir = dataDir();
-    const first = AppConfig.fromEnvironment({ DATA_DIR: dir }).certificates.signingKey;
-    expect(first.asymmetricKeyType).toBe('ed25519');
-    const file = join(dir, 'certificate-signing-key.pem');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const again = AppConfig.fromEnvironment({ DATA_DIR: dir }).certificates.signingKey;
-    expect(again.export({ format: 'jwk' })).toEqual(first.export({ format: 'jwk' }));
-  });
-
-  it('uses a configured signing key, and refuses one that is missing or not Ed25519', () => {
-    const dir = dataDir();
+    const rsaPem = (modulusLength: number) =>
+      generateKeyPairSync('rsa', { modulusLength }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const rsa = join(dir, 'rsa.pem');
+    writeFileSync(rsa, rsaPem(2048));
+    const config = AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_SIGNING_KEY_FILE: rsa });
+    expect(config.certificates.signingKeys).toEqual({
+      dir: join(dir, 'signing-keys'),
+      configuredFile: rsa,
+      legacyFile: join(dir, 'certificate-signing-key.pem'),
+    });
     const ed = join(dir, 'ed.pem');
     writeFileSync(ed, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const config = AppConfig.fromEnvironment({ DATA_DIR: dir, CERTIFICATE_SIGNING_KEY_FILE: ed });
-    expect(config.certificates.signingKey.export({ type: 'pkcs8', format: 'pem' })).toBe(readFileSync(ed, 'utf8'));
-    const rsa = join(dir, 'rsa.pem');
-    writeFileSync(
-      rsa,
-      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: ed })).toMatch(
+      /ed\.pem holds a ed25519 key; Open Badges credentials are signed RS256, with an RSA key/,
     );
-    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: rsa })).toMatch(
-      /holds a rsa key; certificates are signed with an Ed25519 key/,
-    );
+    const small = join(dir, 'small.pem');
+    writeFileSync(small, rsaPem(1024));
+    expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: small })).toMatch(/holds a 1024-bit RSA key; RS256 needs 2048/);
     expect(configError({ CERTIFICATE_SIGNING_KEY_FILE: join(dir, 'nope.pem') })).toMatch(
       /CERTIFICATE_SIGNING_KEY_FILE names .*nope\.pem, which does not exist/,
     );

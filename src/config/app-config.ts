@@ -1,7 +1,8 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { dateInZone, type IsoDate } from '../common/dates';
+import { signingKeyProblem } from '../modules/certificates/signing-key-check';
 import { ROOT_DIR } from '../root-dir';
 import { ConfigError, parseEnvironment } from './environment';
 
@@ -31,8 +32,12 @@ export interface CertificateConfig {
   directorTitle: string;
   /** The organisation's logo (PNG or JPEG bytes), read once at start-up. */
   logo: Buffer | null;
-  /** The organisation's Ed25519 key that signs Open Badges credentials and the status list. */
-  signingKey: KeyObject;
+  /**
+   * Where the keys that sign Open Badges credentials and the status lists live: the configured RSA
+   * key file (CERTIFICATE_SIGNING_KEY_FILE) or one generated into `dir`, and the public half of every
+   * key ever used; `legacyFile` is where earlier versions kept their Ed25519 key.
+   */
+  signingKeys: { dir: string; configuredFile: string | null; legacyFile: string };
   templatesDir: string;
   storageDir: string;
   /** Verification lookups per minute from one address. */
@@ -102,10 +107,13 @@ export class AppConfig {
         directorName: e.CERTIFICATE_DIRECTOR_NAME ?? '',
         directorTitle: e.CERTIFICATE_DIRECTOR_TITLE,
         logo: e.CERTIFICATE_LOGO ? certificateLogo(resolve(process.cwd(), e.CERTIFICATE_LOGO)) : null,
-        signingKey: signingKey(
-          e.CERTIFICATE_SIGNING_KEY_FILE ? resolve(process.cwd(), e.CERTIFICATE_SIGNING_KEY_FILE) : null,
-          dataDir,
-        ),
+        signingKeys: {
+          dir: join(dataDir, 'signing-keys'),
+          configuredFile: e.CERTIFICATE_SIGNING_KEY_FILE
+            ? configuredSigningKey(resolve(process.cwd(), e.CERTIFICATE_SIGNING_KEY_FILE))
+            : null,
+          legacyFile: join(dataDir, 'certificate-signing-key.pem'),
+        },
         templatesDir: e.CERTIFICATE_TEMPLATES_DIR
           ? resolve(process.cwd(), e.CERTIFICATE_TEMPLATES_DIR)
           : join(ROOT_DIR, 'templates', 'certificates'),
@@ -160,21 +168,10 @@ function certificateLogo(file: string): Buffer {
 }
 
 /**
- * The certificate signing key: the configured PEM file (an Ed25519 private key), or one generated
- * on first start into the data folder (mode 0600) and kept, so published credentials stay verifiable.
+ * A configured signing key must be an RSA private key of 2048 bits or more (RS256, as Open Badges 3.0
+ * asks). Without one, the key is generated into the data folder on first start and kept.
  */
-function signingKey(configured: string | null, dataDir: string): KeyObject {
-  const file = configured ?? join(dataDir, 'certificate-signing-key.pem');
-  if (!configured && !existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    try {
-      writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another instance starting at the same moment wrote it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
+function configuredSigningKey(file: string): string {
   if (!existsSync(file))
     throw new ConfigError(`Invalid configuration: CERTIFICATE_SIGNING_KEY_FILE names ${file}, which does not exist`);
   let key: KeyObject;
@@ -183,12 +180,9 @@ function signingKey(configured: string | null, dataDir: string): KeyObject {
   } catch {
     throw new ConfigError(`Invalid configuration: ${file} is not a PEM private key`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new ConfigError(
-      `Invalid configuration: ${file} holds a ${key.asymmetricKeyType} key; certificates are signed with an Ed25519 key`,
-    );
-  }
-  return key;
+  const problem = signingKeyProblem(key);
+  if (problem) throw new ConfigError(`Invalid configuration: CERTIFICATE_SIGNING_KEY_FILE ${file} ${problem}`);
+  return file;
 }
 
 export { ConfigError };

@@ -6,7 +6,7 @@ import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/aut
 import { randomToken } from '../../src/modules/auth/secrets';
 import { SessionsService } from '../../src/modules/auth/sessions.service';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
-import { SigningKey } from '../../src/modules/certificates/signing-key';
+import { SigningKeys } from '../../src/modules/certificates/signing-key';
 import { JobQueue } from '../../src/modules/jobs/jobs';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -554,6 +554,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /issuer': { url: () => '/issuer', expect: all(200) },
   'GET /keys/:thumbprint': { url: (i) => new URL(i.signingKey).pathname, expect: all(200) },
   'GET /status-lists/revocation': { url: () => '/status-lists/revocation', expect: all(200) },
+  'GET /status-lists/suspension': { url: () => '/status-lists/suspension', expect: all(200) },
   'GET /api/v1/people/:id/certificates': {
     url: (i) => `/api/v1/people/${i.subject}/certificates`,
     expect: subjectRecord,
@@ -773,7 +774,7 @@ describeEachEngine('Who may reach which route', (engine) => {
       certificate: certificate.id,
       certificateCode: certificate.code,
       certificateJob,
-      signingKey: t.app.get(SigningKey).jwk.kid,
+      signingKey: await t.app.get(SigningKeys).currentKid(),
       subject: people.peer.id,
       credential,
       assignment,

@@ -10,8 +10,7 @@ import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import { CertificateLookup } from '../../src/modules/certificates/certificate-lookup.entity';
 import { CertificateRenderer } from '../../src/modules/certificates/certificate-renderer';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
-import { statusBit } from '../../src/modules/certificates/open-badges';
-import { verifyJwt } from '../../src/modules/certificates/signing-key';
+import { statusBit } from '../../src/modules/certificates/status-lists';
 import { Credential } from '../../src/modules/credentials/credential.entity';
 import { CredentialsService } from '../../src/modules/credentials/credentials.service';
 import { JobQueue, type JobView } from '../../src/modules/jobs/jobs';
@@ -23,6 +22,7 @@ import { makeQueue, settle, uniqueRedisPrefix, type TestQueue } from '../helpers
 import { JobHandlers } from '../../src/modules/jobs/job-handlers';
 import { JobCertificateRequests } from '../../src/modules/certificates/job-certificate-requests';
 import { describeEachEngine, redisAvailable, redisUrl } from '../helpers/engines';
+import { verifyOverHttp } from '../helpers/open-badges';
 import { pdfQrText, pdfText } from '../helpers/pdf';
 
 const BASE = 'https://lms.example.org';
@@ -405,10 +405,10 @@ describeEachEngine('Certificates', (engine) => {
       .expect(409);
   });
 
-  it('signs the Open Badges credential with the published Ed25519 key; tampering breaks it; the status list shows revocations', async () => {
+  it('signs the Open Badges credential RS256 with the published RSA key; tampering breaks it; the status list shows revocations', async () => {
     const jwks = (await t.http().get('/.well-known/jwks.json').expect(200)).body;
     expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
     expect(jwks.keys[0].d).toBeUndefined();
     // The kid dereferences to the key itself, as Open Badges 3.0 asks.
     expect(jwks.keys[0].kid).toMatch(new RegExp(`^${BASE}/keys/[A-Za-z0-9_-]{43}$`));
@@ -427,9 +427,8 @@ describeEachEngine('Certificates', (engine) => {
       .expect(200);
     expect(res.headers['content-type']).toMatch(/application\/vc\+jwt/);
     const jwt = res.body.toString('utf8');
-    const verified = verifyJwt(jwt, jwks.keys[0])!;
-    expect(verified).not.toBeNull();
-    expect(verified.header).toEqual({ alg: 'EdDSA', kid: jwks.keys[0].kid, typ: 'JWT' });
+    const verified = await verifyOverHttp(t.http, jwt);
+    expect(verified.header).toEqual({ alg: 'RS256', kid: jwks.keys[0].kid, typ: 'JWT' });
     const vc = verified.payload as unknown as OpenBadge;
     expect(vc['@context']).toEqual([
       'https://www.w3.org/ns/credentials/v2',
@@ -445,6 +444,14 @@ describeEachEngine('Certificates', (engine) => {
       name: lapsedCert.credentialName,
     });
     expect(vc.credentialSubject.achievement.criteria.narrative).toBeTruthy();
+    // No CERTIFICATE_LOGO here: the image is the program's icon, at an absolute address that answers.
+    const image = (vc.credentialSubject.achievement as unknown as { image: { id: string; type: string } }).image;
+    expect(image).toMatchObject({ type: 'Image', id: `${BASE}/assets/favicon.svg` });
+    await t
+      .http()
+      .get(new URL(image.id).pathname)
+      .expect(200)
+      .expect('Content-Type', /image\/svg\+xml/);
     expect(vc.iss).toBe(vc.issuer.id);
     expect(vc.jti).toBe(`urn:uuid:${lapsedCert.id}`);
     expect(vc.sub).toBe(vc.credentialSubject.id);
@@ -459,10 +466,10 @@ describeEachEngine('Certificates', (engine) => {
     });
     const [h, p, s] = jwt.split('.');
     const forged = Buffer.from(JSON.stringify({ ...vc, name: 'Something else' })).toString('base64url');
-    expect(verifyJwt(`${h}.${forged}.${s}`, jwks.keys[0])).toBeNull();
-    expect(
-      verifyJwt(`${h}.${p}.${Buffer.from(s, 'base64url').reverse().toString('base64url')}`, jwks.keys[0]),
-    ).toBeNull();
+    await expect(verifyOverHttp(t.http, `${h}.${forged}.${s}`)).rejects.toThrow(/signature verification failed/);
+    await expect(
+      verifyOverHttp(t.http, `${h}.${p}.${Buffer.from(s, 'base64url').reverse().toString('base64url')}`),
+    ).rejects.toThrow(/signature verification failed/);
 
     // Not public, and not for others in scope: the holder and admins only.
     await t.http().get(`/api/v1/certificates/${lapsedCert.id}/open-badge`).expect(401);
@@ -472,7 +479,7 @@ describeEachEngine('Certificates', (engine) => {
       const listJwt = (
         await t.http().get('/status-lists/revocation').buffer(true).parse(binary).expect(200)
       ).body.toString('utf8');
-      const list = verifyJwt(listJwt, jwks.keys[0])!;
+      const list = await verifyOverHttp(t.http, listJwt);
       expect(list.payload.type).toEqual(['VerifiableCredential', 'BitstringStatusListCredential']);
       return (list.payload.credentialSubject as { encodedList: string }).encodedList;
     };

@@ -83,7 +83,7 @@ export class CertificatesController {
   @Get('certificates/:id/open-badge')
   @ApiProduces('application/vc+jwt')
   @ApiOperation({
-    summary: 'The Open Badges 3.0 credential, signed as a VC-JWT (EdDSA): for its holder and admins only',
+    summary: 'The Open Badges 3.0 credential, signed as a VC-JWT (RS256): for its holder and admins only',
   })
   async openBadge(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { certificate, jwt } = await this.certificates.openBadge(id, user);

@@ -11,7 +11,7 @@ import { CertificatesPagesController } from './certificates-pages.controller';
 import { CertificatesController } from './certificates.controller';
 import { CertificatesService } from './certificates.service';
 import { JobCertificateRequests } from './job-certificate-requests';
-import { SigningKey } from './signing-key';
+import { SigningKeys } from './signing-key';
 import { VerifyController } from './verify.controller';
 
 @Module({
@@ -40,12 +40,13 @@ import { VerifyController } from './verify.controller';
       useFactory: (config: AppConfig) => new CertificateTemplates(config.certificates.templatesDir),
     },
     {
-      provide: SigningKey,
+      provide: SigningKeys,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SigningKey(config.certificates.signingKey, config.publicBaseUrl),
+      useFactory: (config: AppConfig) =>
+        SigningKeys.open({ ...config.certificates.signingKeys, baseUrl: config.publicBaseUrl }),
     },
   ],
-  exports: [CertificatesService, JobCertificateRequests],
+  exports: [CertificatesService, JobCertificateRequests, SigningKeys],
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(

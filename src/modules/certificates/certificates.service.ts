@@ -22,8 +22,9 @@ import { CertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
 import { certificateState, type VerifyState } from './certificate-view';
 import { Certificate, type ReissueReason } from './certificate.entity';
-import { openBadgeCredential, statusListCredential, type AchievementType } from './open-badges';
-import { SigningKey } from './signing-key';
+import { badgeImage, openBadgeCredential, type AchievementType, type StatusPurpose } from './open-badges';
+import { SigningKeys } from './signing-key';
+import { setStatusIndexes, statusListCredential } from './status-lists';
 import { generateVerificationCode, normaliseVerificationCode } from './verification-code';
 
 const MONTHS = [
@@ -88,7 +89,7 @@ export class CertificatesService {
     private readonly storage: CertificateStorage,
     private readonly templates: CertificateTemplates,
     private readonly renderer: CertificateRenderer,
-    private readonly signing: SigningKey,
+    private readonly signing: SigningKeys,
     private readonly jobs: JobQueue,
     private readonly credentials: CredentialsService,
     private readonly writeLock: WriteLock,
@@ -498,21 +499,11 @@ export class CertificatesService {
     return result;
   }
 
-  /** The signed BitstringStatusListCredential: a certificate's bit is set from its revocation's effective date. */
-  async statusListJwt(): Promise<string> {
-    const rows: Array<{ idx: number | string }> = await this.dataSource
-      .getRepository(Certificate)
-      .createQueryBuilder('c')
-      .select('c.status_index', 'idx')
-      .where('c.revoked_on IS NOT NULL AND c.revoked_on <= :today', { today: this.config.today() })
-      .getRawMany();
-    const payload = statusListCredential(
-      this.config.publicBaseUrl,
-      this.config.orgName,
-      rows.map((r) => Number(r.idx)),
-      new Date(),
-    );
-    return this.signing.signJwt(payload);
+  /** The signed BitstringStatusListCredential of one purpose (revocation or suspension), as of today. */
+  async statusListJwt(purpose: StatusPurpose): Promise<string> {
+    const indexes = await setStatusIndexes(this.dataSource.manager, purpose, this.config.today());
+    const { publicBaseUrl, orgName } = this.config;
+    return this.signing.sign(statusListCredential(publicBaseUrl, orgName, purpose, indexes, new Date()));
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -573,6 +564,8 @@ export class CertificatesService {
       certificateId: certificate.id,
       personId: certificate.personId,
       recipientName: certificate.recipientName,
+      recipientEmail: certificate.person.email,
+      image: badgeImage(this.config.publicBaseUrl, this.config.orgName, this.config.certificates.logo),
       credentialTypeId: type.id,
       credentialName: certificate.credentialName,
       credentialCode: type.code,
@@ -587,7 +580,7 @@ export class CertificatesService {
       licenceNumber: credential.licenceNumber,
       statusIndex: certificate.statusIndex,
     });
-    return { certificate, jwt: this.signing.signJwt(payload) };
+    return { certificate, jwt: await this.signing.sign(payload) };
   }
 
   /** Every certificate of a person (current and past), newest first, for whoever may see the person. */

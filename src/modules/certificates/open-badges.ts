@@ -1,11 +1,12 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash, randomBytes } from 'node:crypto';
 import { addDays, startOfDayInZone, type IsoDate } from '../../common/dates';
 
 /** W3C Verifiable Credentials 2.0 and the Open Badges 3.0 context. */
 export const VC_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 export const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
-/** The Bitstring Status List spec's minimum length (16 KB), so one list cannot tell who was revoked by its size. */
-export const STATUS_LIST_BITS = 131_072;
+/** The official AchievementCredential JSON Schema (its `$id`), named in every credential's credentialSchema. */
+export const OB_SCHEMA_ID =
+  'https://purl.imsglobal.org/spec/ob/v3p0/schema/json-ld/ob_v3p0_achievementcredential_schema.json';
 
 export type AchievementType = 'CertificateOfCompletion' | 'Certification' | 'License' | 'Achievement';
 
@@ -16,6 +17,9 @@ export interface BadgeInput {
   certificateId: string;
   personId: string;
   recipientName: string;
+  /** Hashed with a salt into the recipient's identifier, so a wallet holding the address can match it. */
+  recipientEmail: string;
+  image: BadgeImage;
   credentialTypeId: string;
   credentialName: string;
   credentialCode: string;
@@ -30,7 +34,38 @@ export interface BadgeInput {
 }
 
 export const issuerId = (baseUrl: string) => `${baseUrl}/issuer`;
-export const statusListUrl = (baseUrl: string) => `${baseUrl}/status-lists/revocation`;
+export const STATUS_PURPOSES = ['revocation', 'suspension'] as const;
+export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
+export const statusListUrl = (baseUrl: string, purpose: StatusPurpose = 'revocation') =>
+  `${baseUrl}/status-lists/${purpose}`;
+
+export interface BadgeImage {
+  id: string;
+  caption: string;
+}
+
+/**
+ * The achievement's image: the organisation's logo (the one printed on certificates) as a data URI,
+ * so the credential carries it and it never changes under an issued badge; without a logo, the
+ * program's own icon at its absolute address.
+ */
+export function badgeImage(baseUrl: string, orgName: string, logo: Buffer | null): BadgeImage {
+  if (!logo) return { id: `${baseUrl}/assets/favicon.svg`, caption: orgName };
+  const type = logo[0] === 0x89 ? 'image/png' : 'image/jpeg';
+  return { id: `data:${type};base64,${logo.toString('base64')}`, caption: `${orgName} logo` };
+}
+
+/**
+ * Open Badges 3.0 IdentityObject for an e-mail address: "sha256$" and the hex SHA-256 of the address
+ * (trimmed, lower case) followed by the salt. The salt is fresh for each credential, so the same
+ * address does not hash alike across badges.
+ */
+export function hashedEmail(email: string, salt = randomBytes(16).toString('hex')) {
+  const hash = createHash('sha256')
+    .update(email.trim().toLowerCase() + salt, 'utf8')
+    .digest('hex');
+  return { type: 'IdentityObject', identityHash: `sha256$${hash}`, identityType: 'emailAddress', hashed: true, salt };
+}
 
 /** The issuer Profile, as it appears in every credential and at its own public address. */
 export function issuerProfile(baseUrl: string, orgName: string) {
@@ -58,7 +93,10 @@ export function openBadgeCredential(b: BadgeInput): Record<string, unknown> {
     credentialSubject: {
       id: subjectId,
       type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityHash: b.recipientName, identityType: 'name', hashed: false }],
+      identifier: [
+        { type: 'IdentityObject', identityHash: b.recipientName, identityType: 'name', hashed: false },
+        hashedEmail(b.recipientEmail),
+      ],
       achievement: {
         id: `urn:uuid:${b.credentialTypeId}`,
         type: ['Achievement'],
@@ -67,11 +105,15 @@ export function openBadgeCredential(b: BadgeInput): Record<string, unknown> {
         humanCode: b.credentialCode,
         description: b.description ?? b.credentialName,
         criteria: { narrative: b.criteria },
+        image: { id: b.image.id, type: 'Image', caption: b.image.caption },
         ...(b.hours !== null ? { creditsAvailable: b.hours } : {}),
       },
       ...(b.hours !== null ? { creditsEarned: b.hours } : {}),
       ...(b.licenceNumber ? { licenseNumber: b.licenceNumber } : {}),
     },
+    credentialSchema: [{ id: OB_SCHEMA_ID, type: '1EdTechJsonSchemaValidator2019' }],
+    // OB 3.0 allows one credentialStatus (its schema says an object): revocation. The suspension list
+    // uses the same index at statusListUrl(base, 'suspension'), for verifiers told of it.
     credentialStatus: {
       id: `${statusListUrl(b.baseUrl)}#${b.statusIndex}`,
       type: 'BitstringStatusListEntry',
@@ -87,49 +129,5 @@ export function openBadgeCredential(b: BadgeInput): Record<string, unknown> {
     sub: subjectId,
     nbf: Math.floor(validFrom.getTime() / 1000),
     ...(validUntil ? { exp: Math.floor(validUntil.getTime() / 1000) } : {}),
-  };
-}
-
-/** The list's bits, first index in the most significant bit of the first byte, gzipped, as multibase base64url ("u…"). */
-export function encodeStatusList(revokedIndexes: number[]): string {
-  const highest = revokedIndexes.reduce((m, i) => Math.max(m, i), -1);
-  const bits = Math.max(STATUS_LIST_BITS, Math.ceil((highest + 1) / STATUS_LIST_BITS) * STATUS_LIST_BITS);
-  const bytes = Buffer.alloc(bits / 8);
-  for (const i of revokedIndexes) bytes[i >> 3] |= 0x80 >> (i & 7);
-  return `u${gzipSync(bytes).toString('base64url')}`;
-}
-
-/** Reads one bit back, as a verifier would. */
-export function statusBit(encodedList: string, index: number): boolean {
-  if (!encodedList.startsWith('u')) throw new Error('Not a multibase base64url list');
-  const bytes = gunzipSync(Buffer.from(encodedList.slice(1), 'base64url'));
-  return (bytes[index >> 3] & (0x80 >> (index & 7))) !== 0;
-}
-
-/** The BitstringStatusListCredential, as a VC-JWT payload. */
-export function statusListCredential(
-  baseUrl: string,
-  orgName: string,
-  revokedIndexes: number[],
-  now: Date,
-): Record<string, unknown> {
-  const id = statusListUrl(baseUrl);
-  return {
-    '@context': [VC_CONTEXT],
-    id,
-    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-    issuer: issuerProfile(baseUrl, orgName),
-    validFrom: now.toISOString(),
-    credentialSubject: {
-      id: `${id}#list`,
-      type: 'BitstringStatusList',
-      statusPurpose: 'revocation',
-      encodedList: encodeStatusList(revokedIndexes),
-    },
-    iss: issuerId(baseUrl),
-    jti: id,
-    sub: `${id}#list`,
-    nbf: Math.floor(now.getTime() / 1000),
-    iat: Math.floor(now.getTime() / 1000),
   };
 }

@@ -9,7 +9,7 @@ import { STATE_LABELS } from './certificate-view';
 import { CertificatesService, type VerifyResult } from './certificates.service';
 import { VerifyFormQuery } from './dto/certificate.dto';
 import { issuerProfile } from './open-badges';
-import { SigningKey } from './signing-key';
+import { SigningKeys } from './signing-key';
 import { normaliseVerificationCode } from './verification-code';
 
 const REASON_WORDS: Record<string, string> = {
@@ -53,7 +53,7 @@ function publicView(r: VerifyResult) {
 export class VerifyController {
   constructor(
     private readonly certificates: CertificatesService,
-    private readonly signing: SigningKey,
+    private readonly signing: SigningKeys,
     private readonly config: AppConfig,
   ) {}
 
@@ -113,18 +113,22 @@ export class VerifyController {
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=3600')
   @ApiOperation({
-    summary: "The organisation's public key (Ed25519, as a JWK) that signs Open Badges credentials and the status list",
+    summary:
+      "The organisation's public keys (JWKs) for Open Badges credentials and the status lists: the current RS256 key first, then every retired key, so every credential ever issued still verifies",
   })
-  jwks() {
-    return { keys: [this.signing.jwk] };
+  async jwks() {
+    return { keys: await this.signing.all() };
   }
 
   @Get('keys/:thumbprint')
   @Header('Cache-Control', 'public, max-age=3600')
-  @ApiOperation({ summary: 'One signing key as a JWK: what the kid in a credential’s JWT header points to' })
+  @ApiOperation({
+    summary: 'One signing key (current or retired) as a JWK: what the kid in a credential’s JWT header points to',
+  })
   key(@Param('thumbprint') thumbprint: string) {
-    if (thumbprint !== this.signing.thumbprint) throw new NotFoundException('No key with that id.');
-    return this.signing.jwk;
+    const key = this.signing.key(thumbprint);
+    if (!key) throw new NotFoundException('No key with that id.');
+    return key;
   }
 
   @Get('issuer')
@@ -143,6 +147,16 @@ export class VerifyController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'The revocation BitstringStatusListCredential, signed as a VC-JWT (application/vc+jwt)' })
   async statusList(@Res() res: Response) {
-    res.type('application/vc+jwt').send(await this.certificates.statusListJwt());
+    res.type('application/vc+jwt').send(await this.certificates.statusListJwt('revocation'));
+  }
+
+  @Get('status-lists/suspension')
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({
+    summary:
+      'The suspension BitstringStatusListCredential (VC-JWT): a certificate’s bit, at its revocation statusListIndex, is set while its credential is suspended',
+  })
+  async suspensionList(@Res() res: Response) {
+    res.type('application/vc+jwt').send(await this.certificates.statusListJwt('suspension'));
   }
 }
