@@ -56,4 +56,29 @@ describeEachEngine('jobs:run on the command line', (engine) => {
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('jobs:run needs a job: expiry-scan or supervisor-digest');
   }, 90_000);
+
+  // Parsing does not depend on the engine: checked once.
+  (engine === 'sqlite' ? it : it.skip)(
+    "prints the list of commands and each command's own --help, and checks options before running",
+    () => {
+      const help = cli('--help');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: npm run cli -- <command> \[options\]/);
+      for (const name of ['migrate', 'seed:catalog', 'seed:demo', 'create-admin', 'jobs:run', 'audit:verify'])
+        expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+      const jobsHelp = cli('jobs:run', '--help');
+      expect(jobsHelp.status).toBe(0);
+      expect(jobsHelp.stdout).toContain('Usage: npm run cli -- jobs:run [options] [job]');
+      expect(jobsHelp.stdout).toMatch(/--date <YYYY-MM-DD> +the day to run it for/);
+      const noName = cli('create-admin', '--email', 'jo@example.org');
+      expect(noName.status).toBe(1);
+      expect(noName.stderr).toContain("required option '--name <full name>' not specified");
+      const badEmail = cli('create-admin', '--email', 'jo.example.org', '--name', 'Jo Ashby');
+      expect(badEmail.status).toBe(1);
+      expect(badEmail.stderr).toContain(
+        '--email must be an e-mail address such as jo@example.org, not "jo.example.org"',
+      );
+    },
+    90_000,
+  );
 });
