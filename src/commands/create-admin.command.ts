@@ -1,11 +1,13 @@
 import { isEmail } from 'class-validator';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { systemActor } from '../modules/audit/actor';
 import { AccountLinksService } from '../modules/auth/account-links.service';
 import { PeopleService } from '../modules/people/people.service';
 import { Person } from '../modules/people/person.entity';
 import { PersonRole } from '../modules/people/person-role.entity';
+import { linkBaseNote } from './link-base';
 
 interface CreateAdminOptions {
   email: string;
@@ -19,6 +21,7 @@ interface CreateAdminOptions {
 export class CreateAdminCommand extends CommandRunner {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
     private readonly people: PeopleService,
     private readonly accountLinks: AccountLinksService,
   ) {
@@ -66,6 +69,7 @@ export class CreateAdminCommand extends CommandRunner {
       console.log(`Created admin ${options.name} <${options.email}>.`);
     }
     const { link, expiresAt } = await this.accountLinks.invite(personId, actor);
+    console.log(linkBaseNote(this.config));
     console.log(`Set the password within 7 days (by ${expiresAt.toISOString()}), once, at:\n${link}`);
   }
 }

@@ -5,6 +5,7 @@ import { seedCatalog } from '../database/seeds/catalog.seed';
 import { seedDemo } from '../database/seeds/demo.seed';
 import { AccountLinksService } from '../modules/auth/account-links.service';
 import { Person } from '../modules/people/person.entity';
+import { linkBaseNote } from './link-base';
 
 @Command({
   name: 'seed:demo',
@@ -26,6 +27,7 @@ export class SeedDemoCommand extends CommandRunner {
       throw new Error('The database already has people; the demo program is only added to an empty one.');
     const report = await seedDemo(this.dataSource, this.config, this.accountLinks);
     console.log(`Demo program added: ${report.people} people, ${report.credentials} credentials (all fictional).`);
+    console.log(linkBaseNote(this.config));
     for (const link of report.links) console.log(`  ${link.role.padEnd(10)} ${link.name}: ${link.link}`);
   }
 }

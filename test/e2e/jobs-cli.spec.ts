@@ -13,7 +13,8 @@ describeEachEngine('jobs:run on the command line', (engine) => {
   });
   afterAll(() => t?.close());
 
-  const cli = (...args: string[]) => {
+  const cli = (...args: string[]) => cliWith({}, ...args);
+  const cliWith = (extraEnv: Record<string, string>, ...args: string[]) => {
     const path = resolve(__dirname, '../../dist/src/cli.js');
     if (!existsSync(path))
       throw new Error(`${path} is missing: run "npm run build" first (npm test's pretest does it)`);
@@ -24,7 +25,11 @@ describeEachEngine('jobs:run on the command line', (engine) => {
       NODE_ENV: 'development',
     };
     if (t.config.database.type === 'postgres') env.DATABASE_URL = t.config.database.url;
-    return spawnSync(process.execPath, [path, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    return spawnSync(process.execPath, [path, ...args], {
+      env: { ...env, ...extraEnv },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
   };
 
   it('runs the expiry scan for a given date, once in effect however often it is run', async () => {
@@ -81,4 +86,30 @@ describeEachEngine('jobs:run on the command line', (engine) => {
     },
     90_000,
   );
+
+  it('prints invitation links at the port or address the app serves on, and says which setting it used', () => {
+    const onPort = cliWith(
+      { PORT: '8123' },
+      'create-admin',
+      '--email',
+      `port-${engine}@example.org`,
+      '--name',
+      'Jo Ashby',
+    );
+    expect({ status: onPort.status, stderr: onPort.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(onPort.stdout).toContain('Links use http://localhost:8123, from PORT=8123 (PUBLIC_BASE_URL is not set)');
+    expect(onPort.stdout).toMatch(/^http:\/\/localhost:8123\/invitation\/\S+$/m);
+    const public_ = cliWith(
+      { PORT: '8123', PUBLIC_BASE_URL: 'https://lms.example.org' },
+      'create-admin',
+      '--email',
+      `port-${engine}@example.org`,
+      '--name',
+      'Jo Ashby',
+    );
+    expect(public_.stdout).toContain('Links use PUBLIC_BASE_URL: https://lms.example.org');
+    expect(public_.stdout).toMatch(/^https:\/\/lms\.example\.org\/invitation\/\S+$/m);
+    const unset = cliWith({}, 'create-admin', '--email', `port-${engine}@example.org`, '--name', 'Jo Ashby');
+    expect(unset.stdout).toContain('Links use http://localhost:3000: neither PUBLIC_BASE_URL nor PORT is set here');
+  }, 120_000);
 });
