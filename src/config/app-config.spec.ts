@@ -32,6 +32,19 @@ describe('AppConfig.fromEnvironment', () => {
     });
   });
 
+  it('says which setting made the public base URL: PUBLIC_BASE_URL, else PORT, else the default port', () => {
+    const from = (env: Record<string, string>) => {
+      const config = AppConfig.fromEnvironment({ DATA_DIR: dataDir(), ...env });
+      return [config.publicBaseUrl, config.publicBaseUrlFrom];
+    };
+    expect(from({ PUBLIC_BASE_URL: 'https://lms.example.org', PORT: '8080' })).toEqual([
+      'https://lms.example.org',
+      'PUBLIC_BASE_URL',
+    ]);
+    expect(from({ PORT: '8080' })).toEqual(['http://localhost:8080', 'PORT']);
+    expect(from({})).toEqual(['http://localhost:3000', 'default']);
+  });
+
   it('chooses PostgreSQL, Redis and SMTP when their URLs are set', () => {
     const config = AppConfig.fromEnvironment({
       DATA_DIR: dataDir(),

@@ -66,6 +66,8 @@ export class AppConfig {
     readonly supervisionGapDays: number,
     readonly jobs: JobsConfig,
     readonly certificates: CertificateConfig,
+    /** Which setting made `publicBaseUrl`: a command line run in another shell than the app's may not share it. */
+    readonly publicBaseUrlFrom: 'PUBLIC_BASE_URL' | 'PORT' | 'default',
   ) {}
 
   get isProduction(): boolean {
@@ -120,6 +122,7 @@ export class AppConfig {
         storageDir: join(dataDir, 'certificates'),
         verifyRateLimit: e.VERIFY_RATE_LIMIT,
       },
+      e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
     );
   }
 }

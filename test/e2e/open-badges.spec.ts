@@ -9,6 +9,7 @@ import { addDays } from '../../src/common/dates';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
 import { rotateSigningKey } from '../../src/modules/certificates/rotate-signing-key';
+import { SigningKeys } from '../../src/modules/certificates/signing-key';
 import { statusBit } from '../../src/modules/certificates/status-lists';
 import type { Person } from '../../src/modules/people/person.entity';
 import { programFactory } from '../factories/program';
@@ -269,7 +270,7 @@ describeEachEngine('Open Badges 3.0 credentials pass the 1EdTech checks', (engin
     expect(jwts.size).toBe(Object.keys(kinds).length);
     const oldKid = decodeProtectedHeader(jwts.get('revoked')!).kid;
     const lines: string[] = [];
-    await rotateSigningKey(t.app, (line) => lines.push(line));
+    await rotateSigningKey(t.app.get(SigningKeys), (line) => lines.push(line));
     expect(lines.join('\n')).toContain(String(oldKid));
 
     const fresh = await download(kinds['course completion']);

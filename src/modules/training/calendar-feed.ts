@@ -1,4 +1,6 @@
+import ical, { ICalCalendarMethod, ICalEventStatus, type ICalDayJsStub } from 'ical-generator';
 import { instantInZone } from '../../common/dates';
+import { vtimezone } from '../../common/vtimezone';
 import { keyedHash, safeEqual } from '../auth/secrets';
 
 export interface FeedEvent {
@@ -24,60 +26,68 @@ export function isCalendarToken(secret: string, personId: string, version: numbe
   return safeEqual(calendarToken(secret, personId, version), token);
 }
 
-/** RFC 5545 text: backslash, semicolon, comma and newlines escaped. */
-function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-}
+/**
+ * A session's wall-clock time in the program's zone, in the shape ical-generator formats as a local time under a
+ * TZID. A plain Date would be rendered in the server process's own zone, which need not be the program's.
+ */
+class ZonedTime implements ICalDayJsStub {
+  private readonly instant: Date;
 
-/** Lines longer than 75 octets are folded: CRLF and a space, never splitting a UTF-8 character. */
-function fold(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch);
-    if (octets + size > (out.length ? 74 : 75)) {
-      out.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += ch;
-    octets += size;
+  constructor(
+    private readonly date: string,
+    private readonly time: string,
+    timeZone: string,
+  ) {
+    this.instant = instantInZone(date, time, timeZone);
   }
-  out.push(current);
-  return out.join('\r\n ');
+
+  /** ical-generator asks for "YYYYMMDD" and "HHmmss"; anything else gets the instant in ISO form. */
+  format(pattern?: string): string {
+    if (pattern === 'YYYYMMDD') return this.date.replace(/-/g, '');
+    if (pattern === 'HHmmss') return `${this.time.replace(':', '')}00`;
+    return this.instant.toISOString();
+  }
+
+  isValid(): boolean {
+    return !Number.isNaN(this.instant.getTime());
+  }
+
+  toDate(): Date {
+    return this.instant;
+  }
+
+  toJSON(): string {
+    return this.instant.toISOString();
+  }
 }
 
-const utc = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-/** An iCalendar (RFC 5545) feed; times are converted from the program's zone to UTC, cancelled sessions say so. */
+/**
+ * An iCalendar (RFC 5545) feed. Times are the program's local times under a TZID with its VTIMEZONE, so calendar
+ * apps show 09:00 as 09:00 in the program's zone whatever the reader's own; cancelled sessions say so.
+ */
 export function calendarFeed(name: string, events: FeedEvent[], timeZone: string, now = new Date()): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    `PRODID:-//${text(name)}//Training calendar//EN`,
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${text(name)}`,
-  ];
+  const years = events.map((e) => Number(e.date.slice(0, 4)));
+  const calendar = ical({
+    name,
+    prodId: { company: name, product: 'Training calendar' },
+    method: ICalCalendarMethod.PUBLISH,
+    scale: 'GREGORIAN',
+    // No calendar-wide zone name: with one, ical-generator would write DTSTAMP in local time, and it must be UTC.
+    timezone: { name: null, generator: (zone) => vtimezone(zone, Math.min(...years), Math.max(...years)) },
+  });
+  calendar.x([['X-WR-TIMEZONE', timeZone]]);
   for (const e of events) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${e.uid}`,
-      `DTSTAMP:${utc(now)}`,
-      `DTSTART:${utc(instantInZone(e.date, e.startsAt, timeZone))}`,
-      `DTEND:${utc(instantInZone(e.date, e.endsAt, timeZone))}`,
-      `SUMMARY:${text(e.cancelled ? `Cancelled: ${e.summary}` : e.summary)}`,
-      `LOCATION:${text(e.location)}`,
-      `DESCRIPTION:${text(e.description)}`,
-      `STATUS:${e.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
-      'END:VEVENT',
-    );
+    calendar.createEvent({
+      id: e.uid,
+      stamp: now,
+      start: new ZonedTime(e.date, e.startsAt, timeZone),
+      end: new ZonedTime(e.date, e.endsAt, timeZone),
+      timezone: timeZone,
+      summary: e.cancelled ? `Cancelled: ${e.summary}` : e.summary,
+      location: e.location,
+      description: e.description,
+      status: e.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
   }
-  lines.push('END:VCALENDAR');
-  return lines.map(fold).join('\r\n') + '\r\n';
+  return calendar.toString() + '\r\n';
 }
