@@ -9,11 +9,11 @@ import { limitNestingDepth, MAX_NESTING_DEPTH } from './common/http/nesting-dept
 import { requestId } from './common/http/request-id.middleware';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
-import { WriteLock } from './database/write-lock';
+import { WriteLock } from './common/db/write-lock';
 import { AuthService } from './modules/auth/auth.service';
 import { authenticate } from './modules/auth/authenticate.middleware';
 import { registerViewHelpers } from './modules/web/view-helpers';
-import { ROOT_DIR } from './root-dir';
+import { ROOT_DIR } from './common/root-dir';
 
 /** Everything the HTTP application needs beyond its modules; shared by main.ts and the tests. */
 export function setupApp(app: NestExpressApplication, config: AppConfig): void {

@@ -2,7 +2,7 @@ import { isEmail } from 'class-validator';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { systemActor } from '../modules/audit/actor';
+import { systemActor } from '../common/auth/actor';
 import { AccountLinksService } from '../modules/auth/account-links.service';
 import { PeopleService } from '../modules/people/people.service';
 import { Person } from '../modules/people/person.entity';

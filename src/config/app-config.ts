@@ -2,8 +2,8 @@ import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { dateInZone, type IsoDate } from '../common/dates';
-import { signingKeyProblem } from '../modules/certificates/signing-key-check';
-import { ROOT_DIR } from '../root-dir';
+import { signingKeyProblem } from '../common/signing-key-check';
+import { ROOT_DIR } from '../common/root-dir';
 import { ConfigError, parseEnvironment } from './environment';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };

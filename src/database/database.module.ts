@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
-import { WriteLock } from './write-lock';
+import { WriteLock } from '../common/db/write-lock';
 
 /** Global so the HTTP middleware and the job runner share one WriteLock (it guards SQLite's single connection). */
 @Global()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDays } from '../../src/common/dates';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
 import { randomToken } from '../../src/modules/auth/secrets';

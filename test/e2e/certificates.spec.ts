@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type request from 'superagent';
 import yauzl from 'yauzl';
 import { addDays } from '../../src/common/dates';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import { CertificateLookup } from '../../src/modules/certificates/certificate-lookup.entity';
 import { CertificateRenderer } from '../../src/modules/certificates/certificate-renderer';
@@ -16,7 +16,7 @@ import { CredentialsService } from '../../src/modules/credentials/credentials.se
 import { JobQueue, type JobView } from '../../src/modules/jobs/jobs';
 import { IsNull } from 'typeorm';
 import type { Person } from '../../src/modules/people/person.entity';
-import { ROOT_DIR } from '../../src/root-dir';
+import { ROOT_DIR } from '../../src/common/root-dir';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { makeQueue, settle, uniqueRedisPrefix, type TestQueue } from '../helpers/jobs';
 import { JobHandlers } from '../../src/modules/jobs/job-handlers';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { addDays, dateInZone } from '../../src/common/dates';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { ClearanceService } from '../../src/modules/clearance/clearance.service';
 import type { Person } from '../../src/modules/people/person.entity';

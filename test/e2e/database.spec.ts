@@ -6,7 +6,7 @@ import { seedCatalog } from '../../src/database/seeds/catalog.seed';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../src/database/seeds/catalog-data';
 import { COURSE_SEEDS } from '../../src/database/seeds/course-data';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import { CredentialType } from '../../src/modules/catalog/credential-type.entity';
 import { PracticeRoleRequirement } from '../../src/modules/catalog/practice-role-requirement.entity';

@@ -1,5 +1,5 @@
 import { Controller, Get, Logger } from '@nestjs/common';
-import { Public } from '../../src/modules/auth/decorators';
+import { Public } from '../../src/common/auth/decorators';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
 

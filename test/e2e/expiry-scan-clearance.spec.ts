@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IsoDate } from '../../src/common/dates';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { CatalogService } from '../../src/modules/catalog/catalog.service';
 import { CredentialType } from '../../src/modules/catalog/credential-type.entity';
 import { ExpiryScanService } from '../../src/modules/expiry/expiry-scan.service';

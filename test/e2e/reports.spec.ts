@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { systemActor } from '../../src/modules/audit/actor';
+import { systemActor } from '../../src/common/auth/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import type { Person } from '../../src/modules/people/person.entity';
 import { programFactory } from '../factories/program';

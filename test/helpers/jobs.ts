@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../src/config/app-config';
-import { WriteLock } from '../../src/database/write-lock';
+import { WriteLock } from '../../src/common/db/write-lock';
 import { BullmqJobQueue } from '../../src/modules/jobs/bullmq-job-queue';
 import { InProcessJobQueue } from '../../src/modules/jobs/in-process-job-queue';
 import { JobExecutor } from '../../src/modules/jobs/job-executor';

@@ -7,7 +7,7 @@ import { Course } from '../../modules/training/course.entity';
 import { CoursesService } from '../../modules/training/courses.service';
 import { SeedEntry } from '../seed-entry.entity';
 import { AuditService } from '../../modules/audit/audit.service';
-import { systemActor } from '../../modules/audit/actor';
+import { systemActor } from '../../common/auth/actor';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from './catalog-data';
 import { COURSE_SEEDS } from './course-data';
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
-import { Roles } from '../auth/decorators';
+import { Roles } from '../../common/auth/decorators';
 import type { AuditEntry } from './audit-entry.entity';
 import { AuditService } from './audit.service';
 import { AuditQuery } from './dto/audit-query.dto';

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { startOfDayInZone, addDays } from '../../common/dates';
-import type { Actor } from './actor';
+import type { Actor } from '../../common/auth/actor';
 import {
   canonicalJson,
   entryHash,

@@ -3,10 +3,10 @@ import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
-import type { Role } from '../people/person-role.entity';
-import { hasRole } from './auth-user';
+import type { Role } from '../../common/auth/roles';
+import { hasRole } from '../../common/auth/auth-user';
 import { CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, isValidCsrf } from './csrf';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { PUBLIC_KEY, ROLES_KEY } from '../../common/auth/decorators';
 import { checksCsrfAfterUpload, CSRF_REFUSED_MESSAGE } from './file-upload.interceptor';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { formatDate, dateInZone } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { MailService } from '../mail/mail.service';
 import { Person } from '../people/person.entity';

@@ -1,12 +1,12 @@
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
-import type { Role } from '../people/person-role.entity';
+import type { Role } from '../../common/auth/roles';
 import { Person } from '../people/person.entity';
 import { ApiTokensService } from './api-tokens.service';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { LoginThrottleService } from './login-throttle.service';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';

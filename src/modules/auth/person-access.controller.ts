@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { PeopleService } from '../people/people.service';
 import { AccountLinksService } from './account-links.service';
 import { ApiTokensService } from './api-tokens.service';
 import type { ApiToken } from './api-token.entity';
-import { RequestActor, Roles } from './decorators';
+import { RequestActor, Roles } from '../../common/auth/decorators';
 import { IssueApiTokenDto } from './dto/auth.dto';
 
 function tokenView(t: ApiToken) {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
-import { REDIS } from '../../common/redis/redis.module';
+import { REDIS } from '../../redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { keyedHash, randomToken } from './secrets';
 import { DatabaseSessionStore, RedisSessionStore, type SessionRecord, type SessionStore } from './session-store';

@@ -22,9 +22,9 @@ import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entit
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
 import { ReplaceRuleDto } from './dto/practice-role.dto';
 import { applyEdit, draftFromBody, editorTree, rowsFromRule, ruleFromDraft, type RuleDraft } from './rule-form';
-import { hasRole, type AuthUser } from '../auth/auth-user';
-import type { Actor } from '../audit/actor';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 
 type FormBody = Record<string, unknown>;
 const MONTHS = [

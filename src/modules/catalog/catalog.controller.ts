@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../audit/actor';
-import { RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import { RequestActor, Roles } from '../../common/auth/decorators';
 import { CatalogService } from './catalog.service';
 import { credentialTypeView, practiceRoleView } from './catalog.views';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';

@@ -6,7 +6,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { RequestValidationException, toFieldErrors, type FieldError } from '../../common/http/validation';
 import { addDays, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { CredentialType, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';

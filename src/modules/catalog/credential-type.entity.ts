@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 
 export const CREDENTIAL_KINDS = ['internal', 'external'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];

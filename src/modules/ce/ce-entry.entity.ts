@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 
 export const CE_CATEGORIES = ['general', 'ethics', 'suicide_prevention', 'cultural', 'other'] as const;
 export type CeCategory = (typeof CE_CATEGORIES)[number];

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
-import type { Actor } from '../audit/actor';
-import { hasRole, type AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { CE_CATEGORIES } from './ce-entry.entity';
 import { CeService } from './ce.service';
 import { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pdfQrText, pdfText, pdfWords } from '../../../test/helpers/pdf';
-import { ROOT_DIR } from '../../root-dir';
+import { ROOT_DIR } from '../../common/root-dir';
 import type { CertificateFields } from './certificate-layout';
 import { CertificateRenderer } from './certificate-renderer';
 import { CertificateTemplates } from './certificate-templates';

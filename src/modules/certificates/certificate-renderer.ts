@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { ROOT_DIR } from '../../root-dir';
+import { ROOT_DIR } from '../../common/root-dir';
 import type { CertificateFields, CertificateLayout, FontName, LayoutElement, TextElement } from './certificate-layout';
 
 const PAGE = { width: 792, height: 612 };

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPip
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue } from '../jobs/jobs';
 import { certificateState } from './certificate-view';

@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, SignJWT, type JWK } from 'jose';
-import { RSA_MODULUS_BITS, signingKeyProblem } from './signing-key-check';
+import { RSA_MODULUS_BITS, signingKeyProblem } from '../../common/signing-key-check';
 
 /** A published verification key: what a credential's `kid` dereferences to. */
 export interface PublicJwk extends JWK {

@@ -4,7 +4,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
-import { Public } from '../auth/decorators';
+import { Public } from '../../common/auth/decorators';
 import { STATE_LABELS } from './certificate-view';
 import { CertificatesService, type VerifyResult } from './certificates.service';
 import { VerifyFormQuery } from './dto/certificate.dto';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { CatalogService, everApplied } from '../catalog/catalog.service';
 import { findVisiblePersonName, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';

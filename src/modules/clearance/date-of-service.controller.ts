@@ -23,8 +23,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type {} from 'multer'; // the Express.Multer.File type
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/decorators';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
 import { DateOfServiceQuery } from './dto/date-of-service.dto';
 import { sendCsv, sendJson } from './date-of-service.output';

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { formatDate, isIsoDate } from '../../common/dates';
 import { yieldToEventLoop } from '../../common/event-loop';
 import { AppConfig } from '../../config/app-config';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { ClearanceEngine, type ClearanceFacts, type ClearanceStatus } from './clearance-engine';

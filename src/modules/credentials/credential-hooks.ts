@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import type { Credential } from './credential.entity';
 
 export type RevocationListener = (tx: EntityManager, credential: Credential, actor: Actor) => Promise<void>;

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays, formatDate, type IsoDate } from '../../common/dates';
-import { sqlRows } from '../../database/sql';
-import { WriteLock } from '../../database/write-lock';
-import type { AuthUser } from '../auth/auth-user';
+import { sqlRows } from '../../common/db/sql';
+import { WriteLock } from '../../common/db/write-lock';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { CeService } from '../ce/ce.service';
 import { NotificationsService } from '../notifications/notifications.service';
 

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import { sqlRows } from '../../database/sql';
-import { WriteLock } from '../../database/write-lock';
+import { sqlRows } from '../../common/db/sql';
+import { WriteLock } from '../../common/db/write-lock';
 import { backoffDelay, errorText, JobExecutor } from './job-executor';
 import {
   JOB_STATES,

@@ -1,8 +1,8 @@
 import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeController, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../audit/actor';
-import { RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import { RequestActor, Roles } from '../../common/auth/decorators';
 import { JobsAdminService } from './jobs-admin.service';
 
 /** Job ids are "<queue>.<id>" (BullMQ) or UUIDs (in-process): letters, digits and . _ - : % only. */

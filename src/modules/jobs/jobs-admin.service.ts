@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { JOB_STATES, JobQueue, JobRunner, QUEUE_NAMES, type JobState, type JobView, type QueueName } from './jobs';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { createTransport, type Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config';
-import { ROOT_DIR } from '../../root-dir';
+import { ROOT_DIR } from '../../common/root-dir';
 
 export interface Mail {
   to: string;

@@ -4,9 +4,9 @@ import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
-import { hasRole, type AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
@@ -14,7 +14,7 @@ import { personRecordView, personView } from './people.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificatesService } from '../certificates/certificates.service';
-import { ROLES } from './person-role.entity';
+import { ROLES } from '../../common/auth/roles';
 
 type FormBody = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
-import { hasRole, type AuthUser } from '../auth/auth-user';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { Person } from './person.entity';
 
 /**

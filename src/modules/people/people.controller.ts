@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../audit/actor';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { AppConfig } from '../../config/app-config';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';

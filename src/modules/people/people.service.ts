@@ -2,16 +2,17 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { ApiToken } from '../auth/api-token.entity';
 import { SessionsService } from '../auth/sessions.service';
 import { Credential } from '../credentials/credential.entity';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
-import { PersonRole, type Role } from './person-role.entity';
+import { PersonRole } from './person-role.entity';
+import { type Role } from '../../common/auth/roles';
 import { Person } from './person.entity';
 import { findVisiblePerson, whereVisibleTo } from './people-scope';
 

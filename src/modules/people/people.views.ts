@@ -1,4 +1,4 @@
-import type { Role } from './person-role.entity';
+import type { Role } from '../../common/auth/roles';
 import type { Person, PersonStatus } from './person.entity';
 import type { PersonRecord } from './people.service';
 import { credentialStanding } from '../credentials/credential-status';

@@ -1,8 +1,6 @@
 import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { Role } from '../../common/auth/roles';
 import { Person } from './person.entity';
-
-export const ROLES = ['peer', 'trainer', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** One of a person's roles; a person may hold several (a Master Narcan Trainer is a peer and a trainer). */
 @Entity('person_roles')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { addDays, addMonths, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import { hasRole, type AuthUser } from '../auth/auth-user';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from '../clearance/clearance-engine';
 import { ClearanceService } from '../clearance/clearance.service';
 import { SupervisionService } from '../supervision/supervision.service';

@@ -1,8 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Roles } from '../auth/decorators';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { ClearanceService } from '../clearance/clearance.service';
 import { DashboardService } from './dashboard.service';
 import { DashboardQueryDto, ReportFiltersDto } from './dto/report-filters.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { whereVisibleTo } from '../people/people-scope';
 import type { CeCategory } from '../ce/ce-entry.entity';
 import { completedCeCourses } from '../ce/course-ce.query';

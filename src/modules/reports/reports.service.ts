@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { addDays, addMonths, isIsoDate, type IsoDate } from '../../common/dates';
 import type { FieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import type { RequirementNode } from '../catalog/requirement-node';
 import { renewalReadiness } from '../ce/renewal-readiness';
 import type { RoleRule } from '../clearance/clearance-engine';

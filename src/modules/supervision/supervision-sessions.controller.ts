@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
 import { validateForm } from '../../common/http/validation';
-import type { Actor } from '../audit/actor';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { LogSessionDto } from './dto/supervision.dto';
 import { SupervisionService } from './supervision.service';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 
 export const ATTENDANCE_STATUSES = ['present', 'absent', 'partial'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 import { Course } from './course.entity';
 
 /** A module (topic) of a course, with its hours; a required module must be attended in full to complete. */

@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 import { CredentialType } from '../catalog/credential-type.entity';
 import type { CeCategory } from '../ce/ce-entry.entity';
 import { CourseModule } from './course-module.entity';

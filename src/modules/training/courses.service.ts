@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { fieldError } from '../../common/http/validation';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { CredentialType } from '../catalog/credential-type.entity';
 import { CourseModule } from './course-module.entity';

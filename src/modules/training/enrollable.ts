@@ -1,7 +1,8 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { hasRole, type AuthUser } from '../auth/auth-user';
-import { PersonRole, type Role } from '../people/person-role.entity';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { PersonRole } from '../people/person-role.entity';
+import { type Role } from '../../common/auth/roles';
 
 /** Roles that make someone staff: a trainer can enrol none of them. */
 const STAFF_ROLES: Role[] = ['trainer', 'supervisor', 'admin'];

@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { Person } from '../people/person.entity';
 import { CohortsService } from './cohorts.service';
 import { notEnrollable, notEnrollableBy, whereEnrollableBy } from './enrollable';

@@ -1,9 +1,9 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '../audit/actor';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, Public, RequestActor } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, Public, RequestActor } from '../../common/auth/decorators';
 import { MyTrainingService } from './my-training.service';
 
 /** A person's own training page, and the calendar feed a calendar app fetches without signing in. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { addDays } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Person } from '../people/person.entity';
 import { Attendance } from './attendance.entity';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { decimalTransformer } from '../../database/transformers';
+import { decimalTransformer } from '../../common/db/transformers';
 import { CourseModule } from './course-module.entity';
 
 /** A class meeting of a cohort: a local date and times in the program's time zone, the modules it covers, its hours. */

@@ -16,9 +16,9 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type {} from 'multer';
-import type { Actor } from '../audit/actor';
-import type { AuthUser } from '../auth/auth-user';
-import { CurrentUser, RequestActor, Roles } from '../auth/decorators';
+import type { Actor } from '../../common/auth/actor';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
 import { AttendanceService } from './attendance.service';
 import { CohortsService } from './cohorts.service';

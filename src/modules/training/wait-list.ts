@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../audit/actor';
+import type { Actor } from '../../common/auth/actor';
 import type { AuditEvent, AuditService } from '../audit/audit.service';
 import type { Cohort } from './cohort.entity';
 import { Enrollment } from './enrollment.entity';

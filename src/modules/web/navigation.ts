@@ -1,4 +1,4 @@
-import type { Role } from '../people/person-role.entity';
+import type { Role } from '../../common/auth/roles';
 
 export interface NavItem {
   label: string;

@@ -16,7 +16,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
-import { ROLES, type Role } from '../person-role.entity';
+import { ROLES, type Role } from '../../../common/auth/roles';
 import { PERSON_STATUSES, type PersonStatus } from '../person.entity';
 
 export class CreatePersonDto {

@@ -1,5 +1,5 @@
-import type { Role } from '../people/person-role.entity';
-import type { Actor } from '../audit/actor';
+import type { Role } from './roles';
+import type { Actor } from './actor';
 
 /** The signed-in person for this request, by session cookie or API token. */
 export interface AuthUser {

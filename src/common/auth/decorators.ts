@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Actor } from '../audit/actor';
-import type { Role } from '../people/person-role.entity';
+import type { Actor } from './actor';
+import type { Role } from './roles';
 import { actorOf, type AuthUser } from './auth-user';
 
 export const PUBLIC_KEY = 'access:public';
