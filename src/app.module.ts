@@ -16,6 +16,7 @@ import { JobsAdminModule } from './modules/jobs/jobs-admin.module';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeopleModule } from './modules/people/people.module';
+import { PersonRecordModule } from './modules/person-record/person-record.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         PeopleModule,
+        PersonRecordModule,
         CatalogModule,
         ClearanceModule,
         CredentialsModule,

@@ -13,6 +13,7 @@ import { WriteLock } from './common/db/write-lock';
 import { AuthService } from './modules/auth/auth.service';
 import { authenticate } from './modules/auth/authenticate.middleware';
 import { registerViewHelpers } from './modules/web/view-helpers';
+import { navigation } from './modules/web/navigation';
 import { ROOT_DIR } from './common/root-dir';
 
 /** Everything the HTTP application needs beyond its modules; shared by main.ts and the tests. */
@@ -46,6 +47,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.use(cookieParser());
   app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));
+  app.use(navigation());
   // The API docs are served outside Nest's routing, so they get their own sign-in check.
   app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
     if (req.user) return next();

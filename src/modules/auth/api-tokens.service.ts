@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
@@ -47,6 +47,13 @@ export class ApiTokensService {
 
   listFor(personId: string): Promise<ApiToken[]> {
     return this.dataSource.getRepository(ApiToken).find({ where: { personId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Ends every token a person holds, for good (as when they are deactivated), inside `tx`. */
+  async revokeAllFor(tx: EntityManager, personId: string, actor: Actor): Promise<void> {
+    await tx
+      .getRepository(ApiToken)
+      .update({ personId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedById: actor.personId });
   }
 
   async revoke(personId: string, tokenId: string, actor: Actor): Promise<void> {

@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MailModule } from '../mail/mail.module';
 import { PeopleModule } from '../people/people.module';
+import { PeopleService } from '../people/people.service';
 import { AccessGuard } from './access.guard';
 import { AccountLinksService } from './account-links.service';
 import { ApiTokensService } from './api-tokens.service';
@@ -26,4 +27,18 @@ import { SessionsService } from './sessions.service';
   ],
   exports: [AuthService, SessionsService, AccountLinksService],
 })
-export class AuthModule {}
+export class AuthModule implements OnModuleInit {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  onModuleInit(): void {
+    // Deactivation ends every way in: sessions and API tokens, for good (reactivation does not revive them).
+    this.people.onDeactivation(async (tx, personId, actor) => {
+      await this.sessions.revokeAll(tx, personId, 'deactivated');
+      await this.tokens.revokeAllFor(tx, personId, actor);
+    });
+  }
+}

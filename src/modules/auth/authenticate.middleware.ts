@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../../config/app-config';
-import { navigationFor } from '../web/navigation';
 import type { AuthService } from './auth.service';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from './csrf';
 import { randomToken } from './secrets';
@@ -11,8 +10,7 @@ export function cookieOptions(config: AppConfig) {
 
 /**
  * Works out who every request is from (API token, else session cookie) before any route, error
- * page or the API docs see it, and gives the pages what they need: the person, their menu, a
- * CSRF token.
+ * page or the API docs see it, and gives the pages the person and a CSRF token (web/ adds the menu).
  */
 export function authenticate(auth: AuthService, config: AppConfig) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -33,7 +31,6 @@ export function authenticate(auth: AuthService, config: AppConfig) {
         res.locals.csrfToken = csrfTokenFor(config.sessionSecret, csrfSeed);
       }
       res.locals.user = req.user;
-      res.locals.nav = navigationFor(req.user?.roles ?? [], req.path);
       next();
     } catch (e) {
       next(e);

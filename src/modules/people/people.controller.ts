@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { PeopleService } from './people.service';
-import { personRecordView, personView } from './people.views';
+import { personView } from './people.views';
 
 @ApiTags('people')
 @ApiBearerAuth()
@@ -25,14 +25,6 @@ export class PeopleController {
   async list(@Query() query: ListPeopleQuery, @CurrentUser() user: AuthUser) {
     const page = await this.people.list(query, user);
     return { ...page, items: page.items.map(personView) };
-  }
-
-  @Get(':id')
-  @ApiOperation({
-    summary: 'One person you may see (404 otherwise), with their lived-experience attestations and credentials',
-  })
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
-    return personRecordView(await this.people.getRecord(id, user), this.config.today());
   }
 
   @Post()

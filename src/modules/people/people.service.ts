@@ -1,20 +1,20 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { ApiToken } from '../auth/api-token.entity';
-import { SessionsService } from '../auth/sessions.service';
-import { Credential } from '../credentials/credential.entity';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
 import { PersonRole } from './person-role.entity';
 import { type Role } from '../../common/auth/roles';
 import { Person } from './person.entity';
-import { findVisiblePerson, whereVisibleTo } from './people-scope';
+import { whereVisibleTo } from './people-scope';
+
+/** Runs inside the transaction that deactivates `personId`. */
+export type DeactivationHook = (tx: EntityManager, personId: string, actor: Actor) => Promise<void>;
 
 export interface PeoplePage {
   items: Person[];
@@ -23,20 +23,23 @@ export interface PeoplePage {
   pageSize: number;
 }
 
-export interface PersonRecord {
-  person: Person;
-  attestations: LivedExperienceAttestation[];
-  credentials: Credential[];
-}
-
 @Injectable()
 export class PeopleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-    private readonly sessions: SessionsService,
   ) {}
+
+  private readonly deactivationHooks: DeactivationHook[] = [];
+
+  /**
+   * Adds what must end when a person is deactivated, run in the deactivating transaction. Auth registers
+   * the ending of sessions and API tokens here: people sits below auth, so it cannot call auth itself.
+   */
+  onDeactivation(hook: DeactivationHook): void {
+    this.deactivationHooks.push(hook);
+  }
 
   /** The people `viewer` may see, filtered and paged. */
   async list(query: ListPeopleQuery, viewer: AuthUser): Promise<PeoplePage> {
@@ -78,25 +81,6 @@ export class PeopleService {
     if (!person) throw new NotFoundException('No person with that id.');
     sortRoles(person);
     return person;
-  }
-
-  /** A person `viewer` may see, with their attestations and credentials; 404 when out of scope. */
-  async getRecord(id: string, viewer: AuthUser): Promise<PersonRecord> {
-    await findVisiblePerson(this.dataSource, id, viewer, this.config.today());
-    const person = await this.get(id);
-    const [attestations, credentials] = await Promise.all([
-      this.dataSource.getRepository(LivedExperienceAttestation).find({
-        where: { personId: id },
-        relations: { verifiedBy: true },
-        order: { verifiedOn: 'DESC' },
-      }),
-      this.dataSource.getRepository(Credential).find({
-        where: { personId: id },
-        relations: { credentialType: true },
-        order: { issuedOn: 'DESC' },
-      }),
-    ]);
-    return { person, attestations, credentials };
   }
 
   async create(dto: CreatePersonDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<Person> {
@@ -142,11 +126,7 @@ export class PeopleService {
       if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
       const updated = await this.reload(tx, id);
       if (before.status === 'active' && updated.status === 'inactive') {
-        // Deactivation ends every way in: sessions and API tokens, for good (reactivation does not revive them).
-        await this.sessions.revokeAll(tx, id, 'deactivated');
-        await tx
-          .getRepository(ApiToken)
-          .update({ personId: id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedById: actor.personId });
+        for (const hook of this.deactivationHooks) await hook(tx, id, actor);
       }
       await this.audit.record(tx, actor, {
         action: 'person.updated',

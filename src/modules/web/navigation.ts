@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import type { Role } from '../../common/auth/roles';
 
 export interface NavItem {
@@ -29,4 +30,12 @@ export function navigationFor(roles: readonly Role[], path: string) {
     ...item,
     current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
   }));
+}
+
+/** Gives every page, error pages included, the menu of whoever `authenticate` found the request is from. */
+export function navigation() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.nav = navigationFor(req.user?.roles ?? [], req.path);
+    next();
+  };
 }

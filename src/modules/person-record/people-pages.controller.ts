@@ -7,10 +7,12 @@ import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
-import { RecordAttestationDto } from './dto/attestation.dto';
-import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
-import { PeopleService } from './people.service';
-import { personRecordView, personView } from './people.views';
+import { RecordAttestationDto } from '../people/dto/attestation.dto';
+import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto/person.dto';
+import { PeopleService } from '../people/people.service';
+import { personView } from '../people/people.views';
+import { PersonRecordService } from './person-record.service';
+import { personRecordView } from './person-record.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificatesService } from '../certificates/certificates.service';
@@ -34,6 +36,7 @@ const NOTICES: Record<string, string> = {
 export class PeoplePagesController {
   constructor(
     private readonly people: PeopleService,
+    private readonly records: PersonRecordService,
     private readonly config: AppConfig,
     private readonly ce: CeService,
     private readonly certificates: CertificatesService,
@@ -159,7 +162,7 @@ export class PeoplePagesController {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
     const [record, admins] = await Promise.all([
-      this.people.getRecord(id, user),
+      this.records.getRecord(id, user),
       isAdmin ? this.people.findByRole('admin') : [],
     ]);
     const person = personRecordView(record, today);

@@ -1,0 +1,52 @@
+import { formatDate } from '../../common/dates';
+import { credentialStanding } from '../credentials/credential-status';
+import { personView } from '../people/people.views';
+import type { PersonRecord } from './person-record.service';
+
+export function personRecordView(record: PersonRecord, today: string) {
+  return {
+    ...personView(record.person),
+    livedExperience: record.attestations.map((a) => ({
+      id: a.id,
+      verifiedOn: a.verifiedOn,
+      verifiedBy: { id: a.verifiedById, name: a.verifiedBy?.name ?? null },
+      evidenceLocation: a.evidenceLocation,
+      withdrawnOn: a.withdrawnOn,
+    })),
+    credentials: record.credentials.map((c) => {
+      const revoked = c.revokedOn !== null && c.revokedOn <= today;
+      const suspended =
+        c.suspendedFrom !== null &&
+        c.suspendedFrom <= today &&
+        (c.suspendedUntil === null || today <= c.suspendedUntil);
+      const standing = revoked
+        ? { standing: 'revoked', label: `Revoked from ${formatDate(c.revokedOn!)}` }
+        : suspended
+          ? {
+              standing: 'revoked',
+              label: `Suspended${c.suspendedUntil ? ` until ${formatDate(c.suspendedUntil)}` : ''}`,
+            }
+          : credentialStanding(c, c.credentialType, today);
+      return {
+        id: c.id,
+        type: {
+          id: c.credentialTypeId,
+          code: c.credentialType.code,
+          name: c.credentialType.name,
+          termsPublished: c.credentialType.termsPublished,
+        },
+        source: c.source,
+        issuedOn: c.issuedOn,
+        expiresOn: c.expiresOn,
+        licenceNumber: c.licenceNumber,
+        issuingBody: c.issuingBody,
+        standing: standing.standing,
+        standingLabel: standing.label,
+        revokedOn: c.revokedOn,
+        revocationReason: c.revocationReason,
+        verifiedOn: c.verifiedOn,
+        verificationResult: c.verificationResult,
+      };
+    }),
+  };
+}
