@@ -12,7 +12,8 @@
  * Run: npm run bench:certificates     (builds first; prints its figures; about half a minute)
  */
 const { mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir, loadavg } = require('node:os');
+const { tmpdir } = require('node:os');
+const { startBench } = require('./lib/bench-report');
 const { join } = require('node:path');
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
@@ -30,7 +31,7 @@ const { CertificatesService } = dist('modules/certificates/certificates.service'
 const { CertificateRenderer, certificateFonts } = dist('modules/certificates/certificate-renderer');
 const { CertificateTemplates } = dist('modules/certificates/certificate-templates');
 const { ApiTokensService } = dist('modules/auth/api-tokens.service');
-const { systemActor } = dist('modules/audit/actor');
+const { systemActor } = dist('common/auth/actor');
 
 const COHORT = 500;
 const ROUNDS = 5;
@@ -124,11 +125,8 @@ async function main() {
   await app.init();
   await prepareDatabase(app);
   const db = app.get(DataSource);
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ');
-  console.log(`Certificates benchmark (Node ${process.version}; load average before: ${load()})`);
+  console.log(`Certificates benchmark (Node ${process.version})`);
+  const report = startBench('certificates');
 
   // 1. Rendering: bare PDFKit against our renderer, alternating rounds of 100.
   const renderer = new CertificateRenderer();
@@ -137,14 +135,18 @@ async function main() {
   await renderer.render({ layout, fields: fieldsFor(0), logo: null, issuedAt: new Date() });
   let bareSeconds = 0;
   let oursSeconds = 0;
+  let bareBytes = 0;
+  let oursBytes = 0;
   const perRound = COHORT / ROUNDS;
   for (let round = 0; round < ROUNDS; round++) {
     bareSeconds += await timed(async () => {
-      for (let i = 0; i < perRound; i++) await barePdf(fieldsFor(round * perRound + i));
+      for (let i = 0; i < perRound; i++) bareBytes += (await barePdf(fieldsFor(round * perRound + i))).length;
     });
     oursSeconds += await timed(async () => {
       for (let i = 0; i < perRound; i++)
-        await renderer.render({ layout, fields: fieldsFor(round * perRound + i), logo: null, issuedAt: new Date() });
+        oursBytes += (
+          await renderer.render({ layout, fields: fieldsFor(round * perRound + i), logo: null, issuedAt: new Date() })
+        ).length;
     });
   }
   const bareRate = COHORT / bareSeconds;
@@ -156,8 +158,13 @@ async function main() {
     `  our renderer (course-completion):     ${COHORT} certificates in ${oursSeconds.toFixed(2)} s = ${oursRate.toFixed(0)} per second`,
   );
   console.log(
-    `  ratio ours / bare: ${(oursRate / bareRate).toFixed(2)} (target >= 0.70); target >= 100 per second: ${oursRate >= 100 ? 'met' : 'NOT met'}`,
+    `  ratio ours / bare: ${(oursRate / bareRate).toFixed(2)}; ${(oursBytes / COHORT / 1024).toFixed(1)} KiB a PDF (bare ${(bareBytes / COHORT / 1024).toFixed(1)} KiB)`,
   );
+  report.figure('per_s', oursRate, 0);
+  report.figure('pdfkit_per_s', bareRate, 0);
+  report.figure('ratio_vs_pdfkit', oursRate / bareRate, 2);
+  report.atMost('kib_per_pdf', oursBytes / COHORT / 1024, 25);
+  report.figure('pdfkit_kib_per_pdf', bareBytes / COHORT / 1024);
 
   // 2. Issuing through the job handler: a completed cohort of 500.
   const [type] = await db.query(`SELECT id FROM credential_types WHERE code = 'PS-40'`);
@@ -205,6 +212,8 @@ async function main() {
   console.log(
     `  issuing (job handler: render + store + row + audit): ${n} certificates in ${issueSeconds.toFixed(2)} s = ${(COHORT / issueSeconds).toFixed(0)} per second`,
   );
+  report.figure('issue_per_s', COHORT / issueSeconds, 0);
+  report.atLeast('issue_ratio', COHORT / issueSeconds / oursRate, 0.8, 2);
 
   // 3. The cohort's ZIP over HTTP, RSS sampled every 5 ms while it streams.
   await app.listen(0, '127.0.0.1');
@@ -247,9 +256,12 @@ async function main() {
   console.log(
     `  cohort ZIP: ${(bytes / 1024 / 1024).toFixed(1)} MB of ${COHORT} PDFs streamed in ${zipSeconds.toFixed(2)} s; RSS ${(rssBefore / 1024 / 1024).toFixed(0)} MB before, peak growth ${growth.toFixed(1)} MB (target < 50 MB: ${growth < 50 ? 'met' : 'NOT met'})`,
   );
-  console.log(`  load average after: ${load()}`);
+  report.figure('zip_mb', bytes / 1024 / 1024);
+  report.figure('zip_s', zipSeconds, 2);
+  report.atMost('zip_rss_growth_mb', growth, 50);
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });
+  report.finish();
 }
 
 main().catch((error) => {

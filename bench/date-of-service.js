@@ -29,7 +29,7 @@ const { prepareDatabase } = dist('database/prepare-database');
 const { ClearanceService } = dist('modules/clearance/clearance.service');
 const { ApiTokensService } = dist('modules/auth/api-tokens.service');
 const { DATE_OF_SERVICE_ROW_LIMIT: ROWS } = dist('modules/clearance/date-of-service.service');
-const { systemActor } = dist('modules/audit/actor');
+const { systemActor } = dist('common/auth/actor');
 const { addDays } = dist('common/dates');
 const { PEOPLE, generateProgram } = require('./lib/program-data');
 

@@ -8,7 +8,8 @@
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { setInterval, clearInterval } = require('node:timers');
-const { tmpdir, loadavg } = require('node:os');
+const { tmpdir } = require('node:os');
+const { startBench } = require('./lib/bench-report');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 require('reflect-metadata');
@@ -33,6 +34,7 @@ function addDays(date, days) {
 }
 
 async function main() {
+  const bench = startBench('expiry');
   const dataDir = mkdtempSync(join(tmpdir(), 'lms-bench-expiry-'));
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'production',
@@ -174,15 +176,16 @@ async function main() {
     console.log(
       `RSS: ${(rssBefore / 1048576).toFixed(0)} MB before the scan, ${(rssPeak / 1048576).toFixed(0)} MB at its peak during it (+${((rssPeak - rssBefore) / 1048576).toFixed(0)} MB, sampled every 20 ms); the process's peak, data generation included, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
     );
-    console.log(
-      `Load average: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    bench.figure('credentials', total, 0);
+    bench.atMost('scan_ms', ms, 10_000, 0);
+    bench.figure('rerun_ms', rerunMs, 0);
+    bench.atMost('rerun_reminders', rerun.reminders, 0, 0);
+    bench.figure('rss_growth_mb', (rssPeak - rssBefore) / 1048576, 0);
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  bench.finish();
 }
 
 main().catch((e) => {

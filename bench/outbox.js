@@ -9,7 +9,8 @@
  */
 const { fork } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir, loadavg } = require('node:os');
+const { tmpdir } = require('node:os');
+const { startBench } = require('./lib/bench-report');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { setTimeout: sleep } = require('node:timers/promises');
@@ -41,6 +42,7 @@ async function admin(sql) {
 }
 
 async function main() {
+  const bench = startBench('outbox');
   const seen = new Map();
   let last = 0;
   const smtp = new SMTPServer({
@@ -147,11 +149,10 @@ async function main() {
     console.log(
       `Outbox rows sent: ${sent.toLocaleString()}; messages received twice: ${duplicates}; missing: ${ids.filter((id) => !seen.has(id)).length}`,
     );
-    console.log(
-      `Load average: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    bench.figure('messages', MESSAGES, 0);
+    bench.atLeast('per_s', seen.size / seconds, 200, 0);
+    bench.atMost('received_twice', duplicates, 0, 0);
+    bench.atMost('missing', ids.filter((id) => !seen.has(id)).length, 0, 0);
   } finally {
     for (const child of workers) child.kill('SIGTERM');
     await Promise.all(
@@ -169,6 +170,7 @@ async function main() {
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     rmSync(dataDir, { recursive: true, force: true });
   }
+  bench.finish();
 }
 
 main().catch((e) => {

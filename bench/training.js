@@ -14,6 +14,7 @@
  */
 const { mkdtempSync, readdirSync, renameSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
+const { startBench } = require('./lib/bench-report');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { Blob } = require('node:buffer');
@@ -31,7 +32,7 @@ const { prepareDatabase } = dist('database/prepare-database');
 const { addDays } = dist('common/dates');
 const { ApiTokensService } = dist('modules/auth/api-tokens.service');
 const { CompletionService } = dist('modules/training/completion.service');
-const { systemActor } = dist('modules/audit/actor');
+const { systemActor } = dist('common/auth/actor');
 
 const ROSTER_ROWS = 2000;
 const ROSTER_RUNS = 3;
@@ -63,6 +64,7 @@ const percentile = (xs, p) => {
 };
 
 async function main() {
+  const bench = startBench('training');
   const dataDir = mkdtempSync(join(tmpdir(), 'lms-bench-training-'));
   const config = AppConfig.fromEnvironment({
     DATA_DIR: dataDir,
@@ -427,8 +429,17 @@ async function main() {
       `  ${what.padEnd(46)} ${figure.padStart(12)}   ${target.padEnd(12)} ${ok === null ? '' : ok ? 'OK' : 'MISSED'}`,
     );
 
+  bench.atMost('roster_import_ms', rosterMedian, 3000, 0);
+  bench.atMost('review_ms', reviewMedian, 300);
+  bench.atMost('review_p95_ms', percentile(bigReview.times, 95), 300);
+  bench.figure('review_queries', bigReview.httpQueries, 0);
+  bench.atMost('review_queries_200_over_20', bigReview.httpQueries / smallReview.httpQueries, 1, 2);
+  bench.figure('invitations_ms', median(mailTimes), 0);
+  bench.figure('grid_ms', big.gridMs, 0);
+
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });
+  bench.finish();
 }
 
 main().catch((e) => {
