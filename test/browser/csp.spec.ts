@@ -1,7 +1,7 @@
 import type { Page, Response } from 'playwright-core';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import { CertificatesService } from '../../src/modules/certificates/certificates.service';
-import { DEMO_ACCOUNTS, openPage, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
 
 // Issue 14 §4: every page of the demo runs under `script-src 'self'` and `style-src 'self'` (no inline script,
 // inline handler or inline style), the API docs under their own policy, and none of them trips a violation.
@@ -210,6 +210,7 @@ describe('Content-Security-Policy in a real browser', () => {
       await page.locator('button.authorize').first().click();
       await page.locator('.modal-ux').waitFor();
       await page.locator('.modal-ux button.close-modal').click();
+      await screenshot(page, 'api-docs.png');
       // Its stylesheet applied: the hidden icon sprite takes no room.
       expect(await page.evaluate('getComputedStyle(document.querySelector("body > svg")).position')).toBe('absolute');
       expect(watch.violations).toEqual([]);
