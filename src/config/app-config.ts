@@ -74,6 +74,11 @@ export class AppConfig {
     return this.nodeEnv === 'production';
   }
 
+  /** Whether people reach the app over https (PUBLIC_BASE_URL says so): then browsers are told to keep to it (HSTS). */
+  get servesHttps(): boolean {
+    return this.publicBaseUrl.startsWith('https:');
+  }
+
   /** Today's calendar date in the program's time zone. */
   today(): IsoDate {
     return dateInZone(new Date(), this.timeZone);

@@ -1,0 +1,249 @@
+import type { Page, Response } from 'playwright-core';
+import { Certificate } from '../../src/modules/certificates/certificate.entity';
+import { CertificatesService } from '../../src/modules/certificates/certificates.service';
+import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+
+// Issue 14 §4: every page of the demo runs under `script-src 'self'` and `style-src 'self'` (no inline script,
+// inline handler or inline style), the API docs under their own policy, and none of them trips a violation.
+
+const app = useDemoBrowser();
+
+/** What the browser reported: `securitypolicyviolation` events and CSP messages in the console. */
+interface Watch {
+  violations: string[];
+}
+
+async function watchCsp(session: Session): Promise<Watch> {
+  const watch: Watch = { violations: [] };
+  await session.context.exposeBinding('__reportCspViolation', ({ page }, text: string) => {
+    watch.violations.push(`${page.url()}: ${text}`);
+  });
+  // Page code as a string: the test project has no DOM types.
+  await session.context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
+    window.__reportCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+      ' (' + e.sourceFile + ':' + e.lineNumber + ') ' + e.sample);
+  });`);
+  session.page.on('console', (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) watch.violations.push(`console: ${msg.text()}`);
+  });
+  return watch;
+}
+
+/** A page's path with its ids and codes generalised, so the crawl visits each kind of page once. */
+function pattern(path: string): string {
+  return path
+    .split('/')
+    .map((s) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(s) ? ':id' : /\d/.test(s) ? ':n' : s))
+    .join('/');
+}
+
+// Files, not pages: the crawl does not open them.
+const DOWNLOAD = /\.(csv|pdf|xlsx|zip|ics|json|png|svg)$|\/(download|open-badge|pdf)$|^\/calendar\/|^\/api\//;
+
+/**
+ * Opens every kind of page reachable by links from `start` (once per path pattern), checking each answer
+ * is a page under the strict policy. Returns the path patterns visited and their status codes.
+ */
+async function crawl(page: Page, start: string[], limit = 150): Promise<Map<string, number>> {
+  const origin = new URL(page.url()).origin;
+  const visited = new Map<string, number>();
+  const queue = [...start];
+  while (queue.length > 0 && visited.size < limit) {
+    const path = queue.shift()!;
+    const key = pattern(path.split('?')[0]);
+    if (visited.has(key)) continue;
+    let response: Response | null;
+    try {
+      response = await page.goto(path);
+    } catch (error) {
+      if (/Download is starting/.test(String(error))) continue;
+      throw error;
+    }
+    if (!response || !/html/.test(response.headers()['content-type'] ?? '')) continue;
+    visited.set(key, response.status());
+    const policy = response.headers()['content-security-policy'] ?? '';
+    expect({ path, policy }).toEqual({ path, policy: expect.stringContaining("script-src 'self';") });
+    expect({ path, policy }).toEqual({ path, policy: expect.stringContaining("style-src 'self'") });
+    expect(policy).not.toContain('unsafe-inline');
+    const hrefs = await page.evaluate<string[]>(`[...document.querySelectorAll('a[href]')].map((a) => a.href)`);
+    for (const href of hrefs) {
+      const url = new URL(href);
+      if (url.origin !== origin) continue;
+      if (url.pathname === '/logout' || DOWNLOAD.test(url.pathname)) continue;
+      if (!visited.has(pattern(url.pathname))) queue.push(url.pathname + url.search);
+    }
+  }
+  return visited;
+}
+
+/** Problems other than a page that answers 400, 403 or 404 on purpose (the error pages are visited too). */
+function unexpected(problems: string[]): string[] {
+  return problems.filter(
+    (p) =>
+      !/^console: Failed to load resource: the server responded with a status of 40[034] .*\(http:[^)]*\)$/.test(p) ||
+      /\/assets\//.test(p),
+  );
+}
+
+/** The kinds of page each role must have reached by links (the crawl finds more). */
+const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
+  admin: [
+    '/clearance', // the board
+    '/people',
+    '/people/:id',
+    '/people/:id/edit',
+    '/people/:id/access',
+    '/people/:id/ce',
+    '/people/:id/supervision',
+    '/people/:id/clearance',
+    '/credentials/:id/manage',
+    '/training',
+    '/training/courses/:id',
+    '/training/cohorts/:id',
+    '/training/cohorts/:id/attendance',
+    '/training/cohorts/:id/completion',
+    '/training/sessions/:id/edit',
+    '/catalog/credential-types/:id',
+    '/catalog/practice-roles/:id',
+    '/reports',
+    '/reports/clearance',
+    '/audit',
+    '/certificates',
+    '/certificates/:id',
+    '/verify/:n',
+    '/supervision',
+    '/admin/jobs',
+    '/clearance/date-of-service',
+  ],
+  trainer: ['/training', '/training/cohorts/:id', '/training/cohorts/:id/attendance', '/people/:id', '/my/training'],
+  supervisor: ['/clearance', '/people', '/people/:id', '/people/:id/supervision', '/people/:id/ce', '/reports'],
+  peer: ['/my/credentials', '/my/training', '/people/:id', '/people/:id/ce', '/certificates/:id', '/verify/:n'],
+};
+
+describe('Content-Security-Policy in a real browser', () => {
+  let session: Session;
+  beforeAll(async () => {
+    // The demo's program-issued credentials get their certificates, as `npm start` queues them.
+    const certificates = app().app.get(CertificatesService);
+    for (const id of await certificates.findMissing()) await certificates.issue(id, null);
+  }, 60_000);
+  afterEach(async () => {
+    await session?.context.close();
+  });
+
+  it(
+    'signed out: sign-in, forgot password, verify and an error page load with no violation',
+    async () => {
+      session = await openPage(undefined, null);
+      const watch = await watchCsp(session);
+      const { page } = session;
+      const login = await page.goto('/login');
+      expect(login?.headers()['content-security-policy']).toContain("script-src 'self';");
+      expect(await page.locator('main h1').innerText()).toBe('Sign in');
+      await page.goto('/forgot-password');
+      await page.goto('/verify');
+      await page.getByRole('textbox').first().fill('NOT-A-CODE');
+      await Promise.all([page.waitForEvent('load'), page.locator('main form button').first().click()]);
+      const { code } = await app().dataSource.getRepository(Certificate).findOneByOrFail({});
+      await page.goto(`/verify/${code}`);
+      expect(await page.locator('main h1').innerText()).toMatch(/^This certificate/);
+      const missing = await page.goto('/no-such-page');
+      expect(missing?.status()).toBe(404);
+      expect(missing?.headers()['content-security-policy']).toContain("style-src 'self'");
+      expect(watch.violations).toEqual([]);
+      expect(unexpected(session.problems)).toEqual([]);
+      // The watch sees what the policy blocks: an inline script and an inline style added to the page.
+      await page.evaluate(`(() => {
+        const script = document.createElement('script');
+        script.textContent = 'document.title = "inline ran"';
+        document.body.append(script);
+        document.body.setAttribute('style', 'color: red');
+      })()`);
+      for (let i = 0; i < 50 && watch.violations.filter((v) => !v.startsWith('console:')).length < 2; i++)
+        await page.waitForTimeout(100);
+      expect(await page.title()).not.toBe('inline ran');
+      expect(watch.violations.join('\n')).toMatch(/script-src-elem blocked inline/);
+      expect(watch.violations.join('\n')).toMatch(/style-src-attr blocked inline/);
+    },
+    TEST_TIMEOUT,
+  );
+
+  for (const [role, email] of Object.entries(DEMO_ACCOUNTS) as [keyof typeof DEMO_ACCOUNTS, string][]) {
+    it(
+      `signed in as the demo ${role}: every page reachable by links shows no violation`,
+      async () => {
+        session = await openPage(undefined, email);
+        const watch = await watchCsp(session);
+        const { page } = session;
+        // Start from home and the menu, and from pages other roles reach, to see their 403 and 404 pages too.
+        const start = ['/', '/account', '/notifications', '/verify', '/no-such-page', '/people/not-a-uuid'];
+        start.push('/people', '/clearance', '/training', '/reports', '/audit', '/certificates', '/supervision');
+        const visited = await crawl(page, start);
+        expect([...visited.entries()].filter(([, status]) => status >= 500)).toEqual([]);
+        expect([...visited.keys()]).toEqual(expect.arrayContaining(REACHED[role]));
+        if (role === 'peer') expect(visited.get('/audit')).toBe(403);
+        expect(watch.violations).toEqual([]);
+        expect(unexpected(session.problems)).toEqual([]);
+      },
+      TEST_TIMEOUT * 3,
+    );
+  }
+
+  it(
+    'the API docs render Swagger UI under their own policy with no violation',
+    async () => {
+      session = await openPage(undefined, DEMO_ACCOUNTS.admin);
+      const watch = await watchCsp(session);
+      const { page } = session;
+      const docs = await page.goto('/api/docs');
+      const policy = docs?.headers()['content-security-policy'] ?? '';
+      expect(policy).not.toContain('unsafe-inline');
+      expect(policy).toMatch(/style-src 'self'( 'unsafe-hashes')?( 'sha256-[^']+')+/);
+      // Swagger UI's scripts ran: the operations are listed, and one opens.
+      const operation = page.locator('.opblock-summary').first();
+      await operation.waitFor();
+      expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
+      await operation.click();
+      await page.locator('.opblock-body').first().waitFor();
+      await page.getByRole('button', { name: 'Try it out' }).first().click();
+      await page.getByRole('button', { name: 'Execute' }).first().waitFor();
+      await page.locator('button.authorize').first().click();
+      await page.locator('.modal-ux').waitFor();
+      await page.locator('.modal-ux button.close-modal').click();
+      await screenshot(page, 'api-docs.png');
+      // Its stylesheet applied: the hidden icon sprite takes no room.
+      expect(await page.evaluate('getComputedStyle(document.querySelector("body > svg")).position')).toBe('absolute');
+      expect(watch.violations).toEqual([]);
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+  it(
+    "the certificate job page's script still runs: it replaces the page's self-refresh with progress in place",
+    async () => {
+      session = await openPage(undefined, DEMO_ACCOUNTS.admin);
+      const watch = await watchCsp(session);
+      const { page } = session;
+      await page.goto('/certificates');
+      const boxes = page.locator('input[name="credentialIds"]');
+      const selected = await boxes.count();
+      expect(selected).toBeGreaterThan(3);
+      for (let i = 0; i < selected; i++) await boxes.nth(i).check();
+      await page.getByLabel('Reason').selectOption('template_update');
+      let loads = 0;
+      page.on('load', () => loads++);
+      await Promise.all([
+        page.waitForURL(/\/certificates\/jobs\//),
+        page.getByRole('button', { name: 'Regenerate selected' }).click(),
+      ]);
+      // The script removes the refresh as it starts polling (a job already done has none to begin with).
+      expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+      await page.locator('[data-job-state]', { hasText: 'completed' }).waitFor();
+      expect(await page.locator('progress').getAttribute('value')).toBe(String(selected));
+      expect(loads).toBe(1);
+      expect(watch.violations).toEqual([]);
+      expect(session.problems).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+});
