@@ -5,7 +5,7 @@ import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from './csrf';
 import { randomToken } from './secrets';
 
 export function cookieOptions(config: AppConfig) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: config.publicBaseUrl.startsWith('https:'), path: '/' };
+  return { httpOnly: true, sameSite: 'lax' as const, secure: config.servesHttps, path: '/' };
 }
 
 /**
