@@ -9,6 +9,9 @@ import { CertificateStorage, LocalCertificateStorage } from './certificate-stora
 import { CertificateTemplates } from './certificate-templates';
 import { CertificatesPagesController } from './certificates-pages.controller';
 import { CertificatesController } from './certificates.controller';
+import { CertificateReads } from './certificate-reads.service';
+import { CertificateVerification } from './certificate-verification.service';
+import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { JobCertificateRequests } from './job-certificate-requests';
 import { SigningKeys } from './signing-key';
@@ -25,7 +28,10 @@ import { VerifyController } from './verify.controller';
   ],
   controllers: [VerifyController, CertificatesController, CertificatesPagesController],
   providers: [
+    CertificatesRepository,
     CertificatesService,
+    CertificateReads,
+    CertificateVerification,
     JobCertificateRequests,
     ThrottlerGuard,
     CertificateRenderer,
@@ -46,7 +52,7 @@ import { VerifyController } from './verify.controller';
         SigningKeys.open({ ...config.certificates.signingKeys, baseUrl: config.publicBaseUrl }),
     },
   ],
-  exports: [CertificatesService, JobCertificateRequests, SigningKeys],
+  exports: [CertificatesService, CertificateReads, JobCertificateRequests, SigningKeys],
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(
