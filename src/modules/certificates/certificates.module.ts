@@ -3,7 +3,6 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { JobHandlers } from '../jobs/job-handlers';
 import { CertificateRenderer } from './certificate-renderer';
 import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
@@ -56,18 +55,11 @@ import { VerifyController } from './verify.controller';
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(
-    private readonly handlers: JobHandlers,
     private readonly hooks: CredentialHooks,
     private readonly certificates: CertificatesService,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register('certificate.issue', (payload, context) =>
-      this.certificates.handleIssueCertificate(payload, context),
-    );
-    this.handlers.register('certificate.regenerate', (payload, context) =>
-      this.certificates.handleRegenerate(payload, context),
-    );
     this.hooks.onRevoked((tx, credential, actor) => this.certificates.onCredentialRevoked(tx, credential, actor));
   }
 }

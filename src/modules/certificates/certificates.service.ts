@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Credential } from '../credentials/credential.entity';
 import { CredentialsService } from '../credentials/credentials.service';
 import type { RevokeCredentialDto } from '../credentials/dto/credential.dto';
+import { HandlesJob } from '../jobs/handles-job';
 import { JobQueue, type JobContext, type JobPayloads } from '../jobs/jobs';
 import type { Cohort } from '../training/cohort.entity';
 import type { CertificateFields } from './certificate-layout';
@@ -51,13 +52,15 @@ export class CertificatesService {
 
   // ---- issuing -------------------------------------------------------------------------------
 
-  /** Job 'certificate.issue': makes the credential's certificate unless it has one. */
+  /** Makes the credential's certificate unless it has one. */
+  @HandlesJob('certificate.issue')
   async handleIssueCertificate(payload: JobPayloads['certificate.issue'], context: JobContext): Promise<void> {
     await this.issue(payload.credentialId, context.id);
     await context.progress(1, 1);
   }
 
-  /** Job 'certificate.regenerate': re-issues each credential whose re-issue was asked for (and issues any that has none). */
+  /** Re-issues each credential whose re-issue was asked for (and issues any that has none). */
+  @HandlesJob('certificate.regenerate')
   async handleRegenerate(payload: JobPayloads['certificate.regenerate'], context: JobContext): Promise<void> {
     const total = payload.credentialIds.length;
     await context.progress(0, total);
