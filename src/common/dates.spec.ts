@@ -8,6 +8,7 @@ import {
   isIsoDate,
   isValidTimeZone,
   instantInZone,
+  longDate,
   startOfDayInZone,
 } from './dates';
 
@@ -42,6 +43,12 @@ describe('calendar dates', () => {
 
   it('formats for people', () => {
     expect(formatDate('2026-12-31')).toBe('Dec 31, 2026');
+  });
+
+  it('writes the month out the way a certificate prints a date', () => {
+    expect(longDate('2026-03-03')).toBe('March 3, 2026');
+    expect(longDate('2027-12-31')).toBe('December 31, 2027');
+    expect(() => longDate('03/03/2026')).toThrow(RangeError);
   });
 });
 

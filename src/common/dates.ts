@@ -91,6 +91,27 @@ export function formatDate(date: IsoDate): string {
   return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
 }
 
+const LONG_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** A date as a certificate prints it, month written out: "March 3, 2026". */
+export function longDate(date: IsoDate): string {
+  if (!ISO_DATE.test(date)) throw new RangeError(`Not a calendar date: ${date}`);
+  return `${LONG_MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
+}
+
 /** The UTC instant at which `date` begins in `timeZone` (for filtering timestamps by local calendar days). */
 export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
   return instantInZone(date, '00:00', timeZone);

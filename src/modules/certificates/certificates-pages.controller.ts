@@ -14,6 +14,8 @@ import { JobQueue } from '../jobs/jobs';
 import { STATE_LABELS } from './certificate-view';
 import { REISSUE_REASONS, type Certificate } from './certificate.entity';
 import { certificateFileName, certificateJob, certificateView, sendBadge, sendPdf } from './certificates.controller';
+import { CertificateReads } from './certificate-reads.service';
+import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
 import { ListCertificatesQuery, RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
 
@@ -48,6 +50,8 @@ function appendOne(archive: Archiver, source: NodeJS.ReadableStream, name: strin
 export class CertificatesPagesController {
   constructor(
     private readonly certificates: CertificatesService,
+    private readonly reads: CertificateReads,
+    private readonly verification: CertificateVerification,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
   ) {}
@@ -58,7 +62,7 @@ export class CertificatesPagesController {
   async list(@Query() raw: FormBody, @Res() res: Response) {
     const { value, errors } = await validateForm(ListCertificatesQuery, raw);
     const q = value ?? {};
-    const page = await this.certificates.list({
+    const page = await this.reads.list({
       q: q.q ?? undefined,
       type: q.type ?? undefined,
       page: q.page ?? undefined,
@@ -105,7 +109,7 @@ export class CertificatesPagesController {
         problems = formErrorsFrom(e);
       }
     }
-    const page = await this.certificates.list({});
+    const page = await this.reads.list({});
     return res.status(400).render('certificates/list', {
       title: 'Certificates',
       wide: true,
@@ -147,7 +151,7 @@ export class CertificatesPagesController {
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Download the certificate PDF (the holder, their supervisor, their trainer, admins)' })
   async download(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { certificate, bytes } = await this.certificates.pdf(id, user);
+    const { certificate, bytes } = await this.reads.pdf(id, user);
     sendPdf(res, certificate, bytes);
   }
 
@@ -155,7 +159,7 @@ export class CertificatesPagesController {
   @ApiProduces('application/vc+jwt')
   @ApiOperation({ summary: 'Download the Open Badges 3.0 credential (VC-JWT): the holder and admins' })
   async openBadge(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { certificate, jwt } = await this.certificates.openBadge(id, user);
+    const { certificate, jwt } = await this.verification.openBadge(id, user);
     sendBadge(res, certificate, jwt);
   }
 
@@ -198,7 +202,7 @@ export class CertificatesPagesController {
     let problems = errors;
     if (value) {
       try {
-        const certificate = await this.certificates.visible(id, user);
+        const certificate = await this.reads.visible(id, user);
         const jobId = await this.certificates.requestReissue(
           [certificate.credentialId],
           value.reason,
@@ -222,7 +226,7 @@ export class CertificatesPagesController {
     summary: "All of a cohort's current certificates as one ZIP, streamed (the cohort's trainers and admins)",
   })
   async cohortZip(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { cohort, certificates } = await this.certificates.forCohort(id, user);
+    const { cohort, certificates } = await this.reads.forCohort(id, user);
     const fileName = `${cohort.course.code} ${cohort.name} certificates.zip`.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ');
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader(
@@ -247,7 +251,7 @@ export class CertificatesPagesController {
         let name = certificateFileName(c, 'pdf');
         for (let n = 2; names.has(name); n++) name = certificateFileName(c, `${n}.pdf`);
         names.add(name);
-        await appendOne(archive, this.certificates.stream(c), name, () => gone);
+        await appendOne(archive, this.reads.stream(c), name, () => gone);
       }
       if (!gone) await archive.finalize();
     } catch (error) {
@@ -261,7 +265,7 @@ export class CertificatesPagesController {
   }
 
   private async showModel(id: string, user: AuthUser, extra: object) {
-    const { certificate, history, lookups, state, holderVisible } = await this.certificates.detail(id, user);
+    const { certificate, history, lookups, state, holderVisible } = await this.reads.detail(id, user);
     const isAdmin = hasRole(user, 'admin');
     return {
       title: `Certificate ${certificate.code}`,

@@ -9,6 +9,8 @@ import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue } from '../jobs/jobs';
 import { certificateState } from './certificate-view';
 import type { Certificate } from './certificate.entity';
+import { CertificateReads } from './certificate-reads.service';
+import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
 import { RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
 
@@ -52,6 +54,8 @@ export async function certificateJob(jobs: JobQueue, id: string) {
 export class CertificatesController {
   constructor(
     private readonly certificates: CertificatesService,
+    private readonly reads: CertificateReads,
+    private readonly verification: CertificateVerification,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
   ) {}
@@ -63,20 +67,20 @@ export class CertificatesController {
   @Get('people/:id/certificates')
   @ApiOperation({ summary: "A person's certificates, current and replaced, newest first (404 outside your scope)" })
   async forPerson(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
-    return (await this.certificates.forPerson(id, user)).map((c) => this.view(c));
+    return (await this.reads.forPerson(id, user)).map((c) => this.view(c));
   }
 
   @Get('certificates/:id')
   @ApiOperation({ summary: 'One certificate (404 outside your scope)' })
   async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
-    return this.view(await this.certificates.visible(id, user));
+    return this.view(await this.reads.visible(id, user));
   }
 
   @Get('certificates/:id/pdf')
   @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'The certificate PDF exactly as issued' })
   async pdf(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { certificate, bytes } = await this.certificates.pdf(id, user);
+    const { certificate, bytes } = await this.reads.pdf(id, user);
     sendPdf(res, certificate, bytes);
   }
 
@@ -86,7 +90,7 @@ export class CertificatesController {
     summary: 'The Open Badges 3.0 credential, signed as a VC-JWT (RS256): for its holder and admins only',
   })
   async openBadge(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
-    const { certificate, jwt } = await this.certificates.openBadge(id, user);
+    const { certificate, jwt } = await this.verification.openBadge(id, user);
     sendBadge(res, certificate, jwt);
   }
 
@@ -103,7 +107,7 @@ export class CertificatesController {
     @CurrentUser() user: AuthUser,
   ) {
     await this.certificates.revokeCertificate(id, dto, actor);
-    return this.view(await this.certificates.visible(id, user));
+    return this.view(await this.reads.visible(id, user));
   }
 
   @Post('certificates/:id/reissue')
@@ -116,7 +120,7 @@ export class CertificatesController {
     @RequestActor() actor: Actor,
     @CurrentUser() user: AuthUser,
   ) {
-    const certificate = await this.certificates.visible(id, user);
+    const certificate = await this.reads.visible(id, user);
     const jobId = await this.certificates.requestReissue(
       [certificate.credentialId],
       dto.reason,

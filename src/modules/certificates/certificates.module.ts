@@ -3,12 +3,14 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
-import { JobHandlers } from '../jobs/job-handlers';
 import { CertificateRenderer } from './certificate-renderer';
 import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
 import { CertificatesPagesController } from './certificates-pages.controller';
 import { CertificatesController } from './certificates.controller';
+import { CertificateReads } from './certificate-reads.service';
+import { CertificateVerification } from './certificate-verification.service';
+import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
 import { JobCertificateRequests } from './job-certificate-requests';
 import { SigningKeys } from './signing-key';
@@ -25,7 +27,10 @@ import { VerifyController } from './verify.controller';
   ],
   controllers: [VerifyController, CertificatesController, CertificatesPagesController],
   providers: [
+    CertificatesRepository,
     CertificatesService,
+    CertificateReads,
+    CertificateVerification,
     JobCertificateRequests,
     ThrottlerGuard,
     CertificateRenderer,
@@ -46,22 +51,15 @@ import { VerifyController } from './verify.controller';
         SigningKeys.open({ ...config.certificates.signingKeys, baseUrl: config.publicBaseUrl }),
     },
   ],
-  exports: [CertificatesService, JobCertificateRequests, SigningKeys],
+  exports: [CertificatesService, CertificateReads, JobCertificateRequests, SigningKeys],
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(
-    private readonly handlers: JobHandlers,
     private readonly hooks: CredentialHooks,
     private readonly certificates: CertificatesService,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register('certificate.issue', (payload, context) =>
-      this.certificates.handleIssueCertificate(payload, context),
-    );
-    this.handlers.register('certificate.regenerate', (payload, context) =>
-      this.certificates.handleRegenerate(payload, context),
-    );
     this.hooks.onRevoked((tx, credential, actor) => this.certificates.onCredentialRevoked(tx, credential, actor));
   }
 }

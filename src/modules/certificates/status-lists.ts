@@ -1,7 +1,4 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { EntityManager } from 'typeorm';
-import type { IsoDate } from '../../common/dates';
-import { Certificate } from './certificate.entity';
 import { issuerId, issuerProfile, statusListUrl, VC_CONTEXT, type StatusPurpose } from './open-badges';
 
 /** The Bitstring Status List spec's minimum length (16 KB), so one list cannot tell who was revoked by its size. */
@@ -21,27 +18,6 @@ export function statusBit(encodedList: string, index: number): boolean {
   if (!encodedList.startsWith('u')) throw new Error('Not a multibase base64url list');
   const bytes = gunzipSync(Buffer.from(encodedList.slice(1), 'base64url'));
   return (bytes[index >> 3] & (0x80 >> (index & 7))) !== 0;
-}
-
-/**
- * The status indexes whose bit is set today. Revocation: the certificate's revocation has taken
- * effect. Suspension: its credential is suspended today (from its first day through its last), so
- * lifting a suspension, or its end date passing, clears the bit again.
- */
-export async function setStatusIndexes(
-  manager: EntityManager,
-  purpose: StatusPurpose,
-  today: IsoDate,
-): Promise<number[]> {
-  const qb = manager.getRepository(Certificate).createQueryBuilder('c').select('c.status_index', 'idx');
-  if (purpose === 'revocation') qb.where('c.revoked_on IS NOT NULL AND c.revoked_on <= :today', { today });
-  else
-    qb.innerJoin('c.credential', 'cr').where(
-      'cr.suspended_from IS NOT NULL AND cr.suspended_from <= :today AND (cr.suspended_until IS NULL OR cr.suspended_until >= :today)',
-      { today },
-    );
-  const rows: Array<{ idx: number | string }> = await qb.getRawMany();
-  return rows.map((r) => Number(r.idx));
 }
 
 /** The BitstringStatusListCredential of one purpose, as a VC-JWT payload. */

@@ -6,7 +6,7 @@ import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import { Public } from '../../common/auth/decorators';
 import { STATE_LABELS } from './certificate-view';
-import { CertificatesService, type VerifyResult } from './certificates.service';
+import { CertificateVerification, type VerifyResult } from './certificate-verification.service';
 import { VerifyFormQuery } from './dto/certificate.dto';
 import { issuerProfile } from './open-badges';
 import { SigningKeys } from './signing-key';
@@ -52,7 +52,7 @@ function publicView(r: VerifyResult) {
 @Controller()
 export class VerifyController {
   constructor(
-    private readonly certificates: CertificatesService,
+    private readonly verification: CertificateVerification,
     private readonly signing: SigningKeys,
     private readonly config: AppConfig,
   ) {}
@@ -71,7 +71,7 @@ export class VerifyController {
   @ApiExcludeEndpoint()
   @Get('verify/:code')
   async page(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
-    const result = await this.certificates.verify(code, 'page', req.ip ?? null);
+    const result = await this.verification.verify(code, 'page', req.ip ?? null);
     const view = publicView(result);
     return res.status(result.state === 'unknown' ? 404 : 200).render('certificates/verify', {
       title: result.state === 'unknown' ? 'No certificate has this code' : `Certificate ${result.code}`,
@@ -100,7 +100,7 @@ export class VerifyController {
       'state is valid, expired, revoked (with date and reason category), superseded (with the newer code) or suspended',
   })
   async api(@Param('code') code: string, @Req() req: Request) {
-    const result = await this.certificates.verify(code, 'api', req.ip ?? null);
+    const result = await this.verification.verify(code, 'api', req.ip ?? null);
     if (result.state === 'unknown')
       throw new NotFoundException({
         statusCode: 404,
@@ -147,7 +147,7 @@ export class VerifyController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'The revocation BitstringStatusListCredential, signed as a VC-JWT (application/vc+jwt)' })
   async statusList(@Res() res: Response) {
-    res.type('application/vc+jwt').send(await this.certificates.statusListJwt('revocation'));
+    res.type('application/vc+jwt').send(await this.verification.statusListJwt('revocation'));
   }
 
   @Get('status-lists/suspension')
@@ -157,6 +157,6 @@ export class VerifyController {
       'The suspension BitstringStatusListCredential (VC-JWT): a certificate’s bit, at its revocation statusListIndex, is set while its credential is suspended',
   })
   async suspensionList(@Res() res: Response) {
-    res.type('application/vc+jwt').send(await this.certificates.statusListJwt('suspension'));
+    res.type('application/vc+jwt').send(await this.verification.statusListJwt('suspension'));
   }
 }

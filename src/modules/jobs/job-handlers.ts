@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { JobHandler, JobName } from './jobs';
 
 /**
- * Features register the method that does each job (in their module's onModuleInit); both drivers
- * look handlers up here, so a job runs the same code in Redis mode and in-process.
+ * The method that does each job, by job name: features mark it `@HandlesJob(name)` and
+ * JobHandlerDiscovery registers it here at start-up. Both drivers look handlers up here, so a job
+ * runs the same code in Redis mode and in-process.
  */
 @Injectable()
 export class JobHandlers {

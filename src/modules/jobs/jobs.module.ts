@@ -1,8 +1,10 @@
 import { Global, Module, type INestApplicationContext } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config';
 import { BullmqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobExecutor } from './job-executor';
+import { JobHandlerDiscovery } from './job-handler-discovery';
 import { JobHandlers } from './job-handlers';
 import { JobScheduler } from './job-scheduler.service';
 import { JobQueue, JobRunner } from './jobs';
@@ -11,13 +13,15 @@ const pick = (config: AppConfig, inProcess: InProcessJobQueue, bullmq: BullmqJob
   config.redisUrl ? bullmq : inProcess;
 
 /**
- * Global: any feature injects JobQueue to add work and JobHandlers to register what it does.
+ * Global: any feature injects JobQueue to add work, and marks the methods that do it `@HandlesJob(name)`.
  * JobQueue and JobRunner are the BullMQ driver when REDIS_URL is set, the in-process one otherwise.
  */
 @Global()
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     JobHandlers,
+    JobHandlerDiscovery,
     JobExecutor,
     JobScheduler,
     InProcessJobQueue,

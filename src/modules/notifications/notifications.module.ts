@@ -1,5 +1,4 @@
-import { Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
-import { JobHandlers } from '../jobs/job-handlers';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { NotificationsPagesController } from './notifications-pages.controller';
 import { NotificationsController } from './notifications.controller';
@@ -13,22 +12,8 @@ import { UnreadCountMiddleware } from './unread-count.middleware';
   providers: [NotificationsService, OutboxDeliveryService],
   exports: [NotificationsService, OutboxDeliveryService],
 })
-export class NotificationsModule implements NestModule, OnModuleInit {
-  constructor(
-    private readonly handlers: JobHandlers,
-    private readonly delivery: OutboxDeliveryService,
-  ) {}
-
+export class NotificationsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(UnreadCountMiddleware).forRoutes('{*path}');
-  }
-
-  onModuleInit(): void {
-    this.handlers.register('notification.deliver', async ({ outboxId }, context) => {
-      await this.delivery.deliver(outboxId, context);
-    });
-    this.handlers.register('maintenance.outbox-sweep', async ({ olderThanMinutes }) => {
-      await this.delivery.sweep(olderThanMinutes === undefined ? undefined : olderThanMinutes * 60_000);
-    });
   }
 }

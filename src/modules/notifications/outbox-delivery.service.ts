@@ -6,7 +6,8 @@ import { AppConfig } from '../../config/app-config';
 import { sqlRows } from '../../common/db/sql';
 import { WriteLock } from '../../common/db/write-lock';
 import { errorText } from '../jobs/job-executor';
-import { JOBS, type JobContext } from '../jobs/jobs';
+import { HandlesJob } from '../jobs/handles-job';
+import { JOBS, type JobContext, type JobPayloads } from '../jobs/jobs';
 import { MailService } from '../mail/mail.service';
 import { NotificationsService } from './notifications.service';
 
@@ -43,6 +44,16 @@ export class OutboxDeliveryService {
     config: AppConfig,
   ) {
     this.domain = new URL(config.publicBaseUrl).hostname || hostname();
+  }
+
+  @HandlesJob('notification.deliver')
+  async handleDeliver({ outboxId }: JobPayloads['notification.deliver'], context: JobContext): Promise<void> {
+    await this.deliver(outboxId, context);
+  }
+
+  @HandlesJob('maintenance.outbox-sweep')
+  async handleSweep({ olderThanMinutes }: JobPayloads['maintenance.outbox-sweep']): Promise<void> {
+    await this.sweep(olderThanMinutes === undefined ? undefined : olderThanMinutes * 60_000);
   }
 
   async deliver(outboxId: string, context: Pick<JobContext, 'attempt'>): Promise<'sent' | 'already sent' | 'gone'> {

@@ -13,7 +13,7 @@ import { Person } from './person.entity';
  * so counting it would let a trainer widen their own scope by enrolling someone. What a trainer
  * sees of their trainees (name, e-mail, enrolment, attendance, exam, completion) comes through the
  * cohorts they run (training/cohort-access.ts), and the certificates those cohorts awarded through
- * `CertificatesService.visible`, never through a person's record.
+ * `CertificateReads.visible`, never through a person's record.
  */
 export function whereVisibleTo<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,

@@ -15,7 +15,7 @@ import { PersonRecordService } from './person-record.service';
 import { personRecordView } from './person-record.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
-import { CertificatesService } from '../certificates/certificates.service';
+import { CertificateReads } from '../certificates/certificate-reads.service';
 import { ROLES } from '../../common/auth/roles';
 
 type FormBody = Record<string, unknown>;
@@ -39,7 +39,7 @@ export class PeoplePagesController {
     private readonly records: PersonRecordService,
     private readonly config: AppConfig,
     private readonly ce: CeService,
-    private readonly certificates: CertificatesService,
+    private readonly certificates: CertificateReads,
   ) {}
 
   @Get()
