@@ -1,4 +1,3 @@
-import { HttpException } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import type { Response } from 'express';
 import { formErrorsFrom } from './form-errors';
@@ -28,9 +27,6 @@ export interface FormPost<T extends object, R> {
   model: (errors: FormErrors) => object | Promise<object>;
 }
 
-/** The statuses that mean "the service refused this input", shown on the form; anything else is an error page. */
-const REFUSALS = new Set([400, 409, 422]);
-
 /**
  * The one form post: validate with the DTO, call the service, 303 with a notice on success; on a
  * validation error or a rule refusal, render the form again at 400 with each message beside its field.
@@ -44,7 +40,8 @@ export async function submitForm<T extends object, R>(res: Response, form: FormP
       if (typeof answer === 'string') return res.redirect(303, answer);
       return res.render(answer.view, answer.model);
     } catch (e) {
-      if (!(e instanceof HttpException) || !REFUSALS.has(e.getStatus())) throw e;
+      // A 4xx is the service refusing this input (a rule, a clash, a person a trainer may not enrol):
+      // it is said on the form. Anything else is an error page.
       problems = formErrorsFrom(e);
     }
   }
