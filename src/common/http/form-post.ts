@@ -47,3 +47,13 @@ export async function submitForm<T extends object, R>(res: Response, form: FormP
   }
   res.status(400).render(form.view, await form.model(problems));
 }
+
+/**
+ * For a form over a service that replaces the whole record (as a PUT does): each field the post
+ * leaves out keeps its stored value, so only a field that is sent (even empty) changes anything.
+ */
+export function keepStored(posted: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...posted };
+  for (const [field, value] of Object.entries(stored)) if (!(field in out) && value != null) out[field] = value;
+  return out;
+}

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
-import { submitForm } from '../../common/http/form-post';
+import { keepStored, submitForm } from '../../common/http/form-post';
 import { CoursesService } from './courses.service';
 import { courseBody } from './dto/training-forms';
 import { CourseDto } from './dto/training.dto';
@@ -89,7 +89,16 @@ export class TrainingCoursesPagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const input = courseBody(body);
+    // The service replaces the course, as the API's PUT does; a field left out of the post keeps its value.
+    const { description, examPassMark, examMaxAttempts, awardsCredentialType, ceCategory } = await this.courses.get(id);
+    const stored = {
+      description,
+      examPassMark,
+      examMaxAttempts,
+      ceCategory,
+      awardsCredentialTypeCode: awardsCredentialType?.code,
+    };
+    const input = courseBody(keepStored(body, stored));
     return submitForm(res, {
       dto: CourseDto,
       body: input,
