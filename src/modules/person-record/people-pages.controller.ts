@@ -12,7 +12,7 @@ import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto
 import { PeopleService } from '../people/people.service';
 import { personView } from '../people/people.views';
 import { PersonRecordService } from './person-record.service';
-import { personRecordView } from './person-record.views';
+import { peopleListView, personRecordView } from './person-record.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificatesService } from '../certificates/certificates.service';
@@ -50,28 +50,7 @@ export class PeoplePagesController {
     const { value: query, errors } = await validateForm(ListPeopleQuery, raw);
     const q = query ?? {};
     const page = await this.people.list(q, user);
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) =>
-      `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
-    return {
-      title: 'People',
-      items: page.items.map(personView),
-      total: page.total,
-      query: q,
-      errors,
-      filtered: Boolean(q.q || q.role || q.status),
-      roles: ROLES,
-      canEdit: hasRole(user, 'admin'),
-      pager:
-        pages > 1
-          ? {
-              page: page.page,
-              pages,
-              prev: page.page > 1 ? link(page.page - 1) : null,
-              next: page.page < pages ? link(page.page + 1) : null,
-            }
-          : null,
-    };
+    return { title: 'People', ...peopleListView(page, q), errors, roles: ROLES, canEdit: hasRole(user, 'admin') };
   }
 
   @Get('new')

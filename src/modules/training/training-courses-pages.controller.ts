@@ -6,7 +6,7 @@ import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { keepStored, submitForm } from '../../common/http/form-post';
 import { CoursesService } from './courses.service';
-import { courseBody } from './dto/training-forms';
+import { courseBody, storedCourseFields } from './dto/training-forms';
 import { CourseDto } from './dto/training.dto';
 import { NOTICES, TrainingViews } from './training.views';
 
@@ -90,15 +90,7 @@ export class TrainingCoursesPagesController {
     @Res() res: Response,
   ) {
     // The service replaces the course, as the API's PUT does; a field left out of the post keeps its value.
-    const { description, examPassMark, examMaxAttempts, awardsCredentialType, ceCategory } = await this.courses.get(id);
-    const stored = {
-      description,
-      examPassMark,
-      examMaxAttempts,
-      ceCategory,
-      awardsCredentialTypeCode: awardsCredentialType?.code,
-    };
-    const input = courseBody(keepStored(body, stored));
+    const input = courseBody(keepStored(body, storedCourseFields(await this.courses.get(id))));
     return submitForm(res, {
       dto: CourseDto,
       body: input,

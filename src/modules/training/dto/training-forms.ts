@@ -1,4 +1,5 @@
 import type { AttendanceStatus } from '../attendance.entity';
+import type { Course } from '../course.entity';
 import { IsNotEmpty, IsString, ValidateIf } from 'class-validator';
 import { AttendanceDto, type AttendanceRecordDto } from './training.dto';
 
@@ -77,4 +78,16 @@ export function attendanceDraft(body: Record<string, unknown>) {
   if (makeUp.personId && makeUp.sessionId)
     records.push({ personId: makeUp.personId, sessionId: makeUp.sessionId, status: 'present', hours: null });
   return { records, makeUp };
+}
+
+/** The course's optional fields as its form posts them: what a post that leaves them out keeps. */
+export function storedCourseFields(course: Course): Record<string, unknown> {
+  const { description, examPassMark, examMaxAttempts, awardsCredentialType, ceCategory } = course;
+  return {
+    description,
+    examPassMark,
+    examMaxAttempts,
+    ceCategory,
+    awardsCredentialTypeCode: awardsCredentialType?.code,
+  };
 }
