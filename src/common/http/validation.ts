@@ -57,16 +57,38 @@ export function createValidationPipe(): ValidationPipe {
 
 /**
  * Validates a submitted HTML form against the same DTO the API uses, so a form can be shown again
- * with each message beside its field instead of answering with an error page.
+ * with each message beside its field instead of answering with an error page. With `forbidUnknown`,
+ * a field the DTO does not declare is refused (a misnamed field must not pass as "left out"), and the
+ * form as a whole says which one, since no input on the page carries it.
  */
 export async function validateForm<T extends object>(
   dto: ClassConstructor<T>,
   body: unknown,
+  options: { forbidUnknown?: boolean } = {},
 ): Promise<{ value: T; errors: null } | { value: null; errors: Record<string, string> }> {
   const value = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
-  const errors = await validate(value, { whitelist: true, forbidNonWhitelisted: false });
+  const forbidUnknown = options.forbidUnknown ?? false;
+  const errors = await validate(value, { whitelist: true, forbidNonWhitelisted: forbidUnknown });
   if (errors.length === 0) return { value, errors: null };
   const byField: Record<string, string> = {};
-  for (const e of toFieldErrors(errors)) byField[e.field] ??= e.message;
+  const unknown = forbidUnknown ? unknownFields(errors) : [];
+  for (const e of toFieldErrors(errors)) {
+    if (unknown.includes(e.field)) byField[e.field] ??= 'is not a field of this form';
+    else byField[e.field] ??= e.message;
+  }
+  if (unknown.length > 0) {
+    byField.form ??= `Nothing was saved: ${unknown.map((f) => `"${f}"`).join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of this form.`;
+  }
   return { value: null, errors: byField };
+}
+
+/** The paths of fields refused only because the DTO does not declare them. */
+function unknownFields(errors: ValidationError[], prefix = ''): string[] {
+  const out: string[] = [];
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints?.whitelistValidation) out.push(field);
+    if (error.children?.length) out.push(...unknownFields(error.children, field));
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpException, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
-import { validateForm } from '../../common/http/validation';
+import { submitForm } from '../../common/http/form-post';
+import { fieldError, validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import type { AccountLinkPurpose } from './account-link.entity';
@@ -147,18 +147,19 @@ export class AuthPagesController {
     @Body() body: FormBody,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(ChangePasswordDto, body);
-    let problems =
-      errors ?? (value && value.password !== value.confirm ? { confirm: 'does not match the new password' } : null);
-    if (value && !problems) {
-      try {
+    // `username` is there for password managers only (which account the new password belongs to).
+    const { username: _username, ...fields } = body;
+    return submitForm(res, {
+      dto: ChangePasswordDto,
+      body: fields,
+      run: async (value) => {
+        if (value.password !== value.confirm) throw fieldError('confirm', 'does not match the new password');
         await this.auth.changePassword(user, value.current, value.password, actor);
-        return res.redirect(303, '/account?notice=password-changed');
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res.status(400).render('auth/account', await this.accountModel(user, { errors: problems }));
+      },
+      done: () => '/account?notice=password-changed',
+      view: 'auth/account',
+      model: (errors) => this.accountModel(user, { errors }),
+    });
   }
 
   /** The name a person wants on their certificates (and in lists): theirs to choose, audited like any change. */
@@ -169,14 +170,15 @@ export class AuthPagesController {
     @Body() body: FormBody,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(PrintedNameDto, body);
-    if (value) {
-      await this.people.update(user.id, { preferredName: value.preferredName ?? null }, actor);
-      return res.redirect(303, '/account?notice=name-saved');
-    }
-    return res
-      .status(400)
-      .render('auth/account', await this.accountModel(user, { nameErrors: errors, nameValues: body }));
+    return submitForm(res, {
+      dto: PrintedNameDto,
+      body,
+      // Left out, the name stays as it is; sent empty, it is cleared (the form says so).
+      run: (value) => this.people.update(user.id, { preferredName: value.preferredName }, actor),
+      done: () => '/account?notice=name-saved',
+      view: 'auth/account',
+      model: (nameErrors) => this.accountModel(user, { nameErrors, nameValues: body }),
+    });
   }
 
   @Post('account/sessions/sign-out-others')

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Re
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { formErrorsFrom } from '../../common/http/form-errors';
-import { validateForm } from '../../common/http/validation';
+import { submitForm } from '../../common/http/form-post';
 import type { Actor } from '../../common/auth/actor';
 import { PeopleService } from '../people/people.service';
 import { AccountLinksService } from './account-links.service';
@@ -64,10 +64,15 @@ export class PersonAccessController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(IssueApiTokenDto, body);
-    if (!value) return res.status(400).render('people/access', await this.model(id, { errors, values: body }));
-    const { token } = await this.tokens.issue(id, value.name, actor);
-    return res.render('people/access', await this.model(id, { newToken: token }));
+    return submitForm(res, {
+      dto: IssueApiTokenDto,
+      body,
+      run: (value) => this.tokens.issue(id, value.name, actor),
+      // The token is shown once, on this page: it is never stored in a form that could show it again.
+      done: async ({ token }) => ({ view: 'people/access', model: await this.model(id, { newToken: token }) }),
+      view: 'people/access',
+      model: (errors) => this.model(id, { errors, values: body }),
+    });
   }
 
   @ApiExcludeEndpoint()

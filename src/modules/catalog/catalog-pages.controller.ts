@@ -13,8 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
-import { validateForm } from '../../common/http/validation';
+import { submitForm } from '../../common/http/form-post';
 import { AppConfig } from '../../config/app-config';
 import { CatalogService, inForceOn } from './catalog.service';
 import { credentialTypeView, practiceRoleView, ruleInWords, versionSpanInWords } from './catalog.views';
@@ -93,32 +92,15 @@ export class CatalogPagesController {
   @Post('credential-types')
   @Roles('admin')
   async createType(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
-    const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
-    if (value) {
-      try {
-        const type = await this.catalog.createCredentialType(value, actor);
-        return res.redirect(303, `/catalog/credential-types/${type.id}?notice=created`);
-      } catch (e) {
-        return res
-          .status(400)
-          .render(
-            'catalog/credential-type-form',
-            this.formModel(
-              'Add a credential type',
-              '/catalog/credential-types',
-              '/catalog/credential-types',
-              body,
-              formErrorsFrom(e),
-            ),
-          );
-      }
-    }
-    return res
-      .status(400)
-      .render(
-        'catalog/credential-type-form',
-        this.formModel('Add a credential type', '/catalog/credential-types', '/catalog/credential-types', body, errors),
-      );
+    const [title, action] = ['Add a credential type', '/catalog/credential-types'];
+    return submitForm(res, {
+      dto: CreateCredentialTypeDto,
+      body,
+      run: (value) => this.catalog.createCredentialType(value, actor),
+      done: (type) => `/catalog/credential-types/${type.id}?notice=created`,
+      view: 'catalog/credential-type-form',
+      model: (errors) => this.formModel(title, action, action, body, errors),
+    });
   }
 
   @Get('credential-types/:id')
@@ -148,34 +130,16 @@ export class CatalogPagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const existing = await this.catalog.getCredentialType(id);
-    const title = `Edit ${existing.code}`;
-    const { value, errors } = await validateForm(CreateCredentialTypeDto, body);
-    if (value) {
-      try {
-        await this.catalog.updateCredentialType(id, value, actor);
-        return res.redirect(303, `/catalog/credential-types/${id}?notice=saved`);
-      } catch (e) {
-        return res
-          .status(400)
-          .render(
-            'catalog/credential-type-form',
-            this.formModel(
-              title,
-              `/catalog/credential-types/${id}`,
-              `/catalog/credential-types/${id}`,
-              body,
-              formErrorsFrom(e),
-            ),
-          );
-      }
-    }
-    return res
-      .status(400)
-      .render(
-        'catalog/credential-type-form',
-        this.formModel(title, `/catalog/credential-types/${id}`, `/catalog/credential-types/${id}`, body, errors),
-      );
+    const title = `Edit ${(await this.catalog.getCredentialType(id)).code}`;
+    const action = `/catalog/credential-types/${id}`;
+    return submitForm(res, {
+      dto: CreateCredentialTypeDto,
+      body,
+      run: (value) => this.catalog.updateCredentialType(id, value, actor),
+      done: () => `${action}?notice=saved`,
+      view: 'catalog/credential-type-form',
+      model: (errors) => this.formModel(title, action, action, body, errors),
+    });
   }
 
   @Get('practice-roles')
@@ -219,21 +183,14 @@ export class CatalogPagesController {
       return res.render('catalog/practice-role', await this.roleModel(id, user, { draft }));
     }
     const { rule } = ruleFromDraft(draft.rows);
-    const { value, errors } = await validateForm(ReplaceRuleDto, {
-      rule,
-      ...(draft.effectiveFrom ? { effectiveFrom: draft.effectiveFrom } : {}),
-      note: draft.note,
+    return submitForm(res, {
+      dto: ReplaceRuleDto,
+      body: { rule, ...(draft.effectiveFrom ? { effectiveFrom: draft.effectiveFrom } : {}), note: draft.note },
+      run: ({ rule, effectiveFrom, note }) => this.catalog.replaceRule(id, rule, actor, { effectiveFrom, note }),
+      done: () => `/catalog/practice-roles/${id}?notice=rule-saved#history`,
+      view: 'catalog/practice-role',
+      model: (errors) => this.roleModel(id, user, { draft, errors }),
     });
-    let problems = errors;
-    if (value) {
-      try {
-        await this.catalog.replaceRule(id, value.rule, actor, { effectiveFrom: value.effectiveFrom, note: value.note });
-        return res.redirect(303, `/catalog/practice-roles/${id}?notice=rule-saved#history`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res.status(400).render('catalog/practice-role', await this.roleModel(id, user, { draft, errors: problems }));
   }
 
   private async roleModel(

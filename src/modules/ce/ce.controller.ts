@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
+import { submitForm } from '../../common/http/form-post';
 import { validateForm } from '../../common/http/validation';
 import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
@@ -74,17 +74,14 @@ export class CeController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(SubmitCeDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        await this.ce.submit(id, value, user, actor);
-        return res.redirect(303, `/people/${id}/ce?notice=submitted`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res.status(400).render('ce/index', await this.model(id, user, { errors: problems, values: body }));
+    return submitForm(res, {
+      dto: SubmitCeDto,
+      body,
+      run: (value) => this.ce.submit(id, value, user, actor),
+      done: () => `/people/${id}/ce?notice=submitted`,
+      view: 'ce/index',
+      model: (errors) => this.model(id, user, { errors, values: body }),
+    });
   }
 
   @ApiExcludeEndpoint()

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@
 import { ApiOperation, ApiProduces, ApiTags, ApiExcludeEndpoint } from '@nestjs/swagger';
 import { ZipArchive, type Archiver } from 'archiver';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
+import { submitForm } from '../../common/http/form-post';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
@@ -94,31 +94,26 @@ export class CertificatesPagesController {
   @Post('certificates/regenerate')
   @Roles('admin')
   async regenerate(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
-    const { value, errors } = await validateForm(RegenerateCertificatesDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        const jobId = await this.certificates.requestReissue(
-          value.credentialIds,
-          value.reason,
-          value.note ?? null,
-          actor,
-        );
-        return res.redirect(303, `/certificates/jobs/${encodeURIComponent(jobId)}`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    const page = await this.reads.list({});
-    return res.status(400).render('certificates/list', {
-      title: 'Certificates',
-      wide: true,
-      items: page.items.map((c) => this.row(c)),
-      total: page.total,
-      query: {},
-      regenerateErrors: problems,
-      regenerateValues: body,
-      reasons: REISSUE_REASONS,
+    return submitForm(res, {
+      dto: RegenerateCertificatesDto,
+      body,
+      run: (value) => this.certificates.requestReissue(value.credentialIds, value.reason, value.note ?? null, actor),
+      done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
+      view: 'certificates/list',
+      model: async (regenerateErrors) => {
+        const page = await this.reads.list({});
+        const items = page.items.map((c) => this.row(c));
+        return {
+          title: 'Certificates',
+          wide: true,
+          items,
+          total: page.total,
+          query: {},
+          regenerateErrors,
+          regenerateValues: body,
+          reasons: REISSUE_REASONS,
+        };
+      },
     });
   }
 
@@ -173,19 +168,14 @@ export class CertificatesPagesController {
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(RevokeCredentialDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        await this.certificates.revokeCertificate(id, value, actor);
-        return res.redirect(303, `/certificates/${id}?notice=revoked`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res
-      .status(400)
-      .render('certificates/show', await this.showModel(id, user, { revokeErrors: problems, revokeValues: body }));
+    return submitForm(res, {
+      dto: RevokeCredentialDto,
+      body,
+      run: (value) => this.certificates.revokeCertificate(id, value, actor),
+      done: () => `/certificates/${id}?notice=revoked`,
+      view: 'certificates/show',
+      model: (revokeErrors) => this.showModel(id, user, { revokeErrors, revokeValues: body }),
+    });
   }
 
   @ApiExcludeEndpoint()
@@ -198,25 +188,17 @@ export class CertificatesPagesController {
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(ReissueCertificateDto, body);
-    let problems = errors;
-    if (value) {
-      try {
+    return submitForm(res, {
+      dto: ReissueCertificateDto,
+      body,
+      run: async (value) => {
         const certificate = await this.reads.visible(id, user);
-        const jobId = await this.certificates.requestReissue(
-          [certificate.credentialId],
-          value.reason,
-          value.note ?? null,
-          actor,
-        );
-        return res.redirect(303, `/certificates/jobs/${encodeURIComponent(jobId)}`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res
-      .status(400)
-      .render('certificates/show', await this.showModel(id, user, { reissueErrors: problems, reissueValues: body }));
+        return this.certificates.requestReissue([certificate.credentialId], value.reason, value.note ?? null, actor);
+      },
+      done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
+      view: 'certificates/show',
+      model: (reissueErrors) => this.showModel(id, user, { reissueErrors, reissueValues: body }),
+    });
   }
 
   @Get('training/cohorts/:id/certificates.zip')

@@ -8,8 +8,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import type { BriefClearance } from './clearance-engine';
 import { ClearanceService, type BriefBoardRow } from './clearance.service';
 import { AppConfig } from '../../config/app-config';
-
-const EXPIRING_CHOICES = [30, 60, 90];
+import { BoardQuery, EXPIRING_CHOICES } from './dto/board.query';
 
 /** A cell of the board: colour AND words, so it reads without colour too. */
 function cell(result: BriefClearance, date: string) {
@@ -57,9 +56,9 @@ export class ClearancePagesController {
   /** Who may practise what, for every peer the viewer may see; filters by role and by clearance ending soon. */
   @Get('clearance')
   @Roles('supervisor', 'admin')
-  async board(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
+  async board(@CurrentUser() user: AuthUser, @Query() query: BoardQuery, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
-    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
+    const expiring = query.expiring ?? null;
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
     const rows = endingWithin(board.rows, date, expiring).map((row) => ({
       person: row.person,
@@ -91,10 +90,10 @@ export class ClearancePagesController {
 
   @Get('clearance.csv')
   @Roles('supervisor', 'admin')
-  async csv(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
+  async csv(@CurrentUser() user: AuthUser, @Query() query: BoardQuery, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
-    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
+    const expiring = query.expiring ?? null;
     const records = endingWithin(board.rows, date, expiring).flatMap((row) =>
       row.results.map((r) => [
         row.person.name,

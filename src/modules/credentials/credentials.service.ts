@@ -239,4 +239,23 @@ export class CredentialsService {
       .take(limit);
     return whereVisibleTo(qb, 'c.person_id', viewer, today).getMany();
   }
+
+  /** The person a credential is being recorded for, and the types that can be recorded (active ones). */
+  async recordingFor(personId: string): Promise<{ person: Person; types: CredentialType[] }> {
+    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
+    if (!person) throw new NotFoundException('No person with that id.');
+    const types = await this.dataSource
+      .getRepository(CredentialType)
+      .find({ where: { active: true }, order: { code: 'ASC' } });
+    return { person, types };
+  }
+
+  /** One credential with its holder and type, for the page that revokes, suspends and verifies it. */
+  async getWithHolder(id: string): Promise<Credential> {
+    const credential = await this.dataSource
+      .getRepository(Credential)
+      .findOne({ where: { id }, relations: { person: true, credentialType: true } });
+    if (!credential) throw new NotFoundException('No credential with that id.');
+    return credential;
+  }
 }

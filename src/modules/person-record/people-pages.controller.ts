@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
+import { submitForm } from '../../common/http/form-post';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
@@ -12,7 +12,7 @@ import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto
 import { PeopleService } from '../people/people.service';
 import { personView } from '../people/people.views';
 import { PersonRecordService } from './person-record.service';
-import { personRecordView } from './person-record.views';
+import { peopleListView, personRecordView } from './person-record.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificateReads } from '../certificates/certificate-reads.service';
@@ -50,28 +50,7 @@ export class PeoplePagesController {
     const { value: query, errors } = await validateForm(ListPeopleQuery, raw);
     const q = query ?? {};
     const page = await this.people.list(q, user);
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) =>
-      `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
-    return {
-      title: 'People',
-      items: page.items.map(personView),
-      total: page.total,
-      query: q,
-      errors,
-      filtered: Boolean(q.q || q.role || q.status),
-      roles: ROLES,
-      canEdit: hasRole(user, 'admin'),
-      pager:
-        pages > 1
-          ? {
-              page: page.page,
-              pages,
-              prev: page.page > 1 ? link(page.page - 1) : null,
-              next: page.page < pages ? link(page.page + 1) : null,
-            }
-          : null,
-    };
+    return { title: 'People', ...peopleListView(page, q), errors, roles: ROLES, canEdit: hasRole(user, 'admin') };
   }
 
   @Get('new')
@@ -84,16 +63,14 @@ export class PeoplePagesController {
   @Post()
   @Roles('admin')
   async create(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
-    const { value, errors } = await validateForm(CreatePersonDto, body);
-    if (value) {
-      try {
-        const person = await this.people.create(value, actor);
-        return res.redirect(303, `/people/${person.id}?notice=created`);
-      } catch (e) {
-        return this.showForm(res, this.formModel('Add a person', '/people', '/people', body, formErrorsFrom(e)));
-      }
-    }
-    return this.showForm(res, this.formModel('Add a person', '/people', '/people', body, errors));
+    return submitForm(res, {
+      dto: CreatePersonDto,
+      body,
+      run: (value) => this.people.create(value, actor),
+      done: (person) => `/people/${person.id}?notice=created`,
+      view: 'people/form',
+      model: (errors) => this.formModel('Add a person', '/people', '/people', body, errors),
+    });
   }
 
   @Get(':id')
@@ -123,17 +100,15 @@ export class PeoplePagesController {
     @Res() res: Response,
   ) {
     const title = `Edit ${(await this.people.get(id)).displayName}`;
-    // A form always sends the whole person; no ticked role means "none", which is refused.
-    const { value, errors } = await validateForm(CreatePersonDto, { roles: [], ...body });
-    if (value) {
-      try {
-        await this.people.update(id, value as UpdatePersonDto, actor);
-        return res.redirect(303, `/people/${id}?notice=saved`);
-      } catch (e) {
-        return this.showForm(res, this.formModel(title, `/people/${id}`, `/people/${id}`, body, formErrorsFrom(e)));
-      }
-    }
-    return this.showForm(res, this.formModel(title, `/people/${id}`, `/people/${id}`, body, errors));
+    return submitForm(res, {
+      // A form always sends the whole person; no ticked role means "none", which is refused.
+      dto: CreatePersonDto,
+      body: { roles: [], ...body },
+      run: (value) => this.people.update(id, value as UpdatePersonDto, actor),
+      done: () => `/people/${id}?notice=saved`,
+      view: 'people/form',
+      model: (errors) => this.formModel(title, `/people/${id}`, `/people/${id}`, body, errors),
+    });
   }
 
   @Post(':id/lived-experience')
@@ -145,17 +120,14 @@ export class PeoplePagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const { value, errors } = await validateForm(RecordAttestationDto, body);
-    let attestErrors = errors;
-    if (value) {
-      try {
-        await this.people.recordAttestation(id, value, actor);
-        return res.redirect(303, `/people/${id}?notice=attested`);
-      } catch (e) {
-        attestErrors = formErrorsFrom(e);
-      }
-    }
-    return res.status(400).render('people/show', await this.showModel(id, user, { attestErrors, attestValues: body }));
+    return submitForm(res, {
+      dto: RecordAttestationDto,
+      body,
+      run: (value) => this.people.recordAttestation(id, value, actor),
+      done: () => `/people/${id}?notice=attested`,
+      view: 'people/show',
+      model: (attestErrors) => this.showModel(id, user, { attestErrors, attestValues: body }),
+    });
   }
 
   private async showModel(id: string, user: AuthUser, extra: object) {
@@ -197,9 +169,5 @@ export class PeoplePagesController {
     const v = values as { roles?: unknown };
     const roles = Array.isArray(v.roles) ? v.roles : typeof v.roles === 'string' ? [v.roles] : [];
     return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES };
-  }
-
-  private showForm(res: Response, model: object) {
-    return res.status(400).render('people/form', model);
   }
 }

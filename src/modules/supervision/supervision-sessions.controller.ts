@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
-import { validateForm } from '../../common/http/validation';
+import { submitForm } from '../../common/http/form-post';
 import type { Actor } from '../../common/auth/actor';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
@@ -61,19 +60,14 @@ export class SupervisionSessionsController {
     @Res() res: Response,
   ) {
     await this.supervision.sessionsFor(id, user); // 404 for a peer out of the supervisor's scope
-    const { value, errors } = await validateForm(LogSessionDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        await this.supervision.logSession(id, value, user, actor);
-        return res.redirect(303, `/people/${id}/supervision?notice=logged`);
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res
-      .status(400)
-      .render('supervision/sessions', await this.model(id, user, { errors: problems, values: body }));
+    return submitForm(res, {
+      dto: LogSessionDto,
+      body,
+      run: (value) => this.supervision.logSession(id, value, user, actor),
+      done: () => `/people/${id}/supervision?notice=logged`,
+      view: 'supervision/sessions',
+      model: (errors) => this.model(id, user, { errors, values: body }),
+    });
   }
 
   private async model(id: string, user: AuthUser, extra: object) {

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { formErrorsFrom } from '../../common/http/form-errors';
-import { validateForm } from '../../common/http/validation';
+import { submitForm } from '../../common/http/form-post';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import { RequestActor, Roles } from '../../common/auth/decorators';
@@ -78,37 +77,29 @@ export class SupervisionController {
   @ApiExcludeEndpoint()
   @Post('supervision/qualifications')
   async qualifyPage(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
-    const { value, errors } = await validateForm(QualifySupervisorDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        await this.supervision.qualify(String(body.personId ?? ''), value, actor);
-        return res.redirect(303, '/supervision?notice=qualified');
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res
-      .status(400)
-      .render('supervision/index', await this.model({ qualifyErrors: problems, qualifyValues: body }));
+    // The person is chosen on the form; the API has them in the address, so the DTO does not list them.
+    const { personId, ...qualification } = body;
+    return submitForm(res, {
+      dto: QualifySupervisorDto,
+      body: qualification,
+      run: (value) => this.supervision.qualify(String(personId ?? ''), value, actor),
+      done: () => '/supervision?notice=qualified',
+      view: 'supervision/index',
+      model: (qualifyErrors) => this.model({ qualifyErrors, qualifyValues: body }),
+    });
   }
 
   @ApiExcludeEndpoint()
   @Post('supervision/assignments')
   async assignPage(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
-    const { value, errors } = await validateForm(AssignSupervisorDto, body);
-    let problems = errors;
-    if (value) {
-      try {
-        await this.supervision.assign(value, actor);
-        return res.redirect(303, '/supervision?notice=assigned');
-      } catch (e) {
-        problems = formErrorsFrom(e);
-      }
-    }
-    return res
-      .status(400)
-      .render('supervision/index', await this.model({ assignErrors: problems, assignValues: body }));
+    return submitForm(res, {
+      dto: AssignSupervisorDto,
+      body,
+      run: (value) => this.supervision.assign(value, actor),
+      done: () => '/supervision?notice=assigned',
+      view: 'supervision/index',
+      model: (assignErrors) => this.model({ assignErrors, assignValues: body }),
+    });
   }
 
   @ApiExcludeEndpoint()

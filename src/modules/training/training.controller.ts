@@ -13,13 +13,14 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type {} from 'multer';
 import type { Actor } from '../../common/auth/actor';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
+import { CohortListQuery } from './dto/cohort-list.query';
 import { AttendanceService } from './attendance.service';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
@@ -106,12 +107,8 @@ export class TrainingController {
   @Get('cohorts')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Cohorts you run (all of them for an admin), with counts' })
-  @ApiQuery({ name: 'status', required: false, enum: ['planned', 'running', 'completed', 'cancelled'] })
-  async listCohorts(@CurrentUser() user: AuthUser, @Query('status') status?: string) {
-    const valid = ['planned', 'running', 'completed', 'cancelled'].includes(status ?? '')
-      ? (status as 'planned')
-      : undefined;
-    return (await this.cohorts.list(user, { status: valid })).map(({ cohort, ...counts }) => ({
+  async listCohorts(@CurrentUser() user: AuthUser, @Query() query: CohortListQuery) {
+    return (await this.cohorts.list(user, { status: query.status })).map(({ cohort, ...counts }) => ({
       ...cohort,
       ...counts,
     }));

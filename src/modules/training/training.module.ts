@@ -11,13 +11,25 @@ import { EnrollmentsService } from './enrollments.service';
 import { MyTrainingController } from './my-training.controller';
 import { RosterImportService } from './roster-import.service';
 import { MyTrainingService } from './my-training.service';
-import { TrainingPagesController } from './training-pages.controller';
+import { TrainingAttendancePagesController } from './training-attendance-pages.controller';
+import { TrainingCohortsPagesController } from './training-cohorts-pages.controller';
+import { TrainingCompletionPagesController } from './training-completion-pages.controller';
+import { TrainingCoursesPagesController } from './training-courses-pages.controller';
+import { TrainingViews } from './training.views';
 import { TrainingController } from './training.controller';
 
 @Module({
   imports: [CatalogModule, CertificatesModule],
-  controllers: [TrainingController, TrainingPagesController, MyTrainingController],
+  controllers: [
+    TrainingController,
+    TrainingCoursesPagesController,
+    TrainingCohortsPagesController,
+    TrainingAttendancePagesController,
+    TrainingCompletionPagesController,
+    MyTrainingController,
+  ],
   providers: [
+    TrainingViews,
     CoursesService,
     CohortsService,
     EnrollmentsService,
