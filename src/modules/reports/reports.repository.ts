@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { whereVisibleTo } from '../people/people-scope';
 import type { CeCategory } from '../ce/ce-entry.entity';
 import { completedCeCourses } from '../ce/course-ce.query';
+import { attendanceWithCourse, enrollmentsWithCourse } from '../../common/db/course-joins';
 
 /** Ids per IN (...) list, well under both engines' parameter limits. */
 const CHUNK = 900;
@@ -110,8 +111,7 @@ export class ReportsRepository {
 
   /** People in each stage of each course on `asOf`: enrolled (cohort not started), in progress, completed since `completedSince`. */
   async trainingPipeline(filter: PeopleFilter, asOf: IsoDate, completedSince: IsoDate): Promise<PipelineRow[]> {
-    const qb = this.dataSource
-      .createQueryBuilder()
+    const qb = enrollmentsWithCourse(this.dataSource)
       .select([
         'course.id AS course_id',
         'course.code AS code',
@@ -120,9 +120,6 @@ export class ReportsRepository {
         'CAST(c.starts_on AS TEXT) AS starts_on',
         'CAST(e.completed_on AS TEXT) AS completed_on',
       ])
-      .from('enrollments', 'e')
-      .innerJoin('cohorts', 'c', 'c.id = e.cohort_id')
-      .innerJoin('courses', 'course', 'course.id = c.course_id')
       .where("e.status = 'enrolled'")
       // A completed enrollment counts when recent; an open one only while its cohort is still live.
       .andWhere(
@@ -165,8 +162,7 @@ export class ReportsRepository {
     range: { from: IsoDate; to: IsoDate },
     cohort: CohortFilter,
   ): Promise<AttendedRow[]> {
-    const qb = this.dataSource
-      .createQueryBuilder()
+    const qb = attendanceWithCourse(this.dataSource)
       .select([
         's.id AS session_id',
         'a.person_id AS person_id',
@@ -178,10 +174,6 @@ export class ReportsRepository {
         'course.title AS title',
         'c.setting AS setting',
       ])
-      .from('attendance', 'a')
-      .innerJoin('training_sessions', 's', 's.id = a.session_id')
-      .innerJoin('cohorts', 'c', 'c.id = s.cohort_id')
-      .innerJoin('courses', 'course', 'course.id = c.course_id')
       .where('s.cancelled_at IS NULL AND a.hours > 0 AND s.held_on >= :from AND s.held_on <= :to', range);
     const rows = await this.scoped(whereCohort(qb, cohort), 'a.person_id', filter).getRawMany<Record<string, string>>();
     return rows.map((r) => ({
@@ -203,8 +195,7 @@ export class ReportsRepository {
     range: { from: IsoDate; to: IsoDate },
     cohort: CohortFilter,
   ): Promise<CompletionRow[]> {
-    const qb = this.dataSource
-      .createQueryBuilder()
+    const qb = enrollmentsWithCourse(this.dataSource)
       .select([
         'e.person_id AS person_id',
         'c.id AS cohort_id',
@@ -214,9 +205,6 @@ export class ReportsRepository {
         'c.setting AS setting',
         'CAST(e.completed_on AS TEXT) AS completed_on',
       ])
-      .from('enrollments', 'e')
-      .innerJoin('cohorts', 'c', 'c.id = e.cohort_id')
-      .innerJoin('courses', 'course', 'course.id = c.course_id')
       .where("e.status = 'enrolled' AND e.completed_on >= :from AND e.completed_on <= :to", range);
     const rows = await this.scoped(whereCohort(qb, cohort), 'e.person_id', filter).getRawMany<Record<string, string>>();
     return rows.map((r) => ({
