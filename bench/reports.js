@@ -29,7 +29,7 @@ const { prepareDatabase } = dist('database/prepare-database');
 const { addDays } = dist('common/dates');
 const { DashboardService } = dist('modules/reports/dashboard.service');
 const { ApiTokensService } = dist('modules/auth/api-tokens.service');
-const { systemActor } = dist('modules/audit/actor');
+const { systemActor } = dist('common/auth/actor');
 
 const { PEOPLE, SUPERVISORS, DATE, insertMany, generateProgram } = require('./lib/program-data');
 const RUNS = 6;
