@@ -6,13 +6,15 @@ import { JobHandlers } from '../jobs/job-handlers';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SupervisionModule } from '../supervision/supervision.module';
 import { CeSeasonNotices } from './ce-season-notices';
+import { ClearanceRecheckService } from './clearance-recheck.service';
 import { ExpiryScanService } from './expiry-scan.service';
+import { ExpiryRepository } from './expiry.repository';
 import { SupervisorDigestService } from './supervisor-digest.service';
 
 /** The scheduled maintenance work: the daily expiry scan and the weekly supervisor digest. */
 @Module({
   imports: [NotificationsModule, ClearanceModule, CeModule, SupervisionModule],
-  providers: [ExpiryScanService, SupervisorDigestService, CeSeasonNotices],
+  providers: [ExpiryRepository, ClearanceRecheckService, ExpiryScanService, SupervisorDigestService, CeSeasonNotices],
   exports: [ExpiryScanService, SupervisorDigestService],
 })
 export class ExpiryModule implements OnModuleInit {
