@@ -9,7 +9,10 @@ import type { RoleRule } from '../clearance/clearance-engine';
 import { ClearanceService } from '../clearance/clearance.service';
 import { credentialStanding } from '../credentials/credential-status';
 import type { ReportFiltersDto } from './dto/report-filters.dto';
-import { ReportsRepository, type CohortFilter, type PeopleFilter } from './reports.repository';
+import { CredentialReportsRepository } from './credential-reports.repository';
+import { PeopleReportsRepository } from './people-reports.repository';
+import type { PeopleFilter } from './report-scope';
+import { TrainingReportsRepository, type CohortFilter } from './training-reports.repository';
 
 export const REPORT_KEYS = [
   'training-activity',
@@ -119,7 +122,9 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 @Injectable()
 export class ReportsService {
   constructor(
-    private readonly repository: ReportsRepository,
+    private readonly training: TrainingReportsRepository,
+    private readonly credentials: CredentialReportsRepository,
+    private readonly people: PeopleReportsRepository,
     private readonly clearance: ClearanceService,
     private readonly config: AppConfig,
   ) {}
@@ -158,8 +163,8 @@ export class ReportsService {
   /** Options for the filter form. */
   async choices() {
     const [courses, supervisors, roles] = await Promise.all([
-      this.repository.courses(),
-      this.repository.supervisors(),
+      this.training.courses(),
+      this.people.supervisors(),
       this.clearance.roles(),
     ]);
     return {
@@ -175,14 +180,14 @@ export class ReportsService {
     if (f.course) cohort.courseIds = [f.course];
     if (f.role) {
       const codes = new Set(await this.credentialCodesOf(f.role));
-      cohort.courseIds = (await this.repository.courses())
+      cohort.courseIds = (await this.training.courses())
         .filter((c) => c.awardsCode && codes.has(c.awardsCode) && (!f.course || c.id === f.course))
         .map((c) => c.id);
     }
     const range = { from: f.from, to: f.to };
     const [attended, completions] = await Promise.all([
-      this.repository.attended(people, range, cohort),
-      this.repository.completions(people, range, cohort),
+      this.training.attended(people, range, cohort),
+      this.training.completions(people, range, cohort),
     ]);
     type Group = {
       code: string;
@@ -264,7 +269,7 @@ export class ReportsService {
 
   private async roster(f: Resolved, people: PeopleFilter) {
     const typeCodes = await this.typeCodes(f);
-    const rows = await this.repository.roster(people, {
+    const rows = await this.credentials.roster(people, {
       typeCodes,
       expiresFrom: f.rangeGiven ? f.from : undefined,
       expiresTo: f.rangeGiven ? f.to : undefined,
@@ -329,10 +334,10 @@ export class ReportsService {
 
   private async readiness(f: Resolved, people: PeopleFilter) {
     const typeCodes = await this.typeCodes(f);
-    const held = (await this.repository.roster(people, { typeCodes, withCeHoursOnly: true })).filter(
+    const held = (await this.credentials.roster(people, { typeCodes, withCeHoursOnly: true })).filter(
       (c) => c.issuedOn <= f.date,
     );
-    const ce = await this.repository.ceHours([...new Set(held.map((c) => c.personId))]);
+    const ce = await this.credentials.ceHours([...new Set(held.map((c) => c.personId))]);
     const cePerPerson = groupBy(ce, (e) => e.personId);
     // Periods of one credential type for one person, oldest first (the roster is ordered by issue date).
     const perPersonType = groupBy(held, (c) => `${c.personId}|${c.code}`);
@@ -391,7 +396,7 @@ export class ReportsService {
   }
 
   private async supervisionSummary(f: Resolved, people: PeopleFilter) {
-    const rows = await this.repository.supervisionByMonth(people, { from: f.from, to: f.to }, f.supervisor);
+    const rows = await this.people.supervisionByMonth(people, { from: f.from, to: f.to }, f.supervisor);
     return {
       columns: [
         text('peer', 'Peer'),
@@ -421,7 +426,7 @@ export class ReportsService {
     const board = await this.clearance.briefBoard(viewer, f.date, f.role ? [f.role.code] : undefined, {
       reasons: true,
     });
-    const team = f.supervisor ? new Set((await this.repository.visiblePeers(people)).map((p) => p.id)) : null;
+    const team = f.supervisor ? new Set((await this.people.visiblePeers(people)).map((p) => p.id)) : null;
     const rows = board.rows
       .filter((row) => !team || team.has(row.person.id))
       .flatMap((row) =>
@@ -517,7 +522,7 @@ export class ReportsService {
       resolved.course = q.course;
     }
     if (q.credentialType && allowed.has('credentialType')) {
-      const known = await this.repository.credentialTypeCodes();
+      const known = await this.credentials.credentialTypeCodes();
       const match = known.find((c) => c.toUpperCase() === q.credentialType!.toUpperCase());
       if (!match) errors.push({ field: 'credentialType', message: 'is not a credential type code' });
       resolved.credentialType = match;
