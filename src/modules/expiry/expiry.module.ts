@@ -9,12 +9,20 @@ import { CeSeasonNotices } from './ce-season-notices';
 import { ClearanceRecheckService } from './clearance-recheck.service';
 import { ExpiryScanService } from './expiry-scan.service';
 import { ExpiryRepository } from './expiry.repository';
+import { NoticesRepository } from './notices.repository';
 import { SupervisorDigestService } from './supervisor-digest.service';
 
 /** The scheduled maintenance work: the daily expiry scan and the weekly supervisor digest. */
 @Module({
   imports: [NotificationsModule, ClearanceModule, CeModule, SupervisionModule],
-  providers: [ExpiryRepository, ClearanceRecheckService, ExpiryScanService, SupervisorDigestService, CeSeasonNotices],
+  providers: [
+    ExpiryRepository,
+    NoticesRepository,
+    ClearanceRecheckService,
+    ExpiryScanService,
+    SupervisorDigestService,
+    CeSeasonNotices,
+  ],
   exports: [ExpiryScanService, SupervisorDigestService],
 })
 export class ExpiryModule implements OnModuleInit {

@@ -25,7 +25,7 @@ export interface DueRow {
 }
 
 /** `$first, $first+1, …` for an IN (...) list of `count` values. */
-function placeholders(count: number, first: number): string {
+export function placeholders(count: number, first: number): string {
   return Array.from({ length: count }, (_, n) => `$${n + first}`).join(', ');
 }
 
