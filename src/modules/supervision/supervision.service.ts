@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { addBusinessDays, addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, type AuditEvent } from '../audit/audit.service';
 import { type Role } from '../../common/auth/roles';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { AssignSupervisorDto, LogSessionDto, QualifySupervisorDto } from './dto/supervision.dto';
@@ -41,10 +42,7 @@ export class SupervisionService {
         qualifiedFrom: dto.qualifiedFrom,
         qualifiedUntil: dto.qualifiedUntil ?? null,
       });
-      await this.audit.record(tx, actor, {
-        action: 'supervisor.qualified',
-        entityType: 'person',
-        entityId: personId,
+      await this.auditPerson(tx, actor, 'supervisor.qualified', personId, {
         after: { licence: q.licence, qualifiedFrom: q.qualifiedFrom, qualifiedUntil: q.qualifiedUntil },
       });
       return q;
@@ -88,10 +86,7 @@ export class SupervisionService {
         boardReportDueOn: open.length > 0 ? addBusinessDays(dto.startsOn, BOARD_REPORT_BUSINESS_DAYS) : null,
         boardReportedOn: null,
       });
-      await this.audit.record(tx, actor, {
-        action: 'supervision.assigned',
-        entityType: 'person',
-        entityId: dto.peerId,
+      await this.auditPerson(tx, actor, 'supervision.assigned', dto.peerId, {
         before: open.length ? { supervisorIds: open.map((a) => a.supervisorId) } : undefined,
         after: {
           supervisorId: dto.supervisorId,
@@ -116,10 +111,7 @@ export class SupervisionService {
       const before = { endsOn: a.endsOn };
       a.endsOn = endsOn;
       await this.repo.saveAssignment(tx, a);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.ended',
-        entityType: 'person',
-        entityId: a.peerId,
+      await this.auditPerson(tx, actor, 'supervision.ended', a.peerId, {
         before,
         after: { endsOn },
       });
@@ -133,10 +125,7 @@ export class SupervisionService {
       if (!a || !a.boardReportDueOn) throw new NotFoundException('No supervisor change to report with that id.');
       a.boardReportedOn = reportedOn;
       await this.repo.saveAssignment(tx, a);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.board_reported',
-        entityType: 'person',
-        entityId: a.peerId,
+      await this.auditPerson(tx, actor, 'supervision.board_reported', a.peerId, {
         after: { reportedOn },
       });
       return a;
@@ -173,10 +162,7 @@ export class SupervisionService {
         summary: dto.summary,
         attestedAt: new Date(),
       });
-      await this.audit.record(tx, actor, {
-        action: 'supervision.session_logged',
-        entityType: 'person',
-        entityId: peerId,
+      await this.auditPerson(tx, actor, 'supervision.session_logged', peerId, {
         after: { sessionId: session.id, heldOn: dto.heldOn, minutes: dto.minutes },
       });
       return session;
@@ -232,6 +218,17 @@ export class SupervisionService {
           overdue: a.boardReportDueOn! < today,
         })),
     };
+  }
+
+  /** Audits a change to a person's supervision record, in the transaction that makes it. */
+  private async auditPerson(
+    tx: EntityManager,
+    actor: Actor,
+    action: string,
+    personId: string,
+    change: Pick<AuditEvent, 'before' | 'after'>,
+  ): Promise<void> {
+    await this.audit.record(tx, actor, { action, entityType: 'person', entityId: personId, ...change });
   }
 
   private async assertRole(personId: string, role: Role, field: string): Promise<void> {
