@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { enrollmentsWithCourse } from '../../common/db/course-joins';
 
 /**
  * The one rule for which completed courses count as continuing education: a completed enrollment
@@ -7,18 +8,14 @@ import type { DataSource } from 'typeorm';
  * Selects person_id, completed_on (text), hours, category, title and cohort.
  */
 export function completedCeCourses(dataSource: DataSource) {
-  return dataSource
-    .createQueryBuilder()
+  return enrollmentsWithCourse(dataSource)
     .select([
       'e.person_id AS person_id',
       'CAST(e.completed_on AS TEXT) AS completed_on',
       'course.required_hours AS hours',
       'course.ce_category AS category',
       'course.title AS title',
-      'cohort.name AS cohort',
+      'c.name AS cohort',
     ])
-    .from('enrollments', 'e')
-    .innerJoin('cohorts', 'cohort', 'cohort.id = e.cohort_id')
-    .innerJoin('courses', 'course', 'course.id = cohort.course_id')
     .where('e.completed_on IS NOT NULL AND course.ce_category IS NOT NULL');
 }

@@ -1,15 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { addDays, daysBetween, formatDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
-import { sqlRows } from '../../common/db/sql';
-import { WriteLock } from '../../common/db/write-lock';
 import { CeService } from '../ce/ce.service';
 import { ClearanceEngine } from '../clearance/clearance-engine';
 import { ClearanceService } from '../clearance/clearance.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SupervisionService } from '../supervision/supervision.service';
+import { NoticesRepository } from './notices.repository';
 
 /** The digest lists what expires within this many days. */
 export const DIGEST_EXPIRING_DAYS = 60;
@@ -35,22 +32,16 @@ export class SupervisorDigestService {
   private readonly logger = new Logger('SupervisorDigest');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: NoticesRepository,
     private readonly config: AppConfig,
     private readonly clearance: ClearanceService,
     private readonly supervision: SupervisionService,
     private readonly ce: CeService,
     private readonly notifications: NotificationsService,
-    private readonly writeLock: WriteLock,
   ) {}
 
   async run(date: IsoDate): Promise<{ date: IsoDate; supervisors: number; emailsQueued: number }> {
-    const assignments = await sqlRows<{ supervisor_id: string; peer_id: string }>(
-      this.dataSource,
-      `SELECT a.supervisor_id, a.peer_id FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id JOIN people p ON p.id = a.peer_id
-        WHERE a.starts_on <= $1 AND (a.ends_on IS NULL OR a.ends_on >= $1) AND s.status = 'active' AND p.status = 'active'`,
-      [date],
-    );
+    const assignments = await this.repo.activeAssignments(date);
     const bySupervisor = new Map<string, string[]>();
     for (const a of assignments)
       bySupervisor.set(a.supervisor_id, [...new Set([...(bySupervisor.get(a.supervisor_id) ?? []), a.peer_id])]);
@@ -60,42 +51,40 @@ export class SupervisorDigestService {
       const gaps = peers.filter((p) => p.supervisionGap).length;
       const expiring = peers.reduce((n, p) => n + p.expiring.length, 0);
       const title = `Weekly summary for ${formatDate(date)}: ${peers.length} ${peers.length === 1 ? 'person' : 'people'}, ${expiring} expiring soon, ${gaps} overdue for supervision`;
-      const outboxIds = await this.writeLock.run(() =>
-        this.dataSource.transaction(async (tx) => {
-          const recipients = await this.notifications.recipients(tx, [supervisorId]);
-          return this.notifications.write(
-            tx,
-            [
-              {
-                personId: supervisorId,
-                kind: 'digest',
-                title,
-                body: peers
-                  .map(
-                    (p) =>
-                      `${p.name}: ${p.clearedFor.length ? `cleared for ${p.clearedFor.join(', ')}` : 'not cleared for any role'}`,
-                  )
-                  .join(' · '),
-                link: '/clearance',
-                dedupeKey: `digest:${supervisorId}:${date}`,
-                email: {
-                  category: 'alert',
-                  subject: title,
-                  template: 'supervisor-digest',
-                  context: {
-                    date: formatDate(date),
-                    peers,
-                    gapDays: this.config.supervisionGapDays,
-                    expiringDays: DIGEST_EXPIRING_DAYS,
-                    link: '/clearance',
-                  },
+      const outboxIds = await this.repo.writeTransaction(async (tx) => {
+        const recipients = await this.notifications.recipients(tx, [supervisorId]);
+        return this.notifications.write(
+          tx,
+          [
+            {
+              personId: supervisorId,
+              kind: 'digest',
+              title,
+              body: peers
+                .map(
+                  (p) =>
+                    `${p.name}: ${p.clearedFor.length ? `cleared for ${p.clearedFor.join(', ')}` : 'not cleared for any role'}`,
+                )
+                .join(' · '),
+              link: '/clearance',
+              dedupeKey: `digest:${supervisorId}:${date}`,
+              email: {
+                category: 'alert',
+                subject: title,
+                template: 'supervisor-digest',
+                context: {
+                  date: formatDate(date),
+                  peers,
+                  gapDays: this.config.supervisionGapDays,
+                  expiringDays: DIGEST_EXPIRING_DAYS,
+                  link: '/clearance',
                 },
               },
-            ],
-            recipients,
-          );
-        }),
-      );
+            },
+          ],
+          recipients,
+        );
+      });
       await this.notifications.enqueue(outboxIds);
       emailsQueued += outboxIds.length;
     }
@@ -110,22 +99,12 @@ export class SupervisorDigestService {
       this.clearance.factsFor(peerIds),
       this.supervision.lastSessionOn(peerIds),
     ]);
-    const expiringRows = await sqlRows<{ person_id: string; name: string; expires_on: string }>(
-      this.dataSource,
-      `SELECT c.person_id, t.name, CAST(c.expires_on AS TEXT) AS expires_on FROM credentials c JOIN credential_types t ON t.id = c.credential_type_id
-        WHERE c.person_id IN (${peerIds.map((_, n) => `$${n + 3}`).join(', ')}) AND c.revoked_on IS NULL AND c.expires_on >= $1 AND c.expires_on <= $2
-        ORDER BY c.expires_on`,
-      [date, addDays(date, DIGEST_EXPIRING_DAYS), ...peerIds],
-    );
-    const supervisor = await sqlRows<{ name: string; email: string }>(
-      this.dataSource,
-      `SELECT name, email FROM people WHERE id = $1`,
-      [supervisorId],
-    );
+    const expiringRows = await this.repo.expiringBetween(peerIds, date, addDays(date, DIGEST_EXPIRING_DAYS));
+    const supervisor = await this.repo.nameAndEmail(supervisorId);
     const viewer = {
       id: supervisorId,
-      name: supervisor[0]?.name ?? '',
-      email: supervisor[0]?.email ?? '',
+      name: supervisor?.name ?? '',
+      email: supervisor?.email ?? '',
       roles: ['supervisor' as const],
       sessionId: null,
       tokenId: null,

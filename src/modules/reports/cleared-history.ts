@@ -43,6 +43,21 @@ interface Reach {
   lastDay: IsoDate | null;
 }
 
+/** A Reach built up over alternatives, any one of which meets the requirement: it lasts as long as the longest. */
+class Alternatives {
+  readonly points: IsoDate[] = [];
+  private lastDay: IsoDate | null = NEVER;
+
+  /** One more alternative, which can meet the requirement through `end` (null: no end). */
+  lasting(end: IsoDate | null): void {
+    this.lastDay = this.lastDay === NEVER ? end : latest(this.lastDay, end);
+  }
+
+  reach(): Reach {
+    return { points: this.points, lastDay: this.lastDay };
+  }
+}
+
 class ReachAnalysis {
   private readonly memo = new Map<string, Reach>();
 
@@ -70,16 +85,14 @@ class ReachAnalysis {
 
   /** A versioned rule: a date is judged by the version in force on it, so each version's first and last days are change points too. */
   private versions(versions: RuleVersionFact[], chain: string[]): Reach {
-    const points: IsoDate[] = [];
-    let lastDay: IsoDate | null = NEVER;
+    const reach = new Alternatives();
     for (const v of versions) {
       const r = v.rule ? this.node(v.rule, chain) : { points: [], lastDay: null };
-      points.push(...r.points, ...(v.from ? [v.from] : []), ...(v.until ? [addDays(v.until, 1)] : []));
+      reach.points.push(...r.points, ...(v.from ? [v.from] : []), ...(v.until ? [addDays(v.until, 1)] : []));
       if (r.lastDay === NEVER) continue;
-      const end = earliest(r.lastDay, v.until);
-      lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+      reach.lasting(earliest(r.lastDay, v.until));
     }
-    return { points, lastDay };
+    return reach.reach();
   }
 
   private node(node: RequirementNode, chain: string[]): Reach {
@@ -98,8 +111,8 @@ class ReachAnalysis {
     switch (node.kind) {
       case 'credential': {
         const code = node.credentialTypeCode!.toUpperCase();
-        const points: IsoDate[] = [];
-        let lastDay: IsoDate | null = NEVER;
+        const reach = new Alternatives();
+        const points = reach.points;
         for (const c of f.credentials) {
           if (c.typeCode.toUpperCase() !== code) continue;
           points.push(c.issuedOn);
@@ -112,35 +125,31 @@ class ReachAnalysis {
           if (c.suspendedFrom) points.push(c.suspendedFrom);
           if (c.suspendedUntil) points.push(addDays(c.suspendedUntil, 1));
           else if (c.suspendedFrom) end = earliest(end, addDays(c.suspendedFrom, -1));
-          lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+          reach.lasting(end);
         }
-        return { points, lastDay };
+        return reach.reach();
       }
       case 'lived_experience': {
-        const points: IsoDate[] = [];
-        let lastDay: IsoDate | null = NEVER;
+        const reach = new Alternatives();
         for (const a of f.livedExperience) {
-          points.push(a.verifiedOn);
-          if (a.withdrawnOn) points.push(a.withdrawnOn);
-          const end = a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null;
-          lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+          reach.points.push(a.verifiedOn, ...(a.withdrawnOn ? [a.withdrawnOn] : []));
+          reach.lasting(a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null);
         }
-        return { points, lastDay };
+        return reach.reach();
       }
       case 'active_supervision': {
-        const points: IsoDate[] = [];
-        let lastDay: IsoDate | null = NEVER;
+        const reach = new Alternatives();
+        const points = reach.points;
         for (const s of f.supervision) {
           points.push(s.startsOn);
           if (s.endsOn) points.push(addDays(s.endsOn, 1));
           for (const q of s.supervisorQualified) {
             points.push(q.from);
             if (q.to) points.push(addDays(q.to, 1));
-            const end = earliest(s.endsOn, q.to);
-            lastDay = lastDay === NEVER ? end : latest(lastDay, end);
+            reach.lasting(earliest(s.endsOn, q.to));
           }
         }
-        return { points, lastDay };
+        return reach.reach();
       }
       case 'all_of':
       case 'any_of': {
@@ -168,6 +177,12 @@ class ReachAnalysis {
   }
 }
 
+/** The dates once each, in order, and a zero count per role per date. */
+function zeroCounts(roles: RoleRule[], dates: IsoDate[]): { sorted: IsoDate[]; counts: number[][] } {
+  const sorted = [...new Set(dates)].sort();
+  return { sorted, counts: roles.map(() => sorted.map(() => 0)) };
+}
+
 /**
  * Cleared counts per role on each of `dates`, asking the engine as few times as the answers allow.
  * Four shortcuts, each a promise the engine's answers or the person's records make:
@@ -186,8 +201,7 @@ export function clearedCounts(
   people: Iterable<ClearanceFacts>,
   dates: IsoDate[],
 ): ClearedCounts {
-  const sorted = [...new Set(dates)].sort();
-  const counts = roles.map(() => sorted.map(() => 0));
+  const { sorted, counts } = zeroCounts(roles, dates);
   const byCode = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
   let evaluations = 0;
   for (const facts of people) {
@@ -242,8 +256,7 @@ export function clearedCountsDirect(
   people: Iterable<ClearanceFacts>,
   dates: IsoDate[],
 ): ClearedCounts {
-  const sorted = [...new Set(dates)].sort();
-  const counts = roles.map(() => sorted.map(() => 0));
+  const { sorted, counts } = zeroCounts(roles, dates);
   let evaluations = 0;
   for (const facts of people)
     roles.forEach((role, r) =>

@@ -7,7 +7,8 @@ import { ClearanceService } from '../clearance/clearance.service';
 import { SupervisionService } from '../supervision/supervision.service';
 import type { ChartModel } from './charts/chart-model';
 import { clearedCounts, monthEndsUpTo } from './cleared-history';
-import { ReportsRepository } from './reports.repository';
+import { PeopleReportsRepository } from './people-reports.repository';
+import { TrainingReportsRepository, type PipelineRow } from './training-reports.repository';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 export const EXPIRY_WINDOWS = [30, 60, 90] as const;
@@ -121,7 +122,8 @@ export class DashboardService {
   constructor(
     private readonly clearance: ClearanceService,
     private readonly supervision: SupervisionService,
-    private readonly repository: ReportsRepository,
+    private readonly people: PeopleReportsRepository,
+    private readonly training: TrainingReportsRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -136,14 +138,14 @@ export class DashboardService {
     };
     const today = this.config.today();
     const filter = { viewer, today };
-    const peers = await step('people', () => this.repository.visiblePeers(filter));
+    const peers = await step('people', () => this.people.visiblePeers(filter));
     const ids = peers.map((p) => p.id);
     const [facts, roles, lastSessions, pipelineRows] = await step('load facts', () =>
       Promise.all([
         this.clearance.factsFor(ids),
         this.clearance.roles(),
         this.supervision.lastSessionOn(ids),
-        this.repository.trainingPipeline(filter, date, addMonths(date, -12)),
+        this.training.trainingPipeline(filter, date, addMonths(date, -12)),
       ]),
     );
 
@@ -267,7 +269,7 @@ export class DashboardService {
     return { headline, months, byType: series, expiringTotal };
   }
 
-  private pipeline(rows: Awaited<ReturnType<ReportsRepository['trainingPipeline']>>): PipelineCourse[] {
+  private pipeline(rows: PipelineRow[]): PipelineCourse[] {
     const courses = new Map<string, PipelineCourse>();
     for (const r of rows) {
       let c = courses.get(r.courseId);

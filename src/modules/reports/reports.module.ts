@@ -4,13 +4,21 @@ import { SupervisionModule } from '../supervision/supervision.module';
 import { DashboardService } from './dashboard.service';
 import { ReportsPagesController } from './reports-pages.controller';
 import { ReportsController } from './reports.controller';
-import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
+import { CredentialReportsRepository } from './credential-reports.repository';
+import { PeopleReportsRepository } from './people-reports.repository';
+import { TrainingReportsRepository } from './training-reports.repository';
 
 @Module({
   imports: [ClearanceModule, SupervisionModule],
   controllers: [ReportsController, ReportsPagesController],
-  providers: [ReportsRepository, DashboardService, ReportsService],
+  providers: [
+    TrainingReportsRepository,
+    CredentialReportsRepository,
+    PeopleReportsRepository,
+    DashboardService,
+    ReportsService,
+  ],
   exports: [DashboardService, ReportsService],
 })
 export class ReportsModule {}

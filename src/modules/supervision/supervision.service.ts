@@ -1,20 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { addBusinessDays, addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
-import { AuditService } from '../audit/audit.service';
-import { PersonRole } from '../people/person-role.entity';
+import { AuditService, type AuditEvent } from '../audit/audit.service';
 import { type Role } from '../../common/auth/roles';
-import { Person } from '../people/person.entity';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { findVisiblePerson } from '../people/people-scope';
 import type { AssignSupervisorDto, LogSessionDto, QualifySupervisorDto } from './dto/supervision.dto';
-import { SupervisionSession } from './supervision-session.entity';
-import { SupervisionAssignment } from './supervision-assignment.entity';
-import { SupervisorQualification } from './supervisor-qualification.entity';
+import type { SupervisionSession } from './supervision-session.entity';
+import type { SupervisionAssignment } from './supervision-assignment.entity';
+import type { SupervisorQualification } from './supervisor-qualification.entity';
+import { SupervisionRepository } from './supervision.repository';
 
 /** Business days the Board gives for reporting a change of supervisor. */
 export const BOARD_REPORT_BUSINESS_DAYS = 20;
@@ -27,7 +24,7 @@ export const BOARD_REPORT_BUSINESS_DAYS = 20;
 @Injectable()
 export class SupervisionService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: SupervisionRepository,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -38,19 +35,14 @@ export class SupervisionService {
       throw fieldError('qualifiedFrom', 'must be a real date', 'The start date is not a real date.');
     if (dto.qualifiedUntil && dto.qualifiedUntil < dto.qualifiedFrom)
       throw fieldError('qualifiedUntil', 'is before the start date', 'The end date is before the start date.');
-    return this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(SupervisorQualification);
-      const q = repo.create({
+    return this.repo.transaction(async (tx) => {
+      const q = await this.repo.insertQualification(tx, {
         personId,
         licence: dto.licence,
         qualifiedFrom: dto.qualifiedFrom,
         qualifiedUntil: dto.qualifiedUntil ?? null,
       });
-      await repo.insert(q);
-      await this.audit.record(tx, actor, {
-        action: 'supervisor.qualified',
-        entityType: 'person',
-        entityId: personId,
+      await this.auditPerson(tx, actor, 'supervisor.qualified', personId, {
         after: { licence: q.licence, qualifiedFrom: q.qualifiedFrom, qualifiedUntil: q.qualifiedUntil },
       });
       return q;
@@ -68,13 +60,9 @@ export class SupervisionService {
     await this.assertRole(dto.supervisorId, 'supervisor', 'supervisorId');
     if (!isIsoDate(dto.startsOn))
       throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
-    return this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(SupervisionAssignment);
-      const open = await repo.find({ where: { peerId: dto.peerId, endsOn: IsNull() } });
-      const later = await repo
-        .createQueryBuilder('a')
-        .where('a.peer_id = :peer AND a.starts_on >= :start', { peer: dto.peerId, start: dto.startsOn })
-        .getExists();
+    return this.repo.transaction(async (tx) => {
+      const open = await this.repo.openAssignments(tx, dto.peerId);
+      const later = await this.repo.hasAssignmentFrom(tx, dto.peerId, dto.startsOn);
       if (later)
         throw fieldError(
           'startsOn',
@@ -88,9 +76,9 @@ export class SupervisionService {
           errors: [{ field: 'supervisorId', message: 'already supervises this peer' }],
         });
       for (const a of open) {
-        await repo.update({ id: a.id }, { endsOn: addDays(dto.startsOn, -1) });
+        await this.repo.endAssignment(tx, a.id, addDays(dto.startsOn, -1));
       }
-      const assignment = repo.create({
+      const assignment = await this.repo.insertAssignment(tx, {
         peerId: dto.peerId,
         supervisorId: dto.supervisorId,
         startsOn: dto.startsOn,
@@ -98,11 +86,7 @@ export class SupervisionService {
         boardReportDueOn: open.length > 0 ? addBusinessDays(dto.startsOn, BOARD_REPORT_BUSINESS_DAYS) : null,
         boardReportedOn: null,
       });
-      await repo.insert(assignment);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.assigned',
-        entityType: 'person',
-        entityId: dto.peerId,
+      await this.auditPerson(tx, actor, 'supervision.assigned', dto.peerId, {
         before: open.length ? { supervisorIds: open.map((a) => a.supervisorId) } : undefined,
         after: {
           supervisorId: dto.supervisorId,
@@ -115,8 +99,8 @@ export class SupervisionService {
   }
 
   async end(assignmentId: string, endsOn: IsoDate, actor: Actor): Promise<SupervisionAssignment> {
-    return this.dataSource.transaction(async (tx) => {
-      const a = await tx.getRepository(SupervisionAssignment).findOneBy({ id: assignmentId });
+    return this.repo.transaction(async (tx) => {
+      const a = await this.repo.findAssignment(tx, assignmentId);
       if (!a) throw new NotFoundException('No supervision assignment with that id.');
       if (endsOn < a.startsOn)
         throw fieldError(
@@ -126,11 +110,8 @@ export class SupervisionService {
         );
       const before = { endsOn: a.endsOn };
       a.endsOn = endsOn;
-      await tx.getRepository(SupervisionAssignment).save(a);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.ended',
-        entityType: 'person',
-        entityId: a.peerId,
+      await this.repo.saveAssignment(tx, a);
+      await this.auditPerson(tx, actor, 'supervision.ended', a.peerId, {
         before,
         after: { endsOn },
       });
@@ -139,15 +120,12 @@ export class SupervisionService {
   }
 
   async markReported(assignmentId: string, reportedOn: IsoDate, actor: Actor): Promise<SupervisionAssignment> {
-    return this.dataSource.transaction(async (tx) => {
-      const a = await tx.getRepository(SupervisionAssignment).findOneBy({ id: assignmentId });
+    return this.repo.transaction(async (tx) => {
+      const a = await this.repo.findAssignment(tx, assignmentId);
       if (!a || !a.boardReportDueOn) throw new NotFoundException('No supervisor change to report with that id.');
       a.boardReportedOn = reportedOn;
-      await tx.getRepository(SupervisionAssignment).save(a);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.board_reported',
-        entityType: 'person',
-        entityId: a.peerId,
+      await this.repo.saveAssignment(tx, a);
+      await this.auditPerson(tx, actor, 'supervision.board_reported', a.peerId, {
         after: { reportedOn },
       });
       return a;
@@ -168,21 +146,15 @@ export class SupervisionService {
       throw fieldError('heldOn', 'cannot be in the future', 'The session date is in the future.');
     if (!isIsoDate(dto.heldOn))
       throw fieldError('heldOn', 'must be a real date', 'The session date is not a real date.');
-    const assigned = await this.dataSource
-      .getRepository(SupervisionAssignment)
-      .createQueryBuilder('a')
-      .where('a.peer_id = :peerId AND a.supervisor_id = :supervisorId', { peerId, supervisorId: supervisor.id })
-      .andWhere('a.starts_on <= :day AND (a.ends_on IS NULL OR a.ends_on >= :day)', { day: dto.heldOn })
-      .getExists();
+    const assigned = await this.repo.supervisesOn(peerId, supervisor.id, dto.heldOn);
     if (!assigned)
       throw fieldError(
         'heldOn',
         'is not a day you supervised this peer',
         'Only the supervisor assigned to this peer on that day can log the session.',
       );
-    return this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(SupervisionSession);
-      const session = repo.create({
+    return this.repo.transaction(async (tx) => {
+      const session = await this.repo.insertSession(tx, {
         peerId,
         supervisorId: supervisor.id,
         heldOn: dto.heldOn,
@@ -190,11 +162,7 @@ export class SupervisionService {
         summary: dto.summary,
         attestedAt: new Date(),
       });
-      await repo.insert(session);
-      await this.audit.record(tx, actor, {
-        action: 'supervision.session_logged',
-        entityType: 'person',
-        entityId: peerId,
+      await this.auditPerson(tx, actor, 'supervision.session_logged', peerId, {
         after: { sessionId: session.id, heldOn: dto.heldOn, minutes: dto.minutes },
       });
       return session;
@@ -203,26 +171,10 @@ export class SupervisionService {
 
   /** A peer's logged sessions, newest first, for someone who may see the peer (404 otherwise). */
   async sessionsFor(peerId: string, viewer: AuthUser) {
-    const peer = await findVisiblePerson(this.dataSource, peerId, viewer, this.config.today());
-    const sessions = await this.dataSource
-      .getRepository(SupervisionSession)
-      .find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
-    const names = new Map(
-      (
-        await this.dataSource
-          .getRepository(Person)
-          .findBy({ id: In([...new Set(sessions.map((s) => s.supervisorId))]) })
-      ).map((p) => [p.id, p.displayName]),
-    );
-    const canLog = await this.dataSource
-      .getRepository(SupervisionAssignment)
-      .createQueryBuilder('a')
-      .where('a.peer_id = :peerId AND a.supervisor_id = :viewer AND (a.ends_on IS NULL OR a.ends_on >= :today)', {
-        peerId,
-        viewer: viewer.id,
-        today: this.config.today(),
-      })
-      .getExists();
+    const peer = await this.repo.visiblePerson(peerId, viewer, this.config.today());
+    const sessions = await this.repo.sessionsOf(peerId);
+    const names = await this.repo.namesOf([...new Set(sessions.map((s) => s.supervisorId))]);
+    const canLog = await this.repo.supervisesFrom(peerId, viewer.id, this.config.today());
     return {
       peer: { id: peer.id, name: peer.displayName },
       canLog,
@@ -231,50 +183,22 @@ export class SupervisionService {
   }
 
   /** The date of each peer's latest logged session (one query per 900 peers). */
-  async lastSessionOn(peerIds: string[]): Promise<Map<string, string>> {
-    const last = new Map<string, string>();
-    for (let i = 0; i < peerIds.length; i += 900) {
-      const rows = await this.dataSource
-        .getRepository(SupervisionSession)
-        .createQueryBuilder('s')
-        .select('s.peer_id', 'peerId')
-        .addSelect('MAX(CAST(s.held_on AS TEXT))', 'last')
-        .where('s.peer_id IN (:...ids)', { ids: peerIds.slice(i, i + 900) })
-        .groupBy('s.peer_id')
-        .getRawMany<{ peerId: string; last: string }>();
-      for (const r of rows) last.set(r.peerId, r.last);
-    }
-    return last;
+  lastSessionOn(peerIds: string[]): Promise<Map<string, string>> {
+    return this.repo.lastSessionOn(peerIds);
   }
 
   /** The date of each listed peer's latest logged session, for the peers a subquery (with its parameters) selects: one query. */
-  async lastSessionOnWithin(peerIdsSql: string, params: unknown[]): Promise<Map<string, string>> {
-    const rows = (await this.dataSource.query(
-      `SELECT peer_id, MAX(CAST(held_on AS TEXT)) AS last FROM supervision_sessions WHERE peer_id IN (${peerIdsSql}) GROUP BY peer_id`,
-      params,
-    )) as Array<{ peer_id: string; last: string }>;
-    return new Map(rows.map((r) => [String(r.peer_id), r.last]));
+  lastSessionOnWithin(peerIdsSql: string, params: unknown[]): Promise<Map<string, string>> {
+    return this.repo.lastSessionOnWithin(peerIdsSql, params);
   }
 
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */
   async overview() {
     const today = this.config.today();
-    const names = new Map(
-      (await this.dataSource.getRepository(Person).find({ select: { id: true, name: true, preferredName: true } })).map(
-        (p) => [p.id, p.displayName],
-      ),
-    );
-    const qualifications = await this.dataSource
-      .getRepository(SupervisorQualification)
-      .find({ order: { qualifiedFrom: 'DESC' } });
-    const assignments = await this.dataSource
-      .getRepository(SupervisionAssignment)
-      .createQueryBuilder('a')
-      .where('a.starts_on <= :today AND (a.ends_on IS NULL OR a.ends_on >= :today)', { today })
-      .getMany();
-    const due = await this.dataSource
-      .getRepository(SupervisionAssignment)
-      .find({ where: { boardReportedOn: IsNull() }, order: { boardReportDueOn: 'ASC' } });
+    const names = await this.repo.namesOf();
+    const qualifications = await this.repo.qualifications();
+    const assignments = await this.repo.currentAssignments(today);
+    const due = await this.repo.unreportedAssignments();
     return {
       today,
       qualifications: qualifications.map((q) => ({
@@ -296,10 +220,21 @@ export class SupervisionService {
     };
   }
 
+  /** Audits a change to a person's supervision record, in the transaction that makes it. */
+  private async auditPerson(
+    tx: EntityManager,
+    actor: Actor,
+    action: string,
+    personId: string,
+    change: Pick<AuditEvent, 'before' | 'after'>,
+  ): Promise<void> {
+    await this.audit.record(tx, actor, { action, entityType: 'person', entityId: personId, ...change });
+  }
+
   private async assertRole(personId: string, role: Role, field: string): Promise<void> {
-    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
+    const person = await this.repo.findPerson(personId);
     if (!person) throw fieldError(field, 'is not a person in the program', 'That person is not in the program.');
-    if (!(await this.dataSource.getRepository(PersonRole).existsBy({ personId, role })))
+    if (!(await this.repo.holdsRole(personId, role)))
       throw fieldError(field, `must hold the ${role} role`, `${person.displayName} does not hold the ${role} role.`);
   }
 }

@@ -20,8 +20,9 @@ export function whereManagedBy(
   );
 }
 
-export async function findManagedCohort(manager: EntityManager, cohortId: string, user: AuthUser): Promise<Cohort> {
-  const cohort = await whereManagedBy(
+/** The cohorts (`c`) this user manages, each with its course (`course`) and trainers (`trainer`). */
+export function managedCohorts(manager: EntityManager, user: AuthUser): SelectQueryBuilder<Cohort> {
+  return whereManagedBy(
     manager
       .getRepository(Cohort)
       .createQueryBuilder('c')
@@ -29,9 +30,11 @@ export async function findManagedCohort(manager: EntityManager, cohortId: string
       .leftJoinAndSelect('c.trainers', 'trainer'),
     'c',
     user,
-  )
-    .andWhere('c.id = :cohortId', { cohortId })
-    .getOne();
+  );
+}
+
+export async function findManagedCohort(manager: EntityManager, cohortId: string, user: AuthUser): Promise<Cohort> {
+  const cohort = await managedCohorts(manager, user).andWhere('c.id = :cohortId', { cohortId }).getOne();
   if (!cohort) throw new NotFoundException('No cohort with that id.');
   return cohort;
 }

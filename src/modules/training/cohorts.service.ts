@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { PersonRole } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
-import { findManagedCohort, whereManagedBy } from './cohort-access';
+import { findManagedCohort, managedCohorts } from './cohort-access';
 import { Cohort, type CohortStatus } from './cohort.entity';
 import { CourseModule } from './course-module.entity';
 import { Course } from './course.entity';
@@ -55,17 +55,7 @@ export class CohortsService {
   ) {}
 
   async list(user: AuthUser, filters: { status?: CohortStatus; courseId?: string } = {}): Promise<CohortSummary[]> {
-    const qb = whereManagedBy(
-      this.dataSource
-        .getRepository(Cohort)
-        .createQueryBuilder('c')
-        .leftJoinAndSelect('c.course', 'course')
-        .leftJoinAndSelect('c.trainers', 'trainer'),
-      'c',
-      user,
-    )
-      .orderBy('c.starts_on', 'DESC')
-      .addOrderBy('c.name', 'ASC');
+    const qb = managedCohorts(this.dataSource.manager, user).orderBy('c.starts_on', 'DESC').addOrderBy('c.name', 'ASC');
     if (filters.status) qb.andWhere('c.status = :status', { status: filters.status });
     if (filters.courseId) qb.andWhere('c.course_id = :courseId', { courseId: filters.courseId });
     const cohorts = await qb.getMany();
