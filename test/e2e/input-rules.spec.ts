@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { describeEachEngine } from '../helpers/engines';
+
+/** Issue 14 §5: input that was accepted, or refused for the wrong reason. */
+describeEachEngine('Input rules', (engine) => {
+  let t: TestApp;
+  let admin: ReturnType<TestApp['withBearer']>;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    admin = t.withBearer((await t.token(['admin'])).bearer);
+  });
+  afterAll(async () => t?.close());
+
+  describe('dates that are not on the calendar', () => {
+    it('refuses a session date 2026-13-01 as not a real date, not as "in the future"', async () => {
+      const supervisor = t.withBearer((await t.token(['supervisor'])).bearer);
+      const res = await supervisor
+        .post(`/api/v1/people/${randomUUID()}/supervision-sessions`)
+        .send({ heldOn: '2026-13-01', minutes: 60, summary: 'Boundaries with a new peer.', attest: true })
+        .expect(400);
+      expect(res.body.errors).toEqual([{ field: 'heldOn', message: 'must be a real date (YYYY-MM-DD)' }]);
+    });
+
+    it('says the same for a day a month does not have, and keeps the shape message for a non-date', async () => {
+      const res = await admin.get('/api/v1/audit').query({ from: '2027-02-30', to: 'yesterday' }).expect(400);
+      expect(res.body.errors).toEqual([
+        { field: 'from', message: 'must be a real date (YYYY-MM-DD)' },
+        { field: 'to', message: 'must be a date (YYYY-MM-DD)' },
+      ]);
+    });
+  });
+});
