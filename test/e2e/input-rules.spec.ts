@@ -30,4 +30,39 @@ describeEachEngine('Input rules', (engine) => {
       ]);
     });
   });
+
+  describe('CE hours in quarter hours', () => {
+    const entry = (hours: unknown) => ({
+      title: 'QPR gatekeeper training',
+      provider: 'Montana DPHHS',
+      completedOn: '2026-10-14',
+      hours,
+      category: 'general',
+    });
+
+    it('refuses 0.3 h through the API and accepts 0.75 h', async () => {
+      const peer = await t.token(['peer']);
+      const api = t.withBearer(peer.bearer);
+      const refused = await api.post(`/api/v1/people/${peer.person.id}/ce`).send(entry(0.3)).expect(400);
+      expect(refused.body).toMatchObject({
+        statusCode: 400,
+        errors: [{ field: 'hours', message: 'must be in quarter hours (0.25, 0.5, 0.75, 1, …)' }],
+      });
+      await api.post(`/api/v1/people/${peer.person.id}/ce`).send(entry(0.75)).expect(201);
+      await api.post(`/api/v1/people/${peer.person.id}/ce`).send(entry(1.15)).expect(400);
+    });
+
+    it('refuses 0.3 h from the form, beside the field', async () => {
+      const browser = await t.browser(['peer']);
+      const res = await t
+        .as(browser)
+        .post(`/people/${browser.person.id}/ce`)
+        .type('form')
+        .send(entry('0.3'))
+        .expect(400);
+      expect(res.text).toContain(
+        '<small class="field-error" id="hours-error">must be in quarter hours (0.25, 0.5, 0.75, 1, …)</small>',
+      );
+    });
+  });
 });

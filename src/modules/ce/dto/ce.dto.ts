@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsIsoDate } from '../../../common/dto/iso-date';
+import { IsQuarterHours } from '../../../common/dto/quarter-hours';
 import { ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CE_CATEGORIES, type CeCategory } from '../ce-entry.entity';
 
@@ -29,6 +30,7 @@ export class SubmitCeDto {
   @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
   @Min(0.25, { message: 'must be at least a quarter hour' })
   @Max(40, { message: 'must be at most 40 hours for one activity' })
+  @IsQuarterHours()
   hours!: number;
 
   @ApiProperty({ enum: CE_CATEGORIES })
