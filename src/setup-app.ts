@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { limitNestingDepth, MAX_NESTING_DEPTH } from './common/http/nesting-depth';
+import { refuseReservedKeys } from './common/http/reserved-keys';
 import { requestId } from './common/http/request-id.middleware';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -44,6 +45,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useBodyParser('urlencoded', formOptions);
   app.useBodyParser('json', { limit: '2mb' });
   app.use(limitNestingDepth);
+  app.use(refuseReservedKeys);
   app.use(cookieParser());
   app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));

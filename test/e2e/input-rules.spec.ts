@@ -65,4 +65,59 @@ describeEachEngine('Input rules', (engine) => {
       );
     });
   });
+
+  describe('__proto__, constructor and prototype keys', () => {
+    const person = (extra: string) =>
+      `{"name":"Jo Ashby","email":"jo.${Math.random().toString(36).slice(2)}@example.org","roles":["peer"],${extra}}`;
+    const refusal = (field: string) => ({
+      statusCode: 400,
+      message: `${field}: property ${field.split('.').pop()} should not exist`,
+      errors: [{ field, message: `property ${field.split('.').pop()} should not exist` }],
+      requestId: expect.any(String),
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses a JSON body with %s, as any extra property',
+      async (key) => {
+        const res = await admin
+          .post('/api/v1/people')
+          .set('Content-Type', 'application/json')
+          .send(person(`"${key}":{"isAdmin":true}`))
+          .expect(400);
+        expect(res.body).toEqual(refusal(key));
+      },
+    );
+
+    it('refuses them nested in a body', async () => {
+      const res = await admin
+        .post('/api/v1/courses')
+        .set('Content-Type', 'application/json')
+        .send(
+          '{"code":"PX-1","title":"Proto course","requiredHours":1,"modules":[{"title":"One","hours":1,"constructor":{"prototype":1}}]}',
+        )
+        .expect(400);
+      expect(res.body).toEqual(refusal('modules.0.constructor'));
+      const deeper = await admin
+        .post('/api/v1/courses')
+        .set('Content-Type', 'application/json')
+        .send(
+          '{"code":"PX-1","title":"Proto course","requiredHours":1,"modules":[{"title":"One","hours":1,"__proto__":{}}]}',
+        )
+        .expect(400);
+      expect(deeper.body).toEqual(refusal('modules.0.__proto__'));
+    });
+
+    it('refuses them in a query string', async () => {
+      for (const key of ['__proto__', 'constructor', 'prototype'])
+        expect((await admin.get(`/api/v1/people?${key}=admin`).expect(400)).body).toEqual(refusal(key));
+    });
+
+    it('still answers an ordinary request', async () => {
+      await admin
+        .post('/api/v1/people')
+        .set('Content-Type', 'application/json')
+        .send(person('"phone":"406 555 0142"'))
+        .expect(201);
+    });
+  });
 });
