@@ -120,4 +120,120 @@ describeEachEngine('Input rules', (engine) => {
         .expect(201);
     });
   });
+
+  describe('control characters', () => {
+    const single = 'must not contain control characters such as NUL, tabs or line breaks';
+    const freeText = 'must not contain control characters such as NUL (tabs and line breaks are fine)';
+    const unique = () => `cc.${randomUUID().slice(0, 8)}@example.org`;
+    const course = (extra: Record<string, unknown>) => ({
+      code: `CC-${randomUUID().slice(0, 6)}`,
+      title: 'Control course',
+      requiredHours: 1,
+      modules: [{ title: 'One', hours: 1 }],
+      ...extra,
+    });
+
+    it.each(['Jo\u0000Ashby', 'Jo\u0007Ashby', 'Jo\nAshby', 'Jo\tAshby', 'Jo\u009bAshby', 'Jo\u007fAshby'])(
+      'refuses a name with %j through the API, on create and on change, and stores nothing',
+      async (name) => {
+        const email = unique();
+        const res = await admin
+          .post('/api/v1/people')
+          .send({ name, email, roles: ['peer'] })
+          .expect(400);
+        expect(res.body).toMatchObject({ statusCode: 400, errors: [{ field: 'name', message: single }] });
+        const person = await t.person(['peer']);
+        const change = await admin.patch(`/api/v1/people/${person.id}`).send({ preferredName: name }).expect(400);
+        expect(change.body.errors).toEqual([{ field: 'preferredName', message: single }]);
+        const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM people WHERE email = '${email}'`);
+        expect(Number(n)).toBe(0);
+      },
+    );
+
+    it('refuses them in nested fields and query strings too, beside any other message', async () => {
+      const nested = await admin
+        .post('/api/v1/courses')
+        .send(course({ modules: [{ title: 'O\u0000ne', hours: 1 }] }))
+        .expect(400);
+      expect(nested.body.errors).toEqual([{ field: 'modules.0.title', message: single }]);
+      const both = await admin.post('/api/v1/people').send({ name: '\u0000', email: 'x', roles: ['peer'] });
+      expect(both.body.errors).toEqual([
+        { field: 'name', message: 'must be at least 2 characters' },
+        { field: 'email', message: 'must be an e-mail address such as name@example.org' },
+      ]);
+      const query = await admin.get('/api/v1/people').query({ q: 'Jo\u0000' }).expect(400);
+      expect(query.body.errors).toEqual([{ field: 'q', message: single }]);
+    });
+
+    it('lets free text hold tabs and line breaks (CRLF as browsers send it), but not a NUL', async () => {
+      const ok = await admin
+        .post('/api/v1/courses')
+        .send(course({ description: 'Day one:\r\n\tethics\nDay two: boundaries' }))
+        .expect(201);
+      expect(ok.body.description).toBe('Day one:\r\n\tethics\nDay two: boundaries');
+      const refused = await admin
+        .post('/api/v1/courses')
+        .send(course({ description: 'Day one\u0000' }))
+        .expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'description', message: freeText }]);
+    });
+
+    it('refuses them from a form, beside the field', async () => {
+      const browser = await t.browser(['admin']);
+      const res = await t
+        .as(browser)
+        .post('/people')
+        .type('form')
+        .send({ name: 'Jo\u0000Ashby', email: unique(), roles: 'peer', status: 'active' })
+        .expect(400);
+      expect(res.text).toContain(`<small class="field-error" id="name-error">${single}</small>`);
+    });
+
+    it('refuses a roster line with one, naming the line, and keeps the rejected lines downloadable', async () => {
+      const trainer = await t.token(['trainer']);
+      const courseId = (await admin.post('/api/v1/courses').send(course({})).expect(201)).body.id;
+      const cohortId = (
+        await t
+          .withBearer(trainer.bearer)
+          .post('/api/v1/cohorts')
+          .send({
+            courseId,
+            name: 'Control cohort',
+            location: 'Hall',
+            setting: 'clinic',
+            startsOn: t.config.today(),
+            endsOn: t.config.today(),
+            capacity: 10,
+            trainerIds: [trainer.person.id],
+          })
+          .expect(201)
+      ).body.id;
+      const csv = [
+        'name,email,phone',
+        `Ada Goodrider,${unique()},`,
+        `"Ben\u0000Nul",${unique()},`,
+        `"Cal\nBreak",${unique()},`,
+        `Dee Bell\u0007,${unique()},`,
+        `Eve Ok,eve\u0000${unique()},`,
+      ].join('\n');
+      const res = await t
+        .withBearer(trainer.bearer)
+        .post(`/api/v1/cohorts/${cohortId}/roster`)
+        .attach('file', Buffer.from(csv), 'roster.csv')
+        .expect(400);
+      const line = 'contains control characters (such as NUL, tabs or line breaks)';
+      expect(res.body.errors).toEqual([
+        { field: 'line 3', message: `name ${line}` },
+        // A quoted name with a line break in it ends on line 5, as csv-parse counts.
+        { field: 'line 5', message: `name ${line}` },
+        { field: 'line 6', message: `name ${line}` },
+        { field: 'line 7', message: `e-mail ${line}` },
+      ]);
+      const rejected = await t.withBearer(trainer.bearer).get(res.body.details.rejectedLinesUrl).expect(200);
+      expect(rejected.text).toContain('Ben\uFFFDNul');
+      expect(rejected.text).not.toContain('\u0000');
+      const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM enrollments WHERE cohort_id = '${cohortId}'`);
+      expect(Number(n)).toBe(0);
+    });
+  });
 });

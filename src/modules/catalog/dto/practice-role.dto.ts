@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
@@ -22,6 +23,7 @@ export class CreatePracticeRoleDto {
   @TrimToNull()
   @IsOptional()
   @IsString()
+  @FreeText()
   @MaxLength(2000)
   description?: string | null;
 

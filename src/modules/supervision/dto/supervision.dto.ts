@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { ToBoolean, ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
 
@@ -82,6 +83,7 @@ export class LogSessionDto {
   @ApiProperty({ description: 'What was covered. Never client names or client information.' })
   @Trim()
   @IsString()
+  @FreeText()
   @MinLength(10, { message: 'must say briefly what was covered (at least 10 characters)' })
   @MaxLength(1000, { message: 'must be at most 1000 characters' })
   summary!: string;

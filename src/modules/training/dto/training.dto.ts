@@ -18,6 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { ToBoolean, ToInt, ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CE_CATEGORIES, type CeCategory } from '../../ce/ce-entry.entity';
@@ -74,6 +75,7 @@ export class CourseDto {
   @TrimToNull()
   @IsOptional()
   @IsString()
+  @FreeText()
   @MaxLength(2000)
   description?: string | null;
 
