@@ -18,6 +18,7 @@ import { mayEnrol, NOT_ENROLLABLE_LINE, notEnrollableBy } from './enrollable';
 import { Enrollment } from './enrollment.entity';
 import { RosterRejection } from './roster-rejection.entity';
 import { enrollmentEvent } from './wait-list';
+import { emailKey, normalizeEmail } from '../people/email-key';
 
 export interface RosterRowError {
   line: number;
@@ -149,7 +150,7 @@ export class RosterImportService implements OnApplicationShutdown {
       const bad: Array<RosterRowError & { row: RosterRow }> = [];
       for (const row of rows) {
         const problems: string[] = [];
-        const key = row.email.toLowerCase();
+        const key = emailKey(row.email);
         if (!row.name) problems.push('name is missing');
         else if (hasControlCharacters(row.name)) problems.push(`name ${CONTROL_CHARACTERS}`);
         else if (row.name.length > 200) problems.push('name is longer than 200 characters');
@@ -231,13 +232,14 @@ export class RosterImportService implements OnApplicationShutdown {
     const newPeople: Person[] = [];
     const events: AuditEvent[] = [];
     const enrollments: Enrollment[] = rows.map((row) => {
-      let person = known.get(row.email.toLowerCase());
+      let person = known.get(emailKey(row.email));
       if (!person) {
         person = tx.getRepository(Person).create({
           id: randomUUID(),
           name: row.name,
           preferredName: null,
-          email: row.email,
+          email: normalizeEmail(row.email),
+          emailKey: emailKey(row.email),
           phone: row.phone || null,
           status: 'active',
         });
@@ -301,16 +303,16 @@ export class RosterImportService implements OnApplicationShutdown {
 
 async function findByEmails(tx: EntityManager, emails: string[]): Promise<Map<string, Person>> {
   // Only addresses that can be one: a NUL in a query parameter is an error on PostgreSQL.
-  const wanted = [...new Set(emails.filter((e) => e && !hasControlCharacters(e)).map((e) => e.toLowerCase()))];
+  const wanted = [...new Set(emails.filter((e) => e && !hasControlCharacters(e)).map(emailKey))];
   const found = new Map<string, Person>();
   for (let i = 0; i < wanted.length; i += 500) {
     const chunk = wanted.slice(i, i + 500);
     const people = await tx
       .getRepository(Person)
       .createQueryBuilder('p')
-      .where('lower(p.email) IN (:...chunk)', { chunk })
+      .where('p.email_key IN (:...chunk)', { chunk })
       .getMany();
-    for (const p of people) found.set(p.email.toLowerCase(), p);
+    for (const p of people) found.set(p.emailKey, p);
   }
   return found;
 }
