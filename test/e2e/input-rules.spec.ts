@@ -235,5 +235,16 @@ describeEachEngine('Input rules', (engine) => {
       const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM enrollments WHERE cohort_id = '${cohortId}'`);
       expect(Number(n)).toBe(0);
     });
+    it('answers a date-of-service row with one as unknown, not with a 500', async () => {
+      const file = `person,date,role\nje\u0000n@example.org,2026-06-14,PSS\n${randomUUID()}\u0000,2026-06-14,PSS\n`;
+      const res = await admin
+        .post('/api/v1/clearance/date-of-service')
+        .attach('file', Buffer.from(file), 'visits.csv')
+        .expect(200);
+      expect(res.body.rows.map((r: { line: number; status: string | null }) => [r.line, r.status])).toEqual([
+        [2, null],
+        [3, null],
+      ]);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { Person } from '../people/person.entity';
 import { ClearanceEngine, type ClearanceFacts, type ClearanceStatus } from './clearance-engine';
 import { ClearanceService } from './clearance.service';
 import { emailKey } from '../people/email-key';
+import { hasControlCharacters } from '../../common/dto/free-text';
 
 export interface ServiceCheckRow {
   line: number;
@@ -207,7 +208,8 @@ export class DateOfServiceService {
   /** The people named in the file, by e-mail (any capitals) or id, that the viewer may see. */
   private async findPeople(keys: string[], viewer: AuthUser): Promise<Map<string, Person>> {
     const ids = [...new Set(keys.filter((k) => UUID.test(k)).map((k) => k.toLowerCase()))];
-    const emails = [...new Set(keys.filter((k) => k.includes('@')).map(emailKey))];
+    // A NUL in a query parameter is an error on PostgreSQL; such a cell names nobody.
+    const emails = [...new Set(keys.filter((k) => k.includes('@') && !hasControlCharacters(k)).map(emailKey))];
     const found = new Map<string, Person>();
     const today = this.config.today();
     for (const [column, values] of [['p.id', ids] as const, ['p.email_key', emails] as const]) {
