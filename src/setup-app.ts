@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { allowOwnInlineCode } from './common/http/inline-hashes';
 import { limitNestingDepth, MAX_NESTING_DEPTH } from './common/http/nesting-depth';
+import { refuseReservedKeys } from './common/http/reserved-keys';
 import { requestId } from './common/http/request-id.middleware';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -48,6 +49,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.useBodyParser('urlencoded', formOptions);
   app.useBodyParser('json', { limit: '2mb' });
   app.use(limitNestingDepth);
+  app.use(refuseReservedKeys);
   app.use(cookieParser());
   app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));

@@ -8,6 +8,7 @@ import { PeopleService } from '../modules/people/people.service';
 import { Person } from '../modules/people/person.entity';
 import { PersonRole } from '../modules/people/person-role.entity';
 import { linkBaseNote } from './link-base';
+import { emailKey } from '../modules/people/email-key';
 
 interface CreateAdminOptions {
   email: string;
@@ -50,7 +51,7 @@ export class CreateAdminCommand extends CommandRunner {
     const existing = await this.dataSource
       .getRepository(Person)
       .createQueryBuilder('p')
-      .where('lower(p.email) = :e', { e: options.email.toLowerCase() })
+      .where('p.email_key = :key', { key: emailKey(options.email) })
       .getOne();
     let personId: string;
     if (existing) {

@@ -8,7 +8,9 @@ import {
   isIsoDate,
   isValidTimeZone,
   instantInZone,
+  localTimeLabel,
   longDate,
+  resolveLocalTime,
   startOfDayInZone,
 } from './dates';
 
@@ -76,5 +78,37 @@ describe('instantInZone', () => {
     // The morning after clocks spring forward (2027-03-14 at 02:00).
     expect(instantInZone('2027-03-14', '09:00', 'America/Denver').toISOString()).toBe('2027-03-14T15:00:00.000Z');
     expect(instantInZone('2027-03-13', '17:30', 'America/Denver').toISOString()).toBe('2027-03-14T00:30:00.000Z');
+  });
+});
+
+describe('resolveLocalTime and localTimeLabel (daylight-saving nights)', () => {
+  const denver = 'America/Denver';
+  const iso = (r: { instants: Date[] }) => r.instants.map((d) => d.toISOString());
+
+  it('finds one instant for an ordinary time, none for a skipped one, two (earlier first) for a repeated one', () => {
+    expect(iso(resolveLocalTime('2027-07-14', '01:30', denver))).toEqual(['2027-07-14T07:30:00.000Z']);
+    expect(resolveLocalTime('2027-03-14', '02:30', denver)).toEqual({ instants: [], skippedMinutes: 60 });
+    expect(iso(resolveLocalTime('2027-03-14', '03:00', denver))).toEqual(['2027-03-14T09:00:00.000Z']);
+    expect(iso(resolveLocalTime('2027-11-07', '01:30', denver))).toEqual([
+      '2027-11-07T07:30:00.000Z',
+      '2027-11-07T08:30:00.000Z',
+    ]);
+    expect(iso(resolveLocalTime('2027-11-07', '02:00', denver))).toEqual(['2027-11-07T09:00:00.000Z']);
+  });
+
+  it('works in zones east of UTC, in the southern hemisphere and with half-hour changes', () => {
+    expect(resolveLocalTime('2027-03-28', '01:30', 'Europe/London').instants).toHaveLength(0);
+    expect(resolveLocalTime('2027-04-04', '02:30', 'Australia/Sydney').instants).toHaveLength(2);
+    expect(resolveLocalTime('2027-10-03', '02:15', 'Australia/Lord_Howe')).toEqual({
+      instants: [],
+      skippedMinutes: 30,
+    });
+    expect(resolveLocalTime('2027-03-14', '02:30', 'UTC').instants).toHaveLength(1);
+  });
+
+  it('labels only a repeated time with its zone', () => {
+    expect(localTimeLabel('2027-11-07', '01:30', denver)).toBe('01:30 MDT');
+    expect(localTimeLabel('2027-11-07', '03:00', denver)).toBe('03:00');
+    expect(localTimeLabel('2027-07-14', '01:30', denver)).toBe('01:30');
   });
 });

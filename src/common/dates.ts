@@ -150,3 +150,66 @@ export function addBusinessDays(date: IsoDate, days: number): IsoDate {
   }
   return current;
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `timeZone` is ahead of UTC at `instant`, in milliseconds, from how Intl renders the instant there. */
+function zoneOffsetAt(instant: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * What a local date and "HH:MM" mean in `timeZone` on a daylight-saving night: a time that occurs
+ * once (`instants` has one), one skipped when clocks go forward (none: 02:30 on 2027-03-14 in Denver),
+ * or one repeated when they go back (two, earlier first: 01:30 on 2027-11-07 is MDT, then MST).
+ */
+export interface LocalTimeInZone {
+  instants: Date[];
+  /** For a skipped time: how many minutes the clocks jumped. */
+  skippedMinutes: number;
+}
+
+export function resolveLocalTime(date: IsoDate, time: string, timeZone: string): LocalTimeInZone {
+  const wall = toUtc(date).getTime() + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * 60_000;
+  // No zone changes its offset twice within two days, so the offsets a day either side are all there are.
+  const before = zoneOffsetAt(wall - 86_400_000, timeZone);
+  const after = zoneOffsetAt(wall + 86_400_000, timeZone);
+  const instants = [...new Set([wall - before, wall - after])]
+    .filter((instant) => instant + zoneOffsetAt(instant, timeZone) === wall)
+    .sort((a, b) => a - b)
+    .map((instant) => new Date(instant));
+  return { instants, skippedMinutes: instants.length === 0 ? Math.abs(after - before) / 60_000 : 0 };
+}
+
+/** The zone's short name or offset at `instant` ("MDT", "MST"; "GMT+2" where there is no abbreviation). */
+export function zoneNameAt(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(instant);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/**
+ * A local "HH:MM" as a page shows it: as is, or with its zone when the clocks repeat that time on
+ * `date` ("01:30 MDT", the first occurrence, which is what a session's hours are counted from).
+ */
+export function localTimeLabel(date: IsoDate, time: string, timeZone: string): string {
+  if (!isIsoDate(date) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return time;
+  const { instants } = resolveLocalTime(date, time, timeZone);
+  return instants.length === 2 ? `${time} ${zoneNameAt(instants[0], timeZone)}` : time;
+}

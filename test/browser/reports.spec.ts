@@ -69,7 +69,7 @@ describe('the program dashboard in a real browser, with the demo program', () =>
       await screenshot(page, 'reports-training-activity.png');
       const bad = await page.goto('/reports/supervision-summary?from=2026-02-30');
       expect(bad?.status()).toBe(400);
-      expect(await page.locator('#from-error').textContent()).toContain('real calendar date');
+      expect(await page.locator('#from-error').textContent()).toContain('must be a real date (YYYY-MM-DD)');
       // A date input cannot hold an impossible date, but the page sends back what was typed.
       expect(await page.getByLabel('From').getAttribute('value')).toBe('2026-02-30');
       await session.context.close();

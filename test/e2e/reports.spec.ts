@@ -400,7 +400,7 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
   it('refuses bad filters in the one error shape', async () => {
     const impossible = await api('/api/v1/reports/training-activity?from=2026-02-30');
     expect(impossible.status).toBe(400);
-    expect(impossible.body.errors).toEqual([{ field: 'from', message: 'must be a real calendar date' }]);
+    expect(impossible.body.errors).toEqual([{ field: 'from', message: 'must be a real date (YYYY-MM-DD)' }]);
     const malformed = await api('/api/v1/reports/training-activity?from=yesterday');
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([{ field: 'from', message: 'must be a date (YYYY-MM-DD)' }]);

@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate, type ValidatorOptions } from 'class-validator';
+import { FREE_TEXT, hasControlCharacters, SINGLE_LINE_MESSAGE } from '../dto/free-text';
 
 export interface FieldError {
   field: string;
@@ -45,9 +46,66 @@ export function fieldError(field: string, message: string, sentence = `${field} 
   return new BadRequestException({ statusCode: 400, message: sentence, errors: [{ field, message }] });
 }
 
+const freeTextFields = new WeakMap<object, Set<string>>();
+
+/** The fields of a DTO class marked `@FreeText()`, inherited and `PartialType` copies included. */
+function freeTextFieldsOf(target: object): Set<string> {
+  let fields = freeTextFields.get(target);
+  if (!fields) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(target as () => void, '', true, false);
+    fields = new Set(metadata.filter((m) => m.name === FREE_TEXT).map((m) => m.propertyName));
+    freeTextFields.set(target, fields);
+  }
+  return fields;
+}
+
+/**
+ * The rule every string field of every DTO follows without saying so: no control characters (see
+ * `free-text.ts`). Walks the validated instance, nested DTOs, arrays and plain objects included, and
+ * gives class-validator's error tree for what it finds; a field `@FreeText()` checks itself.
+ */
+export function controlCharacterErrors(instance: object): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const type: unknown = instance.constructor;
+  const freeText = typeof type === 'function' ? freeTextFieldsOf(type) : new Set<string>();
+  for (const [property, value] of Object.entries(instance)) {
+    if (typeof value === 'string') {
+      if (!freeText.has(property) && hasControlCharacters(value))
+        errors.push({ property, value, constraints: { controlCharacters: SINGLE_LINE_MESSAGE }, children: [] });
+    } else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      const children = controlCharacterErrors(value as object);
+      if (children.length) errors.push({ property, value, children });
+    }
+  }
+  return errors;
+}
+
+/** Adds `extra` to class-validator's `errors`, leaving out a field that already has a message of its own. */
+function mergeErrors(errors: ValidationError[], extra: ValidationError[]): ValidationError[] {
+  const merged = [...errors];
+  for (const e of extra) {
+    const same = merged.find((m) => m.property === e.property);
+    if (!same) merged.push(e);
+    else if (!same.constraints && e.children?.length) same.children = mergeErrors(same.children ?? [], e.children);
+  }
+  return merged;
+}
+
+/** class-validator's checks, then the control-character rule: what the pipe and the form helper both run. */
+async function validateDto(instance: object, options: ValidatorOptions): Promise<ValidationError[]> {
+  const errors = await validate(instance, options);
+  return mergeErrors(errors, controlCharacterErrors(instance));
+}
+
+class AppValidationPipe extends ValidationPipe {
+  protected override validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    return validateDto(object, options ?? {});
+  }
+}
+
 /** The one validation pipe: unknown fields are refused, values are converted to the DTO's types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -68,7 +126,7 @@ export async function validateForm<T extends object>(
 ): Promise<{ value: T; errors: null } | { value: null; errors: Record<string, string> }> {
   const value = plainToInstance(dto, body ?? {}, { exposeDefaultValues: true });
   const forbidUnknown = options.forbidUnknown ?? false;
-  const errors = await validate(value, { whitelist: true, forbidNonWhitelisted: forbidUnknown });
+  const errors = await validateDto(value, { whitelist: true, forbidNonWhitelisted: forbidUnknown });
   if (errors.length === 0) return { value, errors: null };
   const byField: Record<string, string> = {};
   const unknown = forbidUnknown ? unknownFields(errors) : [];

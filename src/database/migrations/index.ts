@@ -12,6 +12,7 @@ import { CredentialTermsPublished1796170000000 } from './1796170000000-credentia
 import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-notifications';
 import { ExpiryScanWindows1796210000000 } from './1796210000000-expiry-scan-windows';
 import { RosterRejections1796300000000 } from './1796300000000-roster-rejections';
+import { PeopleEmailKey1796400000000 } from './1796400000000-people-email-key';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ExpiryAndNotifications1796200000000,
   ExpiryScanWindows1796210000000,
   RosterRejections1796300000000,
+  PeopleEmailKey1796400000000,
 ];

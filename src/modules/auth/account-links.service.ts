@@ -12,6 +12,7 @@ import { LoginFailure } from './login-failure.entity';
 import { hashPassword } from './passwords';
 import { keyedHash, randomToken } from './secrets';
 import { SessionsService } from './sessions.service';
+import { emailKey } from '../people/email-key';
 
 export const INVITATION_DAYS = 7;
 export const RESET_HOURS = 2;
@@ -134,7 +135,7 @@ export class AccountLinksService {
       .getRepository(Person)
       .createQueryBuilder('p')
       .addSelect('p.passwordHash')
-      .where('lower(p.email) = :email', { email: email.toLowerCase() })
+      .where('p.email_key = :key', { key: emailKey(email) })
       .andWhere("p.status = 'active'")
       .getOne();
     if (!person) return;
@@ -201,7 +202,7 @@ export class AccountLinksService {
       await tx.getRepository(Person).update({ id: person.id }, { passwordHash, passwordChangedAt: new Date() });
       await this.sessions.revokeAll(tx, person.id, 'password_reset');
       // A new password lifts a sign-in block, as the block's message promises.
-      await tx.getRepository(LoginFailure).delete({ emailKey: person.email.toLowerCase() });
+      await tx.getRepository(LoginFailure).delete({ emailKey: emailKey(person.email) });
       await this.audit.record(
         tx,
         { personId: person.id, label: person.name, ip },

@@ -10,6 +10,7 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { LoginThrottleService } from './login-throttle.service';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
+import { emailKey } from '../people/email-key';
 
 /** One message for every failed sign-in: it never says whether the account exists. */
 export const LOGIN_FAILED = 'That e-mail and password do not match an active account.';
@@ -37,7 +38,7 @@ export class AuthService {
       .getRepository(Person)
       .createQueryBuilder('p')
       .addSelect('p.passwordHash')
-      .where('lower(p.email) = :email', { email: email.toLowerCase() })
+      .where('p.email_key = :key', { key: emailKey(email) })
       .getOne();
     const valid = await verifyPassword(person?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!person || !person.passwordHash || !valid || person.status !== 'active') {

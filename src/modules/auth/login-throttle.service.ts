@@ -2,6 +2,7 @@ import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
 import { LoginFailure } from './login-failure.entity';
+import { emailKey as keyOf } from '../people/email-key';
 
 /** Guessing is slowed per account and per address; the counts live in the database so every instance sees them. */
 export const LOGIN_WINDOW_MS = 15 * 60_000;
@@ -19,7 +20,7 @@ export class LoginThrottleService {
    */
   async countAttempt(email: string, ip: string): Promise<void> {
     const repo = this.dataSource.getRepository(LoginFailure);
-    const emailKey = email.toLowerCase().slice(0, 254);
+    const emailKey = keyOf(email).slice(0, 254);
     await repo.insert({ emailKey, ip, at: new Date() });
     const since = new Date(Date.now() - LOGIN_WINDOW_MS);
     const [byAccount, byAddress] = await Promise.all([
@@ -42,6 +43,6 @@ export class LoginThrottleService {
 
   /** Forgets the account's attempts: after a successful sign-in or a password reset. */
   async clear(email: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.getRepository(LoginFailure).delete({ emailKey: email.toLowerCase() });
+    await manager.getRepository(LoginFailure).delete({ emailKey: keyOf(email).slice(0, 254) });
   }
 }

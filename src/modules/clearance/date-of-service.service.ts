@@ -11,6 +11,8 @@ import { whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { ClearanceEngine, type ClearanceFacts, type ClearanceStatus } from './clearance-engine';
 import { ClearanceService } from './clearance.service';
+import { emailKey } from '../people/email-key';
+import { hasControlCharacters } from '../../common/dto/free-text';
 
 export interface ServiceCheckRow {
   line: number;
@@ -132,7 +134,7 @@ export class DateOfServiceService {
     const engine = new ClearanceEngine(roles);
     const answer = (w: (typeof wanted)[number]): ServiceCheckRow => {
       const base = { ...w, status: null, personName: null, reason: '' };
-      const person = people.get(w.person.toLowerCase());
+      const person = people.get(emailKey(w.person));
       const role = roleByKey.get(w.role.toUpperCase());
       const problems = [
         !w.person ? 'no person' : !person ? `no person you can see is "${w.person}"` : null,
@@ -206,10 +208,11 @@ export class DateOfServiceService {
   /** The people named in the file, by e-mail (any capitals) or id, that the viewer may see. */
   private async findPeople(keys: string[], viewer: AuthUser): Promise<Map<string, Person>> {
     const ids = [...new Set(keys.filter((k) => UUID.test(k)).map((k) => k.toLowerCase()))];
-    const emails = [...new Set(keys.filter((k) => k.includes('@')).map((k) => k.toLowerCase()))];
+    // A NUL in a query parameter is an error on PostgreSQL; such a cell names nobody.
+    const emails = [...new Set(keys.filter((k) => k.includes('@') && !hasControlCharacters(k)).map(emailKey))];
     const found = new Map<string, Person>();
     const today = this.config.today();
-    for (const [column, values] of [['p.id', ids] as const, ['lower(p.email)', emails] as const]) {
+    for (const [column, values] of [['p.id', ids] as const, ['p.email_key', emails] as const]) {
       for (let i = 0; i < values.length; i += 900) {
         const chunk = values.slice(i, i + 900);
         const people = await whereVisibleTo(
@@ -222,7 +225,7 @@ export class DateOfServiceService {
           .getMany();
         for (const p of people) {
           found.set(p.id.toLowerCase(), p);
-          found.set(p.email.toLowerCase(), p);
+          found.set(p.emailKey, p);
         }
         await yieldToEventLoop();
       }

@@ -10,6 +10,7 @@ import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
 import { PersonRole } from './person-role.entity';
 import { type Role } from '../../common/auth/roles';
+import { emailKey, normalizeEmail } from './email-key';
 import { Person } from './person.entity';
 import { whereVisibleTo } from './people-scope';
 
@@ -114,7 +115,7 @@ export class PeopleService {
       const person = await tx.getRepository(Person).findOne({ where: { id }, relations: { roles: true } });
       if (!person) throw new NotFoundException('No person with that id.');
       const before = snapshot(person);
-      if (dto.email !== undefined && dto.email.toLowerCase() !== person.email.toLowerCase()) {
+      if (dto.email !== undefined && emailKey(dto.email) !== emailKey(person.email)) {
         await this.assertEmailFree(tx, dto.email, id);
       }
       if (dto.name !== undefined) person.name = dto.name;
@@ -207,12 +208,12 @@ export class PeopleService {
     const qb = tx
       .getRepository(Person)
       .createQueryBuilder('p')
-      .where('lower(p.email) = :email', { email: email.toLowerCase() });
+      .where('p.email_key = :key', { key: emailKey(email) });
     if (exceptId) qb.andWhere('p.id <> :id', { id: exceptId });
     if (await qb.getExists()) {
       throw new ConflictException({
         statusCode: 409,
-        message: `Someone already uses the e-mail address ${email}.`,
+        message: `Someone already uses the e-mail address ${normalizeEmail(email)}.`,
         errors: [{ field: 'email', message: 'is already used by someone else' }],
       });
     }

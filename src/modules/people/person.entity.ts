@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  BeforeUpdate,
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { emailKey, normalizeEmail } from './email-key';
 import { PersonRole } from './person-role.entity';
 
 export const PERSON_STATUSES = ['active', 'inactive'] as const;
@@ -16,9 +26,13 @@ export class Person {
   @Column({ name: 'preferred_name', type: 'varchar', length: 200, nullable: true })
   preferredName!: string | null;
 
-  /** Unique regardless of capitals (a lower(email) index); kept as the person typed it. */
+  /** As the person typed it, in Unicode NFC; unique through `emailKey`. */
   @Column({ type: 'varchar', length: 254 })
   email!: string;
+
+  /** The address as compared: NFC and lower-cased (see email-key.ts), with a unique index. */
+  @Column({ name: 'email_key', type: 'varchar', length: 320 })
+  emailKey!: string;
 
   @Column({ type: 'varchar', length: 40, nullable: true })
   phone!: string | null;
@@ -45,6 +59,15 @@ export class Person {
 
   @UpdateDateColumn({ name: 'updated_at', type: Date })
   updatedAt!: Date;
+
+  /** Every write of a loaded or created person keeps the address in NFC and its key in step. */
+  @BeforeInsert()
+  @BeforeUpdate()
+  keyEmail(): void {
+    if (typeof this.email !== 'string') return;
+    this.email = normalizeEmail(this.email);
+    this.emailKey = emailKey(this.email);
+  }
 
   get displayName(): string {
     return this.preferredName || this.name;

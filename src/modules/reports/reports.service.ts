@@ -171,7 +171,7 @@ export class ReportsService {
       if (value !== undefined && value !== null && value !== '' && !allowed.has(name))
         errors.push({ field: name, message: `does not apply to the ${REPORTS[key].title.toLowerCase()} report` });
     for (const name of ['from', 'to', 'date'] as const)
-      if (q[name] && !isIsoDate(q[name])) errors.push({ field: name, message: 'must be a real calendar date' });
+      if (q[name] && !isIsoDate(q[name])) errors.push({ field: name, message: 'must be a real date (YYYY-MM-DD)' });
     const today = this.config.today();
     const date = q.date && isIsoDate(q.date) ? q.date : today;
     const to = q.to && isIsoDate(q.to) ? q.to : q.from && isIsoDate(q.from) && q.from > today ? q.from : today;

@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { formatDate, isIsoDate } from '../../common/dates';
+import { formatDate, isIsoDate, resolveLocalTime } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import type { Actor } from '../../common/auth/actor';
+import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { PersonRole } from '../people/person-role.entity';
@@ -40,10 +41,24 @@ function sessionSnapshot(s: TrainingSession) {
   };
 }
 
-/** Minutes from "HH:MM" to "HH:MM", as hours rounded to the quarter. */
-export function hoursBetween(startsAt: string, endsAt: string): number {
-  const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-  return Math.round(((minutes(endsAt) - minutes(startsAt)) / 60) * 4) / 4;
+/** The real time from `start` to `end`, as hours rounded to the quarter (not the wall-clock difference). */
+export function hoursBetween(start: Date, end: Date): number {
+  return Math.round(((end.getTime() - start.getTime()) / 3_600_000) * 4) / 4;
+}
+
+/**
+ * The instant a session's local date and time name in `timeZone`. A time the clocks skip is refused
+ * (`field` says which); a time they repeat, when they go back, is its first occurrence (daylight
+ * time), which the pages show with its zone ("01:30 MDT").
+ */
+export function sessionInstant(date: string, time: string, timeZone: string, field: string): Date {
+  const { instants, skippedMinutes } = resolveLocalTime(date, time, timeZone);
+  if (instants.length > 0) return instants[0];
+  const jump = skippedMinutes === 60 ? 'an hour' : `${skippedMinutes} minutes`;
+  throw fieldError(
+    field,
+    `does not exist on ${formatDate(date)}: clocks in ${timeZone} go forward ${jump} that night (daylight saving time)`,
+  );
 }
 
 /** Cohorts (runs of a course) and their sessions. Trainers manage only their own cohorts. */
@@ -52,6 +67,7 @@ export class CohortsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async list(user: AuthUser, filters: { status?: CohortStatus; courseId?: string } = {}): Promise<CohortSummary[]> {
@@ -339,7 +355,12 @@ export class CohortsService {
         `must fall within the cohort's dates (${formatDate(cohort.startsOn)} – ${formatDate(cohort.endsOn)})`,
       );
     if (dto.endsAt <= dto.startsAt) throw fieldError('endsAt', 'must be after the start time');
-    const span = hoursBetween(dto.startsAt, dto.endsAt);
+    const zone = this.config.timeZone;
+    const span = hoursBetween(
+      sessionInstant(dto.heldOn, dto.startsAt, zone, 'startsAt'),
+      sessionInstant(dto.heldOn, dto.endsAt, zone, 'endsAt'),
+    );
+    if (span <= 0) throw fieldError('endsAt', 'must be after the start time');
     const hours = dto.hours ?? span;
     if (hours > span) throw fieldError('hours', `cannot be more than the ${span} h between start and end`);
     const ids = [...new Set(dto.moduleIds)];

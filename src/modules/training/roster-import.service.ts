@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, LessThan } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
+import { hasControlCharacters, withoutControlCharacters } from '../../common/dto/free-text';
 import { AuditService, type AuditEvent } from '../audit/audit.service';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { AccountLinksService } from '../auth/account-links.service';
@@ -17,6 +18,7 @@ import { mayEnrol, NOT_ENROLLABLE_LINE, notEnrollableBy } from './enrollable';
 import { Enrollment } from './enrollment.entity';
 import { RosterRejection } from './roster-rejection.entity';
 import { enrollmentEvent } from './wait-list';
+import { emailKey, normalizeEmail } from '../people/email-key';
 
 export interface RosterRowError {
   line: number;
@@ -51,6 +53,8 @@ const COLUMNS = {
   phone: ['phone', 'phone_number', 'mobile'],
 };
 const PHONE = /^[+()\d][\d\s().+-]{5,39}$/;
+const CONTROL_CHARACTERS = 'contains control characters (such as NUL, tabs or line breaks)';
+const cell = (value: string | number) => (typeof value === 'string' ? withoutControlCharacters(value) : value);
 
 interface RosterRow {
   line: number;
@@ -146,13 +150,16 @@ export class RosterImportService implements OnApplicationShutdown {
       const bad: Array<RosterRowError & { row: RosterRow }> = [];
       for (const row of rows) {
         const problems: string[] = [];
-        const key = row.email.toLowerCase();
+        const key = emailKey(row.email);
         if (!row.name) problems.push('name is missing');
+        else if (hasControlCharacters(row.name)) problems.push(`name ${CONTROL_CHARACTERS}`);
         else if (row.name.length > 200) problems.push('name is longer than 200 characters');
         if (!row.email) problems.push('e-mail is missing');
+        else if (hasControlCharacters(row.email)) problems.push(`e-mail ${CONTROL_CHARACTERS}`);
         else if (!isEmail(row.email) || row.email.length > 254)
           problems.push(`"${row.email}" is not an e-mail address`);
-        if (row.phone && !PHONE.test(row.phone)) problems.push(`"${row.phone}" is not a phone number`);
+        if (hasControlCharacters(row.phone)) problems.push(`phone ${CONTROL_CHARACTERS}`);
+        else if (row.phone && !PHONE.test(row.phone)) problems.push(`"${row.phone}" is not a phone number`);
         if (row.email && seen.has(key)) problems.push(`duplicate: the same e-mail is on line ${seen.get(key)}`);
         const person = known.get(key);
         if (person && current.has(person.id)) problems.push(`${person.name} is already on this cohort`);
@@ -165,7 +172,8 @@ export class RosterImportService implements OnApplicationShutdown {
           places--;
         }
         if (row.email && !seen.has(key)) seen.set(key, row.line);
-        if (problems.length) bad.push({ line: row.line, email: row.email, message: problems.join('; '), row });
+        if (problems.length)
+          bad.push({ line: row.line, email: withoutControlCharacters(row.email), message: problems.join('; '), row });
       }
       if (bad.length) return { errors: bad, enrolled: 0, invitations: [] };
       const written = await this.enrolAll(tx, cohortId, rows, known, actor);
@@ -203,7 +211,8 @@ export class RosterImportService implements OnApplicationShutdown {
   ): Promise<RosterRejection> {
     // Formulas are escaped: the lines are typed by people and must not run when the file is opened.
     const csv = stringify(
-      errors.map((e) => [e.line, e.row.name, e.row.email, e.row.phone, e.message]),
+      // A NUL cannot be stored in a PostgreSQL text column; the lines are kept with U+FFFD in its place.
+      errors.map((e) => [e.line, e.row.name, e.row.email, e.row.phone, e.message].map(cell)),
       { header: true, columns: ['line', 'name', 'email', 'phone', 'problem'], escape_formulas: true },
     );
     const repo = this.dataSource.getRepository(RosterRejection);
@@ -223,13 +232,14 @@ export class RosterImportService implements OnApplicationShutdown {
     const newPeople: Person[] = [];
     const events: AuditEvent[] = [];
     const enrollments: Enrollment[] = rows.map((row) => {
-      let person = known.get(row.email.toLowerCase());
+      let person = known.get(emailKey(row.email));
       if (!person) {
         person = tx.getRepository(Person).create({
           id: randomUUID(),
           name: row.name,
           preferredName: null,
-          email: row.email,
+          email: normalizeEmail(row.email),
+          emailKey: emailKey(row.email),
           phone: row.phone || null,
           status: 'active',
         });
@@ -292,16 +302,17 @@ export class RosterImportService implements OnApplicationShutdown {
 }
 
 async function findByEmails(tx: EntityManager, emails: string[]): Promise<Map<string, Person>> {
-  const wanted = [...new Set(emails.filter(Boolean).map((e) => e.toLowerCase()))];
+  // Only addresses that can be one: a NUL in a query parameter is an error on PostgreSQL.
+  const wanted = [...new Set(emails.filter((e) => e && !hasControlCharacters(e)).map(emailKey))];
   const found = new Map<string, Person>();
   for (let i = 0; i < wanted.length; i += 500) {
     const chunk = wanted.slice(i, i + 500);
     const people = await tx
       .getRepository(Person)
       .createQueryBuilder('p')
-      .where('lower(p.email) IN (:...chunk)', { chunk })
+      .where('p.email_key IN (:...chunk)', { chunk })
       .getMany();
-    for (const p of people) found.set(p.email.toLowerCase(), p);
+    for (const p of people) found.set(p.emailKey, p);
   }
   return found;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HelperOptions } from 'handlebars';
 import hbs from 'hbs';
-import { formatDate, isIsoDate } from '../../common/dates';
+import { formatDate, isIsoDate, localTimeLabel } from '../../common/dates';
 
 /** Registers partials (views/partials/*.hbs) and the few helpers the templates use. */
 export function registerViewHelpers(viewsDir: string, timeZone: string): void {
@@ -42,6 +42,10 @@ export function registerViewHelpers(viewsDir: string, timeZone: string): void {
       timeZoneName: 'short',
     });
   });
+  /** A session time on its date: "01:30 MDT" on the night clocks go back and 01:30 happens twice, else "01:30". */
+  hbs.registerHelper('sessionTime', (date: unknown, time: unknown) =>
+    typeof date === 'string' && typeof time === 'string' ? localTimeLabel(date, time, timeZone) : time,
+  );
   /** A code as words: suicide_prevention → suicide prevention. */
   hbs.registerHelper('words', (value: unknown) => (typeof value === 'string' ? value.replace(/_/g, ' ') : value));
   hbs.registerHelper('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { ToInt } from '../../../common/dto/transforms';
 
 const blank = () => Transform(({ value }) => (value === '' ? undefined : value));
@@ -29,13 +30,13 @@ export class AuditQuery {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'From this date (program time zone)' })
   @blank()
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30', description: 'Up to and including this date' })
   @blank()
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   to?: string;
 
   @ApiPropertyOptional({ default: 1 })

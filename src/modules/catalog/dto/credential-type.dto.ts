@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateBy,
 } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
 import { ToBoolean, ToInt, ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CREDENTIAL_KINDS, VALIDITY_KINDS, type CredentialKind, type ValidityKind } from '../credential-type.entity';
 import { isValidFixedDate } from '../credential-validity';
@@ -136,6 +137,7 @@ export class CreateCredentialTypeDto {
   @TrimToNull()
   @IsOptional()
   @IsString()
+  @FreeText()
   @MaxLength(2000)
   description?: string | null;
 

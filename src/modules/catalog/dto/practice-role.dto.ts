@@ -1,15 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsDateString,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
 
@@ -30,6 +23,7 @@ export class CreatePracticeRoleDto {
   @TrimToNull()
   @IsOptional()
   @IsString()
+  @FreeText()
   @MaxLength(2000)
   description?: string | null;
 
@@ -64,8 +58,7 @@ export class ReplaceRuleDto {
     example: '2027-01-01',
   })
   @IsOptional()
-  @IsDateString({ strict: true }, { message: 'must be a date (YYYY-MM-DD)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   effectiveFrom?: string;
 
   @ApiPropertyOptional({

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIsoDate } from '../../../common/dto/iso-date';
+import { IsQuarterHours } from '../../../common/dto/quarter-hours';
 import { ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CE_CATEGORIES, type CeCategory } from '../ce-entry.entity';
 
@@ -20,7 +22,7 @@ export class SubmitCeDto {
 
   @ApiProperty({ example: '2026-10-14' })
   @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   completedOn!: string;
 
   @ApiProperty({ example: 2, description: 'Hours, in quarter hours' })
@@ -28,6 +30,7 @@ export class SubmitCeDto {
   @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
   @Min(0.25, { message: 'must be at least a quarter hour' })
   @Max(40, { message: 'must be at most 40 hours for one activity' })
+  @IsQuarterHours()
   hours!: number;
 
   @ApiProperty({ enum: CE_CATEGORIES })

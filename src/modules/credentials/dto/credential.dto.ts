@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import {
   REVOCATION_REASONS,
@@ -9,8 +10,6 @@ import {
   type SuspensionReason,
   type VerificationResult,
 } from '../credential.entity';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class RecordCredentialDto {
   @ApiProperty({ example: 'MT-CBHPSS' })
@@ -22,7 +21,7 @@ export class RecordCredentialDto {
 
   @ApiProperty({ example: '2026-01-10' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   issuedOn!: string;
 
   @ApiPropertyOptional({
@@ -31,7 +30,7 @@ export class RecordCredentialDto {
   })
   @TrimToNull()
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   expiresOn?: string | null;
 
   @ApiPropertyOptional({ description: 'Why the expiry date differs from what the credential type gives' })
@@ -67,7 +66,7 @@ export class RecordCredentialDto {
 export class RevokeCredentialDto {
   @ApiProperty({ example: '2026-06-01', description: 'From this date on, it no longer counts (may be in the past)' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   effectiveOn!: string;
 
   @ApiProperty({ enum: REVOCATION_REASONS })
@@ -85,7 +84,7 @@ export class RevokeCredentialDto {
 export class VerifyCredentialDto {
   @ApiProperty({ example: '2026-11-20', description: "When the issuer's licence lookup was checked" })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   verifiedOn!: string;
 
   @ApiProperty({ enum: VERIFICATION_RESULTS })
@@ -97,7 +96,7 @@ export class ChangeExpiryDto {
   @ApiProperty({ example: '2027-03-31', description: 'The new expiry date; leave out (null) for "does not expire"' })
   @TrimToNull()
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   expiresOn!: string | null;
 
   @ApiProperty({ example: 'Board granted a 90-day extension (letter in HR file)' })
@@ -111,7 +110,7 @@ export class ChangeExpiryDto {
 export class SuspendCredentialDto {
   @ApiProperty({ example: '2026-12-01', description: 'First day it does not count' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   from!: string;
 
   @ApiPropertyOptional({
@@ -120,7 +119,7 @@ export class SuspendCredentialDto {
   })
   @TrimToNull()
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   until?: string | null;
 
   @ApiProperty({ enum: SUSPENSION_REASONS })

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim } from '../../../common/dto/transforms';
 
 /**
@@ -13,7 +14,7 @@ export class RecordAttestationDto {
 
   @ApiProperty({ example: '2026-03-02', description: 'Date verified (YYYY-MM-DD), not in the future' })
   @Trim()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   verifiedOn!: string;
 
   @ApiProperty({ example: 'HR file', description: 'Where the evidence is kept, not what it says' })

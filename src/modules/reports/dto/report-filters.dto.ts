@@ -1,22 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { TrimToNull } from '../../../common/dto/transforms';
 import { COHORT_SETTINGS, type CohortSetting } from '../../training/cohort.entity';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The filters every report reads from its query string; each report says which of them apply to it. */
 export class ReportFiltersDto {
   @ApiPropertyOptional({ description: 'Start of the period (YYYY-MM-DD), inclusive' })
   @IsOptional()
   @TrimToNull()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   from?: string | null;
 
   @ApiPropertyOptional({ description: 'End of the period (YYYY-MM-DD), inclusive' })
   @IsOptional()
   @TrimToNull()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   to?: string | null;
 
   @ApiPropertyOptional({
@@ -24,7 +23,7 @@ export class ReportFiltersDto {
   })
   @IsOptional()
   @TrimToNull()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   date?: string | null;
 
   @ApiPropertyOptional({ description: 'A course id' })
@@ -73,6 +72,6 @@ export class DashboardQueryDto {
   })
   @IsOptional()
   @TrimToNull()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   date?: string | null;
 }

@@ -5,16 +5,15 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
   ValidateBy,
 } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { ToBoolean, ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class QualifySupervisorDto {
   @ApiProperty({ example: 'LCPC #MT-20417', description: 'The licence that qualifies them to supervise peers' })
@@ -26,13 +25,13 @@ export class QualifySupervisorDto {
 
   @ApiProperty({ example: '2026-01-01' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   qualifiedFrom!: string;
 
   @ApiPropertyOptional({ example: '2027-12-31', description: 'Last day qualified; leave out while it lasts' })
   @TrimToNull()
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   qualifiedUntil?: string | null;
 }
 
@@ -50,21 +49,21 @@ export class AssignSupervisorDto {
     description: 'First day of supervision; the previous assignment ends the day before',
   })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   startsOn!: string;
 }
 
 export class EndDto {
   @ApiProperty({ example: '2026-12-31', description: 'Last day' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   endsOn!: string;
 }
 
 export class LogSessionDto {
   @ApiProperty({ example: '2026-11-20' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   heldOn!: string;
 
   @ApiProperty({ example: 60, description: 'Minutes, in blocks of at least 15' })
@@ -84,6 +83,7 @@ export class LogSessionDto {
   @ApiProperty({ description: 'What was covered. Never client names or client information.' })
   @Trim()
   @IsString()
+  @FreeText()
   @MinLength(10, { message: 'must say briefly what was covered (at least 10 characters)' })
   @MaxLength(1000, { message: 'must be at most 1000 characters' })
   summary!: string;

@@ -18,12 +18,13 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { FreeText } from '../../../common/dto/free-text';
+import { IsIsoDate } from '../../../common/dto/iso-date';
 import { ToBoolean, ToInt, ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CE_CATEGORIES, type CeCategory } from '../../ce/ce-entry.entity';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../attendance.entity';
 import { COHORT_SETTINGS, COHORT_STATUSES, type CohortSetting, type CohortStatus } from '../cohort.entity';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A form sends one value as a string and several as an array; the API sends an array. */
 const ToArray = () =>
@@ -74,6 +75,7 @@ export class CourseDto {
   @TrimToNull()
   @IsOptional()
   @IsString()
+  @FreeText()
   @MaxLength(2000)
   description?: string | null;
 
@@ -150,12 +152,12 @@ export class CohortDto {
 
   @ApiProperty({ example: '2027-03-01' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   startsOn!: string;
 
   @ApiProperty({ example: '2027-03-12' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   endsOn!: string;
 
   @ApiProperty({ example: 20 })
@@ -189,7 +191,7 @@ export { COHORT_STATUSES };
 export class TrainingSessionDto {
   @ApiProperty({ example: '2027-03-01' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   heldOn!: string;
 
   @ApiProperty({ example: '09:00', description: 'Local time in the program time zone' })
@@ -269,7 +271,7 @@ export class ExamAttemptDto {
 
   @ApiProperty({ example: '2027-03-12' })
   @Trim()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   takenOn!: string;
 }
 
@@ -280,6 +282,6 @@ export class CompleteCohortDto {
   })
   @TrimToNull()
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' })
+  @IsIsoDate()
   completedOn?: string | null;
 }
