@@ -5,11 +5,28 @@ import { personInput } from '../factories/people';
 describeEachEngine('People API', (engine) => {
   let t: TestApp;
   let admin: ReturnType<TestApp['withBearer']>;
+  let adminId: string;
   beforeAll(async () => {
     t = await createTestApp(engine);
-    admin = t.withBearer((await t.token(['admin'])).bearer);
+    const token = await t.token(['admin']);
+    admin = t.withBearer(token.bearer);
+    adminId = token.person.id;
   });
   afterAll(async () => t?.close());
+
+  it('records a lived-experience verification by the calling admin when the body names no verifier', async () => {
+    const peer = await t.person(['peer']);
+    const other = await t.person(['trainer']);
+    const attestation = { verifiedOn: t.config.today(), evidenceLocation: 'HR file' };
+    const mine = await admin.post(`/api/v1/people/${peer.id}/lived-experience`).send(attestation).expect(201);
+    expect(mine.body.verifiedById).toBe(adminId);
+    // Naming someone still works, and naming a non-admin is still refused.
+    const refused = await admin
+      .post(`/api/v1/people/${peer.id}/lived-experience`)
+      .send({ ...attestation, verifiedById: other.id })
+      .expect(400);
+    expect(refused.body.errors).toEqual([{ field: 'verifiedById', message: 'must be an admin' }]);
+  });
 
   it('creates, reads, lists and updates a person', async () => {
     const created = await admin

@@ -156,10 +156,12 @@ export class PeopleService {
     actor: Actor,
   ): Promise<LivedExperienceAttestation> {
     await this.get(personId);
-    const verifier = await this.dataSource
-      .getRepository(PersonRole)
-      .findOneBy({ personId: dto.verifiedById, role: 'admin' });
-    if (!verifier) {
+    // The token or session already says who is calling: they verified it unless the body names someone else.
+    const verifiedById = dto.verifiedById ?? actor.personId;
+    const verifier =
+      verifiedById &&
+      (await this.dataSource.getRepository(PersonRole).findOneBy({ personId: verifiedById, role: 'admin' }));
+    if (!verifiedById || !verifier) {
       throw new BadRequestException({
         statusCode: 400,
         message: 'Only an admin can verify lived experience.',
@@ -178,7 +180,7 @@ export class PeopleService {
       const saved = await repo.save(
         repo.create({
           personId,
-          verifiedById: dto.verifiedById,
+          verifiedById,
           verifiedOn: dto.verifiedOn,
           evidenceLocation: dto.evidenceLocation,
         }),

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim } from '../../../common/dto/transforms';
 
@@ -8,9 +8,10 @@ import { Trim } from '../../../common/dto/transforms';
  * experience was: unknown fields are refused, so a diagnosis cannot be slipped in.
  */
 export class RecordAttestationDto {
-  @ApiProperty({ description: 'The admin who verified it' })
+  @ApiPropertyOptional({ description: 'The admin who verified it; you, when left out' })
+  @IsOptional()
   @IsUUID('all', { message: 'must name the admin who verified it' })
-  verifiedById!: string;
+  verifiedById?: string;
 
   @ApiProperty({ example: '2026-03-02', description: 'Date verified (YYYY-MM-DD), not in the future' })
   @Trim()
