@@ -1,125 +1,25 @@
 import { addDays, formatDate, type IsoDate } from '../../common/dates';
 import type { RequirementNode } from '../catalog/requirement-node';
+import type {
+  BriefClearance,
+  ClearanceFacts,
+  ClearanceResult,
+  ClearanceStatus,
+  CredentialFact,
+  RequirementResult,
+  RoleRule,
+  RuleChange,
+  RuleVersionFact,
+} from './clearance-facts';
+import { covering, earlier, intersect, later, merge, without, type Span } from './date-spans';
+
+export type * from './clearance-facts';
 
 /**
  * The clearance engine: is a person cleared for a practice role on a date, why (or why not), and
  * until when? Pure and deterministic — everything it needs is in its arguments, so the same facts
  * and date always give the same answer, for today or for a billing audit of a past date.
  */
-
-/** A span of calendar days, both ends included; `to: null` runs on with no end. */
-interface Span {
-  from: IsoDate;
-  to: IsoDate | null;
-}
-
-export interface CredentialFact {
-  id: string;
-  typeCode: string;
-  typeName: string;
-  issuedOn: IsoDate;
-  expiresOn: IsoDate | null;
-  graceDays: number;
-  /** Revoked with effect from this date (it no longer counts on or after it). */
-  revokedOn: IsoDate | null;
-  /** Suspended for these days (both ends included; no end while `suspendedUntil` is null). */
-  suspendedFrom?: IsoDate | null;
-  suspendedUntil?: IsoDate | null;
-  licenceNumber?: string | null;
-  /** False while the type's issuer has not published its terms: no expiry then means "not known yet", not "never". */
-  termsPublished?: boolean;
-}
-
-export interface SupervisionFact {
-  supervisorName: string;
-  startsOn: IsoDate;
-  endsOn: IsoDate | null;
-  /** When the supervisor held a qualified-supervisor licence. */
-  supervisorQualified: Span[];
-}
-
-export interface ClearanceFacts {
-  personName: string;
-  active: boolean;
-  livedExperience: Array<{ verifiedOn: IsoDate; withdrawnOn: IsoDate | null }>;
-  credentials: CredentialFact[];
-  supervision: SupervisionFact[];
-}
-
-/** One version of a role's rule and the days it is in force (no start: from the beginning; no end: still in force). */
-export interface RuleVersionFact {
-  version: number;
-  from: IsoDate | null;
-  until: IsoDate | null;
-  rule: RequirementNode | null;
-}
-
-export interface RoleRule {
-  code: string;
-  name: string;
-  /** The rule, when the role has one for all time (or the one in force today, for display). */
-  rule: RequirementNode | null;
-  /** When given, the versions in force on at least one day, oldest first: a date is judged by the version in force on it. */
-  versions?: RuleVersionFact[];
-}
-
-export interface RuleChange {
-  version: number;
-  effectiveFrom: IsoDate;
-  met: boolean;
-}
-
-export type ClearanceStatus = 'cleared' | 'cleared_with_warning' | 'not_cleared';
-
-export interface RequirementResult {
-  kind: RequirementNode['kind'];
-  label: string;
-  met: boolean;
-  /** Why it is met or not, in a sentence. */
-  reason: string;
-  /** Met, but something needs attention (a credential in its grace period). */
-  warning: string | null;
-  /** Last day it stays met on present records; null while met with no end in sight, or when not met. */
-  until: IsoDate | null;
-  satisfiedBy?: {
-    credentialId: string;
-    code: string;
-    issuedOn: IsoDate;
-    expiresOn: IsoDate | null;
-    licenceNumber?: string | null;
-  };
-  /** The nested role's own explanation, for "cleared as …" requirements. */
-  nested?: ClearanceResult;
-  children?: RequirementResult[];
-}
-
-export interface ClearanceResult {
-  role: { code: string; name: string };
-  date: IsoDate;
-  /** A new version of the rule that starts before the clearance would otherwise end, and whether it is met from its first day. */
-  ruleChange?: RuleChange;
-  /** The version of the role's rule this answer used: the one in force on `date` (null for a rule without versions). */
-  ruleVersion?: { version: number; effectiveFrom: IsoDate | null; effectiveUntil: IsoDate | null } | null;
-  status: ClearanceStatus;
-  statusLabel: string;
-  /** The last day the person stays cleared on present records (null: no end, or not cleared). */
-  clearedUntil: IsoDate | null;
-  warnings: string[];
-  requirements: RequirementResult | null;
-}
-
-/**
- * The same answer as a ClearanceResult without the explanation tree: what a board cell needs. The
- * board asks this 80,000 times for a program; the cell's link opens the full explanation.
- */
-export interface BriefClearance {
-  role: { code: string; name: string };
-  date: IsoDate;
-  status: ClearanceStatus;
-  statusLabel: string;
-  clearedUntil: IsoDate | null;
-  warnings: string[];
-}
 
 /** A requirement's outcome without its explanation; `warnings` are the ones it passes up when met. */
 interface Outcome {
@@ -137,50 +37,11 @@ export const STATUS_LABELS: Record<ClearanceStatus, string> = {
   not_cleared: 'Not cleared',
 };
 
-const earlier = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
-  a === null ? b : b === null ? a : a < b ? a : b;
-const later = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
-  a === null || b === null ? null : a > b ? a : b;
-
-/** Joins spans that overlap or touch, so a renewal issued before the old one ran out reads as one stretch. */
-function merge(spans: Span[]): Span[] {
-  const sorted = spans
-    .filter((s) => s.to === null || s.to >= s.from)
-    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  const out: Span[] = [];
-  for (const span of sorted) {
-    const last = out[out.length - 1];
-    if (last && (last.to === null || addDays(last.to, 1) >= span.from))
-      last.to = last.to === null || span.to === null ? null : later(last.to, span.to);
-    else out.push({ ...span });
-  }
-  return out;
-}
-
-/** The span of already-merged spans that holds `date`. */
-function covering(merged: Span[], date: IsoDate): Span | undefined {
-  return merged.find((s) => s.from <= date && (s.to === null || date <= s.to));
-}
-
 /** Each credential of one type with the days it counts, and those days joined up; independent of the date asked about. */
 interface CredentialSpans {
   held: CredentialFact[];
   pieces: Array<{ credential: CredentialFact; span: Span }>;
   merged: Span[];
-}
-
-/** A credential's span with its suspension cut out: none, one or two pieces. */
-function withoutSuspension(span: Span, c: CredentialFact): Span[] {
-  if (!c.suspendedFrom) return [span];
-  const before = intersect(span, { from: span.from, to: addDays(c.suspendedFrom, -1) });
-  const after = c.suspendedUntil ? intersect(span, { from: addDays(c.suspendedUntil, 1), to: span.to }) : null;
-  return [before, after].filter((s): s is Span => s !== null && (s.to === null || s.to >= s.from));
-}
-
-function intersect(a: Span, b: Span): Span | null {
-  const from = a.from > b.from ? a.from : b.from;
-  const to = earlier(a.to, b.to);
-  return to !== null && to < from ? null : { from, to };
 }
 
 export class ClearanceEngine {
@@ -379,7 +240,7 @@ export class ClearanceEngine {
       const pieces = held.flatMap((c) => {
         const end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
         const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
-        return withoutSuspension(whole, c).map((span) => ({ credential: c, span }));
+        return without(whole, c.suspendedFrom, c.suspendedUntil).map((span) => ({ credential: c, span }));
       });
       found = { held, pieces, merged: merge(pieces.map((p) => p.span)) };
       perType.set(key, found);
