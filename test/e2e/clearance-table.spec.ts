@@ -179,7 +179,8 @@ describeEachEngine('Clearance cases', (engine) => {
     ['Una Unqualified', 'PSS', '2026-06-30', 'cleared', '2026-06-30'],
     ['Una Unqualified', 'PSS', '2026-07-01', 'not_cleared', null],
     // A rule that starts on a date (the doula licence from 2027-01-01): announced before, required after.
-    ['Dana Doula', 'RECOVERY-DOULA', '2026-12-31', 'cleared_with_warning', '2026-12-31'],
+    // Issue 18 §2: the licence that starts on Jan 1 is a notice, not a warning (was cleared_with_warning).
+    ['Dana Doula', 'RECOVERY-DOULA', '2026-12-31', 'cleared', '2026-12-31'],
     ['Dana Doula', 'RECOVERY-DOULA', '2027-01-01', 'not_cleared', null],
     ['Fern Full', 'RECOVERY-DOULA', '2027-01-01', 'cleared_with_warning', '2027-02-14'], // MT-CBHPSS now in its grace period
     ['Dana Doula', 'IND-RECOVERY-DOULA', '2026-11-28', 'not_cleared', null],

@@ -183,9 +183,10 @@ describe('the clearance engine', () => {
   it('applies a dated rule only from its date: the doula licence from 2027-01-01', () => {
     const doula = peer((f) => f.credentials.push(credential('DOULA', '2025-03-01', '2028-03-01')));
     const before = engine.evaluate('RECOVERY-DOULA', '2026-11-28', doula);
-    expect(before).toMatchObject({ status: 'cleared_with_warning', clearedUntil: '2026-12-31' });
-    expect(before.warnings).toEqual([
-      'MT-DOULA-LIC current becomes required on Jan 1, 2027 and is not met for that date.',
+    // Issue 18 §2: a rule that starts later is a notice, not a warning (was cleared_with_warning and a warning).
+    expect(before).toMatchObject({ status: 'cleared', clearedUntil: '2026-12-31', warnings: [] });
+    expect(before.notices).toEqual([
+      { from: '2027-01-01', text: 'From Jan 1, 2027 this role also needs: MT-DOULA-LIC current' },
     ]);
     expect(before.requirements!.children![2]).toMatchObject({
       met: true,

@@ -5,6 +5,7 @@ import type {
   ClearanceFacts,
   ClearanceResult,
   ClearanceStatus,
+  Notice,
   RequirementResult,
   RoleRule,
   RuleChange,
@@ -24,7 +25,7 @@ import {
   labelOf,
   noRulesInForce,
   notMetReason,
-  pendingWarning,
+  pendingNotice,
   refusal,
   STATUS_LABELS,
   whyNoCredential,
@@ -51,15 +52,17 @@ interface Outcome {
   met: boolean;
   until: IsoDate | null;
   warnings: readonly string[];
+  /** The notices it passes up when met: rules that start later and are not met for their first day. */
+  notices: readonly Notice[];
   /** Its explanation, when one was asked for; null on the brief path. */
   why: RequirementResult | null;
 }
 
-const NONE: readonly string[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 /** The brief path's outcomes that say nothing more: shared, not built. */
-const NOT_MET: Outcome = Object.freeze({ met: false, until: null, warnings: NONE, why: null });
-const NO_LONGER_REQUIRED: Outcome = Object.freeze({ met: true, until: null, warnings: NONE, why: null });
-const notMet = (why: RequirementResult): Outcome => ({ met: false, until: null, warnings: NONE, why });
+const NOT_MET: Outcome = Object.freeze({ met: false, until: null, warnings: NONE, notices: NONE, why: null });
+const NO_LONGER_REQUIRED: Outcome = Object.freeze({ met: true, until: null, warnings: NONE, notices: NONE, why: null });
+const notMet = (why: RequirementResult): Outcome => ({ met: false, until: null, warnings: NONE, notices: NONE, why });
 
 export class ClearanceEngine {
   private readonly roles: Map<string, RoleRule>;
@@ -68,8 +71,12 @@ export class ClearanceEngine {
   private readonly answeredBriefly = new WeakMap<ClearanceFacts, Map<string, BriefClearance>>();
   private readonly spans = new RecordSpans();
 
-  constructor(roles: RoleRule[]) {
+  private readonly credentialNames: ReadonlyMap<string, string>;
+
+  /** `credentialTypes` names the credentials a notice asks for; without it, a notice names the requirement by its label. */
+  constructor(roles: RoleRule[], credentialTypes: ReadonlyArray<{ code: string; name: string }> = []) {
     this.roles = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
+    this.credentialNames = new Map(credentialTypes.map((t) => [t.code.toUpperCase(), t.name]));
   }
 
   evaluate(roleCode: string, date: IsoDate, facts: ClearanceFacts): ClearanceResult {
@@ -96,6 +103,14 @@ export class ClearanceEngine {
       if (missing.length > 0) return notMetReason(missing.map((c) => labelOf(c, this.roles)));
     }
     return this.evaluate(roleCode, date, facts).requirements?.reason ?? '';
+  }
+
+  /** What a requirement asks for, in a notice: a credential by its type's name where the engine was told it. */
+  private needs(node: RequirementNode): string {
+    return (
+      (node.kind === 'credential' && this.credentialNames.get(node.credentialTypeCode!.toUpperCase())) ||
+      labelOf(node, this.roles)
+    );
   }
 
   /** A role's answer, kept per person, role and date (the chain only guards against loops, so it is not part of it). */
@@ -150,6 +165,7 @@ export class ClearanceEngine {
     const met = requirements === null || requirements.met;
     // Warnings are about staying cleared; on a role not cleared they would only distract from why not.
     const warnings = met && requirements ? requirements.warnings : NONE;
+    const notices = met && requirements ? requirements.notices : NONE;
     const status: ClearanceStatus = !met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
     let until = met && requirements ? requirements.until : null;
     // A clearance that would run past the day a new version of the rule starts lasts only as long as
@@ -163,8 +179,8 @@ export class ClearanceEngine {
       until = change.met ? then.clearedUntil : addDays(next.from, -1);
     }
     return explain
-      ? explainRole(role, date, version, status, until, warnings, requirements?.why ?? null, change)
-      : briefOf(role, date, status, until, warnings);
+      ? explainRole(role, date, version, status, until, warnings, notices, requirements?.why ?? null, change)
+      : briefOf(role, date, status, until, warnings, notices);
   }
 
   /** One requirement on `date`, including whether (and until when) a dated rule applies. */
@@ -179,12 +195,16 @@ export class ClearanceEngine {
       // Not required yet. It stays that way until it starts; then it must be met on that day.
       const then = this.leafOrGroup(node, node.appliesFrom, facts, chain, explain);
       const until = then.met ? then.until : addDays(node.appliesFrom, -1);
-      const warning = then.met ? null : pendingWarning(labelOf(node, this.roles), node.appliesFrom);
+      // A heads-up, not a warning: the status stays cleared (warnings are for grace periods and lapses).
+      const notice = then.met
+        ? null
+        : { from: node.appliesFrom, text: pendingNotice(this.needs(node), node.appliesFrom) };
       return {
         met: true,
         until,
-        warnings: warning ? [warning] : NONE,
-        why: explain ? explainPending(node, then.why!, until, warning) : null,
+        warnings: NONE,
+        notices: notice ? [notice] : NONE,
+        why: explain ? explainPending(node, then.why!, until, notice) : null,
       };
     }
     if (node.appliesUntil && date > node.appliesUntil)
@@ -222,7 +242,8 @@ export class ClearanceEngine {
         return {
           met,
           until,
-          warnings: met ? joinWarnings(metOnes) : NONE,
+          warnings: met ? join(metOnes, warningsOf) : NONE,
+          notices: met ? join(metOnes, noticesOf) : NONE,
           why: explain
             ? explainGroup(
                 node,
@@ -249,6 +270,7 @@ export class ClearanceEngine {
           met: true,
           until: span.to,
           warnings: warning ? [warning] : NONE,
+          notices: NONE,
           why: explain ? explainCredential(labelOf(node, this.roles), best, span, date, warning) : null,
         };
       }
@@ -256,14 +278,14 @@ export class ClearanceEngine {
         const span = covering(this.spans.livedExperience(facts), date);
         const why = explain ? explainLived(labelOf(node, this.roles), facts, date, span) : null;
         if (!span) return why ? notMet(why) : NOT_MET;
-        return { met: true, until: span.to, warnings: NONE, why };
+        return { met: true, until: span.to, warnings: NONE, notices: NONE, why };
       }
       case 'active_supervision': {
         const span = covering(this.spans.supervision(facts), date);
         const current = facts.supervision.find((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
         const why = explain ? explainSupervision(labelOf(node, this.roles), facts, date, current, span) : null;
         if (!span || !current) return why ? notMet(why) : NOT_MET;
-        return { met: true, until: span.to, warnings: NONE, why };
+        return { met: true, until: span.to, warnings: NONE, notices: NONE, why };
       }
       case 'practice_role': {
         const code = node.practiceRoleCode!;
@@ -273,11 +295,19 @@ export class ClearanceEngine {
           if (!role || loops) return NOT_MET;
           const nested = this.role(code, date, facts, chain, false);
           if (nested.status === 'not_cleared') return NOT_MET;
-          return { met: true, until: nested.clearedUntil, warnings: nested.warnings, why: null };
+          return {
+            met: true,
+            until: nested.clearedUntil,
+            warnings: nested.warnings,
+            notices: nested.notices,
+            why: null,
+          };
         }
         const nested = role && !loops ? this.role(code, date, facts, chain, true) : null;
         const why = explainClearedAs(labelOf(node, this.roles), code, role, nested);
-        return why.met ? { met: true, until: why.until, warnings: nested!.warnings, why } : notMet(why);
+        return why.met
+          ? { met: true, until: why.until, warnings: nested!.warnings, notices: nested!.notices, why }
+          : notMet(why);
       }
     }
   }
@@ -306,6 +336,7 @@ function briefOf(
   status: ClearanceStatus,
   clearedUntil: IsoDate | null,
   warnings: readonly string[],
+  notices: readonly Notice[],
 ): BriefClearance {
   let ref = roleRefs.get(role);
   if (!ref) roleRefs.set(role, (ref = Object.freeze({ code: role.code, name: role.name })));
@@ -315,15 +346,23 @@ function briefOf(
     status,
     statusLabel: STATUS_LABELS[status],
     clearedUntil,
-    warnings: warnings.length ? [...warnings] : (NONE as string[]),
+    warnings: warnings.length ? [...warnings] : (NONE as never[]),
+    notices: notices.length ? [...notices] : (NONE as never[]),
   };
 }
 
-function joinWarnings(outcomes: Outcome[]): readonly string[] {
-  const withWarnings = outcomes.filter((o) => o.warnings.length > 0);
-  return withWarnings.length === 0
-    ? NONE
-    : withWarnings.length === 1
-      ? withWarnings[0].warnings
-      : withWarnings.flatMap((o) => o.warnings);
+const warningsOf = (o: Outcome): readonly string[] => o.warnings;
+const noticesOf = (o: Outcome): readonly Notice[] => o.notices;
+
+/** The warnings (or notices) of some outcomes, one after another; shared rather than copied where only one has any. */
+function join<T>(outcomes: Outcome[], of: (o: Outcome) => readonly T[]): readonly T[] {
+  let only: readonly T[] = NONE;
+  let many: T[] | null = null;
+  for (const o of outcomes) {
+    const xs = of(o);
+    if (xs.length === 0) continue;
+    if (only.length === 0) only = xs;
+    else (many ??= [...only]).push(...xs);
+  }
+  return many ?? only;
 }

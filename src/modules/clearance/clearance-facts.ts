@@ -63,6 +63,12 @@ export interface RuleChange {
   met: boolean;
 }
 
+/** A heads-up: a rule that starts later and is not met for its first day. The status stays `cleared`; only grace periods and lapses warn. */
+export interface Notice {
+  from: IsoDate;
+  text: string;
+}
+
 export type ClearanceStatus = 'cleared' | 'cleared_with_warning' | 'not_cleared';
 
 export interface RequirementResult {
@@ -73,6 +79,8 @@ export interface RequirementResult {
   reason: string;
   /** Met, but something needs attention (a credential in its grace period). */
   warning: string | null;
+  /** Not required yet and not met for its first day: the heads-up it gives. */
+  notice?: Notice;
   /** Last day it stays met on present records; null while met with no end in sight, or when not met. */
   until: IsoDate | null;
   satisfiedBy?: {
@@ -99,6 +107,8 @@ export interface ClearanceResult {
   /** The last day the person stays cleared on present records (null: no end, or not cleared). */
   clearedUntil: IsoDate | null;
   warnings: string[];
+  /** Rules that start later and are not met for their first day; none on a role not cleared. */
+  notices: Notice[];
   requirements: RequirementResult | null;
 }
 
@@ -113,4 +123,6 @@ export interface BriefClearance {
   statusLabel: string;
   clearedUntil: IsoDate | null;
   warnings: string[];
+  /** Rules that start later and are not met for their first day; none on a role not cleared. */
+  notices: Notice[];
 }

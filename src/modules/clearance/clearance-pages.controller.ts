@@ -10,6 +10,9 @@ import { ClearanceService, type BriefBoardRow } from './clearance.service';
 import { AppConfig } from '../../config/app-config';
 
 const EXPIRING_CHOICES = [30, 60, 90];
+const CHANGES_CHOICES = [30, 60, 90];
+const choice = (value: string | undefined, choices: number[]) =>
+  choices.includes(Number(value)) ? Number(value) : null;
 
 /** A cell of the board: colour AND words, so it reads without colour too. */
 function cell(result: BriefClearance, date: string) {
@@ -19,7 +22,8 @@ function cell(result: BriefClearance, date: string) {
     result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
   const text =
     result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
-  return { code: result.role.code, tone, text, until };
+  // A rule that starts later is a heads-up beside the status, not a warning.
+  return { code: result.role.code, tone, text, until, changesFrom: result.notices[0]?.from ?? null };
 }
 
 /** With `days`, only the people one of whose clearances ends within that many days of `date`. */
@@ -27,6 +31,17 @@ function endingWithin(rows: BriefBoardRow[], date: string, days: number | null):
   if (days === null) return rows;
   const limit = addDays(date, days);
   return rows.filter((row) => row.results.some((r) => r.clearedUntil !== null && r.clearedUntil <= limit));
+}
+
+/** With `days`, only the people for one of whose roles a rule starts within that many days of `date` (a notice). */
+export function changesWithin<R extends { results: BriefClearance[] }>(
+  rows: R[],
+  date: string,
+  days: number | null,
+): R[] {
+  if (days === null) return rows;
+  const limit = addDays(date, days);
+  return rows.filter((row) => row.results.some((r) => r.notices.some((n) => n.from <= limit)));
 }
 
 @ApiExcludeController()
@@ -59,9 +74,10 @@ export class ClearancePagesController {
   @Roles('supervisor', 'admin')
   async board(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
-    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
+    const expiring = choice(query.expiring, EXPIRING_CHOICES);
+    const changes = choice(query.changes, CHANGES_CHOICES);
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
-    const rows = endingWithin(board.rows, date, expiring).map((row) => ({
+    const rows = changesWithin(endingWithin(board.rows, date, expiring), date, changes).map((row) => ({
       person: row.person,
       lastSupervisionOn: row.lastSupervisionOn,
       supervisionGap: row.supervisionGap,
@@ -69,9 +85,12 @@ export class ClearancePagesController {
       cells: row.results.map((r) => cell(r, date)),
     }));
     const csvQuery = new URLSearchParams(
-      Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(
-        ([, v]) => v !== '',
-      ),
+      Object.entries({
+        date,
+        role: query.role ?? '',
+        expiring: expiring ? String(expiring) : '',
+        changes: changes ? String(changes) : '',
+      }).filter(([, v]) => v !== ''),
     ).toString();
     return res.render('clearance/board', {
       title: 'Clearance board',
@@ -81,8 +100,9 @@ export class ClearancePagesController {
       roles: board.roles,
       allRoles: await this.clearance.roles(),
       rows,
-      query: { role: query.role ?? '', expiring },
+      query: { role: query.role ?? '', expiring, changes },
       expiringChoices: EXPIRING_CHOICES,
+      changesChoices: CHANGES_CHOICES,
       csvHref: `/clearance.csv?${csvQuery}`,
       people: rows.length,
       clearedPerRole: board.roles.map((_, i) => rows.filter((r) => r.results[i].status !== 'not_cleared').length),
@@ -94,8 +114,9 @@ export class ClearancePagesController {
   async csv(@CurrentUser() user: AuthUser, @Query() query: Record<string, string | undefined>, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
-    const expiring = EXPIRING_CHOICES.includes(Number(query.expiring)) ? Number(query.expiring) : null;
-    const records = endingWithin(board.rows, date, expiring).flatMap((row) =>
+    const expiring = choice(query.expiring, EXPIRING_CHOICES);
+    const changes = choice(query.changes, CHANGES_CHOICES);
+    const records = changesWithin(endingWithin(board.rows, date, expiring), date, changes).flatMap((row) =>
       row.results.map((r) => [
         row.person.name,
         row.person.id,
@@ -103,7 +124,9 @@ export class ClearancePagesController {
         r.role.name,
         r.status,
         r.clearedUntil ?? '',
-        r.status === 'not_cleared' ? (r.reason ?? '') : r.warnings.join(' '),
+        r.status === 'not_cleared'
+          ? (r.reason ?? '')
+          : [...r.warnings, ...r.notices.map((n) => `${n.text}.`)].join(' '),
         row.lastSupervisionOn ?? '',
       ]),
     );

@@ -5,6 +5,7 @@ import type {
   ClearanceResult,
   ClearanceStatus,
   CredentialFact,
+  Notice,
   RequirementResult,
   RoleRule,
   RuleChange,
@@ -46,8 +47,8 @@ export function labelOf(node: RequirementNode, roles: ReadonlyMap<string, RoleRu
 export const graceWarning = (code: string, best: CredentialFact): string =>
   `${code} expired ${formatDate(best.expiresOn!)} and is in its grace period until ${formatDate(addDays(best.expiresOn!, best.graceDays))}: renew it.`;
 
-export const pendingWarning = (label: string, from: IsoDate): string =>
-  `${label} becomes required on ${formatDate(from)} and is not met for that date.`;
+export const pendingNotice = (needs: string, from: IsoDate): string =>
+  `From ${formatDate(from)} this role also needs: ${needs}`;
 
 /** Why "all of" some requirements is not met: the ones that are not, by label. */
 export const notMetReason = (labels: string[]): string => `Not met: ${labels.join('; ')}.`;
@@ -74,15 +75,16 @@ export function explainPending(
   node: RequirementNode,
   then: RequirementResult,
   until: IsoDate | null,
-  warning: string | null,
+  notice: Notice | null,
 ): RequirementResult {
   return {
     kind: node.kind,
     label: then.label,
     met: true,
     reason: `Not required until ${formatDate(node.appliesFrom!)}.${then.met ? '' : ` Not met for that date: ${then.reason}`}`,
-    warning,
+    warning: null,
     until,
+    ...(notice ? { notice } : {}),
   };
 }
 
@@ -270,6 +272,7 @@ export function explainRole(
   status: ClearanceStatus,
   clearedUntil: IsoDate | null,
   warnings: readonly string[],
+  notices: readonly Notice[],
   requirements: RequirementResult | null,
   change: RuleChange | null,
 ): ClearanceResult {
@@ -287,6 +290,7 @@ export function explainRole(
     statusLabel: STATUS_LABELS[status],
     clearedUntil,
     warnings: [...warnings],
+    notices: [...notices],
     requirements,
     ...(change ? { ruleChange: change } : {}),
   };

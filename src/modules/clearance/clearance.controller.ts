@@ -44,7 +44,7 @@ export class ClearanceController {
         clearance: Object.fromEntries(
           row.results.map((r) => [
             r.role.code,
-            { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings },
+            { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings, notices: r.notices },
           ]),
         ),
       })),
