@@ -97,6 +97,7 @@ describeEachEngine('Clearance notices: a rule that starts later', (engine) => {
     expect(cell('Dana Doula')).toEqual({
       status: 'cleared',
       clearedUntil: '2026-12-31',
+      warningUntil: null,
       warnings: [],
       notices: [NOTICE],
     });
@@ -137,5 +138,38 @@ describeEachEngine('Clearance notices: a rule that starts later', (engine) => {
     const page = await t.as(browser).get(`/people/${doula.id}/clearance`).query({ date: '2026-11-28' }).expect(200);
     expect(page.text).toContain(`<p class="notice-text">ℹ ${NOTICE.text}.</p>`);
     expect(page.text).not.toContain('becomes required on');
+  });
+
+  // Issue 18 §1: Paul's MT-CBHPSS expires Dec 31, 2027, with 45 days of grace to Feb 14, 2028.
+  it.each([
+    ['2027-12-31', 'cleared', '2027-12-31', '2028-02-14'],
+    ['2028-01-01', 'cleared_with_warning', '2028-02-14', '2028-02-14'],
+    ['2028-02-14', 'cleared_with_warning', '2028-02-14', '2028-02-14'],
+    ['2028-02-15', 'not_cleared', null, null],
+  ])('answers on %s: %s, cleared until %s, warning until %s', async (date, status, clearedUntil, warningUntil) => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const res = await admin.get(`/api/v1/people/${peer.id}/clearance`).query({ role: 'PSS', date }).expect(200);
+    expect(res.body.results[0]).toMatchObject({ status, clearedUntil, warningUntil });
+    const board = await admin.get('/api/v1/clearance/board').query({ date, role: 'PSS' }).expect(200);
+    const row = board.body.rows.find((r: { person: { id: string } }) => r.person.id === peer.id);
+    expect(row.clearance.PSS).toMatchObject({ status, clearedUntil, warningUntil });
+  });
+
+  it('shows both dates on the board, its CSV and the person page', async () => {
+    const browser = await t.browser(['admin']);
+    const date = '2027-11-28';
+    const board = (await t.as(browser).get('/clearance').query({ date, role: 'PSS' }).expect(200)).text;
+    expect(board).toContain('<small> until Dec 31, 2027</small><small>, with a warning to Feb 14, 2028</small>');
+    const csv = await t.as(browser).get('/clearance.csv').query({ date, role: 'PSS' }).expect(200);
+    const rows = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.find((r) => r.person === 'Paul Peer')).toMatchObject({
+      status: 'cleared',
+      cleared_until: '2027-12-31',
+      warning_until: '2028-02-14',
+    });
+    const page = (await t.as(browser).get(`/people/${peer.id}/clearance`).query({ date }).expect(200)).text;
+    expect(page).toContain(
+      'until <strong>Dec 31, 2027</strong>; lapsed from Jan 1, 2028: may practise with a warning until <strong>Feb 14, 2028</strong>',
+    );
   });
 });

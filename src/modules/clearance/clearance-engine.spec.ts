@@ -46,7 +46,9 @@ describe('the clearance engine', () => {
     expect(result).toMatchObject({
       status: 'cleared',
       statusLabel: 'Cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
       warnings: [],
     });
     const cbhpss = result.requirements!.children!.find((c) => c.label === 'MT-CBHPSS current')!;
@@ -106,11 +108,15 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('PSS', '2026-01-05', facts)).toMatchObject({
       status: 'cleared',
       warnings: [],
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     expect(engine.evaluate('PSS', '2025-12-24', facts)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: the renewal carries on without a warning; the grace period comes after it (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
   });
 
@@ -140,7 +146,9 @@ describe('the clearance engine', () => {
     );
     expect(engine.evaluate('PSS', '2026-07-01', facts)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     const open = peer((f) => Object.assign(f.credentials[1], { suspendedFrom: '2026-06-01', suspendedUntil: null }));
     expect(engine.evaluate('PSS', '2026-11-28', open).requirements!.children![2].reason).toBe(
@@ -206,7 +214,9 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('RECOVERY-DOULA', '2026-12-15', licensed)).toMatchObject({
       status: 'cleared',
       warnings: [],
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     expect(engine.evaluate('RECOVERY-DOULA', '2027-01-15', licensed).status).toBe('cleared_with_warning');
     expect(engine.evaluate('RECOVERY-DOULA', '2027-03-01', licensed).status).toBe('not_cleared');
@@ -280,7 +290,9 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('PSS', '2025-02-10', history).status).toBe('cleared_with_warning');
     expect(engine.evaluate('PSS', '2025-03-20', history)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
   });
 });

@@ -5,11 +5,8 @@ import type {
   ClearanceFacts,
   ClearanceResult,
   ClearanceStatus,
-  Notice,
-  RequirementResult,
   RoleRule,
   RuleChange,
-  RuleVersionFact,
 } from './clearance-facts';
 import {
   explainClearedAs,
@@ -27,10 +24,24 @@ import {
   notMetReason,
   pendingNotice,
   refusal,
-  STATUS_LABELS,
   whyNoCredential,
 } from './clearance-reasons';
 import { covering, earlier, later } from './date-spans';
+import {
+  applies,
+  briefOf,
+  clearEnd,
+  join,
+  lastDay,
+  NO_LONGER_REQUIRED,
+  NONE,
+  NOT_MET,
+  notMet,
+  noticesOf,
+  type Outcome,
+  versionOn,
+  warningsOf,
+} from './clearance-outcomes';
 import { inForce, RecordSpans } from './record-spans';
 
 export type * from './clearance-facts';
@@ -46,23 +57,6 @@ export { STATUS_LABELS } from './clearance-reasons';
  * also build each requirement's explanation (`why`, worded in clearance-reasons.ts). The brief
  * answer, which a board asks for 80,000 times, builds none of it.
  */
-
-/** A requirement's outcome; `warnings` are the ones it passes up when met. */
-interface Outcome {
-  met: boolean;
-  until: IsoDate | null;
-  warnings: readonly string[];
-  /** The notices it passes up when met: rules that start later and are not met for their first day. */
-  notices: readonly Notice[];
-  /** Its explanation, when one was asked for; null on the brief path. */
-  why: RequirementResult | null;
-}
-
-const NONE: readonly never[] = Object.freeze([]);
-/** The brief path's outcomes that say nothing more: shared, not built. */
-const NOT_MET: Outcome = Object.freeze({ met: false, until: null, warnings: NONE, notices: NONE, why: null });
-const NO_LONGER_REQUIRED: Outcome = Object.freeze({ met: true, until: null, warnings: NONE, notices: NONE, why: null });
-const notMet = (why: RequirementResult): Outcome => ({ met: false, until: null, warnings: NONE, notices: NONE, why });
 
 export class ClearanceEngine {
   private readonly roles: Map<string, RoleRule>;
@@ -168,6 +162,7 @@ export class ClearanceEngine {
     const notices = met && requirements ? requirements.notices : NONE;
     const status: ClearanceStatus = !met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
     let until = met && requirements ? requirements.until : null;
+    let clear = met && requirements ? requirements.clear : null;
     // A clearance that would run past the day a new version of the rule starts lasts only as long as
     // the new rule is met from its first day: the change shows in cleared-until. Status and warnings
     // stay those of the version in force on the date asked about, so an edit made today never changes
@@ -176,11 +171,29 @@ export class ClearanceEngine {
     if (met && next?.from && (until === null || until >= addDays(next.from, -1))) {
       const then = this.role(role.code, next.from, facts, chain, explain);
       change = { version: next.version, effectiveFrom: next.from, met: then.status !== 'not_cleared' };
-      until = change.met ? then.clearedUntil : addDays(next.from, -1);
+      const dayBefore = addDays(next.from, -1);
+      until = change.met ? lastDay(then) : dayBefore;
+      if (clear === null || clear >= dayBefore) clear = change.met ? clearEnd(then, next.from) : dayBefore;
     }
+    // A warning stretch ahead shows as two dates: cleared without a warning until one, with it until the other.
+    // Already in it, the warning is in the status, and both say the last day cleared at all.
+    const warningUntil =
+      status === 'cleared_with_warning' || (until !== null && clear !== null && clear < until) ? until : null;
+    const clearedUntil = status === 'cleared' && warningUntil !== null ? clear : until;
     return explain
-      ? explainRole(role, date, version, status, until, warnings, notices, requirements?.why ?? null, change)
-      : briefOf(role, date, status, until, warnings, notices);
+      ? explainRole(
+          role,
+          date,
+          version,
+          status,
+          clearedUntil,
+          warningUntil,
+          warnings,
+          notices,
+          requirements?.why ?? null,
+          change,
+        )
+      : briefOf(role, date, status, clearedUntil, warningUntil, warnings, notices);
   }
 
   /** One requirement on `date`, including whether (and until when) a dated rule applies. */
@@ -195,6 +208,7 @@ export class ClearanceEngine {
       // Not required yet. It stays that way until it starts; then it must be met on that day.
       const then = this.leafOrGroup(node, node.appliesFrom, facts, chain, explain);
       const until = then.met ? then.until : addDays(node.appliesFrom, -1);
+      const clear = then.met ? then.clear : until;
       // A heads-up, not a warning: the status stays cleared (warnings are for grace periods and lapses).
       const notice = then.met
         ? null
@@ -202,6 +216,7 @@ export class ClearanceEngine {
       return {
         met: true,
         until,
+        clear,
         warnings: NONE,
         notices: notice ? [notice] : NONE,
         why: explain ? explainPending(node, then.why!, until, notice) : null,
@@ -214,7 +229,12 @@ export class ClearanceEngine {
     const result = this.leafOrGroup(node, date, facts, chain, explain);
     // Once a dated rule stops applying, it can no longer end the clearance.
     if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil))
-      return { ...result, until: null, why: result.why && { ...result.why, until: null } };
+      return {
+        ...result,
+        until: null,
+        clear: result.clear === null || result.clear >= node.appliesUntil ? null : result.clear,
+        why: result.why && { ...result.why, until: null },
+      };
     return result;
   }
 
@@ -233,15 +253,25 @@ export class ClearanceEngine {
         const met = node.kind === 'all_of' ? metOnes.length === children.length : metOnes.length > 0;
         if (!met && !explain) return NOT_MET;
         let until: IsoDate | null = null;
-        if (met && node.kind === 'all_of') for (const c of children) until = earlier(until, c.until);
+        let clear: IsoDate | null = null;
+        if (met && node.kind === 'all_of')
+          for (const c of children) {
+            until = earlier(until, c.until);
+            clear = earlier(clear, c.clear);
+          }
         else if (met) {
           // Any one of them keeps it met, so it lasts as long as the one that lasts longest.
           until = metOnes[0].until;
-          for (const c of metOnes) until = later(until, c.until);
+          clear = metOnes[0].clear;
+          for (const c of metOnes) {
+            until = later(until, c.until);
+            clear = later(clear, c.clear);
+          }
         }
         return {
           met,
           until,
+          clear,
           warnings: met ? join(metOnes, warningsOf) : NONE,
           notices: met ? join(metOnes, noticesOf) : NONE,
           why: explain
@@ -266,9 +296,12 @@ export class ClearanceEngine {
         // The one that carries furthest is the one that satisfies it.
         const { best, span } = found;
         const warning = best.expiresOn !== null && date > best.expiresOn ? graceWarning(code, best) : null;
+        // Clear of warnings until the stretch runs into a grace period; none of it left when already in one.
+        const clear = covering(spans.clear, date);
         return {
           met: true,
           until: span.to,
+          clear: clear ? clear.to : addDays(date, -1),
           warnings: warning ? [warning] : NONE,
           notices: NONE,
           why: explain ? explainCredential(labelOf(node, this.roles), best, span, date, warning) : null,
@@ -278,14 +311,14 @@ export class ClearanceEngine {
         const span = covering(this.spans.livedExperience(facts), date);
         const why = explain ? explainLived(labelOf(node, this.roles), facts, date, span) : null;
         if (!span) return why ? notMet(why) : NOT_MET;
-        return { met: true, until: span.to, warnings: NONE, notices: NONE, why };
+        return { met: true, until: span.to, clear: span.to, warnings: NONE, notices: NONE, why };
       }
       case 'active_supervision': {
         const span = covering(this.spans.supervision(facts), date);
         const current = facts.supervision.find((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
         const why = explain ? explainSupervision(labelOf(node, this.roles), facts, date, current, span) : null;
         if (!span || !current) return why ? notMet(why) : NOT_MET;
-        return { met: true, until: span.to, warnings: NONE, notices: NONE, why };
+        return { met: true, until: span.to, clear: span.to, warnings: NONE, notices: NONE, why };
       }
       case 'practice_role': {
         const code = node.practiceRoleCode!;
@@ -297,7 +330,8 @@ export class ClearanceEngine {
           if (nested.status === 'not_cleared') return NOT_MET;
           return {
             met: true,
-            until: nested.clearedUntil,
+            until: lastDay(nested),
+            clear: clearEnd(nested, date),
             warnings: nested.warnings,
             notices: nested.notices,
             why: null,
@@ -306,63 +340,16 @@ export class ClearanceEngine {
         const nested = role && !loops ? this.role(code, date, facts, chain, true) : null;
         const why = explainClearedAs(labelOf(node, this.roles), code, role, nested);
         return why.met
-          ? { met: true, until: why.until, warnings: nested!.warnings, notices: nested!.notices, why }
+          ? {
+              met: true,
+              until: why.until,
+              clear: clearEnd(nested!, date),
+              warnings: nested!.warnings,
+              notices: nested!.notices,
+              why,
+            }
           : notMet(why);
       }
     }
   }
-}
-
-/** Whether a dated requirement applies on `date`. */
-const applies = (node: RequirementNode, date: IsoDate): boolean =>
-  (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
-
-/** The version of a role's rule in force on `date`, and the one after it (whose start may end a clearance). */
-function versionOn(role: RoleRule, date: IsoDate): { version: RuleVersionFact | null; next: RuleVersionFact | null } {
-  if (!role.versions) return { version: { version: 0, from: null, until: null, rule: role.rule }, next: null };
-  const i = role.versions.findIndex(
-    (v) => (v.from === null || v.from <= date) && (v.until === null || date <= v.until),
-  );
-  if (i < 0) return { version: null, next: role.versions.find((v) => v.from !== null && v.from > date) ?? null };
-  return { version: role.versions[i], next: role.versions[i + 1] ?? null };
-}
-
-/** A board holds tens of thousands of these: they share their role and an empty warnings list rather than copy them. */
-const roleRefs = new WeakMap<RoleRule, { code: string; name: string }>();
-
-function briefOf(
-  role: RoleRule,
-  date: IsoDate,
-  status: ClearanceStatus,
-  clearedUntil: IsoDate | null,
-  warnings: readonly string[],
-  notices: readonly Notice[],
-): BriefClearance {
-  let ref = roleRefs.get(role);
-  if (!ref) roleRefs.set(role, (ref = Object.freeze({ code: role.code, name: role.name })));
-  return {
-    role: ref,
-    date,
-    status,
-    statusLabel: STATUS_LABELS[status],
-    clearedUntil,
-    warnings: warnings.length ? [...warnings] : (NONE as never[]),
-    notices: notices.length ? [...notices] : (NONE as never[]),
-  };
-}
-
-const warningsOf = (o: Outcome): readonly string[] => o.warnings;
-const noticesOf = (o: Outcome): readonly Notice[] => o.notices;
-
-/** The warnings (or notices) of some outcomes, one after another; shared rather than copied where only one has any. */
-function join<T>(outcomes: Outcome[], of: (o: Outcome) => readonly T[]): readonly T[] {
-  let only: readonly T[] = NONE;
-  let many: T[] | null = null;
-  for (const o of outcomes) {
-    const xs = of(o);
-    if (xs.length === 0) continue;
-    if (only.length === 0) only = xs;
-    else (many ??= [...only]).push(...xs);
-  }
-  return many ?? only;
 }

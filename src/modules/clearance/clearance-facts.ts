@@ -106,6 +106,8 @@ export interface ClearanceResult {
   statusLabel: string;
   /** The last day the person stays cleared on present records (null: no end, or not cleared). */
   clearedUntil: IsoDate | null;
+  /** With a warning stretch ahead (a lapse into a grace period), or already in one: the last day cleared at all; else null. */
+  warningUntil: IsoDate | null;
   warnings: string[];
   /** Rules that start later and are not met for their first day; none on a role not cleared. */
   notices: Notice[];
@@ -122,6 +124,8 @@ export interface BriefClearance {
   status: ClearanceStatus;
   statusLabel: string;
   clearedUntil: IsoDate | null;
+  /** With a warning stretch ahead (a lapse into a grace period), or already in one: the last day cleared at all; else null. */
+  warningUntil: IsoDate | null;
   warnings: string[];
   /** Rules that start later and are not met for their first day; none on a role not cleared. */
   notices: Notice[];

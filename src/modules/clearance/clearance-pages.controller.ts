@@ -23,7 +23,9 @@ function cell(result: BriefClearance, date: string) {
   const text =
     result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
   // A rule that starts later is a heads-up beside the status, not a warning.
-  return { code: result.role.code, tone, text, until, changesFrom: result.notices[0]?.from ?? null };
+  // Cleared now, then a lapse ahead: the day the warning starts, and the last day cleared at all.
+  const warningUntil = result.status === 'cleared' ? result.warningUntil : null;
+  return { code: result.role.code, tone, text, until, warningUntil, changesFrom: result.notices[0]?.from ?? null };
 }
 
 /** With `days`, only the people one of whose clearances ends within that many days of `date`. */
@@ -124,6 +126,7 @@ export class ClearancePagesController {
         r.role.name,
         r.status,
         r.clearedUntil ?? '',
+        r.warningUntil ?? '',
         r.status === 'not_cleared'
           ? (r.reason ?? '')
           : [...r.warnings, ...r.notices.map((n) => `${n.text}.`)].join(' '),
@@ -135,7 +138,17 @@ export class ClearancePagesController {
     res.send(
       stringify(
         [
-          ['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'],
+          [
+            'person',
+            'person_id',
+            'role_code',
+            'role',
+            'status',
+            'cleared_until',
+            'warning_until',
+            'why',
+            'last_supervision',
+          ],
           ...records,
         ],
         { escape_formulas: true },

@@ -259,7 +259,7 @@ export function explainClearedAs(
       ? `Cleared as ${role.name}${nested.clearedUntil ? ` until ${formatDate(nested.clearedUntil)}` : ''}.`
       : `Not cleared as ${role.name}: ${nested.requirements?.reason ?? ''}`.trim(),
     warning: null,
-    until: met ? nested.clearedUntil : null,
+    until: met ? (nested.warningUntil ?? nested.clearedUntil) : null,
     nested,
   };
 }
@@ -271,6 +271,7 @@ export function explainRole(
   version: RuleVersionFact | null,
   status: ClearanceStatus,
   clearedUntil: IsoDate | null,
+  warningUntil: IsoDate | null,
   warnings: readonly string[],
   notices: readonly Notice[],
   requirements: RequirementResult | null,
@@ -289,6 +290,7 @@ export function explainRole(
     status,
     statusLabel: STATUS_LABELS[status],
     clearedUntil,
+    warningUntil,
     warnings: [...warnings],
     notices: [...notices],
     requirements,

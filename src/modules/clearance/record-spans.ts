@@ -7,6 +7,8 @@ export interface CredentialSpans {
   held: CredentialFact[];
   pieces: Array<{ credential: CredentialFact; span: Span }>;
   merged: Span[];
+  /** The days they count outside a grace period, joined up. */
+  clear: Span[];
 }
 
 /**
@@ -32,7 +34,15 @@ export class RecordSpans {
         const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
         return without(whole, c.suspendedFrom, c.suspendedUntil).map((span) => ({ credential: c, span }));
       });
-      found = { held, pieces, merged: merge(pieces.map((p) => p.span)) };
+      // The same days without the grace periods: where a warning starts.
+      const clear = held.flatMap((c) => {
+        const whole = {
+          from: c.issuedOn,
+          to: c.revokedOn ? earlier(c.expiresOn, addDays(c.revokedOn, -1)) : c.expiresOn,
+        };
+        return without(whole, c.suspendedFrom, c.suspendedUntil);
+      });
+      found = { held, pieces, merged: merge(pieces.map((p) => p.span)), clear: merge(clear) };
       perType.set(key, found);
     }
     return found;
