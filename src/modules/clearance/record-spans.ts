@@ -34,15 +34,18 @@ export class RecordSpans {
         const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
         return without(whole, c.suspendedFrom, c.suspendedUntil).map((span) => ({ credential: c, span }));
       });
-      // The same days without the grace periods: where a warning starts.
-      const clear = held.flatMap((c) => {
-        const whole = {
-          from: c.issuedOn,
-          to: c.revokedOn ? earlier(c.expiresOn, addDays(c.revokedOn, -1)) : c.expiresOn,
-        };
-        return without(whole, c.suspendedFrom, c.suspendedUntil);
-      });
-      found = { held, pieces, merged: merge(pieces.map((p) => p.span)), clear: merge(clear) };
+      const merged = merge(pieces.map((p) => p.span));
+      // The same days without the grace periods: where a warning starts. Without any grace (most types), the same spans.
+      const graced = held.some((c) => c.graceDays > 0 && c.expiresOn !== null);
+      const clear = graced
+        ? merge(
+            held.flatMap((c) => {
+              const to = c.revokedOn ? earlier(c.expiresOn, addDays(c.revokedOn, -1)) : c.expiresOn;
+              return without({ from: c.issuedOn, to }, c.suspendedFrom, c.suspendedUntil);
+            }),
+          )
+        : merged;
+      found = { held, pieces, merged, clear };
       perType.set(key, found);
     }
     return found;
