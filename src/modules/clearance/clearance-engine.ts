@@ -297,7 +297,7 @@ export class ClearanceEngine {
         const { best, span } = found;
         const warning = best.expiresOn !== null && date > best.expiresOn ? graceWarning(code, best) : null;
         // Clear of warnings until the stretch runs into a grace period; none of it left when already in one.
-        const clear = covering(spans.clear, date);
+        const clear = spans.clear === spans.merged ? span : covering(spans.clear, date);
         return {
           met: true,
           until: span.to,
