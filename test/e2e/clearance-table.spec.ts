@@ -147,11 +147,14 @@ describeEachEngine('Clearance cases', (engine) => {
   afterAll(async () => t?.close());
 
   // [person, practice role, date, status, cleared until]
+  // Issue 18 §1: cleared-until is the last day cleared WITHOUT a warning, so a clearance that lapses into MT-CBHPSS's
+  // 45-day grace period is cleared until its expiry (Dec 31), no longer until the grace end (was 2027-02-14 or
+  // 2026-02-14 in the seven rows that say so); the grace end is warningUntil, held in clearance-lapse.spec.ts.
   const CASES: Array<[string, string, string, Status, string | null]> = [
     // Someone holding everything: every seeded role, each ending where its shortest-lived requirement does.
-    ['Fern Full', 'PSS', '2026-11-28', 'cleared', '2027-02-14'],
-    ['Fern Full', 'RECOVERY-DOULA', '2026-11-28', 'cleared', '2027-02-14'],
-    ['Fern Full', 'IND-RECOVERY-DOULA', '2026-11-28', 'cleared', '2027-02-14'],
+    ['Fern Full', 'PSS', '2026-11-28', 'cleared', '2026-12-31'],
+    ['Fern Full', 'RECOVERY-DOULA', '2026-11-28', 'cleared', '2026-12-31'],
+    ['Fern Full', 'IND-RECOVERY-DOULA', '2026-11-28', 'cleared', '2026-12-31'],
     ['Fern Full', 'NARCAN-INSTRUCTOR', '2026-11-28', 'cleared', '2028-01-01'],
     ['Fern Full', 'JAIL-SERVICES', '2026-11-28', 'cleared', '2026-12-30'],
     ['Fern Full', 'FIS-FACILITATOR', '2026-11-28', 'cleared', null],
@@ -163,7 +166,7 @@ describeEachEngine('Clearance cases', (engine) => {
     ['Fern Full', 'NARCAN-INSTRUCTOR', '2028-01-01', 'cleared', '2028-01-01'],
     ['Fern Full', 'NARCAN-INSTRUCTOR', '2028-01-02', 'not_cleared', null],
     // Grace (MT-CBHPSS: 45 days after Dec 31): a warning through its last day, then not cleared; nested roles carry the warning.
-    ['Gail Grace', 'PSS', '2025-12-31', 'cleared', '2026-02-14'],
+    ['Gail Grace', 'PSS', '2025-12-31', 'cleared', '2025-12-31'],
     ['Gail Grace', 'PSS', '2026-01-01', 'cleared_with_warning', '2026-02-14'],
     ['Gail Grace', 'PSS', '2026-02-14', 'cleared_with_warning', '2026-02-14'],
     ['Gail Grace', 'PSS', '2026-02-15', 'not_cleared', null],
@@ -175,17 +178,18 @@ describeEachEngine('Clearance cases', (engine) => {
     // A gap in supervision, and a supervisor whose qualification lapses.
     ['Sam Gap', 'PSS', '2026-03-31', 'cleared', '2026-03-31'],
     ['Sam Gap', 'PSS', '2026-04-15', 'not_cleared', null],
-    ['Sam Gap', 'PSS', '2026-05-01', 'cleared', '2027-02-14'],
+    ['Sam Gap', 'PSS', '2026-05-01', 'cleared', '2026-12-31'],
     ['Una Unqualified', 'PSS', '2026-06-30', 'cleared', '2026-06-30'],
     ['Una Unqualified', 'PSS', '2026-07-01', 'not_cleared', null],
     // A rule that starts on a date (the doula licence from 2027-01-01): announced before, required after.
-    ['Dana Doula', 'RECOVERY-DOULA', '2026-12-31', 'cleared_with_warning', '2026-12-31'],
+    // Issue 18 §2: the licence that starts on Jan 1 is a notice, not a warning (was cleared_with_warning).
+    ['Dana Doula', 'RECOVERY-DOULA', '2026-12-31', 'cleared', '2026-12-31'],
     ['Dana Doula', 'RECOVERY-DOULA', '2027-01-01', 'not_cleared', null],
     ['Fern Full', 'RECOVERY-DOULA', '2027-01-01', 'cleared_with_warning', '2027-02-14'], // MT-CBHPSS now in its grace period
     ['Dana Doula', 'IND-RECOVERY-DOULA', '2026-11-28', 'not_cleared', null],
     // A renewal issued before the old record ran out reads as one stretch, with no grace warning.
-    ['Rene Renewed', 'PSS', '2025-12-24', 'cleared', '2027-02-14'],
-    ['Rene Renewed', 'PSS', '2026-01-05', 'cleared', '2027-02-14'],
+    ['Rene Renewed', 'PSS', '2025-12-24', 'cleared', '2026-12-31'],
+    ['Rene Renewed', 'PSS', '2026-01-05', 'cleared', '2026-12-31'],
     // "Any of": either facilitator training will do; neither will not.
     ['Ezra Exploring', 'TRAUMA-FACILITATOR', '2026-11-28', 'cleared', null],
     ['Nia Nothing', 'TRAUMA-FACILITATOR', '2026-11-28', 'not_cleared', null],

@@ -96,7 +96,8 @@ describeEachEngine('Clearance API and board', (engine) => {
     expect(pss).toMatchObject({
       label: 'Cleared as Peer Support Specialist',
       met: true,
-      nested: { status: 'cleared', clearedUntil: addDays(today, 245) },
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the 45-day grace (was today + 245 for both).
+      nested: { status: 'cleared', clearedUntil: addDays(today, 200), warningUntil: addDays(today, 245) },
     });
   });
 
@@ -202,9 +203,10 @@ describeEachEngine('Clearance API and board', (engine) => {
       .expect(200)
       .expect('Content-Type', /text\/csv/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,why,last_supervision');
+    // Issue 18 §1 adds warning_until after cleared_until.
+    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,warning_until,why,last_supervision');
     expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(
-      ',PSS,Peer Support Specialist,not_cleared,,Not met: MT-CBHPSS current.,',
+      ',PSS,Peer Support Specialist,not_cleared,,,Not met: MT-CBHPSS current.,',
     );
     const explained = await t.as(admin).get(`/people/${lapsed.id}/clearance`).expect(200);
     expect(explained.text).toContain('MT-CBHPSS expired');

@@ -388,12 +388,18 @@ describeEachEngine('Reports and the dashboard on a hand-computed program', (engi
   it('gives clearance on a date for everyone', async () => {
     const { body } = await api(`/api/v1/reports/clearance?date=${D}&role=PSS`);
     expect(
-      (body.rows as Array<Record<string, string | null>>).map((r) => [r.person, r.status, r.cleared_until]),
+      (body.rows as Array<Record<string, string | null>>).map((r) => [
+        r.person,
+        r.status,
+        r.cleared_until,
+        r.warning_until,
+      ]),
     ).toEqual([
-      [DEE, 'not_cleared', null],
-      ['Ava Peer', 'cleared', '2027-02-14'],
-      ['Ben Peer', 'not_cleared', null],
-      ['Cal Peer', 'cleared', '2027-02-14'],
+      // Issue 18 §1: cleared without a warning until the expiry, then with one through the grace (cleared_until was 2027-02-14).
+      [DEE, 'not_cleared', null, null],
+      ['Ava Peer', 'cleared', '2026-12-31', '2027-02-14'],
+      ['Ben Peer', 'not_cleared', null, null],
+      ['Cal Peer', 'cleared', '2026-12-31', '2027-02-14'],
     ]);
   });
 

@@ -46,7 +46,9 @@ describe('the clearance engine', () => {
     expect(result).toMatchObject({
       status: 'cleared',
       statusLabel: 'Cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
       warnings: [],
     });
     const cbhpss = result.requirements!.children!.find((c) => c.label === 'MT-CBHPSS current')!;
@@ -106,11 +108,15 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('PSS', '2026-01-05', facts)).toMatchObject({
       status: 'cleared',
       warnings: [],
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     expect(engine.evaluate('PSS', '2025-12-24', facts)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: the renewal carries on without a warning; the grace period comes after it (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
   });
 
@@ -140,7 +146,9 @@ describe('the clearance engine', () => {
     );
     expect(engine.evaluate('PSS', '2026-07-01', facts)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     const open = peer((f) => Object.assign(f.credentials[1], { suspendedFrom: '2026-06-01', suspendedUntil: null }));
     expect(engine.evaluate('PSS', '2026-11-28', open).requirements!.children![2].reason).toBe(
@@ -183,9 +191,10 @@ describe('the clearance engine', () => {
   it('applies a dated rule only from its date: the doula licence from 2027-01-01', () => {
     const doula = peer((f) => f.credentials.push(credential('DOULA', '2025-03-01', '2028-03-01')));
     const before = engine.evaluate('RECOVERY-DOULA', '2026-11-28', doula);
-    expect(before).toMatchObject({ status: 'cleared_with_warning', clearedUntil: '2026-12-31' });
-    expect(before.warnings).toEqual([
-      'MT-DOULA-LIC current becomes required on Jan 1, 2027 and is not met for that date.',
+    // Issue 18 §2: a rule that starts later is a notice, not a warning (was cleared_with_warning and a warning).
+    expect(before).toMatchObject({ status: 'cleared', clearedUntil: '2026-12-31', warnings: [] });
+    expect(before.notices).toEqual([
+      { from: '2027-01-01', text: 'From Jan 1, 2027 this role also needs: MT-DOULA-LIC current' },
     ]);
     expect(before.requirements!.children![2]).toMatchObject({
       met: true,
@@ -205,7 +214,9 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('RECOVERY-DOULA', '2026-12-15', licensed)).toMatchObject({
       status: 'cleared',
       warnings: [],
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
     expect(engine.evaluate('RECOVERY-DOULA', '2027-01-15', licensed).status).toBe('cleared_with_warning');
     expect(engine.evaluate('RECOVERY-DOULA', '2027-03-01', licensed).status).toBe('not_cleared');
@@ -279,7 +290,9 @@ describe('the clearance engine', () => {
     expect(engine.evaluate('PSS', '2025-02-10', history).status).toBe('cleared_with_warning');
     expect(engine.evaluate('PSS', '2025-03-20', history)).toMatchObject({
       status: 'cleared',
-      clearedUntil: '2027-02-14',
+      // Issue 18 §1: cleared without a warning through the expiry, then with one through the grace period (was 2027-02-14).
+      clearedUntil: '2026-12-31',
+      warningUntil: '2027-02-14',
     });
   });
 });

@@ -1,209 +1,85 @@
-import { addDays, formatDate, type IsoDate } from '../../common/dates';
+import { addDays, type IsoDate } from '../../common/dates';
 import type { RequirementNode } from '../catalog/requirement-node';
+import type {
+  BriefClearance,
+  ClearanceFacts,
+  ClearanceResult,
+  ClearanceStatus,
+  RoleRule,
+  RuleChange,
+} from './clearance-facts';
+import {
+  explainClearedAs,
+  explainCredential,
+  explainGroup,
+  explainLived,
+  explainPending,
+  explainRetired,
+  explainRole,
+  explainSupervision,
+  graceWarning,
+  inactive,
+  labelOf,
+  noRulesInForce,
+  notMetReason,
+  pendingNotice,
+  refusal,
+  whyNoCredential,
+} from './clearance-reasons';
+import { covering, earlier, later } from './date-spans';
+import {
+  applies,
+  briefOf,
+  clearEnd,
+  join,
+  lastDay,
+  NO_LONGER_REQUIRED,
+  NONE,
+  NOT_MET,
+  notMet,
+  noticesOf,
+  type Outcome,
+  versionOn,
+  warningsOf,
+} from './clearance-outcomes';
+import { inForce, RecordSpans } from './record-spans';
+
+export type * from './clearance-facts';
+export { STATUS_LABELS } from './clearance-reasons';
 
 /**
  * The clearance engine: is a person cleared for a practice role on a date, why (or why not), and
  * until when? Pure and deterministic — everything it needs is in its arguments, so the same facts
  * and date always give the same answer, for today or for a billing audit of a past date.
+ *
+ * One walker of the rule tree answers both ways. Whether a requirement is met, until when, and the
+ * warnings it passes up are worked out the same way for both; only when `explain` is set does it
+ * also build each requirement's explanation (`why`, worded in clearance-reasons.ts). The brief
+ * answer, which a board asks for 80,000 times, builds none of it.
  */
-
-/** A span of calendar days, both ends included; `to: null` runs on with no end. */
-interface Span {
-  from: IsoDate;
-  to: IsoDate | null;
-}
-
-export interface CredentialFact {
-  id: string;
-  typeCode: string;
-  typeName: string;
-  issuedOn: IsoDate;
-  expiresOn: IsoDate | null;
-  graceDays: number;
-  /** Revoked with effect from this date (it no longer counts on or after it). */
-  revokedOn: IsoDate | null;
-  /** Suspended for these days (both ends included; no end while `suspendedUntil` is null). */
-  suspendedFrom?: IsoDate | null;
-  suspendedUntil?: IsoDate | null;
-  licenceNumber?: string | null;
-  /** False while the type's issuer has not published its terms: no expiry then means "not known yet", not "never". */
-  termsPublished?: boolean;
-}
-
-export interface SupervisionFact {
-  supervisorName: string;
-  startsOn: IsoDate;
-  endsOn: IsoDate | null;
-  /** When the supervisor held a qualified-supervisor licence. */
-  supervisorQualified: Span[];
-}
-
-export interface ClearanceFacts {
-  personName: string;
-  active: boolean;
-  livedExperience: Array<{ verifiedOn: IsoDate; withdrawnOn: IsoDate | null }>;
-  credentials: CredentialFact[];
-  supervision: SupervisionFact[];
-}
-
-/** One version of a role's rule and the days it is in force (no start: from the beginning; no end: still in force). */
-export interface RuleVersionFact {
-  version: number;
-  from: IsoDate | null;
-  until: IsoDate | null;
-  rule: RequirementNode | null;
-}
-
-export interface RoleRule {
-  code: string;
-  name: string;
-  /** The rule, when the role has one for all time (or the one in force today, for display). */
-  rule: RequirementNode | null;
-  /** When given, the versions in force on at least one day, oldest first: a date is judged by the version in force on it. */
-  versions?: RuleVersionFact[];
-}
-
-export interface RuleChange {
-  version: number;
-  effectiveFrom: IsoDate;
-  met: boolean;
-}
-
-export type ClearanceStatus = 'cleared' | 'cleared_with_warning' | 'not_cleared';
-
-export interface RequirementResult {
-  kind: RequirementNode['kind'];
-  label: string;
-  met: boolean;
-  /** Why it is met or not, in a sentence. */
-  reason: string;
-  /** Met, but something needs attention (a credential in its grace period). */
-  warning: string | null;
-  /** Last day it stays met on present records; null while met with no end in sight, or when not met. */
-  until: IsoDate | null;
-  satisfiedBy?: {
-    credentialId: string;
-    code: string;
-    issuedOn: IsoDate;
-    expiresOn: IsoDate | null;
-    licenceNumber?: string | null;
-  };
-  /** The nested role's own explanation, for "cleared as …" requirements. */
-  nested?: ClearanceResult;
-  children?: RequirementResult[];
-}
-
-export interface ClearanceResult {
-  role: { code: string; name: string };
-  date: IsoDate;
-  /** A new version of the rule that starts before the clearance would otherwise end, and whether it is met from its first day. */
-  ruleChange?: RuleChange;
-  /** The version of the role's rule this answer used: the one in force on `date` (null for a rule without versions). */
-  ruleVersion?: { version: number; effectiveFrom: IsoDate | null; effectiveUntil: IsoDate | null } | null;
-  status: ClearanceStatus;
-  statusLabel: string;
-  /** The last day the person stays cleared on present records (null: no end, or not cleared). */
-  clearedUntil: IsoDate | null;
-  warnings: string[];
-  requirements: RequirementResult | null;
-}
-
-/**
- * The same answer as a ClearanceResult without the explanation tree: what a board cell needs. The
- * board asks this 80,000 times for a program; the cell's link opens the full explanation.
- */
-export interface BriefClearance {
-  role: { code: string; name: string };
-  date: IsoDate;
-  status: ClearanceStatus;
-  statusLabel: string;
-  clearedUntil: IsoDate | null;
-  warnings: string[];
-}
-
-/** A requirement's outcome without its explanation; `warnings` are the ones it passes up when met. */
-interface Outcome {
-  met: boolean;
-  until: IsoDate | null;
-  warnings: readonly string[];
-}
-
-const NONE: readonly string[] = Object.freeze([]);
-const NOT_MET: Outcome = Object.freeze({ met: false, until: null, warnings: NONE });
-
-export const STATUS_LABELS: Record<ClearanceStatus, string> = {
-  cleared: 'Cleared',
-  cleared_with_warning: 'Cleared, with a warning',
-  not_cleared: 'Not cleared',
-};
-
-const earlier = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
-  a === null ? b : b === null ? a : a < b ? a : b;
-const later = (a: IsoDate | null, b: IsoDate | null): IsoDate | null =>
-  a === null || b === null ? null : a > b ? a : b;
-
-/** Joins spans that overlap or touch, so a renewal issued before the old one ran out reads as one stretch. */
-function merge(spans: Span[]): Span[] {
-  const sorted = spans
-    .filter((s) => s.to === null || s.to >= s.from)
-    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  const out: Span[] = [];
-  for (const span of sorted) {
-    const last = out[out.length - 1];
-    if (last && (last.to === null || addDays(last.to, 1) >= span.from))
-      last.to = last.to === null || span.to === null ? null : later(last.to, span.to);
-    else out.push({ ...span });
-  }
-  return out;
-}
-
-/** The span of already-merged spans that holds `date`. */
-function covering(merged: Span[], date: IsoDate): Span | undefined {
-  return merged.find((s) => s.from <= date && (s.to === null || date <= s.to));
-}
-
-/** Each credential of one type with the days it counts, and those days joined up; independent of the date asked about. */
-interface CredentialSpans {
-  held: CredentialFact[];
-  pieces: Array<{ credential: CredentialFact; span: Span }>;
-  merged: Span[];
-}
-
-/** A credential's span with its suspension cut out: none, one or two pieces. */
-function withoutSuspension(span: Span, c: CredentialFact): Span[] {
-  if (!c.suspendedFrom) return [span];
-  const before = intersect(span, { from: span.from, to: addDays(c.suspendedFrom, -1) });
-  const after = c.suspendedUntil ? intersect(span, { from: addDays(c.suspendedUntil, 1), to: span.to }) : null;
-  return [before, after].filter((s): s is Span => s !== null && (s.to === null || s.to >= s.from));
-}
-
-function intersect(a: Span, b: Span): Span | null {
-  const from = a.from > b.from ? a.from : b.from;
-  const to = earlier(a.to, b.to);
-  return to !== null && to < from ? null : { from, to };
-}
 
 export class ClearanceEngine {
   private readonly roles: Map<string, RoleRule>;
   /** A role asked about again for the same person and date (as a nested role) gives the same answer: keep it. */
   private readonly answered = new WeakMap<ClearanceFacts, Map<string, ClearanceResult>>();
   private readonly answeredBriefly = new WeakMap<ClearanceFacts, Map<string, BriefClearance>>();
-  /** What a person's records add up to does not depend on the date asked about, so it is worked out once per person. */
-  private readonly spansOf = new WeakMap<ClearanceFacts, Map<string, CredentialSpans>>();
-  private readonly supervisionSpansOf = new WeakMap<ClearanceFacts, Span[]>();
-  private readonly livedSpansOf = new WeakMap<ClearanceFacts, Span[]>();
+  private readonly spans = new RecordSpans();
 
-  constructor(roles: RoleRule[]) {
+  private readonly credentialNames: ReadonlyMap<string, string>;
+
+  /** `credentialTypes` names the credentials a notice asks for; without it, a notice names the requirement by its label. */
+  constructor(roles: RoleRule[], credentialTypes: ReadonlyArray<{ code: string; name: string }> = []) {
     this.roles = new Map(roles.map((r) => [r.code.toUpperCase(), r]));
+    this.credentialNames = new Map(credentialTypes.map((t) => [t.code.toUpperCase(), t.name]));
   }
 
   evaluate(roleCode: string, date: IsoDate, facts: ClearanceFacts): ClearanceResult {
-    return this.evaluateRole(roleCode, date, facts, []);
+    return this.role(roleCode, date, facts, [], true);
   }
 
   /** Status, cleared-until and warnings exactly as `evaluate` gives them, without building the explanation. */
   brief(roleCode: string, date: IsoDate, facts: ClearanceFacts): BriefClearance {
-    return this.briefRole(roleCode, date, facts, []);
+    return this.role(roleCode, date, facts, [], false);
   }
 
   /**
@@ -215,651 +91,265 @@ export class ClearanceEngine {
   refusalReason(roleCode: string, date: IsoDate, facts: ClearanceFacts): string {
     const role = this.roles.get(roleCode.toUpperCase());
     const rule = role && facts.active ? versionOn(role, date).version?.rule : null;
-    const applies =
-      rule && (!rule.appliesFrom || rule.appliesFrom <= date) && (!rule.appliesUntil || date <= rule.appliesUntil);
-    if (rule && applies && rule.kind === 'all_of') {
+    if (rule && applies(rule, date) && rule.kind === 'all_of') {
       const chain = [role!.code.toUpperCase()];
-      const missing = (rule.children ?? []).filter((c) => !this.briefNode(c, date, facts, chain).met);
-      if (missing.length > 0) return `Not met: ${missing.map((c) => this.labelOf(c)).join('; ')}.`;
+      const missing = (rule.children ?? []).filter((c) => !this.node(c, date, facts, chain, false).met);
+      if (missing.length > 0) return notMetReason(missing.map((c) => labelOf(c, this.roles)));
     }
     return this.evaluate(roleCode, date, facts).requirements?.reason ?? '';
   }
 
-  private briefRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): BriefClearance {
-    const key = `${roleCode.toUpperCase()}|${date}`;
-    let answers = this.answeredBriefly.get(facts);
-    if (!answers) this.answeredBriefly.set(facts, (answers = new Map()));
-    const known = answers.get(key);
-    if (known) return known;
-    const role = this.roles.get(roleCode.toUpperCase());
-    if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
-    const { version, next } = versionOn(role, date);
-    let result: BriefClearance;
-    if (!facts.active || !version) result = briefOf(role, date, 'not_cleared', null, NONE);
-    else if (!version.rule)
-      result = briefOf(role, date, ...this.briefAcross(role, next, 'cleared', null, NONE, facts, chain));
-    else {
-      const outcome = this.briefNode(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
-      const warnings = outcome.met ? outcome.warnings : NONE;
-      const status: ClearanceStatus = !outcome.met
-        ? 'not_cleared'
-        : warnings.length
-          ? 'cleared_with_warning'
-          : 'cleared';
-      result = briefOf(
-        role,
-        date,
-        ...this.briefAcross(role, next, status, outcome.met ? outcome.until : null, warnings, facts, chain),
-      );
-    }
-    answers.set(key, result);
-    return result;
+  /** What a requirement asks for, in a notice: a credential by its type's name where the engine was told it. */
+  private needs(node: RequirementNode): string {
+    return (
+      (node.kind === 'credential' && this.credentialNames.get(node.credentialTypeCode!.toUpperCase())) ||
+      labelOf(node, this.roles)
+    );
   }
 
-  private briefAcross(
-    role: RoleRule,
-    next: RuleVersionFact | null,
-    status: ClearanceStatus,
-    until: IsoDate | null,
-    warnings: readonly string[],
-    facts: ClearanceFacts,
-    chain: string[],
-  ): [ClearanceStatus, IsoDate | null, readonly string[]] {
-    const across = acrossVersions(next, { status, until }, (from) => {
-      const later = this.briefRole(role.code, from, facts, chain);
-      return { status: later.status, until: later.clearedUntil };
-    });
-    return [status, across.until, warnings];
-  }
-
-  /** `node` in brief; mirrors `node` below rule for rule (a test holds the two to the same answers). */
-  private briefNode(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): Outcome {
-    const applies =
-      (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
-    if (!applies && node.appliesFrom && date < node.appliesFrom) {
-      const later = this.briefLeafOrGroup(node, node.appliesFrom, facts, chain);
-      return later.met
-        ? { met: true, until: later.until, warnings: NONE }
-        : {
-            met: true,
-            until: addDays(node.appliesFrom, -1),
-            warnings: [
-              `${this.labelOf(node)} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`,
-            ],
-          };
-    }
-    if (!applies) return { met: true, until: null, warnings: NONE };
-    const result = this.briefLeafOrGroup(node, date, facts, chain);
-    if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil))
-      return { ...result, until: null };
-    return result;
-  }
-
-  private briefLeafOrGroup(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): Outcome {
-    switch (node.kind) {
-      case 'all_of':
-      case 'any_of': {
-        const children = (node.children ?? []).map((c) => this.briefNode(c, date, facts, chain));
-        const met = children.filter((c) => c.met);
-        if (node.kind === 'all_of') {
-          if (met.length !== children.length) return NOT_MET;
-          return {
-            met: true,
-            until: children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null),
-            warnings: joinWarnings(children),
-          };
-        }
-        if (met.length === 0) return NOT_MET;
-        return {
-          met: true,
-          until: met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c))),
-          warnings: joinWarnings(met),
-        };
-      }
-      case 'credential': {
-        const found = this.credentialInForce(node.credentialTypeCode!, date, facts);
-        if (!found) return NOT_MET;
-        const { best, span } = found;
-        return {
-          met: true,
-          until: span.to,
-          warnings:
-            best.expiresOn !== null && date > best.expiresOn
-              ? [this.graceWarning(node.credentialTypeCode!, best)]
-              : NONE,
-        };
-      }
-      case 'lived_experience': {
-        const span = covering(this.livedSpans(facts), date);
-        return span ? { met: true, until: span.to, warnings: NONE } : NOT_MET;
-      }
-      case 'active_supervision': {
-        const span = covering(this.supervisionSpans(facts), date);
-        const current = facts.supervision.some((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
-        return span && current ? { met: true, until: span.to, warnings: NONE } : NOT_MET;
-      }
-      case 'practice_role': {
-        const code = node.practiceRoleCode!;
-        if (!this.roles.has(code.toUpperCase()) || chain.includes(code.toUpperCase())) return NOT_MET;
-        const nested = this.briefRole(code, date, facts, chain);
-        return nested.status === 'not_cleared'
-          ? NOT_MET
-          : { met: true, until: nested.clearedUntil, warnings: nested.warnings };
-      }
-    }
-  }
-
-  /** The credential of this type that counts on `date` and carries furthest, with the stretch it belongs to. */
-  private credentialInForce(
-    code: string,
-    date: IsoDate,
-    facts: ClearanceFacts,
-  ): { best: CredentialFact; span: Span } | null {
-    const { pieces, merged } = this.credentialSpans(code, facts);
-    const span = covering(merged, date);
-    if (!span) return null;
-    let best: CredentialFact | null = null;
-    for (const { credential: c, span: s } of pieces) {
-      if (!(s.from <= date && (s.to === null || date <= s.to))) continue;
-      if (best === null) best = c;
-      else if (best.expiresOn === null) continue;
-      else if (c.expiresOn === null || !(best.expiresOn >= c.expiresOn)) best = c;
-    }
-    return best ? { best, span } : null;
-  }
-
-  private credentialSpans(code: string, facts: ClearanceFacts): CredentialSpans {
-    let perType = this.spansOf.get(facts);
-    if (!perType) this.spansOf.set(facts, (perType = new Map()));
-    const key = code.toUpperCase();
-    let found = perType.get(key);
-    if (!found) {
-      const held = facts.credentials.filter((c) => c.typeCode.toUpperCase() === key);
-      // Each credential counts from its issue date through its expiry plus grace, cut short by a revocation.
-      const pieces = held.flatMap((c) => {
-        const end = c.expiresOn === null ? null : addDays(c.expiresOn, c.graceDays);
-        const whole = { from: c.issuedOn, to: c.revokedOn ? earlier(end, addDays(c.revokedOn, -1)) : end };
-        return withoutSuspension(whole, c).map((span) => ({ credential: c, span }));
-      });
-      found = { held, pieces, merged: merge(pieces.map((p) => p.span)) };
-      perType.set(key, found);
-    }
-    return found;
-  }
-
-  private livedSpans(facts: ClearanceFacts): Span[] {
-    let spans = this.livedSpansOf.get(facts);
-    if (!spans) {
-      spans = merge(
-        facts.livedExperience.map((a) => ({
-          from: a.verifiedOn,
-          to: a.withdrawnOn ? addDays(a.withdrawnOn, -1) : null,
-        })),
-      );
-      this.livedSpansOf.set(facts, spans);
-    }
-    return spans;
-  }
-
-  /** Supervision counts only while the assignment runs AND the supervisor is qualified. */
-  private supervisionSpans(facts: ClearanceFacts): Span[] {
-    let spans = this.supervisionSpansOf.get(facts);
-    if (!spans) {
-      spans = merge(
-        facts.supervision.flatMap((s) =>
-          s.supervisorQualified
-            .map((q) => intersect({ from: s.startsOn, to: s.endsOn }, q))
-            .filter((x): x is Span => x !== null),
-        ),
-      );
-      this.supervisionSpansOf.set(facts, spans);
-    }
-    return spans;
-  }
-
-  private graceWarning(code: string, best: CredentialFact): string {
-    return `${code} expired ${formatDate(best.expiresOn!)} and is in its grace period until ${formatDate(addDays(best.expiresOn!, best.graceDays))}: renew it.`;
-  }
-
-  private evaluateRole(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): ClearanceResult {
-    // The chain only guards against loops, which the catalogue refuses, so it is not part of the answer.
-    const key = `${roleCode.toUpperCase()}|${date}`;
-    let answers = this.answered.get(facts);
-    if (!answers) this.answered.set(facts, (answers = new Map()));
-    const known = answers.get(key);
-    if (known) return known;
-    const result = this.evaluateRoleUncached(roleCode, date, facts, chain);
-    answers.set(key, result);
-    return result;
-  }
-
-  private evaluateRoleUncached(
+  /** A role's answer, kept per person, role and date (the chain only guards against loops, so it is not part of it). */
+  private role(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[], explain: true): ClearanceResult;
+  private role(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[], explain: false): BriefClearance;
+  private role(
     roleCode: string,
     date: IsoDate,
     facts: ClearanceFacts,
     chain: string[],
-  ): ClearanceResult {
+    explain: boolean,
+  ): BriefClearance | ClearanceResult;
+  private role(
+    roleCode: string,
+    date: IsoDate,
+    facts: ClearanceFacts,
+    chain: string[],
+    explain: boolean,
+  ): BriefClearance | ClearanceResult {
+    const cache: WeakMap<ClearanceFacts, Map<string, BriefClearance | ClearanceResult>> = explain
+      ? this.answered
+      : this.answeredBriefly;
+    const key = `${roleCode.toUpperCase()}|${date}`;
+    let answers = cache.get(facts);
+    if (!answers) cache.set(facts, (answers = new Map()));
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = this.walkRole(roleCode, date, facts, chain, explain)));
+    return answer;
+  }
+
+  private walkRole(
+    roleCode: string,
+    date: IsoDate,
+    facts: ClearanceFacts,
+    chain: string[],
+    explain: boolean,
+  ): BriefClearance | ClearanceResult {
     const role = this.roles.get(roleCode.toUpperCase());
     if (!role) throw new RangeError(`No practice role has the code ${roleCode}`);
     const { version, next } = versionOn(role, date);
-    const head = {
-      role: { code: role.code, name: role.name },
-      date,
-      ...(role.versions
-        ? {
-            ruleVersion: version
-              ? { version: version.version, effectiveFrom: version.from, effectiveUntil: version.until }
-              : null,
-          }
-        : {}),
-    };
-    if (!version) {
-      return {
-        ...head,
-        status: 'not_cleared',
-        statusLabel: STATUS_LABELS.not_cleared,
-        clearedUntil: null,
-        warnings: [],
-        requirements: {
-          kind: 'all_of',
-          label: 'Rules in force',
-          met: false,
-          reason: `${role.name} had no rules in force on ${formatDate(date)}.`,
-          warning: null,
-          until: null,
-        },
-      };
-    }
-    if (!facts.active) {
-      return {
-        ...head,
-        status: 'not_cleared',
-        statusLabel: STATUS_LABELS.not_cleared,
-        clearedUntil: null,
-        warnings: [],
-        requirements: {
-          kind: 'all_of',
-          label: 'Active in the program',
-          met: false,
-          reason: `${facts.personName} is inactive in the program.`,
-          warning: null,
-          until: null,
-        },
-      };
-    }
-    const later = (from: IsoDate) => {
-      const answer = this.evaluateRole(role.code, from, facts, chain);
-      return { status: answer.status, until: answer.clearedUntil };
-    };
-    if (!version.rule) {
-      const { until, change } = acrossVersions(next, { status: 'cleared', until: null }, later);
-      return {
-        ...head,
-        status: 'cleared',
-        statusLabel: STATUS_LABELS.cleared,
-        clearedUntil: until,
-        warnings: [],
-        requirements: null,
-        ...(change ? { ruleChange: change } : {}),
-      };
-    }
-    const requirements = this.node(version.rule, date, facts, [...chain, role.code.toUpperCase()]);
+    const requirements: Outcome | null = !version
+      ? explain
+        ? notMet(noRulesInForce(role, date))
+        : NOT_MET
+      : !facts.active
+        ? explain
+          ? notMet(inactive(facts))
+          : NOT_MET
+        : version.rule
+          ? this.node(version.rule, date, facts, [...chain, role.code.toUpperCase()], explain)
+          : null;
+    const met = requirements === null || requirements.met;
     // Warnings are about staying cleared; on a role not cleared they would only distract from why not.
-    const warnings = requirements.met ? collectWarnings(requirements) : [];
-    const status: ClearanceStatus = !requirements.met
-      ? 'not_cleared'
-      : warnings.length
-        ? 'cleared_with_warning'
-        : 'cleared';
-    const { until, change } = acrossVersions(
-      next,
-      { status, until: requirements.met ? requirements.until : null },
-      later,
-    );
-    return {
-      ...head,
-      status,
-      statusLabel: STATUS_LABELS[status],
-      clearedUntil: until,
-      warnings,
-      requirements,
-      ...(change ? { ruleChange: change } : {}),
-    };
+    const warnings = met && requirements ? requirements.warnings : NONE;
+    const notices = met && requirements ? requirements.notices : NONE;
+    const status: ClearanceStatus = !met ? 'not_cleared' : warnings.length ? 'cleared_with_warning' : 'cleared';
+    let until = met && requirements ? requirements.until : null;
+    let clear = met && requirements ? requirements.clear : null;
+    // A clearance that would run past the day a new version of the rule starts lasts only as long as
+    // the new rule is met from its first day: the change shows in cleared-until. Status and warnings
+    // stay those of the version in force on the date asked about, so an edit made today never changes
+    // whether someone was cleared on a past date.
+    let change: RuleChange | null = null;
+    if (met && next?.from && (until === null || until >= addDays(next.from, -1))) {
+      const then = this.role(role.code, next.from, facts, chain, explain);
+      change = { version: next.version, effectiveFrom: next.from, met: then.status !== 'not_cleared' };
+      const dayBefore = addDays(next.from, -1);
+      until = change.met ? lastDay(then) : dayBefore;
+      if (clear === null || clear >= dayBefore) clear = change.met ? clearEnd(then, next.from) : dayBefore;
+    }
+    // A warning stretch ahead shows as two dates: cleared without a warning until one, with it until the other.
+    // Already in it, the warning is in the status, and both say the last day cleared at all.
+    const warningUntil =
+      status === 'cleared_with_warning' || (until !== null && clear !== null && clear < until) ? until : null;
+    const clearedUntil = status === 'cleared' && warningUntil !== null ? clear : until;
+    return explain
+      ? explainRole(
+          role,
+          date,
+          version,
+          status,
+          clearedUntil,
+          warningUntil,
+          warnings,
+          notices,
+          requirements?.why ?? null,
+          change,
+        )
+      : briefOf(role, date, status, clearedUntil, warningUntil, warnings, notices);
   }
 
   /** One requirement on `date`, including whether (and until when) a dated rule applies. */
-  private node(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
-    const applies =
-      (!node.appliesFrom || node.appliesFrom <= date) && (!node.appliesUntil || date <= node.appliesUntil);
-    if (!applies && node.appliesFrom && date < node.appliesFrom) {
+  private node(
+    node: RequirementNode,
+    date: IsoDate,
+    facts: ClearanceFacts,
+    chain: string[],
+    explain: boolean,
+  ): Outcome {
+    if (node.appliesFrom && date < node.appliesFrom) {
       // Not required yet. It stays that way until it starts; then it must be met on that day.
-      const later = this.leafOrGroup(node, node.appliesFrom, facts, chain);
-      const label = later.label;
+      const then = this.leafOrGroup(node, node.appliesFrom, facts, chain, explain);
+      const until = then.met ? then.until : addDays(node.appliesFrom, -1);
+      const clear = then.met ? then.clear : until;
+      // A heads-up, not a warning: the status stays cleared (warnings are for grace periods and lapses).
+      const notice = then.met
+        ? null
+        : { from: node.appliesFrom, text: pendingNotice(this.needs(node), node.appliesFrom) };
       return {
-        kind: node.kind,
-        label,
         met: true,
-        reason: `Not required until ${formatDate(node.appliesFrom)}.${later.met ? '' : ` Not met for that date: ${later.reason}`}`,
-        warning: later.met
-          ? null
-          : `${label} becomes required on ${formatDate(node.appliesFrom)} and is not met for that date.`,
-        until: later.met ? later.until : addDays(node.appliesFrom, -1),
+        until,
+        clear,
+        warnings: NONE,
+        notices: notice ? [notice] : NONE,
+        why: explain ? explainPending(node, then.why!, until, notice) : null,
       };
     }
-    if (!applies) {
-      return {
-        kind: node.kind,
-        label: this.labelOf(node),
-        met: true,
-        reason: `No longer required after ${formatDate(node.appliesUntil!)}.`,
-        warning: null,
-        until: null,
-      };
-    }
-    const result = this.leafOrGroup(node, date, facts, chain);
+    if (node.appliesUntil && date > node.appliesUntil)
+      return explain
+        ? { ...NO_LONGER_REQUIRED, why: explainRetired(node, labelOf(node, this.roles)) }
+        : NO_LONGER_REQUIRED;
+    const result = this.leafOrGroup(node, date, facts, chain, explain);
     // Once a dated rule stops applying, it can no longer end the clearance.
     if (result.met && node.appliesUntil && (result.until === null || result.until >= node.appliesUntil))
-      result.until = null;
+      return {
+        ...result,
+        until: null,
+        clear: result.clear === null || result.clear >= node.appliesUntil ? null : result.clear,
+        why: result.why && { ...result.why, until: null },
+      };
     return result;
   }
 
-  private leafOrGroup(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
+  private leafOrGroup(
+    node: RequirementNode,
+    date: IsoDate,
+    facts: ClearanceFacts,
+    chain: string[],
+    explain: boolean,
+  ): Outcome {
     switch (node.kind) {
       case 'all_of':
-      case 'any_of':
-        return this.group(node, date, facts, chain);
-      case 'credential':
-        return this.credential(node.credentialTypeCode!, date, facts);
-      case 'lived_experience':
-        return this.livedExperience(date, facts);
-      case 'active_supervision':
-        return this.supervision(date, facts);
-      case 'practice_role':
-        return this.clearedAs(node.practiceRoleCode!, date, facts, chain);
+      case 'any_of': {
+        const children = (node.children ?? []).map((c) => this.node(c, date, facts, chain, explain));
+        const metOnes = children.filter((c) => c.met);
+        const met = node.kind === 'all_of' ? metOnes.length === children.length : metOnes.length > 0;
+        if (!met && !explain) return NOT_MET;
+        let until: IsoDate | null = null;
+        let clear: IsoDate | null = null;
+        if (met && node.kind === 'all_of')
+          for (const c of children) {
+            until = earlier(until, c.until);
+            clear = earlier(clear, c.clear);
+          }
+        else if (met) {
+          // Any one of them keeps it met, so it lasts as long as the one that lasts longest.
+          until = metOnes[0].until;
+          clear = metOnes[0].clear;
+          for (const c of metOnes) {
+            until = later(until, c.until);
+            clear = later(clear, c.clear);
+          }
+        }
+        return {
+          met,
+          until,
+          clear,
+          warnings: met ? join(metOnes, warningsOf) : NONE,
+          notices: met ? join(metOnes, noticesOf) : NONE,
+          why: explain
+            ? explainGroup(
+                node,
+                labelOf(node, this.roles),
+                children.map((c) => c.why!),
+                met,
+                until,
+              )
+            : null,
+        };
+      }
+      case 'credential': {
+        const code = node.credentialTypeCode!;
+        const spans = this.spans.credentials(code, facts);
+        const found = inForce(spans, date);
+        if (!found)
+          return explain
+            ? notMet(refusal('credential', labelOf(node, this.roles), whyNoCredential(code, spans.held, date)))
+            : NOT_MET;
+        // The one that carries furthest is the one that satisfies it.
+        const { best, span } = found;
+        const warning = best.expiresOn !== null && date > best.expiresOn ? graceWarning(code, best) : null;
+        // Clear of warnings until the stretch runs into a grace period; none of it left when already in one.
+        const clear = spans.clear === spans.merged ? span : covering(spans.clear, date);
+        return {
+          met: true,
+          until: span.to,
+          clear: clear ? clear.to : addDays(date, -1),
+          warnings: warning ? [warning] : NONE,
+          notices: NONE,
+          why: explain ? explainCredential(labelOf(node, this.roles), best, span, date, warning) : null,
+        };
+      }
+      case 'lived_experience': {
+        const span = covering(this.spans.livedExperience(facts), date);
+        const why = explain ? explainLived(labelOf(node, this.roles), facts, date, span) : null;
+        if (!span) return why ? notMet(why) : NOT_MET;
+        return { met: true, until: span.to, clear: span.to, warnings: NONE, notices: NONE, why };
+      }
+      case 'active_supervision': {
+        const span = covering(this.spans.supervision(facts), date);
+        const current = facts.supervision.find((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
+        const why = explain ? explainSupervision(labelOf(node, this.roles), facts, date, current, span) : null;
+        if (!span || !current) return why ? notMet(why) : NOT_MET;
+        return { met: true, until: span.to, clear: span.to, warnings: NONE, notices: NONE, why };
+      }
+      case 'practice_role': {
+        const code = node.practiceRoleCode!;
+        const role = this.roles.get(code.toUpperCase());
+        const loops = chain.includes(code.toUpperCase());
+        if (!explain) {
+          if (!role || loops) return NOT_MET;
+          const nested = this.role(code, date, facts, chain, false);
+          if (nested.status === 'not_cleared') return NOT_MET;
+          return {
+            met: true,
+            until: lastDay(nested),
+            clear: clearEnd(nested, date),
+            warnings: nested.warnings,
+            notices: nested.notices,
+            why: null,
+          };
+        }
+        const nested = role && !loops ? this.role(code, date, facts, chain, true) : null;
+        const why = explainClearedAs(labelOf(node, this.roles), code, role, nested);
+        return why.met
+          ? {
+              met: true,
+              until: why.until,
+              clear: clearEnd(nested!, date),
+              warnings: nested!.warnings,
+              notices: nested!.notices,
+              why,
+            }
+          : notMet(why);
+      }
     }
   }
-
-  private group(node: RequirementNode, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
-    const children = (node.children ?? []).map((c) => this.node(c, date, facts, chain));
-    const met = children.filter((c) => c.met);
-    if (node.kind === 'all_of') {
-      const missing = children.filter((c) => !c.met);
-      return {
-        kind: 'all_of',
-        label: this.labelOf(node),
-        met: missing.length === 0,
-        reason:
-          missing.length === 0 ? 'Every requirement is met.' : `Not met: ${missing.map((c) => c.label).join('; ')}.`,
-        warning: null,
-        until: missing.length === 0 ? children.reduce<IsoDate | null>((u, c) => earlier(u, c.until), null) : null,
-        children,
-      };
-    }
-    return {
-      kind: 'any_of',
-      label: this.labelOf(node),
-      met: met.length > 0,
-      reason: met.length > 0 ? `Met by ${met.map((c) => c.label).join(' and ')}.` : 'None of them is met.',
-      warning: null,
-      until:
-        met.length > 0
-          ? met.map((c) => c.until).reduce((u, c) => (u === null || c === null ? null : later(u, c)))
-          : null,
-      children,
-    };
-  }
-
-  private credential(code: string, date: IsoDate, facts: ClearanceFacts): RequirementResult {
-    const label = this.labelOf({ kind: 'credential', credentialTypeCode: code });
-    const found = this.credentialInForce(code, date, facts);
-    if (!found) {
-      return {
-        kind: 'credential',
-        label,
-        met: false,
-        reason: this.whyNoCredential(code, this.credentialSpans(code, facts).held, date),
-        warning: null,
-        until: null,
-      };
-    }
-    // The one that carries furthest is the one that satisfies it.
-    const { best, span } = found;
-    const inGrace = best.expiresOn !== null && date > best.expiresOn;
-    const graceEnd = best.expiresOn ? addDays(best.expiresOn, best.graceDays) : null;
-    return {
-      kind: 'credential',
-      label,
-      met: true,
-      reason:
-        best.expiresOn === null
-          ? best.termsPublished === false
-            ? `${best.typeName}, issued ${formatDate(best.issuedOn)}; its terms are not yet published, so it has no expiry yet.`
-            : `${best.typeName}, issued ${formatDate(best.issuedOn)}, does not expire.`
-          : inGrace
-            ? `${best.typeName} expired ${formatDate(best.expiresOn)}; in its grace period through ${formatDate(graceEnd!)}.`
-            : `${best.typeName}, valid through ${formatDate(best.expiresOn)}.`,
-      warning: inGrace ? this.graceWarning(code, best) : null,
-      until: span.to,
-      satisfiedBy: {
-        credentialId: best.id,
-        code: best.typeCode,
-        issuedOn: best.issuedOn,
-        expiresOn: best.expiresOn,
-        licenceNumber: best.licenceNumber,
-      },
-    };
-  }
-
-  private whyNoCredential(code: string, held: CredentialFact[], date: IsoDate): string {
-    const suspended = held.find(
-      (c) => c.suspendedFrom && c.suspendedFrom <= date && (!c.suspendedUntil || date <= c.suspendedUntil),
-    );
-    if (suspended)
-      return `${code} is suspended from ${formatDate(suspended.suspendedFrom!)}${suspended.suspendedUntil ? ` until ${formatDate(suspended.suspendedUntil)}` : ''}.`;
-    const past = held.filter((c) => c.issuedOn <= date);
-    if (past.length === 0)
-      return held.length
-        ? `${code} is only held from ${formatDate(held.map((c) => c.issuedOn).sort()[0])}.`
-        : `No ${code} on record.`;
-    const revoked = past
-      .filter((c) => c.revokedOn && c.revokedOn <= date)
-      .sort((a, b) => (a.revokedOn! < b.revokedOn! ? 1 : -1))[0];
-    const latest = past
-      .filter((c) => !c.revokedOn || c.revokedOn > date)
-      .sort((a, b) => ((a.expiresOn ?? '9999') < (b.expiresOn ?? '9999') ? 1 : -1))[0];
-    if (latest?.expiresOn) {
-      return latest.graceDays > 0
-        ? `${code} expired ${formatDate(latest.expiresOn)} and its ${latest.graceDays}-day grace period ended ${formatDate(addDays(latest.expiresOn, latest.graceDays))}.`
-        : `${code} expired ${formatDate(latest.expiresOn)}.`;
-    }
-    return revoked
-      ? `${code} was revoked with effect from ${formatDate(revoked.revokedOn!)}.`
-      : `No valid ${code} on record.`;
-  }
-
-  private livedExperience(date: IsoDate, facts: ClearanceFacts): RequirementResult {
-    const label = this.labelOf({ kind: 'lived_experience' });
-    const span = covering(this.livedSpans(facts), date);
-    if (span)
-      return {
-        kind: 'lived_experience',
-        label,
-        met: true,
-        reason: `Verified by an admin on ${formatDate(
-          facts.livedExperience
-            .filter((a) => a.verifiedOn <= date)
-            .map((a) => a.verifiedOn)
-            .sort()[0],
-        )}.`,
-        warning: null,
-        until: span.to,
-      };
-    const withdrawn = facts.livedExperience.find((a) => a.withdrawnOn && a.withdrawnOn <= date);
-    return {
-      kind: 'lived_experience',
-      label,
-      met: false,
-      reason: withdrawn
-        ? `The verification was withdrawn on ${formatDate(withdrawn.withdrawnOn!)}.`
-        : 'Lived experience has not been verified by an admin.',
-      warning: null,
-      until: null,
-    };
-  }
-
-  private supervision(date: IsoDate, facts: ClearanceFacts): RequirementResult {
-    const label = this.labelOf({ kind: 'active_supervision' });
-    const span = covering(this.supervisionSpans(facts), date);
-    const current = facts.supervision.find((s) => s.startsOn <= date && (s.endsOn === null || date <= s.endsOn));
-    if (span && current)
-      return {
-        kind: 'active_supervision',
-        label,
-        met: true,
-        reason: `Supervised by ${current.supervisorName}${current.endsOn ? ` until ${formatDate(current.endsOn)}` : ''}.`,
-        warning: null,
-        until: span.to,
-      };
-    if (current)
-      return {
-        kind: 'active_supervision',
-        label,
-        met: false,
-        reason: `${current.supervisorName} is not a qualified supervisor on ${formatDate(date)}.`,
-        warning: null,
-        until: null,
-      };
-    const ended = facts.supervision
-      .filter((s) => s.endsOn && s.endsOn < date)
-      .sort((a, b) => (a.endsOn! < b.endsOn! ? 1 : -1))[0];
-    return {
-      kind: 'active_supervision',
-      label,
-      met: false,
-      reason: ended
-        ? `No supervisor since ${formatDate(addDays(ended.endsOn!, 1))} (${ended.supervisorName}'s supervision ended).`
-        : 'No supervisor assigned.',
-      warning: null,
-      until: null,
-    };
-  }
-
-  private clearedAs(code: string, date: IsoDate, facts: ClearanceFacts, chain: string[]): RequirementResult {
-    const role = this.roles.get(code.toUpperCase());
-    const label = this.labelOf({ kind: 'practice_role', practiceRoleCode: code });
-    if (!role)
-      return {
-        kind: 'practice_role',
-        label,
-        met: false,
-        reason: `No practice role has the code ${code}.`,
-        warning: null,
-        until: null,
-      };
-    if (chain.includes(code.toUpperCase()))
-      return {
-        kind: 'practice_role',
-        label,
-        met: false,
-        reason: `The rules loop back to ${role.name}.`,
-        warning: null,
-        until: null,
-      };
-    const nested = this.evaluateRole(code, date, facts, chain);
-    return {
-      kind: 'practice_role',
-      label,
-      met: nested.status !== 'not_cleared',
-      reason:
-        nested.status === 'not_cleared'
-          ? `Not cleared as ${role.name}: ${nested.requirements?.reason ?? ''}`.trim()
-          : `Cleared as ${role.name}${nested.clearedUntil ? ` until ${formatDate(nested.clearedUntil)}` : ''}.`,
-      warning: null,
-      until: nested.status === 'not_cleared' ? null : nested.clearedUntil,
-      nested,
-    };
-  }
-
-  /** What a requirement is called, the same wherever it appears. */
-  private labelOf(node: RequirementNode): string {
-    switch (node.kind) {
-      case 'all_of':
-        return 'All of these';
-      case 'any_of':
-        return `One of: ${(node.children ?? []).map((c) => this.labelOf(c)).join(' or ')}`;
-      case 'credential':
-        return `${node.credentialTypeCode} current`;
-      case 'lived_experience':
-        return 'Lived experience verified';
-      case 'active_supervision':
-        return 'Active supervision by a qualified supervisor';
-      case 'practice_role':
-        return `Cleared as ${this.roles.get(node.practiceRoleCode!.toUpperCase())?.name ?? node.practiceRoleCode}`;
-    }
-  }
-}
-
-/** The version of a role's rule in force on `date`, and the one after it (whose start may end a clearance). */
-function versionOn(role: RoleRule, date: IsoDate): { version: RuleVersionFact | null; next: RuleVersionFact | null } {
-  if (!role.versions) return { version: { version: 0, from: null, until: null, rule: role.rule }, next: null };
-  const i = role.versions.findIndex(
-    (v) => (v.from === null || v.from <= date) && (v.until === null || date <= v.until),
-  );
-  if (i < 0) return { version: null, next: role.versions.find((v) => v.from !== null && v.from > date) ?? null };
-  return { version: role.versions[i], next: role.versions[i + 1] ?? null };
-}
-
-/**
- * A clearance that would run past the day a new version of the rule starts lasts only as long as
- * the new rule is met from its first day: the change shows in cleared-until. Status and warnings
- * stay those of the version in force on the date asked about, so an edit made today never changes
- * whether someone was cleared on a past date.
- */
-function acrossVersions(
-  next: RuleVersionFact | null,
-  now: { status: ClearanceStatus; until: IsoDate | null },
-  later: (from: IsoDate) => { status: ClearanceStatus; until: IsoDate | null },
-): { until: IsoDate | null; change: RuleChange | null } {
-  if (now.status === 'not_cleared' || !next?.from || (now.until !== null && now.until < addDays(next.from, -1)))
-    return { until: now.until, change: null };
-  const then = later(next.from);
-  const change = { version: next.version, effectiveFrom: next.from, met: then.status !== 'not_cleared' };
-  return { until: change.met ? then.until : addDays(next.from, -1), change };
-}
-
-/** A board holds tens of thousands of these: they share their role and an empty warnings list rather than copy them. */
-const roleRefs = new WeakMap<RoleRule, { code: string; name: string }>();
-
-function briefOf(
-  role: RoleRule,
-  date: IsoDate,
-  status: ClearanceStatus,
-  clearedUntil: IsoDate | null,
-  warnings: readonly string[],
-): BriefClearance {
-  let ref = roleRefs.get(role);
-  if (!ref) roleRefs.set(role, (ref = Object.freeze({ code: role.code, name: role.name })));
-  return {
-    role: ref,
-    date,
-    status,
-    statusLabel: STATUS_LABELS[status],
-    clearedUntil,
-    warnings: warnings.length ? [...warnings] : (NONE as string[]),
-  };
-}
-
-function joinWarnings(outcomes: Outcome[]): readonly string[] {
-  const withWarnings = outcomes.filter((o) => o.warnings.length > 0);
-  return withWarnings.length === 0
-    ? NONE
-    : withWarnings.length === 1
-      ? withWarnings[0].warnings
-      : withWarnings.flatMap((o) => o.warnings);
-}
-
-function collectWarnings(result: RequirementResult): string[] {
-  const own = result.met && result.warning ? [result.warning] : [];
-  const fromNested = result.nested && result.met ? result.nested.warnings : [];
-  return [...own, ...fromNested, ...(result.children ?? []).filter((c) => c.met).flatMap(collectWarnings)];
 }

@@ -8,7 +8,7 @@ import { CurrentUser, Roles } from '../../common/auth/decorators';
 import type { BriefClearance } from './clearance-engine';
 import { ClearanceService, type BriefBoardRow } from './clearance.service';
 import { AppConfig } from '../../config/app-config';
-import { BoardQuery, EXPIRING_CHOICES } from './dto/board.query';
+import { BoardQuery, CHANGES_CHOICES, EXPIRING_CHOICES } from './dto/board.query';
 
 /** A cell of the board: colour AND words, so it reads without colour too. */
 function cell(result: BriefClearance, date: string) {
@@ -18,7 +18,10 @@ function cell(result: BriefClearance, date: string) {
     result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
   const text =
     result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
-  return { code: result.role.code, tone, text, until };
+  // A rule that starts later is a heads-up beside the status, not a warning.
+  // Cleared now, then a lapse ahead: the day the warning starts, and the last day cleared at all.
+  const warningUntil = result.status === 'cleared' ? result.warningUntil : null;
+  return { code: result.role.code, tone, text, until, warningUntil, changesFrom: result.notices[0]?.from ?? null };
 }
 
 /** With `days`, only the people one of whose clearances ends within that many days of `date`. */
@@ -26,6 +29,17 @@ function endingWithin(rows: BriefBoardRow[], date: string, days: number | null):
   if (days === null) return rows;
   const limit = addDays(date, days);
   return rows.filter((row) => row.results.some((r) => r.clearedUntil !== null && r.clearedUntil <= limit));
+}
+
+/** With `days`, only the people for one of whose roles a rule starts within that many days of `date` (a notice). */
+export function changesWithin<R extends { results: BriefClearance[] }>(
+  rows: R[],
+  date: string,
+  days: number | null,
+): R[] {
+  if (days === null) return rows;
+  const limit = addDays(date, days);
+  return rows.filter((row) => row.results.some((r) => r.notices.some((n) => n.from <= limit)));
 }
 
 @ApiExcludeController()
@@ -59,8 +73,9 @@ export class ClearancePagesController {
   async board(@CurrentUser() user: AuthUser, @Query() query: BoardQuery, @Res() res: Response) {
     const date = this.clearance.dateOrToday(query.date);
     const expiring = query.expiring ?? null;
+    const changes = query.changes ?? null;
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
-    const rows = endingWithin(board.rows, date, expiring).map((row) => ({
+    const rows = changesWithin(endingWithin(board.rows, date, expiring), date, changes).map((row) => ({
       person: row.person,
       lastSupervisionOn: row.lastSupervisionOn,
       supervisionGap: row.supervisionGap,
@@ -68,9 +83,12 @@ export class ClearancePagesController {
       cells: row.results.map((r) => cell(r, date)),
     }));
     const csvQuery = new URLSearchParams(
-      Object.entries({ date, role: query.role ?? '', expiring: expiring ? String(expiring) : '' }).filter(
-        ([, v]) => v !== '',
-      ),
+      Object.entries({
+        date,
+        role: query.role ?? '',
+        expiring: expiring ? String(expiring) : '',
+        changes: changes ? String(changes) : '',
+      }).filter(([, v]) => v !== ''),
     ).toString();
     return res.render('clearance/board', {
       title: 'Clearance board',
@@ -80,8 +98,9 @@ export class ClearancePagesController {
       roles: board.roles,
       allRoles: await this.clearance.roles(),
       rows,
-      query: { role: query.role ?? '', expiring },
+      query: { role: query.role ?? '', expiring, changes },
       expiringChoices: EXPIRING_CHOICES,
+      changesChoices: CHANGES_CHOICES,
       csvHref: `/clearance.csv?${csvQuery}`,
       people: rows.length,
       clearedPerRole: board.roles.map((_, i) => rows.filter((r) => r.results[i].status !== 'not_cleared').length),
@@ -94,7 +113,8 @@ export class ClearancePagesController {
     const date = this.clearance.dateOrToday(query.date);
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
     const expiring = query.expiring ?? null;
-    const records = endingWithin(board.rows, date, expiring).flatMap((row) =>
+    const changes = query.changes ?? null;
+    const records = changesWithin(endingWithin(board.rows, date, expiring), date, changes).flatMap((row) =>
       row.results.map((r) => [
         row.person.name,
         row.person.id,
@@ -102,7 +122,10 @@ export class ClearancePagesController {
         r.role.name,
         r.status,
         r.clearedUntil ?? '',
-        r.status === 'not_cleared' ? (r.reason ?? '') : r.warnings.join(' '),
+        r.warningUntil ?? '',
+        r.status === 'not_cleared'
+          ? (r.reason ?? '')
+          : [...r.warnings, ...r.notices.map((n) => `${n.text}.`)].join(' '),
         row.lastSupervisionOn ?? '',
       ]),
     );
@@ -111,7 +134,17 @@ export class ClearancePagesController {
     res.send(
       stringify(
         [
-          ['person', 'person_id', 'role_code', 'role', 'status', 'cleared_until', 'why', 'last_supervision'],
+          [
+            'person',
+            'person_id',
+            'role_code',
+            'role',
+            'status',
+            'cleared_until',
+            'warning_until',
+            'why',
+            'last_supervision',
+          ],
           ...records,
         ],
         { escape_formulas: true },

@@ -44,7 +44,13 @@ export class ClearanceController {
         clearance: Object.fromEntries(
           row.results.map((r) => [
             r.role.code,
-            { status: r.status, clearedUntil: r.clearedUntil, warnings: r.warnings },
+            {
+              status: r.status,
+              clearedUntil: r.clearedUntil,
+              warningUntil: r.warningUntil,
+              warnings: r.warnings,
+              notices: r.notices,
+            },
           ]),
         ),
       })),

@@ -147,7 +147,7 @@ export class ClearanceService {
       ]),
     );
     // An engine keeps no state between requests except what is keyed by a request's own facts, so one serves them all.
-    this.compiled = { revision, roles, types, engine: new ClearanceEngine(roles) };
+    this.compiled = { revision, roles, types, engine: new ClearanceEngine(roles, [...types.values()]) };
     return this.compiled;
   }
 

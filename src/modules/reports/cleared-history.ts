@@ -20,6 +20,8 @@ export interface ClearedCounts {
 export interface Answer {
   status: ClearanceStatus;
   clearedUntil: IsoDate | null;
+  /** Set when a warning stretch (a lapse into a grace period) follows or applies: the last day cleared at all. */
+  warningUntil?: IsoDate | null;
 }
 export type Evaluate = (roleCode: string, date: IsoDate, facts: ClearanceFacts) => Answer;
 
@@ -239,7 +241,9 @@ export function clearedCounts(
         // Cleared on sorted[i] itself whatever `until` says, so the walk always moves on.
         counts[r][i]++;
         let j = i + 1;
-        while (j < stop && (answer.clearedUntil === null || sorted[j] <= answer.clearedUntil)) counts[r][j++]++;
+        // Cleared with a warning is cleared: counted through the last day cleared at all.
+        const until = answer.warningUntil ?? answer.clearedUntil;
+        while (j < stop && (until === null || sorted[j] <= until)) counts[r][j++]++;
         // Past `until` the answer is unknown until asked.
         lastSegment = -1;
         i = j;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { HelperOptions } from 'handlebars';
 import hbs from 'hbs';
-import { formatDate, isIsoDate, localTimeLabel } from '../../common/dates';
+import { addDays, formatDate, isIsoDate, localTimeLabel } from '../../common/dates';
 
 /** Registers partials (views/partials/*.hbs) and the few helpers the templates use. */
 export function registerViewHelpers(viewsDir: string, timeZone: string): void {
@@ -27,6 +27,10 @@ export function registerViewHelpers(viewsDir: string, timeZone: string): void {
       : value instanceof Date
         ? formatDate(value.toISOString().slice(0, 10))
         : '—',
+  );
+  /** The calendar day after a date, as the `date` helper writes it: "lapsed from Jan 1, 2027". */
+  hbs.registerHelper('dayAfter', (value: unknown) =>
+    typeof value === 'string' && isIsoDate(value) ? formatDate(addDays(value, 1)) : '—',
   );
   /** A timestamp as the program reads it: "Nov 27, 2026, 10:04 PM MST". */
   hbs.registerHelper('datetime', (value: unknown) => {
