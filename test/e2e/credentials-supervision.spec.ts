@@ -264,6 +264,20 @@ describeEachEngine('Credential records and supervision', (engine) => {
     );
   });
 
+  it('takes a known last day on the assignment itself (to), and refuses one before the first day', async () => {
+    const other = await t.person(['peer']);
+    const backwards = await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: other.id, supervisorId: ellen.id, startsOn: '2026-03-01', to: '2026-02-28' })
+      .expect(400);
+    expect(backwards.body.errors).toEqual([{ field: 'to', message: 'is before the first day' }]);
+    const bounded = await admin
+      .post('/api/v1/supervision/assignments')
+      .send({ peerId: other.id, supervisorId: ellen.id, startsOn: '2026-03-01', to: '2026-08-31' })
+      .expect(201);
+    expect(bounded.body).toMatchObject({ startsOn: '2026-03-01', endsOn: '2026-08-31' });
+  });
+
   it('records a credential from the form, with errors beside the fields', async () => {
     const web = t.as(await t.browser(['admin']));
     const bad = await web

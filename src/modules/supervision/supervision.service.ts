@@ -60,6 +60,8 @@ export class SupervisionService {
     await this.assertRole(dto.supervisorId, 'supervisor', 'supervisorId');
     if (!isIsoDate(dto.startsOn))
       throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
+    if (dto.to && dto.to < dto.startsOn)
+      throw fieldError('to', 'is before the first day', 'The last day is before supervision starts.');
     return this.repo.transaction(async (tx) => {
       const open = await this.repo.openAssignments(tx, dto.peerId);
       const later = await this.repo.hasAssignmentFrom(tx, dto.peerId, dto.startsOn);
@@ -82,7 +84,7 @@ export class SupervisionService {
         peerId: dto.peerId,
         supervisorId: dto.supervisorId,
         startsOn: dto.startsOn,
-        endsOn: null,
+        endsOn: dto.to ?? null,
         boardReportDueOn: open.length > 0 ? addBusinessDays(dto.startsOn, BOARD_REPORT_BUSINESS_DAYS) : null,
         boardReportedOn: null,
       });
@@ -91,6 +93,7 @@ export class SupervisionService {
         after: {
           supervisorId: dto.supervisorId,
           startsOn: dto.startsOn,
+          endsOn: assignment.endsOn,
           boardReportDueOn: assignment.boardReportDueOn,
         },
       });

@@ -51,6 +51,15 @@ export class AssignSupervisorDto {
   @Trim()
   @IsIsoDate()
   startsOn!: string;
+
+  @ApiPropertyOptional({
+    example: '2027-06-30',
+    description: 'Last day of supervision, when it is known already; open-ended when left out',
+  })
+  @TrimToNull()
+  @IsOptional()
+  @IsIsoDate()
+  to?: string | null;
 }
 
 export class EndDto {
