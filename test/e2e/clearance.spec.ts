@@ -114,6 +114,19 @@ describeEachEngine('Clearance API and board', (engine) => {
     expect(now.body.results[0].requirements.reason).toBe('Not met: MT-CBHPSS current.');
   });
 
+  it('takes a practice role by its name as well as its code, in any capitals', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const byCode = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role: 'PSS' }).expect(200);
+    for (const role of ['pss', 'Peer Support Specialist', 'peer support specialist']) {
+      const byName = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role }).expect(200);
+      expect(byName.body.results).toEqual(byCode.body.results);
+    }
+    const board = await admin.get('/api/v1/clearance/board').query({ role: 'peer support SPECIALIST' }).expect(200);
+    expect(board.body.roles).toEqual([{ code: 'PSS', name: 'Peer Support Specialist' }]);
+    const unknown = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ role: 'Astronaut' }).expect(400);
+    expect(unknown.body.errors).toEqual([{ field: 'role', message: 'is not a practice role code or name' }]);
+  });
+
   it('refuses a malformed date or an unknown role with a 400', async () => {
     const admin = t.withBearer((await t.token(['admin'])).bearer);
     const bad = await admin.get(`/api/v1/people/${cleared.id}/clearance`).query({ date: '2026-02-30' }).expect(400);

@@ -12,7 +12,11 @@ export class ClearanceController {
 
   @Get('people/:id/clearance')
   @ApiOperation({ summary: 'Is this person cleared for each practice role (or one) on a date, why, and until when' })
-  @ApiQuery({ name: 'role', required: false, description: 'A practice role code, e.g. JAIL-SERVICES' })
+  @ApiQuery({
+    name: 'role',
+    required: false,
+    description: 'A practice role, by code or name (any capitals), e.g. JAIL-SERVICES or "Jail services"',
+  })
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD; today in the program time zone by default' })
   person(
     @Param('id', new ParseUUIDPipe()) id: string,

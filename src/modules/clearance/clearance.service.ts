@@ -95,6 +95,12 @@ export interface BoardRow {
  * Loads the facts the clearance engine needs — in a fixed number of queries per thousand people,
  * never one per person — and asks it about people the viewer may see.
  */
+/** The roles `asked` names, each by its code or its name, ignoring capitals and surrounding spaces. */
+function rolesNamed(roles: RoleRule[], asked: string[]): RoleRule[] {
+  const keys = new Set(asked.map((a) => a.trim().toLowerCase()));
+  return roles.filter((r) => keys.has(r.code.toLowerCase()) || keys.has(r.name.toLowerCase()));
+}
+
 @Injectable()
 export class ClearanceService {
   private compiled: RuleBook | null = null;
@@ -160,12 +166,12 @@ export class ClearanceService {
   ): Promise<{ person: { id: string; name: string }; date: IsoDate; results: ClearanceResult[] }> {
     const visible = await findVisiblePersonName(this.dataSource, personId, viewer, this.config.today());
     const { roles, engine, types } = await this.ruleBook();
-    const wanted = roleCode ? roles.filter((r) => r.code.toUpperCase() === roleCode.toUpperCase()) : roles;
+    const wanted = roleCode ? rolesNamed(roles, [roleCode]) : roles;
     if (roleCode && wanted.length === 0)
       throw new BadRequestException({
         statusCode: 400,
-        message: `No practice role has the code ${roleCode}.`,
-        errors: [{ field: 'role', message: 'is not a practice role code' }],
+        message: `No practice role has the code or name ${roleCode}.`,
+        errors: [{ field: 'role', message: 'is not a practice role code or name' }],
       });
     const person = {
       id: visible.id,
@@ -238,9 +244,7 @@ export class ClearanceService {
     }>;
   }> {
     const book = await this.ruleBook();
-    const roles = roleCodes?.length
-      ? book.roles.filter((r) => roleCodes.some((c) => c.toUpperCase() === r.code.toUpperCase()))
-      : book.roles;
+    const roles = roleCodes?.length ? rolesNamed(book.roles, roleCodes) : book.roles;
     const scoped = () =>
       whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
         .andWhere("p.status = 'active'")
