@@ -29,7 +29,9 @@ describeEachEngine('Catalogue API', (engine) => {
     const res = await admin.get('/api/v1/credential-types').expect(200);
     const cbhpss = res.body.find((t: { code: string }) => t.code === 'MT-CBHPSS');
     expect(cbhpss).toMatchObject({
-      validitySummary: 'Expires every Dec 31; 45-day grace period; terminated 730 days after expiry',
+      // Issue 18 §3: the first period of a certification granted in the renewal window, unconfirmed with the Board.
+      validitySummary:
+        'Expires every Dec 31; issued within 90 days before Dec 31, it first expires on the next one (unverified: check with Montana Board of Behavioral Health); 45-day grace period; terminated 730 days after expiry',
       kind: 'external',
     });
     expect(res.body.map((t: { code: string }) => t.code)).toEqual(

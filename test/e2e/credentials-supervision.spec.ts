@@ -82,6 +82,34 @@ describeEachEngine('Credential records and supervision', (engine) => {
     expect(backwards.body.errors).toEqual([{ field: 'expiresOn', message: 'is before the issue date' }]);
   });
 
+  it('gives a state certification granted in the renewal window a first year to the next Dec 31 (catalogue setting)', async () => {
+    const other = await t.person(['peer']);
+    const types = (await admin.get('/api/v1/credential-types').expect(200)).body;
+    const cbhpss = (types.items ?? types).find((x: { code: string }) => x.code === 'MT-CBHPSS');
+    expect(cbhpss).toMatchObject({ fixedDateLeadDays: 90, fixedDateLeadVerified: false });
+    expect(cbhpss.validitySummary).toContain('unverified: check with Montana Board of Behavioral Health');
+    const december = await admin
+      .post(`/api/v1/people/${other.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2025-12-20' })
+      .expect(201);
+    expect(december.body.expiresOn).toBe('2026-12-31');
+    const october = await admin
+      .post(`/api/v1/people/${other.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2025-10-01' })
+      .expect(201);
+    expect(october.body.expiresOn).toBe('2025-12-31');
+
+    // 0 days gives the old rule back; the setting is refused out of range.
+    await admin.patch(`/api/v1/credential-types/${cbhpss.id}`).send({ fixedDateLeadDays: 400 }).expect(400);
+    await admin.patch(`/api/v1/credential-types/${cbhpss.id}`).send({ fixedDateLeadDays: 0 }).expect(200);
+    const strict = await admin
+      .post(`/api/v1/people/${other.id}/credentials`)
+      .send({ credentialTypeCode: 'MT-CBHPSS', issuedOn: '2024-12-20' })
+      .expect(201);
+    expect(strict.body.expiresOn).toBe('2024-12-31');
+    await admin.patch(`/api/v1/credential-types/${cbhpss.id}`).send({ fixedDateLeadDays: 90 }).expect(200);
+  });
+
   it('revokes from an effective date in the past: clearance changes from that date on, not before', async () => {
     const narcan = await admin
       .post(`/api/v1/people/${peer.id}/credentials`)

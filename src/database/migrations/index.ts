@@ -13,6 +13,7 @@ import { ExpiryAndNotifications1796200000000 } from './1796200000000-expiry-and-
 import { ExpiryScanWindows1796210000000 } from './1796210000000-expiry-scan-windows';
 import { RosterRejections1796300000000 } from './1796300000000-roster-rejections';
 import { PeopleEmailKey1796400000000 } from './1796400000000-people-email-key';
+import { FixedDateFirstPeriod1796500000000 } from './1796500000000-fixed-date-first-period';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ExpiryScanWindows1796210000000,
   RosterRejections1796300000000,
   PeopleEmailKey1796400000000,
+  FixedDateFirstPeriod1796500000000,
 ];

@@ -15,6 +15,8 @@ type CredentialTypeSeed = Pick<
       | 'renewalCeHours'
       | 'reminderDays'
       | 'termsPublished'
+      | 'fixedDateLeadDays'
+      | 'fixedDateLeadVerified'
     >
   >;
 
@@ -42,6 +44,9 @@ export const CREDENTIAL_TYPE_SEEDS: CredentialTypeSeed[] = [
     validityKind: 'fixed_date',
     fixedExpiryMonth: 12,
     fixedExpiryDay: 31,
+    // Program policy, not published by the Board: granted in the 90 days before Dec 31, it runs to the next one.
+    fixedDateLeadDays: 90,
+    fixedDateLeadVerified: false,
     graceDays: 45,
     terminatesAfterDays: 730,
     renewalCeHours: 20,

@@ -270,10 +270,11 @@ export class CatalogPagesController {
     values: object,
     errors: Record<string, string> | null = null,
   ) {
-    const v = values as { active?: unknown; termsPublished?: unknown };
+    const v = values as { active?: unknown; termsPublished?: unknown; fixedDateLeadVerified?: unknown };
     const last = (x: unknown) => (Array.isArray(x) ? x[x.length - 1] : x);
     const active = last(v.active);
     const published = v.termsPublished === undefined ? true : last(v.termsPublished);
+    const leadVerified = v.fixedDateLeadVerified === undefined ? true : last(v.fixedDateLeadVerified);
     return {
       title,
       action,
@@ -282,6 +283,7 @@ export class CatalogPagesController {
         ...values,
         active: active === true || active === 'true' || active === 'on',
         termsPublished: published === true || published === 'true' || published === 'on',
+        fixedDateLeadVerified: leadVerified === true || leadVerified === 'true' || leadVerified === 'on',
       },
       errors,
       kinds: CREDENTIAL_KINDS,

@@ -369,13 +369,23 @@ function credentialTypeFields(
 }
 
 function normaliseValidity(
-  dto: Pick<CreateCredentialTypeDto, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'>,
+  dto: Pick<
+    CreateCredentialTypeDto,
+    | 'validityKind'
+    | 'validityMonths'
+    | 'fixedExpiryMonth'
+    | 'fixedExpiryDay'
+    | 'fixedDateLeadDays'
+    | 'fixedDateLeadVerified'
+  >,
 ) {
   return {
     validityKind: dto.validityKind,
     validityMonths: dto.validityKind === 'months' ? (dto.validityMonths ?? null) : null,
     fixedExpiryMonth: dto.validityKind === 'fixed_date' ? (dto.fixedExpiryMonth ?? null) : null,
     fixedExpiryDay: dto.validityKind === 'fixed_date' ? (dto.fixedExpiryDay ?? null) : null,
+    fixedDateLeadDays: dto.validityKind === 'fixed_date' ? (dto.fixedDateLeadDays ?? 0) : 0,
+    fixedDateLeadVerified: dto.validityKind === 'fixed_date' ? (dto.fixedDateLeadVerified ?? true) : true,
   };
 }
 

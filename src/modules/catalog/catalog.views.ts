@@ -15,6 +15,8 @@ export function credentialTypeView(t: CredentialType) {
     validityMonths: t.validityMonths,
     fixedExpiryMonth: t.fixedExpiryMonth,
     fixedExpiryDay: t.fixedExpiryDay,
+    fixedDateLeadDays: t.fixedDateLeadDays,
+    fixedDateLeadVerified: t.fixedDateLeadVerified,
     graceDays: t.graceDays,
     terminatesAfterDays: t.terminatesAfterDays,
     reminderDays: t.reminderDays,

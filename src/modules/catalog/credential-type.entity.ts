@@ -38,6 +38,17 @@ export class CredentialType {
   @Column({ name: 'fixed_expiry_day', type: 'integer', nullable: true })
   fixedExpiryDay!: number | null;
 
+  /**
+   * A fixed-date type issued within this many days before its fixed date first expires on the following
+   * one (MT-CBHPSS granted Dec 20 runs to the next Dec 31, not 11 days); 0: always the first one after issue.
+   */
+  @Column({ name: 'fixed_date_lead_days', type: 'integer', default: 0 })
+  fixedDateLeadDays!: number;
+
+  /** False while the program has not confirmed `fixedDateLeadDays` with the issuer ("unverified: check with …"). */
+  @Column({ name: 'fixed_date_lead_verified', type: 'boolean', default: true })
+  fixedDateLeadVerified!: boolean;
+
   /** Days after expiry during which the credential is lapsed but still clears (with a warning). */
   @Column({ name: 'grace_days', type: 'integer', default: 0 })
   graceDays!: number;

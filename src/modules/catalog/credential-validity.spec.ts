@@ -22,6 +22,41 @@ describe('expiryFor', () => {
   });
 });
 
+describe('expiryFor, the first period of a fixed-date type', () => {
+  const cbhpss = {
+    ...base,
+    validityKind: 'fixed_date' as const,
+    fixedExpiryMonth: 12,
+    fixedExpiryDay: 31,
+    fixedDateLeadDays: 90,
+  };
+
+  it('runs to the following fixed date when issued within the lead days before it', () => {
+    // 2025-10-02 is 90 days before Dec 31, 2025; 2025-10-01 is 91, 2025-10-03 is 89.
+    expect(expiryFor(cbhpss, '2025-10-01')).toBe('2025-12-31');
+    expect(expiryFor(cbhpss, '2025-10-02')).toBe('2026-12-31');
+    expect(expiryFor(cbhpss, '2025-10-03')).toBe('2026-12-31');
+    expect(expiryFor(cbhpss, '2025-12-20')).toBe('2026-12-31');
+  });
+
+  it('keeps the first fixed date after issue with 0 lead days', () => {
+    expect(expiryFor({ ...cbhpss, fixedDateLeadDays: 0 }, '2025-12-20')).toBe('2025-12-31');
+  });
+
+  it('says so in the catalogue, and when it is not yet confirmed with the issuer', () => {
+    const described = describeValidity({
+      ...cbhpss,
+      graceDays: 0,
+      terminatesAfterDays: null,
+      fixedDateLeadVerified: false,
+      issuer: 'Montana Board of Behavioral Health',
+    });
+    expect(described).toBe(
+      'Expires every Dec 31; issued within 90 days before Dec 31, it first expires on the next one (unverified: check with Montana Board of Behavioral Health)',
+    );
+  });
+});
+
 describe('describeValidity', () => {
   it('says how long the credential lasts, its grace and termination', () => {
     expect(

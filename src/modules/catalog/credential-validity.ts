@@ -1,11 +1,13 @@
-import { addDays, addMonths, type IsoDate } from '../../common/dates';
+import { addDays, addMonths, daysBetween, type IsoDate } from '../../common/dates';
 import type { CredentialType } from './credential-type.entity';
 
-type Validity = Pick<CredentialType, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'>;
+type Validity = Pick<CredentialType, 'validityKind' | 'validityMonths' | 'fixedExpiryMonth' | 'fixedExpiryDay'> &
+  Partial<Pick<CredentialType, 'fixedDateLeadDays' | 'fixedDateLeadVerified' | 'issuer'>>;
 
 /**
  * The expiry date a credential of this type gets when issued on `issuedOn`, or null when it does
- * not expire. For a fixed yearly date (MT-CBHPSS: Dec 31) it is the first such date after the issue date.
+ * not expire. For a fixed yearly date (MT-CBHPSS: Dec 31) it is the first such date after the issue date,
+ * unless that is at most `fixedDateLeadDays` away: a credential granted in the renewal window runs to the next one.
  */
 export function expiryFor(type: Validity, issuedOn: IsoDate): IsoDate | null {
   switch (type.validityKind) {
@@ -17,7 +19,9 @@ export function expiryFor(type: Validity, issuedOn: IsoDate): IsoDate | null {
       const mmdd = `${String(type.fixedExpiryMonth).padStart(2, '0')}-${String(type.fixedExpiryDay).padStart(2, '0')}`;
       const year = Number(issuedOn.slice(0, 4));
       const thisYear = `${year}-${mmdd}`;
-      return thisYear > issuedOn ? thisYear : `${year + 1}-${mmdd}`;
+      const first = thisYear > issuedOn ? thisYear : `${year + 1}-${mmdd}`;
+      const lead = type.fixedDateLeadDays ?? 0;
+      return lead > 0 && daysBetween(issuedOn, first) <= lead ? `${Number(first.slice(0, 4)) + 1}-${mmdd}` : first;
     }
   }
 }
@@ -37,7 +41,14 @@ export function describeValidity(
     text = `Terms not yet published; meanwhile ${describeValidity({ ...type, termsPublished: true, graceDays: 0, terminatesAfterDays: null }).toLowerCase()}`;
   else if (type.validityKind === 'none') text = 'Does not expire';
   else if (type.validityKind === 'months') text = `${type.validityMonths} months from issue`;
-  else text = `Expires every ${months[(type.fixedExpiryMonth ?? 1) - 1]} ${type.fixedExpiryDay}`;
+  else {
+    const fixed = `${months[(type.fixedExpiryMonth ?? 1) - 1]} ${type.fixedExpiryDay}`;
+    text = `Expires every ${fixed}`;
+    if (type.fixedDateLeadDays)
+      text += `; issued within ${type.fixedDateLeadDays} days before ${fixed}, it first expires on the next one${
+        type.fixedDateLeadVerified === false ? ` (unverified: check with ${type.issuer ?? 'the issuer'})` : ''
+      }`;
+  }
   if (type.graceDays > 0) text += `; ${type.graceDays}-day grace period`;
   if (type.terminatesAfterDays) text += `; terminated ${type.terminatesAfterDays} days after expiry`;
   return text;

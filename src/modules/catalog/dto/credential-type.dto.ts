@@ -96,6 +96,28 @@ export class CreateCredentialTypeDto {
   @ExistsEveryYear()
   fixedExpiryDay?: number | null;
 
+  @ApiPropertyOptional({
+    default: 0,
+    example: 90,
+    description:
+      'For a fixed yearly date: issued within this many days before it, the first expiry is the following one (0: always the first after issue)',
+  })
+  @ToInt()
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(0, { message: 'must be 0 or more days' })
+  @Max(365, { message: 'must be at most 365 days' })
+  fixedDateLeadDays?: number;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'False while the program has not confirmed those days with the issuer ("unverified")',
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
+  fixedDateLeadVerified?: boolean;
+
   @ApiPropertyOptional({ example: 45, default: 0, description: 'Days after expiry it still clears, with a warning' })
   @ToInt()
   @IsOptional()
