@@ -155,6 +155,17 @@ describeEachEngine('Clearance notices: a rule that starts later', (engine) => {
     expect(row.clearance.PSS).toMatchObject({ status, clearedUntil, warningUntil });
   });
 
+  it('says in the API why cleared-until ends when it does', async () => {
+    const admin = t.withBearer((await t.token(['admin'])).bearer);
+    const res = await admin
+      .get(`/api/v1/people/${peer.id}/clearance`)
+      .query({ role: 'PSS', date: '2027-11-28' })
+      .expect(200);
+    expect(res.body.results[0].untilReason).toBe(
+      'Cleared until Dec 31, 2027; lapsed from Jan 1, 2028: may practise with a warning until Feb 14, 2028 (MT-CBHPSS expires Dec 31, 2027)',
+    );
+  });
+
   it('shows both dates on the board, its CSV and the person page', async () => {
     const browser = await t.browser(['admin']);
     const date = '2027-11-28';

@@ -108,6 +108,8 @@ export interface ClearanceResult {
   clearedUntil: IsoDate | null;
   /** With a warning stretch ahead (a lapse into a grace period), or already in one: the last day cleared at all; else null. */
   warningUntil: IsoDate | null;
+  /** The two dates in words, with what ends them (a credential's expiry, a new rule); null with no end in sight. */
+  untilReason: string | null;
   warnings: string[];
   /** Rules that start later and are not met for their first day; none on a role not cleared. */
   notices: Notice[];

@@ -66,6 +66,13 @@ describe('cleared until, and a warning until', () => {
     expect(answer('PSS', date, peer())).toEqual({ status, clearedUntil, warningUntil });
   });
 
+  it('says the two dates and what ends them in words (the person page and the API)', () => {
+    expect(engine.evaluate('PSS', '2026-11-28', peer()).untilReason).toBe(
+      'Cleared until Dec 31, 2026; lapsed from Jan 1, 2027: may practise with a warning until Feb 14, 2027 (MT-CBHPSS expires Dec 31, 2026)',
+    );
+    expect(engine.evaluate('PSS', '2027-02-15', peer()).untilReason).toBeNull();
+  });
+
   it('has no warning date when no grace period follows (a type without grace ends the clearance outright)', () => {
     const facts = peer();
     facts.credentials[1] = { ...facts.credentials[1], graceDays: 0 };

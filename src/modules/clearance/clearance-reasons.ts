@@ -264,6 +264,40 @@ export function explainClearedAs(
   };
 }
 
+/**
+ * Why clearance ends when it does, in words: the two dates of a lapse and what causes it, e.g. "Cleared until
+ * Dec 31, 2026; lapsed from Jan 1, 2027: may practise with a warning until Feb 14, 2027 (Certified … expires
+ * Dec 31, 2026)". Null when clearance has no end in sight (or none at all).
+ */
+export function untilReason(
+  clearedUntil: IsoDate | null,
+  warningUntil: IsoDate | null,
+  requirements: RequirementResult | null,
+  change: RuleChange | null,
+): string | null {
+  if (clearedUntil === null) return null;
+  const cause = endingCause(clearedUntil, requirements, change);
+  const dates =
+    warningUntil !== null && warningUntil !== clearedUntil
+      ? `Cleared until ${formatDate(clearedUntil)}; lapsed from ${formatDate(addDays(clearedUntil, 1))}: may practise with a warning until ${formatDate(warningUntil)}`
+      : `Cleared until ${formatDate(clearedUntil)}`;
+  return cause ? `${dates} (${cause})` : dates;
+}
+
+/** The credential whose expiry, or the new rule whose start, is the last day cleared without a warning. */
+function endingCause(day: IsoDate, node: RequirementResult | null, change: RuleChange | null): string | null {
+  if (change && addDays(change.effectiveFrom, -1) === day && !change.met)
+    return `version ${change.version} of the rule starts ${formatDate(change.effectiveFrom)} and is not met`;
+  const stack = node ? [node] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.met && n.satisfiedBy?.expiresOn === day) return `${n.satisfiedBy.code} expires ${formatDate(day)}`;
+    if (n.nested?.requirements) stack.push(n.nested.requirements);
+    if (n.children) stack.push(...n.children);
+  }
+  return null;
+}
+
 /** A role's full answer, with the explanation of its rule. */
 export function explainRole(
   role: RoleRule,
@@ -291,6 +325,7 @@ export function explainRole(
     statusLabel: STATUS_LABELS[status],
     clearedUntil,
     warningUntil,
+    untilReason: untilReason(clearedUntil, warningUntil, requirements, change),
     warnings: [...warnings],
     notices: [...notices],
     requirements,
