@@ -1,19 +1,28 @@
-import { Body, Controller, Get, HttpException, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { submitForm } from '../../common/http/form-post';
-import { fieldError, validateForm } from '../../common/http/validation';
+import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import type { AccountLinkPurpose } from './account-link.entity';
 import { AccountLinksService } from './account-links.service';
 import { AuthService } from './auth.service';
+import { loginModel, loginRefusal, signInFrom } from './auth.views';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { cookieOptions } from './authenticate.middleware';
 import { SESSION_COOKIE } from './csrf';
 import { CurrentUser, Public, RequestActor } from '../../common/auth/decorators';
 import { PeopleService } from '../people/people.service';
-import { ChangePasswordDto, ForgotPasswordDto, LoginDto, PrintedNameDto, SetPasswordDto } from './dto/auth.dto';
+import {
+  ChangePasswordDto,
+  confirmedPassword,
+  ForgotPasswordDto,
+  LoginDto,
+  PrintedNameDto,
+  SetPasswordDto,
+  withoutUsername,
+} from './dto/auth.dto';
 import { SessionsService } from './sessions.service';
 
 type FormBody = Record<string, unknown>;
@@ -62,23 +71,14 @@ export class AuthPagesController {
   async login(@Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
     const next = safeNext(body.next);
     const { value, errors } = await validateForm(LoginDto, body);
-    const show = (status: number, model: object) =>
-      res.status(status).render('auth/login', { title: 'Sign in', next, values: { email: body.email }, ...model });
-    if (!value) return show(400, { errors });
+    if (!value) return res.status(400).render('auth/login', loginModel(next, body, { errors }));
     try {
-      const { token } = await this.auth.login(
-        value.email,
-        value.password,
-        req.ip ?? 'unknown',
-        req.headers['user-agent'] ?? null,
-      );
+      const { token } = await this.auth.login(value.email, value.password, ...signInFrom(req));
       res.cookie(SESSION_COOKIE, token, cookieOptions(this.config));
       return res.redirect(303, next);
     } catch (e) {
-      if (e instanceof HttpException && (e.getStatus() === 401 || e.getStatus() === 429)) {
-        return show(e.getStatus(), { failure: (e.getResponse() as { message: string }).message });
-      }
-      throw e;
+      const { status, failure } = loginRefusal(e);
+      return res.status(status).render('auth/login', loginModel(next, body, { failure }));
     }
   }
 
@@ -147,15 +147,10 @@ export class AuthPagesController {
     @Body() body: FormBody,
     @Res() res: Response,
   ) {
-    // `username` is there for password managers only (which account the new password belongs to).
-    const { username: _username, ...fields } = body;
     return submitForm(res, {
       dto: ChangePasswordDto,
-      body: fields,
-      run: async (value) => {
-        if (value.password !== value.confirm) throw fieldError('confirm', 'does not match the new password');
-        await this.auth.changePassword(user, value.current, value.password, actor);
-      },
+      body: withoutUsername(body),
+      run: (value) => this.auth.changePassword(user, value.current, confirmedPassword(value), actor),
       done: () => '/account?notice=password-changed',
       view: 'auth/account',
       model: (errors) => this.accountModel(user, { errors }),

@@ -20,7 +20,7 @@ import { credentialTypeView, practiceRoleView, ruleInWords, versionSpanInWords }
 import { CREDENTIAL_KINDS, DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
 import { ReplaceRuleDto } from './dto/practice-role.dto';
-import { applyEdit, draftFromBody, editorTree, rowsFromRule, ruleFromDraft, type RuleDraft } from './rule-form';
+import { applyPostedEdit, draftFromBody, editorTree, rowsFromRule, ruleReplacement, type RuleDraft } from './rule-form';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
@@ -179,13 +179,11 @@ export class CatalogPagesController {
     @Res() res: Response,
   ) {
     const draft = draftFromBody(body);
-    if (applyEdit(draft, typeof body.op === 'string' ? body.op : '', body)) {
+    if (applyPostedEdit(draft, body))
       return res.render('catalog/practice-role', await this.roleModel(id, user, { draft }));
-    }
-    const { rule } = ruleFromDraft(draft.rows);
     return submitForm(res, {
       dto: ReplaceRuleDto,
-      body: { rule, ...(draft.effectiveFrom ? { effectiveFrom: draft.effectiveFrom } : {}), note: draft.note },
+      body: ruleReplacement(draft),
       run: ({ rule, effectiveFrom, note }) => this.catalog.replaceRule(id, rule, actor, { effectiveFrom, note }),
       done: () => `/catalog/practice-roles/${id}?notice=rule-saved#history`,
       view: 'catalog/practice-role',

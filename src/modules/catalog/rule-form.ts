@@ -134,6 +134,17 @@ export function applyEdit(draft: RuleDraft, op: string, body: Record<string, unk
   return true;
 }
 
+/** The editor's post as an edit step (the button's `op`, applied to the draft), or false when it is saving. */
+export function applyPostedEdit(draft: RuleDraft, body: Record<string, unknown>): boolean {
+  return applyEdit(draft, typeof body.op === 'string' ? body.op : '', body);
+}
+
+/** What saving the draft posts, shaped as the API's `ReplaceRuleDto`: the tree, the date it starts (if given), the note. */
+export function ruleReplacement(draft: RuleDraft): Record<string, unknown> {
+  const { rule } = ruleFromDraft(draft.rows);
+  return { rule, ...(draft.effectiveFrom ? { effectiveFrom: draft.effectiveFrom } : {}), note: draft.note };
+}
+
 /** The draft as the API's tree, plus each row's field path (`rule.children.1`) for its errors. */
 export function ruleFromDraft(rows: DraftRow[]): { rule: RequirementNode; paths: string[] } {
   const paths: string[] = [];

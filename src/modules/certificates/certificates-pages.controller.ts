@@ -1,19 +1,16 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags, ApiExcludeEndpoint } from '@nestjs/swagger';
-import { ZipArchive, type Archiver } from 'archiver';
 import type { Response } from 'express';
 import { submitForm } from '../../common/http/form-post';
 import { validateForm } from '../../common/http/validation';
-import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
-import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
-import { REVOCATION_REASONS } from '../credentials/credential.entity';
 import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue } from '../jobs/jobs';
-import { STATE_LABELS } from './certificate-view';
-import { REISSUE_REASONS, type Certificate } from './certificate.entity';
-import { certificateFileName, certificateJob, certificateView, sendBadge, sendPdf } from './certificates.controller';
+import { certificateJob, sendBadge, sendPdf } from './certificates.controller';
+import { pipeCohortZip } from './certificate-zip';
+import { CertificatesViews } from './certificates.views';
 import { CertificateReads } from './certificate-reads.service';
 import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
@@ -25,25 +22,6 @@ const NOTICES: Record<string, string> = {
   revoked: 'Revoked: the certificate and its credential. Its verify page now shows the revocation.',
 };
 
-/** Appends one entry and waits until the archive has taken it in, so only one file is open at a time. */
-function appendOne(archive: Archiver, source: NodeJS.ReadableStream, name: string, gone: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      archive.off('entry', done);
-      archive.off('error', failed);
-      resolve();
-    };
-    const failed = (error: Error) => {
-      archive.off('entry', done);
-      reject(error);
-    };
-    archive.on('entry', done);
-    archive.once('error', failed);
-    if (gone()) return done();
-    archive.append(source as never, { name });
-  });
-}
-
 /** Certificate pages: the admin's list and record of each, downloads, and a cohort's ZIP for its trainers. */
 @ApiTags('certificates')
 @Controller()
@@ -52,7 +30,7 @@ export class CertificatesPagesController {
     private readonly certificates: CertificatesService,
     private readonly reads: CertificateReads,
     private readonly verification: CertificateVerification,
-    private readonly config: AppConfig,
+    private readonly views: CertificatesViews,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -61,33 +39,7 @@ export class CertificatesPagesController {
   @Roles('admin')
   async list(@Query() raw: FormBody, @Res() res: Response) {
     const { value, errors } = await validateForm(ListCertificatesQuery, raw);
-    const q = value ?? {};
-    const page = await this.reads.list({
-      q: q.q ?? undefined,
-      type: q.type ?? undefined,
-      page: q.page ?? undefined,
-    });
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-    const link = (n: number) =>
-      `/certificates?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.type ? { type: q.type } : {}), page: String(n) })}`;
-    return res.render('certificates/list', {
-      title: 'Certificates',
-      wide: true,
-      items: page.items.map((c) => this.row(c)),
-      total: page.total,
-      query: q,
-      errors,
-      reasons: REISSUE_REASONS,
-      pager:
-        pages > 1
-          ? {
-              page: page.page,
-              pages,
-              prev: page.page > 1 ? link(page.page - 1) : null,
-              next: page.page < pages ? link(page.page + 1) : null,
-            }
-          : null,
-    });
+    return res.render('certificates/list', await this.views.list(value ?? {}, errors));
   }
 
   @ApiExcludeEndpoint()
@@ -100,20 +52,7 @@ export class CertificatesPagesController {
       run: (value) => this.certificates.requestReissue(value.credentialIds, value.reason, value.note ?? null, actor),
       done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
       view: 'certificates/list',
-      model: async (regenerateErrors) => {
-        const page = await this.reads.list({});
-        const items = page.items.map((c) => this.row(c));
-        return {
-          title: 'Certificates',
-          wide: true,
-          items,
-          total: page.total,
-          query: {},
-          regenerateErrors,
-          regenerateValues: body,
-          reasons: REISSUE_REASONS,
-        };
-      },
+      model: (regenerateErrors) => this.views.regenerateRefused(regenerateErrors, body),
     });
   }
 
@@ -139,7 +78,7 @@ export class CertificatesPagesController {
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    return res.render('certificates/show', await this.showModel(id, user, { notice: NOTICES[notice ?? ''] }));
+    return res.render('certificates/show', await this.views.show(id, user, { notice: NOTICES[notice ?? ''] }));
   }
 
   @Get('certificates/:id/download')
@@ -174,7 +113,7 @@ export class CertificatesPagesController {
       run: (value) => this.certificates.revokeCertificate(id, value, actor),
       done: () => `/certificates/${id}?notice=revoked`,
       view: 'certificates/show',
-      model: (revokeErrors) => this.showModel(id, user, { revokeErrors, revokeValues: body }),
+      model: (revokeErrors) => this.views.show(id, user, { revokeErrors, revokeValues: body }),
     });
   }
 
@@ -197,7 +136,7 @@ export class CertificatesPagesController {
       },
       done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
       view: 'certificates/show',
-      model: (reissueErrors) => this.showModel(id, user, { reissueErrors, reissueValues: body }),
+      model: (reissueErrors) => this.views.show(id, user, { reissueErrors, reissueValues: body }),
     });
   }
 
@@ -209,62 +148,6 @@ export class CertificatesPagesController {
   })
   async cohortZip(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser, @Res() res: Response) {
     const { cohort, certificates } = await this.reads.forCohort(id, user);
-    const fileName = `${cohort.course.code} ${cohort.name} certificates.zip`.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ');
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${fileName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-    );
-    res.setHeader('Cache-Control', 'private, no-store');
-    // PDFs are compressed already: storing them spares the CPU and changes nothing in size.
-    const archive = new ZipArchive({ store: true });
-    let gone = false;
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        gone = true;
-        archive.abort();
-      }
-    });
-    archive.pipe(res);
-    const names = new Set<string>();
-    try {
-      for (const c of certificates) {
-        if (gone) break;
-        let name = certificateFileName(c, 'pdf');
-        for (let n = 2; names.has(name); n++) name = certificateFileName(c, `${n}.pdf`);
-        names.add(name);
-        await appendOne(archive, this.reads.stream(c), name, () => gone);
-      }
-      if (!gone) await archive.finalize();
-    } catch (error) {
-      res.destroy(error as Error);
-    }
-  }
-
-  private row(c: Certificate) {
-    const v = certificateView(c, this.config.today(), this.config.publicBaseUrl);
-    return { ...v, stateLabel: STATE_LABELS[v.state] };
-  }
-
-  private async showModel(id: string, user: AuthUser, extra: object) {
-    const { certificate, history, lookups, state, holderVisible } = await this.reads.detail(id, user);
-    const isAdmin = hasRole(user, 'admin');
-    return {
-      title: `Certificate ${certificate.code}`,
-      certificate: { ...this.row(certificate), personName: certificate.person.displayName },
-      state,
-      stateLabel: STATE_LABELS[state],
-      history: history.map((h) => ({ ...h, current: h.id === certificate.id })),
-      lookups,
-      isAdmin,
-      isHolder: certificate.personId === user.id,
-      holderVisible,
-      canRevoke: isAdmin && state !== 'revoked',
-      canReissue: isAdmin && state !== 'revoked' && !certificate.supersededAt,
-      reasons: REVOCATION_REASONS,
-      reissueReasons: REISSUE_REASONS,
-      revokeValues: { effectiveOn: this.config.today() },
-      ...extra,
-    };
+    await pipeCohortZip(res, cohort, certificates, (c) => this.reads.stream(c));
   }
 }

@@ -12,6 +12,7 @@ import { CertificateReads } from './certificate-reads.service';
 import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesRepository } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
+import { CertificatesViews } from './certificates.views';
 import { JobCertificateRequests } from './job-certificate-requests';
 import { SigningKeys } from './signing-key';
 import { VerifyController } from './verify.controller';
@@ -31,6 +32,7 @@ import { VerifyController } from './verify.controller';
     CertificatesService,
     CertificateReads,
     CertificateVerification,
+    CertificatesViews,
     JobCertificateRequests,
     ThrottlerGuard,
     CertificateRenderer,

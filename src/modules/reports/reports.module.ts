@@ -5,6 +5,7 @@ import { DashboardService } from './dashboard.service';
 import { ReportsPagesController } from './reports-pages.controller';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { ReportsViews } from './reports.views';
 import { CredentialReportsRepository } from './credential-reports.repository';
 import { PeopleReportsRepository } from './people-reports.repository';
 import { TrainingReportsRepository } from './training-reports.repository';
@@ -18,6 +19,7 @@ import { TrainingReportsRepository } from './training-reports.repository';
     PeopleReportsRepository,
     DashboardService,
     ReportsService,
+    ReportsViews,
   ],
   exports: [DashboardService, ReportsService],
 })

@@ -65,12 +65,7 @@ export class TrainingCompletionPagesController {
       dto: CompleteCohortDto,
       body,
       run: (value) => this.completion.complete(id, value, user, actor),
-      done: async ({ awarded }) => ({
-        view: 'training/completion',
-        model: await this.views.completionModel(id, user, {
-          notice: `Cohort completed. ${awarded.length} credential(s) awarded.`,
-        }),
-      }),
+      done: ({ awarded }) => this.views.completedPage(id, user, awarded),
       view: 'training/completion',
       model: (completeErrors) => this.views.completionModel(id, user, { completeErrors, completeValues: body }),
     });

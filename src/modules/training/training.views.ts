@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
-import type { FormErrors } from '../../common/http/form-post';
+import type { FormErrors, RenderedPage } from '../../common/http/form-post';
 import { CatalogService } from '../catalog/catalog.service';
 import { CE_CATEGORIES } from '../ce/ce-entry.entity';
 import { AttendanceService } from './attendance.service';
@@ -286,6 +286,16 @@ export class TrainingViews {
       examErrors: {},
       completeErrors: {},
       ...extra,
+    };
+  }
+
+  /** The answer to completing a cohort: the completion page again (200), saying how many credentials were awarded. */
+  async completedPage(id: string, user: AuthUser, awarded: readonly unknown[]): Promise<RenderedPage> {
+    return {
+      view: 'training/completion',
+      model: await this.completionModel(id, user, {
+        notice: `Cohort completed. ${awarded.length} credential(s) awarded.`,
+      }),
     };
   }
 }

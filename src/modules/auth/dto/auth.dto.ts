@@ -1,5 +1,6 @@
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
+import { fieldError } from '../../../common/http/validation';
 import { IsAcceptablePassword } from '../passwords';
 
 export class LoginDto {
@@ -51,4 +52,16 @@ export class PrintedNameDto {
   @IsString()
   @MaxLength(200, { message: 'must be at most 200 characters' })
   preferredName?: string | null;
+}
+
+/** A password form's post without `username`, which is there for password managers only (whose password it is). */
+export function withoutUsername(body: Record<string, unknown>): Record<string, unknown> {
+  const { username: _username, ...fields } = body;
+  return fields;
+}
+
+/** The new password, once the second typing matches it; otherwise a refusal beside `confirm`. */
+export function confirmedPassword(value: SetPasswordDto, message = 'does not match the new password'): string {
+  if (value.password !== value.confirm) throw fieldError('confirm', message);
+  return value.password;
 }
