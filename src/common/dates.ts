@@ -105,7 +105,7 @@ export function formatDate(date: IsoDate): string {
   return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
 }
 
-const LONG_MONTHS = [
+export const LONG_MONTHS: readonly string[] = [
   'January',
   'February',
   'March',
