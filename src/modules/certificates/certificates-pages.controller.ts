@@ -3,6 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags, ApiExcludeEndpoint } from '@nestjs/
 import { ZipArchive, type Archiver } from 'archiver';
 import type { Response } from 'express';
 import { submitForm } from '../../common/http/form-post';
+import { pagerView } from '../../common/http/pager';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
@@ -67,7 +68,6 @@ export class CertificatesPagesController {
       type: q.type ?? undefined,
       page: q.page ?? undefined,
     });
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
     const link = (n: number) =>
       `/certificates?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.type ? { type: q.type } : {}), page: String(n) })}`;
     return res.render('certificates/list', {
@@ -78,15 +78,7 @@ export class CertificatesPagesController {
       query: q,
       errors,
       reasons: REISSUE_REASONS,
-      pager:
-        pages > 1
-          ? {
-              page: page.page,
-              pages,
-              prev: page.page > 1 ? link(page.page - 1) : null,
-              next: page.page < pages ? link(page.page + 1) : null,
-            }
-          : null,
+      pager: pagerView(page, link),
     });
   }
 
