@@ -1,5 +1,5 @@
 import { CREDENTIAL_TYPE_SEEDS } from '../../database/seeds/catalog-data';
-import { credential, renee, SEEDED_ROLES } from '../../../test/fixtures/clearance';
+import { askBothWays, credential, renee, SEEDED_ROLES } from '../../../test/fixtures/clearance';
 import { ClearanceEngine, type ClearanceFacts } from './clearance-engine';
 
 /** Issue 18 §2: a rule that starts later is a notice, not a warning; asked of both the brief and the explained answer. */
@@ -16,16 +16,7 @@ const NOTICE = { from: '2027-01-01', text: 'From Jan 1, 2027 this role also need
 
 /** The explained answer and the brief one, which must agree on everything the brief one says. */
 function both(role: string, date: string, facts: ClearanceFacts) {
-  const explained = engine.evaluate(role, date, facts);
-  const brief = engine.brief(role, date, facts);
-  const pick = (r: typeof brief) => ({
-    status: r.status,
-    clearedUntil: r.clearedUntil,
-    warnings: r.warnings,
-    notices: r.notices,
-  });
-  expect(pick(brief)).toEqual(pick(explained));
-  return explained;
+  return askBothWays(engine, role, date, facts, ['status', 'clearedUntil', 'warnings', 'notices']);
 }
 
 describe('a rule that starts later', () => {
