@@ -12,7 +12,27 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A formatter per time zone for one locale and set of options, built on first use and kept:
+ * building an Intl.DateTimeFormat is slow, and the same few zones are asked for again and again.
+ */
+export function formatPerZone(
+  locale: string,
+  options: Omit<Intl.DateTimeFormatOptions, 'timeZone'>,
+): (timeZone: string) => Intl.DateTimeFormat {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let format = formats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      formats.set(timeZone, format);
+    }
+    return format;
+  };
+}
+
+// en-CA formats as YYYY-MM-DD.
+const dayFormat = formatPerZone('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
 /** Every zone in use changes date on a whole minute, so the date of an instant is that of its minute: kept per zone. */
 const lastMinute = new Map<string, { minute: number; date: IsoDate }>();
 
@@ -27,13 +47,7 @@ export function dateInZone(instant: Date, timeZone: string): IsoDate {
 }
 
 function formatInZone(instant: Date, timeZone: string): IsoDate {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD. Building a formatter is slow, so each zone's is kept.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(instant);
+  return dayFormat(timeZone).format(instant);
 }
 
 export function isIsoDate(value: string): boolean {
@@ -91,7 +105,7 @@ export function formatDate(date: IsoDate): string {
   return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}, ${date.slice(0, 4)}`;
 }
 
-const LONG_MONTHS = [
+export const LONG_MONTHS: readonly string[] = [
   'January',
   'February',
   'March',
@@ -120,24 +134,10 @@ export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
 /** The UTC instant of a local date and "HH:MM" wall-clock time in `timeZone` (a class at 09:00 in Denver). */
 export function instantInZone(date: IsoDate, time: string, timeZone: string): Date {
   const wallClockAsUtc = toUtc(date).getTime() + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))) * 60_000;
-  // The zone's offset at a given instant, from how Intl renders that instant there.
-  const offsetAt = (instant: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(instant));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
-  };
-  const guess = wallClockAsUtc - offsetAt(wallClockAsUtc);
+  // Both instants are whole seconds (a whole minute less a whole-second offset), so no milliseconds are dropped.
+  const guess = wallClockAsUtc - zoneOffsetAt(wallClockAsUtc, timeZone);
   // Near a daylight-saving change the offset at the guess can differ; one correction settles it.
-  return new Date(wallClockAsUtc - offsetAt(guess));
+  return new Date(wallClockAsUtc - zoneOffsetAt(guess, timeZone));
 }
 
 /** The date `days` business days after `date` (Monday to Friday; public holidays are not counted out). */
@@ -151,25 +151,19 @@ export function addBusinessDays(date: IsoDate, days: number): IsoDate {
   return current;
 }
 
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormat = formatPerZone('en-US', {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 /** How far `timeZone` is ahead of UTC at `instant`, in milliseconds, from how Intl renders the instant there. */
 function zoneOffsetAt(instant: number, timeZone: string): number {
-  let format = offsetFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(instant));
+  const parts = offsetFormat(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(instant / 1000) * 1000;

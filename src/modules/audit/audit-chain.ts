@@ -29,8 +29,12 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export function entryHash(e: ChainFields): string {
-  const content = [
+/**
+ * An entry's own columns in their fixed order: what the hash covers (before `prevHash`) and what an
+ * export writes (before `hash`). One list, so the two cannot drift apart.
+ */
+export function entryColumns(e: Omit<ChainFields, 'prevHash'>): Array<string | number | null> {
+  return [
     e.id,
     e.at.toISOString(),
     e.actorId,
@@ -41,8 +45,11 @@ export function entryHash(e: ChainFields): string {
     e.entityId,
     e.before,
     e.after,
-    e.prevHash,
   ];
+}
+
+export function entryHash(e: ChainFields): string {
+  const content = [...entryColumns(e), e.prevHash];
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { pagerView } from '../../common/http/pager';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import { Roles } from '../../common/auth/decorators';
@@ -42,7 +43,6 @@ export class AuditController {
     const { value, errors } = await validateForm(AuditQuery, raw);
     const query = value ?? {};
     const result = await this.audit.list(query, this.config.timeZone);
-    const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
     const params = (extra: Record<string, string>) =>
       new URLSearchParams({
         ...(Object.fromEntries(
@@ -59,15 +59,7 @@ export class AuditController {
       total: result.total,
       entries: result.items.map((e) => ({ ...entryView(e), beforeText: e.before, afterText: e.after })),
       csvHref: `/audit.csv?${params({})}`,
-      pager:
-        pages > 1
-          ? {
-              page: result.page,
-              pages,
-              prev: result.page > 1 ? `/audit?${params({ page: String(result.page - 1) })}` : null,
-              next: result.page < pages ? `/audit?${params({ page: String(result.page + 1) })}` : null,
-            }
-          : null,
+      pager: pagerView(result, (page) => `/audit?${params({ page: String(page) })}`),
     });
   }
 

@@ -7,6 +7,7 @@ import { startOfDayInZone, addDays } from '../../common/dates';
 import type { Actor } from '../../common/auth/actor';
 import {
   canonicalJson,
+  entryColumns,
   entryHash,
   GENESIS_HASH,
   verifyChain,
@@ -128,19 +129,7 @@ export class AuditService {
         for await (const batch of this.batches(filters, timeZone)) {
           if (csv.destroyed) return;
           for (const e of batch) {
-            const flushed = csv.write([
-              e.id,
-              e.at.toISOString(),
-              e.actorId,
-              e.actorLabel,
-              e.ip,
-              e.action,
-              e.entityType,
-              e.entityId,
-              e.before,
-              e.after,
-              e.hash,
-            ]);
+            const flushed = csv.write([...entryColumns(e), e.hash]);
             // Wait for the client to catch up; a closed download ends the wait (and the loop) too.
             if (!flushed) await new Promise((resume) => (csv.once('drain', resume), csv.once('close', resume)));
             if (csv.destroyed) return;

@@ -14,6 +14,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { submitForm } from '../../common/http/form-post';
+import { LONG_MONTHS } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { CatalogService, inForceOn } from './catalog.service';
 import { credentialTypeView, practiceRoleView, ruleInWords, versionSpanInWords } from './catalog.views';
@@ -26,23 +27,7 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 
 type FormBody = Record<string, unknown>;
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-].map((name, i) => ({
-  value: i + 1,
-  name,
-}));
+const MONTHS = LONG_MONTHS.map((name, i) => ({ value: i + 1, name }));
 const NOTICES: Record<string, string> = {
   created: 'Credential type added.',
   saved: 'Changes saved.',

@@ -8,6 +8,7 @@ import { REISSUE_REASONS, type Certificate } from './certificate.entity';
 import { certificateView } from './certificates.controller';
 import { CertificateReads } from './certificate-reads.service';
 import type { ListCertificatesQuery } from './dto/certificate.dto';
+import { pagerView } from '../../common/http/pager';
 
 /** The certificate pages' view models: the admin's list (with its pager) and the record of one certificate. */
 @Injectable()
@@ -24,7 +25,6 @@ export class CertificatesViews {
       type: q.type ?? undefined,
       page: q.page ?? undefined,
     });
-    const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
     const link = (n: number) =>
       `/certificates?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.type ? { type: q.type } : {}), page: String(n) })}`;
     return {
@@ -35,15 +35,7 @@ export class CertificatesViews {
       query: q,
       errors,
       reasons: REISSUE_REASONS,
-      pager:
-        pages > 1
-          ? {
-              page: page.page,
-              pages,
-              prev: page.page > 1 ? link(page.page - 1) : null,
-              next: page.page < pages ? link(page.page + 1) : null,
-            }
-          : null,
+      pager: pagerView(page, link),
     };
   }
 

@@ -1,41 +1,13 @@
-import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../database/seeds/catalog-data';
-import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from './clearance-engine';
+import { PRACTICE_ROLE_SEEDS } from '../../database/seeds/catalog-data';
+import { credential, ELLEN, renee, SEEDED_ROLES } from '../../../test/fixtures/clearance';
+import { ClearanceEngine, type ClearanceFacts } from './clearance-engine';
 
-const engine = new ClearanceEngine(PRACTICE_ROLE_SEEDS.map((s) => ({ code: s.code, name: s.name, rule: s.rule })));
-
-function credential(
-  code: string,
-  issuedOn: string,
-  expiresOn: string | null,
-  extra: Partial<CredentialFact> = {},
-): CredentialFact {
-  const type = CREDENTIAL_TYPE_SEEDS.find((t) => t.code === code)!;
-  return {
-    id: `${code}-${issuedOn}`,
-    typeCode: code,
-    typeName: type.name,
-    issuedOn,
-    expiresOn,
-    graceDays: type.graceDays,
-    revokedOn: null,
-    ...extra,
-  };
-}
-
-const ELLEN = { supervisorName: 'Ellen Brightwater', supervisorQualified: [{ from: '2020-01-01', to: null }] };
+const engine = new ClearanceEngine(SEEDED_ROLES);
 
 /** A peer who meets every Peer Support Specialist requirement; tests take things away or add to it. */
 function peer(change: (f: ClearanceFacts) => void = () => undefined): ClearanceFacts {
-  const facts: ClearanceFacts = {
-    personName: 'Renée Two Feathers',
-    active: true,
-    livedExperience: [{ verifiedOn: '2025-01-15', withdrawnOn: null }],
-    credentials: [
-      credential('PS-40', '2024-05-01', null),
-      credential('MT-CBHPSS', '2026-01-10', '2026-12-31', { licenceNumber: 'CBHPSS-4139' }),
-    ],
-    supervision: [{ ...ELLEN, startsOn: '2025-06-01', endsOn: null }],
-  };
+  const facts = renee();
+  facts.credentials[1].licenceNumber = 'CBHPSS-4139';
   change(facts);
   return facts;
 }

@@ -47,6 +47,9 @@ import { inForce, RecordSpans } from './record-spans';
 export type * from './clearance-facts';
 export { STATUS_LABELS } from './clearance-reasons';
 
+/** What a walk of a role gives: the explained answer when asked to explain, else the brief one. */
+type Answer<Explain extends boolean> = Explain extends true ? ClearanceResult : BriefClearance;
+
 /**
  * The clearance engine: is a person cleared for a practice role on a date, why (or why not), and
  * until when? Pure and deterministic — everything it needs is in its arguments, so the same facts
@@ -108,22 +111,13 @@ export class ClearanceEngine {
   }
 
   /** A role's answer, kept per person, role and date (the chain only guards against loops, so it is not part of it). */
-  private role(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[], explain: true): ClearanceResult;
-  private role(roleCode: string, date: IsoDate, facts: ClearanceFacts, chain: string[], explain: false): BriefClearance;
-  private role(
+  private role<E extends boolean>(
     roleCode: string,
     date: IsoDate,
     facts: ClearanceFacts,
     chain: string[],
-    explain: boolean,
-  ): BriefClearance | ClearanceResult;
-  private role(
-    roleCode: string,
-    date: IsoDate,
-    facts: ClearanceFacts,
-    chain: string[],
-    explain: boolean,
-  ): BriefClearance | ClearanceResult {
+    explain: E,
+  ): Answer<E> {
     const cache: WeakMap<ClearanceFacts, Map<string, BriefClearance | ClearanceResult>> = explain
       ? this.answered
       : this.answeredBriefly;
@@ -132,7 +126,7 @@ export class ClearanceEngine {
     if (!answers) cache.set(facts, (answers = new Map()));
     let answer = answers.get(key);
     if (!answer) answers.set(key, (answer = this.walkRole(roleCode, date, facts, chain, explain)));
-    return answer;
+    return answer as Answer<E>;
   }
 
   private walkRole(

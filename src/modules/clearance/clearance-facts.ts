@@ -95,27 +95,6 @@ export interface RequirementResult {
   children?: RequirementResult[];
 }
 
-export interface ClearanceResult {
-  role: { code: string; name: string };
-  date: IsoDate;
-  /** A new version of the rule that starts before the clearance would otherwise end, and whether it is met from its first day. */
-  ruleChange?: RuleChange;
-  /** The version of the role's rule this answer used: the one in force on `date` (null for a rule without versions). */
-  ruleVersion?: { version: number; effectiveFrom: IsoDate | null; effectiveUntil: IsoDate | null } | null;
-  status: ClearanceStatus;
-  statusLabel: string;
-  /** The last day the person stays cleared on present records (null: no end, or not cleared). */
-  clearedUntil: IsoDate | null;
-  /** With a warning stretch ahead (a lapse into a grace period), or already in one: the last day cleared at all; else null. */
-  warningUntil: IsoDate | null;
-  /** The two dates in words, with what ends them (a credential's expiry, a new rule); null with no end in sight. */
-  untilReason: string | null;
-  warnings: string[];
-  /** Rules that start later and are not met for their first day; none on a role not cleared. */
-  notices: Notice[];
-  requirements: RequirementResult | null;
-}
-
 /**
  * The same answer as a ClearanceResult without the explanation tree: what a board cell needs. The
  * board asks this 80,000 times for a program; the cell's link opens the full explanation.
@@ -125,10 +104,22 @@ export interface BriefClearance {
   date: IsoDate;
   status: ClearanceStatus;
   statusLabel: string;
+  /** The last day the person stays cleared on present records (null: no end, or not cleared). */
   clearedUntil: IsoDate | null;
   /** With a warning stretch ahead (a lapse into a grace period), or already in one: the last day cleared at all; else null. */
   warningUntil: IsoDate | null;
   warnings: string[];
   /** Rules that start later and are not met for their first day; none on a role not cleared. */
   notices: Notice[];
+}
+
+/** The brief answer with its explanation: which version of the rule it used, and each requirement's result. */
+export interface ClearanceResult extends BriefClearance {
+  /** The two dates in words, with what ends them (a credential's expiry, a new rule); null with no end in sight. */
+  untilReason: string | null;
+  /** A new version of the rule that starts before the clearance would otherwise end, and whether it is met from its first day. */
+  ruleChange?: RuleChange;
+  /** The version of the role's rule this answer used: the one in force on `date` (null for a rule without versions). */
+  ruleVersion?: { version: number; effectiveFrom: IsoDate | null; effectiveUntil: IsoDate | null } | null;
+  requirements: RequirementResult | null;
 }

@@ -1,57 +1,20 @@
-import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../database/seeds/catalog-data';
-import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from './clearance-engine';
+import { askBothWays, credential, renee as peer, SEEDED_ROLES } from '../../../test/fixtures/clearance';
+import { ClearanceEngine, type ClearanceFacts } from './clearance-engine';
 
 /**
  * Issue 18 §1: "cleared until" (the last day cleared without a warning) and "warning until" (the
  * last day cleared at all) are two dates. MT-CBHPSS expires Dec 31, 2026 with a 45-day grace period.
  * Asked of the explained and the brief answer, which must agree.
  */
-const engine = new ClearanceEngine(PRACTICE_ROLE_SEEDS.map((s) => ({ code: s.code, name: s.name, rule: s.rule })));
-
-function credential(code: string, issuedOn: string, expiresOn: string | null): CredentialFact {
-  const type = CREDENTIAL_TYPE_SEEDS.find((t) => t.code === code)!;
-  return {
-    id: `${code}-${issuedOn}`,
-    typeCode: code,
-    typeName: type.name,
-    issuedOn,
-    expiresOn,
-    graceDays: type.graceDays,
-    revokedOn: null,
-  };
-}
-
-function peer(...more: CredentialFact[]): ClearanceFacts {
-  return {
-    personName: 'Renée Two Feathers',
-    active: true,
-    livedExperience: [{ verifiedOn: '2025-01-15', withdrawnOn: null }],
-    credentials: [
-      credential('PS-40', '2024-05-01', null),
-      credential('MT-CBHPSS', '2026-01-10', '2026-12-31'),
-      ...more,
-    ],
-    supervision: [
-      {
-        supervisorName: 'Ellen Brightwater',
-        startsOn: '2025-06-01',
-        endsOn: null,
-        supervisorQualified: [{ from: '2020-01-01', to: null }],
-      },
-    ],
-  };
-}
+const engine = new ClearanceEngine(SEEDED_ROLES);
 
 function answer(role: string, date: string, facts: ClearanceFacts) {
-  const explained = engine.evaluate(role, date, facts);
-  const brief = engine.brief(role, date, facts);
-  const pick = (r: typeof brief) => ({
-    status: r.status,
-    clearedUntil: r.clearedUntil,
-    warningUntil: r.warningUntil,
-  });
-  expect(pick(brief)).toEqual(pick(explained));
-  return pick(explained);
+  const { status, clearedUntil, warningUntil } = askBothWays(engine, role, date, facts, [
+    'status',
+    'clearedUntil',
+    'warningUntil',
+  ]);
+  return { status, clearedUntil, warningUntil };
 }
 
 describe('cleared until, and a warning until', () => {

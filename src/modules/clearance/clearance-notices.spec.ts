@@ -1,45 +1,13 @@
-import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../database/seeds/catalog-data';
-import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from './clearance-engine';
+import { CREDENTIAL_TYPE_SEEDS } from '../../database/seeds/catalog-data';
+import { askBothWays, credential, renee, SEEDED_ROLES } from '../../../test/fixtures/clearance';
+import { ClearanceEngine, type ClearanceFacts } from './clearance-engine';
 
 /** Issue 18 §2: a rule that starts later is a notice, not a warning; asked of both the brief and the explained answer. */
-const engine = new ClearanceEngine(
-  PRACTICE_ROLE_SEEDS.map((s) => ({ code: s.code, name: s.name, rule: s.rule })),
-  CREDENTIAL_TYPE_SEEDS,
-);
-
-function credential(code: string, issuedOn: string, expiresOn: string | null): CredentialFact {
-  const type = CREDENTIAL_TYPE_SEEDS.find((t) => t.code === code)!;
-  return {
-    id: `${code}-${issuedOn}`,
-    typeCode: code,
-    typeName: type.name,
-    issuedOn,
-    expiresOn,
-    graceDays: type.graceDays,
-    revokedOn: null,
-  };
-}
+const engine = new ClearanceEngine(SEEDED_ROLES, CREDENTIAL_TYPE_SEEDS);
 
 /** A Recovery Doula without the state licence, whose PSS side holds through 2027-02-14 (grace included). */
 function doula(change: (f: ClearanceFacts) => void = () => undefined): ClearanceFacts {
-  const facts: ClearanceFacts = {
-    personName: 'Renée Two Feathers',
-    active: true,
-    livedExperience: [{ verifiedOn: '2025-01-15', withdrawnOn: null }],
-    credentials: [
-      credential('PS-40', '2024-05-01', null),
-      credential('MT-CBHPSS', '2026-01-10', '2026-12-31'),
-      credential('DOULA', '2025-03-01', '2028-03-01'),
-    ],
-    supervision: [
-      {
-        supervisorName: 'Ellen Brightwater',
-        startsOn: '2025-06-01',
-        endsOn: null,
-        supervisorQualified: [{ from: '2020-01-01', to: null }],
-      },
-    ],
-  };
+  const facts = renee(credential('DOULA', '2025-03-01', '2028-03-01'));
   change(facts);
   return facts;
 }
@@ -48,16 +16,7 @@ const NOTICE = { from: '2027-01-01', text: 'From Jan 1, 2027 this role also need
 
 /** The explained answer and the brief one, which must agree on everything the brief one says. */
 function both(role: string, date: string, facts: ClearanceFacts) {
-  const explained = engine.evaluate(role, date, facts);
-  const brief = engine.brief(role, date, facts);
-  const pick = (r: typeof brief) => ({
-    status: r.status,
-    clearedUntil: r.clearedUntil,
-    warnings: r.warnings,
-    notices: r.notices,
-  });
-  expect(pick(brief)).toEqual(pick(explained));
-  return explained;
+  return askBothWays(engine, role, date, facts, ['status', 'clearedUntil', 'warnings', 'notices']);
 }
 
 describe('a rule that starts later', () => {
@@ -101,7 +60,7 @@ describe('a rule that starts later', () => {
   });
 
   it('names the requirement by its label when the engine does not know the credential names', () => {
-    const unnamed = new ClearanceEngine(PRACTICE_ROLE_SEEDS.map((s) => ({ code: s.code, name: s.name, rule: s.rule })));
+    const unnamed = new ClearanceEngine(SEEDED_ROLES);
     expect(unnamed.brief('RECOVERY-DOULA', '2026-11-28', doula()).notices).toEqual([
       { from: '2027-01-01', text: 'From Jan 1, 2027 this role also needs: MT-DOULA-LIC current' },
     ]);

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { addDays, dateInZone, type IsoDate } from '../../common/dates';
+import { addDays, dateInZone, formatPerZone, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { BullmqJobQueue } from './bullmq-job-queue';
 import { errorText } from './job-executor';
@@ -17,22 +17,15 @@ export interface LocalClock {
   weekday: number;
 }
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormat = formatPerZone('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' });
 
 /** The wall clock in `timeZone` at `instant` (daylight saving included). */
 export function localClock(instant: Date, timeZone: string): LocalClock {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      weekday: 'short',
-    });
-    clockFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    clockFormat(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     date: dateInZone(instant, timeZone),
     minutes: Number(parts.hour) * 60 + Number(parts.minute),

@@ -1,4 +1,5 @@
 import { formatDate } from '../../common/dates';
+import { pagerView } from '../../common/http/pager';
 import { credentialStanding } from '../credentials/credential-status';
 import type { ListPeopleQuery } from '../people/dto/person.dto';
 import type { PeoplePage } from '../people/people.service';
@@ -55,7 +56,6 @@ export function personRecordView(record: PersonRecord, today: string) {
 
 /** The people list: a page of people, the filters it was asked for, and links to the pages either side. */
 export function peopleListView(page: PeoplePage, q: ListPeopleQuery) {
-  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const link = (n: number) =>
     `/people?${new URLSearchParams({ ...(q.q ? { q: q.q } : {}), ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}), page: String(n) })}`;
   return {
@@ -63,14 +63,6 @@ export function peopleListView(page: PeoplePage, q: ListPeopleQuery) {
     total: page.total,
     query: q,
     filtered: Boolean(q.q || q.role || q.status),
-    pager:
-      pages > 1
-        ? {
-            page: page.page,
-            pages,
-            prev: page.page > 1 ? link(page.page - 1) : null,
-            next: page.page < pages ? link(page.page + 1) : null,
-          }
-        : null,
+    pager: pagerView(page, link),
   };
 }

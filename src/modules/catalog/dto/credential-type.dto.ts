@@ -11,14 +11,12 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   ValidateIf,
   ValidateBy,
 } from 'class-validator';
-import { FreeText } from '../../../common/dto/free-text';
-import { ToBoolean, ToInt, ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
+import { OptionalFreeText, RequiredText } from '../../../common/dto/fields';
+import { ToBoolean, ToInt, ToNumber, Trim } from '../../../common/dto/transforms';
 import { CREDENTIAL_KINDS, VALIDITY_KINDS, type CredentialKind, type ValidityKind } from '../credential-type.entity';
 import { isValidFixedDate } from '../credential-validity';
 
@@ -49,17 +47,11 @@ export class CreateCredentialTypeDto {
   code!: string;
 
   @ApiProperty({ example: 'Certified Behavioral Health Peer Support Specialist' })
-  @Trim()
-  @IsString()
-  @MinLength(2, { message: 'must be at least 2 characters' })
-  @MaxLength(200)
+  @RequiredText(2, 200)
   name!: string;
 
   @ApiProperty({ example: 'Montana Board of Behavioral Health' })
-  @Trim()
-  @IsString()
-  @MinLength(2, { message: 'must be at least 2 characters' })
-  @MaxLength(200)
+  @RequiredText(2, 200)
   issuer!: string;
 
   @ApiProperty({
@@ -156,11 +148,7 @@ export class CreateCredentialTypeDto {
   renewalCeHours?: number | null;
 
   @ApiPropertyOptional()
-  @TrimToNull()
-  @IsOptional()
-  @IsString()
-  @FreeText()
-  @MaxLength(2000)
+  @OptionalFreeText(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })

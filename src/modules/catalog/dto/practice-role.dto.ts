@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { FreeText } from '../../../common/dto/free-text';
+import { OptionalFreeText } from '../../../common/dto/fields';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
@@ -20,11 +20,7 @@ export class CreatePracticeRoleDto {
   name!: string;
 
   @ApiPropertyOptional()
-  @TrimToNull()
-  @IsOptional()
-  @IsString()
-  @FreeText()
-  @MaxLength(2000)
+  @OptionalFreeText(2000)
   description?: string | null;
 
   @ApiProperty({

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,12 +14,11 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
-import { FreeText } from '../../../common/dto/free-text';
+import { Hours, OptionalFreeText, OptionalHours, RequiredText } from '../../../common/dto/fields';
 import { IsIsoDate } from '../../../common/dto/iso-date';
-import { ToBoolean, ToInt, ToNumber, Trim, TrimToNull } from '../../../common/dto/transforms';
+import { ToBoolean, ToInt, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { CE_CATEGORIES, type CeCategory } from '../../ce/ce-entry.entity';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from '../attendance.entity';
 import { COHORT_SETTINGS, COHORT_STATUSES, type CohortSetting, type CohortStatus } from '../cohort.entity';
@@ -39,17 +37,11 @@ export class CourseModuleDto {
   id?: string;
 
   @ApiProperty({ example: 'Ethics and Boundaries' })
-  @Trim()
-  @IsString()
-  @MinLength(2, { message: 'must be at least 2 characters' })
-  @MaxLength(200)
+  @RequiredText(2, 200)
   title!: string;
 
   @ApiProperty({ example: 6 })
-  @ToNumber()
-  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
-  @Min(0.25, { message: 'must be at least a quarter hour' })
-  @Max(200)
+  @Hours(200)
   hours!: number;
 
   @ApiProperty({ example: true })
@@ -65,25 +57,15 @@ export class CourseDto {
   code!: string;
 
   @ApiProperty({ example: '40-hour Peer Support Course' })
-  @Trim()
-  @IsString()
-  @MinLength(3, { message: 'must be at least 3 characters' })
-  @MaxLength(200)
+  @RequiredText(3, 200)
   title!: string;
 
   @ApiPropertyOptional()
-  @TrimToNull()
-  @IsOptional()
-  @IsString()
-  @FreeText()
-  @MaxLength(2000)
+  @OptionalFreeText(2000)
   description?: string | null;
 
   @ApiProperty({ example: 40, description: 'Hours a person must attend to complete' })
-  @ToNumber()
-  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
-  @Min(0.25, { message: 'must be at least a quarter hour' })
-  @Max(1000)
+  @Hours(1000)
   requiredHours!: number;
 
   @ApiPropertyOptional({
@@ -133,17 +115,11 @@ export class CohortDto {
   courseId!: string;
 
   @ApiProperty({ example: 'Billings, spring 2027' })
-  @Trim()
-  @IsString()
-  @MinLength(3, { message: 'must be at least 3 characters' })
-  @MaxLength(200)
+  @RequiredText(3, 200)
   name!: string;
 
   @ApiProperty({ example: 'Riverstone clinic, room 2' })
-  @Trim()
-  @IsString()
-  @MinLength(2, { message: 'must be at least 2 characters' })
-  @MaxLength(200)
+  @RequiredText(2, 200)
   location!: string;
 
   @ApiProperty({ enum: COHORT_SETTINGS })
@@ -205,11 +181,7 @@ export class TrainingSessionDto {
   endsAt!: string;
 
   @ApiPropertyOptional({ example: 7.5, description: 'Instruction hours; defaults to the time between start and end' })
-  @ToNumber()
-  @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
-  @Min(0.25, { message: 'must be at least a quarter hour' })
-  @Max(24)
+  @OptionalHours(24)
   hours?: number | null;
 
   @ApiProperty({ type: [String], description: 'Ids of the course modules it covers' })
@@ -240,11 +212,7 @@ export class AttendanceRecordDto {
   status!: AttendanceStatus;
 
   @ApiPropertyOptional({ example: 3.5, description: 'Hours attended; required for partial, ignored otherwise' })
-  @ToNumber()
-  @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 }, { message: 'must be a number of hours' })
-  @Min(0.25, { message: 'must be at least a quarter hour' })
-  @Max(24)
+  @OptionalHours(24)
   hours?: number | null;
 }
 
