@@ -173,7 +173,10 @@ describe('pages in a real browser', () => {
       const cbhpssText = await cbhpss.innerText();
       expect(cbhpssText).toContain('Certified Behavioral Health Peer Support Specialist');
       expect(cbhpssText).toContain('Montana Board of Behavioral Health');
-      expect(cbhpssText).toContain('Expires every Dec 31; 45-day grace period');
+      // Issue 18 §3: the first period of a certification granted in the renewal window, then the grace period.
+      expect(cbhpssText).toContain(
+        'Expires every Dec 31; issued within 90 days before Dec 31, it first expires on the next one (unverified: check with Montana Board of Behavioral Health); 45-day grace period',
+      );
       const cpr = rows.filter({ has: page.getByRole('link', { name: 'CPR', exact: true }) });
       await expect(cpr.count()).resolves.toBe(1);
       expect(await cpr.innerText()).toContain('CPR / First Aid');
