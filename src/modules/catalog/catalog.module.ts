@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { CatalogPagesController } from './catalog-pages.controller';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
+import { CatalogViews } from './catalog.views';
 
 @Module({
   controllers: [CatalogController, CatalogPagesController],
-  providers: [CatalogService],
+  providers: [CatalogService, CatalogViews],
   exports: [CatalogService],
 })
 export class CatalogModule {}

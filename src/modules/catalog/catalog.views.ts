@@ -1,8 +1,22 @@
-import type { CredentialType } from './credential-type.entity';
+import { Injectable } from '@nestjs/common';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { AppConfig } from '../../config/app-config';
+import { CREDENTIAL_KINDS, type CredentialType } from './credential-type.entity';
 import { describeValidity } from './credential-validity';
-import { everApplied, type PracticeRoleWithRule } from './catalog.service';
+import { CatalogService, everApplied, inForceOn, type PracticeRoleWithRule } from './catalog.service';
 import type { RequirementNode } from './requirement-node';
-import { formatDate } from '../../common/dates';
+import { editorTree, rowsFromRule, type RuleDraft } from './rule-form';
+import { formatDate, LONG_MONTHS } from '../../common/dates';
+
+const MONTHS = LONG_MONTHS.map((name, i) => ({ value: i + 1, name }));
+const ADDABLE_KINDS = [
+  { value: 'credential', label: 'A credential' },
+  { value: 'practice_role', label: 'Cleared as another practice role' },
+  { value: 'lived_experience', label: 'Lived experience, verified' },
+  { value: 'active_supervision', label: 'Active qualified supervision' },
+  { value: 'all_of', label: 'A group: all of…' },
+  { value: 'any_of', label: 'A group: any one of…' },
+];
 
 export function credentialTypeView(t: CredentialType) {
   return {
@@ -106,5 +120,121 @@ export function ruleInWords(
         when,
       };
     }
+  }
+}
+
+/** The catalogue pages' view models: the practice role page with its rule editor, the list of roles, and the type form. */
+@Injectable()
+export class CatalogViews {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The list of practice roles, each with its rule in words. */
+  async roles() {
+    const roles = await this.catalog.listPracticeRoles();
+    const names = await this.names(roles);
+    return {
+      title: 'Practice roles',
+      roles: roles.map((r) => ({ ...practiceRoleView(r), rule: r.rule ? ruleInWords(r.rule, names) : null })),
+    };
+  }
+
+  /** The practice role page: the rule in words and its history; for an admin, the rule editor with its draft. */
+  async role(
+    id: string,
+    user: AuthUser,
+    extra: { notice?: string; draft?: RuleDraft; errors?: Record<string, string> | null } = {},
+  ) {
+    const found = await this.catalog.getPracticeRole(id);
+    const roles = await this.catalog.listPracticeRoles();
+    const names = await this.names(roles);
+    const view = practiceRoleView(found);
+    const authors = await this.catalog.namesOf(
+      view.versions.map((v) => v.createdById).filter((id): id is string => id !== null),
+    );
+    const today = this.config.today();
+    const model = {
+      title: found.role.name,
+      notice: extra.notice,
+      role: view,
+      rule: found.rule ? ruleInWords(found.rule, names) : null,
+      ruleJson: JSON.stringify(found.rule, null, 2),
+      // Newest first: what changed last is what people come to check.
+      history: [...view.versions].reverse().map((v) => ({
+        ...v,
+        span: versionSpanInWords(v),
+        inForce: inForceOn(v, today),
+        by: v.createdById ? (authors.get(v.createdById) ?? null) : null,
+        rule: v.rule ? ruleInWords(v.rule, names) : null,
+      })),
+    };
+    if (!hasRole(user, 'admin')) return model;
+    // Edits start from the newest version (it may be scheduled for later): a change comes after it.
+    const latest = view.versions[view.versions.length - 1];
+    const earliest = latest?.effectiveFrom && latest.effectiveFrom > today ? latest.effectiveFrom : today;
+    const draft = extra.draft ?? { rows: rowsFromRule(latest?.rule ?? null), effectiveFrom: earliest, note: '' };
+    const errors = extra.errors ?? null;
+    const types = names.types;
+    const roleOptions = roles
+      .filter((r) => r.role.id !== found.role.id)
+      .map((r) => ({ code: r.role.code, name: r.role.name }));
+    const typeOptions = [...types.values()].map((t) => ({ code: t.code, name: t.name, inactive: !t.active }));
+    return {
+      ...model,
+      editor: {
+        open: !!extra.draft,
+        errors,
+        startsFrom:
+          latest && latest.effectiveFrom && latest.effectiveFrom > today
+            ? { version: latest.version, from: latest.effectiveFrom }
+            : null,
+        earliest,
+        effectiveFrom: draft.effectiveFrom,
+        note: draft.note,
+        tree: editorTree(draft.rows, errors, {
+          credential: new Set(typeOptions.map((t) => t.code)),
+          practice_role: new Set(roleOptions.map((r) => r.code)),
+        }),
+        typeOptions,
+        roleOptions,
+        kinds: ADDABLE_KINDS,
+      },
+    };
+  }
+
+  private async names(roles: Awaited<ReturnType<CatalogService['listPracticeRoles']>>) {
+    const types = await this.catalog.listCredentialTypes({ includeInactive: true });
+    return {
+      types: new Map(types.map((t) => [t.code.toUpperCase(), t])),
+      roles: new Map(roles.map(({ role }) => [role.code.toUpperCase(), role])),
+    };
+  }
+
+  /**
+   * The credential type form. Each switch posts a hidden `false` and, when on, `true` after it, so the last value
+   * sent wins; `termsPublished` and `fixedDateLeadVerified` start on when the values do not mention them.
+   */
+  form(title: string, action: string, cancel: string, values: object, errors: Record<string, string> | null = null) {
+    const v = values as { active?: unknown; termsPublished?: unknown; fixedDateLeadVerified?: unknown };
+    const last = (x: unknown) => (Array.isArray(x) ? x[x.length - 1] : x);
+    const active = last(v.active);
+    const published = v.termsPublished === undefined ? true : last(v.termsPublished);
+    const leadVerified = v.fixedDateLeadVerified === undefined ? true : last(v.fixedDateLeadVerified);
+    return {
+      title,
+      action,
+      cancel,
+      values: {
+        ...values,
+        active: active === true || active === 'true' || active === 'on',
+        termsPublished: published === true || published === 'true' || published === 'on',
+        fixedDateLeadVerified: leadVerified === true || leadVerified === 'true' || leadVerified === 'on',
+      },
+      errors,
+      kinds: CREDENTIAL_KINDS,
+      months: MONTHS,
+    };
   }
 }

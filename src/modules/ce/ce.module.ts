@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CePagesController } from './ce-pages.controller';
 import { CeController } from './ce.controller';
 import { CeService } from './ce.service';
+import { CeViews } from './ce.views';
 
-@Module({ controllers: [CeController], providers: [CeService], exports: [CeService] })
+@Module({ controllers: [CeController, CePagesController], providers: [CeService, CeViews], exports: [CeService] })
 export class CeModule {}
