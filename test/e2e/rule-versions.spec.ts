@@ -1,4 +1,4 @@
-import { addDays, dateInZone } from '../../src/common/dates';
+import { addDays, dateInZone, formatDate } from '../../src/common/dates';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
@@ -177,17 +177,19 @@ describeEachEngine('Versioned practice-role rules', (engine) => {
     // The edit leaves out the date: it applies from today.
     await admin.put(`/api/v1/practice-roles/${fis.id}/rule`).send({ rule: stricter }).expect(200);
     // Whether the peer was cleared that day, and why, by which version, stays exactly as it was; only
-    // how long it lasted (and when that version ended) now read the change.
+    // how long it lasted (cleared-until and its reason, and when that version ended) now read the change.
     const after = await ask(auditDate);
     const answer = (r: typeof before) => ({
       ...r,
       clearedUntil: null,
+      untilReason: null,
       ruleChange: null,
       ruleVersion: r.ruleVersion.version,
     });
     expect(answer(after)).toEqual(answer(before));
     expect(after).toMatchObject({
       clearedUntil: addDays(today, -1),
+      untilReason: `Cleared until ${formatDate(addDays(today, -1))} (version 2 of the rule starts ${formatDate(today)} and is not met)`,
       ruleChange: { version: 2, effectiveFrom: today, met: false },
       ruleVersion: { version: 1, effectiveUntil: addDays(today, -1) },
     });
