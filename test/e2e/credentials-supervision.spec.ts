@@ -392,6 +392,20 @@ describeEachEngine('Supervision sessions', (engine) => {
       .expect(201);
     const ok = await as.get('/api/v1/clearance/board').query({ role: 'PSS' }).expect(200);
     expect(ok.body.rows[0]).toMatchObject({ lastSupervisionOn: addDays(today, -3), supervisionGap: false });
+    // As of a past date the board shows the last session on or before it, not one held later (issue 19).
+    const past = await as
+      .get('/api/v1/clearance/board')
+      .query({ role: 'PSS', date: addDays(today, -10) })
+      .expect(200);
+    expect(past.body.rows[0]).toMatchObject({ lastSupervisionOn: addDays(today, -45), supervisionGap: true });
+    const csv = await t
+      .as(await t.browser(['admin']))
+      .get('/clearance.csv')
+      .query({ role: 'PSS', date: addDays(today, -10) })
+      .expect(200);
+    const kyle = csv.text.split('\n').find((line) => line.startsWith('Kyle Nordby,'));
+    expect(kyle).toContain(addDays(today, -45));
+    expect(kyle).not.toContain(addDays(today, -3));
   });
 
   it('shows the sessions to the peer and their supervisor, and to nobody else', async () => {

@@ -257,7 +257,7 @@ export class ClearanceService {
       .addSelect('p.status', 'status')
       .orderBy('lower(p.name)', 'ASC')
       .getRawMany<PersonRow>();
-    const lastSessions = await this.supervision.lastSessionOnWithin(scopeSql, scopeParams);
+    const lastSessions = await this.supervision.lastSessionOnWithin(scopeSql, scopeParams, date);
     const byId = [...people].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const results = new Map<string, R[]>();
     for (let i = 0; i < byId.length; i += BOARD_CHUNK) {

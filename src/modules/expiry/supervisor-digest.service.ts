@@ -97,7 +97,7 @@ export class SupervisorDigestService {
     const engine = new ClearanceEngine(roles);
     const [facts, lastSessions] = await Promise.all([
       this.clearance.factsFor(peerIds),
-      this.supervision.lastSessionOn(peerIds),
+      this.supervision.lastSessionOn(peerIds, date),
     ]);
     const expiringRows = await this.repo.expiringBetween(peerIds, date, addDays(date, DIGEST_EXPIRING_DAYS));
     const supervisor = await this.repo.nameAndEmail(supervisorId);

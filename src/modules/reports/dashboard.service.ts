@@ -144,7 +144,7 @@ export class DashboardService {
       Promise.all([
         this.clearance.factsFor(ids),
         this.clearance.roles(),
-        this.supervision.lastSessionOn(ids),
+        this.supervision.lastSessionOn(ids, date),
         this.training.trainingPipeline(filter, date, addMonths(date, -12)),
       ]),
     );

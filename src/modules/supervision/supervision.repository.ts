@@ -146,8 +146,8 @@ export class SupervisionRepository {
       .find({ where: { peerId }, order: { heldOn: 'DESC', createdAt: 'DESC' } });
   }
 
-  /** The date of each peer's latest logged session (one query per 900 peers). */
-  async lastSessionOn(peerIds: string[]): Promise<Map<string, string>> {
+  /** The date of each peer's latest session logged on or before `onOrBefore` (one query per 900 peers). */
+  async lastSessionOn(peerIds: string[], onOrBefore: IsoDate): Promise<Map<string, string>> {
     const last = new Map<string, string>();
     for (let i = 0; i < peerIds.length; i += CHUNK) {
       const rows = await this.dataSource
@@ -156,6 +156,7 @@ export class SupervisionRepository {
         .select('s.peer_id', 'peerId')
         .addSelect('MAX(CAST(s.held_on AS TEXT))', 'last')
         .where('s.peer_id IN (:...ids)', { ids: peerIds.slice(i, i + CHUNK) })
+        .andWhere('s.held_on <= :onOrBefore', { onOrBefore })
         .groupBy('s.peer_id')
         .getRawMany<{ peerId: string; last: string }>();
       for (const r of rows) last.set(r.peerId, r.last);
@@ -163,11 +164,13 @@ export class SupervisionRepository {
     return last;
   }
 
-  /** The date of each listed peer's latest logged session, for the peers a subquery (with its parameters) selects: one query. */
-  async lastSessionOnWithin(peerIdsSql: string, params: unknown[]): Promise<Map<string, string>> {
+  /** Each listed peer's latest session on or before `onOrBefore`, for the peers a subquery (with its parameters) selects: one query. */
+  async lastSessionOnWithin(peerIdsSql: string, params: unknown[], onOrBefore: IsoDate): Promise<Map<string, string>> {
+    const placeholder = this.dataSource.options.type === 'postgres' ? `$${params.length + 1}` : '?';
     const rows = (await this.dataSource.query(
-      `SELECT peer_id, MAX(CAST(held_on AS TEXT)) AS last FROM supervision_sessions WHERE peer_id IN (${peerIdsSql}) GROUP BY peer_id`,
-      params,
+      `SELECT peer_id, MAX(CAST(held_on AS TEXT)) AS last FROM supervision_sessions
+        WHERE peer_id IN (${peerIdsSql}) AND held_on <= ${placeholder} GROUP BY peer_id`,
+      [...params, onOrBefore],
     )) as Array<{ peer_id: string; last: string }>;
     return new Map(rows.map((r) => [String(r.peer_id), r.last]));
   }

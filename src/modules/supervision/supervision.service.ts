@@ -185,14 +185,14 @@ export class SupervisionService {
     };
   }
 
-  /** The date of each peer's latest logged session (one query per 900 peers). */
-  lastSessionOn(peerIds: string[]): Promise<Map<string, string>> {
-    return this.repo.lastSessionOn(peerIds);
+  /** The date of each peer's latest session logged on or before `onOrBefore` (one query per 900 peers). */
+  lastSessionOn(peerIds: string[], onOrBefore: IsoDate): Promise<Map<string, string>> {
+    return this.repo.lastSessionOn(peerIds, onOrBefore);
   }
 
-  /** The date of each listed peer's latest logged session, for the peers a subquery (with its parameters) selects: one query. */
-  lastSessionOnWithin(peerIdsSql: string, params: unknown[]): Promise<Map<string, string>> {
-    return this.repo.lastSessionOnWithin(peerIdsSql, params);
+  /** Each listed peer's latest session on or before `onOrBefore`, for the peers a subquery (with its parameters) selects: one query. */
+  lastSessionOnWithin(peerIdsSql: string, params: unknown[], onOrBefore: IsoDate): Promise<Map<string, string>> {
+    return this.repo.lastSessionOnWithin(peerIdsSql, params, onOrBefore);
   }
 
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */
