@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configOrExit, logLevelsFor } from './config/startup-config';
+import { configOrExit, startupBox, startupLogger } from './config/startup-config';
 import { prepareDatabase } from './database/prepare-database';
 import { startWebJobRunner } from './modules/jobs/jobs.module';
 import { setupApp } from './setup-app';
@@ -11,17 +11,19 @@ import { setupApp } from './setup-app';
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    logger: logLevelsFor(config),
+    logger: startupLogger(config),
   });
   setupApp(app, config);
   app.enableShutdownHooks();
-  await prepareDatabase(app);
+  const { demoLinks } = await prepareDatabase(app);
   await app.listen(config.port);
   // After listen(), which initialises the modules: their job handlers are registered by then.
   await startWebJobRunner(app);
   new Logger('Main').log(
     `${config.orgName} is running at ${config.publicBaseUrl} (database: ${config.database.type}, jobs: ${config.redisUrl ? 'Redis' : 'in-process'})`,
   );
+  // Last, so the address and the demo's sign-in links are not lost among the start-up lines.
+  console.log(startupBox(config.publicBaseUrl, demoLinks));
 }
 
 void bootstrap();

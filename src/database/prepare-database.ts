@@ -13,7 +13,7 @@ import { CertificatesService } from '../modules/certificates/certificates.servic
  * an empty database outside production add the demo program (announced in the log, with one-time
  * sign-in links) so a newcomer has something to look at.
  */
-export async function prepareDatabase(app: INestApplicationContext): Promise<void> {
+export async function prepareDatabase(app: INestApplicationContext): Promise<{ demoLinks: DemoLink[] }> {
   const logger = new Logger('Database');
   const dataSource = app.get(DataSource);
   const config = app.get(AppConfig);
@@ -32,5 +32,14 @@ export async function prepareDatabase(app: INestApplicationContext): Promise<voi
     // The demo's program-issued credentials get their certificates the way real awards do: through jobs.
     const queued = await app.get(CertificatesService).requestMissing();
     logger.warn(`Certificates queued for ${queued} demo credential(s).`);
+    return { demoLinks: report.links };
   }
+  return { demoLinks: [] };
+}
+
+/** A demo person's single-use sign-in link, as start-up prints it. */
+export interface DemoLink {
+  role: string;
+  name: string;
+  link: string;
 }
