@@ -51,6 +51,7 @@ async function main() {
   const config = AppConfig.fromEnvironment({
     DATA_DIR: dataDir,
     NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'http://localhost:3999',
     SESSION_SECRET: 'b'.repeat(40),
     DEMO_DATA: 'off',
     LOG_LEVEL: 'error',

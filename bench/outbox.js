@@ -72,6 +72,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'lms-bench-outbox-'));
   const env = {
     NODE_ENV: 'production',
+    PUBLIC_BASE_URL: 'http://localhost:3999',
     SESSION_SECRET: 'x'.repeat(40),
     DATA_DIR: dataDir,
     DEMO_DATA: 'off',

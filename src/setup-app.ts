@@ -53,7 +53,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig): void {
   app.use(cookieParser());
   app.use(app.get(WriteLock).middleware());
   app.use(authenticate(app.get(AuthService), config));
-  app.use(navigation());
+  app.use(navigation(config));
   // The API docs are served outside Nest's routing, so they get their own sign-in check.
   app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
     if (req.user) return next();

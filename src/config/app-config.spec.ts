@@ -96,9 +96,22 @@ describe('AppConfig.fromEnvironment', () => {
   it('requires SESSION_SECRET in production', () => {
     expect(configError({ NODE_ENV: 'production' })).toMatch(/SESSION_SECRET is required in production/);
     const secret = 'k'.repeat(40);
-    expect(
-      AppConfig.fromEnvironment({ DATA_DIR: dataDir(), NODE_ENV: 'production', SESSION_SECRET: secret }).sessionSecret,
-    ).toBe(secret);
+    const env = {
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      SESSION_SECRET: secret,
+      PUBLIC_BASE_URL: 'https://lms.example.org',
+    };
+    expect(AppConfig.fromEnvironment(env).sessionSecret).toBe(secret);
+  });
+
+  it('requires PUBLIC_BASE_URL in production, since certificates print it (issue 19)', () => {
+    const secret = 'k'.repeat(40);
+    expect(configError({ NODE_ENV: 'production', SESSION_SECRET: secret })).toMatch(
+      /PUBLIC_BASE_URL is required in production: the address people use/,
+    );
+    const dev = AppConfig.fromEnvironment({ DATA_DIR: dataDir(), PORT: '3456' });
+    expect(dev).toMatchObject({ publicBaseUrl: 'http://localhost:3456', publicBaseUrlFrom: 'PORT' });
   });
 
   it('outside production generates a session secret once, stores it privately under the data folder and reuses it', () => {

@@ -71,8 +71,10 @@ export class Environment {
   @MinLength(32, { message: 'must be at least 32 characters long' })
   SESSION_SECRET?: string;
 
+  // Certificates and their QR codes print this address for ever: in production it must be said, not guessed.
   @Transform(blankToUndefined)
-  @IsOptional()
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.PUBLIC_BASE_URL !== undefined)
+  @IsString({ message: 'is required in production: the address people use, such as https://lms.example.org' })
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'must be an absolute http(s) URL such as https://lms.example.org' },

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { AppConfig } from '../../config/app-config';
 import type { Role } from '../../common/auth/roles';
 
 export interface NavItem {
@@ -32,10 +33,17 @@ export function navigationFor(roles: readonly Role[], path: string) {
   }));
 }
 
-/** Gives every page, error pages included, the menu of whoever `authenticate` found the request is from. */
-export function navigation() {
+/**
+ * Gives every page, error pages included, the menu of whoever `authenticate` found the request is from; and
+ * admins, while PUBLIC_BASE_URL is unset (development only: production refuses to start), a banner saying that
+ * certificates and e-mail links carry a guessed local address.
+ */
+export function navigation(config: Pick<AppConfig, 'publicBaseUrl' | 'publicBaseUrlFrom'>) {
+  const guessed = config.publicBaseUrlFrom !== 'PUBLIC_BASE_URL';
   return (req: Request, res: Response, next: NextFunction) => {
-    res.locals.nav = navigationFor(req.user?.roles ?? [], req.path);
+    const roles = req.user?.roles ?? [];
+    res.locals.nav = navigationFor(roles, req.path);
+    if (guessed && roles.includes('admin')) res.locals.addressWarning = config.publicBaseUrl;
     next();
   };
 }
