@@ -1,19 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
-import { CertificatesService } from '../../src/modules/certificates/certificates.service';
 import { Person } from '../../src/modules/people/person.entity';
-import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import {
+  DEMO_ACCOUNTS,
+  issueDemoCertificates,
+  openPage,
+  screenshot,
+  TEST_TIMEOUT,
+  useDemoBrowser,
+  type Session,
+} from '../helpers/browser';
 import { pdfQrText, pdfText } from '../helpers/pdf';
 
 const app = useDemoBrowser();
 
 describe('certificates in a real browser', () => {
   let session: Session;
-  beforeAll(async () => {
-    // The demo's program-issued credentials get their certificates, as `npm start` queues them.
-    const certificates = app().app.get(CertificatesService);
-    for (const id of await certificates.findMissing()) await certificates.issue(id, null);
-  }, 60_000);
+  beforeAll(() => issueDemoCertificates(app()), 60_000);
   afterEach(async () => {
     await session?.context.close();
   });

@@ -1,7 +1,14 @@
 import type { Page, Response } from 'playwright-core';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
-import { CertificatesService } from '../../src/modules/certificates/certificates.service';
-import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import {
+  DEMO_ACCOUNTS,
+  issueDemoCertificates,
+  openPage,
+  screenshot,
+  TEST_TIMEOUT,
+  useDemoBrowser,
+  type Session,
+} from '../helpers/browser';
 
 // Issue 14 §4: every page of the demo runs under `script-src 'self'` and `style-src 'self'` (no inline script,
 // inline handler or inline style), the API docs under their own policy, and none of them trips a violation.
@@ -122,11 +129,7 @@ const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
 
 describe('Content-Security-Policy in a real browser', () => {
   let session: Session;
-  beforeAll(async () => {
-    // The demo's program-issued credentials get their certificates, as `npm start` queues them.
-    const certificates = app().app.get(CertificatesService);
-    for (const id of await certificates.findMissing()) await certificates.issue(id, null);
-  }, 60_000);
+  beforeAll(() => issueDemoCertificates(app()), 60_000);
   afterEach(async () => {
     await session?.context.close();
   });

@@ -6,6 +6,7 @@ import { seedDemo } from '../../src/database/seeds/demo.seed';
 import { Person } from '../../src/modules/people/person.entity';
 import { hashPassword } from '../../src/modules/auth/passwords';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './app';
+import { CertificatesService } from '../../src/modules/certificates/certificates.service';
 
 // Real pages in Debian's Chromium (never a downloaded browser), against the real app on SQLite
 // with the demo program loaded. Screenshots go to test/browser/screenshots/ (git-ignored) for a human to look at.
@@ -22,6 +23,12 @@ export const TEST_TIMEOUT = 60_000;
 let t: TestApp;
 let browser: Browser;
 let baseUrl: string;
+
+/** Draws the certificates of the demo's program-issued credentials, as the jobs `npm start` queues would. */
+export async function issueDemoCertificates(t: TestApp): Promise<void> {
+  const certificates = t.app.get(CertificatesService);
+  for (const id of await certificates.findMissing()) await certificates.issue(id, null);
+}
 
 /** Starts the app with the demo program and Chromium for the test file that calls it; returns the app. */
 export function useDemoBrowser(): () => TestApp {
