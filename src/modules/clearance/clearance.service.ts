@@ -96,7 +96,7 @@ export interface BoardRow {
  * never one per person — and asks it about people the viewer may see.
  */
 /** The roles `asked` names, each by its code or its name, ignoring capitals and surrounding spaces. */
-function rolesNamed(roles: RoleRule[], asked: string[]): RoleRule[] {
+export function rolesNamed(roles: RoleRule[], asked: string[]): RoleRule[] {
   const keys = new Set(asked.map((a) => a.trim().toLowerCase()));
   return roles.filter((r) => keys.has(r.code.toLowerCase()) || keys.has(r.name.toLowerCase()));
 }

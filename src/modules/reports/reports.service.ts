@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { RequirementNode } from '../catalog/requirement-node';
 import type { RoleRule } from '../clearance/clearance-engine';
-import { ClearanceService } from '../clearance/clearance.service';
+import { ClearanceService, rolesNamed } from '../clearance/clearance.service';
 import type { ReportFiltersDto } from './dto/report-filters.dto';
 import { REPORTS, type FilterName, type ReportKey, type ReportTable } from './report-definitions';
 import { clearanceTable, readinessTable, rosterTable, supervisionTable, trainingActivityTable } from './report-tables';
@@ -188,7 +188,7 @@ export class ReportsService {
       location: q.location ?? undefined,
     };
     if (q.role && allowed.has('role')) {
-      resolved.role = (await this.clearance.roles()).find((r) => r.code.toUpperCase() === q.role!.toUpperCase());
+      [resolved.role] = rolesNamed(await this.clearance.roles(), [q.role]);
       if (!resolved.role) errors.push({ field: 'role', message: 'is not a practice role code' });
     }
     const choices = q.course || q.credentialType || q.supervisor ? await this.choices() : null;
