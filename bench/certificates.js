@@ -10,6 +10,8 @@
  *   - the cohort's ZIP of those 500 PDFs over HTTP, with the process's RSS sampled while it streams.
  *
  * Run: npm run bench:certificates     (builds first; prints its figures; about half a minute)
+ * The last line is `BENCH {json}` (bench/lib/bench-report.js): the load average before and after, the figures
+ * by name, and each target as { target, value, met }.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');

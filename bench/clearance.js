@@ -9,7 +9,7 @@
  * Run: npm run bench:clearance    (builds, then prints its figures; takes under a minute)
  *      node bench/clearance.js board|dos|api    (one part only, e.g. under `node --cpu-prof`)
  *
- * The API clients run in a child process (bench/clearance-load.js), so their own work does not
+ * The API clients run in a child process (bench/lib/clearance-load.js), so their own work does not
  * queue on the server's event loop; the server's own time per request is measured too.
  *
  * Targets are ratios to floors measured in the same run (issue 20): the board's floor is reading the
@@ -220,7 +220,7 @@ async function main() {
       `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs[xs.length - 1].toFixed(1)} ms`;
     /** 50 clients in a child process, after a warm-up; latencies as they see them, and the server's own time, CPU and queries. */
     const run = async (title, paths, requests) => {
-      const client = fork(join(__dirname, 'clearance-load.js'));
+      const client = fork(join(__dirname, 'lib', 'clearance-load.js'));
       serverTimes.length = 0;
       let counting = false;
       runner.query = (...args) => {

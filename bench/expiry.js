@@ -5,6 +5,8 @@
  * Prints the scan time, what it did, the query plan of its paging query, and the peak RSS.
  *
  * Run: npm run bench:expiry     (builds first; generating the data takes most of the time)
+ * The last line is `BENCH {json}` (bench/lib/bench-report.js): the load average before and after, the figures
+ * by name, and each target as { target, value, met }.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { setInterval, clearInterval } = require('node:timers');

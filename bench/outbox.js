@@ -6,6 +6,8 @@
  *
  * Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * BENCH_REDIS_URL, default redis://127.0.0.1:6379). Run: npm run bench:outbox
+ * The last line is `BENCH {json}` (bench/lib/bench-report.js): the load average before and after, the figures
+ * by name, and each target as { target, value, met }.
  */
 const { fork } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');

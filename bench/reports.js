@@ -9,7 +9,9 @@
  * over 2023–2028, 10,000 supervision periods under 40 supervisors, 20,000 supervision sessions,
  * 40 cohorts of the seeded 40-hour course with 4,000 enrollments.
  *
- * Run: npm run bench:reports     (builds, then prints its figures and `uptime`; about a minute)
+ * Run: npm run bench:reports     (builds, then prints its figures; about a minute)
+ * The last line is `BENCH {json}` (bench/lib/bench-report.js): the load average before and after, the figures
+ * by name, and each target as { target, value, met }.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');

@@ -11,6 +11,8 @@
  * attendance for everyone (present, absent, partial) and exam attempts.
  *
  * Run: npm run build && node bench/training.js     (prints its figures; takes under a minute)
+ * The last line is `BENCH {json}` (bench/lib/bench-report.js): the load average before and after, the figures
+ * by name, and each target as { target, value, met }.
  */
 const { mkdtempSync, readdirSync, renameSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
