@@ -1,4 +1,4 @@
-/* global document, fetch, setTimeout, window, Date */
+/* global document, fetch, setTimeout, window */
 // Progress in place for a page watching a background job (certificate regeneration, an import).
 // Without JavaScript the page refreshes itself instead: its <noscript> holds a meta refresh, which
 // a browser running scripts never acts on (removing a meta refresh after it was parsed would not
