@@ -20,6 +20,7 @@ import { PersonRecordModule } from './modules/person-record/person-record.module
 import { ReportsModule } from './modules/reports/reports.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
+import { ImportsModule } from './modules/imports/imports.module';
 import { WebModule } from './modules/web/web.module';
 
 @Module({})
@@ -44,6 +45,7 @@ export class AppModule {
         SupervisionModule,
         CeModule,
         TrainingModule,
+        ImportsModule,
         ReportsModule,
         CertificatesModule,
         NotificationsModule,

@@ -28,6 +28,7 @@ import { Notification } from '../modules/notifications/notification.entity';
 import { NotificationPreference } from '../modules/notifications/notification-preference.entity';
 import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
 import { Certificate } from '../modules/certificates/certificate.entity';
+import { DataImport, ImportMapping } from '../modules/imports/import.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
@@ -63,4 +64,6 @@ export const ENTITIES = [
   OutboxMessage,
   Certificate,
   CertificateLookup,
+  DataImport,
+  ImportMapping,
 ];

@@ -34,6 +34,8 @@ const TABLES = [
   'enrollments',
   'expiry_scan_state',
   'exam_attempts',
+  'import_mappings',
+  'imports',
   'jobs',
   'lived_experience_attestations',
   'login_failures',

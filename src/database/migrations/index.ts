@@ -14,6 +14,7 @@ import { ExpiryScanWindows1796210000000 } from './1796210000000-expiry-scan-wind
 import { RosterRejections1796300000000 } from './1796300000000-roster-rejections';
 import { PeopleEmailKey1796400000000 } from './1796400000000-people-email-key';
 import { FixedDateFirstPeriod1796500000000 } from './1796500000000-fixed-date-first-period';
+import { Imports1796600000000 } from './1796600000000-imports';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RosterRejections1796300000000,
   PeopleEmailKey1796400000000,
   FixedDateFirstPeriod1796500000000,
+  Imports1796600000000,
 ];

@@ -1,5 +1,6 @@
 import {
   ForbiddenException,
+  PayloadTooLargeException,
   Injectable,
   mixin,
   type CallHandler,
@@ -33,7 +34,7 @@ declare module 'express-serve-static-core' {
  * interceptor, which makes it as soon as multer has read the fields: the token travels in the form's
  * body (`_csrf`) like every other form's, never in the address, where logs and Referer headers keep it.
  */
-export function FileUploadInterceptor(field: string, options: MulterOptions): Type<NestInterceptor> {
+export function FileUploadInterceptor(field: string, options: MulterOptions, tooLarge?: string): Type<NestInterceptor> {
   const Multer = FileInterceptor(field, options);
 
   @Injectable()
@@ -43,8 +44,21 @@ export function FileUploadInterceptor(field: string, options: MulterOptions): Ty
 
     constructor(private readonly config: AppConfig) {}
 
-    intercept(context: ExecutionContext, next: CallHandler) {
+    async intercept(context: ExecutionContext, next: CallHandler) {
       const req = context.switchToHttp().getRequest<Request>();
+      return Promise.resolve(this.upload(context, req, next)).catch((e: unknown) => {
+        // Multer's own words ("File too large") do not say what the limit is.
+        if (tooLarge && e instanceof PayloadTooLargeException)
+          throw new PayloadTooLargeException({
+            statusCode: 413,
+            message: tooLarge,
+            errors: [{ field, message: tooLarge }],
+          });
+        throw e;
+      });
+    }
+
+    private upload(context: ExecutionContext, req: Request, next: CallHandler) {
       return this.multer.intercept(context, {
         handle: () => {
           if (req.csrfAfterUpload) {

@@ -102,6 +102,10 @@ export class Credential {
   @Column({ name: 'verification_result', type: 'varchar', length: 20, nullable: true })
   verificationResult!: string | null;
 
+  /** Where the primary-source check was made, e.g. "Montana licence lookup". */
+  @Column({ name: 'verification_source', type: 'varchar', length: 200, nullable: true })
+  verificationSource!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;
 }

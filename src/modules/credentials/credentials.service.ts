@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isIsoDate, type IsoDate } from '../../common/dates';
+import { credentialRecordProblem, recordedExpiry, verificationProblem } from './credential-rules';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
@@ -55,22 +56,10 @@ export class CredentialsService {
         'is not a credential type in the catalogue',
         `No credential type has the code ${dto.credentialTypeCode}.`,
       );
-    if (!type.active)
-      throw fieldError(
-        'credentialTypeCode',
-        'is inactive in the catalogue',
-        `${type.code} is inactive and not offered for new records.`,
-      );
-    if (!isIsoDate(dto.issuedOn))
-      throw fieldError('issuedOn', 'must be a real date', 'The issue date is not a real date.');
-    if (dto.issuedOn > this.config.today())
-      throw fieldError('issuedOn', 'cannot be in the future', 'The issue date is in the future.');
+    const refused = credentialRecordProblem(type, dto, this.config.today());
+    if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
     const computed = expiryFor(type, dto.issuedOn);
-    const expiresOn = dto.expiresOn ?? computed;
-    if (dto.expiresOn && !isIsoDate(dto.expiresOn))
-      throw fieldError('expiresOn', 'must be a real date', 'The expiry date is not a real date.');
-    if (expiresOn && expiresOn < dto.issuedOn)
-      throw fieldError('expiresOn', 'is before the issue date', 'The expiry date is before the issue date.');
+    const expiresOn = recordedExpiry(type, dto);
     return this.dataSource.transaction(async (tx) => {
       const same = await tx
         .getRepository(Credential)
@@ -178,13 +167,14 @@ export class CredentialsService {
 
   /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
   verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
-    if (dto.verifiedOn > this.config.today())
-      throw fieldError('verifiedOn', 'cannot be in the future', 'The verification date is in the future.');
+    const refused = verificationProblem(dto.verifiedOn, this.config.today());
+    if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
     return this.change(credentialId, 'credential.verified', actor, (credential) => {
       Object.assign(credential, {
         verifiedOn: dto.verifiedOn,
         verificationResult: dto.result,
         verifiedById: actor.personId,
+        verificationSource: dto.source ?? null,
       });
     });
   }

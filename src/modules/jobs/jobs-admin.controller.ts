@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
 import { RequestActor, Roles } from '../../common/auth/decorators';
 import { JobsAdminService } from './jobs-admin.service';
+import { QUEUE_NAMES } from './jobs';
 
 /** Job ids are "<queue>.<id>" (BullMQ) or UUIDs (in-process): letters, digits and . _ - : % only. */
 const JOB_ID = /^[\w.:%-]{1,300}$/;
@@ -21,7 +22,7 @@ export class JobsAdminApiController {
 
   @Get()
   @ApiOperation({ summary: 'Counts per queue and state, recent jobs (filtered) and recent failures with their errors' })
-  @ApiQuery({ name: 'queue', required: false, enum: ['certificates', 'notifications', 'maintenance'] })
+  @ApiQuery({ name: 'queue', required: false, enum: QUEUE_NAMES })
   @ApiQuery({ name: 'state', required: false, enum: ['waiting', 'delayed', 'active', 'completed', 'failed'] })
   overview(@Query('queue') queue?: string, @Query('state') state?: string) {
     return this.jobs.overview({ queue, state });
@@ -75,7 +76,7 @@ export class JobsAdminPagesController {
       notice: { retry: 'The job is queued again.', remove: 'The job is removed.', promote: 'The job runs now.' }[
         notice ?? ''
       ],
-      queues: ['certificates', 'notifications', 'maintenance'].map((q) => ({
+      queues: QUEUE_NAMES.map((q) => ({
         value: q,
         selected: q === overview.filter.queue,
       })),

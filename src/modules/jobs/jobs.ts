@@ -5,7 +5,7 @@ import type { IsoDate } from '../../common/dates';
  * options. Drivers (BullMQ on Redis, or the in-process runner) live beside this file and only
  * move payloads to the handlers that features register; they know nothing of what a job does.
  */
-export const QUEUE_NAMES = ['certificates', 'notifications', 'maintenance'] as const;
+export const QUEUE_NAMES = ['certificates', 'notifications', 'maintenance', 'imports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Every job there is, and the payload it carries (plain JSON: ids and dates, never entities). */
@@ -22,6 +22,10 @@ export interface JobPayloads {
   'maintenance.supervisor-digest': { date?: IsoDate };
   /** Re-queue delivery of outbox e-mail left pending longer than a few minutes (a job lost between commit and queueing). */
   'maintenance.outbox-sweep': { olderThanMinutes?: number };
+  /** The dry run of an uploaded spreadsheet: every row checked, nothing written. */
+  'import.check': { importId: string };
+  /** Write a checked import, all in one transaction (or, with skipRejected, its valid rows). */
+  'import.commit': { importId: string; actor: { personId: string | null; label: string; ip: string | null } };
 }
 export type JobName = keyof JobPayloads;
 
@@ -40,6 +44,8 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'maintenance.expiry-scan': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.supervisor-digest': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.outbox-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 30_000 },
+  'import.check': { queue: 'imports', attempts: 2, backoffMs: 5_000 },
+  'import.commit': { queue: 'imports', attempts: 3, backoffMs: 10_000 },
 };
 
 /** What a handler may tell the runtime while it works. */

@@ -34,6 +34,10 @@ export class Person {
   @Column({ name: 'email_key', type: 'varchar', length: 320 })
   emailKey!: string;
 
+  /** The program's own id for the person (an HR number), matched first when a spreadsheet is imported. */
+  @Column({ name: 'external_id', type: 'varchar', length: 64, nullable: true })
+  externalId!: string | null;
+
   @Column({ type: 'varchar', length: 40, nullable: true })
   phone!: string | null;
 

@@ -90,6 +90,13 @@ export class VerifyCredentialDto {
   @ApiProperty({ enum: VERIFICATION_RESULTS })
   @IsIn(VERIFICATION_RESULTS, { message: `must be one of ${VERIFICATION_RESULTS.join(', ')}` })
   result!: VerificationResult;
+
+  @ApiPropertyOptional({ example: 'Montana licence lookup', description: 'Where the check was made' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source?: string | null;
 }
 
 export class ChangeExpiryDto {
