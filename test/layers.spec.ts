@@ -21,7 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
     'modules/jobs',
     'modules/health',
   ],
-  ['modules/reports', 'modules/certificates', 'modules/expiry', 'modules/training'],
+  // imports will write people, credentials, completions, supervision and CE, so it composes those features.
+  ['modules/reports', 'modules/certificates', 'modules/expiry', 'modules/training', 'modules/imports'],
   ['modules/person-record', 'modules/web'],
   // Wiring at the top: the entity list, migrations and seeds import every module; so do the entry points.
   ['database', 'commands', 'app.module.ts', 'setup-app.ts', 'main.ts', 'worker.ts', 'cli.ts', 'cli.module.ts'],
