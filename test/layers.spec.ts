@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'modules/jobs',
     'modules/health',
   ],
+  // imports writes people, credentials, completions, supervision and CE, so it composes those features.
   ['modules/reports', 'modules/certificates', 'modules/expiry', 'modules/training', 'modules/imports'],
   ['modules/person-record', 'modules/web'],
   // Wiring at the top: the entity list, migrations and seeds import every module; so do the entry points.
