@@ -87,6 +87,7 @@ export class PeopleService {
   async create(dto: CreatePersonDto, actor: Actor, manager: EntityManager = this.dataSource.manager): Promise<Person> {
     return manager.transaction(async (tx) => {
       await this.assertEmailFree(tx, dto.email);
+      if (dto.externalId) await this.assertExternalIdFree(tx, dto.externalId);
       const repo = tx.getRepository(Person);
       const person = await repo.save(
         repo.create({
@@ -94,6 +95,7 @@ export class PeopleService {
           preferredName: dto.preferredName ?? null,
           email: dto.email,
           phone: dto.phone ?? null,
+          externalId: dto.externalId ?? null,
           status: dto.status ?? 'active',
         }),
       );
@@ -103,7 +105,7 @@ export class PeopleService {
         action: 'person.created',
         entityType: 'person',
         entityId: person.id,
-        after: snapshot(created),
+        after: personSnapshot(created),
       });
       return created;
     });
@@ -114,7 +116,7 @@ export class PeopleService {
     return this.dataSource.transaction(async (tx) => {
       const person = await tx.getRepository(Person).findOne({ where: { id }, relations: { roles: true } });
       if (!person) throw new NotFoundException('No person with that id.');
-      const before = snapshot(person);
+      const before = personSnapshot(person);
       if (dto.email !== undefined && emailKey(dto.email) !== emailKey(person.email)) {
         await this.assertEmailFree(tx, dto.email, id);
       }
@@ -122,6 +124,10 @@ export class PeopleService {
       if (dto.preferredName !== undefined) person.preferredName = dto.preferredName;
       if (dto.email !== undefined) person.email = dto.email;
       if (dto.phone !== undefined) person.phone = dto.phone;
+      if (dto.externalId !== undefined && dto.externalId !== person.externalId) {
+        if (dto.externalId) await this.assertExternalIdFree(tx, dto.externalId, id);
+        person.externalId = dto.externalId;
+      }
       if (dto.status !== undefined) person.status = dto.status;
       await tx.getRepository(Person).save(person);
       if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
@@ -134,7 +140,7 @@ export class PeopleService {
         entityType: 'person',
         entityId: id,
         before,
-        after: snapshot(updated),
+        after: personSnapshot(updated),
       });
       return updated;
     });
@@ -221,6 +227,18 @@ export class PeopleService {
     }
   }
 
+  private async assertExternalIdFree(tx: EntityManager, externalId: string, exceptId?: string): Promise<void> {
+    const qb = tx.getRepository(Person).createQueryBuilder('p').where('p.external_id = :externalId', { externalId });
+    if (exceptId) qb.andWhere('p.id <> :id', { id: exceptId });
+    if (await qb.getExists()) {
+      throw new ConflictException({
+        statusCode: 409,
+        message: `Someone already has the external id ${externalId}.`,
+        errors: [{ field: 'externalId', message: 'is already used by someone else' }],
+      });
+    }
+  }
+
   private async writeRoles(tx: EntityManager, personId: string, roles: Role[]): Promise<void> {
     const repo = tx.getRepository(PersonRole);
     const current = await repo.findBy({ personId });
@@ -250,7 +268,7 @@ export class PeopleService {
 }
 
 /** What the audit log keeps of a person: every field an admin can change. */
-function snapshot(p: Person) {
+export function personSnapshot(p: Person) {
   return {
     name: p.name,
     preferredName: p.preferredName,
@@ -258,6 +276,8 @@ function snapshot(p: Person) {
     phone: p.phone,
     status: p.status,
     roles: (p.roles ?? []).map((r) => r.role).sort(),
+    // Only when set, so entries of people without one read as they always have.
+    ...(p.externalId ? { externalId: p.externalId } : {}),
   };
 }
 

@@ -46,6 +46,13 @@ export class CreatePersonDto {
   @Matches(/^\+?[0-9 ().-]{7,25}$/, { message: 'must be a phone number: digits, spaces, +, -, ( )' })
   phone?: string | null;
 
+  @ApiPropertyOptional({ example: 'HR-1042', description: "The program's own id for the person, e.g. the HR number; unique" })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64, { message: 'must be at most 64 characters' })
+  externalId?: string | null;
+
   @ApiPropertyOptional({ enum: PERSON_STATUSES, default: 'active' })
   @IsOptional()
   @IsIn(PERSON_STATUSES, { message: 'must be active or inactive' })
