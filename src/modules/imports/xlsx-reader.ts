@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import {
   checkRecordSize,
@@ -18,67 +18,103 @@ export interface WorkbookFacts {
   firstSheet: string | null;
   /** Serial dates count from 1904 (old Mac workbooks), which matters for formula results we convert ourselves. */
   date1904: boolean;
+  /** Sheet name to its ZIP entry; chart sheets, which hold no cells, have none. */
+  sheetEntries: Record<string, string>;
 }
 
 const NOT_A_WORKBOOK = 'save it from Excel as .xlsx, or as CSV (UTF-8), and upload that';
-/** workbook.xml of a real workbook is a few KB; this bounds what we hold of it as text. */
+/** workbook.xml and its relationships are a few KB in a real workbook; this bounds what we hold of them. */
 const MAX_WORKBOOK_XML = 8 * 1024 * 1024;
+const WORKBOOK = 'xl/workbook.xml';
+const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
 
-/**
- * Checks the ZIP container before exceljs touches it, and lists its sheets. exceljs unzips as it streams and has
- * no bound on what an entry inflates to, so every entry is inflated here first with yauzl, which refuses an entry
- * that inflates past the size it declares; the declared and the real sizes both count against
- * `maxExpandedBytes`, and reading stops at the first byte over it. A zip bomb is therefore refused after at most
- * `maxExpandedBytes` of inflating, and an honest entry that declares too much before any.
- */
-export async function inspectWorkbook(path: string, limits: ImportLimits): Promise<WorkbookFacts> {
-  const tooBig = () =>
-    new ImportFileError(
-      `The workbook expands to more than ${formatBytes(limits.maxExpandedBytes)} when unpacked, which is more ` +
-        'than is read: save the sheet as CSV (UTF-8) or split it into smaller workbooks.',
-    );
-  let zip: yauzl.ZipFile;
+function damaged(error: unknown): ImportFileError {
+  if (error instanceof ImportFileError) return error;
+  return new ImportFileError(
+    `This workbook is damaged and cannot be read (${(error as Error).message}): ${NOT_A_WORKBOOK}.`,
+  );
+}
+
+async function openZip(path: string): Promise<yauzl.ZipFile> {
   try {
-    zip = await yauzl.openPromise(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false });
+    // validateEntrySizes makes an entry that inflates past its declared size fail at the first byte over.
+    return await yauzl.openPromise(path, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+      strictFileNames: false,
+    });
   } catch {
     throw new ImportFileError(`This file is not a readable Excel workbook (.xlsx): ${NOT_A_WORKBOOK}.`);
   }
-  let declared = 0;
-  let inflated = 0;
-  let workbookXml: string | null = null;
+}
+
+async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry);
+  return entries;
+}
+
+/** An entry's text, decoded across chunk boundaries (exceljs decodes each chunk alone and garbles split characters). */
+async function* entryText(zip: yauzl.ZipFile, entry: yauzl.Entry, opened: Readable[]): AsyncGenerator<string> {
+  const stream = await zip.openReadStreamPromise(entry);
+  opened.push(stream);
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+async function smallEntry(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined): Promise<string | null> {
+  if (!entry) return null;
+  if (entry.uncompressedSize > MAX_WORKBOOK_XML) throw damaged(new Error(`${entry.fileName} is too large`));
+  const parts: string[] = [];
+  const opened: Readable[] = [];
+  for await (const text of entryText(zip, entry, opened)) parts.push(text);
+  return parts.join('');
+}
+
+/**
+ * Checks the ZIP container before any sheet is read, and lists its sheets. Every entry's declared size counts
+ * against `maxExpandedBytes`, so a zip bomb is refused before a byte of it is inflated; and since all reading
+ * goes through yauzl, which stops an entry the moment it inflates past its declared size, no entry can lie its
+ * way past the sum.
+ */
+export async function inspectWorkbook(path: string, limits: ImportLimits): Promise<WorkbookFacts> {
+  const zip = await openZip(path);
   try {
-    for await (const entry of zip.eachEntry()) {
-      declared += entry.uncompressedSize;
-      if (declared > limits.maxExpandedBytes) throw tooBig();
-      if (entry.fileName.endsWith('/')) continue;
-      const isWorkbook = entry.fileName === 'xl/workbook.xml';
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      const stream = await zip.openReadStreamPromise(entry);
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        inflated += chunk.length;
-        if (inflated > limits.maxExpandedBytes) {
-          stream.destroy();
-          throw tooBig();
-        }
-        if (isWorkbook && (kept += chunk.length) <= MAX_WORKBOOK_XML) chunks.push(chunk);
-      }
-      if (isWorkbook) workbookXml = Buffer.concat(chunks).toString('utf8');
+    let entries: Map<string, yauzl.Entry>;
+    try {
+      entries = await entriesOf(zip);
+    } catch (error) {
+      throw damaged(error);
     }
-  } catch (error) {
-    if (error instanceof ImportFileError) throw error;
-    throw new ImportFileError(
-      `This workbook is damaged and cannot be read (${(error as Error).message}): ${NOT_A_WORKBOOK}.`,
-    );
+    let declared = 0;
+    for (const entry of entries.values()) declared += entry.uncompressedSize;
+    if (declared > limits.maxExpandedBytes) {
+      throw new ImportFileError(
+        `The workbook expands to more than ${formatBytes(limits.maxExpandedBytes)} when unpacked, which is more ` +
+          'than is read: save the sheet as CSV (UTF-8) or split it into smaller workbooks.',
+      );
+    }
+    const workbookXml = await smallEntry(zip, entries.get(WORKBOOK)).catch((error: unknown) => {
+      throw damaged(error);
+    });
+    if (workbookXml === null) {
+      throw new ImportFileError(
+        `This is a ZIP archive but not an Excel workbook (it has no ${WORKBOOK}): ${NOT_A_WORKBOOK}.`,
+      );
+    }
+    const relsXml = await smallEntry(zip, entries.get(WORKBOOK_RELS)).catch((error: unknown) => {
+      throw damaged(error);
+    });
+    return workbookFacts(workbookXml, relsXml ?? '', new Set(entries.keys()));
   } finally {
     zip.close();
   }
-  if (workbookXml === null) {
-    throw new ImportFileError(
-      `This is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml): ${NOT_A_WORKBOOK}.`,
-    );
-  }
-  return workbookFacts(workbookXml);
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -98,20 +134,37 @@ function attribute(tag: string, name: string): string | null {
   return match ? xmlText(match[1] ?? match[2]) : null;
 }
 
-/** The `<sheet>` and `<workbookPr>` elements are flat attribute lists, so a pattern reads them without an XML parser. */
-export function workbookFacts(xml: string): WorkbookFacts {
+/** A relationship's target, relative to xl/ unless it starts with a slash, as the ZIP entry it names. */
+function entryName(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/');
+}
+
+/**
+ * Reads sheet names and their entries from workbook.xml and its relationships. Their `<sheet>`, `<workbookPr>`
+ * and `<Relationship>` elements are flat attribute lists, so a pattern reads them without an XML parser.
+ */
+export function workbookFacts(xml: string, relsXml: string, entries: ReadonlySet<string>): WorkbookFacts {
+  const targets = new Map<string, string>();
+  for (const [tag] of relsXml.matchAll(/<(?:\w+:)?Relationship\s[^>]*>/g)) {
+    const id = attribute(tag, 'Id');
+    const target = attribute(tag, 'Target');
+    if (id !== null && target !== null) targets.set(id, entryName(target));
+  }
   const sheets: string[] = [];
+  const sheetEntries: Record<string, string> = {};
   let firstSheet: string | null = null;
   for (const [tag] of xml.matchAll(/<(?:\w+:)?sheet\s[^>]*>/g)) {
     const name = attribute(tag, 'name');
     if (name === null) continue;
     sheets.push(name);
+    const entry = targets.get(attribute(tag, 'r:id') ?? '');
+    if (entry && entries.has(entry) && entry.startsWith('xl/worksheets/')) sheetEntries[name] = entry;
     const state = attribute(tag, 'state');
     if (firstSheet === null && state !== 'hidden' && state !== 'veryHidden') firstSheet = name;
   }
   const pr = /<(?:\w+:)?workbookPr\s[^>]*>/.exec(xml)?.[0] ?? '';
   const date1904 = ['1', 'true'].includes(attribute(pr, 'date1904') ?? '');
-  return { sheets, firstSheet: firstSheet ?? sheets[0] ?? null, date1904 };
+  return { sheets, firstSheet: firstSheet ?? sheets[0] ?? null, date1904, sheetEntries };
 }
 
 /** As exceljs decides a number format shows a date: date letters outside quoted text and [colour] blocks. */
@@ -152,9 +205,26 @@ export function toImportCell(value: ExcelJS.CellValue, numFmt: string | undefine
   return null;
 }
 
+/** The parts of exceljs's streaming WorkbookReader that read one ZIP entry each; we hand it the entries. */
+interface WorkbookReaderParts {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseWorksheet(
+    text: AsyncIterable<string>,
+    sheetNo: string,
+  ): Iterable<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
 /**
  * Every non-blank row of one sheet, header included, streamed: shared strings are cached (they are the text of
  * most cells), the sheet's rows never are. `line` is the sheet's own row number.
+ *
+ * exceljs's WorkbookReader parses the XML, but the ZIP is read here with yauzl: exceljs would unzip with no bound
+ * on an entry's real size, and Excel writes shared strings after the sheets, which makes exceljs copy every sheet
+ * to a temporary file that it leaves behind when reading stops early. Reading entries in the order they are
+ * needed avoids both.
  */
 export async function* readXlsxRows(
   path: string,
@@ -162,39 +232,49 @@ export async function* readXlsxRows(
   facts: WorkbookFacts,
   limits: ImportLimits,
 ): AsyncGenerator<ImportRow> {
-  const input = createReadStream(path);
-  // Styles are needed: a date cell is a number with a date format, and only the style says so.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  let found = false;
+  const sheetEntry = facts.sheetEntries[sheet];
+  if (!sheetEntry)
+    throw new ImportFileError(`The sheet "${sheet}" holds no cells (it is a chart sheet): choose another.`);
+  const zip = await openZip(path);
+  const opened: Readable[] = [];
   try {
-    for await (const worksheet of reader) {
-      if ((worksheet as unknown as { name: string }).name !== sheet) continue;
-      found = true;
-      for await (const row of worksheet) {
-        const cells: ImportCell[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          while (cells.length < column - 1) cells.push(null);
-          cells.push(toImportCell(cell.value, cell.numFmt, facts.date1904));
-        });
-        if (isBlankRow(cells)) continue;
-        checkRecordSize(cells, `Row ${row.number}`, limits);
-        yield { line: row.number, cells };
-      }
-      break;
+    const entries = await entriesOf(zip);
+    const stream = (name: string) => {
+      const entry = entries.get(name);
+      return entry ? Readable.from(entryText(zip, entry, opened)) : null;
+    };
+    // Styles are needed: a date cell is a number with a date format, and only the style says so.
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'ignore',
+    }) as unknown as WorkbookReaderParts;
+    const rels = stream(WORKBOOK_RELS);
+    if (rels) await reader._parseRels(rels);
+    await reader._parseWorkbook(stream(WORKBOOK)!);
+    const styles = stream('xl/styles.xml');
+    if (styles) await reader._parseStyles(styles);
+    const sharedStrings = stream('xl/sharedStrings.xml');
+    // With sharedStrings: 'cache' this yields nothing: it fills the reader's table, which the sheet reads from.
+    if (sharedStrings) for await (const _ of reader._parseSharedStrings(sharedStrings));
+    const sheetNo = /(\d+)\.xml$/.exec(sheetEntry)?.[1] ?? '1';
+    const [event] = reader._parseWorksheet(entryText(zip, entries.get(sheetEntry)!, opened), sheetNo);
+    for await (const row of event.value) {
+      const cells: ImportCell[] = [];
+      row.eachCell({ includeEmpty: false }, (cell, column) => {
+        while (cells.length < column - 1) cells.push(null);
+        cells.push(toImportCell(cell.value, cell.numFmt, facts.date1904));
+      });
+      if (isBlankRow(cells)) continue;
+      checkRecordSize(cells, `Row ${row.number}`, limits);
+      yield { line: row.number, cells };
     }
   } catch (error) {
-    if (error instanceof ImportFileError) throw error;
-    throw new ImportFileError(
-      `The sheet "${sheet}" could not be read (${(error as Error).message}): ${NOT_A_WORKBOOK}.`,
-    );
+    throw damaged(error);
   } finally {
-    input.destroy();
+    for (const s of opened) s.destroy();
+    zip.close();
   }
-  if (!found) throw new ImportFileError(`The sheet "${sheet}" could not be found in the workbook: ${NOT_A_WORKBOOK}.`);
 }
