@@ -8,9 +8,20 @@ import type { NextFunction, Request, Response } from 'express';
  * queue, so the lock is built disabled there. Re-entrant: work already holding the lock (a job
  * that adds another job) runs straight through instead of waiting for itself.
  */
+const RELEASE = Symbol('write-lock release');
+
+/**
+ * Lets a request that has done its writing stop holding the lock, e.g. before it waits for a job that
+ * needs the lock itself (the import upload waiting for its dry run); without this they wait for each other.
+ */
+export function releaseWriteLock(req: Request): void {
+  (req as Request & { [RELEASE]?: () => void })[RELEASE]?.();
+}
+
 export class WriteLock {
   private tail: Promise<void> = Promise.resolve();
-  private readonly held = new AsyncLocalStorage<true>();
+  /** Mutable, so a request's work stops counting as holding the lock once the request released it. */
+  private readonly held = new AsyncLocalStorage<{ held: boolean }>();
 
   constructor(readonly enabled = true) {}
 
@@ -25,10 +36,10 @@ export class WriteLock {
 
   /** Runs `work` holding the lock (at once when this async context already holds it). */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (!this.enabled || this.held.getStore()) return work();
+    if (!this.enabled || this.held.getStore()?.held) return work();
     const release = await this.acquire();
     try {
-      return await this.held.run(true, work);
+      return await this.held.run({ held: true }, work);
     } finally {
       release();
     }
@@ -39,7 +50,9 @@ export class WriteLock {
       if (!this.enabled || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
       const release = await this.acquire();
       let released = false;
+      const hold = { held: true };
       const done = () => {
+        hold.held = false;
         if (!released) {
           released = true;
           release();
@@ -47,7 +60,8 @@ export class WriteLock {
       };
       res.on('finish', done);
       res.on('close', done);
-      this.held.run(true, () => next());
+      (req as Request & { [RELEASE]?: () => void })[RELEASE] = done;
+      this.held.run(hold, () => next());
     };
   }
 }

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isIsoDate, type IsoDate } from '../../common/dates';
+import type { IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
@@ -12,6 +12,7 @@ import { Person } from '../people/person.entity';
 import { CeEntry, type CeCategory } from './ce-entry.entity';
 import type { ReviewCeDto, SubmitCeDto } from './dto/ce.dto';
 import { completedCeCourses } from './course-ce.query';
+import { ceEntryProblem, ceReviewProblem } from './ce-rules';
 import { renewalReadiness, type Readiness } from './renewal-readiness';
 
 /** CE hours a completed course gives (the Perinatal Training Hub topics). */
@@ -40,8 +41,8 @@ export class CeService {
   async submit(personId: string, dto: SubmitCeDto, user: AuthUser, actor: Actor): Promise<CeEntry> {
     if (personId !== user.id && !hasRole(user, 'admin')) throw new NotFoundException('No person with that id.');
     await this.visiblePerson(personId, user);
-    if (!isIsoDate(dto.completedOn)) throw fieldError('completedOn', 'must be a real date');
-    if (dto.completedOn > this.config.today()) throw fieldError('completedOn', 'cannot be in the future');
+    const refused = ceEntryProblem(dto, this.config.today());
+    if (refused) throw fieldError(refused.field, refused.message);
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(CeEntry);
       const entry = repo.create({
@@ -70,7 +71,8 @@ export class CeService {
     return this.dataSource.transaction(async (tx) => {
       const entry = await tx.getRepository(CeEntry).findOneBy({ id: entryId });
       if (!entry) throw new NotFoundException('No CE entry with that id.');
-      if (entry.personId === user.id) throw fieldError('decision', 'cannot be made on your own entry');
+      const own = ceReviewProblem(entry, user.id);
+      if (own) throw fieldError(own.field, own.message);
       if (entry.status !== 'submitted')
         throw new ConflictException({
           statusCode: 409,

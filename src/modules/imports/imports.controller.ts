@@ -6,6 +6,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Req,
   Res,
   StreamableFile,
   UnprocessableEntityException,
@@ -21,11 +22,12 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Actor } from '../../common/auth/actor';
 import { RequestActor, Roles } from '../../common/auth/decorators';
+import { releaseWriteLock } from '../../common/db/write-lock';
 import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
 import { CommitImportDto, CreateImportDto } from './dto/import.dto';
 import { IMPORT_LIMITS } from './import-table';
@@ -79,6 +81,7 @@ export class ImportsController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() dto: CreateImportDto,
     @RequestActor() actor: Actor,
+    @Req() req: Request,
   ) {
     if (!file)
       throw new UnprocessableEntityException({
@@ -87,6 +90,8 @@ export class ImportsController {
         errors: [{ field: 'file', message: 'is required' }],
       });
     const created = await this.imports.create(file, dto, actor);
+    // The dry run is a job that writes its result: on SQLite it needs the write lock this request holds.
+    releaseWriteLock(req);
     const checked = await this.imports.waitWhile(created.id, 'checking', API_WAIT_MS);
     return importView(checked, this.imports.progressOf(checked.id));
   }

@@ -1,10 +1,12 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../../common/auth/auth-user';
+import { fieldError } from '../../common/http/validation';
+import { attestationProblem } from './attestation-rules';
 import { RecordAttestationDto } from './dto/attestation.dto';
 import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from './dto/person.dto';
 import { LivedExperienceAttestation } from './lived-experience-attestation.entity';
@@ -164,29 +166,22 @@ export class PeopleService {
     await this.get(personId);
     // The token or session already says who is calling: they verified it unless the body names someone else.
     const verifiedById = dto.verifiedById ?? actor.personId;
-    const verifier =
-      verifiedById &&
-      (await this.dataSource.getRepository(PersonRole).findOneBy({ personId: verifiedById, role: 'admin' }));
-    if (!verifiedById || !verifier) {
-      throw new BadRequestException({
-        statusCode: 400,
-        message: 'Only an admin can verify lived experience.',
-        errors: [{ field: 'verifiedById', message: 'must be an admin' }],
-      });
-    }
-    if (dto.verifiedOn > this.config.today()) {
-      throw new BadRequestException({
-        statusCode: 400,
-        message: 'The verification date is in the future.',
-        errors: [{ field: 'verifiedOn', message: 'cannot be in the future' }],
-      });
-    }
+    const roles = verifiedById
+      ? await this.dataSource.getRepository(PersonRole).findBy({ personId: verifiedById })
+      : null;
+    const refused = attestationProblem(
+      { verifierRoles: roles?.length ? roles.map((r) => r.role) : null, verifiedOn: dto.verifiedOn },
+      this.config.today(),
+    );
+    if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
+    // attestationProblem refuses a missing verifier (no roles), so there is one from here on.
+    const verifier: string = verifiedById!;
     return this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(LivedExperienceAttestation);
       const saved = await repo.save(
         repo.create({
           personId,
-          verifiedById,
+          verifiedById: verifier,
           verifiedOn: dto.verifiedOn,
           evidenceLocation: dto.evidenceLocation,
         }),

@@ -31,6 +31,10 @@ export class SupervisionRepository {
     return this.dataSource.getRepository(Person).findOneBy({ id: personId });
   }
 
+  async rolesOf(personId: string): Promise<Role[]> {
+    return (await this.dataSource.getRepository(PersonRole).findBy({ personId })).map((r) => r.role);
+  }
+
   holdsRole(personId: string, role: Role): Promise<boolean> {
     return this.dataSource.getRepository(PersonRole).existsBy({ personId, role });
   }

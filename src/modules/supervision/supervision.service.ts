@@ -12,6 +12,7 @@ import type { SupervisionSession } from './supervision-session.entity';
 import type { SupervisionAssignment } from './supervision-assignment.entity';
 import type { SupervisorQualification } from './supervisor-qualification.entity';
 import { SupervisionRepository } from './supervision.repository';
+import { assignmentProblem, type AssignmentParty } from './assignment-rules';
 
 /** Business days the Board gives for reporting a change of supervisor. */
 export const BOARD_REPORT_BUSINESS_DAYS = 20;
@@ -54,14 +55,13 @@ export class SupervisionService {
    * change is due to be reported to the Board within 20 business days.
    */
   async assign(dto: AssignSupervisorDto, actor: Actor): Promise<SupervisionAssignment> {
-    if (dto.peerId === dto.supervisorId)
-      throw fieldError('supervisorId', 'cannot be the peer themself', 'A peer cannot supervise themself.');
-    await this.assertRole(dto.peerId, 'peer', 'peerId');
-    await this.assertRole(dto.supervisorId, 'supervisor', 'supervisorId');
-    if (!isIsoDate(dto.startsOn))
-      throw fieldError('startsOn', 'must be a real date', 'The start date is not a real date.');
-    if (dto.to && dto.to < dto.startsOn)
-      throw fieldError('to', 'is before the first day', 'The last day is before supervision starts.');
+    const refused = assignmentProblem({
+      peer: await this.party(dto.peerId),
+      supervisor: await this.party(dto.supervisorId),
+      startsOn: dto.startsOn,
+      to: dto.to,
+    });
+    if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
     return this.repo.transaction(async (tx) => {
       const open = await this.repo.openAssignments(tx, dto.peerId);
       const later = await this.repo.hasAssignmentFrom(tx, dto.peerId, dto.startsOn);
@@ -232,6 +232,11 @@ export class SupervisionService {
     change: Pick<AuditEvent, 'before' | 'after'>,
   ): Promise<void> {
     await this.audit.record(tx, actor, { action, entityType: 'person', entityId: personId, ...change });
+  }
+
+  private async party(personId: string): Promise<AssignmentParty | null> {
+    const person = await this.repo.findPerson(personId);
+    return person && { id: person.id, name: person.displayName, roles: await this.repo.rolesOf(personId) };
   }
 
   private async assertRole(personId: string, role: Role, field: string): Promise<void> {
