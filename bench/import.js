@@ -20,6 +20,8 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { once } = require('node:events');
+const { fork } = require('node:child_process');
+const { setInterval, clearInterval } = require('node:timers');
 const { performance } = require('node:perf_hooks');
 const v8 = require('node:v8');
 const vm = require('node:vm');
@@ -237,12 +239,18 @@ async function runEngine(label, env, files, dir) {
     const rss = rssSampler();
     const cpu = process.cpuUsage();
     const csv = await dryRun(files.csv, 'credentials.csv');
-    console.log(`[${label}] CSV dry run: ${csv.ms.toFixed(0)} ms (${counts(csv.done)})`);
+    const phases = { dry_run: rss.growth() };
+    console.log(
+      `[${label}] CSV dry run: ${csv.ms.toFixed(0)} ms (${counts(csv.done)}); RSS +${phases.dry_run.toFixed(0)} MB`,
+    );
     if (csv.done.counts.new !== ROWS)
       throw new Error(`[${label}] the first dry run should find ${ROWS} new: ${JSON.stringify(csv.done.errors[0])}`);
 
     const xlsx = await dryRun(files.xlsx, 'credentials.xlsx');
-    console.log(`[${label}] XLSX dry run: ${xlsx.ms.toFixed(0)} ms (${counts(xlsx.done)})`);
+    phases.xlsx_dry_run = rss.growth();
+    console.log(
+      `[${label}] XLSX dry run: ${xlsx.ms.toFixed(0)} ms (${counts(xlsx.done)}); RSS +${phases.xlsx_dry_run.toFixed(0)} MB`,
+    );
 
     t = performance.now();
     await imports.commit(csv.done.id, { skipRejected: false }, actor);
@@ -251,8 +259,9 @@ async function runEngine(label, env, files, dir) {
     if (committed.state !== 'committed')
       throw new Error(`[${label}] the commit ended ${committed.state}: ${committed.failure}`);
     const [{ n: stored }] = await sqlRows(db, 'SELECT COUNT(*) AS n FROM credentials');
+    phases.commit = rss.growth();
     console.log(
-      `[${label}] commit: ${commitMs.toFixed(0)} ms (${Number(stored).toLocaleString('en-US')} credentials stored)`,
+      `[${label}] commit: ${commitMs.toFixed(0)} ms (${Number(stored).toLocaleString('en-US')} credentials stored); RSS +${phases.commit.toFixed(0)} MB`,
     );
 
     const again = await dryRun(files.csv, 'credentials.csv');
@@ -274,6 +283,7 @@ async function runEngine(label, env, files, dir) {
       stored: Number(stored),
       rssGrowthMb: growth,
       rssBaselineMb: rss.baselineMb,
+      rssAfterPhaseMb: phases,
       cpuMs: (used.user + used.system) / 1000,
       floorCsv,
       floorXlsx,
@@ -302,6 +312,25 @@ const baseEnv = (dataDir) => ({
   LOG_LEVEL: 'error',
 });
 
+/**
+ * Each engine in a process of its own: RSS seldom shrinks once the heap has grown, so a second engine
+ * measured in the same process would start from the first one's high-water mark.
+ */
+function inChild(label, env, files, dir) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'import.js'), ['engine', JSON.stringify({ label, env, files, dir })]);
+    let result = null;
+    child.on('message', (m) => (result = m));
+    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`[${label}] exited with ${code}`))));
+  });
+}
+
+async function engineMain() {
+  const { label, env, files, dir } = JSON.parse(process.argv[3]);
+  const result = await runEngine(label, env, files, dir);
+  await new Promise((resolve) => process.send(result, resolve));
+}
+
 async function main() {
   const bench = startBench('import');
   const dir = mkdtempSync(join(tmpdir(), 'lms-bench-import-'));
@@ -315,7 +344,7 @@ async function main() {
       `files: ${ROWS.toLocaleString('en-US')} credential rows, CSV ${mb(files.csv)} MB and XLSX ${mb(files.xlsx)} MB (written in ${((performance.now() - t) / 1000).toFixed(1)} s)`,
     );
 
-    const sqlite = await runEngine('sqlite', baseEnv(join(dir, 'sqlite')), files, dir);
+    const sqlite = await inChild('sqlite', baseEnv(join(dir, 'sqlite')), files, dir);
     bench.figure('rows', ROWS, 0);
     bench.atMost('dry_run_ms', sqlite.dryRunMs, TARGETS.dry_run_ms, 0);
     bench.atMost('commit_ms', sqlite.commitMs, TARGETS.commit_ms, 0);
@@ -328,6 +357,9 @@ async function main() {
     bench.figure('dry_run_ratio', sqlite.dryRunMs / sqlite.floorCsv, 2);
     bench.figure('xlsx_dry_run_ratio', sqlite.xlsxDryRunMs / sqlite.floorXlsx, 2);
     bench.figure('cpu_ms', sqlite.cpuMs, 0);
+    bench.figure('rss_baseline_mb', sqlite.rssBaselineMb, 0);
+    for (const [phase, mb] of Object.entries(sqlite.rssAfterPhaseMb))
+      bench.figure(`rss_growth_after_${phase}_mb`, mb, 0);
 
     const dbName = `lms_bench_import_${randomUUID().slice(0, 8)}`;
     let created = false;
@@ -341,18 +373,16 @@ async function main() {
       try {
         const url = new URL(POSTGRES);
         url.pathname = `/${dbName}`;
-        const pg = await runEngine(
-          'postgres',
-          { ...baseEnv(join(dir, 'pg')), DATABASE_URL: url.toString() },
-          files,
-          dir,
-        );
+        const pg = await inChild('postgres', { ...baseEnv(join(dir, 'pg')), DATABASE_URL: url.toString() }, files, dir);
         bench.figure('pg_dry_run_ms', pg.dryRunMs, 0);
         bench.figure('pg_commit_ms', pg.commitMs, 0);
         bench.figure('pg_reimport_ms', pg.reimportMs, 0);
         bench.figure('pg_reimport_changes', pg.reimportChanges, 0);
         bench.figure('pg_xlsx_dry_run_ms', pg.xlsxDryRunMs, 0);
         bench.figure('pg_rss_growth_mb', pg.rssGrowthMb, 0);
+        bench.figure('pg_rss_baseline_mb', pg.rssBaselineMb, 0);
+        for (const [phase, mb] of Object.entries(pg.rssAfterPhaseMb))
+          bench.figure(`pg_rss_growth_after_${phase}_mb`, mb, 0);
         bench.figure('pg_dry_run_ratio', pg.dryRunMs / pg.floorCsv, 2);
       } finally {
         await postgresAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -364,7 +394,7 @@ async function main() {
   bench.finish();
 }
 
-main().catch((e) => {
+(process.argv[2] === 'engine' ? engineMain() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
