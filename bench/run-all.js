@@ -6,7 +6,8 @@
  *   npm run bench -- clearance reports  only these
  *   npm run bench -- --write            also regenerate the table in bench/README.md from this run
  *
- * `outbox` needs PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL or the local defaults).
+ * `outbox` needs PostgreSQL and Redis (TEST_POSTGRES_URL, TEST_REDIS_URL or the local defaults);
+ * `import` measures PostgreSQL as well when one answers, and says so when none does.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync } = require('node:fs');
@@ -20,6 +21,7 @@ const BENCHES = {
   training: ['bench/training.js'],
   expiry: ['--max-old-space-size=512', 'bench/expiry.js'],
   outbox: ['bench/outbox.js'],
+  import: ['bench/import.js'],
 };
 const README = join(__dirname, 'README.md');
 const START = '<!-- bench-table: written by `npm run bench -- --write`, do not edit by hand -->';
