@@ -20,8 +20,6 @@ export class ImportCheckers {
   }
 
   create(kind: ImportKind, env: ImportEnv): Promise<ImportChecker> {
-    const factory = CHECKERS[kind];
-    if (!factory) throw new Error(`No checker for imports of ${kind}.`);
-    return factory(env, this.services);
+    return CHECKERS[kind](env, this.services);
   }
 }

@@ -18,7 +18,6 @@ import {
   rowPerson,
   validateRow,
   type CheckerFactory,
-  type ImportEnv,
   type ImportRowInput,
   type RowOutcome,
   type RowProblem,
