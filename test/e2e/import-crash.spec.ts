@@ -1,0 +1,80 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+const ROOT = resolve(__dirname, '../..');
+const CHILD = join(ROOT, 'test/helpers/import-commit-child.js');
+const ROWS = 30_000;
+
+/**
+ * All or nothing, for real: a process killed in the middle of committing an import leaves nothing
+ * of it behind, and the commit run again afterwards writes every row exactly once.
+ */
+describe('Imports: a commit killed halfway', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/src/modules/imports/imports.service.js')))
+      throw new Error('dist is missing: run "npm run build" (npm test does it first)');
+    dataDir = mkdtempSync(join(tmpdir(), 'lms-import-crash-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const count = (sql: string) => {
+    const db = new Database(join(dataDir, 'lms.sqlite'), { readonly: true });
+    try {
+      return db.prepare(sql).get() as Record<string, unknown>;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('leaves no row of the import after kill -9, and the resumed commit writes each row once', async () => {
+    const child = spawn(process.execPath, [CHILD, dataDir, 'commit', String(ROWS)], {
+      env: { ...process.env, TZ: 'UTC' },
+    });
+    let seen = 0;
+    let output = '';
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no progress within 90 s: ${output}`)), 90_000);
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        const last = [...output.matchAll(/PROGRESS (\d+)/g)].pop();
+        seen = last ? Number(last[1]) : 0;
+        // Well into the commit: several batches of people are written in the open transaction.
+        if (seen >= 5_000 && seen < ROWS) {
+          clearTimeout(timer);
+          child.kill('SIGKILL');
+          done();
+        }
+      });
+      child.on('exit', () => fail(new Error(`the child ended before it was killed: ${output}`)));
+    }).catch((e) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+    await new Promise((r) => child.once('close', r));
+    expect(output).toContain(`CHECKED ${ROWS}`);
+    expect(seen).toBeGreaterThanOrEqual(5_000);
+
+    expect(count("SELECT COUNT(*) AS n FROM people WHERE email LIKE '%@crash.example'")).toEqual({ n: 0 });
+    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'person.created'")).toEqual({ n: 0 });
+    expect(count('SELECT state FROM imports')).toEqual({ state: 'committing' });
+
+    const resumed = spawnSync(process.execPath, [CHILD, dataDir, 'resume'], {
+      env: { ...process.env, TZ: 'UTC' },
+      encoding: 'utf8',
+    });
+    expect(resumed.stderr).toBe('');
+    expect(resumed.stdout).toContain('RESUMED committed');
+    expect(
+      count("SELECT COUNT(*) AS n, COUNT(DISTINCT email) AS d FROM people WHERE email LIKE '%@crash.example'"),
+    ).toEqual({
+      n: ROWS,
+      d: ROWS,
+    });
+    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'import.committed'")).toEqual({ n: 1 });
+  }, 180_000);
+});
