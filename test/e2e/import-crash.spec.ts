@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { DataSource } from 'typeorm';
 
 const ROOT = resolve(__dirname, '../..');
 const CHILD = join(ROOT, 'test/helpers/import-commit-child.js');
@@ -21,12 +21,15 @@ describe('Imports: a commit killed halfway', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const count = (sql: string) => {
-    const db = new Database(join(dataDir, 'lms.sqlite'), { readonly: true });
+  /** Reads the SQLite file the killed process left, as a new process would after a restart. */
+  const count = async (sql: string) => {
+    const db = new DataSource({ type: 'better-sqlite3', database: join(dataDir, 'lms.sqlite') });
+    await db.initialize();
     try {
-      return db.prepare(sql).get() as Record<string, unknown>;
+      const [row] = (await db.query(sql)) as Record<string, unknown>[];
+      return row;
     } finally {
-      db.close();
+      await db.destroy();
     }
   };
 
@@ -59,9 +62,9 @@ describe('Imports: a commit killed halfway', () => {
     expect(output).toContain(`CHECKED ${ROWS}`);
     expect(seen).toBeGreaterThanOrEqual(5_000);
 
-    expect(count("SELECT COUNT(*) AS n FROM people WHERE email LIKE '%@crash.example'")).toEqual({ n: 0 });
-    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'person.created'")).toEqual({ n: 0 });
-    expect(count('SELECT state FROM imports')).toEqual({ state: 'committing' });
+    expect(await count("SELECT COUNT(*) AS n FROM people WHERE email LIKE '%@crash.example'")).toEqual({ n: 0 });
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'person.created'")).toEqual({ n: 0 });
+    expect(await count('SELECT state FROM imports')).toEqual({ state: 'committing' });
 
     const resumed = spawnSync(process.execPath, [CHILD, dataDir, 'resume'], {
       env: { ...process.env, TZ: 'UTC' },
@@ -70,11 +73,11 @@ describe('Imports: a commit killed halfway', () => {
     expect(resumed.stderr).toBe('');
     expect(resumed.stdout).toContain('RESUMED committed');
     expect(
-      count("SELECT COUNT(*) AS n, COUNT(DISTINCT email) AS d FROM people WHERE email LIKE '%@crash.example'"),
+      await count("SELECT COUNT(*) AS n, COUNT(DISTINCT email) AS d FROM people WHERE email LIKE '%@crash.example'"),
     ).toEqual({
       n: ROWS,
       d: ROWS,
     });
-    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'import.committed'")).toEqual({ n: 1 });
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'import.committed'")).toEqual({ n: 1 });
   }, 180_000);
 });

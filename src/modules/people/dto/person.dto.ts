@@ -46,7 +46,10 @@ export class CreatePersonDto {
   @Matches(/^\+?[0-9 ().-]{7,25}$/, { message: 'must be a phone number: digits, spaces, +, -, ( )' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ example: 'HR-1042', description: "The program's own id for the person, e.g. the HR number; unique" })
+  @ApiPropertyOptional({
+    example: 'HR-1042',
+    description: "The program's own id for the person, e.g. the HR number; unique",
+  })
   @TrimToNull()
   @IsOptional()
   @IsString()
