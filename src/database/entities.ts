@@ -29,6 +29,7 @@ import { NotificationPreference } from '../modules/notifications/notification-pr
 import { OutboxMessage } from '../modules/notifications/outbox-message.entity';
 import { Certificate } from '../modules/certificates/certificate.entity';
 import { DataImport, ImportMapping } from '../modules/imports/import.entity';
+import { Submission } from '../modules/submissions/submission.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
@@ -66,4 +67,5 @@ export const ENTITIES = [
   CertificateLookup,
   DataImport,
   ImportMapping,
+  Submission,
 ];

@@ -36,6 +36,7 @@ const TABLES = [
   'exam_attempts',
   'import_mappings',
   'imports',
+  'submissions',
   'jobs',
   'lived_experience_attestations',
   'login_failures',

@@ -15,6 +15,7 @@ import { RosterRejections1796300000000 } from './1796300000000-roster-rejections
 import { PeopleEmailKey1796400000000 } from './1796400000000-people-email-key';
 import { FixedDateFirstPeriod1796500000000 } from './1796500000000-fixed-date-first-period';
 import { Imports1796600000000 } from './1796600000000-imports';
+import { Submissions1796700000000 } from './1796700000000-submissions';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   PeopleEmailKey1796400000000,
   FixedDateFirstPeriod1796500000000,
   Imports1796600000000,
+  Submissions1796700000000,
 ];

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ForbiddenException,
   PayloadTooLargeException,
   Injectable,
@@ -8,7 +9,7 @@ import {
   type NestInterceptor,
   type Type,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { FileInterceptor, FilesInterceptor } from '@nestjs/platform-express';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
 import type { Request } from 'express';
 import type {} from 'multer'; // the Express.Multer.File type
@@ -34,8 +35,22 @@ declare module 'express-serve-static-core' {
  * interceptor, which makes it as soon as multer has read the fields: the token travels in the form's
  * body (`_csrf`) like every other form's, never in the address, where logs and Referer headers keep it.
  */
-export function FileUploadInterceptor(field: string, options: MulterOptions, tooLarge?: string): Type<NestInterceptor> {
-  const Multer = FileInterceptor(field, options);
+export interface UploadMessages {
+  /** Said instead of multer's "File too large", which does not give the limit. */
+  tooLarge?: string;
+  /** With `maxCount`: said when more files come than that. */
+  tooMany?: string;
+  /** Several files in the one field (`req.files`), at most this many; one (`req.file`) when left out. */
+  maxCount?: number;
+}
+
+export function FileUploadInterceptor(
+  field: string,
+  options: MulterOptions,
+  messages: UploadMessages = {},
+): Type<NestInterceptor> {
+  const { tooLarge, tooMany, maxCount } = messages;
+  const Multer = maxCount ? FilesInterceptor(field, maxCount, options) : FileInterceptor(field, options);
 
   @Injectable()
   class FileUpload implements NestInterceptor {
@@ -54,6 +69,9 @@ export function FileUploadInterceptor(field: string, options: MulterOptions, too
             message: tooLarge,
             errors: [{ field, message: tooLarge }],
           });
+        // Multer says "Too many files" or, past maxCount, "Unexpected field".
+        if (tooMany && e instanceof BadRequestException && /too many files|unexpected field/i.test(e.message))
+          throw new BadRequestException({ statusCode: 400, message: tooMany, errors: [{ field, message: tooMany }] });
         throw e;
       });
     }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
@@ -64,6 +64,40 @@ export class CeService {
       });
       return entry;
     });
+  }
+
+  /**
+   * An entry confirmed as it is recorded, inside the caller's transaction: an approved submission,
+   * whose evidence the reviewer has just looked at. The same rules as `submit` and `review`.
+   */
+  async recordConfirmed(
+    tx: EntityManager,
+    personId: string,
+    dto: SubmitCeDto,
+    reviewerId: string | null,
+    actor: Actor,
+  ): Promise<CeEntry> {
+    const refused = ceEntryProblem(dto, this.config.today()) ?? ceReviewProblem({ personId }, reviewerId);
+    if (refused) throw fieldError(refused.field, refused.message);
+    const repo = tx.getRepository(CeEntry);
+    const entry = repo.create({
+      personId,
+      title: dto.title,
+      provider: dto.provider,
+      completedOn: dto.completedOn,
+      hours: dto.hours,
+      category: dto.category,
+      evidenceNote: dto.evidenceNote ?? null,
+      status: 'confirmed',
+      reviewedById: reviewerId,
+      reviewedAt: new Date(),
+    });
+    await repo.insert(entry);
+    await this.audit.recordMany(tx, actor, [
+      { action: 'ce.submitted', entityType: 'person', entityId: personId, after: { entryId: entry.id, ...dto } },
+      { action: 'ce.confirmed', entityType: 'person', entityId: personId, after: { entryId: entry.id } },
+    ]);
+    return entry;
   }
 
   /** An admin confirms (it then counts) or rejects an entry. */

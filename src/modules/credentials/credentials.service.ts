@@ -42,10 +42,15 @@ export class CredentialsService {
   ) {}
 
   /** Records a credential a person holds; the expiry comes from the type unless set by hand with a reason. */
-  async record(personId: string, dto: RecordCredentialDto, actor: Actor): Promise<Credential> {
-    if (!(await this.dataSource.getRepository(Person).existsBy({ id: personId })))
+  async record(
+    personId: string,
+    dto: RecordCredentialDto,
+    actor: Actor,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Credential> {
+    if (!(await manager.getRepository(Person).existsBy({ id: personId })))
       throw new NotFoundException('No person with that id.');
-    const type = await this.dataSource
+    const type = await manager
       .getRepository(CredentialType)
       .createQueryBuilder('t')
       .where('upper(t.code) = :code', { code: dto.credentialTypeCode.toUpperCase() })
@@ -60,7 +65,7 @@ export class CredentialsService {
     if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
     const computed = expiryFor(type, dto.issuedOn);
     const expiresOn = recordedExpiry(type, dto);
-    return this.dataSource.transaction(async (tx) => {
+    return manager.transaction(async (tx) => {
       const same = await tx
         .getRepository(Credential)
         .existsBy({ personId, credentialTypeId: type.id, issuedOn: dto.issuedOn });
@@ -166,17 +171,29 @@ export class CredentialsService {
   }
 
   /** Records a primary-source verification: who checked the issuer's licence lookup, when, and what it said. */
-  verify(credentialId: string, dto: VerifyCredentialDto, actor: Actor): Promise<Credential> {
+  verify(
+    credentialId: string,
+    dto: VerifyCredentialDto,
+    actor: Actor,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Credential> {
     const refused = verificationProblem(dto.verifiedOn, this.config.today());
     if (refused) throw fieldError(refused.field, refused.message, refused.sentence);
-    return this.change(credentialId, 'credential.verified', actor, (credential) => {
-      Object.assign(credential, {
-        verifiedOn: dto.verifiedOn,
-        verificationResult: dto.result,
-        verifiedById: actor.personId,
-        verificationSource: dto.source ?? null,
-      });
-    });
+    return this.change(
+      credentialId,
+      'credential.verified',
+      actor,
+      (credential) => {
+        Object.assign(credential, {
+          verifiedOn: dto.verifiedOn,
+          verificationResult: dto.result,
+          verifiedById: actor.personId,
+          verificationSource: dto.source ?? null,
+        });
+      },
+      undefined,
+      manager,
+    );
   }
 
   /** Loads a record, lets `apply` check and change it, saves it and audits before/after, all in one transaction. */
@@ -186,8 +203,9 @@ export class CredentialsService {
     actor: Actor,
     apply: (credential: Credential) => void,
     afterSave?: (tx: EntityManager, credential: Credential) => Promise<void>,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<Credential> {
-    return this.dataSource.transaction(async (tx) => {
+    return manager.transaction(async (tx) => {
       const credential = await tx.getRepository(Credential).findOneBy({ id: credentialId });
       if (!credential) throw new NotFoundException('No credential with that id.');
       const before = snapshot(credential);

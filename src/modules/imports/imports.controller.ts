@@ -39,7 +39,9 @@ const MB = IMPORT_LIMITS.maxBytes / 1024 / 1024;
 export const IMPORT_UPLOAD = FileUploadInterceptor(
   'file',
   { dest: tmpdir(), limits: { fileSize: IMPORT_LIMITS.maxBytes, files: 1 } },
-  `The file is larger than the ${MB} MB limit for an import. Split it into smaller files of the same kind.`,
+  {
+    tooLarge: `The file is larger than the ${MB} MB limit for an import. Split it into smaller files of the same kind.`,
+  },
 );
 
 /** How long the API waits for a dry run before answering with its progress instead. */
