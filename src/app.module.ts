@@ -21,6 +21,7 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
 import { ImportsModule } from './modules/imports/imports.module';
+import { SubmissionsModule } from './modules/submissions/submissions.module';
 import { WebModule } from './modules/web/web.module';
 
 @Module({})
@@ -46,6 +47,7 @@ export class AppModule {
         CeModule,
         TrainingModule,
         ImportsModule,
+        SubmissionsModule,
         ReportsModule,
         CertificatesModule,
         NotificationsModule,

@@ -24,6 +24,7 @@ import { Submission, type SubmissionFile } from './submission.entity';
 
 const CREDENTIAL_FIELDS = ['credentialTypeCode', 'issuedOn', 'expiresOn', 'expiryNote', 'licenceNumber', 'issuingBody'];
 const CE_FIELDS = ['title', 'provider', 'completedOn', 'hours', 'category'];
+const SUBMISSION_FIELDS = ['kind', 'credentialId', 'previousId', ...CREDENTIAL_FIELDS, ...CE_FIELDS];
 
 function pick(body: Record<string, unknown>, fields: string[]): Record<string, unknown> {
   return Object.fromEntries(fields.filter((f) => body[f] !== undefined && body[f] !== '').map((f) => [f, body[f]]));
@@ -66,6 +67,8 @@ export class SubmissionsService {
     actor: Actor,
   ): Promise<Submission> {
     if (personId !== user.id) await findVisiblePerson(this.dataSource, personId, user, this.config.today());
+    const unknown = Object.keys(body).find((k) => !SUBMISSION_FIELDS.includes(k));
+    if (unknown) throw fieldError(unknown, 'is not a field of a submission');
     const head = await validateForm(SubmissionKindDto, pick(body, ['kind', 'credentialId', 'previousId']));
     if (head.errors) refuse(head.errors);
     const { kind, credentialId, previousId } = head.value;
