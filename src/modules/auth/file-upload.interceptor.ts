@@ -69,8 +69,9 @@ export function FileUploadInterceptor(
             message: tooLarge,
             errors: [{ field, message: tooLarge }],
           });
-        // Multer says "Too many files" or, past maxCount, "Unexpected field".
-        if (tooMany && e instanceof BadRequestException && /too many files|unexpected field/i.test(e.message))
+        // Past the files limit or maxCount. Matched by multer's error code: its messages change between releases
+        // ("Unexpected field" became "Unexpected file field"), and Nest keeps the multer error as the cause.
+        if (tooMany && e instanceof BadRequestException && TOO_MANY_CODES.has(multerCode(e) ?? ''))
           throw new BadRequestException({ statusCode: 400, message: tooMany, errors: [{ field, message: tooMany }] });
         throw e;
       });
@@ -92,6 +93,13 @@ export function FileUploadInterceptor(
     }
   }
   return mixin(FileUpload);
+}
+
+const TOO_MANY_CODES = new Set(['LIMIT_FILE_COUNT', 'LIMIT_UNEXPECTED_FILE']);
+
+function multerCode(e: Error): string | undefined {
+  const cause = (e as Error & { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 /** True when one of the route's interceptors makes the CSRF check of its upload form itself. */
