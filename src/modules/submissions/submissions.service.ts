@@ -24,6 +24,7 @@ import { Submission, type SubmissionFile } from './submission.entity';
 
 const CREDENTIAL_FIELDS = ['credentialTypeCode', 'issuedOn', 'expiresOn', 'expiryNote', 'licenceNumber', 'issuingBody'];
 const CE_FIELDS = ['title', 'provider', 'completedOn', 'hours', 'category'];
+const EXPIRY_FROM_EVIDENCE = 'As on the evidence handed in';
 const SUBMISSION_FIELDS = ['kind', 'credentialId', 'previousId', ...CREDENTIAL_FIELDS, ...CE_FIELDS];
 
 function pick(body: Record<string, unknown>, fields: string[]): Record<string, unknown> {
@@ -120,6 +121,9 @@ export class SubmissionsService {
     }
     const input = pick(body, CREDENTIAL_FIELDS);
     if (renewed && !input.credentialTypeCode) input.credentialTypeCode = renewed.credentialType.code;
+    // The expiry a person hands in is the one printed on the evidence, which is the reason the record's DTO asks
+    // for when an expiry is set by hand; the submission keeps no note, and approval writes this same one.
+    if (input.expiresOn && !input.expiryNote) input.expiryNote = EXPIRY_FROM_EVIDENCE;
     const checked = await validateForm(RecordCredentialDto, input);
     if (checked.errors) refuse(checked.errors);
     const dto = checked.value;
@@ -255,7 +259,7 @@ export class SubmissionsService {
         credentialTypeCode: type.code,
         issuedOn: submission.issuedOn!,
         expiresOn: submission.expiresOn,
-        expiryNote: submission.expiresOn ? 'As on the evidence handed in' : null,
+        expiryNote: submission.expiresOn ? EXPIRY_FROM_EVIDENCE : null,
         licenceNumber: submission.licenceNumber,
         issuingBody: submission.issuingBody,
         evidenceNote: `Submission ${submission.id}`,
@@ -355,12 +359,11 @@ export class SubmissionsService {
     if (!submission) throw new NotFoundException('No submission with that id.');
     if (submission.personId === reviewer.id)
       throw fieldError('decision', 'cannot be made on your own submission: another admin reviews it');
-    const changed = await repo.update(
-      { id, state: 'submitted' },
-      { state, reviewedById: reviewer.id, reviewedAt: new Date(), returnReason: reason },
-    );
+    const review = { state, reviewedById: reviewer.id, reviewedAt: new Date(), returnReason: reason };
+    const changed = await repo.update({ id, state: 'submitted' }, review);
     if (!changed.affected) throw this.alreadyClosed(await repo.findOneByOrFail({ id }));
-    return submission;
+    // The answer shows the review just made (who and when), not the row as it was read before it.
+    return { ...submission, ...review } as Submission;
   }
 
   private alreadyClosed(submission: Submission): ConflictException {

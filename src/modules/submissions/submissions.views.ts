@@ -1,6 +1,9 @@
 import type { Submission } from './submission.entity';
 
-/** The API's answer for a submission: its record fields, state, review and evidence links. */
+/**
+ * The API's answer for a submission: its record fields, state, review and evidence links. Every key is always
+ * there (null when empty): a row just inserted has its unset columns undefined, not null.
+ */
 export function submissionView(s: Submission) {
   const base = `/api/v1/submissions/${s.id}`;
   return {
@@ -8,17 +11,17 @@ export function submissionView(s: Submission) {
     personId: s.personId,
     kind: s.kind,
     state: s.state,
-    credentialTypeId: s.credentialTypeId,
-    credentialId: s.renewsCredentialId,
-    licenceNumber: s.licenceNumber,
-    issuingBody: s.issuingBody,
-    issuedOn: s.issuedOn,
-    expiresOn: s.expiresOn,
-    title: s.title,
-    provider: s.provider,
-    completedOn: s.completedOn,
-    hours: s.hours,
-    category: s.category,
+    credentialTypeId: s.credentialTypeId ?? null,
+    credentialId: s.renewsCredentialId ?? null,
+    licenceNumber: s.licenceNumber ?? null,
+    issuingBody: s.issuingBody ?? null,
+    issuedOn: s.issuedOn ?? null,
+    expiresOn: s.expiresOn ?? null,
+    title: s.title ?? null,
+    provider: s.provider ?? null,
+    completedOn: s.completedOn ?? null,
+    hours: s.hours ?? null,
+    category: s.category ?? null,
     files: s.files.map((f, i) => ({
       n: i + 1,
       name: f.name,
@@ -26,12 +29,12 @@ export function submissionView(s: Submission) {
       size: f.size,
       url: `${base}/files/${i + 1}`,
     })),
-    submittedById: s.submittedById,
+    submittedById: s.submittedById ?? null,
     submittedAt: s.createdAt,
-    previousId: s.previousId,
-    reviewedById: s.reviewedById,
-    reviewedAt: s.reviewedAt,
-    returnReason: s.returnReason,
-    recordId: s.recordId,
+    previousId: s.previousId ?? null,
+    reviewedById: s.reviewedById ?? null,
+    reviewedAt: s.reviewedAt ?? null,
+    returnReason: s.returnReason ?? null,
+    recordId: s.recordId ?? null,
   };
 }
