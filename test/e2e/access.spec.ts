@@ -11,6 +11,7 @@ import { JobQueue } from '../../src/modules/jobs/jobs';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
+import { makePdf } from '../factories/evidence-files';
 
 /**
  * Every registered route, and what each kind of visitor gets from it. A route added without an
@@ -59,6 +60,9 @@ interface Ids {
   cePageEntry: string;
   /** A refused roster import on "trainer"'s cohort, whose rejected lines can be downloaded. */
   rosterRejection: string;
+  /** A CE submission of the subject's waiting for review, and one they withdrew. */
+  submission: string;
+  withdrawnSubmission: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -536,6 +540,36 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /admin/jobs/:id/:action': { url: () => `/admin/jobs/${randomUUID()}/retry`, expect: admin(404) },
   'GET /api/v1/jobs': { url: () => '/api/v1/jobs', expect: admin(200) },
   'GET /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
+  // Submissions: handing in for yourself (any signed-in person), or for someone in your scope (supervisors,
+  // admins); the subject's submission and its files in their record scope; the queue and the review for admins.
+  // Empty bodies: a 400 means "allowed in, then refused the input". Withdrawing is tried on one already withdrawn.
+  'POST /api/v1/me/submissions': { url: () => '/api/v1/me/submissions', body: {}, expect: signedIn(400) },
+  'POST /api/v1/people/:id/submissions': {
+    url: (i) => `/api/v1/people/${i.subject}/submissions`,
+    body: {},
+    expect: { ...only(['supervisor', 'otherSupervisor', 'admin'], 400), otherSupervisor: 404 },
+  },
+  'GET /api/v1/me/submissions': { url: () => '/api/v1/me/submissions', expect: signedIn(200) },
+  'GET /api/v1/submissions': { url: () => '/api/v1/submissions', expect: admin(200) },
+  'GET /api/v1/submissions/:id': { url: (i) => `/api/v1/submissions/${i.submission}`, expect: subjectRecord },
+  'GET /api/v1/submissions/:id/files/:n': {
+    url: (i) => `/api/v1/submissions/${i.submission}/files/1`,
+    expect: subjectRecord,
+  },
+  'POST /api/v1/submissions/:id/approve': {
+    url: (i) => `/api/v1/submissions/${i.submission}/approve`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/submissions/:id/return': {
+    url: (i) => `/api/v1/submissions/${i.submission}/return`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/submissions/:id/withdraw': {
+    url: (i) => `/api/v1/submissions/${i.withdrawnSubmission}/withdraw`,
+    expect: { ...signedIn(404), peer: 409, admin: 409 },
+  },
   'POST /api/v1/jobs/:id/retry': { url: () => `/api/v1/jobs/${randomUUID()}/retry`, expect: admin(404) },
   'POST /api/v1/jobs/:id/promote': { url: () => `/api/v1/jobs/${randomUUID()}/promote`, expect: admin(404) },
   'DELETE /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
@@ -770,7 +804,29 @@ describeEachEngine('Who may reach which route', (engine) => {
       .expect(400);
     const rosterRejection = String(refused.body.details?.rejectedLinesUrl).split('/').pop()!;
 
+    // Two CE submissions of the subject's with a PDF as evidence: one waiting, one withdrawn.
+    const handIn = async (title: string) =>
+      (
+        await asSubject
+          .post('/api/v1/me/submissions')
+          .field({
+            kind: 'ce',
+            title,
+            provider: 'Access test',
+            completedOn: '2026-01-05',
+            hours: '1',
+            category: 'general',
+          })
+          .attach('files', makePdf(`BT (${title}) Tj ET`), 'certificate.pdf')
+          .expect(201)
+      ).body.id as string;
+    const submission = await handIn('Submitted CE');
+    const withdrawnSubmission = await handIn('Withdrawn CE');
+    await asSubject.post(`/api/v1/submissions/${withdrawnSubmission}/withdraw`).expect(200);
+
     ids = {
+      submission,
+      withdrawnSubmission,
       certificate: certificate.id,
       certificateCode: certificate.code,
       certificateJob,
