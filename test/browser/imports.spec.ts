@@ -159,4 +159,30 @@ describe('spreadsheet import in a real browser', () => {
     },
     TEST_TIMEOUT * 3,
   );
+
+  it(
+    'a file that cannot be read ends failed, and its page says why',
+    async () => {
+      session = await openPage();
+      const { page } = session;
+      await page.goto('/admin/imports');
+      await page.getByLabel('What the file holds').selectOption('completions');
+      await page.getByLabel(/^File/).setInputFiles({
+        name: 'completions.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: Buffer.from('name,course\nAda,PS-40\n'),
+      });
+      await Promise.all([
+        page.waitForURL(/\/admin\/imports\/[0-9a-f-]{36}$/),
+        page.getByRole('button', { name: 'Upload and check' }).click(),
+      ]);
+      await page.getByRole('heading', { name: 'The file could not be checked' }).waitFor();
+      expect(await page.locator('main [role=alert]').innerText()).toContain(
+        'is named .xlsx but is not an Excel workbook',
+      );
+      expect(await page.getByRole('button', { name: 'Commit the import' }).count()).toBe(0);
+      expect(unexpected(session.problems)).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
 });
