@@ -29,11 +29,15 @@
     fetch(section.getAttribute('data-job-url'), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        if (job.progress) {
-          bar.max = job.progress.total || 1;
-          bar.value = job.progress.done;
-          count.textContent = job.progress.done + ' of ' + job.progress.total;
-          showRate(job.progress.done, job.progress.total);
+        var p = job.progress;
+        if (p) {
+          // An import's dry run does not know its row count until the end: the bar stays indeterminate.
+          if (p.total) {
+            bar.max = p.total;
+            bar.value = p.done;
+          } else bar.removeAttribute('value');
+          count.textContent = p.total ? p.done + ' of ' + p.total : String(p.done);
+          if (p.total) showRate(p.done, p.total);
         }
         state.textContent = words(job.state);
         state.className = 'badge job-state ' + job.state;

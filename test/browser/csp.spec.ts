@@ -120,6 +120,7 @@ const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
     '/verify/:n',
     '/supervision',
     '/admin/jobs',
+    '/admin/imports', // an import's own pages are walked, violations watched, in imports.spec.ts
     '/clearance/date-of-service',
   ],
   trainer: ['/training', '/training/cohorts/:id', '/training/cohorts/:id/attendance', '/people/:id', '/my/training'],

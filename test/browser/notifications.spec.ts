@@ -88,7 +88,8 @@ describe('notifications and the jobs page in a real browser', () => {
       await Promise.all([page.waitForURL(/\/admin\/jobs$/), page.getByRole('link', { name: 'Jobs' }).click()]);
       expect(await page.locator('main h1').textContent()).toBe('Jobs');
       const queues = page.locator('section[aria-labelledby="queues"] tbody tr');
-      await expect(queues.count()).resolves.toBe(3);
+      // certificates, notifications, maintenance and imports
+      await expect(queues.count()).resolves.toBe(4);
       expect(await queues.filter({ hasText: 'notifications' }).innerText()).toMatch(
         /notifications\s+\d+\s+\d+\s+\d+\s+1\s+\d+/,
       );

@@ -539,6 +539,31 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /admin/jobs': { url: () => '/admin/jobs', expect: admin(200) },
   'POST /admin/jobs/:id/:action': { url: () => `/admin/jobs/${randomUUID()}/retry`, expect: admin(404) },
   'GET /api/v1/jobs': { url: () => '/api/v1/jobs', expect: admin(200) },
+  'GET /api/v1/imports': { url: () => '/api/v1/imports', expect: admin(200) },
+  'POST /api/v1/imports': { url: () => '/api/v1/imports', body: {}, expect: admin(400) },
+  'GET /api/v1/imports/:id': { url: () => `/api/v1/imports/${randomUUID()}`, expect: admin(404) },
+  'POST /api/v1/imports/:id/commit': {
+    url: () => `/api/v1/imports/${randomUUID()}/commit`,
+    body: {},
+    expect: admin(404),
+  },
+  'GET /api/v1/imports/:id/rejected.csv': {
+    url: () => `/api/v1/imports/${randomUUID()}/rejected.csv`,
+    expect: admin(404),
+  },
+  'GET /admin/imports': { url: () => '/admin/imports', expect: admin(200) },
+  'POST /admin/imports': { url: () => '/admin/imports', body: {}, expect: admin(400) },
+  'GET /admin/imports/:id': { url: () => `/admin/imports/${randomUUID()}`, expect: admin(404) },
+  'POST /admin/imports/:id/mapping': {
+    url: () => `/admin/imports/${randomUUID()}/mapping`,
+    body: {},
+    expect: admin(404),
+  },
+  'POST /admin/imports/:id/commit': {
+    url: () => `/admin/imports/${randomUUID()}/commit`,
+    body: {},
+    expect: admin(404),
+  },
   'GET /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
   // Submissions: handing in for yourself (any signed-in person), or for someone in your scope (supervisors,
   // admins); the subject's submission and its files in their record scope; the queue and the review for admins.

@@ -5,11 +5,12 @@ import { JobCertificateRequests } from '../certificates/job-certificate-requests
 import { CertificateRequests } from '../training/certificate-requests';
 import { ImportCheckers } from './import-checkers';
 import { ImportsController } from './imports.controller';
+import { ImportsPagesController } from './imports-pages.controller';
 import { ImportsService } from './imports.service';
 
 @Module({
   imports: [CertificatesModule, NotificationsModule],
-  controllers: [ImportsController],
+  controllers: [ImportsController, ImportsPagesController],
   providers: [
     ImportsService,
     ImportCheckers,

@@ -9,6 +9,8 @@ export interface PersonView {
   displayName: string;
   email: string;
   phone: string | null;
+  /** The program's own id, e.g. the HR number. */
+  externalId: string | null;
   status: PersonStatus;
   roles: Role[];
   createdAt: string;
@@ -23,6 +25,7 @@ export function personView(p: Person): PersonView {
     displayName: p.displayName,
     email: p.email,
     phone: p.phone,
+    externalId: p.externalId,
     status: p.status,
     roles: (p.roles ?? []).map((r) => r.role),
     createdAt: p.createdAt.toISOString(),

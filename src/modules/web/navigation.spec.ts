@@ -16,6 +16,7 @@ describe('navigationFor', () => {
       'Reports',
       'Audit log',
       'Jobs',
+      'Imports',
     ]);
   });
 

@@ -23,6 +23,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Reports', href: '/reports', roles: ['supervisor', 'admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
   { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
+  { label: 'Imports', href: '/admin/imports', roles: ['admin'] },
 ];
 
 /** The menu for someone holding `roles`, with the entry for `path` marked current. */
