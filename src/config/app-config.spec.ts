@@ -81,6 +81,7 @@ describe('AppConfig.fromEnvironment', () => {
     ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of the following values/],
     ['ORG_NAME', 'x'.repeat(121), /ORG_NAME must be at most 120 characters/],
     ['SUPERVISION_GAP_DAYS', '0', /SUPERVISION_GAP_DAYS must be a whole number of days between 1 and 365/],
+    ['SUBMISSION_EVIDENCE_DAYS', 'soon', /SUBMISSION_EVIDENCE_DAYS must be a whole number of days between 1 and 3650/],
   ])('names %s when it is %p', (name, value, message) => {
     const error = configError({ [name]: value });
     expect(error).toMatch(message);

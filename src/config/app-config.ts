@@ -68,6 +68,8 @@ export class AppConfig {
     readonly certificates: CertificateConfig,
     /** Which setting made `publicBaseUrl`: a command line run in another shell than the app's may not share it. */
     readonly publicBaseUrlFrom: 'PUBLIC_BASE_URL' | 'PORT' | 'default',
+    /** A returned or withdrawn submission's evidence files are deleted this many days after it closed. */
+    readonly submissionEvidenceDays: number = 90,
   ) {}
 
   get isProduction(): boolean {
@@ -128,6 +130,7 @@ export class AppConfig {
         verifyRateLimit: e.VERIFY_RATE_LIMIT,
       },
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
+      e.SUBMISSION_EVIDENCE_DAYS,
     );
   }
 }

@@ -106,6 +106,12 @@ export class Environment {
   @Max(365, { message: 'must be a whole number of days between 1 and 365' })
   SUPERVISION_GAP_DAYS: number = 30;
 
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of days between 1 and 3650' })
+  @Min(1, { message: 'must be a whole number of days between 1 and 3650' })
+  @Max(3650, { message: 'must be a whole number of days between 1 and 3650' })
+  SUBMISSION_EVIDENCE_DAYS: number = 90;
+
   @Transform(blankToUndefined)
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
     message: 'must be 1 to 40 letters, digits, "-" or "_" (it starts every Redis key the job queues use)',

@@ -100,13 +100,14 @@ describeEachEngine('The scheduler', (engine) => {
       expect(a).toEqual(b);
       const jobs = await t.app.get(JobQueue).list({ queue: 'maintenance' });
       expect(jobs.map((j) => j.key).sort()).toEqual([
+        'evidence-sweep:2026-12-01',
         'expiry-scan:2026-12-01',
         'outbox-sweep:2993571',
         'supervisor-digest:2026-11-30',
       ]);
       expect(jobs.find((j) => j.key === 'expiry-scan:2026-12-01')?.payload).toEqual({ date: '2026-12-01' });
       await scheduler.tick(new Date('2026-12-01T16:31:00Z'));
-      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(3);
+      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(4);
     } finally {
       await t.close();
     }
@@ -125,6 +126,7 @@ describeEachEngine('The scheduler', (engine) => {
         await t.app.get(JobScheduler).start();
         const schedulers = await bull.queue('maintenance').getJobSchedulers();
         expect(schedulers.map((s) => [s.key, s.pattern ?? null, s.tz ?? null, s.every ?? null]).sort()).toEqual([
+          ['maintenance.evidence-sweep', '45 5 * * *', 'America/Denver', null],
           ['maintenance.expiry-scan', '45 5 * * *', 'America/Denver', null],
           ['maintenance.outbox-sweep', null, null, 600000],
           ['maintenance.supervisor-digest', '0 7 * * 1', 'America/Denver', null],

@@ -82,14 +82,19 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
         detail: 'It expires on Dec 8, 2026.',
         graceEndsOn: null,
         forSupervisor: false,
-        link: '/my/credentials',
+        link: '/my/credentials/00000000-0000-4000-8000-000000000001/renew',
         credentialName: 'CPR',
       },
     });
     expect(html).toContain('<strong>CPR expires in 7 days.</strong>');
-    expect(html).toContain(`href="${t.config.publicBaseUrl}/my/credentials"`);
+    expect(html).toContain(
+      `href="${t.config.publicBaseUrl}/my/credentials/00000000-0000-4000-8000-000000000001/renew">Renew it and send the proof here</a>`,
+    );
     expect(text).toContain('CPR expires in 7 days.');
-    expect(text).toContain(`See your credentials: ${t.config.publicBaseUrl}/my/credentials`);
+    expect(text).toContain(
+      `Renew it and send the proof here, so your record stays current:\n${t.config.publicBaseUrl}/my/credentials/00000000-0000-4000-8000-000000000001/renew`,
+    );
+    expect(text).not.toContain('send your program the proof');
     expect(text).not.toMatch(/<[a-z]/);
     // HTML-escaped in HTML, as typed in text.
     const escaped = await t.app.get(MailService).preview({
@@ -153,7 +158,7 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
       .type('form')
       .send({ open: '1' })
       .expect(303)
-      .expect('Location', '/my/credentials');
+      .expect('Location', /^\/my\/credentials\/[0-9a-f-]{36}\/renew$/);
     expect((await t.as(peer).get('/api/v1/notifications').expect(200)).body.unread).toBe(0);
     expect((await t.as(peer).get('/').expect(200)).text).not.toContain('unread"');
   });

@@ -9,6 +9,7 @@ import type { BriefClearance } from './clearance-engine';
 import { ClearanceService, type BriefBoardRow } from './clearance.service';
 import { AppConfig } from '../../config/app-config';
 import { BoardQuery, CHANGES_CHOICES, EXPIRING_CHOICES } from './dto/board.query';
+import { pendingLines, withPendingBeside } from './clearance.views';
 
 /** A cell of the board: colour AND words, so it reads without colour too. */
 function cell(result: BriefClearance, date: string) {
@@ -62,6 +63,8 @@ export class ClearancePagesController {
     return res.render('clearance/person', {
       title: `Clearance: ${result.person.name}`,
       ...result,
+      results: withPendingBeside(result.results, result.pendingReviews),
+      pending: pendingLines(result.pendingReviews),
       asOf: result.date,
       wide: false,
     });
@@ -75,8 +78,12 @@ export class ClearancePagesController {
     const expiring = query.expiring ?? null;
     const changes = query.changes ?? null;
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
-    const rows = changesWithin(endingWithin(board.rows, date, expiring), date, changes).map((row) => ({
+    const shown = changesWithin(endingWithin(board.rows, date, expiring), date, changes);
+    // One query for every row shown, never one per row.
+    const pending = await this.clearance.pendingReviews(shown.map((row) => row.person.id));
+    const rows = shown.map((row) => ({
       person: row.person,
+      pending: pendingLines(pending.get(row.person.id) ?? []),
       lastSupervisionOn: row.lastSupervisionOn,
       supervisionGap: row.supervisionGap,
       results: row.results,

@@ -38,6 +38,7 @@ export class ClearanceController {
       this.clearance.dateOrToday(date),
       role === undefined ? undefined : [role].flat(),
     );
+    const pending = await this.clearance.pendingReviews(board.rows.map((row) => row.person.id));
     return {
       date: board.date,
       roles: board.roles.map((r) => ({ code: r.code, name: r.name })),
@@ -45,6 +46,7 @@ export class ClearanceController {
         person: row.person,
         lastSupervisionOn: row.lastSupervisionOn,
         supervisionGap: row.supervisionGap,
+        pendingReviews: pending.get(row.person.id) ?? [],
         clearance: Object.fromEntries(
           row.results.map((r) => [
             r.role.code,

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
@@ -16,6 +16,7 @@ import {
   type RoleRule,
   type SupervisionFact,
 } from './clearance-engine';
+import { PendingReviews, type PendingReview } from './pending-reviews';
 
 interface PersonRow {
   id: string;
@@ -110,7 +111,15 @@ export class ClearanceService {
     private readonly catalog: CatalogService,
     private readonly config: AppConfig,
     private readonly supervision: SupervisionService,
+    // Provided by the submissions feature above this one; a build without it simply has nothing pending.
+    @Optional() private readonly pending?: PendingReviews,
   ) {}
+
+  /** What these people handed in that waits for review, in one query; it never changes a status. */
+  async pendingReviews(personIds: string[]): Promise<Map<string, PendingReview[]>> {
+    if (!this.pending || personIds.length === 0) return new Map();
+    return this.pending.forPeople(personIds);
+  }
 
   /** "today" in the program's time zone when no date is given; a malformed date is a 400. */
   dateOrToday(date: string | undefined): IsoDate {
@@ -163,7 +172,12 @@ export class ClearanceService {
     viewer: AuthUser,
     date: IsoDate,
     roleCode?: string,
-  ): Promise<{ person: { id: string; name: string }; date: IsoDate; results: ClearanceResult[] }> {
+  ): Promise<{
+    person: { id: string; name: string };
+    date: IsoDate;
+    results: ClearanceResult[];
+    pendingReviews: PendingReview[];
+  }> {
     const visible = await findVisiblePersonName(this.dataSource, personId, viewer, this.config.today());
     const { roles, engine, types } = await this.ruleBook();
     const wanted = roleCode ? rolesNamed(roles, [roleCode]) : roles;
@@ -179,11 +193,16 @@ export class ClearanceService {
       preferred_name: null,
       status: visible.active ? 'active' : 'inactive',
     };
-    const facts = (await this.loadFacts(types, this.param(0), [personId], [person])).get(personId)!;
+    const [loaded, pending] = await Promise.all([
+      this.loadFacts(types, this.param(0), [personId], [person]),
+      this.pendingReviews([personId]),
+    ]);
+    const facts = loaded.get(personId)!;
     return {
       person: { id: visible.id, name: visible.name },
       date,
       results: wanted.map((r) => engine.evaluate(r.code, date, facts)),
+      pendingReviews: pending.get(personId) ?? [],
     };
   }
 

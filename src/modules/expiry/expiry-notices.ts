@@ -31,20 +31,22 @@ export function reminderNotices(
     threshold: reminder.threshold,
     personName: peer?.name ?? '',
   };
+  // Straight to the Renew form of this credential: one click from the reminder to handing in the proof.
+  const renewLink = `/my/credentials/${credential.id}/renew`;
   const dedupeKey = (to: string) => `reminder:${credential.id}:${reminder.threshold}:${to}`;
   const notices: NotificationInput[] = [
     {
       personId: credential.personId,
       kind: 'reminder',
       title: words.headline,
-      body: `${words.detail} Renew it or send in proof of renewal.`,
-      link: '/my/credentials',
+      body: `${words.detail} Renew it and send the proof here.`,
+      link: renewLink,
       dedupeKey: dedupeKey(credential.personId),
       email: {
         category: 'reminder',
         subject: words.headline,
         template: 'credential-reminder',
-        context: { ...context, forSupervisor: false, link: '/my/credentials' },
+        context: { ...context, forSupervisor: false, link: renewLink },
       },
     },
   ];

@@ -34,13 +34,13 @@ export function localClock(instant: Date, timeZone: string): LocalClock {
 }
 
 export interface ScheduledRun {
-  job: 'maintenance.expiry-scan' | 'maintenance.supervisor-digest';
+  job: 'maintenance.expiry-scan' | 'maintenance.evidence-sweep' | 'maintenance.supervisor-digest';
   date: IsoDate;
   key: string;
 }
 
 /**
- * The runs that should exist by `now`: today's expiry scan once its time has passed, and the most
+ * The runs that should exist by `now`: today's expiry scan and evidence sweep once their time has passed, and the most
  * recent weekly digest whose time has passed (at most a week back). Each has a key made of the job
  * and its local date, so however many instances ask, and however late one starts (catch-up after
  * downtime), each run is queued once.
@@ -51,6 +51,8 @@ export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs'>)
   const runs: ScheduledRun[] = [];
   if (clock.minutes >= expiryScan.hour * 60 + expiryScan.minute) {
     runs.push({ job: 'maintenance.expiry-scan', date: clock.date, key: `expiry-scan:${clock.date}` });
+    // The evidence sweep rides on the daily scan's time: one quiet moment a day for maintenance.
+    runs.push({ job: 'maintenance.evidence-sweep', date: clock.date, key: `evidence-sweep:${clock.date}` });
   }
   let back = (clock.weekday - supervisorDigest.weekday + 7) % 7;
   if (back === 0 && clock.minutes < supervisorDigest.hour * 60 + supervisorDigest.minute) back = 7;
@@ -60,7 +62,7 @@ export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs'>)
 }
 
 /**
- * Fires the daily expiry scan and the weekly digest, exactly once across instances. With Redis:
+ * Fires the daily expiry scan and evidence sweep and the weekly digest, exactly once across instances. With Redis:
  * BullMQ job schedulers (upserted by every process; Redis keeps one of each, and one worker takes
  * each run). Without: every instance ticks and queues the due runs under their date keys, which
  * the jobs table's unique index admits once.
@@ -116,6 +118,15 @@ export class JobScheduler implements BeforeApplicationShutdown {
       },
     );
     await queue.upsertJobScheduler(
+      'maintenance.evidence-sweep',
+      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
+      {
+        name: 'maintenance.evidence-sweep',
+        data: { payload: {}, key: null },
+        opts: this.bullmq.jobOptions('maintenance.evidence-sweep'),
+      },
+    );
+    await queue.upsertJobScheduler(
       'maintenance.supervisor-digest',
       { pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`, tz },
       {
@@ -134,7 +145,7 @@ export class JobScheduler implements BeforeApplicationShutdown {
       },
     );
     this.logger.log(
-      `BullMQ schedulers in place (${tz}): expiry scan daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
+      `BullMQ schedulers in place (${tz}): expiry scan and evidence sweep daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
     );
   }
 }

@@ -22,6 +22,11 @@ export interface JobPayloads {
   'maintenance.supervisor-digest': { date?: IsoDate };
   /** Re-queue delivery of outbox e-mail left pending longer than a few minutes (a job lost between commit and queueing). */
   'maintenance.outbox-sweep': { olderThanMinutes?: number };
+  /**
+   * Retention of evidence: files of submissions returned or withdrawn longer ago than SUBMISSION_EVIDENCE_DAYS,
+   * and stored files no submission refers to (older than a day). `date` is the local day of the scheduled run.
+   */
+  'maintenance.evidence-sweep': { date?: IsoDate };
   /** The dry run of an uploaded spreadsheet: every row checked, nothing written. */
   'import.check': { importId: string };
   /** Write a checked import, all in one transaction (or, with skipRejected, its valid rows). */
@@ -44,6 +49,7 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'maintenance.expiry-scan': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.supervisor-digest': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.outbox-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 30_000 },
+  'maintenance.evidence-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 60_000 },
   'import.check': { queue: 'imports', attempts: 2, backoffMs: 5_000 },
   'import.commit': { queue: 'imports', attempts: 3, backoffMs: 10_000 },
 };

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -16,6 +16,11 @@ export abstract class EvidenceStorage {
   /** Deleting a key that is not there is not an error: the orphan sweep and a retention delete may race. */
   abstract delete(key: string): Promise<void>;
   abstract keys(): AsyncIterable<string>;
+  /**
+   * When the bytes under `key` were last stored (an upload of bytes already there renews it); null when absent.
+   * The orphan sweep leaves young files alone: an upload stores its bytes before its submission row commits.
+   */
+  abstract storedAt(key: string): Promise<Date | null>;
 }
 
 export class EvidenceFileMissing extends Error {
@@ -45,7 +50,12 @@ export class LocalEvidenceStorage extends EvidenceStorage {
   async put(bytes: Buffer): Promise<{ key: string; size: number }> {
     const key = evidenceKeyOf(bytes);
     const target = this.pathOf(key);
-    if (await this.exists(key)) return { key, size: bytes.length };
+    if (await this.exists(key)) {
+      // The same bytes handed in again count as new, so a sweep does not take them before their row commits.
+      const now = new Date();
+      await utimes(target, now, now);
+      return { key, size: bytes.length };
+    }
     const dir = join(this.root, key.slice(0, 2));
     await mkdir(dir, { recursive: true });
     // Written under a temporary name in the same folder and renamed once flushed: a crash leaves at most a
@@ -88,6 +98,15 @@ export class LocalEvidenceStorage extends EvidenceStorage {
       return (await stat(this.pathOf(key))).isFile();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  async storedAt(key: string): Promise<Date | null> {
+    try {
+      return (await stat(this.pathOf(key))).mtime;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
   }
