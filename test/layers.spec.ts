@@ -22,7 +22,14 @@ const LAYERS: readonly (readonly string[])[] = [
     'modules/health',
   ],
   // imports writes people, credentials, completions, supervision and CE, so it composes those features.
-  ['modules/reports', 'modules/certificates', 'modules/expiry', 'modules/training', 'modules/imports', 'modules/submissions'],
+  [
+    'modules/reports',
+    'modules/certificates',
+    'modules/expiry',
+    'modules/training',
+    'modules/imports',
+    'modules/submissions',
+  ],
   ['modules/person-record', 'modules/web'],
   // Wiring at the top: the entity list, migrations and seeds import every module; so do the entry points.
   ['database', 'commands', 'app.module.ts', 'setup-app.ts', 'main.ts', 'worker.ts', 'cli.ts', 'cli.module.ts'],
