@@ -4,13 +4,14 @@ import { SupervisionModule } from '../supervision/supervision.module';
 import { ClearancePagesController } from './clearance-pages.controller';
 import { ClearanceController } from './clearance.controller';
 import { ClearanceService } from './clearance.service';
+import { ClearanceViews } from './clearance.views';
 import { DateOfServiceController } from './date-of-service.controller';
 import { DateOfServiceService } from './date-of-service.service';
 
 @Module({
   imports: [CatalogModule, SupervisionModule],
   controllers: [ClearanceController, ClearancePagesController, DateOfServiceController],
-  providers: [ClearanceService, DateOfServiceService],
+  providers: [ClearanceService, ClearanceViews, DateOfServiceService],
   exports: [ClearanceService],
 })
 export class ClearanceModule {}

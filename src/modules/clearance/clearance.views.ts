@@ -1,4 +1,12 @@
-import type { ClearanceResult, RequirementResult } from './clearance-engine';
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import type { AuthUser } from '../../common/auth/auth-user';
+import { daysBetween } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import type { BriefClearance, ClearanceResult, RequirementResult } from './clearance-engine';
+import { filteredRows } from './board-filters';
+import { ClearanceService } from './clearance.service';
+import { BoardQuery, CHANGES_CHOICES, EXPIRING_CHOICES } from './dto/board.query';
 import { pendingReviewText, type PendingReview } from './pending-reviews';
 
 export interface PendingLine {
@@ -48,4 +56,117 @@ function markResult(result: ClearanceResult, reviews: PendingReview[]): Clearanc
 export function withPendingBeside(results: ClearanceResult[], reviews: PendingReview[]): ClearanceResult[] {
   if (reviews.length === 0) return results;
   return results.map((r) => markResult(r, reviews));
+}
+
+/** A cell of the board: colour AND words, so it reads without colour too. */
+function cell(result: BriefClearance, date: string) {
+  const until = result.clearedUntil;
+  const soon = until !== null && daysBetween(date, until) <= 30;
+  const tone =
+    result.status === 'not_cleared' ? 'bad' : result.status === 'cleared_with_warning' || soon ? 'warn' : 'ok';
+  const text =
+    result.status === 'not_cleared' ? 'Not cleared' : result.status === 'cleared_with_warning' ? 'Warning' : 'Cleared';
+  // A rule that starts later is a heads-up beside the status, not a warning.
+  // Cleared now, then a lapse ahead: the day the warning starts, and the last day cleared at all.
+  const warningUntil = result.status === 'cleared' ? result.warningUntil : null;
+  return { code: result.role.code, tone, text, until, warningUntil, changesFrom: result.notices[0]?.from ?? null };
+}
+
+const CSV_HEADER = [
+  'person',
+  'person_id',
+  'role_code',
+  'role',
+  'status',
+  'cleared_until',
+  'warning_until',
+  'why',
+  'last_supervision',
+];
+
+/** The clearance pages' models: the person's clearance, the board and its CSV. */
+@Injectable()
+export class ClearanceViews {
+  constructor(
+    private readonly clearance: ClearanceService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async person(id: string, user: AuthUser, date: string | undefined) {
+    const result = await this.clearance.forPerson(id, user, this.clearance.dateOrToday(date));
+    return {
+      title: `Clearance: ${result.person.name}`,
+      ...result,
+      results: withPendingBeside(result.results, result.pendingReviews),
+      pending: pendingLines(result.pendingReviews),
+      asOf: result.date,
+      wide: false,
+    };
+  }
+
+  async board(user: AuthUser, query: BoardQuery) {
+    const date = this.clearance.dateOrToday(query.date);
+    const expiring = query.expiring ?? null;
+    const changes = query.changes ?? null;
+    const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
+    const shown = filteredRows(board.rows, date, query);
+    // One query for every row shown, never one per row.
+    const pending = await this.clearance.pendingReviews(shown.map((row) => row.person.id));
+    const rows = shown.map((row) => ({
+      person: row.person,
+      pending: pendingLines(pending.get(row.person.id) ?? []),
+      lastSupervisionOn: row.lastSupervisionOn,
+      supervisionGap: row.supervisionGap,
+      results: row.results,
+      cells: row.results.map((r) => cell(r, date)),
+    }));
+    const csvQuery = new URLSearchParams(
+      Object.entries({
+        date,
+        role: query.role ?? '',
+        expiring: expiring ? String(expiring) : '',
+        changes: changes ? String(changes) : '',
+      }).filter(([, v]) => v !== ''),
+    ).toString();
+    return {
+      title: 'Clearance board',
+      gapDays: this.config.supervisionGapDays,
+      asOf: date,
+      wide: true,
+      roles: board.roles,
+      allRoles: await this.clearance.roles(),
+      rows,
+      query: { role: query.role ?? '', expiring, changes },
+      expiringChoices: EXPIRING_CHOICES,
+      changesChoices: CHANGES_CHOICES,
+      csvHref: `/clearance.csv?${csvQuery}`,
+      people: rows.length,
+      clearedPerRole: board.roles.map((_, i) => rows.filter((r) => r.results[i].status !== 'not_cleared').length),
+    };
+  }
+
+  /** The board as CSV, one line per person and role, with the reason a role is not cleared. */
+  async boardCsv(user: AuthUser, query: BoardQuery): Promise<{ fileName: string; body: string }> {
+    const date = this.clearance.dateOrToday(query.date);
+    const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
+    const records = filteredRows(board.rows, date, query).flatMap((row) =>
+      row.results.map((r) => [
+        row.person.name,
+        row.person.id,
+        r.role.code,
+        r.role.name,
+        r.status,
+        r.clearedUntil ?? '',
+        r.warningUntil ?? '',
+        r.status === 'not_cleared'
+          ? (r.reason ?? '')
+          : [...r.warnings, ...r.notices.map((n) => `${n.text}.`)].join(' '),
+        row.lastSupervisionOn ?? '',
+      ]),
+    );
+    return {
+      fileName: `clearance-${date}.csv`,
+      body: stringify([CSV_HEADER, ...records], { escape_formulas: true }),
+    };
+  }
 }

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
 import { RequestActor, Roles } from '../../common/auth/decorators';
 import { JobsAdminService } from './jobs-admin.service';
+import { JobsAdminViews } from './jobs-admin.views';
 import { QUEUE_NAMES } from './jobs';
 
 /** Job ids are "<queue>.<id>" (BullMQ) or UUIDs (in-process): letters, digits and . _ - : % only. */
@@ -59,7 +60,10 @@ export class JobsAdminApiController {
 @Roles('admin')
 @Controller('admin/jobs')
 export class JobsAdminPagesController {
-  constructor(private readonly jobs: JobsAdminService) {}
+  constructor(
+    private readonly jobs: JobsAdminService,
+    private readonly views: JobsAdminViews,
+  ) {}
 
   @Get()
   async page(
@@ -68,23 +72,7 @@ export class JobsAdminPagesController {
     @Query('notice') notice: string | undefined,
     @Res() res: Response,
   ) {
-    const overview = await this.jobs.overview({ queue, state, limit: 25 });
-    return res.render('jobs/admin', {
-      title: 'Jobs',
-      wide: true,
-      ...overview,
-      notice: { retry: 'The job is queued again.', remove: 'The job is removed.', promote: 'The job runs now.' }[
-        notice ?? ''
-      ],
-      queues: QUEUE_NAMES.map((q) => ({
-        value: q,
-        selected: q === overview.filter.queue,
-      })),
-      states: ['waiting', 'delayed', 'active', 'completed', 'failed'].map((s) => ({
-        value: s,
-        selected: s === overview.filter.state,
-      })),
-    });
+    return res.render('jobs/admin', await this.views.page({ queue, state }, notice));
   }
 
   @Post(':id/:action')

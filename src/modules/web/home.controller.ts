@@ -1,61 +1,19 @@
 import { Controller, Get, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { addDays } from '../../common/dates';
-import { AppConfig } from '../../config/app-config';
-import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser } from '../../common/auth/decorators';
-import { credentialStanding } from '../credentials/credential-status';
-import { CredentialsService } from '../credentials/credentials.service';
-import { PeopleService } from '../people/people.service';
-import { SupervisionService } from '../supervision/supervision.service';
+import { HomeViews } from './home.views';
 
 @ApiExcludeController()
 @Controller()
 export class HomeController {
-  constructor(
-    private readonly people: PeopleService,
-    private readonly credentials: CredentialsService,
-    private readonly config: AppConfig,
-    private readonly supervision: SupervisionService,
-  ) {}
+  constructor(private readonly views: HomeViews) {}
 
-  /**
-   * What needs attention now, among the credentials the person may see: the whole program for an
-   * admin, their team for a supervisor, their own for everyone else.
-   */
+  /** What needs attention now, in the viewer's scope (see HomeViews.home). */
   @Get()
   @Render('home')
-  async home(@CurrentUser() user: AuthUser) {
-    const today = this.config.today();
-    const isAdmin = hasRole(user, 'admin');
-    const [attention, counts, supervision] = await Promise.all([
-      this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
-      isAdmin ? this.counts(user) : null,
-      isAdmin ? this.supervision.overview() : null,
-    ]);
-    const rows = attention.map((c) => ({
-      personId: c.personId,
-      person: c.person.displayName,
-      code: c.credentialType.code,
-      typeName: c.credentialType.name,
-      expiresOn: c.expiresOn,
-      ...credentialStanding(c, c.credentialType, today),
-    }));
-    return {
-      title: 'Home',
-      today,
-      heading: isAdmin
-        ? this.config.orgName
-        : hasRole(user, 'supervisor')
-          ? 'You and your team'
-          : `Welcome, ${user.name}`,
-      scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
-      counts,
-      boardReportsDue: supervision?.reportsDue.length ?? 0,
-      boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
-      expiring: rows.filter((r) => r.standing === 'expiring'),
-      lapsed: rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current'),
-    };
+  home(@CurrentUser() user: AuthUser) {
+    return this.views.home(user);
   }
 
   /** A stable address for "my own record", whoever is signed in. */
@@ -63,14 +21,5 @@ export class HomeController {
   @Redirect()
   mine(@CurrentUser() user: AuthUser) {
     return { url: `/people/${user.id}`, statusCode: 302 };
-  }
-
-  private async counts(user: AuthUser) {
-    const [peers, trainers, supervisors] = await Promise.all(
-      (['peer', 'trainer', 'supervisor'] as const).map((role) =>
-        this.people.list({ role, status: 'active', pageSize: 1 }, user),
-      ),
-    );
-    return { peers: peers.total, trainers: trainers.total, supervisors: supervisors.total };
   }
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsIsoDate } from '../../../common/dto/iso-date';
@@ -42,4 +42,39 @@ export class BoardQuery {
   @IsOptional()
   @IsIn(CHANGES_CHOICES, { message: `must be one of ${CHANGES_CHOICES.join(', ')} days` })
   changes?: (typeof CHANGES_CHOICES)[number];
+}
+
+/**
+ * The board API's filters: the page's, with `role` repeatable (`?role=PSS&role=CRSS`) as the API has always
+ * taken it; blank roles are left out, so `?role=` means every role, as on the page.
+ */
+export class BoardApiQuery extends OmitType(BoardQuery, ['role'] as const) {
+  @ApiPropertyOptional({ type: [String], description: 'Only these practice roles (code or name); repeat for more' })
+  @Transform(({ value }: { value: unknown }) => {
+    const roles = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v) => v !== '');
+    return roles.length ? roles : undefined;
+  })
+  @IsOptional()
+  // The page's words for one role, not class-validator's "each value in role …".
+  @IsString({ each: true, message: 'must be a string' })
+  @MaxLength(100, { each: true, message: 'must be shorter than or equal to 100 characters' })
+  role?: string[];
+}
+
+/** One person's clearance: as of a date, for every practice role or one; the person page's messages. */
+export class PersonClearanceQuery {
+  @ApiPropertyOptional({ example: '2027-03-12', description: 'YYYY-MM-DD; today in the program time zone by default' })
+  @blankToUndefined()
+  @IsOptional()
+  @IsIsoDate({ message: 'must be a date (YYYY-MM-DD)' })
+  date?: string;
+
+  @ApiPropertyOptional({
+    description: 'A practice role, by code or name (any capitals), e.g. JAIL-SERVICES or "Jail services"',
+  })
+  @blankToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  role?: string;
 }

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { addDays } from '../../common/dates';
+import { AppConfig } from '../../config/app-config';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { credentialStanding } from '../credentials/credential-status';
+import { CredentialsService } from '../credentials/credentials.service';
+import { PeopleService } from '../people/people.service';
+import { SupervisionService } from '../supervision/supervision.service';
+
+/** The home page's model. */
+@Injectable()
+export class HomeViews {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly credentials: CredentialsService,
+    private readonly config: AppConfig,
+    private readonly supervision: SupervisionService,
+  ) {}
+
+  /**
+   * What needs attention now, among the credentials the person may see: the whole program for an
+   * admin, their team for a supervisor, their own for everyone else.
+   */
+  async home(user: AuthUser) {
+    const today = this.config.today();
+    const isAdmin = hasRole(user, 'admin');
+    const [attention, counts, supervision] = await Promise.all([
+      this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
+      isAdmin ? this.counts(user) : null,
+      isAdmin ? this.supervision.overview() : null,
+    ]);
+    const rows = attention.map((c) => ({
+      personId: c.personId,
+      person: c.person.displayName,
+      code: c.credentialType.code,
+      typeName: c.credentialType.name,
+      expiresOn: c.expiresOn,
+      ...credentialStanding(c, c.credentialType, today),
+    }));
+    return {
+      title: 'Home',
+      today,
+      heading: isAdmin
+        ? this.config.orgName
+        : hasRole(user, 'supervisor')
+          ? 'You and your team'
+          : `Welcome, ${user.name}`,
+      scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
+      counts,
+      boardReportsDue: supervision?.reportsDue.length ?? 0,
+      boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
+      expiring: rows.filter((r) => r.standing === 'expiring'),
+      lapsed: rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current'),
+    };
+  }
+
+  private async counts(user: AuthUser) {
+    const [peers, trainers, supervisors] = await Promise.all(
+      (['peer', 'trainer', 'supervisor'] as const).map((role) =>
+        this.people.list({ role, status: 'active', pageSize: 1 }, user),
+      ),
+    );
+    return { peers: peers.total, trainers: trainers.total, supervisors: supervisors.total };
+  }
+}
