@@ -188,12 +188,14 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     const tag = randomUUID().slice(0, 8);
     const staffer = await t.person(['trainer', 'peer'], { name: `Searchable Staffer ${tag}` });
     const peer = await t.person(['peer'], { name: `Searchable Peer ${tag}` });
-    const search = async (bearer: string) =>
-      (await as(bearer).get(`/api/v1/cohorts/${cohortId}/candidates?q=${tag}`).expect(200)).body.map(
+    const search = async (bearer: string, q: string) =>
+      (await as(bearer).get(`/api/v1/cohorts/${cohortId}/candidates`).query({ q }).expect(200)).body.map(
         (p: { id: string }) => p.id,
       );
-    expect(await search(trainer.bearer)).toEqual([peer.id]);
-    expect((await search(admin)).sort()).toEqual([peer.id, staffer.id].sort());
+    // A trainer's search takes a whole e-mail address now (it used to take the name tag): issue 14.
+    expect(await search(trainer.bearer, peer.email)).toEqual([peer.id]);
+    expect(await search(trainer.bearer, staffer.email)).toEqual([]);
+    expect((await search(admin, tag)).sort()).toEqual([peer.id, staffer.id].sort());
     // Admins may enrol anyone active (on a cohort of their own, to leave this one's history as it is).
     const another = (
       await as(admin)
@@ -244,16 +246,18 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
     ).toBe(303);
   });
 
-  it('finds people to enroll by name or e-mail, leaving out those already on the cohort', async () => {
-    const found = (
-      await as(trainer.bearer)
-        .get(`/api/v1/cohorts/${cohortId}/candidates?q=${encodeURIComponent(peers[0].email.slice(0, 12))}`)
-        .expect(200)
-    ).body;
-    expect(found).toEqual([]);
+  it('finds people to enroll by e-mail (admins also by name), leaving out those already on the cohort', async () => {
+    const candidates = async (bearer: string, q: string) =>
+      (await as(bearer).get(`/api/v1/cohorts/${cohortId}/candidates`).query({ q }).expect(200)).body;
+    expect(await candidates(trainer.bearer, peers[0].email)).toEqual([]);
+    expect(await candidates(admin, peers[0].email.slice(0, 12))).toEqual([]);
     const stranger = await t.person(['peer'], { name: `Zelda Whitecalf ${randomUUID().slice(0, 4)}` });
-    const byName = (await as(trainer.bearer).get(`/api/v1/cohorts/${cohortId}/candidates?q=whitecalf`).expect(200))
-      .body;
+    // A trainer no longer finds peers by part of a name, nor sees their e-mails (issue 14: only the whole
+    // address, answering id and name); an admin still does.
+    expect(await candidates(trainer.bearer, 'whitecalf')).toEqual([]);
+    const byEmail = await candidates(trainer.bearer, stranger.email);
+    expect(byEmail).toEqual([{ id: stranger.id, name: stranger.name }]);
+    const byName = await candidates(admin, 'whitecalf');
     expect(byName.map((p: { id: string }) => p.id)).toContain(stranger.id);
     expect(Object.keys(byName[0]).sort()).toEqual(['email', 'id', 'name']);
   });
@@ -357,7 +361,9 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
           startsOn: addDays(today, -3),
           endsOn: today,
           capacity: 5,
-          trainerIds: [otherTrainer.person.id],
+          // Peer 4's own trainer runs it too: since issue 14 only a trainer who also runs a person's own
+          // cohort of the course (or an admin) records their make-up; the other trainer alone gets 404.
+          trainerIds: [otherTrainer.person.id, trainer.person.id],
         })
         .expect(201)
     ).body;
@@ -373,10 +379,12 @@ describeEachEngine('Training: a trainer runs a course end to end', (engine) => {
         .expect(201)
     ).body;
     // Peer 4 missed ethics in their own cohort and sits it with the other cohort.
-    await as(otherTrainer.bearer)
-      .put(`/api/v1/cohorts/${other.id}/attendance`)
-      .send({ records: [{ sessionId: ethics.id, personId: peers[3].id, status: 'present' }] })
-      .expect(200);
+    const makeUp = (bearer: string) =>
+      as(bearer)
+        .put(`/api/v1/cohorts/${other.id}/attendance`)
+        .send({ records: [{ sessionId: ethics.id, personId: peers[3].id, status: 'present' }] });
+    await makeUp(otherTrainer.bearer).expect(404);
+    await makeUp(trainer.bearer).expect(200);
     const grid = (await as(otherTrainer.bearer).get(`/api/v1/cohorts/${other.id}/attendance`).expect(200)).body;
     expect(grid.rows).toEqual([
       expect.objectContaining({ kind: 'make-up', person: expect.objectContaining({ id: peers[3].id }) }),

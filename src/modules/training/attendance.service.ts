@@ -1,13 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { RequestValidationException, type FieldError } from '../../common/http/validation';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService, type AuditEvent } from '../audit/audit.service';
-import type { AuthUser } from '../../common/auth/auth-user';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { Person } from '../people/person.entity';
 import { Attendance, type AttendanceStatus } from './attendance.entity';
+import { whereCohortManagedBy } from './cohort-access';
 import { Cohort } from './cohort.entity';
 import { CohortsService } from './cohorts.service';
 import type { AttendanceRecordDto } from './dto/training.dto';
@@ -77,7 +78,8 @@ export class AttendanceService {
   /**
    * Records attendance. Everything is checked before anything is written; only cells that change are
    * written and audited. A person may be recorded when they hold a place in this cohort, or (a
-   * make-up) in another cohort of the same course; after withdrawing, their attendance stays as it was. The first attendance starts a planned cohort.
+   * make-up) in another cohort of the same course that the user may record from (`recordable`);
+   * after withdrawing, their attendance stays as it was. The first attendance starts a planned cohort.
    */
   async record(
     cohortId: string,
@@ -88,7 +90,8 @@ export class AttendanceService {
     return this.dataSource.transaction(async (tx) => {
       const cohort = await this.cohorts.changeable(tx, cohortId, user);
       const sessions = new Map((await this.cohorts.sessions(cohortId, tx)).map((s) => [s.id, s]));
-      const allowed = await this.recordable(tx, cohort, [...new Set(records.map((r) => r.personId))]);
+      const { allowed, unseen } = await this.recordable(tx, cohort, [...new Set(records.map((r) => r.personId))], user);
+      if (unseen.size) throw new NotFoundException('No person with that id.');
       const errors: FieldError[] = [];
       const rows: Attendance[] = [];
       const today = this.config.today();
@@ -153,13 +156,19 @@ export class AttendanceService {
     return { changed, cohortId: cohort.id };
   }
 
-  /** People from other cohorts of the same course who could sit a session here as a make-up. */
+  /**
+   * People from other cohorts of the same course who could sit a session here as a make-up. The rule a
+   * training manager expects: a trainer offers (and records, see `recordable`) only the people of cohorts
+   * of this course they run themselves. Another trainer's trainees are not in their scope: creating a
+   * cohort of a course must not show a trainer the names on every other cohort of it. Admins may record
+   * anyone enrolled in the course.
+   */
   async makeUpCandidates(
     cohortId: string,
     user: AuthUser,
   ): Promise<Array<Pick<Person, 'id' | 'name'> & { cohortName: string }>> {
     const cohort = await this.cohorts.get(cohortId, user);
-    const rows: Array<{ id: string; name: string; cohort_name: string }> = await this.dataSource
+    const qb = this.dataSource
       .createQueryBuilder()
       .select(['p.id AS id', 'p.name AS name', 'c.name AS cohort_name'])
       .from(Enrollment, 'e')
@@ -171,27 +180,73 @@ export class AttendanceService {
       })
       .andWhere(
         "e.person_id NOT IN (SELECT x.person_id FROM enrollments x WHERE x.cohort_id = :cohortId AND x.status = 'enrolled')",
-      )
+      );
+    const rows: Array<{ id: string; name: string; cohort_name: string }> = await whereCohortManagedBy(qb, 'c.id', user)
       .orderBy('p.name', 'ASC')
       .getRawMany();
     return rows.map((r) => ({ id: r.id, name: r.name, cohortName: r.cohort_name }));
   }
 
-  private async recordable(tx: EntityManager, cohort: Cohort, personIds: string[]): Promise<Set<string>> {
+  /**
+   * Of `personIds`, who may be recorded in `cohort` (`allowed`) and whom `user` cannot see at all
+   * (`unseen`, answered 404 like an unknown id, so nothing is said about them). Recordable: enrolled in a
+   * cohort of the course. For a trainer, only through a cohort of the course they run (this one or
+   * another of theirs), or when already on this cohort's grid (a make-up an admin recorded; the page
+   * posts every row it shows). A trainer sees the people of the cohorts they run and of this grid.
+   */
+  private async recordable(
+    tx: EntityManager,
+    cohort: Cohort,
+    personIds: string[],
+    user: AuthUser,
+  ): Promise<{ allowed: Set<string>; unseen: Set<string> }> {
     const allowed = new Set<string>();
-    for (let i = 0; i < personIds.length; i += 500) {
-      const chunk = personIds.slice(i, i + 500);
-      const rows: Array<{ person_id: string }> = await tx
+    const unseen = new Set<string>();
+    const ids = async (qb: SelectQueryBuilder<ObjectLiteral>) =>
+      new Set((await qb.getRawMany<{ person_id: string }>()).map((r) => r.person_id));
+    const enrolledInCourse = (chunk: string[]) =>
+      tx
         .createQueryBuilder()
         .select('DISTINCT e.person_id', 'person_id')
         .from(Enrollment, 'e')
         .innerJoin('cohorts', 'c', 'c.id = e.cohort_id')
         .where('c.course_id = :courseId AND e.person_id IN (:...chunk)', { courseId: cohort.courseId, chunk })
-        .andWhere("e.status = 'enrolled'")
-        .getRawMany();
-      for (const r of rows) allowed.add(r.person_id);
+        .andWhere("e.status = 'enrolled'");
+    for (let i = 0; i < personIds.length; i += 500) {
+      const chunk = personIds.slice(i, i + 500);
+      const inCourse = await ids(enrolledInCourse(chunk));
+      if (hasRole(user, 'admin')) {
+        for (const id of inCourse) allowed.add(id);
+        continue;
+      }
+      const viaOwn = await ids(whereCohortManagedBy(enrolledInCourse(chunk), 'c.id', user));
+      const onGrid = await ids(
+        tx
+          .createQueryBuilder()
+          .select('DISTINCT a.person_id', 'person_id')
+          .from(Attendance, 'a')
+          .where('a.person_id IN (:...chunk)', { chunk })
+          .andWhere('a.session_id IN (SELECT s.id FROM training_sessions s WHERE s.cohort_id = :cohortId)', {
+            cohortId: cohort.id,
+          }),
+      );
+      const onRosters = await ids(
+        whereCohortManagedBy(
+          tx
+            .createQueryBuilder()
+            .select('DISTINCT e.person_id', 'person_id')
+            .from(Enrollment, 'e')
+            .where('e.person_id IN (:...chunk)', { chunk }),
+          'e.cohort_id',
+          user,
+        ),
+      );
+      for (const id of chunk) {
+        if (viaOwn.has(id) || (onGrid.has(id) && inCourse.has(id))) allowed.add(id);
+        else if (!onGrid.has(id) && !onRosters.has(id)) unseen.add(id);
+      }
     }
-    return allowed;
+    return { allowed, unseen };
   }
 
   private async write(tx: EntityManager, rows: Attendance[], cohortId: string, actor: Actor): Promise<number> {

@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { Cohort } from './cohort.entity';
 
@@ -12,10 +12,19 @@ export function whereManagedBy(
   alias: string,
   user: AuthUser,
 ): SelectQueryBuilder<Cohort> {
+  return whereCohortManagedBy(qb, `${alias}.id`, user);
+}
+
+/** The same rule on any query that names a cohort id (`cohortIdColumn`): only rows of cohorts `user` manages. */
+export function whereCohortManagedBy<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  cohortIdColumn: string,
+  user: AuthUser,
+): SelectQueryBuilder<T> {
   if (hasRole(user, 'admin')) return qb;
   if (!hasRole(user, 'trainer')) return qb.andWhere('1 = 0');
   return qb.andWhere(
-    `${alias}.id IN (SELECT ct.cohort_id FROM cohort_trainers ct WHERE ct.trainer_id = :managingTrainer)`,
+    `${cohortIdColumn} IN (SELECT ct.cohort_id FROM cohort_trainers ct WHERE ct.trainer_id = :managingTrainer)`,
     { managingTrainer: user.id },
   );
 }

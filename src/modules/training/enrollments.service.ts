@@ -3,12 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../../common/auth/auth-user';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { emailKey } from '../people/email-key';
 import { Person } from '../people/person.entity';
 import { CohortsService } from './cohorts.service';
 import { notEnrollable, notEnrollableBy, whereEnrollableBy } from './enrollable';
 import { Enrollment } from './enrollment.entity';
 import { enrollmentEvent, promoteFromWaitList } from './wait-list';
+
+/** Someone the "add a person" search found; the e-mail only for an admin (`candidates`). */
+export type Candidate = Pick<Person, 'id' | 'name'> & { email?: string };
+
+/** A trainer's "add a person" search takes a whole e-mail address; an admin's takes part of a name or e-mail. */
+export function searchesByWholeEmail(user: AuthUser): boolean {
+  return !hasRole(user, 'admin');
+}
 
 /**
  * Who is in a cohort: enrolment one by one (a roster file: roster-import.service.ts), the wait list
@@ -42,28 +51,36 @@ export class EnrollmentsService {
   }
 
   /**
-   * Active people matching a name or e-mail who are not already on the cohort and whom the user may
-   * enrol (for a trainer: peers with no staff role), for the "add a person" search.
+   * Active people not already on the cohort whom the user may enrol (for a trainer: peers with no staff
+   * role), for the "add a person" search. An admin finds them by part of a name or e-mail (two characters
+   * at least) and sees their addresses. A trainer finds someone only by their whole e-mail address (compared
+   * by `emailKey`) and gets their id and name: a partial search would list every peer's name and address to
+   * anyone who runs a cohort, which is the scope a roster must not give (issue 14).
    */
-  async candidates(cohortId: string, q: string, user: AuthUser): Promise<Array<Pick<Person, 'id' | 'name' | 'email'>>> {
+  async candidates(cohortId: string, q: string, user: AuthUser): Promise<Candidate[]> {
     await this.cohorts.get(cohortId, user);
-    const term = q.trim().toLowerCase();
-    if (term.length < 2) return [];
-    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const people = await whereEnrollableBy(
+    const term = q.trim();
+    const people = whereEnrollableBy(
       this.dataSource.getRepository(Person).createQueryBuilder('p').where("p.status = 'active'"),
       'p.id',
       user,
-    )
+    ).andWhere(
+      "p.id NOT IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status <> 'withdrawn')",
+      { cohortId },
+    );
+    if (searchesByWholeEmail(user)) {
+      if (!term) return [];
+      const found = await people.andWhere('p.email_key = :key', { key: emailKey(term) }).getMany();
+      return found.map(({ id, name }) => ({ id, name }));
+    }
+    if (term.length < 2) return [];
+    const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const found = await people
       .andWhere("(lower(p.name) LIKE :like ESCAPE '\\' OR lower(p.email) LIKE :like ESCAPE '\\')", { like })
-      .andWhere(
-        "p.id NOT IN (SELECT e.person_id FROM enrollments e WHERE e.cohort_id = :cohortId AND e.status <> 'withdrawn')",
-        { cohortId },
-      )
       .orderBy('p.name', 'ASC')
       .take(20)
       .getMany();
-    return people.map(({ id, name, email }) => ({ id, name, email }));
+    return found.map(({ id, name, email }) => ({ id, name, email }));
   }
 
   /** Enrolls one person: a place when there is one, the wait list otherwise. A trainer enrols peers only. */

@@ -195,7 +195,7 @@ export class TrainingController {
   @Roles('trainer', 'admin')
   @ApiOperation({
     summary:
-      'Active people matching a name or e-mail who are not on the cohort yet (at least 2 characters; 20 at most)',
+      'People who may be enrolled and are not on the cohort yet. Admins: by part of a name or e-mail (2 characters at least; 20 at most), with e-mails. Trainers: by the whole e-mail address only, id and name.',
   })
   candidates(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -11,7 +11,7 @@ import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
 import type { AttendanceRecordDto } from './dto/training.dto';
 import type { Enrollment } from './enrollment.entity';
-import { EnrollmentsService } from './enrollments.service';
+import { EnrollmentsService, searchesByWholeEmail } from './enrollments.service';
 
 /**
  * A roster entry as the API gives it. A roster is training scope: of the person, only what a
@@ -172,7 +172,8 @@ export class TrainingViews {
       this.enrollments.roster(id),
     ]);
     const q = (extra as { q?: string }).q ?? '';
-    const searchable = q.trim().length >= 2;
+    const byEmail = searchesByWholeEmail(user);
+    const searchable = q.trim().length >= (byEmail ? 1 : 2);
     const candidates = searchable ? await this.enrollments.candidates(id, q, user) : null;
     const enrolled = roster.filter((e) => e.status === 'enrolled');
     const waiting = roster.filter((e) => e.status === 'waitlisted').map((e, i) => ({ ...e, position: i + 1 }));
@@ -190,6 +191,8 @@ export class TrainingViews {
       candidates,
       qTooShort: q.trim() !== '' && !searchable,
       q,
+      // A trainer's search takes a whole e-mail address and shows no addresses (EnrollmentsService.candidates).
+      byEmail,
       scheduled,
       uncovered: course.modules.filter((m) => !covered.has(m.id)),
       editable: cohort.status === 'planned' || cohort.status === 'running',
