@@ -1,17 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { CeModule } from '../ce/ce.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { EvidenceStorage, LocalEvidenceStorage } from './evidence/evidence-storage';
+import { SubmissionLookups } from './submission-lookups';
+import { SubmissionsPagesController } from './submissions-pages.controller';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionsService } from './submissions.service';
+import { WaitingCountMiddleware } from './waiting-count.middleware';
 
 @Module({
   imports: [CredentialsModule, CeModule, NotificationsModule],
-  controllers: [SubmissionsController],
+  controllers: [SubmissionsController, SubmissionsPagesController],
   providers: [
     SubmissionsService,
+    SubmissionLookups,
     // The local folder under DATA_DIR; an object-storage implementation of the same class would slot in here.
     {
       provide: EvidenceStorage,
@@ -21,4 +25,8 @@ import { SubmissionsService } from './submissions.service';
   ],
   exports: [SubmissionsService],
 })
-export class SubmissionsModule {}
+export class SubmissionsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(WaitingCountMiddleware).forRoutes('{*path}');
+  }
+}
