@@ -2,13 +2,31 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, formatDate } from '../../src/common/dates';
-import { makePdf, makePng } from '../factories/evidence-files';
+import { makePng } from '../factories/evidence-files';
 import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
 
 // Issue 17: a peer renews a credential from their phone, with the evidence picked in the file picker; an admin
 // reviews it on a desktop with the evidence shown in the page, returns it, and approves the fixed version.
 
 const app = useDemoBrowser();
+
+/**
+ * The factory's makePdf has no page, so a viewer shows nothing: this one has a page with the licence on it, so the
+ * review page's screenshot shows whether the PDF is drawn. No cross-reference table: Chromium rebuilds it.
+ */
+function licencePdf(): Buffer {
+  const text = 'BT /F1 28 Tf 30 120 Td (MT-CBHPSS licence CBHPSS-4139) Tj 0 -40 Td (Expires Jan 8, 2028) Tj ET';
+  return Buffer.from(
+    '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n' +
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 220] /Contents 4 0 R' +
+      ' /Resources << /Font << /F1 5 0 R >> >> >> endobj\n' +
+      `4 0 obj << /Length ${text.length} >> stream\n${text}\nendstream endobj\n` +
+      '5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n' +
+      'trailer << /Root 1 0 R >>\n%%EOF\n',
+    'latin1',
+  );
+}
 const PHONE = { width: 390, height: 844 };
 
 describe('handing in a renewal and reviewing it, in a real browser', () => {
@@ -21,7 +39,7 @@ describe('handing in a renewal and reviewing it, in a real browser', () => {
   };
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'evidence-'));
-    writeFileSync(join(dir, 'cbhpss-licence.pdf'), makePdf());
+    writeFileSync(join(dir, 'cbhpss-licence.pdf'), licencePdf());
     writeFileSync(join(dir, 'cbhpss-card.png'), makePng([20, 90, 160]));
   });
   afterAll(async () => {
@@ -89,6 +107,8 @@ describe('handing in a renewal and reviewing it, in a real browser', () => {
       expect(pdfViewer()).toBe(true);
       expect(admin.page.frames().some((f) => f.url().startsWith('chrome-error://'))).toBe(false);
       expect(await admin.page.getByLabel('Checked on').inputValue()).toBe(today);
+      // The viewer draws the page a moment after its frame appears; the screenshot is for a person to look at.
+      await admin.page.waitForTimeout(1500);
       await screenshot(admin.page, 'submission-admin-review.png');
       await admin.page.getByLabel('What to fix').fill('The scan is cut off: the expiry date is not readable.');
       await Promise.all([
