@@ -95,7 +95,8 @@ export class SubmissionsPagesController {
     // A file input left empty still sends a part, with no name and no bytes.
     const evidence = (files ?? []).filter((f) => f.size > 0 || f.originalname !== '');
     // The date on the card is the expiry, and the record's rules want a hand-set expiry to say where it came from.
-    const fields = { ...body };
+    // The form's CSRF field is gone once checked; a client that sent the header instead may still carry it.
+    const { _csrf: _checked, ...fields } = body;
     if (fields.expiresOn && !fields.expiryNote) fields.expiryNote = EXPIRY_FROM_EVIDENCE;
     try {
       const created = await this.submissions.submit(user.id, fields, evidence, user, actor);
