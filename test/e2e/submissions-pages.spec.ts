@@ -52,6 +52,14 @@ describeEachEngine('Submission pages', (engine) => {
     const renamed = await post(peer, { ...ce, category: 'ethics' }, [[Buffer.from('<html>hi</html>'), 'x.pdf']]);
     expect(renamed.status).toBe(400);
     expect(renamed.text).toMatch(/id="files-error">[^<]*must be a PDF, JPEG, PNG or HEIC/);
+    // Refused by the upload itself, before the page's handler: still the form, with what came before the files.
+    const six = await post(peer, { ...ce, category: 'ethics' }, Array(6).fill([makePdf(), 'cert.pdf']));
+    expect(six.status).toBe(400);
+    expect(six.text).toMatch(/id="files-error">At most 5 evidence files/);
+    expect(six.text).toContain('value="Boundaries refresher"');
+    const big = await post(peer, { ...ce, category: 'ethics' }, [[Buffer.alloc(10 * 1024 * 1024 + 1), 'big.pdf']]);
+    expect(big.status).toBe(413);
+    expect(big.text).toMatch(/id="files-error">Each evidence file can be at most 10 MB/);
     const notMine = await post(otherPeer, { kind: 'renewal', credentialId, issuedOn: '2026-11-01' }, [
       [makePdf(), 'licence.pdf'],
     ]).expect(400);

@@ -69,8 +69,8 @@ export function FileUploadInterceptor(
             message: tooLarge,
             errors: [{ field, message: tooLarge }],
           });
-        // Multer says "Too many files" or, past maxCount, "Unexpected field".
-        if (tooMany && e instanceof BadRequestException && /too many files|unexpected field/i.test(e.message))
+        // Multer says "Too many files" or, past maxCount, "Unexpected field" ("Unexpected file field" in multer 2).
+        if (tooMany && e instanceof BadRequestException && /too many files|unexpected (file )?field/i.test(e.message))
           throw new BadRequestException({ statusCode: 400, message: tooMany, errors: [{ field, message: tooMany }] });
         throw e;
       });

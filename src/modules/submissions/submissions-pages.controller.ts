@@ -11,6 +11,7 @@ import {
   Query,
   Res,
   UploadedFiles,
+  UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -25,6 +26,7 @@ import { AppConfig } from '../../config/app-config';
 import type { CredentialType } from '../catalog/credential-type.entity';
 import { VERIFICATION_RESULTS } from '../credentials/credential.entity';
 import { ApproveSubmissionDto, ReturnSubmissionDto, SubmissionListQuery } from './dto/submission.dto';
+import { EvidenceUploadRefusal } from './evidence-upload.filter';
 import type { Submission } from './submission.entity';
 import { SubmissionLookups } from './submission-lookups';
 import { EVIDENCE_UPLOAD } from './submissions.controller';
@@ -85,6 +87,7 @@ export class SubmissionsPagesController {
    */
   @Post('my/submissions')
   @UseInterceptors(EVIDENCE_UPLOAD)
+  @UseFilters(EvidenceUploadRefusal)
   async submit(
     @Body() body: FormBody,
     @UploadedFiles() files: Express.Multer.File[] | undefined,
