@@ -254,7 +254,8 @@ export class SubmissionsPagesController {
     ]);
     const types = await this.lookups.typesById([s.credentialTypeId, ...history.map((h) => h.credentialTypeId)]);
     const resubmittedAs = all.find((other) => other.previousId === s.id) ?? null;
-    const canResubmit = s.state === 'returned' && !resubmittedAs;
+    // The form posts for the signed-in person, so only the holder sends a returned one again from here.
+    const canResubmit = s.state === 'returned' && !resubmittedAs && s.personId === user.id;
     return {
       title: `Submission: ${submissionSummary(s, types).what ?? ''}`,
       submission: submissionSummary(s, types),
@@ -263,7 +264,7 @@ export class SubmissionsPagesController {
       history: history.map((h) => submissionSummary(h, types)),
       canWithdraw: s.state === 'submitted',
       resubmittedAs: resubmittedAs?.id ?? null,
-      resubmit: canResubmit ? { ...(await this.resubmitForm(s, types, user)) } : null,
+      resubmit: canResubmit ? await this.resubmitForm(s, types, user) : null,
       ...extra,
     };
   }
