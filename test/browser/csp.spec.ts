@@ -121,11 +121,22 @@ const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
     '/supervision',
     '/admin/jobs',
     '/admin/imports', // an import's own pages are walked, violations watched, in imports.spec.ts
+    '/admin/submissions',
     '/clearance/date-of-service',
   ],
   trainer: ['/training', '/training/cohorts/:id', '/training/cohorts/:id/attendance', '/people/:id', '/my/training'],
   supervisor: ['/clearance', '/people', '/people/:id', '/people/:id/supervision', '/people/:id/ce', '/reports'],
-  peer: ['/my/credentials', '/my/training', '/people/:id', '/people/:id/ce', '/certificates/:id', '/verify/:n'],
+  peer: [
+    '/my/credentials',
+    '/my/training',
+    '/people/:id',
+    '/people/:id/ce',
+    '/certificates/:id',
+    '/verify/:n',
+    '/my/submissions',
+    '/my/submissions/new',
+    '/my/credentials/:id/renew',
+  ],
 };
 
 describe('Content-Security-Policy in a real browser', () => {

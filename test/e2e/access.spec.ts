@@ -537,6 +537,29 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
   // Jobs (jobs issue): the queues, failures, retry and remove are for admins only; an unknown job is a 404.
   'GET /admin/jobs': { url: () => '/admin/jobs', expect: admin(200) },
+  // Submission pages (issue 17): everyone hands in their own records and sees only their own; a credential to renew
+  // is the subject's alone (404 for anyone else, so ids cannot be probed); the review queue is for admins.
+  'GET /my/submissions': { url: () => '/my/submissions', expect: signedIn(200) },
+  'GET /my/submissions/new': { url: () => '/my/submissions/new?kind=ce', expect: signedIn(200) },
+  'POST /my/submissions': { url: () => '/my/submissions', body: {}, expect: signedIn(400) },
+  'GET /my/submissions/:id': { url: () => `/my/submissions/${randomUUID()}`, expect: signedIn(404) },
+  'POST /my/submissions/:id/withdraw': { url: () => `/my/submissions/${randomUUID()}/withdraw`, expect: signedIn(404) },
+  'GET /my/credentials/:credentialId/renew': {
+    url: (i) => `/my/credentials/${i.credential}/renew`,
+    expect: { ...signedIn(404), peer: 200 },
+  },
+  'GET /admin/submissions': { url: () => '/admin/submissions?state=&kind=renewal', expect: admin(200) },
+  'GET /admin/submissions/:id': { url: () => `/admin/submissions/${randomUUID()}`, expect: admin(404) },
+  'POST /admin/submissions/:id/approve': {
+    url: () => `/admin/submissions/${randomUUID()}/approve`,
+    body: {},
+    expect: admin(404),
+  },
+  'POST /admin/submissions/:id/return': {
+    url: () => `/admin/submissions/${randomUUID()}/return`,
+    body: { reason: 'The scan is cut off.' },
+    expect: admin(404),
+  },
   'POST /admin/jobs/:id/:action': { url: () => `/admin/jobs/${randomUUID()}/retry`, expect: admin(404) },
   'GET /api/v1/jobs': { url: () => '/api/v1/jobs', expect: admin(200) },
   'GET /api/v1/imports': { url: () => '/api/v1/imports', expect: admin(200) },

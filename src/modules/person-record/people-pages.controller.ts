@@ -150,6 +150,8 @@ export class PeoplePagesController {
         }),
       },
       canDownloadBadges: isAdmin || user.id === id,
+      // Their own record is where a person hands in a new credential, a renewal or CE for review.
+      isSelf: user.id === id,
       nextSteps: nextSteps(person.credentials, readiness),
       admins,
       isAdmin,

@@ -36,6 +36,7 @@ export function personRecordView(record: PersonRecord, today: string) {
           id: c.credentialTypeId,
           code: c.credentialType.code,
           name: c.credentialType.name,
+          kind: c.credentialType.kind,
           termsPublished: c.credentialType.termsPublished,
         },
         source: c.source,

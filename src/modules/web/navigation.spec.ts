@@ -15,6 +15,7 @@ describe('navigationFor', () => {
       'Certificates',
       'Reports',
       'Audit log',
+      'Submissions',
       'Jobs',
       'Imports',
     ]);

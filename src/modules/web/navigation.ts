@@ -6,6 +6,8 @@ export interface NavItem {
   label: string;
   href: string;
   roles: Role[];
+  /** The `res.locals` key of a count shown beside the entry (set by the feature's middleware), e.g. what waits. */
+  countKey?: string;
 }
 
 /** The main menu; each entry names the roles that see it. */
@@ -22,6 +24,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Certificates', href: '/certificates', roles: ['admin'] },
   { label: 'Reports', href: '/reports', roles: ['supervisor', 'admin'] },
   { label: 'Audit log', href: '/audit', roles: ['admin'] },
+  { label: 'Submissions', href: '/admin/submissions', roles: ['admin'], countKey: 'waitingSubmissions' },
   { label: 'Jobs', href: '/admin/jobs', roles: ['admin'] },
   { label: 'Imports', href: '/admin/imports', roles: ['admin'] },
 ];
