@@ -147,7 +147,7 @@ describe('Content-Security-Policy in a real browser', () => {
   });
 
   it(
-    'signed out: sign-in, forgot password, verify and an error page load with no violation',
+    'signed out: sign-in, the front page, forgot password, verify and an error page load with no violation',
     async () => {
       session = await openPage(undefined, null);
       const watch = await watchCsp(session);
@@ -155,6 +155,9 @@ describe('Content-Security-Policy in a real browser', () => {
       const login = await page.goto('/login');
       expect(login?.headers()['content-security-policy']).toContain("script-src 'self';");
       expect(await page.locator('main h1').innerText()).toBe('Sign in');
+      // The public front page too: signed out, `/` is a page of its own, not a redirect to sign-in.
+      await page.goto('/');
+      expect(new URL(page.url()).pathname).toBe('/');
       await page.goto('/forgot-password');
       await page.goto('/verify');
       await page.getByRole('textbox').first().fill('NOT-A-CODE');

@@ -6,6 +6,7 @@ import { addDays, dateInZone } from '../../src/common/dates';
 import { AccountLink } from '../../src/modules/auth/account-link.entity';
 import { csrfTokenFor } from '../../src/modules/auth/csrf';
 import { randomToken } from '../../src/modules/auth/secrets';
+import { AuditEntry } from '../../src/modules/audit/audit-entry.entity';
 import { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, TEST_PASSWORD, type Browser, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
@@ -320,7 +321,19 @@ describeEachEngine('Authentication', (engine) => {
 
       const ok = await submit(path, form.jar, { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
       expect(ok.res.status).toBe(303);
-      expect(ok.res.headers.location).toBe('/login?notice=password-set');
+      // Accepting the invitation signs the person in, as the sign-in form would: a session cookie, its audit entry.
+      expect(ok.res.headers.location).toBe('/?notice=welcome');
+      expect(sessionCookie(ok.res)).toMatch(/^lms_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+      expect(await signedIn(ok.jar)).toBe(true);
+      const home = await t.http().get('/?notice=welcome').set('Cookie', ok.jar.cookie).expect(200);
+      expect(home.text).toContain(`Welcome, ${p.name}. Your password is set and you are signed in.`);
+      expect(home.text).toContain('Your credentials');
+      expect(home.text).not.toContain('Verify a certificate');
+      const trail = await t.dataSource
+        .getRepository(AuditEntry)
+        .find({ where: { actorId: p.id }, order: { id: 'ASC' } });
+      expect(trail.map((e) => e.action)).toEqual(['invitation.accepted', 'session.login']);
+      expect(trail[1]).toMatchObject({ entityType: 'session', actorLabel: p.name });
       expect((await signIn(p.email, NEW_PASSWORD)).res.status).toBe(303);
 
       const used = await t.http().get(path).expect(404);

@@ -181,16 +181,21 @@ export class AccountLinksService {
     return { link, person };
   }
 
-  /** Sets the password through a link; the link is spent and, for a reset, every session ends. */
+  /**
+   * Sets the password through a link; the link is spent and every earlier session ends. Accepting an invitation
+   * then signs the person in here (the link came to their mailbox, which is what a sign-in would prove anyway),
+   * returning the new session's cookie token; a reset returns none, so whoever asked for it signs in once with
+   * the new password.
+   */
   async usePasswordLink(
     token: string,
     purpose: AccountLinkPurpose,
     password: string,
-    ip: string | null,
-  ): Promise<Person> {
+    [ip, userAgent]: [ip: string, userAgent: string | null],
+  ): Promise<{ person: Person; sessionToken: string | null }> {
     const { link, person } = await this.findUsable(token, purpose);
     const passwordHash = await hashPassword(password);
-    await this.dataSource.transaction(async (tx) => {
+    const sessionToken = await this.dataSource.transaction(async (tx) => {
       // Spending the link first, conditionally, makes a second use lose the race instead of succeeding twice.
       const spent = await tx
         .getRepository(AccountLink)
@@ -212,8 +217,10 @@ export class AccountLinksService {
           entityId: person.id,
         },
       );
+      if (purpose !== 'invitation') return null;
+      return (await this.sessions.signIn(tx, person, ip, userAgent)).token;
     });
-    return person;
+    return { person, sessionToken };
   }
 
   private async createLink(tx: EntityManager, person: Person, purpose: AccountLinkPurpose, createdById: string | null) {

@@ -222,7 +222,10 @@ export class AuthPagesController {
         errors: problems,
       });
     }
-    await this.links.usePasswordLink(token, purpose, value.password, req.ip ?? null);
-    return res.redirect(303, '/login?notice=password-set');
+    const { sessionToken } = await this.links.usePasswordLink(token, purpose, value.password, signInFrom(req));
+    if (!sessionToken) return res.redirect(303, '/login?notice=password-set');
+    // The same cookie a password sign-in sets; the CSRF seed the form was posted with carries on, as after a sign-in.
+    res.cookie(SESSION_COOKIE, sessionToken, cookieOptions(this.config));
+    return res.redirect(303, '/?notice=welcome');
   }
 }

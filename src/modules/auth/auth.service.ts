@@ -50,15 +50,7 @@ export class AuthService {
       throw new UnauthorizedException({ statusCode: 401, message: LOGIN_FAILED, errors: [] });
     }
     await this.throttle.clear(email);
-    const { token } = await this.dataSource.transaction(async (tx) => {
-      const created = await this.sessions.create(tx, person.id, ip, userAgent);
-      await this.audit.record(
-        tx,
-        { personId: person.id, label: person.name, ip },
-        { action: 'session.login', entityType: 'session', entityId: created.session.id.slice(0, 16) },
-      );
-      return created;
-    });
+    const { token } = await this.dataSource.transaction((tx) => this.sessions.signIn(tx, person, ip, userAgent));
     return { token, person };
   }
 

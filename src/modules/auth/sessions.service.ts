@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { DataSource, EntityManager } from 'typeorm';
 import { REDIS } from '../../redis/redis.module';
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import { keyedHash, randomToken } from './secrets';
 import { DatabaseSessionStore, RedisSessionStore, type SessionRecord, type SessionStore } from './session-store';
 
@@ -26,6 +27,7 @@ export class SessionsService {
     @InjectDataSource() dataSource: DataSource,
     private readonly config: AppConfig,
     @Inject(REDIS) redis: Redis | null,
+    private readonly audit: AuditService,
   ) {
     this.store = redis ? new RedisSessionStore(redis) : new DatabaseSessionStore(dataSource);
   }
@@ -53,6 +55,25 @@ export class SessionsService {
     };
     await this.store.insert(manager, session);
     return { token, session };
+  }
+
+  /**
+   * Signs a person in: a new session and its audit entry, in the caller's transaction. The one way in for a password
+   * sign-in and an accepted invitation alike, so both leave the same trail. Returns the cookie token.
+   */
+  async signIn(
+    tx: EntityManager,
+    person: { id: string; name: string },
+    ip: string,
+    userAgent: string | null,
+  ): Promise<{ token: string; session: SessionRecord }> {
+    const created = await this.create(tx, person.id, ip, userAgent);
+    await this.audit.record(
+      tx,
+      { personId: person.id, label: person.name, ip },
+      { action: 'session.login', entityType: 'session', entityId: created.session.id.slice(0, 16) },
+    );
+    return created;
   }
 
   /** The live session for a cookie token, touched at most every few minutes; null when none. */

@@ -1,7 +1,8 @@
-import { Controller, Get, Redirect, Render } from '@nestjs/common';
+import { Controller, Get, Query, Redirect, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth/auth-user';
-import { CurrentUser } from '../../common/auth/decorators';
+import { CurrentUser, Public } from '../../common/auth/decorators';
 import { HomeViews } from './home.views';
 
 @ApiExcludeController()
@@ -9,11 +10,20 @@ import { HomeViews } from './home.views';
 export class HomeController {
   constructor(private readonly views: HomeViews) {}
 
-  /** What needs attention now, in the viewer's scope (see HomeViews.home). */
+  /**
+   * Public on purpose: a signed-out visitor (someone holding a certificate to check, or a person on their way in)
+   * gets a small page that names the program and offers verify and sign-in; a signed-in one gets what needs
+   * attention now, in their scope (see HomeViews.home).
+   */
+  @Public()
   @Get()
-  @Render('home')
-  home(@CurrentUser() user: AuthUser) {
-    return this.views.home(user);
+  async home(
+    @CurrentUser() user: AuthUser | undefined,
+    @Query('notice') notice: string | undefined,
+    @Res() res: Response,
+  ) {
+    if (!user) return res.render('public-home', this.views.publicHome());
+    return res.render('home', { ...(await this.views.home(user)), notice: this.views.notice(notice, user) });
   }
 
   /** A stable address for "my own record", whoever is signed in. */

@@ -17,6 +17,17 @@ export class HomeViews {
     private readonly supervision: SupervisionService,
   ) {}
 
+  /** The signed-out front page: the program's name and the two ways on, nothing about anyone. */
+  publicHome() {
+    return { title: 'Welcome', orgName: this.config.orgName };
+  }
+
+  /** The line above the home page after arriving from somewhere that said "done" (accepting an invitation). */
+  notice(key: string | undefined, user: AuthUser): string | undefined {
+    if (key === 'welcome') return `Welcome, ${user.name}. Your password is set and you are signed in.`;
+    return undefined;
+  }
+
   /**
    * What needs attention now, among the credentials the person may see: the whole program for an
    * admin, their team for a supervisor, their own for everyone else.
