@@ -42,6 +42,9 @@ export class RegenerateCertificatesDto extends ReissueCertificateDto {
   credentialIds!: string[];
 }
 
+/** Redrawing the certificates drawn with a local address takes no input: the server finds them when it is posted. */
+export class RedrawLocalCertificatesDto {}
+
 export class ListCertificatesQuery {
   @TrimToNull()
   @IsOptional()
