@@ -50,7 +50,7 @@ export class CertificateAddresses {
   }
 
   /** Queues one regenerate job that redraws every such certificate with the public address; returns the job's id. */
-  async redrawLocal(actor: Actor): Promise<string> {
+  async redrawLocal(note: string | null, actor: Actor): Promise<string> {
     const redrawWith = this.publicAddress();
     if (!redrawWith)
       throw new ConflictException(
@@ -63,7 +63,7 @@ export class CertificateAddresses {
     return this.certificates.requestReissue(
       credentialIds,
       'public_address',
-      `Redrawn with ${redrawWith} (was ${from})`.slice(0, 300),
+      note ?? `Redrawn with ${redrawWith} (was ${from})`.slice(0, 300),
       actor,
     );
   }

@@ -70,7 +70,7 @@ export class CertificatesPagesController {
     return submitForm(res, {
       dto: RedrawLocalCertificatesDto,
       body,
-      run: () => this.addresses.redrawLocal(actor),
+      run: (value) => this.addresses.redrawLocal(value.note ?? null, actor),
       done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
       view: 'certificates/list',
       model: (redrawErrors) => this.views.redrawRefused(redrawErrors),

@@ -13,7 +13,7 @@ import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateReads } from './certificate-reads.service';
 import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
-import { RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
+import { RedrawLocalCertificatesDto, RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
 
 export function certificateView(c: Certificate, today: string, baseUrl: string) {
   return {
@@ -91,8 +91,8 @@ export class CertificatesController {
     summary:
       'Re-issue every current certificate drawn with a local address, with the public address, in one job (409 while PUBLIC_BASE_URL is unset or local)',
   })
-  async redrawLocal(@RequestActor() actor: Actor) {
-    const jobId = await this.addresses.redrawLocal(actor);
+  async redrawLocal(@Body() dto: RedrawLocalCertificatesDto, @RequestActor() actor: Actor) {
+    const jobId = await this.addresses.redrawLocal(dto.note ?? null, actor);
     return { jobId, job: `/api/v1/certificate-jobs/${jobId}` };
   }
 
