@@ -672,6 +672,17 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
   'GET /certificates': { url: () => '/certificates', expect: admin(200) },
   'POST /certificates/regenerate': { url: () => '/certificates/regenerate', body: {}, expect: admin(400) },
+  // PUBLIC_BASE_URL is unset here, so a redraw is refused: on the form (400) and over the API (409).
+  'POST /certificates/redraw-local': { url: () => '/certificates/redraw-local', body: {}, expect: admin(400) },
+  'GET /api/v1/certificates/drawn-with-local-address': {
+    url: () => '/api/v1/certificates/drawn-with-local-address',
+    expect: admin(200),
+  },
+  'POST /api/v1/certificates/redraw-local': {
+    url: () => '/api/v1/certificates/redraw-local',
+    body: {},
+    expect: admin(409),
+  },
   'GET /certificates/jobs/:id': { url: (i) => `/certificates/jobs/${i.certificateJob}`, expect: admin(200) },
   'GET /certificates/:id': { url: (i) => `/certificates/${i.certificate}`, expect: subjectRecord },
   'GET /certificates/:id/download': { url: (i) => `/certificates/${i.certificate}/download`, expect: subjectRecord },

@@ -19,7 +19,7 @@ import { PeopleService } from '../../src/modules/people/people.service';
 import type { Role } from '../../src/common/auth/roles';
 import { Person } from '../../src/modules/people/person.entity';
 import { personInput } from '../factories/people';
-import { createTestDatabase, type Engine } from './engines';
+import { createTestDatabase, type Engine, type TestDatabase } from './engines';
 
 export const TEST_PASSWORD = 'a long test password';
 
@@ -52,13 +52,14 @@ export interface TestApp {
 
 /**
  * The real application on a fresh database of the given engine, migrated and seeded with the
- * catalogue (no demo data), as `npm start` would build it.
+ * catalogue (no demo data), as `npm start` would build it. Given `database`, it starts on that one
+ * instead, as a restart would (with other settings, say), and leaves cleaning it up to the caller.
  */
 export async function createTestApp(
   engine: Engine,
-  options: { env?: Record<string, string>; controllers?: Type[] } = {},
+  options: { env?: Record<string, string>; controllers?: Type[]; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase(engine);
+  const db = options.database ?? (await createTestDatabase(engine));
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
     DEMO_DATA: 'off',
@@ -125,7 +126,7 @@ export async function createTestApp(
     },
     close: async () => {
       await app.close();
-      await db.cleanup();
+      if (!options.database) await db.cleanup();
     },
   };
 }

@@ -16,6 +16,7 @@ import { PeopleEmailKey1796400000000 } from './1796400000000-people-email-key';
 import { FixedDateFirstPeriod1796500000000 } from './1796500000000-fixed-date-first-period';
 import { Imports1796600000000 } from './1796600000000-imports';
 import { Submissions1796700000000 } from './1796700000000-submissions';
+import { CertificateDrawnBaseUrl1796710000000 } from './1796710000000-certificate-drawn-base-url';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   FixedDateFirstPeriod1796500000000,
   Imports1796600000000,
   Submissions1796700000000,
+  CertificateDrawnBaseUrl1796710000000,
 ];

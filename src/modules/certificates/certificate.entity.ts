@@ -8,6 +8,8 @@ export const REISSUE_REASONS = [
   'corrected_data',
   'template_update',
   'lost_or_damaged',
+  // Drawn while the app's address was a local one (PUBLIC_BASE_URL unset), so its QR code only worked on the server.
+  'public_address',
   'other',
 ] as const;
 export type ReissueReason = (typeof REISSUE_REASONS)[number];
@@ -58,6 +60,10 @@ export class Certificate {
 
   @Column({ name: 'byte_size', type: 'integer' })
   byteSize!: number;
+
+  /** The base of the verify link and QR code printed on it; null for certificates drawn before it was recorded. */
+  @Column({ name: 'drawn_base_url', type: 'text', nullable: true })
+  drawnBaseUrl!: string | null;
 
   /** The name as printed on it (the person's preferred name at the time). */
   @Column({ name: 'recipient_name', type: 'varchar', length: 200 })

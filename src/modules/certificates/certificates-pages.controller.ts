@@ -10,11 +10,17 @@ import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue } from '../jobs/jobs';
 import { certificateJob, sendBadge, sendPdf } from './certificates.controller';
 import { pipeCohortZip } from './certificate-zip';
+import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificatesViews } from './certificates.views';
 import { CertificateReads } from './certificate-reads.service';
 import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
-import { ListCertificatesQuery, RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
+import {
+  ListCertificatesQuery,
+  RedrawLocalCertificatesDto,
+  RegenerateCertificatesDto,
+  ReissueCertificateDto,
+} from './dto/certificate.dto';
 
 type FormBody = Record<string, unknown>;
 
@@ -32,6 +38,7 @@ export class CertificatesPagesController {
     private readonly verification: CertificateVerification,
     private readonly views: CertificatesViews,
     private readonly jobs: JobQueue,
+    private readonly addresses: CertificateAddresses,
   ) {}
 
   @ApiExcludeEndpoint()
@@ -53,6 +60,20 @@ export class CertificatesPagesController {
       done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
       view: 'certificates/list',
       model: (regenerateErrors) => this.views.regenerateRefused(regenerateErrors, body),
+    });
+  }
+
+  @ApiExcludeEndpoint()
+  @Post('certificates/redraw-local')
+  @Roles('admin')
+  async redrawLocal(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
+    return submitForm(res, {
+      dto: RedrawLocalCertificatesDto,
+      body,
+      run: (value) => this.addresses.redrawLocal(value.note ?? null, actor),
+      done: (jobId) => `/certificates/jobs/${encodeURIComponent(jobId)}`,
+      view: 'certificates/list',
+      model: (redrawErrors) => this.views.redrawRefused(redrawErrors),
     });
   }
 

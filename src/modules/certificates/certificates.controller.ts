@@ -9,10 +9,11 @@ import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
 import { JobQueue } from '../jobs/jobs';
 import { certificateState } from './certificate-view';
 import type { Certificate } from './certificate.entity';
+import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateReads } from './certificate-reads.service';
 import { CertificateVerification } from './certificate-verification.service';
 import { CertificatesService } from './certificates.service';
-import { RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
+import { RedrawLocalCertificatesDto, RegenerateCertificatesDto, ReissueCertificateDto } from './dto/certificate.dto';
 
 export function certificateView(c: Certificate, today: string, baseUrl: string) {
   return {
@@ -58,6 +59,7 @@ export class CertificatesController {
     private readonly verification: CertificateVerification,
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
+    private readonly addresses: CertificateAddresses,
   ) {}
 
   private view(c: Certificate) {
@@ -68,6 +70,30 @@ export class CertificatesController {
   @ApiOperation({ summary: "A person's certificates, current and replaced, newest first (404 outside your scope)" })
   async forPerson(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
     return (await this.reads.forPerson(id, user)).map((c) => this.view(c));
+  }
+
+  // Before `certificates/:id`, which would take this path for an id.
+  @Get('certificates/drawn-with-local-address')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Current certificates whose QR code and verify link point at a local address (drawn while PUBLIC_BASE_URL was unset), and the public address a redraw would use',
+  })
+  async drawnWithLocalAddress() {
+    const summary = await this.addresses.localSummary();
+    return { ...summary, credentialIds: await this.addresses.findDrawnWithLocalAddress() };
+  }
+
+  @Post('certificates/redraw-local')
+  @Roles('admin')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Re-issue every current certificate drawn with a local address, with the public address, in one job (409 while PUBLIC_BASE_URL is unset or local)',
+  })
+  async redrawLocal(@Body() dto: RedrawLocalCertificatesDto, @RequestActor() actor: Actor) {
+    const jobId = await this.addresses.redrawLocal(dto.note ?? null, actor);
+    return { jobId, job: `/api/v1/certificate-jobs/${jobId}` };
   }
 
   @Get('certificates/:id')

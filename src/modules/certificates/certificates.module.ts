@@ -3,6 +3,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateRenderer } from './certificate-renderer';
 import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
@@ -30,6 +31,7 @@ import { VerifyController } from './verify.controller';
   providers: [
     CertificatesRepository,
     CertificatesService,
+    CertificateAddresses,
     CertificateReads,
     CertificateVerification,
     CertificatesViews,

@@ -108,6 +108,33 @@ export class CertificatesRepository {
     await tx.getRepository(Certificate).update({ id: certificateId }, fields);
   }
 
+  /** How many current, unrevoked certificates were drawn with each recorded base address. */
+  async countCurrentByDrawnBase(): Promise<Array<{ baseUrl: string; count: number }>> {
+    const rows: Array<{ baseUrl: string; count: number | string }> = await this.dataSource
+      .getRepository(Certificate)
+      .createQueryBuilder('c')
+      .select('c.drawn_base_url', 'baseUrl')
+      .addSelect('COUNT(*)', 'count')
+      .where('c.superseded_at IS NULL AND c.revoked_on IS NULL AND c.drawn_base_url IS NOT NULL')
+      .groupBy('c.drawn_base_url')
+      .orderBy('c.drawn_base_url', 'ASC')
+      .getRawMany();
+    return rows.map((r) => ({ baseUrl: r.baseUrl, count: Number(r.count) }));
+  }
+
+  /** The credentials whose current, unrevoked certificate was drawn with one of these base addresses. */
+  async findCredentialIdsDrawnWith(baseUrls: string[]): Promise<string[]> {
+    if (!baseUrls.length) return [];
+    const rows: Array<{ id: string }> = await this.dataSource
+      .getRepository(Certificate)
+      .createQueryBuilder('c')
+      .select('c.credential_id', 'id')
+      .where('c.superseded_at IS NULL AND c.revoked_on IS NULL AND c.drawn_base_url IN (:...baseUrls)', { baseUrls })
+      .orderBy('c.issued_at', 'ASC')
+      .getRawMany();
+    return rows.map((r) => r.id);
+  }
+
   // ---- revocation ----------------------------------------------------------------------------
 
   findById(certificateId: string): Promise<Certificate | null> {

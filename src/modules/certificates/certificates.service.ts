@@ -243,6 +243,7 @@ export class CertificatesService {
       storageKey: stored.key,
       sha256: stored.sha256,
       byteSize: stored.byteSize,
+      drawnBaseUrl: this.config.publicBaseUrl,
       recipientName: fields.recipientName.slice(0, 200),
       credentialName: fields.credentialName.slice(0, 200),
       issuedAt,

@@ -6,6 +6,7 @@ import { REVOCATION_REASONS } from '../credentials/credential.entity';
 import { STATE_LABELS } from './certificate-view';
 import { REISSUE_REASONS, type Certificate } from './certificate.entity';
 import { certificateView } from './certificates.controller';
+import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateReads } from './certificate-reads.service';
 import type { ListCertificatesQuery } from './dto/certificate.dto';
 import { pagerView } from '../../common/http/pager';
@@ -16,6 +17,7 @@ export class CertificatesViews {
   constructor(
     private readonly reads: CertificateReads,
     private readonly config: AppConfig,
+    private readonly addresses: CertificateAddresses,
   ) {}
 
   /** The admin's list for a query the pages validated; `errors` are the query's own, shown beside its fields. */
@@ -36,7 +38,13 @@ export class CertificatesViews {
       errors,
       reasons: REISSUE_REASONS,
       pager: pagerView(page, link),
+      localAddress: await this.localAddress(),
     };
+  }
+
+  /** The list again, unfiltered, with a refused redraw's message in the local-address box. */
+  async redrawRefused(redrawErrors: FormErrors) {
+    return { ...(await this.regenerateRefused({}, {})), redrawErrors };
   }
 
   /** The list again, unfiltered, with a refused regeneration's messages and draft. */
@@ -52,7 +60,15 @@ export class CertificatesViews {
       regenerateErrors,
       regenerateValues,
       reasons: REISSUE_REASONS,
+      localAddress: await this.localAddress(),
     };
+  }
+
+  /** The box about certificates drawn with a local address: null when there are none. */
+  private async localAddress() {
+    const summary = await this.addresses.localSummary();
+    if (!summary.total) return null;
+    return { ...summary, publicBaseUrlSet: this.config.publicBaseUrlFrom === 'PUBLIC_BASE_URL' };
   }
 
   async show(id: string, user: AuthUser, extra: object) {

@@ -42,6 +42,16 @@ export class RegenerateCertificatesDto extends ReissueCertificateDto {
   credentialIds!: string[];
 }
 
+/** Redrawing the certificates drawn with a local address: the server finds them when it is posted. */
+export class RedrawLocalCertificatesDto {
+  @ApiPropertyOptional({ description: 'Kept with each re-issue; by default it names the old and the new address' })
+  @TrimToNull()
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  note?: string | null;
+}
+
 export class ListCertificatesQuery {
   @TrimToNull()
   @IsOptional()
