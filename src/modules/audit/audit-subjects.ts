@@ -55,7 +55,7 @@ const DESCRIBERS: Record<string, { sql: (list: string) => string; words: (row: R
     words: (r) => `practice role ${r.name}`,
   },
   course: {
-    sql: (list) => `SELECT c.id, c.code, c.name FROM courses c WHERE c.id IN (${list})`,
+    sql: (list) => `SELECT c.id, c.code, c.title AS name FROM courses c WHERE c.id IN (${list})`,
     words: (r) => `course ${r.code} (${r.name})`,
   },
   cohort: {
@@ -72,6 +72,9 @@ const DESCRIBERS: Record<string, { sql: (list: string) => string; words: (row: R
 };
 
 type Row = Record<string, string | null>;
+
+/** The entity types the page describes in words; any other shows its type and id. */
+export const DESCRIBED_TYPES = Object.keys(DESCRIBERS);
 
 /** Describes the people and records a page of audit entries mentions, in one query per entity type. */
 @Injectable()
@@ -91,22 +94,17 @@ export class AuditSubjects {
     }
     const people = new Map<string, string>();
     const entities = new Map<string, string>();
-    await Promise.all(
-      [...wanted].map(async ([type, ids]) => {
-        const list = [...ids];
-        const describer = DESCRIBERS[type];
-        const rows = await sqlRows<Row>(
-          this.dataSource,
-          describer.sql(list.map((_, i) => `$${i + 1}`).join(', ')),
-          list,
-        );
-        for (const row of rows) {
-          const id = String(row.id).toLowerCase();
-          entities.set(`${type}:${id}`, describer.words(row));
-          if (type === 'person' && row.name) people.set(id, row.name);
-        }
-      }),
-    );
+    // One after the other: SQLite has one connection, and a page names only a handful of entity types.
+    for (const [type, ids] of wanted) {
+      const list = [...ids];
+      const describer = DESCRIBERS[type];
+      const placeholders = list.map((_, i) => `$${i + 1}`).join(', ');
+      for (const row of await sqlRows<Row>(this.dataSource, describer.sql(placeholders), list)) {
+        const id = String(row.id).toLowerCase();
+        entities.set(`${type}:${id}`, describer.words(row));
+        if (type === 'person' && row.name) people.set(id, row.name);
+      }
+    }
     return { people, entities };
   }
 }
