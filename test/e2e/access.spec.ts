@@ -624,6 +624,8 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'DELETE /api/v1/jobs/:id': { url: () => `/api/v1/jobs/${randomUUID()}`, expect: admin(404) },
 
   'GET /audit': { url: () => '/audit', expect: admin(200) },
+  // Checking the chain from the page (issue 19) answers with the page and the result: admins only.
+  'POST /audit/verify': { url: () => '/audit/verify', body: {}, expect: admin(200) },
   'GET /audit.csv': { url: () => '/audit.csv', expect: admin(200) },
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },
   'GET /api/v1/audit/verify': { url: () => '/api/v1/audit/verify', expect: admin(200) },

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine, redisUrl } from '../helpers/engines';
 import { drivers, settle, uniqueRedisPrefix } from '../helpers/jobs';
 
-// The admin's view of the queues through the API, in both modes: counts, a real failure, retry, remove.
+// The admin's view of the queues through the API and the page, in both modes: counts, a real failure, retry, remove.
 describeEachEngine('Jobs API for admins', (engine) => {
   for (const driver of drivers()) {
     it(`shows a failing delivery with its error, retries and removes it [${driver}]`, async () => {
@@ -47,6 +47,63 @@ describeEachEngine('Jobs API for admins', (engine) => {
         await api.get(`/api/v1/jobs/${encodeURIComponent(id)}`).expect(404);
         const audit = await t.dataSource.query(`SELECT action FROM audit_log WHERE entity_type = 'job' ORDER BY id`);
         expect(audit.map((a: { action: string }) => a.action)).toEqual(['job.retry', 'job.remove']);
+      } finally {
+        if (driver === 'bullmq') {
+          const bull = t.app.get(BullmqJobQueue);
+          await bull.stop();
+          for (const name of QUEUE_NAMES) {
+            await bull.queue(name).pause();
+            await bull.queue(name).obliterate({ force: true });
+          }
+        }
+        await t.close();
+      }
+    }, 60_000);
+
+    it(`offers Remove for a failed job but not a completed one, and refuses removing a completed one [${driver}]`, async () => {
+      const prefix = uniqueRedisPrefix();
+      const t: TestApp = await createTestApp(engine, {
+        env: driver === 'bullmq' ? { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } : {},
+      });
+      try {
+        if (driver === 'bullmq') await t.app.get(JobRunner).start();
+        const queue = t.app.get(JobQueue);
+        const done = await queue.add('maintenance.outbox-sweep', {});
+        expect((await settle(queue, done)).state).toBe('completed');
+        const outboxId = randomUUID();
+        await t.dataSource.query(
+          `INSERT INTO outbox (id, to_address, subject, template, context) VALUES (${engine === 'postgres' ? '$1, $2, $3, $4, $5' : '?, ?, ?, ?, ?'})`,
+          [outboxId, 'someone@example.org', 'Broken', 'no-such-template', '{}'],
+        );
+        const failed = await queue.add('notification.deliver', { outboxId });
+        expect((await settle(queue, failed)).state).toBe('failed');
+
+        const admin = await t.browser(['admin']);
+        const html = (await t.as(admin).get('/admin/jobs').expect(200)).text;
+        const recent = html.slice(html.indexOf('id="recent"'));
+        const forms = (id: string) =>
+          [...recent.matchAll(/action="\/admin\/jobs\/([^/"]+)\/(\w+)"/g)].filter((m) => m[1] === id).map((m) => m[2]);
+        // A completed job holds its de-duplication key: it has nothing to offer. A failed one keeps Retry and Remove.
+        expect(forms(done)).toEqual([]);
+        expect(forms(failed)).toEqual(['retry', 'remove']);
+
+        const refused = await t
+          .as(admin)
+          .post(`/admin/jobs/${encodeURIComponent(done)}/remove`)
+          .expect(400);
+        expect(refused.text).toContain('A completed job cannot be removed');
+        const api = t.withBearer((await t.token(['admin'])).bearer);
+        const viaApi = await api.delete(`/api/v1/jobs/${encodeURIComponent(done)}`).expect(400);
+        expect(viaApi.body.message).toMatch(/^A completed job cannot be removed: it keeps its de-duplication key/);
+        expect((await api.get(`/api/v1/jobs/${encodeURIComponent(done)}`).expect(200)).body.state).toBe('completed');
+
+        await t
+          .as(admin)
+          .post(`/admin/jobs/${encodeURIComponent(failed)}/remove`)
+          .expect(303);
+        await api.get(`/api/v1/jobs/${encodeURIComponent(failed)}`).expect(404);
+        const audit = await t.dataSource.query(`SELECT action FROM audit_log WHERE entity_type = 'job' ORDER BY id`);
+        expect(audit.map((a: { action: string }) => a.action)).toEqual(['job.remove']);
       } finally {
         if (driver === 'bullmq') {
           const bull = t.app.get(BullmqJobQueue);

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { validateForm } from '../../common/http/validation';
@@ -24,6 +24,19 @@ export class AuditController {
   @Get('audit')
   async page(@Query() raw: Record<string, unknown>, @Res() res: Response) {
     const { status, model } = await this.views.list(raw);
+    return res.status(status).render('audit/list', model);
+  }
+
+  /**
+   * Recomputes the chain and answers with the page and the result. A page rather than a redirect: the result is not
+   * stored anywhere to redirect to, and posting again only checks again, since checking changes nothing.
+   */
+  @ApiExcludeEndpoint()
+  @Post('audit/verify')
+  @HttpCode(200)
+  async verifyPage(@Query() raw: Record<string, unknown>, @Res() res: Response) {
+    const report = await this.audit.verify();
+    const { status, model } = await this.views.list(raw, report);
     return res.status(status).render('audit/list', model);
   }
 

@@ -1,9 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditSubjects } from './audit-subjects';
 import { AuditViews } from './audit.views';
 
 /** Global: every feature that changes data records it here. */
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditService, AuditViews], exports: [AuditService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditService, AuditSubjects, AuditViews],
+  exports: [AuditService],
+})
 export class AuditModule {}

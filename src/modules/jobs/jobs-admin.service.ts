@@ -3,9 +3,27 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { JOB_STATES, JobQueue, JobRunner, QUEUE_NAMES, type JobState, type JobView, type QueueName } from './jobs';
+import {
+  JOB_STATES,
+  JobQueue,
+  KEEP_COMPLETED_MS,
+  JobRunner,
+  QUEUE_NAMES,
+  type JobState,
+  type JobView,
+  type QueueName,
+} from './jobs';
 
 export type JobAction = 'retry' | 'remove' | 'promote';
+
+/**
+ * A running job cannot be removed, and neither can a completed one: it holds its de-duplication key, so removing it
+ * would let the same work (a certificate drawn, a reminder sent) be queued and done again. It goes by itself after
+ * KEEP_COMPLETED_MS. Waiting, delayed and failed jobs can be removed.
+ */
+export function isRemovable(state: JobState): boolean {
+  return state !== 'active' && state !== 'completed';
+}
 
 /** What the admin jobs page and /api/v1/jobs show and do, in either mode; every action is audited. */
 @Injectable()
@@ -42,6 +60,14 @@ export class JobsAdminService {
 
   async act(id: string, action: JobAction, actor: Actor): Promise<JobView | { id: string; removed: true }> {
     const job = await this.get(id);
+    if (action === 'remove' && job.state === 'completed')
+      throw new BadRequestException({
+        statusCode: 400,
+        message:
+          'A completed job cannot be removed: it keeps its de-duplication key so the same work is not done twice. ' +
+          `It is cleared by itself ${KEEP_COMPLETED_MS / 86_400_000} days after it finished.`,
+        errors: [{ field: 'state', message: 'is completed' }],
+      });
     const done =
       action === 'retry'
         ? await this.queue.retry(id)

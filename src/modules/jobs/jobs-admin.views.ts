@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobsAdminService } from './jobs-admin.service';
+import { isRemovable, JobsAdminService } from './jobs-admin.service';
 import { QUEUE_NAMES } from './jobs';
 
 const NOTICES: Record<string, string | undefined> = {
@@ -20,6 +20,7 @@ export class JobsAdminViews {
       title: 'Jobs',
       wide: true,
       ...overview,
+      jobs: overview.jobs.map((job) => ({ ...job, removable: isRemovable(job.state) })),
       notice: NOTICES[notice ?? ''],
       queues: QUEUE_NAMES.map((q) => ({ value: q, selected: q === overview.filter.queue })),
       states: STATES.map((s) => ({ value: s, selected: s === overview.filter.state })),
