@@ -44,18 +44,7 @@ export class CeService {
     const refused = ceEntryProblem(dto, this.config.today());
     if (refused) throw fieldError(refused.field, refused.message);
     return this.dataSource.transaction(async (tx) => {
-      const repo = tx.getRepository(CeEntry);
-      const entry = repo.create({
-        personId,
-        title: dto.title,
-        provider: dto.provider,
-        completedOn: dto.completedOn,
-        hours: dto.hours,
-        category: dto.category,
-        evidenceNote: dto.evidenceNote ?? null,
-        status: 'submitted',
-      });
-      await repo.insert(entry);
+      const entry = await insertEntry(tx, personId, dto, { status: 'submitted' });
       await this.audit.record(tx, actor, {
         action: 'ce.submitted',
         entityType: 'person',
@@ -79,20 +68,11 @@ export class CeService {
   ): Promise<CeEntry> {
     const refused = ceEntryProblem(dto, this.config.today()) ?? ceReviewProblem({ personId }, reviewerId);
     if (refused) throw fieldError(refused.field, refused.message);
-    const repo = tx.getRepository(CeEntry);
-    const entry = repo.create({
-      personId,
-      title: dto.title,
-      provider: dto.provider,
-      completedOn: dto.completedOn,
-      hours: dto.hours,
-      category: dto.category,
-      evidenceNote: dto.evidenceNote ?? null,
+    const entry = await insertEntry(tx, personId, dto, {
       status: 'confirmed',
       reviewedById: reviewerId,
       reviewedAt: new Date(),
     });
-    await repo.insert(entry);
     await this.audit.recordMany(tx, actor, [
       { action: 'ce.submitted', entityType: 'person', entityId: personId, after: { entryId: entry.id, ...dto } },
       { action: 'ce.confirmed', entityType: 'person', entityId: personId, after: { entryId: entry.id } },
@@ -188,4 +168,26 @@ export class CeService {
   private async visiblePerson(personId: string, viewer: AuthUser): Promise<Person> {
     return findVisiblePerson(this.dataSource, personId, viewer, this.config.today());
   }
+}
+
+/** A CE entry as the DTO gives it, with its review state. */
+async function insertEntry(
+  tx: EntityManager,
+  personId: string,
+  dto: SubmitCeDto,
+  review: Pick<CeEntry, 'status'> & Partial<Pick<CeEntry, 'reviewedById' | 'reviewedAt'>>,
+): Promise<CeEntry> {
+  const repo = tx.getRepository(CeEntry);
+  const entry = repo.create({
+    personId,
+    title: dto.title,
+    provider: dto.provider,
+    completedOn: dto.completedOn,
+    hours: dto.hours,
+    category: dto.category,
+    evidenceNote: dto.evidenceNote ?? null,
+    ...review,
+  });
+  await repo.insert(entry);
+  return entry;
 }
