@@ -50,7 +50,8 @@ export class SupervisionViews {
     const today = this.config.today();
     return {
       title: 'Log a supervision session',
-      supervisees: supervisees.map((s) => ({ id: s.id, name: s.name })),
+      // By name, as a picker reads; the list page puts the overdue first instead.
+      supervisees: supervisees.map((s) => ({ id: s.id, name: s.name })).sort((x, y) => x.name.localeCompare(y.name)),
       today,
       values: { heldOn: today, ...values },
       ...extra,
