@@ -102,9 +102,9 @@ describeEachEngine('My supervisees and logging from a picker', (engine) => {
   });
 
   it('offers only current supervisees in the picker, and preselects the one the address names', async () => {
-    const form = await web.get(`/supervision/mine/log?personId=${bea.id}`).expect(200);
-    expect(pickerNames(form.text)).toEqual(['Ada Okafor', 'Bea Running Crane', 'Cal Two Bulls']);
-    expect(form.text).toContain(`<option value="${bea.id}" selected>`);
+    const picker = await web.get(`/supervision/mine/log?personId=${bea.id}`).expect(200);
+    expect(pickerNames(picker.text)).toEqual(['Ada Okafor', 'Bea Running Crane', 'Cal Two Bulls']);
+    expect(picker.text).toContain(`<option value="${bea.id}" selected>`);
     // Someone else's supervisee named in the address is not preselected, nor named.
     const probe = await web.get(`/supervision/mine/log?personId=${others.id}`).expect(200);
     expect(probe.text).not.toContain(' selected>');
