@@ -125,7 +125,16 @@ const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
     '/clearance/date-of-service',
   ],
   trainer: ['/training', '/training/cohorts/:id', '/training/cohorts/:id/attendance', '/people/:id', '/my/training'],
-  supervisor: ['/clearance', '/people', '/people/:id', '/people/:id/supervision', '/people/:id/ce', '/reports'],
+  supervisor: [
+    '/clearance',
+    '/people',
+    '/people/:id',
+    '/people/:id/supervision',
+    '/people/:id/ce',
+    '/reports',
+    '/supervision/mine',
+    '/supervision/mine/log',
+  ],
   peer: [
     '/my/credentials',
     '/my/training',

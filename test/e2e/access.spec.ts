@@ -256,6 +256,17 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   },
 
   'GET /supervision': { url: () => '/supervision', expect: admin(200) },
+  // A supervisor's own list and log form (issue 19): supervisors only; admins keep the program-wide page above.
+  'GET /supervision/mine': { url: () => '/supervision/mine', expect: only(['supervisor', 'otherSupervisor'], 200) },
+  'GET /supervision/mine/log': {
+    url: (i) => `/supervision/mine/log?personId=${i.subject}`,
+    expect: only(['supervisor', 'otherSupervisor'], 200),
+  },
+  'POST /supervision/mine/sessions': {
+    url: () => '/supervision/mine/sessions',
+    body: {},
+    expect: only(['supervisor', 'otherSupervisor'], 400),
+  },
   'POST /supervision/qualifications': { url: () => '/supervision/qualifications', body: {}, expect: admin(400) },
   'POST /supervision/assignments': { url: () => '/supervision/assignments', body: {}, expect: admin(400) },
   'POST /supervision/assignments/:id/board-reported': {

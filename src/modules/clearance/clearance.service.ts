@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { addDays, isIsoDate, type IsoDate } from '../../common/dates';
+import { isIsoDate, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CatalogService, everApplied } from '../catalog/catalog.service';
@@ -17,6 +17,7 @@ import {
   type SupervisionFact,
 } from './clearance-engine';
 import { PendingReviews, type PendingReview } from './pending-reviews';
+import { isSupervisionOverdue } from '../supervision/supervision-gap';
 
 interface PersonRow {
   id: string;
@@ -288,7 +289,6 @@ export class ClearanceService {
       const facts = await this.loadFacts(book.types, rangeSql, rangeParams, chunk);
       for (const p of chunk) results.set(p.id, cells(book.engine, roles, facts.get(p.id)!));
     }
-    const gapFrom = addDays(date, -this.config.supervisionGapDays);
     return {
       date,
       roles,
@@ -298,7 +298,7 @@ export class ClearanceService {
           person: { id: p.id, name: p.preferred_name || p.name },
           results: results.get(p.id)!,
           lastSupervisionOn: last,
-          supervisionGap: last === null || last < gapFrom,
+          supervisionGap: isSupervisionOverdue(last, date, this.config.supervisionGapDays),
         };
       }),
     };

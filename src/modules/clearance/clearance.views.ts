@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
-import type { AuthUser } from '../../common/auth/auth-user';
+import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { daysBetween } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { BriefClearance, ClearanceResult, RequirementResult } from './clearance-engine';
 import { filteredRows } from './board-filters';
+import { SupervisionService } from '../supervision/supervision.service';
 import { ClearanceService } from './clearance.service';
 import { BoardQuery, CHANGES_CHOICES, EXPIRING_CHOICES } from './dto/board.query';
 import { pendingReviewText, type PendingReview } from './pending-reviews';
@@ -90,6 +91,7 @@ export class ClearanceViews {
   constructor(
     private readonly clearance: ClearanceService,
     private readonly config: AppConfig,
+    private readonly supervision: SupervisionService,
   ) {}
 
   async person(id: string, user: AuthUser, date: string | undefined) {
@@ -112,11 +114,16 @@ export class ClearanceViews {
     const shown = filteredRows(board.rows, date, query);
     // One query for every row shown, never one per row.
     const pending = await this.clearance.pendingReviews(shown.map((row) => row.person.id));
+    // Whom the viewer may log a session for (supervised today, whatever the board's date): one query too.
+    const supervisees = hasRole(user, 'supervisor')
+      ? await this.supervision.currentSuperviseeIds(user.id)
+      : new Set<string>();
     const rows = shown.map((row) => ({
       person: row.person,
       pending: pendingLines(pending.get(row.person.id) ?? []),
       lastSupervisionOn: row.lastSupervisionOn,
       supervisionGap: row.supervisionGap,
+      canLogSession: supervisees.has(row.person.id),
       results: row.results,
       cells: row.results.map((r) => cell(r, date)),
     }));

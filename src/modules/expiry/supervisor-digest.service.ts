@@ -7,6 +7,7 @@ import { ClearanceService } from '../clearance/clearance.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SupervisionService } from '../supervision/supervision.service';
 import { NoticesRepository } from './notices.repository';
+import { isSupervisionOverdue } from '../supervision/supervision-gap';
 
 /** The digest lists what expires within this many days. */
 export const DIGEST_EXPIRING_DAYS = 60;
@@ -109,7 +110,6 @@ export class SupervisorDigestService {
       sessionId: null,
       tokenId: null,
     };
-    const gapFrom = addDays(date, -this.config.supervisionGapDays);
     const peers: DigestPeer[] = [];
     for (const peerId of peerIds) {
       const personFacts = facts.get(peerId);
@@ -130,7 +130,7 @@ export class SupervisorDigestService {
             days: daysBetween(date, e.expires_on),
           })),
         lastSupervisionOn: last ? formatDate(last) : null,
-        supervisionGap: last === null || last < gapFrom,
+        supervisionGap: isSupervisionOverdue(last, date, this.config.supervisionGapDays),
         ce: readiness.map((r) => ({
           code: r.code,
           hoursDone: r.hoursDone,

@@ -9,6 +9,7 @@ import type { ChartModel } from './charts/chart-model';
 import { clearedCounts, monthEndsUpTo } from './cleared-history';
 import { PeopleReportsRepository } from './people-reports.repository';
 import { TrainingReportsRepository, type PipelineRow } from './training-reports.repository';
+import { isSupervisionOverdue } from '../supervision/supervision-gap';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 export const EXPIRY_WINDOWS = [30, 60, 90] as const;
@@ -169,7 +170,6 @@ export class DashboardService {
         date,
       ),
     );
-    const gapFrom = addDays(date, -this.config.supervisionGapDays);
     const pipeline = this.pipeline(pipelineRows);
 
     const dashboard: Omit<Dashboard, 'story'> = {
@@ -180,7 +180,8 @@ export class DashboardService {
       ...figures.headline,
       supervisionGap: {
         days: this.config.supervisionGapDays,
-        peers: ids.filter((id) => (lastSessions.get(id) ?? '') < gapFrom).length,
+        peers: ids.filter((id) => isSupervisionOverdue(lastSessions.get(id), date, this.config.supervisionGapDays))
+          .length,
       },
       pipeline,
       charts: {

@@ -6,10 +6,16 @@ import { SupervisionController } from './supervision.controller';
 import { SupervisionRepository } from './supervision.repository';
 import { SupervisionService } from './supervision.service';
 import { SupervisionViews } from './supervision.views';
+import { SupervisorPagesController } from './supervisor-pages.controller';
 
 @Module({
   imports: [PeopleModule],
-  controllers: [SupervisionController, SupervisionPagesController, SupervisionSessionsController],
+  controllers: [
+    SupervisionController,
+    SupervisionPagesController,
+    SupervisionSessionsController,
+    SupervisorPagesController,
+  ],
   providers: [SupervisionRepository, SupervisionService, SupervisionViews],
   exports: [SupervisionService],
 })

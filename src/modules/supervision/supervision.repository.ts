@@ -120,6 +120,42 @@ export class SupervisionRepository {
       .getExists();
   }
 
+  /**
+   * The peers this supervisor supervises on `today` (the supervisor's record scope in people-scope.ts, less
+   * themselves), by name.
+   */
+  async superviseesOf(supervisorId: string, today: IsoDate): Promise<Array<{ id: string; name: string }>> {
+    const rows = await this.dataSource
+      .getRepository(Person)
+      .createQueryBuilder('p')
+      .innerJoin(SupervisionAssignment, 'a', 'a.peer_id = p.id')
+      .where('a.supervisor_id = :supervisorId AND a.peer_id <> :supervisorId', { supervisorId })
+      .andWhere('a.starts_on <= :today AND (a.ends_on IS NULL OR a.ends_on >= :today)', { today })
+      .select(['p.id', 'p.name', 'p.preferredName'])
+      .getMany();
+    return rows
+      .map((p) => ({ id: p.id, name: p.displayName }))
+      .sort((x, y) => x.name.localeCompare(y.name) || (x.id < y.id ? -1 : 1));
+  }
+
+  /** Minutes of supervision each listed peer had from `from` to `to`, both included (one query per 900 peers). */
+  async minutesBetween(peerIds: string[], from: IsoDate, to: IsoDate): Promise<Map<string, number>> {
+    const minutes = new Map<string, number>();
+    for (let i = 0; i < peerIds.length; i += CHUNK) {
+      const rows = await this.dataSource
+        .getRepository(SupervisionSession)
+        .createQueryBuilder('s')
+        .select('s.peer_id', 'peerId')
+        .addSelect('SUM(s.minutes)', 'minutes')
+        .where('s.peer_id IN (:...ids)', { ids: peerIds.slice(i, i + CHUNK) })
+        .andWhere('s.held_on >= :from AND s.held_on <= :to', { from, to })
+        .groupBy('s.peer_id')
+        .getRawMany<{ peerId: string; minutes: string | number }>();
+      for (const r of rows) minutes.set(r.peerId, Number(r.minutes));
+    }
+    return minutes;
+  }
+
   /** Assignments running on `today`. */
   currentAssignments(today: IsoDate): Promise<SupervisionAssignment[]> {
     return this.dataSource

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { addBusinessDays, addDays, isIsoDate, type IsoDate } from '../../common/dates';
 import { fieldError } from '../../common/http/validation';
@@ -13,6 +14,16 @@ import type { SupervisionAssignment } from './supervision-assignment.entity';
 import type { SupervisorQualification } from './supervisor-qualification.entity';
 import { SupervisionRepository } from './supervision.repository';
 import { assignmentProblem, type AssignmentParty } from './assignment-rules';
+import { isSupervisionOverdue } from './supervision-gap';
+
+/** One line of a supervisor's own list. */
+export interface Supervisee {
+  id: string;
+  name: string;
+  lastSessionOn: string | null;
+  minutesThisMonth: number;
+  overdue: boolean;
+}
 
 /** Business days the Board gives for reporting a change of supervisor. */
 export const BOARD_REPORT_BUSINESS_DAYS = 20;
@@ -193,6 +204,53 @@ export class SupervisionService {
   /** Each listed peer's latest session on or before `onOrBefore`, for the peers a subquery (with its parameters) selects: one query. */
   lastSessionOnWithin(peerIdsSql: string, params: unknown[], onOrBefore: IsoDate): Promise<Map<string, string>> {
     return this.repo.lastSessionOnWithin(peerIdsSql, params, onOrBefore);
+  }
+
+  /**
+   * A supervisor's current supervisees, each with their latest session on or before today, their minutes this
+   * calendar month and whether they are overdue (the board's SUPERVISION_GAP_DAYS rule); overdue ones first.
+   * Three queries whatever the number of supervisees.
+   */
+  async superviseesOf(supervisor: AuthUser): Promise<Supervisee[]> {
+    const today = this.config.today();
+    const people = await this.repo.superviseesOf(supervisor.id, today);
+    const ids = people.map((p) => p.id);
+    const [last, minutes] = await Promise.all([
+      this.repo.lastSessionOn(ids, today),
+      this.repo.minutesBetween(ids, `${today.slice(0, 7)}-01`, today),
+    ]);
+    return people
+      .map((p) => {
+        const lastSessionOn = last.get(p.id) ?? null;
+        return {
+          ...p,
+          lastSessionOn,
+          minutesThisMonth: minutes.get(p.id) ?? 0,
+          overdue: isSupervisionOverdue(lastSessionOn, today, this.config.supervisionGapDays),
+        };
+      })
+      .sort((x, y) => Number(y.overdue) - Number(x.overdue));
+  }
+
+  /** The ids of the peers this supervisor supervises today: one query, for marking rows of a list. */
+  async currentSuperviseeIds(supervisorId: string): Promise<Set<string>> {
+    return new Set((await this.repo.superviseesOf(supervisorId, this.config.today())).map((p) => p.id));
+  }
+
+  /**
+   * Logs a session for a peer chosen from a picker: only someone the supervisor supervises today may be
+   * chosen, and the refusal names nobody, so the picker cannot be used to probe ids. Then `logSession`'s rules.
+   */
+  async logForSupervisee(
+    peerId: string,
+    dto: LogSessionDto,
+    supervisor: AuthUser,
+    actor: Actor,
+  ): Promise<SupervisionSession> {
+    // Not a uuid is refused here rather than reaching PostgreSQL, which would fail on comparing it to a uuid column.
+    if (!isUUID(peerId) || !(await this.repo.supervisesOn(peerId, supervisor.id, this.config.today())))
+      throw fieldError('personId', 'must be one of your supervisees', 'Choose one of your supervisees.');
+    return this.logSession(peerId, dto, supervisor, actor);
   }
 
   /** Everything the supervision page shows: qualified supervisors, current assignments, reports due. */

@@ -28,6 +28,7 @@ describe('navigationFor', () => {
       'My credentials',
       'My training',
       'Clearance',
+      'My supervisees',
       'People',
       'Credential types',
       'Practice roles',
@@ -35,5 +36,16 @@ describe('navigationFor', () => {
     ]);
     expect(nav.filter((i) => i.current).map((i) => i.label)).toEqual(['Practice roles']);
     expect(navigationFor(['admin'], '/people').find((i) => i.label === 'Home')?.current).toBe(false);
+  });
+
+  it('gives supervisors My supervisees, marked current on its pages rather than the admin page above it', () => {
+    expect(navigationFor(['admin'], '/').map((i) => i.label)).not.toContain('My supervisees');
+    const both = navigationFor(['admin', 'supervisor'], '/supervision/mine/log');
+    expect(both.filter((i) => i.current).map((i) => i.label)).toEqual(['My supervisees']);
+    expect(
+      navigationFor(['admin', 'supervisor'], '/supervision')
+        .filter((i) => i.current)
+        .map((i) => i.label),
+    ).toEqual(['Supervision']);
   });
 });

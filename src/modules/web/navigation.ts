@@ -17,6 +17,7 @@ export const NAVIGATION: NavItem[] = [
   { label: 'My training', href: '/my/training', roles: ['peer'] },
   { label: 'Training', href: '/training', roles: ['trainer', 'admin'] },
   { label: 'Clearance', href: '/clearance', roles: ['supervisor', 'admin'] },
+  { label: 'My supervisees', href: '/supervision/mine', roles: ['supervisor'] },
   { label: 'People', href: '/people', roles: ['supervisor', 'admin'] },
   { label: 'Credential types', href: '/catalog/credential-types', roles: ['trainer', 'supervisor', 'admin'] },
   { label: 'Practice roles', href: '/catalog/practice-roles', roles: ['supervisor', 'admin'] },
@@ -29,12 +30,17 @@ export const NAVIGATION: NavItem[] = [
   { label: 'Imports', href: '/admin/imports', roles: ['admin'] },
 ];
 
-/** The menu for someone holding `roles`, with the entry for `path` marked current. */
+/**
+ * The menu for someone holding `roles`, with the entry for `path` marked current: the longest entry the path is
+ * under, so /supervision/mine marks "My supervisees" and not also "Supervision" for someone who has both.
+ */
 export function navigationFor(roles: readonly Role[], path: string) {
-  return NAVIGATION.filter((item) => item.roles.some((r) => roles.includes(r))).map((item) => ({
-    ...item,
-    current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
-  }));
+  const items = NAVIGATION.filter((item) => item.roles.some((r) => roles.includes(r)));
+  const under = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+  const current = items
+    .filter((item) => under(item.href))
+    .reduce<string | null>((best, item) => (best === null || item.href.length > best.length ? item.href : best), null);
+  return items.map((item) => ({ ...item, current: item.href === current }));
 }
 
 /**

@@ -102,3 +102,10 @@ export class LogSessionDto {
   @Equals(true, { message: 'must be ticked: you attest the session took place as recorded' })
   attest!: boolean;
 }
+
+/** The log form's address: `?personId=` preselects a supervisee (from My supervisees or the board). */
+export class LogFormQuery {
+  @IsOptional()
+  @IsUUID('all', { message: 'must name a person' })
+  personId?: string;
+}
