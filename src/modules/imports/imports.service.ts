@@ -1,7 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource, LessThan, type EntityManager } from 'typeorm';
@@ -14,7 +13,8 @@ import { JobQueue, JOBS, type JobContext, type JobPayloads } from '../jobs/jobs'
 import { readImportFile } from './import-file';
 import { planColumns, type ColumnPlan } from './import-columns';
 import { PeopleIndex } from './import-lookups';
-import { CommitRefused, runPass, type PassResult } from './import-run';
+import { CommitRefused, runPass } from './import-run';
+import { fileHash, mappingFailure, readingOf, resultFields } from './import-results';
 import { ImportFileError, type ImportTable } from './import-table';
 import { DateFormatWatch } from './import-values';
 import { DataImport, ImportMapping, type ImportKind, type ImportOptions } from './import.entity';
@@ -370,46 +370,4 @@ export class ImportsService {
     }
     return removed;
   }
-}
-
-function resultFields(result: PassResult): Partial<DataImport> {
-  return {
-    rows: result.rows,
-    rowsDone: result.rows,
-    counts: result.counts,
-    errors: result.errors,
-    errorCount: result.errorCount,
-    conflictCount: result.conflictCount,
-  };
-}
-
-function readingOf(table: ImportTable, plan: ColumnPlan, dates: DateFormatWatch) {
-  return {
-    format: table.format,
-    encoding: table.encoding,
-    delimiter: table.delimiter,
-    sheet: table.sheet,
-    sheets: table.sheets,
-    dateFormat: dates.description(),
-    columns: plan.columns,
-    unmatched: plan.unmatched,
-    missing: plan.missing,
-  };
-}
-
-function mappingFailure(plan: ColumnPlan): string {
-  const parts: string[] = [];
-  if (plan.unmatched.length)
-    parts.push(
-      `map or ignore ${plan.unmatched.length === 1 ? 'the column' : 'the columns'} ${plan.unmatched.map((h) => `"${h}"`).join(', ')}`,
-    );
-  if (plan.missing.length) parts.push(`give a column for ${plan.missing.join(', ')}`);
-  if (plan.badMapping.length) parts.push(`fix the mapping ${plan.badMapping.join(', ')}`);
-  return `Before the rows can be checked: ${parts.join('; ')}.`;
-}
-
-async function fileHash(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
