@@ -1,13 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 
-/**
- * TypeORM talks to SQLite over one shared connection, so two transactions (two requests, or a
- * request and a background job) would interleave on it. In embedded mode everything that changes
- * data therefore takes turns (SQLite admits one writer at a time anyway); PostgreSQL needs no such
- * queue, so the lock is built disabled there. Re-entrant: work already holding the lock (a job
- * that adds another job) runs straight through instead of waiting for itself.
- */
 const RELEASE = Symbol('write-lock release');
 
 /**
@@ -18,6 +11,13 @@ export function releaseWriteLock(req: Request): void {
   (req as Request & { [RELEASE]?: () => void })[RELEASE]?.();
 }
 
+/**
+ * TypeORM talks to SQLite over one shared connection, so two transactions (two requests, or a
+ * request and a background job) would interleave on it. In embedded mode everything that changes
+ * data therefore takes turns (SQLite admits one writer at a time anyway); PostgreSQL needs no such
+ * queue, so the lock is built disabled there. Re-entrant: work already holding the lock (a job
+ * that adds another job) runs straight through instead of waiting for itself.
+ */
 export class WriteLock {
   private tail: Promise<void> = Promise.resolve();
   /** Mutable, so a request's work stops counting as holding the lock once the request released it. */
