@@ -18,35 +18,7 @@ import {
 } from './clearance-engine';
 import { PendingReviews, type PendingReview } from './pending-reviews';
 import { isSupervisionOverdue } from '../supervision/supervision-gap';
-
-interface PersonRow {
-  id: string;
-  name: string;
-  preferred_name: string | null;
-  status: string;
-}
-
-interface CredentialRow {
-  id: string;
-  person_id: string;
-  credential_type_id: string;
-  issued_on: IsoDate;
-  expires_on: IsoDate | null;
-  revoked_on: IsoDate | null;
-  suspended_from: IsoDate | null;
-  suspended_until: IsoDate | null;
-  licence_number: string | null;
-}
-
-interface SupervisionRow {
-  id: string;
-  peer_id: string;
-  supervisor_name: string;
-  starts_on: IsoDate;
-  ends_on: IsoDate | null;
-  qualified_from: IsoDate | null;
-  qualified_until: IsoDate | null;
-}
+import type { CredentialRow, PersonRow, SupervisionRow } from './clearance-rows';
 
 function emptyFacts(p: PersonRow): ClearanceFacts {
   return {
