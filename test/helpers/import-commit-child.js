@@ -14,6 +14,8 @@ const { startWebJobRunner } = dist('modules/jobs/jobs.module');
 const { ImportsService } = dist('modules/imports/imports.service');
 
 const [dataDir, phase, rows] = process.argv.slice(2);
+// PostgreSQL when the test hands one over; SQLite in the data folder otherwise.
+const databaseUrl = process.env.CRASH_DATABASE_URL;
 const actor = { personId: null, label: 'crash test', ip: null };
 
 async function main() {
@@ -22,6 +24,7 @@ async function main() {
     DEMO_DATA: 'off',
     LOG_LEVEL: 'error',
     DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['fatal'] });
   await prepareDatabase(app);
