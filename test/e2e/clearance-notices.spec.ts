@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { clearanceRows } from '../helpers/clearance-rows';
 import { describeEachEngine } from '../helpers/engines';
 
 /**
@@ -15,45 +16,9 @@ describeEachEngine('Clearance notices: a rule that starts later', (engine) => {
   let peer: Person;
   const NOTICE = { from: '2027-01-01', text: 'From Jan 1, 2027 this role also needs: Montana Doula Licence' };
 
-  const insert = (table: string, row: Record<string, string | null>) =>
-    t.dataSource.query(
-      `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
-        .map((_, i) => (engine === 'postgres' ? `$${i + 1}` : '?'))
-        .join(', ')})`,
-      Object.values(row),
-    );
-  const give = async (person: Person, code: string, issuedOn: string, expiresOn: string | null) => {
-    const [{ id }] = (await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{
-      id: string;
-    }>;
-    await insert('credentials', {
-      id: randomUUID(),
-      person_id: person.id,
-      credential_type_id: id,
-      source: 'external',
-      issued_on: issuedOn,
-      expires_on: expiresOn,
-      revoked_on: null,
-    });
-  };
-  const qualified = async (person: Person) => {
-    await insert('lived_experience_attestations', {
-      id: randomUUID(),
-      person_id: person.id,
-      verified_by_id: supervisor.id,
-      verified_on: '2025-01-01',
-      evidence_location: 'HR file',
-    });
-    await give(person, 'PS-40', '2024-01-01', null);
-    await give(person, 'MT-CBHPSS', '2026-01-01', '2027-12-31');
-    await insert('supervision_assignments', {
-      id: randomUUID(),
-      peer_id: person.id,
-      supervisor_id: supervisor.id,
-      starts_on: '2025-01-01',
-      ends_on: null,
-    });
-  };
+  const { insert, give, qualify } = clearanceRows(() => t, engine);
+  const qualified = (person: Person) =>
+    qualify(person, supervisor.id, { issuedOn: '2026-01-01', expiresOn: '2027-12-31' });
 
   beforeAll(async () => {
     t = await createTestApp(engine);

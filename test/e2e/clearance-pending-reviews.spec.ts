@@ -5,6 +5,7 @@ import type { Person } from '../../src/modules/people/person.entity';
 import { SubmissionPendingReviews } from '../../src/modules/submissions/submission-pending-reviews';
 import { makePdf } from '../factories/evidence-files';
 import { createTestApp, type Browser, type TestApp } from '../helpers/app';
+import { clearanceRows } from '../helpers/clearance-rows';
 import { describeEachEngine } from '../helpers/engines';
 
 /** Issue 17: a renewal handed in shows beside the lapsing credential, and counts for nothing until it is approved. */
@@ -17,48 +18,11 @@ describeEachEngine('Clearance: submissions awaiting review', (engine) => {
   let lapsingId: string;
   let today: string;
 
-  const insert = (table: string, row: Record<string, string | null>) =>
-    t.dataSource.query(
-      `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
-        .map((_, i) => (engine === 'postgres' ? `$${i + 1}` : '?'))
-        .join(', ')})`,
-      Object.values(row),
-    );
-  const typeId = async (code: string) =>
-    ((await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{ id: string }>)[0]
-      .id;
-  const give = async (person: Person, code: string, issuedOn: string, expiresOn: string | null) => {
-    const id = randomUUID();
-    await insert('credentials', {
-      id,
-      person_id: person.id,
-      credential_type_id: await typeId(code),
-      source: 'external',
-      issued_on: issuedOn,
-      expires_on: expiresOn,
-    });
-    return id;
-  };
+  const rows = clearanceRows(() => t, engine);
+  const { insert } = rows;
   /** Cleared for PSS today, with MT-CBHPSS running out on `cbhpssExpires`. */
-  const qualify = async (person: Person, cbhpssExpires: string) => {
-    await insert('lived_experience_attestations', {
-      id: randomUUID(),
-      person_id: person.id,
-      verified_by_id: supervisor.person.id,
-      verified_on: '2025-01-01',
-      evidence_location: 'HR file',
-    });
-    await give(person, 'PS-40', '2024-01-01', null);
-    const id = await give(person, 'MT-CBHPSS', '2025-01-01', cbhpssExpires);
-    await insert('supervision_assignments', {
-      id: randomUUID(),
-      peer_id: person.id,
-      supervisor_id: supervisor.person.id,
-      starts_on: '2025-01-01',
-      ends_on: null,
-    });
-    return id;
-  };
+  const qualify = (person: Person, cbhpssExpires: string) =>
+    rows.qualify(person, supervisor.person.id, { issuedOn: '2025-01-01', expiresOn: cbhpssExpires });
   const submitRenewal = (bearer: string) =>
     t
       .withBearer(bearer)

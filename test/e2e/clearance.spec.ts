@@ -6,6 +6,7 @@ import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
 import { ClearanceService } from '../../src/modules/clearance/clearance.service';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { clearanceRows } from '../helpers/clearance-rows';
 import { describeEachEngine } from '../helpers/engines';
 
 /** The clearance engine through the database and the API: facts loaded right on both engines, scoped to the viewer. */
@@ -17,50 +18,10 @@ describeEachEngine('Clearance API and board', (engine) => {
   let stranger: Person;
   let today: string;
 
-  const insert = (table: string, row: Record<string, string | null>) =>
-    t.dataSource.query(
-      `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row)
-        .map((_, i) => (engine === 'postgres' ? `$${i + 1}` : '?'))
-        .join(', ')})`,
-      Object.values(row),
-    );
-  const typeId = async (code: string) =>
-    ((await t.dataSource.query(`SELECT id FROM credential_types WHERE code = '${code}'`)) as Array<{ id: string }>)[0]
-      .id;
-  const give = async (
-    person: Person,
-    code: string,
-    issuedOn: string,
-    expiresOn: string | null,
-    revokedOn: string | null = null,
-  ) =>
-    insert('credentials', {
-      id: randomUUID(),
-      person_id: person.id,
-      credential_type_id: await typeId(code),
-      source: 'external',
-      issued_on: issuedOn,
-      expires_on: expiresOn,
-      revoked_on: revokedOn,
-    });
-  const fullyQualified = async (person: Person, cbhpssExpires: string) => {
-    await insert('lived_experience_attestations', {
-      id: randomUUID(),
-      person_id: person.id,
-      verified_by_id: supervisor.id,
-      verified_on: '2025-01-01',
-      evidence_location: 'HR file',
-    });
-    await give(person, 'PS-40', '2024-01-01', null);
-    await give(person, 'MT-CBHPSS', '2025-01-01', cbhpssExpires);
-    await insert('supervision_assignments', {
-      id: randomUUID(),
-      peer_id: person.id,
-      supervisor_id: supervisor.id,
-      starts_on: '2025-01-01',
-      ends_on: null,
-    });
-  };
+  const rows = clearanceRows(() => t, engine);
+  const { insert, give } = rows;
+  const fullyQualified = (person: Person, cbhpssExpires: string) =>
+    rows.qualify(person, supervisor.id, { issuedOn: '2025-01-01', expiresOn: cbhpssExpires });
 
   beforeAll(async () => {
     t = await createTestApp(engine);
