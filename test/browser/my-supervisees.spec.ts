@@ -2,6 +2,8 @@ import { dateInZone, formatDate } from '../../src/common/dates';
 import {
   bodyRows,
   DEMO_ACCOUNTS,
+  DESKTOP,
+  PHONE,
   openPage,
   screenshot,
   TEST_TIMEOUT,
@@ -12,9 +14,6 @@ import {
 // Issue 19, broken 4: a supervisor reaches supervision from the menu, sees their supervisees and logs a session.
 
 const app = useDemoBrowser();
-
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 
 describe('My supervisees in a real browser', () => {
   let session: Session;

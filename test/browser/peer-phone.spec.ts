@@ -1,5 +1,7 @@
 import {
   DEMO_ACCOUNTS,
+  DESKTOP,
+  PHONE,
   issueDemoCertificates,
   openPage,
   screenshot,
@@ -16,9 +18,6 @@ import { TrainingSession } from '../../src/modules/training/training-session.ent
 // Below 640 px they are one card per row (table.stack-sm), so nothing a peer acts on is out of reach.
 
 const app = useDemoBrowser();
-
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 
 describe("a peer's own pages on a 390 px phone", () => {
   let session: Session;

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, formatDate } from '../../src/common/dates';
 import { makePng } from '../factories/evidence-files';
-import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import {
+  DEMO_ACCOUNTS,
+  openPage,
+  PHONE,
+  screenshot,
+  TEST_TIMEOUT,
+  useDemoBrowser,
+  type Session,
+} from '../helpers/browser';
 
 // Issue 17: a peer renews a credential from their phone, with the evidence picked in the file picker; an admin
 // reviews it on a desktop with the evidence shown in the page, returns it, and approves the fixed version.
@@ -27,7 +35,6 @@ function licencePdf(): Buffer {
     'latin1',
   );
 }
-const PHONE = { width: 390, height: 844 };
 
 describe('handing in a renewal and reviewing it, in a real browser', () => {
   let dir: string;

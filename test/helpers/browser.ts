@@ -18,6 +18,10 @@ export const DEMO_ACCOUNTS = {
   supervisor: 'ellen.brightwater@example.org',
   peer: 'renee.twofeathers@example.org',
 } as const;
+/** The phone the issues test with (an iPhone 12–15 width) and a common laptop. */
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
 export const TEST_TIMEOUT = 60_000;
 
 let t: TestApp;
