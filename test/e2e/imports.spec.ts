@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -357,6 +357,23 @@ describeEachEngine('Imports', (engine) => {
     await t.withBearer(admin).post(`/api/v1/imports/${checked.id}/commit`).send({}).expect(409);
     expect(await count('SELECT COUNT(*) AS n FROM people')).toBe(before);
   }, 180_000);
+
+  it('keeps an upload a week: the next upload after that removes the file, and the import stays listed', async () => {
+    const old = await dryRun('credentials', 'email,type,issued_on\nnobody@example.org,CPR,2026-01-10\n', 'old.csv');
+    const folder = join(t.config.dataDir, 'imports');
+    expect(existsSync(join(folder, `${old.id}.upload`))).toBe(true);
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+    await t.dataSource.query(
+      engine === 'postgres'
+        ? 'UPDATE imports SET created_at = $1 WHERE id = $2'
+        : 'UPDATE imports SET created_at = ? WHERE id = ?',
+      [engine === 'postgres' ? eightDaysAgo : eightDaysAgo.toISOString().replace('T', ' ').replace('Z', ''), old.id],
+    );
+    await dryRun('credentials', 'email,type,issued_on\nnobody@example.org,CPR,2026-01-11\n', 'new.csv');
+    expect(existsSync(join(folder, `${old.id}.upload`))).toBe(false);
+    expect(existsSync(join(folder, `${old.id}-rejected.csv`))).toBe(false);
+    expect((await t.withBearer(admin).get(`/api/v1/imports/${old.id}`).expect(200)).body.counts.rejected).toBe(1);
+  });
 
   it('is for admins only', async () => {
     const peer = (await t.token(['peer'])).bearer;

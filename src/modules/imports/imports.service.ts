@@ -81,6 +81,8 @@ export class ImportsService {
   /** Stores the upload and queues its dry run; the caller may wait for it with `waitForCheck`. */
   async create(file: UploadedFile, input: NewImport, actor: Actor): Promise<DataImport> {
     await mkdir(this.folder, { recursive: true });
+    // Week-old uploads go when the next one comes, as rejected roster lines do: no schedule to keep.
+    await this.sweep();
     const sha256 = await fileHash(file.path);
     const repo = this.dataSource.getRepository(DataImport);
     const created = await this.writeLock.run(() =>
