@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { fieldError, validateForm } from '../../common/http/validation';
@@ -384,13 +384,5 @@ export class SubmissionsService {
         .getExists();
       if (!used) await this.storage.delete(f.key);
     }
-  }
-
-  /** Waiting submissions of these people, for the clearance answers' "submitted on …, awaiting review". */
-  pendingFor(personIds: string[]): Promise<Submission[]> {
-    if (personIds.length === 0) return Promise.resolve([]);
-    return this.dataSource
-      .getRepository(Submission)
-      .find({ where: { personId: In(personIds), state: 'submitted' }, order: { createdAt: 'ASC' } });
   }
 }

@@ -10,7 +10,7 @@ import type { CertificateRequests } from '../../training/certificate-requests';
 import type { ImportKind, ImportOptions } from '../import.entity';
 import type { ImportCell } from '../import-table';
 import { sameName, type PeopleIndex, type PersonRef } from '../import-lookups';
-import { cellText, readDate, type DateFormatWatch } from '../import-values';
+import { readDate, type DateFormatWatch } from '../import-values';
 
 /** One record of the file, by field name (the columns already matched). */
 export interface ImportRowInput {
@@ -162,5 +162,3 @@ export function rowPerson(
 export function isProblem(value: unknown): value is RowProblem {
   return typeof value === 'object' && value !== null && 'message' in value && 'column' in value;
 }
-
-export { cellText };
