@@ -7,7 +7,7 @@
  * Data: 10,000 people, 100,000 credential records, 10,000 supervision periods.
  *
  * Run: npm run bench:clearance    (builds, then prints its figures; takes under a minute)
- *      node bench/clearance.js board|dos|api    (one part only, e.g. under `node --cpu-prof`)
+ *      node bench/clearance.js board|dos|api|cluster    (one part only, e.g. under `node --cpu-prof`)
  *
  * The API clients run in a child process (bench/lib/clearance-load.js), so their own work does not
  * queue on the server's event loop; the server's own time per request is measured too.
@@ -26,6 +26,7 @@ const { NestFactory } = require('@nestjs/core');
 const { DataSource } = require('typeorm');
 const Database = require('better-sqlite3');
 const { startBench } = require('./lib/bench-report');
+const { clusterSpeedup } = require('./lib/cluster-speedup');
 const dist = (p) => require(join(__dirname, '..', 'dist', 'src', p));
 const { AppModule } = dist('app.module');
 const { AppConfig } = dist('config/app-config');
@@ -272,6 +273,18 @@ async function main() {
   }
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });
+
+  // Several web processes on one host (WEB_CONCURRENCY, PostgreSQL only): the same floor route, 2 processes against 1.
+  if (part('cluster')) {
+    const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    console.log(
+      'GET /api/v1/me on PostgreSQL, 50 clients on the same cores, WEB_CONCURRENCY=1 and 2 in alternating rounds:',
+    );
+    const cluster = await clusterSpeedup({ postgresUrl });
+    report.figure('me_one_process_per_s', cluster.one_per_s, 0);
+    report.figure('me_two_processes_per_s', cluster.two_per_s, 0);
+    report.atLeast('cluster_speedup', cluster.cluster_speedup, 1.4, 2);
+  }
   report.finish();
 }
 

@@ -32,7 +32,17 @@ const LAYERS: readonly (readonly string[])[] = [
   ],
   ['modules/person-record', 'modules/web'],
   // Wiring at the top: the entity list, migrations and seeds import every module; so do the entry points.
-  ['database', 'commands', 'app.module.ts', 'setup-app.ts', 'main.ts', 'worker.ts', 'cli.ts', 'cli.module.ts'],
+  [
+    'database',
+    'commands',
+    'app.module.ts',
+    'setup-app.ts',
+    'main.ts',
+    'web-cluster.ts',
+    'worker.ts',
+    'cli.ts',
+    'cli.module.ts',
+  ],
 ];
 
 const SRC = resolve(__dirname, '..', 'src');

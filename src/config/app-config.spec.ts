@@ -82,10 +82,22 @@ describe('AppConfig.fromEnvironment', () => {
     ['ORG_NAME', 'x'.repeat(121), /ORG_NAME must be at most 120 characters/],
     ['SUPERVISION_GAP_DAYS', '0', /SUPERVISION_GAP_DAYS must be a whole number of days between 1 and 365/],
     ['SUBMISSION_EVIDENCE_DAYS', 'soon', /SUBMISSION_EVIDENCE_DAYS must be a whole number of days between 1 and 3650/],
+    ['WEB_CONCURRENCY', '0', /WEB_CONCURRENCY must be a whole number of web processes between 1 and 32/],
   ])('names %s when it is %p', (name, value, message) => {
     const error = configError({ [name]: value });
     expect(error).toMatch(message);
     expect(error.split('\n')).toHaveLength(1);
+  });
+
+  it('runs several web processes only on PostgreSQL, and says so in one line on SQLite', () => {
+    const error = configError({ WEB_CONCURRENCY: '2' });
+    expect(error).toMatch(
+      /^Invalid configuration: WEB_CONCURRENCY must be 1 on SQLite.*set DATABASE_URL to PostgreSQL/,
+    );
+    expect(error.split('\n')).toHaveLength(1);
+    const env = { DATA_DIR: dataDir(), WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://lms@db.internal:5432/lms' };
+    expect(AppConfig.fromEnvironment(env).webConcurrency).toBe(2);
+    expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir() }).webConcurrency).toBe(1);
   });
 
   it('names every bad variable in one line', () => {

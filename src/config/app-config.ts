@@ -70,6 +70,8 @@ export class AppConfig {
     readonly publicBaseUrlFrom: 'PUBLIC_BASE_URL' | 'PORT' | 'default',
     /** A returned or withdrawn submission's evidence files are deleted this many days after it closed. */
     readonly submissionEvidenceDays: number = 90,
+    /** Web processes `npm start` runs on one host (node:cluster, sharing the port); more than 1 needs PostgreSQL. */
+    readonly webConcurrency: number = 1,
   ) {}
 
   get isProduction(): boolean {
@@ -89,6 +91,10 @@ export class AppConfig {
   /** Throws `ConfigError` naming every bad variable. */
   static fromEnvironment(env: Record<string, string | undefined>): AppConfig {
     const e = parseEnvironment(env);
+    if (e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL)
+      throw new ConfigError(
+        'Invalid configuration: WEB_CONCURRENCY must be 1 on SQLite, which has one writer: set DATABASE_URL to PostgreSQL to run several web processes',
+      );
     const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR);
     return new AppConfig(
       e.NODE_ENV,
@@ -131,6 +137,7 @@ export class AppConfig {
       },
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
       e.SUBMISSION_EVIDENCE_DAYS,
+      e.WEB_CONCURRENCY,
     );
   }
 }

@@ -131,6 +131,12 @@ export class Environment {
   @Max(50, { message: 'must be a whole number between 1 and 50' })
   JOB_CONCURRENCY: number = 4;
 
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of web processes between 1 and 32' })
+  @Min(1, { message: 'must be a whole number of web processes between 1 and 32' })
+  @Max(32, { message: 'must be a whole number of web processes between 1 and 32' })
+  WEB_CONCURRENCY: number = 1;
+
   @Transform(blankToUndefined)
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:MM (24-hour), such as 06:00' })
   EXPIRY_SCAN_AT: string = '06:00';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
@@ -16,6 +15,7 @@ import { programFactory } from '../factories/program';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
 import { OB3_SCHEMA, schemaErrors } from '../helpers/open-badges';
+import { freePort } from '../helpers/free-port';
 
 /** A real 1×1 PNG: the renderer draws the logo, so it must decode. */
 const LOGO = Buffer.from(
@@ -33,17 +33,6 @@ interface Badge {
     identifier: Array<{ identityType: string; identityHash: string; hashed: boolean; salt?: string }>;
     achievement: { achievementType: string; image: { id: string; type: string } };
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

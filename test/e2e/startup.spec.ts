@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../helpers/free-port';
 
 /**
  * The built app as `npm start` runs it (`npm test` builds first): a fresh data folder must come
@@ -11,16 +11,6 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 const MAIN = join(ROOT, 'dist/src/main.js');
 const CLI = join(ROOT, 'dist/src/cli.js');
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
 
 /** fetch with cookies kept between requests, and redirects left to the caller, like a minimal browser. */
 class CookieJar {
@@ -58,6 +48,7 @@ describe('Starting the built application', () => {
     ['PORT', 'eighty', 'PORT must be a whole number between 1 and 65535'],
     ['DATABASE_URL', 'mysql://root@localhost/lms', 'DATABASE_URL must be a PostgreSQL URL'],
     ['PROGRAM_TIMEZONE', 'Montana/Missoula', 'PROGRAM_TIMEZONE must be an IANA time zone'],
+    ['WEB_CONCURRENCY', '2', 'WEB_CONCURRENCY must be 1 on SQLite, which has one writer'],
   ])('stops with one line naming %s when it is bad', (name, value, message) => {
     const run = spawnSync(process.execPath, [MAIN], {
       env: cleanEnv({ DATA_DIR: dataDir, [name]: value }),

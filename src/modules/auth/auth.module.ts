@@ -11,6 +11,7 @@ import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { MeController } from './me.controller';
 import { PersonAccessController } from './person-access.controller';
+import { RateLimitStore } from './rate-limit-store';
 import { SessionsService } from './sessions.service';
 
 @Global()
@@ -23,9 +24,10 @@ import { SessionsService } from './sessions.service';
     ApiTokensService,
     AccountLinksService,
     LoginThrottleService,
+    RateLimitStore,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, SessionsService, AccountLinksService],
+  exports: [AuthService, SessionsService, AccountLinksService, RateLimitStore],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

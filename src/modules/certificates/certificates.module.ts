@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
+import { RateLimitStore } from '../auth/rate-limit-store';
 import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { CertificateAddresses } from './certificate-addresses.service';
@@ -23,8 +24,11 @@ import { VerifyController } from './verify.controller';
     CredentialsModule,
     // Public lookups only (verify pages, the status list, the key): per address, per route.
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => [{ name: 'verify', ttl: 60_000, limit: config.certificates.verifyRateLimit }],
+      inject: [AppConfig, RateLimitStore],
+      useFactory: (config: AppConfig, storage: RateLimitStore) => ({
+        throttlers: [{ name: 'verify', ttl: 60_000, limit: config.certificates.verifyRateLimit }],
+        storage,
+      }),
     }),
   ],
   controllers: [VerifyController, CertificatesController, CertificatesPagesController],
