@@ -121,8 +121,9 @@ export async function openPage(
   return { context, page, problems };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+/** The whole page, or with `fullPage: false` what the screen shows (the header and a menu opened over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage });
 }
 
 /** The body rows of the tables within `scope` (by default the whole main content). */
