@@ -119,14 +119,14 @@ describe('Trainer and admin homes, and the grouped menu, in a real browser', () 
       // Keyboard only: Tab to "Admin", Enter opens it, Tab reaches its first link, Enter follows it.
       const admin = nav.locator('details.dropdown > summary', { hasText: 'Admin' });
       await page.locator('header a.brand').focus();
-      for (let i = 0; i < 10 && !(await admin.evaluate((s) => s === document.activeElement)); i++)
+      for (let i = 0; i < 10 && !(await admin.evaluate((s) => s.ownerDocument.activeElement === s)); i++)
         await page.keyboard.press('Tab');
-      expect(await admin.evaluate((s) => s === document.activeElement)).toBe(true);
+      expect(await admin.evaluate((s) => s.ownerDocument.activeElement === s)).toBe(true);
       await page.keyboard.press('Enter');
       expect(await admin.evaluate((s) => s.parentElement!.hasAttribute('open'))).toBe(true);
       expect(await nav.getByRole('link', { name: 'Reports' }).isVisible()).toBe(true);
       await screenshot(page, 'nav-admin-open-1366.png', { fullPage: false });
-      for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Jobs'; i++)
+      for (let i = 0; i < 10 && (await page.evaluate('document.activeElement?.textContent')) !== 'Jobs'; i++)
         await page.keyboard.press('Tab');
       await Promise.all([page.waitForURL(/\/admin\/jobs$/), page.keyboard.press('Enter')]);
 

@@ -140,10 +140,9 @@ export async function menuLink(page: Page, name: string): Promise<Locator> {
   const toggle = nav.locator('details.nav-menu > summary');
   if ((await toggle.isVisible()) && !(await nav.locator('details.nav-menu').evaluate((d) => d.hasAttribute('open'))))
     await toggle.click();
-  const link = nav
-    .locator('ul.nav-items a', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`) })
-    .first();
-  const group = nav.locator('details.dropdown', { has: link });
+  const label = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+  const link = nav.locator('ul.nav-items a', { hasText: label }).first();
+  const group = nav.locator('details.dropdown', { has: page.locator('a', { hasText: label }) });
   if ((await group.count()) && !(await group.evaluate((d) => d.hasAttribute('open'))))
     await group.locator('summary').click();
   return link;

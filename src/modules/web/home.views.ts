@@ -54,9 +54,11 @@ export class HomeViews {
     }));
     const lapsed = rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current');
     // An admin's home leads with what needs attention; a trainer's with their cohorts (their own record comes last).
+    // A trainer who also supervises keeps the supervisor's home, whose team comes first.
+    const trainerOnly = !isAdmin && !hasRole(user, 'supervisor') && hasRole(user, 'trainer');
     const [adminHome, trainerHome] = await Promise.all([
       isAdmin ? this.adminHome.build(lapsed) : null,
-      !isAdmin && hasRole(user, 'trainer') ? this.trainerHome.build(user) : null,
+      trainerOnly ? this.trainerHome.build(user) : null,
     ]);
     return {
       title: 'Home',
