@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import {
   DEMO_ACCOUNTS,
@@ -21,6 +22,14 @@ const WIDE = { width: 1366, height: 900 };
 /** Nothing on the page scrolls sideways. */
 async function fitsWidth(page: Page, width: number) {
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+}
+
+/** Serious and critical accessibility violations on the page as it is now (a menu open or closed), by rule and target. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 /** The distinct top edges (rounded) of the header's top-level entries that are shown: one value is one line. */
@@ -68,6 +77,7 @@ describe('Trainer and admin homes, and the grouped menu, in a real browser', () 
           await page.waitForURL(/\/training$/);
         }
         await page.goto('/');
+        expect(await axeProblems(page)).toEqual([]);
         await screenshot(page, `home-trainer-${label}.png`);
         await screenshot(page, `home-trainer-${label}-top.png`, { fullPage: false });
         expect(session.problems).toEqual([]);
@@ -94,6 +104,7 @@ describe('Trainer and admin homes, and the grouped menu, in a real browser', () 
         const figures = (await page.locator('main section.stats').boundingBox())!;
         expect(box.y).toBeLessThan(figures.y);
         await fitsWidth(page, viewport.width);
+        expect(await axeProblems(page)).toEqual([]);
         await screenshot(page, `home-admin-${label}.png`);
         await screenshot(page, `home-admin-${label}-top.png`, { fullPage: false });
         expect(session.problems).toEqual([]);
@@ -125,6 +136,7 @@ describe('Trainer and admin homes, and the grouped menu, in a real browser', () 
       await page.keyboard.press('Enter');
       expect(await admin.evaluate((s) => s.parentElement!.hasAttribute('open'))).toBe(true);
       expect(await nav.getByRole('link', { name: 'Reports' }).isVisible()).toBe(true);
+      expect(await axeProblems(page)).toEqual([]);
       await screenshot(page, 'nav-admin-open-1366.png', { fullPage: false });
       for (let i = 0; i < 10 && (await page.evaluate('document.activeElement?.textContent')) !== 'Jobs'; i++)
         await page.keyboard.press('Tab');
@@ -173,6 +185,7 @@ describe('Trainer and admin homes, and the grouped menu, in a real browser', () 
         expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
       }
       await fitsWidth(page, PHONE.width);
+      expect(await axeProblems(page)).toEqual([]);
       await screenshot(page, 'nav-admin-open-phone.png', { fullPage: false });
       await Promise.all([page.waitForURL(/\/people$/), nav.getByRole('link', { name: 'People' }).click()]);
       expect(await nav.locator('a[aria-current="page"]').evaluateAll((as) => as.map((a) => a.textContent))).toEqual([
