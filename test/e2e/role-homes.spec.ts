@@ -169,6 +169,20 @@ describeEachEngine('Role homes', (engine) => {
     expect(html).toContain('Nothing waiting');
   });
 
+  it("keeps the supervisor's home for a trainer who also supervises, and the peer's for a peer", async () => {
+    for (const roles of [['trainer', 'supervisor'], ['peer']] as const) {
+      const html = (
+        await t
+          .as(await t.browser([...roles]))
+          .get('/')
+          .expect(200)
+      ).text;
+      expect(html).not.toContain('id="todo-h"');
+      expect(html).not.toContain('id="attention-h"');
+      expect(html).toContain('id="lapsed-h"');
+    }
+  });
+
   it("leads the admin's home with what needs attention, by count, and says nothing when nothing does", async () => {
     const adminBrowser = await t.browser(['admin']);
     const page = async () => (await t.as(adminBrowser).get('/').expect(200)).text;
