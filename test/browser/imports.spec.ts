@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Person } from '../../src/modules/people/person.entity';
 import { DataImport } from '../../src/modules/imports/import.entity';
-import { openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import { menuLink, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
 
 // Issue 16: the admin's import pages, from upload through the mapping step and the preview to the commit.
 
@@ -31,7 +31,7 @@ describe('spreadsheet import in a real browser', () => {
         `Dee;Ray;dee.${x}@example.org;;"a; b"\r\n`;
 
       await page.goto('/');
-      await Promise.all([page.waitForURL('**/admin/imports'), page.getByRole('link', { name: 'Imports' }).click()]);
+      await Promise.all([page.waitForURL('**/admin/imports'), (await menuLink(page, 'Imports')).click()]);
       await page.getByLabel('What the file holds').selectOption({ label: 'People (staff and peers)' });
       await page.getByLabel(/^File/).setInputFiles({
         name: `staff-${x}.csv`,

@@ -9,6 +9,7 @@ import {
   TEST_TIMEOUT,
   useDemoBrowser,
   type Session,
+  menuLink,
 } from '../helpers/browser';
 
 // Issue 19, broken 4: a supervisor reaches supervision from the menu, sees their supervisees and logs a session.
@@ -32,10 +33,7 @@ describe('My supervisees in a real browser', () => {
         const { page } = session;
         const today = formatDate(dateInZone(new Date(), app().config.timeZone));
         await page.goto('/');
-        await Promise.all([
-          page.waitForURL(/\/supervision\/mine$/),
-          page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My supervisees' }).click(),
-        ]);
+        await Promise.all([page.waitForURL(/\/supervision\/mine$/), (await menuLink(page, 'My supervisees')).click()]);
         expect(await page.locator('main h1').innerText()).toBe('My supervisees');
         const rows = bodyRows(page);
         expect(await rows.count()).toBeGreaterThan(0);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ExpiryScanService } from '../../src/modules/expiry/expiry-scan.service';
-import { DEMO_ACCOUNTS, openPage, screenshot, TEST_TIMEOUT, useDemoBrowser, type Session } from '../helpers/browser';
+import {
+  DEMO_ACCOUNTS,
+  menuLink,
+  openPage,
+  screenshot,
+  TEST_TIMEOUT,
+  useDemoBrowser,
+  type Session,
+} from '../helpers/browser';
 
 const app = useDemoBrowser();
 
@@ -85,7 +93,7 @@ describe('notifications and the jobs page in a real browser', () => {
       session = await openPage();
       const { page } = session;
       await page.goto('/');
-      await Promise.all([page.waitForURL(/\/admin\/jobs$/), page.getByRole('link', { name: 'Jobs' }).click()]);
+      await Promise.all([page.waitForURL(/\/admin\/jobs$/), (await menuLink(page, 'Jobs')).click()]);
       expect(await page.locator('main h1').textContent()).toBe('Jobs');
       const queues = page.locator('section[aria-labelledby="queues"] tbody tr');
       // certificates, notifications, maintenance and imports

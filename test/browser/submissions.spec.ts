@@ -11,6 +11,7 @@ import {
   TEST_TIMEOUT,
   useDemoBrowser,
   type Session,
+  menuLink,
 } from '../helpers/browser';
 
 // Issue 17: a peer renews a credential from their phone, with the evidence picked in the file picker; an admin
@@ -100,7 +101,10 @@ describe('handing in a renewal and reviewing it, in a real browser', () => {
       // The admin, on a desktop: Submissions in the menu with its count, the queue, the evidence in the page.
       const admin = await open(undefined, DEMO_ACCOUNTS.admin);
       await admin.page.goto('/');
-      const menu = admin.page.locator('header nav a', { hasText: 'Submissions' });
+      // In the Admin group, whose summary shows the count while it is closed.
+      const group = admin.page.locator('header details.dropdown > summary', { hasText: 'Admin' });
+      expect(await group.locator('.badge').textContent()).toBe('1 waiting');
+      const menu = await menuLink(admin.page, 'Submissions');
       expect(await menu.locator('.badge').textContent()).toBe('1 waiting');
       await Promise.all([admin.page.waitForURL(/\/admin\/submissions$/), menu.click()]);
       const row = admin.page.locator('main table tbody tr').first();

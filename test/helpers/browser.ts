@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { seedDemo } from '../../src/database/seeds/demo.seed';
 import { Person } from '../../src/modules/people/person.entity';
 import { hashPassword } from '../../src/modules/auth/passwords';
@@ -121,11 +121,29 @@ export async function openPage(
   return { context, page, problems };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+/** The whole page, or with `fullPage: false` what the screen shows (the header and a menu opened over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage });
 }
 
 /** The body rows of the tables within `scope` (by default the whole main content). */
 export function bodyRows(page: Page, scope = 'main') {
   return page.locator(`${scope} table tbody tr`);
+}
+
+/**
+ * The main menu's link named `name`, made visible as a person would: the "Menu" button first on a phone, then the
+ * group (dropdown) it sits in when the menu is grouped.
+ */
+export async function menuLink(page: Page, name: string): Promise<Locator> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const toggle = nav.locator('details.nav-menu > summary');
+  if ((await toggle.isVisible()) && !(await nav.locator('details.nav-menu').evaluate((d) => d.hasAttribute('open'))))
+    await toggle.click();
+  const label = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+  const link = nav.locator('ul.nav-items a', { hasText: label }).first();
+  const group = nav.locator('details.dropdown', { has: page.locator('a', { hasText: label }) });
+  if ((await group.count()) && !(await group.evaluate((d) => d.hasAttribute('open'))))
+    await group.locator('summary').click();
+  return link;
 }

@@ -59,7 +59,7 @@ import { VerifyController } from './verify.controller';
         SigningKeys.open({ ...config.certificates.signingKeys, baseUrl: config.publicBaseUrl }),
     },
   ],
-  exports: [CertificatesService, CertificateReads, JobCertificateRequests, SigningKeys],
+  exports: [CertificateAddresses, CertificatesService, CertificateReads, JobCertificateRequests, SigningKeys],
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(

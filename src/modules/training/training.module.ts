@@ -15,6 +15,7 @@ import { TrainingAttendancePagesController } from './training-attendance-pages.c
 import { TrainingCohortsPagesController } from './training-cohorts-pages.controller';
 import { TrainingCompletionPagesController } from './training-completion-pages.controller';
 import { TrainingCoursesPagesController } from './training-courses-pages.controller';
+import { TrainerWorkService } from './trainer-work.service';
 import { TrainingViews } from './training.views';
 import { TrainingController } from './training.controller';
 
@@ -37,9 +38,10 @@ import { TrainingController } from './training.controller';
     AttendanceService,
     CompletionService,
     MyTrainingService,
+    TrainerWorkService,
     // Awards become certificates through jobs (one per credential), never in the completing request.
     { provide: CertificateRequests, useExisting: JobCertificateRequests },
   ],
-  exports: [CoursesService, MyTrainingService],
+  exports: [CoursesService, MyTrainingService, TrainerWorkService],
 })
 export class TrainingModule {}

@@ -6,6 +6,8 @@ import { credentialStanding } from '../credentials/credential-status';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PeopleService } from '../people/people.service';
 import { SupervisionService } from '../supervision/supervision.service';
+import { AdminHomeViews } from './admin-home.views';
+import { TrainerHomeViews } from './trainer-home.views';
 
 /** The home page's model. */
 @Injectable()
@@ -15,6 +17,8 @@ export class HomeViews {
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
     private readonly supervision: SupervisionService,
+    private readonly trainerHome: TrainerHomeViews,
+    private readonly adminHome: AdminHomeViews,
   ) {}
 
   /** The signed-out front page: the program's name and the two ways on, nothing about anyone. */
@@ -48,8 +52,18 @@ export class HomeViews {
       expiresOn: c.expiresOn,
       ...credentialStanding(c, c.credentialType, today),
     }));
+    const lapsed = rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current');
+    // An admin's home leads with what needs attention; a trainer's with their cohorts (their own record comes last).
+    // A trainer who also supervises keeps the supervisor's home, whose team comes first.
+    const trainerOnly = !isAdmin && !hasRole(user, 'supervisor') && hasRole(user, 'trainer');
+    const [adminHome, trainerHome] = await Promise.all([
+      isAdmin ? this.adminHome.build(lapsed) : null,
+      trainerOnly ? this.trainerHome.build(user) : null,
+    ]);
     return {
       title: 'Home',
+      adminHome,
+      trainerHome,
       today,
       heading: isAdmin
         ? this.config.orgName
@@ -61,7 +75,7 @@ export class HomeViews {
       boardReportsDue: supervision?.reportsDue.length ?? 0,
       boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
       expiring: rows.filter((r) => r.standing === 'expiring'),
-      lapsed: rows.filter((r) => r.standing !== 'expiring' && r.standing !== 'current'),
+      lapsed,
     };
   }
 

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { CertificatesModule } from '../certificates/certificates.module';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { PeopleModule } from '../people/people.module';
 import { SupervisionModule } from '../supervision/supervision.module';
+import { TrainingModule } from '../training/training.module';
+import { AdminHomeViews } from './admin-home.views';
 import { HomeController } from './home.controller';
 import { HomeViews } from './home.views';
+import { TrainerHomeViews } from './trainer-home.views';
 
 @Module({
-  imports: [PeopleModule, CredentialsModule, SupervisionModule],
+  imports: [PeopleModule, CredentialsModule, SupervisionModule, TrainingModule, CertificatesModule],
   controllers: [HomeController],
-  providers: [HomeViews],
+  providers: [HomeViews, TrainerHomeViews, AdminHomeViews],
 })
 export class WebModule {}
