@@ -138,7 +138,7 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
     .restore();
 }
 
-/** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR drawn as vectors. */
+/** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR as an image mask. */
 export class CertificateRenderer {
   private readonly fonts = certificateFonts();
 
