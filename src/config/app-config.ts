@@ -42,6 +42,8 @@ export interface CertificateConfig {
   storageDir: string;
   /** Verification lookups per minute from one address. */
   verifyRateLimit: number;
+  /** Worker threads that draw certificates (0: the main thread draws them). */
+  renderThreads: number;
 }
 
 /**
@@ -134,6 +136,7 @@ export class AppConfig {
           : join(ROOT_DIR, 'templates', 'certificates'),
         storageDir: join(dataDir, 'certificates'),
         verifyRateLimit: e.VERIFY_RATE_LIMIT,
+        renderThreads: e.CERTIFICATE_RENDER_THREADS,
       },
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
       e.SUBMISSION_EVIDENCE_DAYS,

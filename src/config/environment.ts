@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -179,6 +180,12 @@ export class Environment {
   @Min(1, { message: 'must be a whole number of lookups per minute between 1 and 10000' })
   @Max(10000, { message: 'must be a whole number of lookups per minute between 1 and 10000' })
   VERIFY_RATE_LIMIT: number = 30;
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of threads between 0 and 16 (0 draws on the main thread)' })
+  @Min(0, { message: 'must be a whole number of threads between 0 and 16 (0 draws on the main thread)' })
+  @Max(16, { message: 'must be a whole number of threads between 0 and 16 (0 draws on the main thread)' })
+  CERTIFICATE_RENDER_THREADS: number = Math.min(4, availableParallelism());
 
   @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])

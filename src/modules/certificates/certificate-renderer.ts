@@ -4,6 +4,7 @@ import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { ROOT_DIR } from '../../common/root-dir';
+import { FontProgram, type PdfFontSubset } from './font-subset';
 import type { CertificateFields, CertificateLayout, FontName, LayoutElement, TextElement } from './certificate-layout';
 
 const PAGE = { width: 792, height: 612 };
@@ -45,9 +46,13 @@ const SHAPED_WORDS_KEPT = 4000;
  */
 function withSharedShaping(font: FontkitFont): FontkitFont {
   const shaped = new Map<string, Run>();
+  const program = new FontProgram(font);
   const shared = Object.create(font) as FontkitFont & {
     layout(text: string, features?: unknown): Run & { advanceWidth: number };
+    createSubset(): PdfFontSubset;
   };
+  // Each document's subset is assembled from glyphs taken apart once (font-subset.ts), not re-encoded by fontkit.
+  shared.createSubset = () => program.createSubset();
   shared.layout = (text: string, features?: unknown) => {
     const key = features ? `${text}\u0000${JSON.stringify(features)}` : text;
     let run = shaped.get(key);
@@ -97,7 +102,43 @@ function fill(template: string, fields: CertificateFields): string {
   );
 }
 
-/** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR drawn as vectors. */
+/**
+ * The QR code as one 1-bit image mask painted in the ink colour: a few hundred bytes, sharp at any zoom (a mask is
+ * not interpolated), and one operator where drawing a rectangle per run of dark modules took hundreds.
+ */
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number, color: string): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const rowBytes = Math.ceil(n / 8);
+  const bits = Buffer.alloc(rowBytes * n);
+  for (let row = 0; row < n; row++)
+    for (let col = 0; col < n; col++)
+      if (qr.modules.get(row, col)) bits[row * rowBytes + (col >> 3)] |= 0x80 >> (col & 7);
+  const pdf = doc as unknown as {
+    ref(data: object): { end(data: Buffer): void };
+    page: { xobjects: Record<string, unknown> };
+  };
+  const mask = pdf.ref({
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: n,
+    Height: n,
+    ImageMask: true,
+    BitsPerComponent: 1,
+    // A 1 bit is a dark module: paint it.
+    Decode: [1, 0],
+  });
+  mask.end(bits);
+  pdf.page.xobjects.QR = mask;
+  doc
+    .save()
+    .fillColor(color)
+    .transform(size, 0, 0, -size, x, y + size)
+    .addContent('/QR Do')
+    .restore();
+}
+
+/** The one renderer every layout goes through: PDFKit, fonts embedded (subset), the QR as an image mask. */
 export class CertificateRenderer {
   private readonly fonts = certificateFonts();
 
@@ -202,25 +243,9 @@ export class CertificateRenderer {
         );
         return;
       }
-      case 'qr': {
-        const qr = QRCode.create(fields.verifyUrl, { errorCorrectionLevel: 'M' });
-        const n = qr.modules.size;
-        const cell = e.size / n;
-        // One rectangle per run of dark modules in a row, filled at once: far fewer operators than one per module.
-        for (let row = 0; row < n; row++) {
-          let start = -1;
-          for (let col = 0; col <= n; col++) {
-            const dark = col < n && qr.modules.get(row, col);
-            if (dark && start < 0) start = col;
-            if (!dark && start >= 0) {
-              doc.rect(e.x + start * cell, e.y + row * cell, (col - start) * cell, cell);
-              start = -1;
-            }
-          }
-        }
-        doc.fill(this.color(layout, e.color, 'ink'));
+      case 'qr':
+        drawQr(doc, fields.verifyUrl, e.x, e.y, e.size, this.color(layout, e.color, 'ink'));
         return;
-      }
       case 'logo': {
         if (!input.logo) return;
         const x = e.x ?? (PAGE.width - e.width) / 2;

@@ -6,6 +6,7 @@ import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateRenderer } from './certificate-renderer';
+import { PooledCertificateRenderer } from './pooled-certificate-renderer';
 import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
 import { CertificatesPagesController } from './certificates-pages.controller';
@@ -41,7 +42,7 @@ import { VerifyController } from './verify.controller';
     CertificatesViews,
     JobCertificateRequests,
     ThrottlerGuard,
-    CertificateRenderer,
+    { provide: CertificateRenderer, useClass: PooledCertificateRenderer },
     {
       provide: CertificateStorage,
       inject: [AppConfig],
