@@ -123,7 +123,7 @@ describeEachEngine('Admin details', (engine) => {
       .type('form')
       .send({ name: 'X', email: 'not an address', roles: 'peer', status: 'active', sendInvitation: 'false' })
       .expect(400);
-    expect(refused.text).toMatch(/<input type="checkbox" name="sendInvitation" value="true" >/);
+    expect(refused.text).toMatch(/<input type="checkbox" name="sendInvitation" value="true" aria-describedby=/);
   });
 
   it('revoking from the certificate page asks first, says what will happen, and revokes only when confirmed', async () => {
