@@ -1,5 +1,6 @@
 /* global document, fetch, setTimeout, window */
-// Progress in place for a page watching a background job (certificate regeneration, an import).
+// Progress in place for a page watching a background job (certificate regeneration, an import, a
+// cohort's certificate batch); views/partials/job-progress.hbs is the markup it reads.
 // Without JavaScript the page refreshes itself instead: its <noscript> holds a meta refresh, which
 // a browser running scripts never acts on (removing a meta refresh after it was parsed would not
 // cancel it, so under load the page reloaded under the script's feet).

@@ -31,6 +31,7 @@ import { Certificate } from '../modules/certificates/certificate.entity';
 import { DataImport, ImportMapping } from '../modules/imports/import.entity';
 import { Submission } from '../modules/submissions/submission.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
+import { ProgramSetting } from '../modules/certificates/program-setting.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -65,6 +66,7 @@ export const ENTITIES = [
   OutboxMessage,
   Certificate,
   CertificateLookup,
+  ProgramSetting,
   DataImport,
   ImportMapping,
   Submission,

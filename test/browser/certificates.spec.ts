@@ -84,9 +84,17 @@ describe('certificates in a real browser', () => {
       await session.page
         .locator('form[action$="/revoke"] input[name="note"]')
         .fill('Recorded against the wrong person');
+      await session.page.getByLabel('Show the reason publicly').check();
       await Promise.all([
         session.page.waitForEvent('load'),
         session.page.getByRole('button', { name: 'Revoke certificate and credential' }).click(),
+      ]);
+      // Nothing is revoked yet: a second page says what will happen and asks to confirm (issue 19).
+      expect(await session.page.locator('main h1').innerText()).toContain('Revoke PS-40 of Renée Two Feathers?');
+      expect(await session.page.locator('.confirm-revoke').innerText()).toContain('It cannot be undone.');
+      await Promise.all([
+        session.page.waitForEvent('load'),
+        session.page.getByRole('button', { name: 'Revoke', exact: true }).click(),
       ]);
       expect(await session.page.locator('.notice').innerText()).toContain('Revoked');
       await session.page.goto(`/verify/${certificate.code}`);

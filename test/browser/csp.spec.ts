@@ -117,6 +117,7 @@ const REACHED: Record<keyof typeof DEMO_ACCOUNTS, string[]> = {
     '/audit',
     '/certificates',
     '/certificates/:id',
+    '/admin/settings', // the director's name and signature (issue 19), linked from the certificates list
     '/verify/:n',
     '/supervision',
     '/admin/jobs',

@@ -641,6 +641,18 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /api/v1/audit': { url: () => '/api/v1/audit', expect: admin(200) },
   'GET /api/v1/audit/verify': { url: () => '/api/v1/audit/verify', expect: admin(200) },
 
+  // Admin details (issue 19): the settings page (director's name and signature printed on certificates) for
+  // admins only; a cohort's certificate batch progress for the cohort's trainers and admins, like the cohort.
+  'GET /admin/settings': { url: () => '/admin/settings', expect: admin(200) },
+  'POST /admin/settings': { url: () => '/admin/settings', body: {}, expect: admin(400) },
+  'GET /admin/settings/signature': { url: () => '/admin/settings/signature', expect: admin(404) },
+  'POST /admin/settings/signature': { url: () => '/admin/settings/signature', body: {}, expect: admin(400) },
+  'POST /admin/settings/signature/remove': { url: () => '/admin/settings/signature/remove', expect: admin(303) },
+  'GET /api/v1/cohorts/:id/certificate-progress': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/certificate-progress`,
+    expect: cohortRun(200),
+  },
+
   // Certificates: the public verify pages and the Open Badges key, profile and status list; downloads
   // in the holder's scope; the signed badge for the holder and admins; revoking and re-issuing for admins.
   'GET /verify': { url: () => '/verify', expect: all(200) },

@@ -48,6 +48,7 @@ const TABLES = [
   'practice_role_requirements',
   'practice_role_rule_versions',
   'practice_roles',
+  'program_settings',
   'rate_limits',
   'roster_rejections',
   'seed_entries',

@@ -7,6 +7,11 @@ import { certificateState } from './certificate-view';
 import type { Certificate } from './certificate.entity';
 import { CertificatesRepository } from './certificates.repository';
 
+export interface CohortDrawing {
+  state: 'active' | 'completed';
+  progress: { done: number; total: number };
+}
+
 /** Handing out certificates: to their holders, supervisors and trainers within scope, and to admins. */
 @Injectable()
 export class CertificateReads {
@@ -47,6 +52,21 @@ export class CertificateReads {
   async forCohort(cohortId: string, user: AuthUser): Promise<{ cohort: Cohort; certificates: Certificate[] }> {
     const cohort = await this.repository.findManagedCohort(cohortId, user);
     return { cohort, certificates: await this.repository.findCurrentOfCohort(cohortId) };
+  }
+
+  /**
+   * A cohort's certificate batch as a job-like answer ("312 of 500 drawn"), which the progress
+   * script polls: active until every award has its certificate. For its trainers and admins.
+   */
+  async cohortDrawing(cohortId: string, user: AuthUser): Promise<CohortDrawing> {
+    await this.repository.findManagedCohort(cohortId, user);
+    return this.drawingProgress(cohortId);
+  }
+
+  /** The same, for a page that has already checked who may see the cohort. */
+  async drawingProgress(cohortId: string): Promise<CohortDrawing> {
+    const progress = await this.repository.countCohortDrawn(cohortId);
+    return { state: progress.done >= progress.total ? 'completed' : 'active', progress };
   }
 
   stream(certificate: Certificate) {

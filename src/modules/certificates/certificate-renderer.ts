@@ -92,6 +92,8 @@ export interface RenderInput {
   fields: CertificateFields;
   /** PNG or JPEG bytes, drawn where the layout has a logo. */
   logo: Buffer | null;
+  /** PNG or JPEG bytes of the director's signature, drawn above the line that prints {{directorName}}. */
+  directorSignature?: Buffer | null;
   /** Written into the PDF's metadata, so the same input always makes the same document. */
   issuedAt: Date;
 }
@@ -228,6 +230,13 @@ export class CertificateRenderer {
         return;
       case 'signature': {
         if (e.when && !fields[e.when]) return;
+        // Layouts name the director's line by its field, so every layout gets the image without a change of its own.
+        if (input.directorSignature && e.name.includes('{{directorName}}'))
+          doc.image(input.directorSignature, e.x + e.width * 0.1, e.y - 46, {
+            fit: [e.width * 0.8, 42],
+            align: 'center',
+            valign: 'bottom',
+          });
         doc
           .lineWidth(0.75)
           .moveTo(e.x, e.y)

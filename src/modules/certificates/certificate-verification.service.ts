@@ -63,7 +63,11 @@ export class CertificateVerification {
         issuedOn: credential.issuedOn,
         expiresOn: credential.expiresOn,
         revokedOn: state === 'revoked' ? (certificate.revokedOn ?? credential.revokedOn) : null,
-        revocationReason: state === 'revoked' ? (certificate.revocationReason ?? credential.revocationReason) : null,
+        // The date always shows; the reason category only when the admin chose to show it publicly.
+        revocationReason:
+          state === 'revoked' && credential.revocationReasonPublic
+            ? (certificate.revocationReason ?? credential.revocationReason)
+            : null,
         suspendedFrom: state === 'suspended' ? credential.suspendedFrom : null,
         suspendedUntil: state === 'suspended' ? credential.suspendedUntil : null,
         supersededBy: newer ? { code: newer.code, url: `${this.config.publicBaseUrl}/verify/${newer.code}` } : null,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags, ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { submitForm } from '../../common/http/form-post';
@@ -6,7 +6,9 @@ import { validateForm } from '../../common/http/validation';
 import type { Actor } from '../../common/auth/actor';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
-import { RevokeCredentialDto } from '../credentials/dto/credential.dto';
+import { RevokeCredentialPageDto } from '../credentials/dto/credential.dto';
+import { revocationConfirmView } from '../credentials/credentials.views';
+import { CertificateRevocation } from './certificate-revocation.service';
 import { JobQueue } from '../jobs/jobs';
 import { certificateJob, sendBadge, sendPdf } from './certificates.controller';
 import { pipeCohortZip } from './certificate-zip';
@@ -39,6 +41,7 @@ export class CertificatesPagesController {
     private readonly views: CertificatesViews,
     private readonly jobs: JobQueue,
     private readonly addresses: CertificateAddresses,
+    private readonly revocation: CertificateRevocation,
   ) {}
 
   @ApiExcludeEndpoint()
@@ -120,6 +123,8 @@ export class CertificatesPagesController {
 
   @ApiExcludeEndpoint()
   @Post('certificates/:id/revoke')
+  // The first step answers with the confirmation page itself (a page, not a created resource).
+  @HttpCode(200)
   @Roles('admin')
   async revoke(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -129,10 +134,14 @@ export class CertificatesPagesController {
     @Res() res: Response,
   ) {
     return submitForm(res, {
-      dto: RevokeCredentialDto,
+      dto: RevokeCredentialPageDto,
       body,
-      run: (value) => this.certificates.revokeCertificate(id, value, actor),
-      done: () => `/certificates/${id}?notice=revoked`,
+      run: (value) => this.revocation.revokeOnceConfirmed(id, value, actor),
+      // First the page that says what will happen; the post from there revokes.
+      done: ({ preview }) =>
+        preview
+          ? revocationConfirmView(preview, `/certificates/${id}/revoke`, `/certificates/${id}`)
+          : `/certificates/${id}?notice=revoked`,
       view: 'certificates/show',
       model: (revokeErrors) => this.views.show(id, user, { revokeErrors, revokeValues: body }),
     });

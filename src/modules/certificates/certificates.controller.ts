@@ -167,6 +167,15 @@ export class CertificatesController {
     return { jobId, job: `/api/v1/certificate-jobs/${jobId}` };
   }
 
+  @Get('cohorts/:id/certificate-progress')
+  @Roles('trainer', 'admin')
+  @ApiOperation({
+    summary: "How many of a cohort's awards have their certificate drawn yet (its trainers and admins)",
+  })
+  cohortProgress(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: AuthUser) {
+    return this.reads.cohortDrawing(id, user);
+  }
+
   @Get('certificate-jobs/:id')
   @Roles('admin')
   @ApiOperation({ summary: 'State and progress of a certificate job' })

@@ -4,9 +4,15 @@ import { AppConfig } from '../../config/app-config';
 import { RateLimitStore } from '../auth/rate-limit-store';
 import { CredentialHooks } from '../credentials/credential-hooks';
 import { CredentialsModule } from '../credentials/credentials.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { CertificateReadyMail } from './certificate-ready-mail';
 import { CertificateAddresses } from './certificate-addresses.service';
 import { CertificateRenderer } from './certificate-renderer';
 import { PooledCertificateRenderer } from './pooled-certificate-renderer';
+import { CertificateRevocation } from './certificate-revocation.service';
+import { CertificateSettings, SIGNATURE_STORAGE } from './certificate-settings.service';
+import { CertificateSettingsPagesController } from './certificate-settings-pages.controller';
+import { LocalEvidenceStorage } from '../submissions/evidence/evidence-storage';
 import { CertificateStorage, LocalCertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
 import { CertificatesPagesController } from './certificates-pages.controller';
@@ -23,6 +29,7 @@ import { VerifyController } from './verify.controller';
 @Module({
   imports: [
     CredentialsModule,
+    NotificationsModule,
     // Public lookups only (verify pages, the status list, the key): per address, per route.
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RateLimitStore],
@@ -32,10 +39,23 @@ import { VerifyController } from './verify.controller';
       }),
     }),
   ],
-  controllers: [VerifyController, CertificatesController, CertificatesPagesController],
+  controllers: [
+    VerifyController,
+    CertificatesController,
+    CertificatesPagesController,
+    CertificateSettingsPagesController,
+  ],
   providers: [
     CertificatesRepository,
     CertificatesService,
+    CertificateRevocation,
+    CertificateSettings,
+    CertificateReadyMail,
+    {
+      provide: SIGNATURE_STORAGE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new LocalEvidenceStorage(config.dataDir, 'signatures'),
+    },
     CertificateAddresses,
     CertificateReads,
     CertificateVerification,
@@ -66,9 +86,11 @@ export class CertificatesModule implements OnModuleInit {
   constructor(
     private readonly hooks: CredentialHooks,
     private readonly certificates: CertificatesService,
+    private readonly revocation: CertificateRevocation,
   ) {}
 
   onModuleInit(): void {
     this.hooks.onRevoked((tx, credential, actor) => this.certificates.onCredentialRevoked(tx, credential, actor));
+    this.hooks.onDescribeDependents((credentialId) => this.revocation.dependents(credentialId));
   }
 }

@@ -141,6 +141,14 @@ export class CertificatesRepository {
     return this.dataSource.getRepository(Certificate).findOneBy({ id: certificateId });
   }
 
+  /** A credential's certificates not yet revoked, the current one first. */
+  findUnrevokedCertificatesOf(credentialId: string): Promise<Certificate[]> {
+    return this.dataSource.getRepository(Certificate).find({
+      where: { credentialId, revokedOn: IsNull() },
+      order: { supersededAt: { direction: 'DESC', nulls: 'FIRST' }, issuedAt: 'DESC' },
+    });
+  }
+
   findUnrevokedOf(tx: EntityManager, credentialId: string): Promise<Certificate[]> {
     return tx.getRepository(Certificate).findBy({ credentialId, revokedOn: IsNull() });
   }
@@ -234,6 +242,20 @@ export class CertificatesRepository {
   findForPerson(personId: string, viewer: AuthUser, today: IsoDate): Promise<Certificate[]> {
     const qb = this.withCredential().where('c.person_id = :personId', { personId }).orderBy('c.issued_at', 'DESC');
     return whereVisibleTo(qb, 'c.person_id', viewer, today).getMany();
+  }
+
+  /** How many of a cohort's program-issued, unrevoked awards have their current certificate drawn yet. */
+  async countCohortDrawn(cohortId: string): Promise<{ done: number; total: number }> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'total')
+      .addSelect('COUNT(cert.id)', 'done')
+      .from(Credential, 'cr')
+      .innerJoin('cr.credentialType', 't')
+      .leftJoin(Certificate, 'cert', 'cert.credential_id = cr.id AND cert.superseded_at IS NULL')
+      .where("cr.cohort_id = :cohortId AND t.kind = 'internal' AND cr.revoked_on IS NULL", { cohortId })
+      .getRawOne<{ total: string | number; done: string | number }>();
+    return { done: Number(row?.done ?? 0), total: Number(row?.total ?? 0) };
   }
 
   /** The current certificates of a cohort's awards, by recipient name. */

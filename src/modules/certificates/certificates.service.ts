@@ -14,6 +14,8 @@ import { JobQueue, type JobContext, type JobPayloads } from '../jobs/jobs';
 import type { Cohort } from '../training/cohort.entity';
 import type { CertificateFields } from './certificate-layout';
 import { CertificateRenderer } from './certificate-renderer';
+import { CertificateSettings } from './certificate-settings.service';
+import { CertificateReadyMail } from './certificate-ready-mail';
 import { CertificateStorage } from './certificate-storage';
 import { CertificateTemplates } from './certificate-templates';
 import { Certificate, type ReissueReason } from './certificate.entity';
@@ -48,6 +50,8 @@ export class CertificatesService {
     private readonly jobs: JobQueue,
     private readonly credentials: CredentialsService,
     private readonly writeLock: WriteLock,
+    private readonly settings: CertificateSettings,
+    private readonly readyMail: CertificateReadyMail,
   ) {}
 
   // ---- issuing -------------------------------------------------------------------------------
@@ -100,6 +104,7 @@ export class CertificatesService {
     if (!material) return null;
     const draft = await this.draw(material, jobId);
     let kept = false;
+    let outbox: string[] = [];
     try {
       // Drawn and stored above, outside SQLite's write lock: only the rows wait their turn.
       const saved = await this.writeLock.run(() =>
@@ -115,10 +120,12 @@ export class CertificatesService {
             entityId: draft.id,
             after: this.snapshot(draft),
           });
+          outbox = await this.readyMail.write(tx, draft, false);
           kept = true;
           return draft;
         }),
       );
+      await this.readyMail.send(outbox);
       return saved;
     } finally {
       if (!kept) await this.dropIfUnused(draft.storageKey);
@@ -131,8 +138,9 @@ export class CertificatesService {
     if (!material) return null;
     const draft = await this.draw(material, jobId);
     let kept = false;
+    let outbox: string[] = [];
     try {
-      return await this.writeLock.run(() =>
+      const saved = await this.writeLock.run(() =>
         this.repository.transaction(async (tx) => {
           await this.repository.lockIssuing(tx);
           const now = await this.repository.findCurrent(current.credentialId, tx);
@@ -164,10 +172,14 @@ export class CertificatesService {
               requestedById: now.reissueRequestedById,
             },
           });
+          if (CertificateReadyMail.worthTelling(now, draft, now.reissueReason))
+            outbox = await this.readyMail.write(tx, draft, true);
           kept = true;
           return draft;
         }),
       );
+      await this.readyMail.send(outbox);
+      return saved;
     } finally {
       if (!kept) await this.dropIfUnused(draft.storageKey);
     }
@@ -202,7 +214,7 @@ export class CertificatesService {
     };
   }
 
-  private fields(m: Material, code: string): CertificateFields {
+  private fields(m: Material, code: string, directorName: string): CertificateFields {
     const c = m.credential;
     const base = this.config.publicBaseUrl;
     return {
@@ -214,7 +226,7 @@ export class CertificatesService {
       issuedOn: longDate(c.issuedOn),
       validity: c.expiresOn ? `Valid through ${longDate(c.expiresOn)}` : 'Does not expire',
       trainerName: m.trainerName,
-      directorName: this.config.certificates.directorName,
+      directorName,
       directorTitle: this.config.certificates.directorTitle,
       licenceNumber: c.licenceNumber ?? '',
       cohortName: m.cohort ? m.cohort.name : '',
@@ -228,9 +240,11 @@ export class CertificatesService {
   private async draw(m: Material, jobId: string | null): Promise<Certificate> {
     const layout = this.templates.layoutFor(m.credential.credentialType.code, !!m.cohort);
     const code = generateVerificationCode();
-    const fields = this.fields(m, code);
+    const { directorName, directorSignature } = await this.settings.forDrawing();
+    const fields = this.fields(m, code, directorName);
     const issuedAt = new Date();
-    const pdf = await this.renderer.render({ layout, fields, logo: this.config.certificates.logo, issuedAt });
+    const logo = this.config.certificates.logo;
+    const pdf = await this.renderer.render({ layout, fields, logo, directorSignature, issuedAt });
     const stored = await this.storage.put(pdf);
     return Object.assign(new Certificate(), {
       id: randomUUID(),

@@ -5,21 +5,13 @@ import type { Request, Response } from 'express';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
 import { Public } from '../../common/auth/decorators';
+import { REVOCATION_REASON_WORDS } from '../credentials/credential.entity';
 import { STATE_LABELS } from './certificate-view';
 import { CertificateVerification, type VerifyResult } from './certificate-verification.service';
 import { VerifyFormQuery } from './dto/certificate.dto';
 import { issuerProfile } from './open-badges';
 import { SigningKeys } from './signing-key';
 import { normaliseVerificationCode } from './verification-code';
-
-const REASON_WORDS: Record<string, string> = {
-  disciplinary: 'Disciplinary action',
-  issued_in_error: 'Issued in error',
-  fraud: 'Obtained by fraud',
-  requirements_not_met: 'Requirements not met',
-  surrendered: 'Surrendered by the holder',
-  other: 'Other',
-};
 
 /** Only what the issue allows the public to see; nothing else of the person or the credential. */
 function publicView(r: VerifyResult) {
@@ -78,7 +70,7 @@ export class VerifyController {
       result: {
         ...view,
         revocationReasonWords: view.revocationReason
-          ? (REASON_WORDS[view.revocationReason] ?? view.revocationReason)
+          ? (REVOCATION_REASON_WORDS[view.revocationReason] ?? view.revocationReason)
           : null,
       },
       checkedOn: this.config.today(),

@@ -13,6 +13,15 @@ export const REVOCATION_REASONS = [
   'other',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+/** How a reason category reads on the public verify page (when the admin lets it show there). */
+export const REVOCATION_REASON_WORDS: Record<string, string> = {
+  disciplinary: 'Disciplinary action',
+  issued_in_error: 'Issued in error',
+  fraud: 'Obtained by fraud',
+  requirements_not_met: 'Requirements not met',
+  surrendered: 'Surrendered by the holder',
+  other: 'Other',
+};
 export const SUSPENSION_REASONS = [
   'investigation',
   'disciplinary',
@@ -79,6 +88,10 @@ export class Credential {
 
   @Column({ name: 'revocation_note', type: 'varchar', length: 300, nullable: true })
   revocationNote!: string | null;
+
+  /** The public verify page (and its API) name the reason category only when the admin said so. */
+  @Column({ name: 'revocation_reason_public', type: 'boolean', default: false })
+  revocationReasonPublic!: boolean;
 
   @Column({ name: 'revoked_by_id', type: 'uuid', nullable: true })
   revokedById!: string | null;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
@@ -6,11 +6,12 @@ import { RequestActor, Roles } from '../../common/auth/decorators';
 import { submitForm, type FormErrors } from '../../common/http/form-post';
 import { REVOCATION_REASONS, SUSPENSION_REASONS, VERIFICATION_RESULTS } from './credential.entity';
 import { CredentialsService } from './credentials.service';
-import { credentialView } from './credentials.views';
+import { credentialView, revocationConfirmView } from './credentials.views';
+import { RevocationConfirmation } from './revocation-confirmation.service';
 import {
   ChangeExpiryDto,
   RecordCredentialDto,
-  RevokeCredentialDto,
+  RevokeCredentialPageDto,
   SuspendCredentialDto,
   VerifyCredentialDto,
 } from './dto/credential.dto';
@@ -22,7 +23,10 @@ type FormBody = Record<string, unknown>;
 @Roles('admin')
 @Controller()
 export class CredentialsPagesController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly revocation: RevocationConfirmation,
+  ) {}
 
   @Get('people/:id/credentials/new')
   async newForm(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
@@ -52,6 +56,8 @@ export class CredentialsPagesController {
   }
 
   @Post('credentials/:id/revoke')
+  // The first step answers with the confirmation page itself (a page, not a created resource).
+  @HttpCode(200)
   async revoke(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: FormBody,
@@ -59,10 +65,14 @@ export class CredentialsPagesController {
     @Res() res: Response,
   ) {
     return submitForm(res, {
-      dto: RevokeCredentialDto,
+      dto: RevokeCredentialPageDto,
       body,
-      run: (value) => this.credentials.revoke(id, value, actor),
-      done: (c) => `/people/${c.personId}?notice=credential-revoked`,
+      run: (value) => this.revocation.revokeOnceConfirmed(id, value, actor),
+      // First the page that says what will happen; the post from there revokes.
+      done: ({ preview, revoked }) =>
+        preview
+          ? revocationConfirmView(preview, `/credentials/${id}/revoke`, `/credentials/${id}/manage`)
+          : `/people/${revoked.personId}?notice=credential-revoked`,
       view: 'credentials/manage',
       model: (revokeErrors) => this.manageModel(id, { revokeErrors, revokeValues: body }),
     });

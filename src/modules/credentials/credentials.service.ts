@@ -120,6 +120,7 @@ export class CredentialsService {
           revokedOn: dto.effectiveOn,
           revocationReason: dto.reason,
           revocationNote: dto.note ?? null,
+          revocationReasonPublic: dto.reasonPublic === true,
           revokedById: actor.personId,
         });
       },

@@ -88,6 +88,9 @@ export function importPageModel(found: DataImport, progress: ImportProgress | nu
     step,
     errors,
     percent: view.progress?.percent ?? 0,
+    // For the shared progress partial (views/partials/job-progress.hbs).
+    progressUrl: `/api/v1/imports/${found.id}`,
+    progressWhat: found.state === 'committing' ? 'rows written' : 'rows checked',
     delimiterLabel: reading?.delimiter ? (DELIMITERS[reading.delimiter] ?? `"${reading.delimiter}"`) : null,
     unmatched: (reading?.unmatched ?? []).map((header) => ({
       header,

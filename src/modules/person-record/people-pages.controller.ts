@@ -8,7 +8,7 @@ import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { RecordAttestationDto } from '../people/dto/attestation.dto';
-import { CreatePersonDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto/person.dto';
+import { CreatePersonDto, CreatePersonPageDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto/person.dto';
 import { PeopleService } from '../people/people.service';
 import { personView } from '../people/people.views';
 import { PersonRecordService } from './person-record.service';
@@ -22,6 +22,9 @@ type FormBody = Record<string, unknown>;
 
 const NOTICES: Record<string, string> = {
   created: 'Person added.',
+  'created-invited': 'Person added, and their invitation e-mailed: it works for 7 days.',
+  'created-invite-failed':
+    'Person added, but their invitation could not be e-mailed. Send it again from "Sign-in and access".',
   saved: 'Changes saved.',
   attested: 'Lived-experience verification recorded.',
   'credential-recorded': 'Credential recorded.',
@@ -57,17 +60,22 @@ export class PeoplePagesController {
   @Roles('admin')
   @Render('people/form')
   newForm() {
-    return this.formModel('Add a person', '/people', '/people', { status: 'active', roles: ['peer'] });
+    return this.formModel('Add a person', '/people', '/people', {
+      status: 'active',
+      roles: ['peer'],
+      sendInvitation: 'true',
+    });
   }
 
   @Post()
   @Roles('admin')
   async create(@Body() body: FormBody, @RequestActor() actor: Actor, @Res() res: Response) {
     return submitForm(res, {
-      dto: CreatePersonDto,
+      dto: CreatePersonPageDto,
       body,
-      run: (value) => this.people.create(value, actor),
-      done: (person) => `/people/${person.id}?notice=created`,
+      run: (value) => this.records.addPerson(value, actor),
+      done: ({ person, invitation }) =>
+        `/people/${person.id}?notice=${{ sent: 'created-invited', failed: 'created-invite-failed', 'not asked': 'created' }[invitation]}`,
       view: 'people/form',
       model: (errors) => this.formModel('Add a person', '/people', '/people', body, errors),
     });
@@ -170,6 +178,8 @@ export class PeoplePagesController {
   ) {
     const v = values as { roles?: unknown };
     const roles = Array.isArray(v.roles) ? v.roles : typeof v.roles === 'string' ? [v.roles] : [];
-    return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES };
+    // Only a new person is invited from this form; an existing one is invited from their access page.
+    const offerInvitation = action === '/people';
+    return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES, offerInvitation };
   }
 }

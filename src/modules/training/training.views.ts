@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { CertificateReads } from '../certificates/certificate-reads.service';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import type { FormErrors, RenderedPage } from '../../common/http/form-post';
 import { CatalogService } from '../catalog/catalog.service';
@@ -97,6 +98,7 @@ export class TrainingViews {
     private readonly completion: CompletionService,
     private readonly catalog: CatalogService,
     private readonly config: AppConfig,
+    private readonly certificates: CertificateReads,
   ) {}
 
   async courseFormModel(id: string | null, extra: { values: object; errors: Record<string, string> | null }) {
@@ -180,6 +182,8 @@ export class TrainingViews {
     const live = sessions.filter((s) => !s.cancelledAt);
     const scheduled = live.reduce((sum, s) => sum + Math.round(s.hours * 100), 0) / 100;
     const covered = new Set(live.flatMap((s) => s.modules.map((m) => m.id)));
+    // A completed cohort's certificates are drawn one job each: the page shows how far the batch is.
+    const drawing = cohort.status === 'completed' ? await this.certificates.drawingProgress(id) : null;
     return {
       title: cohort.name,
       cohort,
@@ -201,6 +205,10 @@ export class TrainingViews {
       linkPeople: hasRole(user, 'admin'),
       sessionValues: { moduleIds: [] },
       sessionErrors: {},
+      drawing:
+        drawing && drawing.progress.total
+          ? { ...drawing, running: drawing.state !== 'completed', url: `/api/v1/cohorts/${id}/certificate-progress` }
+          : null,
       ...extra,
     };
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { IsIsoDate } from '../../../common/dto/iso-date';
-import { Trim, TrimToNull } from '../../../common/dto/transforms';
+import { ToBoolean, Trim, TrimToNull } from '../../../common/dto/transforms';
 import {
   REVOCATION_REASONS,
   SUSPENSION_REASONS,
@@ -79,6 +79,25 @@ export class RevokeCredentialDto {
   @IsString()
   @MaxLength(300)
   note?: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Show the reason category on the public verify page; hidden when left out (the date always shows)',
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  reasonPublic?: boolean;
+}
+
+/**
+ * The revoke form's second step: the same fields, and `confirm` once the admin has read on the
+ * confirmation page what revoking does. Without it the page asks first and changes nothing.
+ */
+export class RevokeCredentialPageDto extends RevokeCredentialDto {
+  @IsOptional()
+  @IsIn(['yes'], { message: 'must be "yes", from the confirmation page' })
+  confirm?: 'yes';
 }
 
 export class VerifyCredentialDto {

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -15,7 +16,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
+import { ToBoolean, ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { ROLES, type Role } from '../../../common/auth/roles';
 import { PERSON_STATUSES, type PersonStatus } from '../person.entity';
 
@@ -76,6 +77,14 @@ export class CreatePersonDto {
 }
 
 export class UpdatePersonDto extends PartialType(CreatePersonDto) {}
+
+/** The "Add a person" page: the person, and whether to e-mail their invitation at once (the box starts ticked). */
+export class CreatePersonPageDto extends CreatePersonDto {
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean({ message: 'must be ticked or not' })
+  sendInvitation?: boolean;
+}
 
 export class ListPeopleQuery {
   @ApiPropertyOptional({ description: 'Part of a name or e-mail address' })

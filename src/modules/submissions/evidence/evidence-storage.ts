@@ -42,9 +42,10 @@ export const evidenceKeyOf = (bytes: Buffer): string => createHash('sha256').upd
 export class LocalEvidenceStorage extends EvidenceStorage {
   readonly root: string;
 
-  constructor(dataDir: string) {
+  /** `folder` lets other uploads (the director's signature) live apart, out of reach of the evidence sweep. */
+  constructor(dataDir: string, folder = 'evidence') {
     super();
-    this.root = join(dataDir, 'evidence');
+    this.root = join(dataDir, folder);
   }
 
   async put(bytes: Buffer): Promise<{ key: string; size: number }> {
