@@ -31,6 +31,7 @@ import { Certificate } from '../modules/certificates/certificate.entity';
 import { DataImport, ImportMapping } from '../modules/imports/import.entity';
 import { Submission } from '../modules/submissions/submission.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
+import { PracticeRoleAssignment } from '../modules/practice-assignments/practice-role-assignment.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -68,4 +69,5 @@ export const ENTITIES = [
   DataImport,
   ImportMapping,
   Submission,
+  PracticeRoleAssignment,
 ];
