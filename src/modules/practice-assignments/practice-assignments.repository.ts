@@ -70,7 +70,14 @@ export class PracticeAssignmentsRepository {
          FROM practice_role_assignments pa JOIN practice_roles r ON r.id = pa.practice_role_id
         WHERE pa.person_id IN (${personIdsSql})`,
       params,
-    )) as Array<{ id: string; person_id: string; code: string; name: string; starts_on: string; ends_on: string | null }>;
+    )) as Array<{
+      id: string;
+      person_id: string;
+      code: string;
+      name: string;
+      starts_on: string;
+      ends_on: string | null;
+    }>;
     return rows.map((r) => ({
       id: String(r.id),
       personId: String(r.person_id),

@@ -59,7 +59,11 @@ export class PracticeAssignmentsService {
     await this.assertManages(personId, viewer);
     const role = await this.repo.findActiveRole(dto.practiceRole);
     if (!role)
-      throw fieldError('practiceRole', 'is not an active practice role', `No active practice role is called ${dto.practiceRole}.`);
+      throw fieldError(
+        'practiceRole',
+        'is not an active practice role',
+        `No active practice role is called ${dto.practiceRole}.`,
+      );
     const to = dto.to ?? null;
     if (to !== null && to < dto.from)
       throw fieldError('to', 'is before the first day', 'The last day is before the first day.');
