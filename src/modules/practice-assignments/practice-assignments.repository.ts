@@ -34,6 +34,13 @@ export class PracticeAssignmentsRepository {
       .getOne();
   }
 
+  /** The active practice roles, in the catalogue's order: what may be assigned. */
+  activeRoles(): Promise<PracticeRole[]> {
+    return this.dataSource
+      .getRepository(PracticeRole)
+      .find({ where: { active: true }, order: { sortOrder: 'ASC', name: 'ASC' } });
+  }
+
   /** A person's assignments, the current and latest first, with the role's code and name. */
   async assignmentsOf(personId: string): Promise<AssignmentRow[]> {
     return this.rows('pa.person_id = :personId', { personId });

@@ -55,6 +55,11 @@ export class PracticeAssignmentsService {
     };
   }
 
+  /** The roles an assignment form offers: the active ones, in the catalogue's order. */
+  async roleOptions(): Promise<Array<{ code: string; name: string }>> {
+    return (await this.repo.activeRoles()).map((r) => ({ code: r.code, name: r.name }));
+  }
+
   async assign(personId: string, dto: AssignPracticeRoleDto, viewer: AuthUser, actor: Actor): Promise<AssignmentView> {
     await this.assertManages(personId, viewer);
     const role = await this.repo.findActiveRole(dto.practiceRole);
