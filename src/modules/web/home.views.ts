@@ -6,6 +6,7 @@ import { credentialStanding } from '../credentials/credential-status';
 import { CredentialsService } from '../credentials/credentials.service';
 import { PeopleService } from '../people/people.service';
 import { SupervisionService } from '../supervision/supervision.service';
+import { SupervisorHomeViews } from './supervisor-home.views';
 
 /** The home page's model. */
 @Injectable()
@@ -15,6 +16,7 @@ export class HomeViews {
     private readonly credentials: CredentialsService,
     private readonly config: AppConfig,
     private readonly supervision: SupervisionService,
+    private readonly supervisorHome: SupervisorHomeViews,
   ) {}
 
   /** The signed-out front page: the program's name and the two ways on, nothing about anyone. */
@@ -35,10 +37,12 @@ export class HomeViews {
   async home(user: AuthUser) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [attention, counts, supervision] = await Promise.all([
+    const [attention, counts, supervision, supervisorHome] = await Promise.all([
       this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
       isAdmin ? this.counts(user) : null,
       isAdmin ? this.supervision.overview() : null,
+      // The supervisor's own part of the page (views/partials/home-supervisor.hbs); null for anyone else.
+      this.supervisorHome.forUser(user),
     ]);
     const rows = attention.map((c) => ({
       personId: c.personId,
@@ -58,6 +62,7 @@ export class HomeViews {
           : `Welcome, ${user.name}`,
       scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
       counts,
+      supervisorHome,
       boardReportsDue: supervision?.reportsDue.length ?? 0,
       boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
       expiring: rows.filter((r) => r.standing === 'expiring'),
