@@ -37,6 +37,7 @@ export class PracticeRolesPagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
+    await this.assignments.assertManages(id, user);
     return submitForm(res, {
       dto: AssignPracticeRoleDto,
       body,
@@ -56,6 +57,7 @@ export class PracticeRolesPagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
+    await this.assignments.assertManages(id, user);
     return submitForm(res, {
       dto: EndPracticeRoleDto,
       body,

@@ -148,8 +148,11 @@ export class PracticeAssignmentsService {
     return (await this.supervision.currentSuperviseeIds(viewer.id)).has(personId);
   }
 
-  /** 404 outside the viewer's scope (ids cannot be probed), 403 for someone who may look but not change. */
-  private async assertManages(personId: string, viewer: AuthUser): Promise<void> {
+  /**
+   * 404 outside the viewer's scope (ids cannot be probed), 403 for someone who may look but not change; the
+   * page forms ask first, so a refused form is never shown to someone who may not send it.
+   */
+  async assertManages(personId: string, viewer: AuthUser): Promise<void> {
     await findVisiblePersonName(this.dataSource, personId, viewer, this.config.today());
     if (!(await this.mayManage(personId, viewer)))
       throw new ForbiddenException('Only an admin, or this person’s supervisor, can change the roles they work in.');
