@@ -250,7 +250,9 @@ describeEachEngine('Practice-role assignments and the board that follows them', 
     expect(done.headers.location).toBe(`/people/${cy.id}?notice=practice-role-assigned#practice-roles`);
     const refused = await post(`/people/${cy.id}/practice-roles`, { practiceRole: 'PSS', from: '2026-04-01', to: '' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('<small class="field-error" id="from-error">overlaps an assignment to the same role</small>');
+    expect(refused.text).toContain(
+      '<small class="field-error" id="from-error">overlaps an assignment to the same role</small>',
+    );
     const after = await web.get(`/people/${cy.id}`).expect(200);
     const id = /\/people\/[0-9a-f-]+\/practice-roles\/([0-9a-f-]+)\/end/.exec(after.text)![1];
     const early = await post(`/people/${cy.id}/practice-roles/${id}/end`, { to: '2026-02-01' });
