@@ -9,6 +9,13 @@ import { clearanceRows } from '../helpers/clearance-rows';
 import { describeEachEngine } from '../helpers/engines';
 
 type Cell = { status: string; assigned: boolean; state: string };
+type ApiRow = {
+  person: { name: string };
+  assignedRoles: string[];
+  rolesRecorded: boolean;
+  clearance: Record<string, { status: string }>;
+  states: Record<string, string>;
+};
 type Row = {
   person: { name: string };
   assignedRoles: string[];
@@ -35,12 +42,28 @@ describeEachEngine('Practice-role assignments and the board that follows them', 
     t.withBearer(`Bearer ${(await t.app.get(ApiTokensService).issue(person.id, 'test', systemActor('test'))).token}`);
   const assign = (who: ReturnType<TestApp['withBearer']>, person: Person, body: object) =>
     who.post(`/api/v1/people/${person.id}/practice-role-assignments`).send(body);
-  const board = async (query: Record<string, string> = {}) =>
-    (await admin.get('/api/v1/clearance/board').query(query).expect(200)).body as {
+  /** The board API's rows, each cell read together with its row's `assignedRoles` and `states`. */
+  const board = async (query: Record<string, string> = {}) => {
+    const body = (await admin.get('/api/v1/clearance/board').query(query).expect(200)).body as {
       rolesShown: string;
       tiles: Record<string, number>;
-      rows: Row[];
+      rows: ApiRow[];
     };
+    // The cells keep the fields API clients already read, and only those.
+    for (const row of body.rows)
+      for (const cell of Object.values(row.clearance))
+        expect(Object.keys(cell).sort()).toEqual(['clearedUntil', 'notices', 'status', 'warningUntil', 'warnings']);
+    const rows: Row[] = body.rows.map((row) => ({
+      ...row,
+      clearance: Object.fromEntries(
+        Object.entries(row.clearance).map(([code, cell]) => [
+          code,
+          { ...cell, assigned: row.assignedRoles.includes(code), state: row.states[code] },
+        ]),
+      ),
+    }));
+    return { ...body, rows };
+  };
   const rowOf = (b: { rows: Row[] }, name: string) => b.rows.find((r) => r.person.name === name)!;
 
   beforeAll(async () => {

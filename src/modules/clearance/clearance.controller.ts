@@ -43,8 +43,10 @@ export class ClearanceController {
         lastSupervisionOn: row.lastSupervisionOn,
         supervisionGap: row.supervisionGap,
         pendingReviews: pending.get(row.person.id) ?? [],
+        // Beside the cells rather than in them, which keep the shape API clients already read.
         assignedRoles: row.assignedRoles,
         rolesRecorded: row.rolesRecorded,
+        states: Object.fromEntries(row.results.map((r) => [r.role.code, cellState(row, r, board.date, mode)])),
         clearance: Object.fromEntries(
           row.results.map((r) => [
             r.role.code,
@@ -54,8 +56,6 @@ export class ClearanceController {
               warningUntil: r.warningUntil,
               warnings: r.warnings,
               notices: r.notices,
-              assigned: row.assignedRoles.includes(r.role.code),
-              state: cellState(row, r, board.date, mode),
             },
           ]),
         ),
