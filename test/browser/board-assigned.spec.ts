@@ -101,13 +101,15 @@ describe('The clearance board with assigned roles, in a real browser', () => {
       expect(await cards.count()).toBeGreaterThanOrEqual(10);
       const jesse = cards.filter({ hasText: 'Jesse Redcloud' });
       expect(await jesse.locator('.card-roles li').allInnerTexts()).toEqual([
-        expect.stringMatching(/^Peer Support Specialist\s+Not cleared/),
+        expect.stringMatching(/^Jesse Redcloud:\s+Peer Support Specialist\s+Not cleared/),
       ]);
       // Cards hold only roles people work in: never a quiet cell.
       expect(await page.locator('li.board-card .cell.eligible, li.board-card .cell.none').count()).toBe(0);
       // Nothing runs off the side of the phone.
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       await screenshot(page, 'board-assigned-phone.png');
+      // What the phone shows first, at its own size (the full page is long).
+      await page.screenshot({ path: 'test/browser/screenshots/board-assigned-phone-top.png' });
       expect(await axeProblems(page)).toEqual([]);
       expect(session.problems).toEqual([]);
     },
@@ -136,7 +138,9 @@ describe('The clearance board with assigned roles, in a real browser', () => {
         ]);
         expect(a!.y).toBeLessThan(r!.y);
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
-        await screenshot(page, `supervisor-home-${viewport === PHONE ? 'phone' : 'desktop'}.png`);
+        const shot = `supervisor-home-${viewport === PHONE ? 'phone' : 'desktop'}`;
+        await screenshot(page, `${shot}.png`);
+        await page.screenshot({ path: `test/browser/screenshots/${shot}-top.png` });
         expect(await axeProblems(page)).toEqual([]);
         expect(session.problems).toEqual([]);
       },

@@ -72,13 +72,13 @@ describeEachEngine('Supervisor home', (engine) => {
       attention.split('<li class="supervisee attention">').find((c) => c.includes(`>${name}</a>`)) ?? '';
 
     expect(card('Lou Lapsed')).toContain(
-      '<li>Not cleared as Peer Support Specialist (Not met: MT-CBHPSS current)</li>',
+      '<li class="bad">Not cleared as Peer Support Specialist (Not met: MT-CBHPSS current)</li>',
     );
     expect(card('Lee Lapsing')).toContain(
-      `<li>Peer Support Specialist: clearance ends ${formatDate(addDays(today, 12))}</li>`,
+      `<li class="warn">Peer Support Specialist: clearance ends ${formatDate(addDays(today, 12))}</li>`,
     );
     expect(card('Otis Overdue')).toContain(
-      `<li>No supervision in ${t.config.supervisionGapDays} days (last ${formatDate(addDays(today, -45))})</li>`,
+      `<li class="warn">No supervision in ${t.config.supervisionGapDays} days (last ${formatDate(addDays(today, -45))})</li>`,
     );
     expect(card('Otis Overdue')).not.toContain('Not cleared');
     expect(attention).not.toContain('Fran Fine');
@@ -86,6 +86,9 @@ describeEachEngine('Supervisor home', (engine) => {
     expect(rest).toContain('>Fran Fine</a>');
     expect(rest).toContain('>Nan Narcan</a> <span class="muted">— Narcan Class Instructor;');
     expect(card('Lou Lapsed')).toContain('Log a session<span class="sr-only"> with Lou Lapsed</span>');
+    // Not cleared today comes first; then the others who need attention, by name.
+    const order = [...attention.matchAll(/<h3><a href="[^"]+">([^<]+)<\/a><\/h3>/g)].map((m) => m[1]);
+    expect(order).toEqual(['Lou Lapsed', 'Lee Lapsing', 'Otis Overdue']);
   });
 
   it('is the supervisor’s alone: a peer’s and an admin’s home have no supervisee list', async () => {

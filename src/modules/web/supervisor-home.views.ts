@@ -11,11 +11,19 @@ export interface SuperviseeLine {
   name: string;
   lastSessionOn: IsoDate | null;
   minutesThisMonth: number;
-  /** What needs attention, in words; none for the rest. */
-  reasons: string[];
+  /** What needs attention, in words, worst first; none for the rest. */
+  reasons: Reason[];
   /** The roles they work in today, in the catalogue's order. */
   roles: string[];
 }
+
+/** One thing that needs attention: `bad` stops them practising a role today, `warn` is coming. */
+export interface Reason {
+  text: string;
+  tone: 'bad' | 'warn';
+}
+
+const worst = (reasons: Reason[]) => (reasons.some((r) => r.tone === 'bad') ? 0 : reasons.length ? 1 : 2);
 
 /** The words for one supervisee's problems today: a role they work in not cleared or lapsing, and supervision overdue. */
 export function attentionReasons(
@@ -23,29 +31,30 @@ export function attentionReasons(
   row: (BriefBoardRow & { results: Array<{ reason?: string }> }) | undefined,
   today: IsoDate,
   gapDays: number,
-): string[] {
-  const reasons: string[] = [];
+): Reason[] {
+  const reasons: Reason[] = [];
+  const bad = (text: string) => reasons.push({ text, tone: 'bad' });
+  const warn = (text: string) => reasons.push({ text, tone: 'warn' });
   if (row) {
-    if (!row.rolesRecorded) reasons.push('No practice role recorded: every role is shown on the board');
+    if (!row.rolesRecorded) warn('No practice role recorded: every role is shown on the board');
     for (const r of row.results) {
       if (!row.rolesRecorded || !counts(row, r.role.code, 'assigned')) continue;
       if (r.status === 'not_cleared')
-        reasons.push(`Not cleared as ${r.role.name}${r.reason ? ` (${r.reason.replace(/\.$/, '')})` : ''}`);
+        bad(`Not cleared as ${r.role.name}${r.reason ? ` (${r.reason.replace(/\.$/, '')})` : ''}`);
       else if (r.status === 'cleared_with_warning')
-        reasons.push(
-          `${r.role.name}: cleared with a warning${r.warnings[0] ? ` (${r.warnings[0].replace(/\.$/, '')})` : ''}`,
-        );
+        warn(`${r.role.name}: cleared with a warning${r.warnings[0] ? ` (${r.warnings[0].replace(/\.$/, '')})` : ''}`);
       else if (isLapsing(r, today) && r.clearedUntil)
-        reasons.push(`${r.role.name}: clearance ends ${formatDate(r.clearedUntil)}`);
+        warn(`${r.role.name}: clearance ends ${formatDate(r.clearedUntil)}`);
     }
   }
   if (s.overdue)
-    reasons.push(
+    warn(
       s.lastSessionOn
         ? `No supervision in ${gapDays} days (last ${formatDate(s.lastSessionOn)})`
         : 'No supervision session logged',
     );
-  return reasons;
+  // What stops them practising today comes before what is coming.
+  return [...reasons.filter((r) => r.tone === 'bad'), ...reasons.filter((r) => r.tone === 'warn')];
 }
 
 /**
@@ -82,7 +91,10 @@ export class SupervisorHomeViews {
       };
     });
     return {
-      attention: lines.filter((l) => l.reasons.length > 0),
+      // Someone not cleared today first, then the rest who need attention, each group by name.
+      attention: lines
+        .filter((l) => l.reasons.length > 0)
+        .sort((x, y) => worst(x.reasons) - worst(y.reasons) || x.name.localeCompare(y.name)),
       rest: lines.filter((l) => l.reasons.length === 0),
     };
   }
