@@ -108,8 +108,9 @@ describe('The clearance board with assigned roles, in a real browser', () => {
       // Nothing runs off the side of the phone.
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       await screenshot(page, 'board-assigned-phone.png');
-      // What the phone shows first, at its own size (the full page is long).
-      await page.screenshot({ path: 'test/browser/screenshots/board-assigned-phone-top.png' });
+      // The cards at the phone's own size (the full page is long).
+      await jesse.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: 'test/browser/screenshots/board-assigned-phone-cards.png' });
       expect(await axeProblems(page)).toEqual([]);
       expect(session.problems).toEqual([]);
     },
@@ -142,6 +143,65 @@ describe('The clearance board with assigned roles, in a real browser', () => {
         await screenshot(page, `${shot}.png`);
         await page.screenshot({ path: `test/browser/screenshots/${shot}-top.png` });
         expect(await axeProblems(page)).toEqual([]);
+        expect(session.problems).toEqual([]);
+      },
+      TEST_TIMEOUT,
+    );
+  }
+
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP],
+    ['390 px phone', PHONE],
+  ] as const) {
+    it(
+      `on a ${label}: an admin assigns a practice role on the person page and ends it, and the board follows`,
+      async () => {
+        session = await openPage(viewport, DEMO_ACCOUNTS.admin);
+        const { page } = session;
+        const role = viewport === PHONE ? 'Trauma Group Facilitator' : 'Jail Services';
+        await page.goto('/people');
+        await Promise.all([
+          page.waitForURL(/\/people\/[0-9a-f-]{36}$/),
+          page.locator('main').getByRole('link', { name: 'Shelby Lindqvist' }).first().click(),
+        ]);
+        const section = page.locator('section[aria-labelledby="practice-roles"]');
+        await section.getByText('Assign a practice role').click();
+        await section.getByLabel('Practice role').selectOption({ label: role });
+        await Promise.all([
+          page.waitForURL(/notice=practice-role-assigned/),
+          section.getByRole('button', { name: 'Assign' }).click(),
+        ]);
+        expect(await page.locator('p.notice').innerText()).toBe('Practice role assigned.');
+        const row = section.locator('tbody tr').filter({ hasText: role });
+        expect(await row.innerText()).toContain('current');
+        await section.scrollIntoViewIfNeeded();
+        await page.screenshot({
+          path: `test/browser/screenshots/person-practice-roles-${viewport === PHONE ? 'phone' : 'desktop'}.png`,
+        });
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        expect(await axeProblems(page)).toEqual([]);
+        const personUrl = page.url();
+
+        // The board now colours that role for her (she is not cleared for it): a problem, where it read "—".
+        await page.goto('/clearance');
+        if (viewport === PHONE) {
+          const card = page.locator('li.board-card').filter({ hasText: 'Shelby Lindqvist' });
+          expect(await card.locator('.card-roles').innerText()).toContain(role);
+        } else {
+          const shelby = bodyRows(page).filter({ hasText: 'Shelby Lindqvist' });
+          expect(
+            await shelby.getByRole('link', { name: `Shelby Lindqvist: ${role}, not cleared`, exact: true }).count(),
+          ).toBe(1);
+        }
+        await page.goto(personUrl);
+        await Promise.all([
+          page.waitForURL(/notice=practice-role-ended/),
+          row.getByRole('button', { name: `End ${role}` }).click(),
+        ]);
+        // Ended today (its last day, so still current today): kept, with its end date instead of "open".
+        const ended = await section.locator('tbody tr').filter({ hasText: role }).innerText();
+        expect(ended).not.toContain('open');
+        expect(await section.locator('tbody tr').filter({ hasText: role }).getByRole('button').count()).toBe(0);
         expect(session.problems).toEqual([]);
       },
       TEST_TIMEOUT,
