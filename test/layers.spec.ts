@@ -20,6 +20,8 @@ const LAYERS: readonly (readonly string[])[] = [
     'modules/catalog',
     'modules/jobs',
     'modules/health',
+    // The practice roles people work in: read by clearance's board, beside it.
+    'modules/practice-assignments',
   ],
   // imports writes people, credentials, completions, supervision and CE, so it composes those features.
   [

@@ -32,6 +32,7 @@ import { DataImport, ImportMapping } from '../modules/imports/import.entity';
 import { Submission } from '../modules/submissions/submission.entity';
 import { CertificateLookup } from '../modules/certificates/certificate-lookup.entity';
 import { ProgramSetting } from '../modules/certificates/program-setting.entity';
+import { PracticeRoleAssignment } from '../modules/practice-assignments/practice-role-assignment.entity';
 
 /** Every entity, listed once; the data source and the tests use this list. */
 export const ENTITIES = [
@@ -70,4 +71,5 @@ export const ENTITIES = [
   DataImport,
   ImportMapping,
   Submission,
+  PracticeRoleAssignment,
 ];

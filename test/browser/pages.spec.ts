@@ -350,15 +350,17 @@ describe('pages in a real browser', () => {
       // Ellen supervises half the demo peers and Sam; nobody else's peers appear.
       expect(await rows.count()).toBeGreaterThanOrEqual(10);
       expect(await page.locator('main').innerText()).not.toContain('Jade Morningstar');
-      // Every cell says its state in words, not only in colour.
+      // Every cell says its state in words, not only in colour; issue 19 adds "Eligible" and "—" for roles a
+      // person does not work in (test/browser/board-assigned.spec.ts checks those).
       const cellTexts = await page.locator('table.board tbody td.role a.cell').allInnerTexts();
-      expect(cellTexts.every((t) => /^(Cleared|Warning|Not cleared)/.test(t))).toBe(true);
+      expect(cellTexts.every((t) => /^(Cleared|Warning|Not cleared|Eligible|—)/.test(t))).toBe(true);
       await screenshot(page, 'clearance-board.png');
 
       const jesse = rows.filter({ hasText: 'Jesse Redcloud' });
       await Promise.all([
         page.waitForURL(/\/people\/[0-9a-f-]{36}\/clearance/),
-        jesse.locator('td.role a.cell').nth(5).click(),
+        // Issue 19 puts Peer Support Specialist first; the cell is found by its accessible name.
+        jesse.getByRole('link', { name: 'Jesse Redcloud: Peer Support Specialist, not cleared', exact: true }).click(),
       ]);
       const pss = page.locator('article#PSS');
       expect(await pss.locator('.badge').innerText()).toBe('Not cleared');

@@ -63,6 +63,8 @@ interface Ids {
   /** A CE submission of the subject's waiting for review, and one they withdrew. */
   submission: string;
   withdrawnSubmission: string;
+  /** A practice role the subject works in, open-ended from Jan 1. */
+  practiceAssignment: string;
 }
 
 const all = (status: number): Expect => Object.fromEntries(PERSONAS.map((p) => [p, status])) as Expect;
@@ -98,6 +100,9 @@ const subjectRecord: Expect = {
 const trainingRecord: Expect = { ...subjectRecord, trainer: 200 };
 /** What only the subject themselves and admins get (their signed Open Badge); 404 for everyone else signed in. */
 const subjectOnly: Expect = { ...signedIn(404), peer: 200, admin: 200 };
+
+/** Days used by the assignment route's requests so far (each request assigns a day of its own). */
+let assignedDays = 0;
 
 const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() => object); expect: Expect }> = {
   'GET /health': { url: () => '/health', expect: all(200) },
@@ -193,6 +198,48 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
     url: (i) => `/api/v1/credential-types/${i.type}`,
     body: {},
     expect: admin(200),
+  },
+  // Practice-role assignments and the catalogue's role order (issue 19, the board shows what matters). A peer
+  // sees their own and may not change them (403); their supervisor and admins may; everyone else gets 404.
+  'GET /api/v1/people/:id/practice-role-assignments': {
+    url: (i) => `/api/v1/people/${i.subject}/practice-role-assignments`,
+    expect: subjectRecord,
+  },
+  'POST /api/v1/people/:id/practice-role-assignments': {
+    url: (i) => `/api/v1/people/${i.subject}/practice-role-assignments`,
+    // A day of its own each time, so one allowed request never overlaps the one before it.
+    body: () => {
+      const day = addDays('2030-01-01', ++assignedDays);
+      return { practiceRole: 'NARCAN-INSTRUCTOR', from: day, to: day };
+    },
+    expect: { ...subjectRecord, peer: 403, supervisor: 201, admin: 201 },
+  },
+  'POST /api/v1/people/:id/practice-role-assignments/:assignmentId/end': {
+    url: (i) => `/api/v1/people/${i.subject}/practice-role-assignments/${i.practiceAssignment}/end`,
+    // Before the assignment started: refused for whoever may end it, so it stays open for the next persona.
+    body: { to: '2025-12-31' },
+    expect: { ...subjectRecord, peer: 403, supervisor: 400, admin: 400 },
+  },
+  'GET /people/:id/practice-roles': { url: (i) => `/people/${i.subject}/practice-roles`, expect: subjectRecord },
+  'POST /people/:id/practice-roles': {
+    url: (i) => `/people/${i.subject}/practice-roles`,
+    body: {},
+    expect: { ...subjectRecord, peer: 403, supervisor: 400, admin: 400 },
+  },
+  'POST /people/:id/practice-roles/:assignmentId/end': {
+    url: (i) => `/people/${i.subject}/practice-roles/${i.practiceAssignment}/end`,
+    body: {},
+    expect: { ...subjectRecord, peer: 403, supervisor: 400, admin: 400 },
+  },
+  'POST /catalog/practice-roles/:id/position': {
+    url: (i) => `/catalog/practice-roles/${i.role}/position`,
+    body: {},
+    expect: admin(400),
+  },
+  'POST /api/v1/practice-roles/:id/position': {
+    url: (i) => `/api/v1/practice-roles/${i.role}/position`,
+    body: {},
+    expect: admin(400),
   },
   // Practice-role rule editor (browser): an empty draft is an empty group, refused with the form re-shown.
   'POST /catalog/practice-roles/:id/rule': {
@@ -909,7 +956,13 @@ describeEachEngine('Who may reach which route', (engine) => {
     const withdrawnSubmission = await handIn('Withdrawn CE');
     await asSubject.post(`/api/v1/submissions/${withdrawnSubmission}/withdraw`).expect(200);
 
+    const practiceAssignment = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO practice_role_assignments (id, person_id, practice_role_id, starts_on) SELECT '${practiceAssignment}', '${people.peer.id}', id, '2026-01-01' FROM practice_roles WHERE code = 'PSS'`,
+    );
+
     ids = {
+      practiceAssignment,
       submission,
       withdrawnSubmission,
       certificate: certificate.id,

@@ -186,8 +186,10 @@ describeEachEngine('Clearance API and board', (engine) => {
       .expect(200)
       .expect('Content-Type', /text\/csv/);
     const lines = csv.text.trim().split('\n');
-    // Issue 18 §1 adds warning_until after cleared_until.
-    expect(lines[0]).toBe('person,person_id,role_code,role,status,cleared_until,warning_until,why,last_supervision');
+    // Issue 18 §1 adds warning_until after cleared_until; issue 19 adds assigned and state at the end.
+    expect(lines[0]).toBe(
+      'person,person_id,role_code,role,status,cleared_until,warning_until,why,last_supervision,assigned,state',
+    );
     expect(lines.find((l) => l.startsWith('Bea Lapsed'))).toContain(
       ',PSS,Peer Support Specialist,not_cleared,,,Not met: MT-CBHPSS current.,',
     );

@@ -45,6 +45,7 @@ const TABLES = [
   'outbox',
   'people',
   'person_roles',
+  'practice_role_assignments',
   'practice_role_requirements',
   'practice_role_rule_versions',
   'practice_roles',

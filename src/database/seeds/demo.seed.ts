@@ -15,6 +15,7 @@ import { systemActor } from '../../common/auth/actor';
 import { AuditService } from '../../modules/audit/audit.service';
 import type { AccountLinksService } from '../../modules/auth/account-links.service';
 import { seedDemoTraining } from './demo-training.seed';
+import { seedDemoPracticeRoles } from './demo-practice-roles.seed';
 
 /**
  * A small, believable, entirely fictional program (addresses on example.org), dated relative to
@@ -371,6 +372,7 @@ export async function seedDemo(
       },
     });
     credentials += training.credentials;
+    await seedDemoPracticeRoles(tx, today, (name) => byName.get(name)?.id, admin.id);
     await new AuditService(dataSource).record(tx, systemActor('demo data'), {
       action: 'demo.seeded',
       entityType: 'program',

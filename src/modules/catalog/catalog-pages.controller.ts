@@ -18,7 +18,8 @@ import { CatalogService } from './catalog.service';
 import { CatalogViews, credentialTypeView } from './catalog.views';
 import { DEFAULT_REMINDER_DAYS } from './credential-type.entity';
 import { CreateCredentialTypeDto } from './dto/credential-type.dto';
-import { ReplaceRuleDto } from './dto/practice-role.dto';
+import { MovePracticeRoleDto, ReplaceRuleDto } from './dto/practice-role.dto';
+import { PracticeRoleOrderService } from './practice-role-order.service';
 import { applyPostedEdit, draftFromBody, ruleReplacement } from './rule-form';
 import type { AuthUser } from '../../common/auth/auth-user';
 import type { Actor } from '../../common/auth/actor';
@@ -29,6 +30,7 @@ const NOTICES: Record<string, string> = {
   created: 'Credential type added.',
   saved: 'Changes saved.',
   'rule-saved': 'The new rule version is recorded; see it in the history below.',
+  moved: 'Moved. The board, clearance pages and reports show roles in this order.',
 };
 
 /** The catalogue's pages: credential types with their form, and practice roles with the rule editor. */
@@ -38,6 +40,7 @@ export class CatalogPagesController {
   constructor(
     private readonly catalog: CatalogService,
     private readonly views: CatalogViews,
+    private readonly order: PracticeRoleOrderService,
   ) {}
 
   @Get()
@@ -158,6 +161,26 @@ export class CatalogPagesController {
       done: () => `/catalog/practice-roles/${id}?notice=rule-saved#history`,
       view: 'catalog/practice-role',
       model: (errors) => this.views.role(id, user, { draft, errors }),
+    });
+  }
+
+  /** Move up / Move down on the role's page: the same call as `POST /api/v1/practice-roles/:id/position`. */
+  @Post('practice-roles/:id/position')
+  @Roles('admin')
+  async move(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: FormBody,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    return submitForm(res, {
+      dto: MovePracticeRoleDto,
+      body,
+      run: ({ direction }) => this.order.move(id, direction, actor),
+      done: () => `/catalog/practice-roles/${id}?notice=moved#order`,
+      view: 'catalog/practice-role',
+      model: (errors) => this.views.role(id, user, { notice: errors.direction ?? errors.form }),
     });
   }
 }

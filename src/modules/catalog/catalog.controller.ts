@@ -1,17 +1,21 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { RequestActor, Roles } from '../../common/auth/decorators';
 import { CatalogService } from './catalog.service';
 import { credentialTypeView, practiceRoleView } from './catalog.views';
 import { CreateCredentialTypeDto, UpdateCredentialTypeDto } from './dto/credential-type.dto';
-import { CreatePracticeRoleDto, ReplaceRuleDto } from './dto/practice-role.dto';
+import { CreatePracticeRoleDto, MovePracticeRoleDto, ReplaceRuleDto } from './dto/practice-role.dto';
+import { PracticeRoleOrderService } from './practice-role-order.service';
 
 @ApiTags('catalogue')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class CatalogController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly order: PracticeRoleOrderService,
+  ) {}
 
   @Get('credential-types')
   @ApiOperation({ summary: 'The credential catalogue' })
@@ -77,5 +81,13 @@ export class CatalogController {
     return practiceRoleView(
       await this.catalog.replaceRule(id, dto.rule, actor, { effectiveFrom: dto.effectiveFrom, note: dto.note }),
     );
+  }
+
+  @Post('practice-roles/:id/position')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Move a practice role one place up or down the order the board and reports show roles in' })
+  move(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: MovePracticeRoleDto, @RequestActor() actor: Actor) {
+    return this.order.move(id, dto.direction, actor);
   }
 }

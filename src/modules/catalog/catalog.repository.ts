@@ -67,8 +67,14 @@ export class CatalogRepository {
 
   // ---- practice roles and their rules ---------------------------------------------------------
 
-  findPracticeRoles(): Promise<PracticeRole[]> {
-    return this.dataSource.getRepository(PracticeRole).find({ order: { name: 'ASC' } });
+  /** Every practice role in the catalogue's order: the admin's `sort_order`, then by name. */
+  findPracticeRoles(manager: EntityManager = this.dataSource.manager): Promise<PracticeRole[]> {
+    return manager.getRepository(PracticeRole).find({ order: { sortOrder: 'ASC', name: 'ASC' } });
+  }
+
+  /** Writes each role's place as its index in `ids` (one statement per role; a catalogue has a handful). */
+  async setSortOrders(tx: EntityManager, ids: string[]): Promise<void> {
+    for (const [sortOrder, id] of ids.entries()) await tx.getRepository(PracticeRole).update({ id }, { sortOrder });
   }
 
   findPracticeRole(id: string): Promise<PracticeRole | null> {
@@ -93,9 +99,12 @@ export class CatalogRepository {
       .getMany();
   }
 
-  insertPracticeRole(tx: EntityManager, fields: Pick<PracticeRole, 'code' | 'name' | 'description'>) {
+  /** A new role goes after every other one. */
+  async insertPracticeRole(tx: EntityManager, fields: Pick<PracticeRole, 'code' | 'name' | 'description'>) {
     const repo = tx.getRepository(PracticeRole);
-    return repo.save(repo.create(fields));
+    const last = await repo.createQueryBuilder('r').select('MAX(r.sort_order)', 'max').getRawOne<{ max: unknown }>();
+    const sortOrder = last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1;
+    return repo.save(repo.create({ ...fields, sortOrder }));
   }
 
   /** Every rule version of these roles, oldest first. */

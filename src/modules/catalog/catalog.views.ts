@@ -51,6 +51,7 @@ export function practiceRoleView({ role, rule, versions }: PracticeRoleWithRule)
     name: role.name,
     description: role.description,
     active: role.active,
+    sortOrder: role.sortOrder,
     rule,
     versions: versions.map((v) => ({
       version: v.version,
@@ -159,6 +160,12 @@ export class CatalogViews {
       title: found.role.name,
       notice: extra.notice,
       role: view,
+      // Where it stands in the catalogue's order (the board's columns follow it).
+      position: {
+        place: roles.findIndex((r) => r.role.id === found.role.id) + 1,
+        of: roles.length,
+        canMove: hasRole(user, 'admin'),
+      },
       rule: found.rule ? ruleInWords(found.rule, names) : null,
       ruleJson: JSON.stringify(found.rule, null, 2),
       // Newest first: what changed last is what people come to check.

@@ -19,6 +19,10 @@ export class PracticeRole {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Where the role stands in the board's columns and every list of roles (lowest first; ties by name). */
+  @Column({ name: 'sort_order', type: 'integer', default: 1000 })
+  sortOrder!: number;
+
   @OneToMany(() => PracticeRoleRequirement, (r) => r.practiceRole)
   requirements!: PracticeRoleRequirement[];
 

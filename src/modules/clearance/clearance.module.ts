@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SupervisionModule } from '../supervision/supervision.module';
+import { PracticeAssignmentsModule } from '../practice-assignments/practice-assignments.module';
 import { ClearancePagesController } from './clearance-pages.controller';
 import { ClearanceController } from './clearance.controller';
 import { ClearanceService } from './clearance.service';
@@ -9,7 +10,7 @@ import { DateOfServiceController } from './date-of-service.controller';
 import { DateOfServiceService } from './date-of-service.service';
 
 @Module({
-  imports: [CatalogModule, SupervisionModule],
+  imports: [CatalogModule, SupervisionModule, PracticeAssignmentsModule],
   controllers: [ClearanceController, ClearancePagesController, DateOfServiceController],
   providers: [ClearanceService, ClearanceViews, DateOfServiceService],
   exports: [ClearanceService],

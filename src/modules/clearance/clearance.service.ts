@@ -8,6 +8,8 @@ import { CatalogService, everApplied } from '../catalog/catalog.service';
 import { findVisiblePersonName, whereVisibleTo } from '../people/people-scope';
 import { Person } from '../people/person.entity';
 import { SupervisionService } from '../supervision/supervision.service';
+import { PracticeAssignmentsService } from '../practice-assignments/practice-assignments.service';
+import { NOTHING_RECORDED } from '../practice-assignments/assigned-roles';
 import {
   ClearanceEngine,
   type BriefClearance,
@@ -49,6 +51,10 @@ export interface BriefBoardRow {
   results: Array<BriefClearance & { reason?: string }>;
   lastSupervisionOn: IsoDate | null;
   supervisionGap: boolean;
+  /** The codes of the practice roles they work in on the board's date. */
+  assignedRoles: string[];
+  /** Whether any practice-role assignment was ever recorded for them. */
+  rolesRecorded: boolean;
 }
 
 export interface BriefBoard {
@@ -63,6 +69,8 @@ export interface BoardRow {
   /** The latest logged supervision session, and whether it is longer ago than the policy allows. */
   lastSupervisionOn: IsoDate | null;
   supervisionGap: boolean;
+  assignedRoles: string[];
+  rolesRecorded: boolean;
 }
 
 /**
@@ -84,6 +92,7 @@ export class ClearanceService {
     private readonly catalog: CatalogService,
     private readonly config: AppConfig,
     private readonly supervision: SupervisionService,
+    private readonly assignments: PracticeAssignmentsService,
     // Provided by the submissions feature above this one; a build without it simply has nothing pending.
     @Optional() private readonly pending?: PendingReviews,
   ) {}
@@ -233,6 +242,8 @@ export class ClearanceService {
       results: R[];
       lastSupervisionOn: IsoDate | null;
       supervisionGap: boolean;
+      assignedRoles: string[];
+      rolesRecorded: boolean;
     }>;
   }> {
     const book = await this.ruleBook();
@@ -249,7 +260,10 @@ export class ClearanceService {
       .addSelect('p.status', 'status')
       .orderBy('lower(p.name)', 'ASC')
       .getRawMany<PersonRow>();
-    const lastSessions = await this.supervision.lastSessionOnWithin(scopeSql, scopeParams, date);
+    const [lastSessions, assigned] = await Promise.all([
+      this.supervision.lastSessionOnWithin(scopeSql, scopeParams, date),
+      this.assignments.assignedWithin(scopeSql, scopeParams, date),
+    ]);
     const byId = [...people].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const results = new Map<string, R[]>();
     for (let i = 0; i < byId.length; i += BOARD_CHUNK) {
@@ -266,11 +280,14 @@ export class ClearanceService {
       roles,
       rows: people.map((p) => {
         const last = lastSessions.get(p.id) ?? null;
+        const roles = assigned.get(p.id) ?? NOTHING_RECORDED;
         return {
           person: { id: p.id, name: p.preferred_name || p.name },
           results: results.get(p.id)!,
           lastSupervisionOn: last,
           supervisionGap: isSupervisionOverdue(last, date, this.config.supervisionGapDays),
+          assignedRoles: [...roles.on],
+          rolesRecorded: roles.recorded,
         };
       }),
     };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
-import { daysBetween } from '../../common/dates';
+import { daysBetween, formatDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import type { BriefClearance, ClearanceResult, RequirementResult } from './clearance-engine';
 import { filteredRows } from './board-filters';
@@ -9,6 +9,7 @@ import { SupervisionService } from '../supervision/supervision.service';
 import { ClearanceService } from './clearance.service';
 import { BoardQuery, CHANGES_CHOICES, EXPIRING_CHOICES } from './dto/board.query';
 import { pendingReviewText, type PendingReview } from './pending-reviews';
+import { boardTiles, cellState, counts, type BoardPerson, type BoardRoleMode } from './board-cells';
 
 export interface PendingLine {
   kind: PendingReview['kind'];
@@ -73,6 +74,36 @@ function cell(result: BriefClearance, date: string) {
   return { code: result.role.code, tone, text, until, warningUntil, changesFrom: result.notices[0]?.from ?? null };
 }
 
+/**
+ * A cell as the board draws it: in colour for a role the person works in (or every role), else a quiet
+ * "Eligible" or "—". Its accessible name says person, role and status, and holds the words it shows.
+ */
+function boardCell(
+  row: BoardPerson & { person: { name: string } },
+  result: BriefClearance,
+  date: string,
+  mode: BoardRoleMode,
+) {
+  const base = cell(result, date);
+  const state = cellState(row, result, date, mode);
+  const shown = [
+    base.text,
+    base.until ? ` until ${formatDate(base.until)}` : '',
+    base.warningUntil ? `, with a warning to ${formatDate(base.warningUntil)}` : '',
+    base.changesFrom ? ` rules change ${formatDate(base.changesFrom)}` : '',
+  ].join('');
+  const status =
+    state === 'eligible' ? 'eligible (cleared, not assigned)' : state === 'not_assigned' ? 'not assigned' : shown;
+  return {
+    ...base,
+    state,
+    eligible: state === 'eligible',
+    none: state === 'not_assigned',
+    label: `${row.person.name}: ${result.role.name}, ${status.charAt(0).toLowerCase()}${status.slice(1)}`,
+    roleName: result.role.name,
+  };
+}
+
 const CSV_HEADER = [
   'person',
   'person_id',
@@ -83,6 +114,8 @@ const CSV_HEADER = [
   'warning_until',
   'why',
   'last_supervision',
+  'assigned',
+  'state',
 ];
 
 /** The clearance pages' models: the person's clearance, the board and its CSV. */
@@ -110,6 +143,7 @@ export class ClearanceViews {
     const date = this.clearance.dateOrToday(query.date);
     const expiring = query.expiring ?? null;
     const changes = query.changes ?? null;
+    const mode = query.roles ?? 'assigned';
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined);
     const shown = filteredRows(board.rows, date, query);
     // One query for every row shown, never one per row.
@@ -118,21 +152,28 @@ export class ClearanceViews {
     const supervisees = hasRole(user, 'supervisor')
       ? await this.supervision.currentSuperviseeIds(user.id)
       : new Set<string>();
-    const rows = shown.map((row) => ({
-      person: row.person,
-      pending: pendingLines(pending.get(row.person.id) ?? []),
-      lastSupervisionOn: row.lastSupervisionOn,
-      supervisionGap: row.supervisionGap,
-      canLogSession: supervisees.has(row.person.id),
-      results: row.results,
-      cells: row.results.map((r) => cell(r, date)),
-    }));
+    const rows = shown.map((row) => {
+      const cells = row.results.map((r) => boardCell(row, r, date, mode));
+      return {
+        person: row.person,
+        pending: pendingLines(pending.get(row.person.id) ?? []),
+        lastSupervisionOn: row.lastSupervisionOn,
+        supervisionGap: row.supervisionGap,
+        canLogSession: supervisees.has(row.person.id),
+        rolesRecorded: row.rolesRecorded,
+        results: row.results,
+        cells,
+        // The phone's card: only the roles that count.
+        cardCells: cells.filter((c) => !c.eligible && !c.none),
+      };
+    });
     const csvQuery = new URLSearchParams(
       Object.entries({
         date,
         role: query.role ?? '',
         expiring: expiring ? String(expiring) : '',
         changes: changes ? String(changes) : '',
+        roles: query.roles ?? '',
       }).filter(([, v]) => v !== ''),
     ).toString();
     return {
@@ -143,18 +184,25 @@ export class ClearanceViews {
       roles: board.roles,
       allRoles: await this.clearance.roles(),
       rows,
-      query: { role: query.role ?? '', expiring, changes },
+      query: { role: query.role ?? '', expiring, changes, roles: mode },
+      everyRole: mode === 'all',
+      tiles: boardTiles(shown, date, mode),
       expiringChoices: EXPIRING_CHOICES,
       changesChoices: CHANGES_CHOICES,
       csvHref: `/clearance.csv?${csvQuery}`,
       people: rows.length,
-      clearedPerRole: board.roles.map((_, i) => rows.filter((r) => r.results[i].status !== 'not_cleared').length),
+      // Of the people the role counts for (those who work in it, by default), how many are cleared.
+      clearedPerRole: board.roles.map((role, i) => {
+        const counted = shown.filter((r) => counts(r, role.code, mode));
+        return { cleared: counted.filter((r) => r.results[i].status !== 'not_cleared').length, of: counted.length };
+      }),
     };
   }
 
   /** The board as CSV, one line per person and role, with the reason a role is not cleared. */
   async boardCsv(user: AuthUser, query: BoardQuery): Promise<{ fileName: string; body: string }> {
     const date = this.clearance.dateOrToday(query.date);
+    const mode = query.roles ?? 'assigned';
     const board = await this.clearance.briefBoard(user, date, query.role ? [query.role] : undefined, { reasons: true });
     const records = filteredRows(board.rows, date, query).flatMap((row) =>
       row.results.map((r) => [
@@ -169,6 +217,8 @@ export class ClearanceViews {
           ? (r.reason ?? '')
           : [...r.warnings, ...r.notices.map((n) => `${n.text}.`)].join(' '),
         row.lastSupervisionOn ?? '',
+        row.assignedRoles.includes(r.role.code) ? 'yes' : 'no',
+        cellState(row, r, date, mode),
       ]),
     );
     return {

@@ -17,6 +17,8 @@ import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificateReads } from '../certificates/certificate-reads.service';
 import { ROLES } from '../../common/auth/roles';
+import { PracticeAssignmentsService } from '../practice-assignments/practice-assignments.service';
+import { practiceRolesView } from './practice-roles.views';
 
 type FormBody = Record<string, unknown>;
 
@@ -32,6 +34,8 @@ const NOTICES: Record<string, string> = {
   'credential-verified': 'Primary-source check recorded.',
   'credential-expiry': 'Expiry date changed.',
   'credential-suspended': 'Suspension recorded.',
+  'practice-role-assigned': 'Practice role assigned.',
+  'practice-role-ended': 'Practice role ended.',
 };
 
 @ApiExcludeController()
@@ -43,6 +47,7 @@ export class PeoplePagesController {
     private readonly config: AppConfig,
     private readonly ce: CeService,
     private readonly certificates: CertificateReads,
+    private readonly assignments: PracticeAssignmentsService,
   ) {}
 
   @Get()
@@ -141,9 +146,11 @@ export class PeoplePagesController {
   private async showModel(id: string, user: AuthUser, extra: object) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [record, admins] = await Promise.all([
+    const [record, admins, practiceRoles, roleOptions] = await Promise.all([
       this.records.getRecord(id, user),
       isAdmin ? this.people.findByRole('admin') : [],
+      this.assignments.listFor(id, user),
+      this.assignments.roleOptions(),
     ]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
@@ -161,6 +168,7 @@ export class PeoplePagesController {
       // Their own record is where a person hands in a new credential, a renewal or CE for review.
       isSelf: user.id === id,
       nextSteps: nextSteps(person.credentials, readiness),
+      practiceRoles: practiceRolesView(practiceRoles, roleOptions, today),
       admins,
       isAdmin,
       today,

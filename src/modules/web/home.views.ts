@@ -8,6 +8,7 @@ import { PeopleService } from '../people/people.service';
 import { SupervisionService } from '../supervision/supervision.service';
 import { AdminHomeViews } from './admin-home.views';
 import { TrainerHomeViews } from './trainer-home.views';
+import { SupervisorHomeViews } from './supervisor-home.views';
 
 /** The home page's model. */
 @Injectable()
@@ -19,6 +20,7 @@ export class HomeViews {
     private readonly supervision: SupervisionService,
     private readonly trainerHome: TrainerHomeViews,
     private readonly adminHome: AdminHomeViews,
+    private readonly supervisorHome: SupervisorHomeViews,
   ) {}
 
   /** The signed-out front page: the program's name and the two ways on, nothing about anyone. */
@@ -39,10 +41,12 @@ export class HomeViews {
   async home(user: AuthUser) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [attention, counts, supervision] = await Promise.all([
+    const [attention, counts, supervision, supervisorHome] = await Promise.all([
       this.credentials.findExpiringBetween(addDays(today, -365), addDays(today, 90), user, today),
       isAdmin ? this.counts(user) : null,
       isAdmin ? this.supervision.overview() : null,
+      // The supervisor's own part of the page (views/partials/home-supervisor.hbs); null for anyone else.
+      this.supervisorHome.forUser(user),
     ]);
     const rows = attention.map((c) => ({
       personId: c.personId,
@@ -72,6 +76,7 @@ export class HomeViews {
           : `Welcome, ${user.name}`,
       scope: isAdmin ? 'program' : hasRole(user, 'supervisor') ? 'team' : 'own',
       counts,
+      supervisorHome,
       boardReportsDue: supervision?.reportsDue.length ?? 0,
       boardReportsOverdue: supervision?.reportsDue.filter((r) => r.overdue).length ?? 0,
       expiring: rows.filter((r) => r.standing === 'expiring'),

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { OptionalFreeText } from '../../../common/dto/fields';
 import { IsIsoDate } from '../../../common/dto/iso-date';
 import { Trim, TrimToNull } from '../../../common/dto/transforms';
 import { RequirementNode } from '../requirement-node';
+import { MOVE_DIRECTIONS, type MoveDirection } from '../practice-role-order.service';
 
 export class CreatePracticeRoleDto {
   @ApiProperty({ example: 'JAIL-SERVICES' })
@@ -66,4 +67,11 @@ export class ReplaceRuleDto {
   @IsString()
   @MaxLength(500)
   note?: string | null;
+}
+
+/** Moves a practice role one place in the catalogue's order. */
+export class MovePracticeRoleDto {
+  @ApiProperty({ enum: MOVE_DIRECTIONS, example: 'up' })
+  @IsIn(MOVE_DIRECTIONS, { message: 'must be up or down' })
+  direction!: MoveDirection;
 }

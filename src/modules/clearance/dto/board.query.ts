@@ -2,6 +2,7 @@ import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsIsoDate } from '../../../common/dto/iso-date';
+import { BOARD_ROLE_MODES, type BoardRoleMode } from '../board-cells';
 
 /** The "clearance ending within" choices the board offers, in days. */
 export const EXPIRING_CHOICES = [30, 60, 90] as const;
@@ -42,6 +43,16 @@ export class BoardQuery {
   @IsOptional()
   @IsIn(CHANGES_CHOICES, { message: `must be one of ${CHANGES_CHOICES.join(', ')} days` })
   changes?: (typeof CHANGES_CHOICES)[number];
+
+  @ApiPropertyOptional({
+    enum: BOARD_ROLE_MODES,
+    description:
+      'assigned (the default): colour and count only the roles each person works in; all: every role, as before assignments',
+  })
+  @blankToUndefined()
+  @IsOptional()
+  @IsIn(BOARD_ROLE_MODES, { message: 'must be assigned or all' })
+  roles?: BoardRoleMode;
 }
 
 /**
