@@ -8,6 +8,7 @@ import { AccountLinksService } from './account-links.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthService } from './auth.service';
+import { FormResultsService } from './form-results.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { MeController } from './me.controller';
 import { PersonAccessController } from './person-access.controller';
@@ -23,9 +24,10 @@ import { SessionsService } from './sessions.service';
     ApiTokensService,
     AccountLinksService,
     LoginThrottleService,
+    FormResultsService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, SessionsService, AccountLinksService],
+  exports: [AuthService, SessionsService, AccountLinksService, FormResultsService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

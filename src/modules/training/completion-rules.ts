@@ -39,6 +39,8 @@ export interface AttemptFact {
   attempt: number;
   score: number;
   passed: boolean;
+  /** The day it was sat; the rules do not read it. */
+  takenOn?: string;
 }
 
 export type ExamState = 'none' | 'passed' | 'not_taken' | 'failed_can_retry' | 'failed_no_attempts_left';
@@ -49,6 +51,8 @@ export interface CompletionResult {
   hoursRequired: number;
   modulesMissing: string[];
   modulesPartial: string[];
+  /** Every module of the course (required or not) not yet attended in full, in course order: what a make-up could cover. */
+  modulesToMakeUp: Array<{ id: string; title: string }>;
   makeUpSessions: number;
   exam: ExamState;
   bestScore: number | null;
@@ -113,8 +117,15 @@ export function evaluateCompletion(
     else exam = attemptsLeft > 0 ? 'failed_can_retry' : 'failed_no_attempts_left';
   }
 
+  const modulesToMakeUp = rules.modules.filter((m) => !covered.has(m.id)).map(({ id, title }) => ({ id, title }));
+  // The hours say which modules were missed; required ones have a phrase of their own below.
+  const missedOptional = modulesToMakeUp.filter((m) => !requiredModules.some((r) => r.id === m.id));
   const missing: string[] = [];
-  if (total < required) missing.push(`${formatHours(total)} of ${formatHours(required)} h`);
+  if (total < required)
+    missing.push(
+      `${formatHours(total)} of ${formatHours(required)} h` +
+        (missedOptional.length ? ` (not attended in full: ${missedOptional.map((m) => m.title).join(', ')})` : ''),
+    );
   for (const title of modulesMissing) missing.push(`module ${title} not attended`);
   for (const title of modulesPartial) missing.push(`module ${title} attended only in part`);
   if (exam === 'not_taken') missing.push('exam not taken');
@@ -135,6 +146,7 @@ export function evaluateCompletion(
     hoursRequired: required / 100,
     modulesMissing,
     modulesPartial,
+    modulesToMakeUp,
     makeUpSessions,
     exam,
     bestScore,

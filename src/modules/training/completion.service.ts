@@ -28,6 +28,7 @@ import { CourseModule } from './course-module.entity';
 import type { CompleteCohortDto, ExamAttemptDto } from './dto/training.dto';
 import { Enrollment } from './enrollment.entity';
 import { ExamAttempt } from './exam-attempt.entity';
+import { openMakeUpSessions, type MakeUpOption } from './make-up-options';
 import { TrainingSession } from './training-session.entity';
 
 export interface CompletionRow {
@@ -38,6 +39,8 @@ export interface CompletionRow {
   /** The credential this cohort awarded them, once it has. */
   awardedCredentialId: string | null;
   completedOn: string | null;
+  /** When hours or modules are missing: sessions still to come in other cohorts of the course that cover a module they missed. */
+  makeUps: Array<MakeUpOption & { modules: string[] }>;
 }
 
 export interface CompletionReview {
@@ -64,7 +67,18 @@ export class CompletionService {
   ) {}
 
   async review(cohortId: string, user: AuthUser): Promise<CompletionReview> {
-    return this.evaluate(this.dataSource.manager, await this.cohorts.get(cohortId, user));
+    const cohort = await this.cohorts.get(cohortId, user);
+    const review = await this.evaluate(this.dataSource.manager, cohort);
+    const short = review.rows.filter(({ result: r }) => !r.met && r.modulesToMakeUp.length && missesAttendance(r));
+    if (!short.length) return review;
+    const options = await openMakeUpSessions(this.dataSource.manager, cohort, user, this.config.today());
+    for (const row of short) {
+      const titles = new Map(row.result.modulesToMakeUp.map((m) => [m.id, m.title]));
+      row.makeUps = options
+        .map((o) => ({ ...o, modules: o.moduleIds.filter((id) => titles.has(id)).map((id) => titles.get(id)!) }))
+        .filter((o) => o.modules.length > 0);
+    }
+    return review;
   }
 
   async recordExamAttempt(cohortId: string, dto: ExamAttemptDto, user: AuthUser, actor: Actor): Promise<ExamAttempt> {
@@ -306,6 +320,7 @@ export class CompletionService {
           attempt: a.attempt,
           score: a.score,
           passed: a.passed,
+          takenOn: a.takenOn,
         }));
         return {
           enrollmentId: e.id,
@@ -314,12 +329,18 @@ export class CompletionService {
           attempts: tries,
           awardedCredentialId: awardOf.get(e.personId) ?? null,
           completedOn: e.completedOn,
+          makeUps: [],
         };
       })
       .sort((a, b) => a.person.name.localeCompare(b.person.name));
     const met = rows.filter((r) => r.result.met).length;
     return { cohort, rules, rows, met, notMet: rows.length - met };
   }
+}
+
+/** Short of hours or of a required module: what a make-up session can mend (an exam cannot be made up that way). */
+function missesAttendance(r: CompletionResult): boolean {
+  return r.hoursAttended < r.hoursRequired || r.modulesMissing.length > 0 || r.modulesPartial.length > 0;
 }
 
 /** Runs the queries one at a time and returns their results in order, typed like Promise.all. */

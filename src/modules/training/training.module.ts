@@ -15,6 +15,7 @@ import { TrainingAttendancePagesController } from './training-attendance-pages.c
 import { TrainingCohortsPagesController } from './training-cohorts-pages.controller';
 import { TrainingCompletionPagesController } from './training-completion-pages.controller';
 import { TrainingCoursesPagesController } from './training-courses-pages.controller';
+import { SessionScheduleService } from './session-schedule.service';
 import { TrainingViews } from './training.views';
 import { TrainingController } from './training.controller';
 
@@ -32,6 +33,7 @@ import { TrainingController } from './training.controller';
     TrainingViews,
     CoursesService,
     CohortsService,
+    SessionScheduleService,
     EnrollmentsService,
     RosterImportService,
     AttendanceService,
