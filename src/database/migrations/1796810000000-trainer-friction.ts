@@ -19,7 +19,7 @@ export class TrainerFriction1796810000000 implements MigrationInterface {
       `CREATE TABLE "form_results" (
         "id" ${d.uuidPk},
         "owner_id" ${d.uuid} NOT NULL REFERENCES "people" ("id") ON DELETE CASCADE,
-        "kind" varchar(40) NOT NULL,
+        "kind" varchar(80) NOT NULL,
         "payload" text NOT NULL,
         "created_at" ${d.timestamp} NOT NULL DEFAULT ${d.now}
       )`,

@@ -12,8 +12,8 @@ export class FormResult {
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
 
-  /** Which form it answers ("roster-import", "date-of-service"): a result is only read back by its own page. */
-  @Column({ type: 'varchar', length: 40 })
+  /** Which form it answers ("roster-import:<cohort id>", "date-of-service"): a result is only read back by its own page. */
+  @Column({ type: 'varchar', length: 80 })
   kind!: string;
 
   /** The answer as JSON. */
