@@ -136,6 +136,7 @@ describeEachEngine('Training: roster import', (engine) => {
     expect(res.body).toEqual({
       ok: true,
       enrolled: 2000,
+      skipped: 0,
       message: '2000 people enrolled. Anyone not yet registered was sent an invitation.',
     });
     expect(await counts()).toEqual({
@@ -208,6 +209,7 @@ describeEachEngine('Training: roster import', (engine) => {
     expect(a.body).toEqual({
       ok: true,
       enrolled: 1,
+      skipped: 0,
       message: '1 person enrolled. Anyone not yet registered was sent an invitation.',
     });
     expect((await counts()).links).toBe(linksBefore + 1);
