@@ -380,6 +380,12 @@ describeEachEngine("Trainers' daily friction", (engine) => {
       expect(page.text).toContain('Make-up sessions open in other cohorts:');
       expect(page.text).toMatch(/09:00–13:00, Later cohort: Ethics/);
       expect(page.text).not.toContain('Another trainer’s cohort');
+      // A module their own cohort still holds a session for is to come, not missed: neither named nor offered.
+      await add(own, addDays(today, 9), modules.ethics);
+      const again = await rowOf(asOwnTrainer as ReturnType<TestApp['withBearer']>);
+      expect(again.result.summary).toBe('6 of 12 h (not attended in full: Listening); exam not taken');
+      expect(again.makeUps).toEqual([]);
+      expect((await rowOf(api)).makeUps.map((m: { sessionId: string }) => m.sessionId)).toEqual([listeningElsewhere]);
       // Someone short of nothing but the exam is offered no make-ups.
       const present = await t.person(['peer']);
       await api.post(`/api/v1/cohorts/${own}/enrollments`).send({ personId: present.id }).expect(201);

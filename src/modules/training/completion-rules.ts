@@ -27,6 +27,8 @@ export interface SessionFact {
   hours: number;
   moduleIds: string[];
   cancelled: boolean;
+  /** Not held yet (today or later): its modules are still to come, not missed. */
+  upcoming?: boolean;
 }
 
 export interface AttendanceFact {
@@ -51,7 +53,10 @@ export interface CompletionResult {
   hoursRequired: number;
   modulesMissing: string[];
   modulesPartial: string[];
-  /** Every module of the course (required or not) not yet attended in full, in course order: what a make-up could cover. */
+  /**
+   * Every module of the course (required or not) not attended in full and not still to come in their own
+   * cohort, in course order: what they missed, and what a make-up could cover.
+   */
   modulesToMakeUp: Array<{ id: string; title: string }>;
   makeUpSessions: number;
   exam: ExamState;
@@ -117,7 +122,13 @@ export function evaluateCompletion(
     else exam = attemptsLeft > 0 ? 'failed_can_retry' : 'failed_no_attempts_left';
   }
 
-  const modulesToMakeUp = rules.modules.filter((m) => !covered.has(m.id)).map(({ id, title }) => ({ id, title }));
+  const stillToCome = new Set<string>();
+  for (const session of sessions.values())
+    if (session.cohortId === ownCohortId && !session.cancelled && session.upcoming)
+      for (const m of session.moduleIds) stillToCome.add(m);
+  const modulesToMakeUp = rules.modules
+    .filter((m) => !covered.has(m.id) && !stillToCome.has(m.id))
+    .map(({ id, title }) => ({ id, title }));
   // The hours say which modules were missed; required ones have a phrase of their own below.
   const missedOptional = modulesToMakeUp.filter((m) => !requiredModules.some((r) => r.id === m.id));
   const missing: string[] = [];

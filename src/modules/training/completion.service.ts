@@ -226,6 +226,7 @@ export class CompletionService {
   /** Loads every fact the rules need for the whole cohort — six queries whatever its size — and evaluates each person. */
   private async evaluate(manager: EntityManager, cohort: Cohort): Promise<CompletionReview> {
     const course = cohort.course;
+    const today = this.config.today();
     // One after another: inside complete()'s transaction they share one connection.
     const [modules, sessionRows, enrollments, attendance, attempts, awards] = await sequentially([
       () => manager.getRepository(CourseModule).find({ where: { courseId: course.id }, order: { position: 'ASC' } }),
@@ -237,6 +238,8 @@ export class CompletionService {
             's.cohort_id AS cohort_id',
             's.hours AS hours',
             's.cancelled_at AS cancelled_at',
+            // As text on both engines: the calendar day, compared with today's.
+            'CAST(s.held_on AS varchar(10)) AS held_on',
             'sm.module_id AS module_id',
           ])
           .from('training_sessions', 's')
@@ -248,6 +251,7 @@ export class CompletionService {
             cohort_id: string;
             hours: string | number;
             cancelled_at: unknown;
+            held_on: string;
             module_id: string | null;
           }>(),
       () =>
@@ -296,6 +300,7 @@ export class CompletionService {
           hours: Number(s.hours),
           moduleIds: [],
           cancelled: s.cancelled_at != null,
+          upcoming: s.held_on >= today,
         };
         sessions.set(s.id, fact);
       }
