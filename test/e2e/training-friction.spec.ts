@@ -60,6 +60,8 @@ describeEachEngine("Trainers' daily friction", (engine) => {
           code: 'FRICTION-1',
           title: 'Friction course',
           requiredHours: 12,
+          examPassMark: 80,
+          examMaxAttempts: 3,
           modules: [
             { title: 'Introduction', hours: 4, required: true },
             { title: 'Ethics', hours: 4, required: false },
@@ -253,22 +255,6 @@ describeEachEngine("Trainers' daily friction", (engine) => {
     let cohortId: string;
     let people: string[];
     beforeAll(async () => {
-      await api
-        .put(`/api/v1/courses/${courseId}`)
-        .send({
-          code: 'FRICTION-1',
-          title: 'Friction course',
-          requiredHours: 12,
-          examPassMark: 80,
-          examMaxAttempts: 3,
-          modules: Object.values(modules).map((id, i) => ({
-            id,
-            title: ['Introduction', 'Ethics', 'Listening'][i],
-            hours: 4,
-            required: i === 0,
-          })),
-        })
-        .expect(200);
       cohortId = await newCohort({ startsOn: addDays(today, -10), endsOn: addDays(today, 10) });
       people = [];
       for (let i = 0; i < 2; i++) {
@@ -377,7 +363,7 @@ describeEachEngine("Trainers' daily friction", (engine) => {
       expect(asAdmin.makeUps.map((m: { sessionId: string }) => m.sessionId)).toEqual([ethicsLater, listeningElsewhere]);
       const page = await t.as(trainer).get(`/training/cohorts/${own}/completion`).expect(200);
       expect(page.text).toContain('6 of 12 h (not attended in full: Ethics, Listening)');
-      expect(page.text).toContain('Make-up sessions open in other cohorts:');
+      expect(page.text).toContain('1 make-up session open in other cohorts');
       expect(page.text).toMatch(/09:00–13:00, Later cohort: Ethics/);
       expect(page.text).not.toContain('Another trainer’s cohort');
       // A module their own cohort still holds a session for is to come, not missed: neither named nor offered.
