@@ -276,6 +276,12 @@ describeEachEngine("Trainers' daily friction", (engine) => {
       expect((await record('2026-02-30').expect(400)).body.errors[0].field).toBe('takenOn');
       const sat = addDays(today, -3);
       expect((await record(sat).expect(201)).body).toMatchObject({ takenOn: sat, attempt: 1, passed: false });
+      // Left out, it is today.
+      const second = await api
+        .post(`/api/v1/cohorts/${cohortId}/exam-attempts`)
+        .send({ personId: people[0], score: 90 })
+        .expect(201);
+      expect(second.body).toMatchObject({ takenOn: today, attempt: 2, passed: true });
     });
 
     it('is a date field on the page, today by default, within the cohort’s start and today', async () => {

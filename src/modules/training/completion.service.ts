@@ -87,9 +87,10 @@ export class CompletionService {
       const { course } = cohort;
       if (course.examPassMark == null || course.examMaxAttempts == null)
         throw new BadRequestException({ statusCode: 400, message: 'This course has no exam.', errors: [] });
-      if (!isIsoDate(dto.takenOn)) throw fieldError('takenOn', 'must be a real date');
-      if (dto.takenOn > this.config.today()) throw fieldError('takenOn', 'cannot be in the future');
-      if (dto.takenOn < cohort.startsOn) throw fieldError('takenOn', "is before the cohort's start");
+      const takenOn = dto.takenOn ?? this.config.today();
+      if (!isIsoDate(takenOn)) throw fieldError('takenOn', 'must be a real date');
+      if (takenOn > this.config.today()) throw fieldError('takenOn', 'cannot be in the future');
+      if (takenOn < cohort.startsOn) throw fieldError('takenOn', "is before the cohort's start");
       if (!(await tx.getRepository(Enrollment).existsBy({ cohortId, personId: dto.personId, status: 'enrolled' })))
         throw fieldError('personId', 'is not enrolled in this cohort');
       const attempts = await tx.getRepository(ExamAttempt).findBy({ cohortId, personId: dto.personId });
@@ -111,7 +112,7 @@ export class CompletionService {
         attempt: attempts.length + 1,
         score: dto.score,
         passed: dto.score >= course.examPassMark,
-        takenOn: dto.takenOn,
+        takenOn,
         recordedById: actor.personId,
       });
       await tx.getRepository(ExamAttempt).insert(attempt);
@@ -124,7 +125,7 @@ export class CompletionService {
           attempt: attempt.attempt,
           score: dto.score,
           passed: attempt.passed,
-          takenOn: dto.takenOn,
+          takenOn,
           passMark: course.examPassMark,
         },
       });

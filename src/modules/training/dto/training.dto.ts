@@ -300,10 +300,14 @@ export class ExamAttemptDto {
   @Max(100, { message: 'must be 0 to 100' })
   score!: number;
 
-  @ApiProperty({ example: '2027-03-12' })
-  @Trim()
+  @ApiPropertyOptional({
+    example: '2027-03-12',
+    description: "The day it was sat: not in the future nor before the cohort's start; defaults to today",
+  })
+  @TrimToNull()
+  @IsOptional()
   @IsIsoDate()
-  takenOn!: string;
+  takenOn?: string | null;
 }
 
 export class CompleteCohortDto {
