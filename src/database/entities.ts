@@ -9,6 +9,7 @@ import { Person } from '../modules/people/person.entity';
 import { SeedEntry } from './seed-entry.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
+import { FormResult } from '../modules/auth/form-result.entity';
 import { LoginFailure } from '../modules/auth/login-failure.entity';
 import { Session } from '../modules/auth/session.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   Credential,
   SeedEntry,
   Session,
+  FormResult,
   ApiToken,
   AccountLink,
   LoginFailure,

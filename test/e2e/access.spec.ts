@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays } from '../../src/common/dates';
 import { systemActor } from '../../src/common/auth/actor';
 import { ApiTokensService } from '../../src/modules/auth/api-tokens.service';
+import { FormResultsService } from '../../src/modules/auth/form-results.service';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../../src/modules/auth/csrf';
 import { randomToken } from '../../src/modules/auth/secrets';
 import { SessionsService } from '../../src/modules/auth/sessions.service';
@@ -60,6 +61,9 @@ interface Ids {
   cePageEntry: string;
   /** A refused roster import on "trainer"'s cohort, whose rejected lines can be downloaded. */
   rosterRejection: string;
+  /** What the roster page form answered "trainer", and the date-of-service form "supervisor" (theirs only). */
+  rosterResult: string;
+  serviceCheckResult: string;
   /** A CE submission of the subject's waiting for review, and one they withdrew. */
   submission: string;
   withdrawnSubmission: string;
@@ -410,6 +414,27 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'GET /api/v1/cohorts': { url: () => '/api/v1/cohorts', expect: trainers(200) },
   'POST /api/v1/cohorts': { url: () => '/api/v1/cohorts', body: {}, expect: trainers(400) },
   'GET /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, expect: cohortRun(200) },
+  // Issue 19, trainers' daily friction: a repeating schedule (input checked before the cohort is looked up, so
+  // another trainer sees the 400 too; the page re-renders the cohort, so they get its 404), and the GET pages
+  // that the roster and date-of-service forms redirect to, shown only to the person who posted the form.
+  'POST /api/v1/cohorts/:id/sessions/schedule': {
+    url: (i) => `/api/v1/cohorts/${i.cohort}/sessions/schedule`,
+    body: {},
+    expect: trainers(400),
+  },
+  'POST /training/cohorts/:id/sessions/schedule': {
+    url: (i) => `/training/cohorts/${i.cohort}/sessions/schedule`,
+    body: {},
+    expect: cohortRun(400),
+  },
+  'GET /training/cohorts/:id/roster-imports/:resultId': {
+    url: (i) => `/training/cohorts/${i.cohort}/roster-imports/${i.rosterResult}`,
+    expect: { ...cohortRun(200), admin: 404 },
+  },
+  'GET /clearance/date-of-service/results/:resultId': {
+    url: (i) => `/clearance/date-of-service/results/${i.serviceCheckResult}`,
+    expect: { ...supervisors(404), supervisor: 200 },
+  },
   // Input is checked before the cohort is looked up, so another trainer sees the 400 too.
   'PUT /api/v1/cohorts/:id': { url: (i) => `/api/v1/cohorts/${i.cohort}`, body: {}, expect: trainers(400) },
   'POST /api/v1/cohorts/:id/status': {
@@ -542,7 +567,7 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /training/cohorts/:id/complete': {
     url: (i) => `/training/cohorts/${i.completable}/complete`,
     body: {},
-    expect: cohortRun(200),
+    expect: cohortRun(303),
   },
   'GET /my/training': { url: () => '/my/training', expect: signedIn(200) },
   'POST /my/training/calendar-reset': { url: () => '/my/training/calendar-reset', expect: signedIn(303) },
@@ -935,6 +960,23 @@ describeEachEngine('Who may reach which route', (engine) => {
       .attach('file', Buffer.from('name,email\nNo Address,not-an-email\n'), 'roster.csv')
       .expect(400);
     const rosterRejection = String(refused.body.details?.rejectedLinesUrl).split('/').pop()!;
+    const formResults = t.app.get(FormResultsService);
+    const rosterResult = await formResults.keep(people.trainer.id, `roster-import:${cohort}`, {
+      fileName: 'roster.csv',
+      result: {
+        ok: false,
+        fileError: null,
+        errors: [],
+        errorCount: 1,
+        rejectedLinesUrl: null,
+        enrolled: 0,
+        skipped: 0,
+      },
+    });
+    const serviceCheckResult = await formResults.keep(people.supervisor.id, 'date-of-service', {
+      fileName: 'visits.csv',
+      rows: [],
+    });
 
     // Two CE submissions of the subject's with a PDF as evidence: one waiting, one withdrawn.
     const handIn = async (title: string) =>
@@ -985,6 +1027,8 @@ describeEachEngine('Who may reach which route', (engine) => {
       ceEntry,
       cePageEntry,
       rosterRejection,
+      rosterResult,
+      serviceCheckResult,
     };
   });
   afterAll(async () => t?.close());

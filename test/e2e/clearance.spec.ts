@@ -276,16 +276,30 @@ describeEachEngine('Date-of-service check', (engine) => {
 
   it('shows the results as a page and as a CSV download from the upload form', async () => {
     const browser = await t.browser(['admin']);
-    const page = await t
+    const posted = await t
       .as(browser)
       .post('/clearance/date-of-service')
       .unset('X-CSRF-Token')
       .field('_csrf', browser.csrf)
       .field('format', 'html')
       .attach('file', Buffer.from(FILE), 'visits.csv')
-      .expect(200);
+      .expect(303);
+    // Post → redirect → get: the answers are on a GET page of their own, whose address carries no token.
+    const location = posted.headers.location as string;
+    expect(location).toMatch(/^\/clearance\/date-of-service\/results\/[0-9a-f-]{36}#results$/);
+    expect(location).not.toMatch(/csrf/i);
+    const page = await t.as(browser).get(location.replace('#results', '')).expect(200);
     // An admin sees everyone, so the stranger's row is answered too.
     expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
+    expect(page.text).toContain('Results for visits.csv');
+    // Only to the person who sent the file: another admin, or a supervisor, gets a 404, as for an unknown id.
+    const otherAdmin = await t.browser(['admin']);
+    await t.as(otherAdmin).get(location.replace('#results', '')).expect(404);
+    await t
+      .as(await t.browser(['supervisor']))
+      .get(location.replace('#results', ''))
+      .expect(404);
+    await t.as(browser).get('/clearance/date-of-service/results/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
     expect(page.text).toContain('<td class="nowrap">2025-06-14</td>');
     await t
       .as(browser)
@@ -429,14 +443,16 @@ describeEachEngine('Date-of-service check', (engine) => {
       .field('format', 'html')
       .attach('file', Buffer.from(FILE), 'visits.csv')
       .expect(403);
-    const page = await t
+    const posted = await t
       .as(browser)
       .post('/clearance/date-of-service')
       .unset('X-CSRF-Token')
       .field('_csrf', browser.csrf)
       .field('format', 'html')
       .attach('file', Buffer.from(FILE), 'visits.csv')
-      .expect(200);
+      .expect(303);
+    expect(posted.headers.location).not.toMatch(/csrf/i);
+    const page = await t.as(browser).get(posted.headers.location.replace('#results', '')).expect(200);
     expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
   });
 });

@@ -34,6 +34,7 @@ const TABLES = [
   'enrollments',
   'expiry_scan_state',
   'exam_attempts',
+  'form_results',
   'import_mappings',
   'imports',
   'submissions',

@@ -18,6 +18,7 @@ import { Imports1796600000000 } from './1796600000000-imports';
 import { Submissions1796700000000 } from './1796700000000-submissions';
 import { CertificateDrawnBaseUrl1796710000000 } from './1796710000000-certificate-drawn-base-url';
 import { PracticeRoleAssignments1796800000000 } from './1796800000000-practice-role-assignments';
+import { TrainerFriction1796810000000 } from './1796810000000-trainer-friction';
 import { AdminDetails1796820000000 } from './1796820000000-admin-details';
 import { RateLimits1796850000000 } from './1796850000000-rate-limits';
 
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   Submissions1796700000000,
   CertificateDrawnBaseUrl1796710000000,
   PracticeRoleAssignments1796800000000,
+  TrainerFriction1796810000000,
   AdminDetails1796820000000,
   RateLimits1796850000000,
 ];

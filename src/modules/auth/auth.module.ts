@@ -8,6 +8,7 @@ import { AccountLinksService } from './account-links.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthPagesController } from './auth-pages.controller';
 import { AuthService } from './auth.service';
+import { FormResultsService } from './form-results.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { MeController } from './me.controller';
 import { PersonAccessController } from './person-access.controller';
@@ -25,9 +26,10 @@ import { SessionsService } from './sessions.service';
     AccountLinksService,
     LoginThrottleService,
     RateLimitStore,
+    FormResultsService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, SessionsService, AccountLinksService, RateLimitStore],
+  exports: [AuthService, SessionsService, AccountLinksService, RateLimitStore, FormResultsService],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

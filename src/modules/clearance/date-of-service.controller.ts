@@ -3,6 +3,8 @@ import {
   Controller,
   Get,
   HttpException,
+  Param,
+  ParseUUIDPipe,
   Post,
   Query,
   Req,
@@ -26,6 +28,7 @@ import type {} from 'multer'; // the Express.Multer.File type
 import type { AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, Roles } from '../../common/auth/decorators';
 import { FileUploadInterceptor } from '../auth/file-upload.interceptor';
+import { FormResultsService } from '../auth/form-results.service';
 import { DateOfServiceQuery } from './dto/date-of-service.dto';
 import { sendCsv, sendJson } from './date-of-service.output';
 import { DATE_OF_SERVICE_ROW_LIMIT, DateOfServiceService, type ServiceCheckRow } from './date-of-service.service';
@@ -34,6 +37,12 @@ import { DATE_OF_SERVICE_ROW_LIMIT, DateOfServiceService, type ServiceCheckRow }
 const UPLOAD = FileUploadInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
 const LIMIT = DATE_OF_SERVICE_ROW_LIMIT.toLocaleString('en-US');
 const TITLE = 'Date-of-service check';
+const RESULT_KIND = 'date-of-service';
+
+interface KeptCheck {
+  fileName: string;
+  rows: ServiceCheckRow[];
+}
 
 function fileOf(file: Express.Multer.File | undefined): Buffer {
   if (!file || file.size === 0)
@@ -59,7 +68,10 @@ function counts(rows: ServiceCheckRow[]) {
 @Roles('supervisor', 'admin')
 @Controller()
 export class DateOfServiceController {
-  constructor(private readonly dateOfService: DateOfServiceService) {}
+  constructor(
+    private readonly dateOfService: DateOfServiceService,
+    private readonly formResults: FormResultsService,
+  ) {}
 
   @ApiExcludeEndpoint()
   @Get('clearance/date-of-service')
@@ -67,7 +79,10 @@ export class DateOfServiceController {
     return res.render('clearance/date-of-service', { title: TITLE, rowLimit: LIMIT });
   }
 
-  /** The form posts here and gets its answers on the same page, or as a CSV download. */
+  /**
+   * The form posts here. A CSV download is the answer itself; the page's answers are kept for the
+   * person who asked and the browser is sent (303) to the GET page that shows them.
+   */
   @ApiExcludeEndpoint()
   @Post('clearance/date-of-service')
   @UseInterceptors(UPLOAD)
@@ -83,11 +98,31 @@ export class DateOfServiceController {
       if ((req.body as Record<string, unknown>).format === 'csv') return await sendCsv(res, check);
       const rows: ServiceCheckRow[] = [];
       for await (const slice of check.answers()) rows.push(...slice);
-      return res.status(200).render('clearance/date-of-service', { ...view, rows, counts: counts(rows) });
+      const kept: KeptCheck = { fileName: file?.originalname ?? 'the file', rows };
+      const id = await this.formResults.keep(user.id, RESULT_KIND, kept);
+      return res.redirect(303, `/clearance/date-of-service/results/${id}#results`);
     } catch (e) {
       if (!(e instanceof HttpException) || e.getStatus() >= 500 || res.headersSent) throw e;
       return res.status(e.getStatus()).render('clearance/date-of-service', { ...view, fileError: e.message });
     }
+  }
+
+  /** The answers to one check, for whoever sent the file (404 for anyone else, or after an hour). */
+  @ApiExcludeEndpoint()
+  @Get('clearance/date-of-service/results/:resultId')
+  async showResults(
+    @Param('resultId', new ParseUUIDPipe()) resultId: string,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
+    const { fileName, rows } = await this.formResults.read<KeptCheck>(resultId, user.id, RESULT_KIND);
+    return res.render('clearance/date-of-service', {
+      title: TITLE,
+      rowLimit: LIMIT,
+      fileName,
+      rows,
+      counts: counts(rows),
+    });
   }
 
   @Post('api/v1/clearance/date-of-service')

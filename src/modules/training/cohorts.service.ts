@@ -31,12 +31,13 @@ function snapshot(c: Cohort) {
   return { ...fields, trainerIds: (trainers ?? []).map((t) => t.id).sort() };
 }
 
-function sessionSnapshot(s: TrainingSession) {
+export function sessionSnapshot(s: TrainingSession) {
   return {
     heldOn: s.heldOn,
     startsAt: s.startsAt,
     endsAt: s.endsAt,
     hours: s.hours,
+    place: s.place ?? null,
     moduleIds: (s.modules ?? []).map((m) => m.id).sort(),
   };
 }
@@ -342,7 +343,8 @@ export class CohortsService {
     });
   }
 
-  private async applySession(
+  /** Checks a session against the cohort (dates, times the clocks skip, hours, modules) and sets its fields. */
+  async applySession(
     tx: EntityManager,
     cohort: Cohort,
     session: TrainingSession,
@@ -366,6 +368,13 @@ export class CohortsService {
     const ids = [...new Set(dto.moduleIds)];
     const modules = await tx.getRepository(CourseModule).findBy({ id: In(ids), courseId: cohort.courseId });
     if (modules.length !== ids.length) throw fieldError('moduleIds', 'must be modules of this course');
-    Object.assign(session, { heldOn: dto.heldOn, startsAt: dto.startsAt, endsAt: dto.endsAt, hours, modules });
+    Object.assign(session, {
+      heldOn: dto.heldOn,
+      startsAt: dto.startsAt,
+      endsAt: dto.endsAt,
+      hours,
+      place: dto.place ?? null,
+      modules,
+    });
   }
 }

@@ -105,6 +105,26 @@ describe('course completion', () => {
     expect(r.missing).toEqual(['32 of 40 h', 'module Recovery not attended']);
   });
 
+  it('names the modules missed when short of hours, and what a make-up could cover, but not what is still to come', () => {
+    const rulesWithListening: CourseRules = {
+      ...rules,
+      modules: [...rules.modules, { id: 'listening', title: 'Listening', required: false }],
+    };
+    const list = sessions();
+    list.set('a6', { id: 'a6', cohortId: 'A', hours: 8, moduleIds: ['listening'], cancelled: false, upcoming: true });
+    const held = evaluateCompletion(rulesWithListening, 'A', list, present('a2', 'a3', 'a4'), passed);
+    // Intro was missed (a1 and a5 not attended; a4 covers it in full, so it is not named); Listening is still to come.
+    expect(held.summary).toBe('24 of 40 h');
+    expect(held.modulesToMakeUp).toEqual([]);
+    const missed = evaluateCompletion(rulesWithListening, 'A', sessions(), present('a2', 'a3'), passed);
+    expect(missed.summary).toBe('16 of 40 h (not attended in full: Introduction, Listening)');
+    expect(missed.modulesToMakeUp.map((m) => m.id)).toEqual(['intro', 'listening']);
+    // A required module missed is named by its own phrase, and is one to make up too.
+    const required = evaluateCompletion(rules, 'A', sessions(), present('a1', 'a3'), passed);
+    expect(required.summary).toBe('16 of 40 h; module Ethics and Boundaries not attended');
+    expect(required.modulesToMakeUp.map((m) => m.id)).toEqual(['ethics']);
+  });
+
   it('counts a make-up session of the same module in another cohort', () => {
     const r = evaluateCompletion(rules, 'A', sessions(), present('a1', 'b2', 'a3', 'a4', 'a5'), passed);
     expect(r.met).toBe(true);

@@ -27,6 +27,8 @@ export interface SessionFact {
   hours: number;
   moduleIds: string[];
   cancelled: boolean;
+  /** Not held yet (today or later): its modules are still to come, not missed. */
+  upcoming?: boolean;
 }
 
 export interface AttendanceFact {
@@ -39,6 +41,8 @@ export interface AttemptFact {
   attempt: number;
   score: number;
   passed: boolean;
+  /** The day it was sat; the rules do not read it. */
+  takenOn?: string;
 }
 
 export type ExamState = 'none' | 'passed' | 'not_taken' | 'failed_can_retry' | 'failed_no_attempts_left';
@@ -49,6 +53,11 @@ export interface CompletionResult {
   hoursRequired: number;
   modulesMissing: string[];
   modulesPartial: string[];
+  /**
+   * Every module of the course (required or not) not attended in full and not still to come in their own
+   * cohort, in course order: what they missed, and what a make-up could cover.
+   */
+  modulesToMakeUp: Array<{ id: string; title: string }>;
   makeUpSessions: number;
   exam: ExamState;
   bestScore: number | null;
@@ -113,8 +122,21 @@ export function evaluateCompletion(
     else exam = attemptsLeft > 0 ? 'failed_can_retry' : 'failed_no_attempts_left';
   }
 
+  const stillToCome = new Set<string>();
+  for (const session of sessions.values())
+    if (session.cohortId === ownCohortId && !session.cancelled && session.upcoming)
+      for (const m of session.moduleIds) stillToCome.add(m);
+  const modulesToMakeUp = rules.modules
+    .filter((m) => !covered.has(m.id) && !stillToCome.has(m.id))
+    .map(({ id, title }) => ({ id, title }));
+  // The hours say which modules were missed; required ones have a phrase of their own below.
+  const missedOptional = modulesToMakeUp.filter((m) => !requiredModules.some((r) => r.id === m.id));
   const missing: string[] = [];
-  if (total < required) missing.push(`${formatHours(total)} of ${formatHours(required)} h`);
+  if (total < required)
+    missing.push(
+      `${formatHours(total)} of ${formatHours(required)} h` +
+        (missedOptional.length ? ` (not attended in full: ${missedOptional.map((m) => m.title).join(', ')})` : ''),
+    );
   for (const title of modulesMissing) missing.push(`module ${title} not attended`);
   for (const title of modulesPartial) missing.push(`module ${title} attended only in part`);
   if (exam === 'not_taken') missing.push('exam not taken');
@@ -135,6 +157,7 @@ export function evaluateCompletion(
     hoursRequired: required / 100,
     modulesMissing,
     modulesPartial,
+    modulesToMakeUp,
     makeUpSessions,
     exam,
     bestScore,

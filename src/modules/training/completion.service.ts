@@ -28,6 +28,7 @@ import { CourseModule } from './course-module.entity';
 import type { CompleteCohortDto, ExamAttemptDto } from './dto/training.dto';
 import { Enrollment } from './enrollment.entity';
 import { ExamAttempt } from './exam-attempt.entity';
+import { openMakeUpSessions, type MakeUpOption } from './make-up-options';
 import { TrainingSession } from './training-session.entity';
 
 export interface CompletionRow {
@@ -38,6 +39,8 @@ export interface CompletionRow {
   /** The credential this cohort awarded them, once it has. */
   awardedCredentialId: string | null;
   completedOn: string | null;
+  /** When hours or modules are missing: sessions still to come in other cohorts of the course that cover a module they missed. */
+  makeUps: Array<MakeUpOption & { modules: string[] }>;
 }
 
 export interface CompletionReview {
@@ -64,7 +67,18 @@ export class CompletionService {
   ) {}
 
   async review(cohortId: string, user: AuthUser): Promise<CompletionReview> {
-    return this.evaluate(this.dataSource.manager, await this.cohorts.get(cohortId, user));
+    const cohort = await this.cohorts.get(cohortId, user);
+    const review = await this.evaluate(this.dataSource.manager, cohort);
+    const short = review.rows.filter(({ result: r }) => !r.met && r.modulesToMakeUp.length && missesAttendance(r));
+    if (!short.length) return review;
+    const options = await openMakeUpSessions(this.dataSource.manager, cohort, user, this.config.today());
+    for (const row of short) {
+      const titles = new Map(row.result.modulesToMakeUp.map((m) => [m.id, m.title]));
+      row.makeUps = options
+        .map((o) => ({ ...o, modules: o.moduleIds.filter((id) => titles.has(id)).map((id) => titles.get(id)!) }))
+        .filter((o) => o.modules.length > 0);
+    }
+    return review;
   }
 
   async recordExamAttempt(cohortId: string, dto: ExamAttemptDto, user: AuthUser, actor: Actor): Promise<ExamAttempt> {
@@ -73,9 +87,10 @@ export class CompletionService {
       const { course } = cohort;
       if (course.examPassMark == null || course.examMaxAttempts == null)
         throw new BadRequestException({ statusCode: 400, message: 'This course has no exam.', errors: [] });
-      if (!isIsoDate(dto.takenOn)) throw fieldError('takenOn', 'must be a real date');
-      if (dto.takenOn > this.config.today()) throw fieldError('takenOn', 'cannot be in the future');
-      if (dto.takenOn < cohort.startsOn) throw fieldError('takenOn', "is before the cohort's start");
+      const takenOn = dto.takenOn ?? this.config.today();
+      if (!isIsoDate(takenOn)) throw fieldError('takenOn', 'must be a real date');
+      if (takenOn > this.config.today()) throw fieldError('takenOn', 'cannot be in the future');
+      if (takenOn < cohort.startsOn) throw fieldError('takenOn', "is before the cohort's start");
       if (!(await tx.getRepository(Enrollment).existsBy({ cohortId, personId: dto.personId, status: 'enrolled' })))
         throw fieldError('personId', 'is not enrolled in this cohort');
       const attempts = await tx.getRepository(ExamAttempt).findBy({ cohortId, personId: dto.personId });
@@ -97,7 +112,7 @@ export class CompletionService {
         attempt: attempts.length + 1,
         score: dto.score,
         passed: dto.score >= course.examPassMark,
-        takenOn: dto.takenOn,
+        takenOn,
         recordedById: actor.personId,
       });
       await tx.getRepository(ExamAttempt).insert(attempt);
@@ -110,7 +125,7 @@ export class CompletionService {
           attempt: attempt.attempt,
           score: dto.score,
           passed: attempt.passed,
-          takenOn: dto.takenOn,
+          takenOn,
           passMark: course.examPassMark,
         },
       });
@@ -212,6 +227,7 @@ export class CompletionService {
   /** Loads every fact the rules need for the whole cohort — six queries whatever its size — and evaluates each person. */
   private async evaluate(manager: EntityManager, cohort: Cohort): Promise<CompletionReview> {
     const course = cohort.course;
+    const today = this.config.today();
     // One after another: inside complete()'s transaction they share one connection.
     const [modules, sessionRows, enrollments, attendance, attempts, awards] = await sequentially([
       () => manager.getRepository(CourseModule).find({ where: { courseId: course.id }, order: { position: 'ASC' } }),
@@ -223,6 +239,8 @@ export class CompletionService {
             's.cohort_id AS cohort_id',
             's.hours AS hours',
             's.cancelled_at AS cancelled_at',
+            // As text on both engines: the calendar day, compared with today's.
+            'CAST(s.held_on AS varchar(10)) AS held_on',
             'sm.module_id AS module_id',
           ])
           .from('training_sessions', 's')
@@ -234,6 +252,7 @@ export class CompletionService {
             cohort_id: string;
             hours: string | number;
             cancelled_at: unknown;
+            held_on: string;
             module_id: string | null;
           }>(),
       () =>
@@ -282,6 +301,7 @@ export class CompletionService {
           hours: Number(s.hours),
           moduleIds: [],
           cancelled: s.cancelled_at != null,
+          upcoming: s.held_on >= today,
         };
         sessions.set(s.id, fact);
       }
@@ -306,6 +326,7 @@ export class CompletionService {
           attempt: a.attempt,
           score: a.score,
           passed: a.passed,
+          takenOn: a.takenOn,
         }));
         return {
           enrollmentId: e.id,
@@ -314,12 +335,18 @@ export class CompletionService {
           attempts: tries,
           awardedCredentialId: awardOf.get(e.personId) ?? null,
           completedOn: e.completedOn,
+          makeUps: [],
         };
       })
       .sort((a, b) => a.person.name.localeCompare(b.person.name));
     const met = rows.filter((r) => r.result.met).length;
     return { cohort, rules, rows, met, notMet: rows.length - met };
   }
+}
+
+/** Short of hours or of a required module: what a make-up session can mend (an exam cannot be made up that way). */
+function missesAttendance(r: CompletionResult): boolean {
+  return r.hoursAttended < r.hoursRequired || r.modulesMissing.length > 0 || r.modulesPartial.length > 0;
 }
 
 /** Runs the queries one at a time and returns their results in order, typed like Promise.all. */

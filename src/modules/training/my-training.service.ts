@@ -158,7 +158,7 @@ export class MyTrainingService {
         startsAt: s.startsAt,
         endsAt: s.endsAt,
         summary: `${cohort.course.title}: ${s.modules.map((m) => m.title).join(', ')}`,
-        location: cohort.location,
+        location: s.place ?? cohort.location,
         description: `${cohort.name}. ${s.hours} h. ${this.config.publicBaseUrl}/my/training`,
         cancelled: !!s.cancelledAt || cohort.status === 'cancelled',
       };

@@ -40,6 +40,8 @@ export interface RosterImportResult {
   /** Where every rejected line can be downloaded as CSV, with its reason (null when no line was). */
   rejectedLinesUrl: string | null;
   enrolled: number;
+  /** People on the file who already hold a place (or wait) on this cohort: left as they are, not an error. */
+  skipped: number;
 }
 
 /** A reply lists this many bad lines at most; the downloadable CSV has every one. */
@@ -64,13 +66,17 @@ interface RosterRow {
 }
 
 /** The sentence an import answers with, for the API and the page alike. */
-export function rosterImportedMessage(enrolled: number): string {
-  return `${enrolled} ${enrolled === 1 ? 'person' : 'people'} enrolled. Anyone not yet registered was sent an invitation.`;
+export function rosterImportedMessage(enrolled: number, skipped = 0): string {
+  const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`;
+  const already = skipped ? ` ${skipped} already on this cohort, left as they were.` : '';
+  const invited = enrolled ? ' Anyone not yet registered was sent an invitation.' : '';
+  return `${people(enrolled)} enrolled.${already}${invited}`;
 }
 
 /**
- * Imports a roster CSV (columns name, email and optionally phone). The whole file is checked first;
- * if any row is wrong nothing is imported and every bad row is reported with its line (the first
+ * Imports a roster CSV (columns name, email and optionally phone). People already on the cohort
+ * (enrolled or waiting) are skipped and counted, so an updated file can be uploaded again. The whole
+ * file is checked first; if any other row is wrong nothing is imported and every bad row is reported with its line (the first
  * 100 in the answer, all of them in a CSV to download). Otherwise, in one transaction, people not
  * yet known are created as peers and invited, and everyone is enrolled. Over-capacity rows are
  * errors: the wait list is for people added one at a time. A trainer enrols peers only.
@@ -100,6 +106,7 @@ export class RosterImportService implements OnApplicationShutdown {
       errorCount: 0,
       rejectedLinesUrl: null,
       enrolled: 0,
+      skipped: 0,
     });
     let records: Array<{ record: string[]; info: { lines: number } }>;
     try {
@@ -127,7 +134,7 @@ export class RosterImportService implements OnApplicationShutdown {
     }));
     if (rows.length === 0) return refused('The file has a header but no people.');
 
-    const { errors, enrolled, invitations } = await this.dataSource.transaction(async (tx) => {
+    const { errors, enrolled, skipped, invitations } = await this.dataSource.transaction(async (tx) => {
       const cohort = await this.cohorts.changeable(tx, cohortId, user);
       const known = await findByEmails(
         tx,
@@ -148,6 +155,8 @@ export class RosterImportService implements OnApplicationShutdown {
       let places = cohort.capacity - (await tx.getRepository(Enrollment).countBy({ cohortId, status: 'enrolled' }));
       const seen = new Map<string, number>();
       const bad: Array<RosterRowError & { row: RosterRow }> = [];
+      const toEnrol: RosterRow[] = [];
+      let skipped = 0;
       for (const row of rows) {
         const problems: string[] = [];
         const key = emailKey(row.email);
@@ -162,6 +171,11 @@ export class RosterImportService implements OnApplicationShutdown {
         else if (row.phone && !PHONE.test(row.phone)) problems.push(`"${row.phone}" is not a phone number`);
         if (row.email && seen.has(key)) problems.push(`duplicate: the same e-mail is on line ${seen.get(key)}`);
         const person = known.get(key);
+        if (person && current.has(person.id) && !problems.length) {
+          if (!seen.has(key)) seen.set(key, row.line);
+          skipped++;
+          continue;
+        }
         if (person && current.has(person.id)) problems.push(`${person.name} is already on this cohort`);
         else if (person && mayEnrol(user) === 'peers' && (barred.has(person.id) || person.status === 'inactive'))
           // One sentence whatever the reason, and no name: a trainer learns nothing about the person behind it.
@@ -174,10 +188,11 @@ export class RosterImportService implements OnApplicationShutdown {
         if (row.email && !seen.has(key)) seen.set(key, row.line);
         if (problems.length)
           bad.push({ line: row.line, email: withoutControlCharacters(row.email), message: problems.join('; '), row });
+        else toEnrol.push(row);
       }
-      if (bad.length) return { errors: bad, enrolled: 0, invitations: [] };
-      const written = await this.enrolAll(tx, cohortId, rows, known, actor);
-      return { errors: [], ...written };
+      if (bad.length) return { errors: bad, enrolled: 0, skipped, invitations: [] };
+      const written = await this.enrolAll(tx, cohortId, toEnrol, known, actor);
+      return { errors: [], skipped, ...written };
     });
     if (errors.length) {
       const rejection = await this.keepRejection(cohortId, errors, actor);
@@ -188,11 +203,12 @@ export class RosterImportService implements OnApplicationShutdown {
         errorCount: errors.length,
         rejectedLinesUrl: `/api/v1/cohorts/${cohortId}/roster-rejections/${rejection.id}`,
         enrolled: 0,
+        skipped,
       };
     }
     // Only after commit: an e-mail must never announce an account that a rolled-back import did not create.
     this.sendInBackground(invitations, actor);
-    return { ok: true, fileError: null, errors: [], errorCount: 0, rejectedLinesUrl: null, enrolled };
+    return { ok: true, fileError: null, errors: [], errorCount: 0, rejectedLinesUrl: null, enrolled, skipped };
   }
 
   /** The CSV of every rejected line of one refused import, for whoever manages the cohort (404 otherwise). */

@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  HttpCode,
   Param,
   ParseUUIDPipe,
   Post,
@@ -18,14 +17,16 @@ import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { submitForm } from '../../common/http/form-post';
+import { FormResultsService } from '../auth/form-results.service';
 import { COHORT_STATUSES } from './cohort.entity';
 import { CohortsService } from './cohorts.service';
-import { CohortListQuery } from './dto/cohort-list.query';
-import { CohortDto, CohortStatusDto, EnrollDto, TrainingSessionDto } from './dto/training.dto';
+import { CohortListQuery, CohortPageQuery } from './dto/cohort-list.query';
+import { CohortDto, CohortStatusDto, EnrollDto, SessionScheduleDto, TrainingSessionDto } from './dto/training.dto';
 import { EnrollmentsService } from './enrollments.service';
-import { rosterImportedMessage, RosterImportService, type RosterImportResult } from './roster-import.service';
+import { RosterImportService, type RosterImportResult } from './roster-import.service';
+import { SessionScheduleService } from './session-schedule.service';
 import { ROSTER_UPLOAD } from './training.controller';
-import { NOTICES, TrainingViews } from './training.views';
+import { cohortPageNotices, TrainingViews } from './training.views';
 
 const NO_FILE: RosterImportResult = {
   ok: false,
@@ -34,7 +35,13 @@ const NO_FILE: RosterImportResult = {
   errorCount: 0,
   rejectedLinesUrl: null,
   enrolled: 0,
+  skipped: 0,
 };
+
+interface KeptRoster {
+  result: RosterImportResult;
+  fileName: string;
+}
 
 /** The trainer's cohorts: the list, a cohort with its sessions and roster, and the forms that change them. */
 @ApiExcludeController()
@@ -45,6 +52,8 @@ export class TrainingCohortsPagesController {
     private readonly cohorts: CohortsService,
     private readonly enrollments: EnrollmentsService,
     private readonly rosterImport: RosterImportService,
+    private readonly schedule: SessionScheduleService,
+    private readonly results: FormResultsService,
     private readonly views: TrainingViews,
   ) {}
 
@@ -90,19 +99,24 @@ export class TrainingCohortsPagesController {
   @Get('cohorts/:id')
   async show(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('notice') notice: string | undefined,
-    @Query('q') q: string | undefined,
-    @Query('imported') imported: string | undefined,
+    @Query() query: CohortPageQuery,
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    const enrolled = /^\d{1,5}$/.test(imported ?? '') ? Number(imported) : null;
-    const extra = {
-      notice: NOTICES[notice ?? ''],
-      q: q ?? '',
-      imported: enrolled === null ? null : rosterImportedMessage(enrolled),
-    };
-    return res.render('training/cohort', await this.views.cohortModel(id, user, extra));
+    return res.render('training/cohort', await this.views.cohortModel(id, user, cohortPageNotices(query)));
+  }
+
+  /** A refused roster import, read back for whoever posted it (a 303 from the upload lands here). */
+  @Get('cohorts/:id/roster-imports/:resultId')
+  async rosterResult(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('resultId', new ParseUUIDPipe()) resultId: string,
+    @CurrentUser() user: AuthUser,
+    @Res() res: Response,
+  ) {
+    const { result, fileName } = await this.results.read<KeptRoster>(resultId, user.id, `roster-import:${id}`);
+    const model = await this.views.cohortModel(id, user, { roster: result, rosterFile: fileName });
+    return res.render('training/cohort', model);
   }
 
   @Get('cohorts/:id/edit')
@@ -165,6 +179,25 @@ export class TrainingCohortsPagesController {
       done: () => `/training/cohorts/${id}?notice=session-added#sessions`,
       view: 'training/cohort',
       model: (sessionErrors) => this.views.cohortModel(id, user, { sessionErrors, sessionValues: body }),
+    });
+  }
+
+  /** A repeating schedule: every session in one step; the days' modules are ticked afterwards. */
+  @Post('cohorts/:id/sessions/schedule')
+  async addSchedule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+    @Res() res: Response,
+  ) {
+    return submitForm(res, {
+      dto: SessionScheduleDto,
+      body,
+      run: (value) => this.schedule.addSchedule(id, value, user, actor),
+      done: (sessions) => `/training/cohorts/${id}?notice=scheduled&count=${sessions.length}#sessions`,
+      view: 'training/cohort',
+      model: (scheduleErrors) => this.views.cohortModel(id, user, { scheduleErrors, scheduleValues: body }),
     });
   }
 
@@ -237,9 +270,11 @@ export class TrainingCohortsPagesController {
     return res.redirect(303, `/training/cohorts/${enrollment.cohortId}?notice=withdrawn#roster`);
   }
 
-  /** A refused file answers 400 with the reasons; the rest of the roster's page stays as it was. */
+  /**
+   * An empty post is refused on the form (400). A file's answer is a 303 to a GET page: the cohort
+   * with the counts when it was imported, or the refused lines, kept for the uploader only.
+   */
   @Post('cohorts/:id/roster')
-  @HttpCode(200)
   @UseInterceptors(ROSTER_UPLOAD)
   async importRoster(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -248,10 +283,15 @@ export class TrainingCohortsPagesController {
     @RequestActor() actor: Actor,
     @Res() res: Response,
   ) {
-    const csv = file && file.size > 0 ? file.buffer.toString('utf8') : null;
-    const result = csv === null ? NO_FILE : await this.rosterImport.importRoster(id, csv, user, actor);
-    if (result.ok) return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}#roster`);
-    const model = await this.views.cohortModel(id, user, { roster: result, rosterFile: file?.originalname });
-    return res.status(400).render('training/cohort', model);
+    if (!file || file.size === 0) {
+      const model = await this.views.cohortModel(id, user, { roster: NO_FILE });
+      return res.status(400).render('training/cohort', model);
+    }
+    const result = await this.rosterImport.importRoster(id, file.buffer.toString('utf8'), user, actor);
+    if (result.ok)
+      return res.redirect(303, `/training/cohorts/${id}?imported=${result.enrolled}&skipped=${result.skipped}#roster`);
+    const kept: KeptRoster = { result, fileName: file.originalname };
+    const resultId = await this.results.keep(user.id, `roster-import:${id}`, kept);
+    return res.redirect(303, `/training/cohorts/${id}/roster-imports/${resultId}#roster`);
   }
 }

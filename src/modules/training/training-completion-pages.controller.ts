@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
@@ -7,7 +7,8 @@ import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { submitForm } from '../../common/http/form-post';
 import { CompletionService } from './completion.service';
 import { CompleteCohortDto, ExamAttemptDto } from './dto/training.dto';
-import { NOTICES, TrainingViews } from './training.views';
+import { CompletionPageQuery } from './dto/cohort-list.query';
+import { completedNotice, NOTICES, TrainingViews } from './training.views';
 
 /** A cohort's completion: who has met the course, exam scores, and completing the cohort. */
 @ApiExcludeController()
@@ -22,14 +23,12 @@ export class TrainingCompletionPagesController {
   @Get('cohorts/:id/completion')
   async page(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('notice') notice: string | undefined,
+    @Query() query: CompletionPageQuery,
     @CurrentUser() user: AuthUser,
     @Res() res: Response,
   ) {
-    return res.render(
-      'training/completion',
-      await this.views.completionModel(id, user, { notice: NOTICES[notice ?? ''] }),
-    );
+    const notice = query.notice === 'completed' ? completedNotice(query.awarded ?? 0) : NOTICES[query.notice ?? ''];
+    return res.render('training/completion', await this.views.completionModel(id, user, { notice }));
   }
 
   @Post('cohorts/:id/exam-attempts')
@@ -51,9 +50,8 @@ export class TrainingCompletionPagesController {
     });
   }
 
-  /** Answers with the page itself (200), saying how many credentials were awarded. */
+  /** Redirects (303) to the completion page, which says how many credentials were awarded. */
   @Post('cohorts/:id/complete')
-  @HttpCode(200)
   async complete(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: Record<string, unknown>,
@@ -65,7 +63,7 @@ export class TrainingCompletionPagesController {
       dto: CompleteCohortDto,
       body,
       run: (value) => this.completion.complete(id, value, user, actor),
-      done: ({ awarded }) => this.views.completedPage(id, user, awarded),
+      done: ({ awarded }) => `/training/cohorts/${id}/completion?notice=completed&awarded=${awarded.length}`,
       view: 'training/completion',
       model: (completeErrors) => this.views.completionModel(id, user, { completeErrors, completeValues: body }),
     });

@@ -24,6 +24,10 @@ export class TrainingSession {
   @Column({ type: 'decimal', precision: 7, scale: 2, transformer: decimalTransformer })
   hours!: number;
 
+  /** Where this session meets, when not at the cohort's location (null: the cohort's). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  place!: string | null;
+
   /** Cancelled sessions stay (attendance already taken is kept) but count for nothing. */
   @Column({ name: 'cancelled_at', type: Date, nullable: true })
   cancelledAt!: Date | null;

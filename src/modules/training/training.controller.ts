@@ -33,12 +33,14 @@ import {
   CourseDto,
   EnrollDto,
   ExamAttemptDto,
+  SessionScheduleDto,
   TrainingSessionDto,
 } from './dto/training.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { rosterImportedMessage, RosterImportService, type RosterImportResult } from './roster-import.service';
 import { enrollmentView } from './training.views';
 import { MyTrainingService } from './my-training.service';
+import { SessionScheduleService } from './session-schedule.service';
 
 /** A roster of up to 2 MB: far more than any cohort. */
 export const ROSTER_UPLOAD = FileUploadInterceptor('file', { limits: { fileSize: 2 * 1024 * 1024, files: 1 } });
@@ -74,6 +76,7 @@ export class TrainingController {
     private readonly attendance: AttendanceService,
     private readonly completion: CompletionService,
     private readonly myTraining: MyTrainingService,
+    private readonly schedule: SessionScheduleService,
   ) {}
 
   @Get('courses')
@@ -167,6 +170,21 @@ export class TrainingController {
     return this.cohorts.addSession(id, dto, user, actor);
   }
 
+  @Post('cohorts/:id/sessions/schedule')
+  @Roles('trainer', 'admin')
+  @ApiOperation({
+    summary:
+      'Add a repeating schedule: the same times on the chosen weekdays between two dates, at most 60 sessions, all or none (each checked like a single session)',
+  })
+  addSchedule(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SessionScheduleDto,
+    @CurrentUser() user: AuthUser,
+    @RequestActor() actor: Actor,
+  ) {
+    return this.schedule.addSchedule(id, dto, user, actor);
+  }
+
   @Put('training-sessions/:id')
   @Roles('trainer', 'admin')
   @ApiOperation({ summary: 'Move a session or change what it covers' })
@@ -241,7 +259,7 @@ export class TrainingController {
   })
   @ApiOperation({
     summary:
-      'Import a roster CSV: all rows or none; bad rows are reported by line (the first 100, and a CSV of all). New people are created as peers and invited; the answer never says who was new.',
+      'Import a roster CSV: people already on the cohort are skipped and counted (`skipped`); of the rest, all rows or none; bad rows are reported by line (the first 100, and a CSV of all). New people are created as peers and invited; the answer never says who was new.',
   })
   async importRoster(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -257,7 +275,8 @@ export class TrainingController {
       });
     const result = await this.rosterImport.importRoster(id, file.buffer.toString('utf8'), user, actor);
     if (!result.ok) throw rosterRejection(result);
-    return { ok: true, enrolled: result.enrolled, message: rosterImportedMessage(result.enrolled) };
+    const { enrolled, skipped } = result;
+    return { ok: true, enrolled, skipped, message: rosterImportedMessage(enrolled, skipped) };
   }
 
   @Get('cohorts/:id/roster-rejections/:rejectionId')

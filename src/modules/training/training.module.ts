@@ -16,6 +16,7 @@ import { TrainingCohortsPagesController } from './training-cohorts-pages.control
 import { TrainingCompletionPagesController } from './training-completion-pages.controller';
 import { TrainingCoursesPagesController } from './training-courses-pages.controller';
 import { TrainerWorkService } from './trainer-work.service';
+import { SessionScheduleService } from './session-schedule.service';
 import { TrainingViews } from './training.views';
 import { TrainingController } from './training.controller';
 
@@ -33,6 +34,7 @@ import { TrainingController } from './training.controller';
     TrainingViews,
     CoursesService,
     CohortsService,
+    SessionScheduleService,
     EnrollmentsService,
     RosterImportService,
     AttendanceService,

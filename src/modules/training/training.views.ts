@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { CertificateReads } from '../certificates/certificate-reads.service';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
-import type { FormErrors, RenderedPage } from '../../common/http/form-post';
+import type { FormErrors } from '../../common/http/form-post';
 import { CatalogService } from '../catalog/catalog.service';
 import { CE_CATEGORIES } from '../ce/ce-entry.entity';
 import { AttendanceService } from './attendance.service';
@@ -10,9 +10,11 @@ import { COHORT_SETTINGS, type Cohort } from './cohort.entity';
 import { CohortsService } from './cohorts.service';
 import { CompletionService } from './completion.service';
 import { CoursesService } from './courses.service';
-import type { AttendanceRecordDto } from './dto/training.dto';
+import type { CohortPageQuery } from './dto/cohort-list.query';
+import { WEEKDAYS, type AttendanceRecordDto } from './dto/training.dto';
 import type { Enrollment } from './enrollment.entity';
 import { EnrollmentsService, searchesByWholeEmail } from './enrollments.service';
+import { rosterImportedMessage } from './roster-import.service';
 
 /**
  * A roster entry as the API gives it. A roster is training scope: of the person, only what a
@@ -26,7 +28,7 @@ export function enrollmentView(e: Enrollment) {
 export const NOTICES: Record<string, string> = {
   created: 'Cohort created. Add its sessions, then its people.',
   saved: 'Saved.',
-  'session-added': 'Session added.',
+  'session-added': 'Session added. The form is still open for the next one.',
   'session-changed': 'Session moved.',
   'session-cancelled': 'Session cancelled; it counts for nothing and calendars drop it.',
   enrolled: 'Enrolled.',
@@ -40,6 +42,24 @@ export const NOTICES: Record<string, string> = {
   'course-created': 'Course added.',
   'course-saved': 'Course saved.',
 };
+
+/** What the completion page says after completing. */
+export function completedNotice(awarded: number): string {
+  return `Cohort completed. ${awarded} credential(s) awarded.`;
+}
+
+/** What the cohort page's address says: the notice after a form, the person search, what an import or a schedule did. */
+export function cohortPageNotices(query: CohortPageQuery) {
+  const sessions = query.count ?? 0;
+  const scheduled = `${sessions} ${sessions === 1 ? 'session' : 'sessions'} added. Tick each day's modules with "Move".`;
+  return {
+    notice: query.notice === 'scheduled' ? scheduled : NOTICES[query.notice ?? ''],
+    q: query.q ?? '',
+    imported: query.imported === undefined ? null : rosterImportedMessage(query.imported, query.skipped ?? 0),
+    // One session after another: the form stays open for the next.
+    addSessionOpen: query.notice === 'session-added',
+  };
+}
 
 /** An attendance refusal as the grid shows it: the message, and the cell it is about. */
 export interface AttendanceProblem {
@@ -81,6 +101,12 @@ export function attendanceProblems(
   });
   return { errors: described };
 }
+
+const SCHEDULE_WEEKDAYS = WEEKDAYS.map((value, i) => ({
+  value,
+  label: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][i],
+  name: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][i],
+}));
 
 export interface MakeUpDraft {
   personId: string;
@@ -209,6 +235,9 @@ export class TrainingViews {
         drawing && drawing.progress.total
           ? { ...drawing, running: drawing.state !== 'completed', url: `/api/v1/cohorts/${id}/certificate-progress` }
           : null,
+      scheduleValues: { weekdays: [], moduleIds: [] },
+      scheduleErrors: {},
+      weekdays: SCHEDULE_WEEKDAYS,
       ...extra,
     };
   }
@@ -297,16 +326,6 @@ export class TrainingViews {
       examErrors: {},
       completeErrors: {},
       ...extra,
-    };
-  }
-
-  /** The answer to completing a cohort: the completion page again (200), saying how many credentials were awarded. */
-  async completedPage(id: string, user: AuthUser, awarded: readonly unknown[]): Promise<RenderedPage> {
-    return {
-      view: 'training/completion',
-      model: await this.completionModel(id, user, {
-        notice: `Cohort completed. ${awarded.length} credential(s) awarded.`,
-      }),
     };
   }
 }

@@ -184,12 +184,75 @@ export class TrainingSessionDto {
   @OptionalHours(24)
   hours?: number | null;
 
+  @ApiPropertyOptional({
+    example: 'Library, room B',
+    description: "Where it meets; leave out for the cohort's location",
+  })
+  @OptionalFreeText(200)
+  place?: string | null;
+
   @ApiProperty({ type: [String], description: 'Ids of the course modules it covers' })
   @ToArray()
   @IsArray()
   @ArrayMinSize(1, { message: 'must cover at least one module' })
   @IsUUID('all', { each: true, message: 'must be modules of the course' })
   moduleIds!: string[];
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** The most sessions one schedule creates: a few months of weekdays, never a typo's thousand. */
+export const SCHEDULE_MAX_SESSIONS = 60;
+
+/** A repeating schedule: the same times on the chosen weekdays from one date to another, created in one step. */
+export class SessionScheduleDto {
+  @ApiProperty({ enum: WEEKDAYS, isArray: true, example: ['mon', 'tue', 'wed', 'thu', 'fri'] })
+  @ToArray()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'choose at least one day of the week' })
+  @ArrayMaxSize(7)
+  @IsIn(WEEKDAYS, { each: true, message: 'must be days of the week (mon … sun)' })
+  weekdays!: Weekday[];
+
+  @ApiProperty({ example: '2027-03-01', description: 'The first day the schedule may fall on' })
+  @Trim()
+  @IsIsoDate()
+  firstDate!: string;
+
+  @ApiProperty({ example: '2027-03-05', description: 'The last day it may fall on' })
+  @Trim()
+  @IsIsoDate()
+  lastDate!: string;
+
+  @ApiProperty({ example: '08:30', description: 'Local time in the program time zone' })
+  @Trim()
+  @Matches(TIME, { message: 'must be a time (HH:MM)' })
+  startsAt!: string;
+
+  @ApiProperty({ example: '17:00' })
+  @Trim()
+  @Matches(TIME, { message: 'must be a time (HH:MM)' })
+  endsAt!: string;
+
+  @ApiPropertyOptional({ example: 7.5, description: 'Instruction hours of each session; defaults to start to end' })
+  @OptionalHours(24)
+  hours?: number | null;
+
+  @ApiPropertyOptional({
+    example: 'Library, room B',
+    description: "Where they meet; leave out for the cohort's location",
+  })
+  @OptionalFreeText(200)
+  place?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Modules every session covers; usually left out and ticked per day afterwards',
+  })
+  @ToArray()
+  @IsArray()
+  @IsUUID('all', { each: true, message: 'must be modules of the course' })
+  moduleIds: string[] = [];
 }
 
 export class EnrollDto {
@@ -237,10 +300,14 @@ export class ExamAttemptDto {
   @Max(100, { message: 'must be 0 to 100' })
   score!: number;
 
-  @ApiProperty({ example: '2027-03-12' })
-  @Trim()
+  @ApiPropertyOptional({
+    example: '2027-03-12',
+    description: "The day it was sat: not in the future nor before the cohort's start; defaults to today",
+  })
+  @TrimToNull()
+  @IsOptional()
   @IsIsoDate()
-  takenOn!: string;
+  takenOn?: string | null;
 }
 
 export class CompleteCohortDto {
