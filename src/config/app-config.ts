@@ -44,6 +44,23 @@ export interface CertificateConfig {
   verifyRateLimit: number;
 }
 
+/** OpenID Connect single sign-on, when OIDC_ISSUER and its client are set. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The sign-in button's words, e.g. "Sign in with Microsoft". */
+  label: string;
+  /** Lower-case e-mail domains allowed to sign in; empty: any domain. */
+  allowedDomains: string[];
+}
+
+export interface SignInConfig {
+  oidc: OidcConfig | null;
+  /** PASSWORD_SIGNIN=off: no password form anywhere; SSO and the CLI's sign-in links only. */
+  passwords: boolean;
+}
+
 /**
  * The validated, typed configuration. Built once at start-up from the environment and injected
  * (it is its own DI token); nothing else reads `process.env`.
@@ -70,6 +87,7 @@ export class AppConfig {
     readonly publicBaseUrlFrom: 'PUBLIC_BASE_URL' | 'PORT' | 'default',
     /** A returned or withdrawn submission's evidence files are deleted this many days after it closed. */
     readonly submissionEvidenceDays: number = 90,
+    readonly signIn: SignInConfig = { oidc: null, passwords: true },
   ) {}
 
   get isProduction(): boolean {
@@ -89,6 +107,8 @@ export class AppConfig {
   /** Throws `ConfigError` naming every bad variable. */
   static fromEnvironment(env: Record<string, string | undefined>): AppConfig {
     const e = parseEnvironment(env);
+    if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:'))
+      throw new ConfigError('Invalid configuration: OIDC_ISSUER must be an https URL in production');
     const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR);
     return new AppConfig(
       e.NODE_ENV,
@@ -131,6 +151,22 @@ export class AppConfig {
       },
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
       e.SUBMISSION_EVIDENCE_DAYS,
+      {
+        oidc:
+          e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+            ? {
+                issuer: e.OIDC_ISSUER,
+                clientId: e.OIDC_CLIENT_ID,
+                clientSecret: e.OIDC_CLIENT_SECRET,
+                label: e.OIDC_LABEL,
+                allowedDomains: (e.OIDC_ALLOWED_DOMAINS ?? '')
+                  .split(',')
+                  .map((d) => d.trim().toLowerCase())
+                  .filter(Boolean),
+              }
+            : null,
+        passwords: e.PASSWORD_SIGNIN === 'on',
+      },
     );
   }
 }

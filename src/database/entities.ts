@@ -8,6 +8,7 @@ import { PersonRole } from '../modules/people/person-role.entity';
 import { Person } from '../modules/people/person.entity';
 import { SeedEntry } from './seed-entry.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
+import { ExternalIdentity } from '../modules/auth/external-identity.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
 import { LoginFailure } from '../modules/auth/login-failure.entity';
 import { Session } from '../modules/auth/session.entity';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   Session,
   ApiToken,
   AccountLink,
+  ExternalIdentity,
   LoginFailure,
   SupervisionAssignment,
   AuditEntry,

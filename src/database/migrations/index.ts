@@ -17,6 +17,8 @@ import { FixedDateFirstPeriod1796500000000 } from './1796500000000-fixed-date-fi
 import { Imports1796600000000 } from './1796600000000-imports';
 import { Submissions1796700000000 } from './1796700000000-submissions';
 import { CertificateDrawnBaseUrl1796710000000 } from './1796710000000-certificate-drawn-base-url';
+import { ExternalIdentities1796830000000 } from './1796830000000-external-identities';
+import { SignInLinks1796830000001 } from './1796830000001-sign-in-links';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   Imports1796600000000,
   Submissions1796700000000,
   CertificateDrawnBaseUrl1796710000000,
+  ExternalIdentities1796830000000,
+  SignInLinks1796830000001,
 ];

@@ -12,20 +12,29 @@ import { LoginThrottleService } from './login-throttle.service';
 import { MeController } from './me.controller';
 import { PersonAccessController } from './person-access.controller';
 import { SessionsService } from './sessions.service';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
+import { OidcClient } from './oidc-client';
+import { OidcLogin } from './oidc-login.service';
+import { SsoPagesController } from './sso-pages.controller';
+import { SsoSignInService } from './sso-sign-in.service';
 
 @Global()
 @Module({
   imports: [MailModule, PeopleModule],
-  controllers: [AuthPagesController, PersonAccessController, MeController],
+  controllers: [AuthPagesController, SsoPagesController, PersonAccessController, MeController],
   providers: [
     AuthService,
     SessionsService,
     ApiTokensService,
     AccountLinksService,
     LoginThrottleService,
+    ExternalIdentitiesRepository,
+    OidcClient,
+    OidcLogin,
+    SsoSignInService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, SessionsService, AccountLinksService],
+  exports: [AuthService, SessionsService, AccountLinksService, ExternalIdentitiesRepository],
 })
 export class AuthModule implements OnModuleInit {
   constructor(
