@@ -10,6 +10,7 @@
 //                                re-signed with the provider's own key, so only the claim checks can catch it
 //   {"codeTtl": 1}               authorization codes expire after this many seconds (default 60)
 import { createServer } from 'node:http';
+import process from 'node:process';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { Provider } from 'oidc-provider';
 

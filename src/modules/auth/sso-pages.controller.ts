@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../../common/auth/decorators';
 import { AppConfig } from '../../config/app-config';
 import { AccountLinksService } from './account-links.service';
-import { signInFrom, safeNext, ssoRefusalModel } from './auth.views';
+import { signInFrom, safeNext } from './auth.views';
 import { cookieOptions } from './authenticate.middleware';
 import { SESSION_COOKIE } from './csrf';
 import { OidcLogin } from './oidc-login.service';
