@@ -259,6 +259,8 @@ describeEachEngine('Single sign-on (OpenID Connect)', (engine: Engine) => {
     const login = await account('ola', { email: mail('ola'), email_verified: true });
     expect((await ssoSignIn(login)).res.status).toBe(303);
     const admin = await t.browser(['admin']);
+    const record = await t.as(admin).get(`/people/${person.id}`).expect(200);
+    expect(record.text).toContain(`Signs in with SSO as ${mail('ola')}`);
     const page = await t.as(admin).get(`/people/${person.id}/access`).expect(200);
     expect(page.text).toContain(`signs in with SSO as ${mail('ola')}`);
     await t.as(admin).post(`/people/${person.id}/sso/unlink`).type('form').send({}).expect(303);

@@ -17,6 +17,7 @@ import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificateReads } from '../certificates/certificate-reads.service';
 import { ROLES } from '../../common/auth/roles';
+import { ExternalIdentitiesRepository } from '../auth/external-identities.repository';
 
 type FormBody = Record<string, unknown>;
 
@@ -40,6 +41,7 @@ export class PeoplePagesController {
     private readonly config: AppConfig,
     private readonly ce: CeService,
     private readonly certificates: CertificateReads,
+    private readonly identities: ExternalIdentitiesRepository,
   ) {}
 
   @Get()
@@ -133,9 +135,11 @@ export class PeoplePagesController {
   private async showModel(id: string, user: AuthUser, extra: object) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [record, admins] = await Promise.all([
+    const [record, admins, ssoLinks] = await Promise.all([
       this.records.getRecord(id, user),
       isAdmin ? this.people.findByRole('admin') : [],
+      // How the person signs in is an admin's concern (they can unlink it); others are not shown it.
+      isAdmin ? this.identities.listForPerson(id) : [],
     ]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
@@ -155,6 +159,7 @@ export class PeoplePagesController {
       nextSteps: nextSteps(person.credentials, readiness),
       admins,
       isAdmin,
+      ssoEmails: ssoLinks.map((l) => l.email),
       today,
       attestValues: { verifiedOn: today, verifiedById: user.id },
       ...extra,
