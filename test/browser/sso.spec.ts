@@ -19,7 +19,10 @@ const app = useDemoBrowser({
   env: async (baseUrl) => {
     provider = await startTestProvider({
       baseUrls: [baseUrl],
-      accounts: { renee: { email: DEMO_ACCOUNTS.peer, email_verified: true, name: 'Renee' } },
+      accounts: {
+        renee: { email: DEMO_ACCOUNTS.peer, email_verified: true, name: 'Renee' },
+        stranger: { email: 'stranger@example.org', email_verified: true, name: 'Not in the program' },
+      },
     });
     return { PUBLIC_BASE_URL: baseUrl, ...provider.env() };
   },
@@ -55,6 +58,59 @@ describe('Single sign-on in the browser', () => {
       expect(link?.email).toBe(DEMO_ACCOUNTS.peer);
       // Only that blocked font (on the provider's page, not ours) may have failed.
       expect(session.problems.filter((p) => !p.includes('fonts.googleapis.com'))).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  for (const [name, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(
+      `at ${name} width: someone nobody added gets a clear refusal page, signed out`,
+      async () => {
+        session = await openPage(viewport, null);
+        const { page } = session;
+        await session.context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+        await page.goto('/login');
+        await Promise.all([
+          page.waitForURL(`${provider!.issuer}/**`),
+          page.getByRole('button', { name: 'Sign in with Test ID' }).click(),
+        ]);
+        await page.locator('input[name="login"]').fill('stranger');
+        await page.locator('input[name="password"]').fill('any password');
+        await Promise.all([
+          page.waitForURL((url) => url.origin !== provider!.issuer),
+          page.locator('button[type="submit"]').click(),
+        ]);
+        await page.waitForLoadState('load');
+        expect(await page.getByRole('alert').innerText()).toContain('No one here signs in with that e-mail address');
+        expect(await page.locator('main').innerText()).toContain('Ask your program admin to add you');
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+        await screenshot(page, `sso-refused-${name}.png`);
+        expect((await session.context.cookies()).some((c) => c.name === 'lms_session')).toBe(false);
+        // Besides the blocked font, only the refusal's own 403 (which Chromium logs) may show.
+        const others = session.problems.filter((p) => !p.includes('fonts.googleapis.com'));
+        expect(others).toEqual([expect.stringMatching(/status of 403 .*\/login\/oidc\/callback\?/)]);
+      },
+      TEST_TIMEOUT,
+    );
+  }
+
+  it(
+    'shows an admin that the peer signs in with SSO',
+    async () => {
+      session = await openPage(DESKTOP);
+      const { page } = session;
+      const peer = (await app().dataSource.getRepository(ExternalIdentity).findOneByOrFail({ subject: 'renee' }))
+        .personId;
+      await page.goto(`/people/${peer}`);
+      expect(await page.locator('main').innerText()).toContain(`Signs in with SSO as ${DEMO_ACCOUNTS.peer}`);
+      await screenshot(page, 'sso-person-record-desktop.png');
+      await page.goto(`/people/${peer}/access`);
+      expect(await page.getByRole('button', { name: 'Unlink SSO' }).isVisible()).toBe(true);
+      await screenshot(page, 'sso-person-access-desktop.png');
+      expect(session.problems).toEqual([]);
     },
     TEST_TIMEOUT,
   );

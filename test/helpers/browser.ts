@@ -105,7 +105,7 @@ export async function signIn(page: Page, email: string, password = TEST_PASSWORD
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   // The next page to load is the answer: home (or `next`) on success, the form again on failure.
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }
 
 /** A fresh context per test, so no cookie or cache leaks between tests; signed in as the demo admin unless told otherwise. */
