@@ -298,6 +298,36 @@ describeEachEngine('Single sign-on with PASSWORD_SIGNIN=off', (engine: Engine) =
     expect(cookieNamed(posted, 'lms_session')).toBeUndefined();
   });
 
+  it('has no other password form either: reset, forgotten password, invitation, account', async () => {
+    const person = await t.person(['peer']);
+    const links = t.app.get(AccountLinksService);
+    const { link } = await links.invite(person.id, systemActor('test'), { send: false });
+    const invitation = await t.http().get(link.slice(BASE.length)).expect(303);
+    expect(invitation.headers.location).toBe('/login');
+    const forgot = await t.http().get('/forgot-password').expect(200);
+    expect(forgot.text).toContain('Passwords are not used here');
+    expect(forgot.text).not.toContain('name="email"');
+    const seed = randomToken();
+    const posted = await t
+      .http()
+      .post('/forgot-password')
+      .set('Cookie', [`lms_csrf=${seed}`])
+      .type('form')
+      .send({ _csrf: csrfTokenFor(t.config.sessionSecret, seed), email: person.email });
+    expect(posted.status).toBe(403);
+    const me = await t.browser(['peer']);
+    const account = await t.as(me).get('/account').expect(200);
+    expect(account.text).not.toContain('Change password');
+    const changed = await t
+      .as(me)
+      .post('/account/password')
+      .type('form')
+      .send({ current: 'x', password: 'correct horse battery staple', confirm: 'correct horse battery staple' });
+    // The form helper says a service's refusal on the page, at 400.
+    expect(changed.status).toBe(400);
+    expect(changed.text).toContain('Passwords are not used here');
+  });
+
   it('invites people to sign in with SSO instead of choosing a password', async () => {
     const person = await t.person(['peer']);
     const admin = await t.token(['admin']);

@@ -205,6 +205,7 @@ export class AuthPagesController {
   private async passwordForm(res: Response, token: string, purpose: AccountLinkPurpose) {
     // Without passwords an invitation is still welcome: the sign-in page has the way in.
     if (purpose === 'invitation' && !this.config.signIn.passwords) return res.redirect(303, '/login');
+    this.links.refuseWithoutPasswords();
     const { person } = await this.links.findUsable(token, purpose);
     return res.render('auth/set-password', {
       title: purpose === 'invitation' ? 'Welcome: choose your password' : 'Choose a new password',
