@@ -384,3 +384,21 @@ describeEachEngine('Single sign-on when the provider cannot be reached', (engine
     expect(start.text).toContain('data-reason="unavailable"');
   });
 });
+
+describeEachEngine('Without single sign-on configured', (engine: Engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  it('shows only the password form, and the SSO routes say it is not set up', async () => {
+    const page = await t.http().get('/login').expect(200);
+    expect(page.text).not.toContain('/login/oidc');
+    expect(page.text).toContain('name="password"');
+    const start = await t.http().get('/login/oidc').expect(404);
+    expect(start.text).toContain('data-reason="not_configured"');
+    const back = await t.http().get('/login/oidc/callback?code=x&state=y').expect(404);
+    expect(back.text).toContain('Nobody was signed in.');
+  });
+});
