@@ -5,6 +5,7 @@ import { AccountLinksService } from '../../src/modules/auth/account-links.servic
 import { csrfTokenFor } from '../../src/modules/auth/csrf';
 import { randomToken } from '../../src/modules/auth/secrets';
 import { ExternalIdentity } from '../../src/modules/auth/external-identity.entity';
+import { SsoSignInService } from '../../src/modules/auth/sso-sign-in.service';
 import { AuditEntry } from '../../src/modules/audit/audit-entry.entity';
 import { PeopleService } from '../../src/modules/people/people.service';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -126,6 +127,19 @@ describeEachEngine('Single sign-on (OpenID Connect)', (engine: Engine) => {
     expect(me.body.id).toBe(person.id);
     const link = await t.dataSource.getRepository(ExternalIdentity).findOneByOrFail({ personId: person.id });
     expect(link.email).toBe(mail('ben.renamed'));
+  });
+
+  // Through the service, as two callbacks (GETs, which the HTTP write lock lets through) would reach it at once.
+  it('links once when two first sign-ins arrive together, and signs both in', async () => {
+    const person = await t.person(['peer'], { email: mail('pia') });
+    const claims = { issuer: provider.issuer, subject: `${engine}-pia`, email: mail('pia'), emailVerified: true };
+    const signIns = t.app.get(SsoSignInService);
+    const both = await Promise.all([
+      signIns.signIn(claims, '127.0.0.1', 'first tab'),
+      signIns.signIn(claims, '127.0.0.1', 'second tab'),
+    ]);
+    expect(both.map((b) => b.person.id)).toEqual([person.id, person.id]);
+    expect(await t.dataSource.getRepository(ExternalIdentity).countBy({ personId: person.id })).toBe(1);
   });
 
   it('never takes roles from the provider: a provider "admin" stays a peer here', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
+import { WriteLock } from '../../common/db/write-lock';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { emailKey } from '../people/email-key';
@@ -23,10 +24,29 @@ export class SsoSignInService {
     private readonly identities: ExternalIdentitiesRepository,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly writeLock: WriteLock,
   ) {}
 
   /** Opens a session for the person the claims are, or throws an `OidcRefusal` saying why not. */
   async signIn(claims: OidcClaims, ip: string, userAgent: string | null): Promise<{ token: string; person: Person }> {
+    // The callback is a GET, which the HTTP write lock lets through; it writes, so it takes SQLite's turn itself.
+    return this.writeLock.run(async () => {
+      try {
+        return await this.signInOnce(claims, ip, userAgent);
+      } catch (e) {
+        // Two first sign-ins at once (a double click) both try to link; the loser finds the winner's link, goes on.
+        if (e instanceof OidcRefusal || !(await this.identities.findBySubject('oidc', claims.issuer, claims.subject)))
+          throw e;
+        return this.signInOnce(claims, ip, userAgent);
+      }
+    });
+  }
+
+  private async signInOnce(
+    claims: OidcClaims,
+    ip: string,
+    userAgent: string | null,
+  ): Promise<{ token: string; person: Person }> {
     const email = claims.email?.trim() ?? '';
     if (!email) throw new OidcRefusal('no_email', 'The provider did not say which e-mail address you use.');
     if (!claims.emailVerified) throw new OidcRefusal('email_not_verified', email);
@@ -71,15 +91,17 @@ export class SsoSignInService {
   async recordRefusal(refusal: OidcRefusal, claims: OidcClaims | null, ip: string): Promise<void> {
     const email = claims?.email ?? null;
     const person = email ? await this.dataSource.getRepository(Person).findOneBy({ emailKey: emailKey(email) }) : null;
-    await this.audit.record(
-      this.dataSource.manager,
-      { personId: null, label: `anonymous (single sign-on${email ? ` as ${email.slice(0, 120)}` : ''})`, ip },
-      {
-        action: 'session.sso_refused',
-        entityType: 'person',
-        entityId: person?.id ?? null,
-        after: { reason: refusal.reason, ...(claims ? { issuer: claims.issuer, subject: claims.subject } : {}) },
-      },
+    await this.writeLock.run(() =>
+      this.audit.record(
+        this.dataSource.manager,
+        { personId: null, label: `anonymous (single sign-on${email ? ` as ${email.slice(0, 120)}` : ''})`, ip },
+        {
+          action: 'session.sso_refused',
+          entityType: 'person',
+          entityId: person?.id ?? null,
+          after: { reason: refusal.reason, ...(claims ? { issuer: claims.issuer, subject: claims.subject } : {}) },
+        },
+      ),
     );
   }
 
