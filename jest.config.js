@@ -16,9 +16,9 @@ module.exports = {
       },
     ],
   },
-  // NestJS 12, jose 6 and archiver 8 (with its zip packages) ship ES modules only; swc turns them into CommonJS for Jest on Node 20.
+  // NestJS 12, jose 6, openid-client 6 (with oauth4webapi) and archiver 8 (with its zip packages) ship ES modules only; swc turns them into CommonJS for Jest on Node 20.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|jose|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)',
+    '/node_modules/(?!(@nestjs|jose|openid-client|oauth4webapi|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)',
   ],
   cacheDirectory: '<rootDir>/.jest-cache',
   setupFiles: ['<rootDir>/test/helpers/quiet-logs.ts'],

@@ -16,6 +16,7 @@ import { MigrateCommand } from './migrate.command';
 import { RotateSigningKeyCommand } from './rotate-signing-key.command';
 import { SeedCatalogCommand } from './seed-catalog.command';
 import { SeedDemoCommand } from './seed-demo.command';
+import { SignInLinkCommand } from './sign-in-link.command';
 
 /**
  * Every command of `npm run cli`, in the order `--help` lists them. A command is one class in this folder
@@ -27,6 +28,7 @@ const COMMANDS = [
   SeedCatalogCommand,
   SeedDemoCommand,
   CreateAdminCommand,
+  SignInLinkCommand,
   JobsRunCommand,
   CertificatesIssueMissingCommand,
   AuditVerifyCommand,

@@ -69,6 +69,13 @@ export class CreateAdminCommand extends CommandRunner {
       personId = (await this.people.create({ name: options.name, email: options.email, roles: ['admin'] }, actor)).id;
       console.log(`Created admin ${options.name} <${options.email}>.`);
     }
+    if (!this.config.signIn.passwords) {
+      // No password to set: the admin signs in with SSO, or once now through a break-glass link.
+      const { link, expiresAt } = await this.accountLinks.createSignInLink(personId, actor);
+      console.log(linkBaseNote(this.config));
+      console.log(`Password sign-in is off. Sign in once, by ${expiresAt.toISOString()}, at:\n${link}`);
+      return;
+    }
     const { link, expiresAt } = await this.accountLinks.invite(personId, actor);
     console.log(linkBaseNote(this.config));
     console.log(`Set the password within 7 days (by ${expiresAt.toISOString()}), once, at:\n${link}`);

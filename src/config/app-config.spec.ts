@@ -191,4 +191,53 @@ describe('AppConfig.fromEnvironment', () => {
       /VERIFY_RATE_LIMIT must be a whole number of lookups per minute/,
     );
   });
+
+  describe('single sign-on', () => {
+    const oidc = { OIDC_ISSUER: 'https://login.example.org', OIDC_CLIENT_ID: 'lms', OIDC_CLIENT_SECRET: 'secret' };
+
+    it('is off with nothing set, and passwords stay on', () => {
+      expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir() }).signIn).toEqual({ oidc: null, passwords: true });
+    });
+
+    it('takes the issuer, client, label and allowed domains (trimmed, lower case)', () => {
+      const config = AppConfig.fromEnvironment({
+        DATA_DIR: dataDir(),
+        ...oidc,
+        OIDC_LABEL: 'Sign in with Microsoft',
+        OIDC_ALLOWED_DOMAINS: 'Example.org, staff.example.org',
+        PASSWORD_SIGNIN: 'off',
+      });
+      expect(config.signIn).toEqual({
+        oidc: {
+          issuer: 'https://login.example.org',
+          clientId: 'lms',
+          clientSecret: 'secret',
+          label: 'Sign in with Microsoft',
+          allowedDomains: ['example.org', 'staff.example.org'],
+        },
+        passwords: false,
+      });
+    });
+
+    it('needs the issuer, client ID and secret together', () => {
+      expect(configError({ OIDC_ISSUER: 'https://login.example.org' })).toMatch(
+        /OIDC_CLIENT_ID is required for single sign-on.*OIDC_CLIENT_SECRET is required/,
+      );
+      expect(configError({ ...oidc, OIDC_ISSUER: 'not a url' })).toMatch(/OIDC_ISSUER must be the identity provider/);
+    });
+
+    it('refuses a malformed domain list, an unknown PASSWORD_SIGNIN and a plain-http issuer in production', () => {
+      expect(configError({ ...oidc, OIDC_ALLOWED_DOMAINS: 'example.org, @nope' })).toMatch(/OIDC_ALLOWED_DOMAINS must/);
+      expect(configError({ PASSWORD_SIGNIN: 'no' })).toMatch(/PASSWORD_SIGNIN must be "on" or "off"/);
+      expect(
+        configError({
+          ...oidc,
+          OIDC_ISSUER: 'http://login.example.org',
+          NODE_ENV: 'production',
+          SESSION_SECRET: 'x'.repeat(40),
+          PUBLIC_BASE_URL: 'https://lms.example.org',
+        }),
+      ).toMatch(/OIDC_ISSUER must be an https URL in production/);
+    });
+  });
 });

@@ -46,6 +46,23 @@ export interface CertificateConfig {
   renderThreads: number;
 }
 
+/** OpenID Connect single sign-on, when OIDC_ISSUER and its client are set. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The sign-in button's words, e.g. "Sign in with Microsoft". */
+  label: string;
+  /** Lower-case e-mail domains allowed to sign in; empty: any domain. */
+  allowedDomains: string[];
+}
+
+export interface SignInConfig {
+  oidc: OidcConfig | null;
+  /** PASSWORD_SIGNIN=off: no password form anywhere; SSO and the CLI's sign-in links only. */
+  passwords: boolean;
+}
+
 /**
  * The validated, typed configuration. Built once at start-up from the environment and injected
  * (it is its own DI token); nothing else reads `process.env`.
@@ -74,6 +91,7 @@ export class AppConfig {
     readonly submissionEvidenceDays: number = 90,
     /** Web processes `npm start` runs on one host (node:cluster, sharing the port); more than 1 needs PostgreSQL. */
     readonly webConcurrency: number = 1,
+    readonly signIn: SignInConfig = { oidc: null, passwords: true },
   ) {}
 
   get isProduction(): boolean {
@@ -97,6 +115,8 @@ export class AppConfig {
       throw new ConfigError(
         'Invalid configuration: WEB_CONCURRENCY must be 1 on SQLite, which has one writer: set DATABASE_URL to PostgreSQL to run several web processes',
       );
+    if (e.NODE_ENV === 'production' && e.OIDC_ISSUER?.startsWith('http:'))
+      throw new ConfigError('Invalid configuration: OIDC_ISSUER must be an https URL in production');
     const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR);
     return new AppConfig(
       e.NODE_ENV,
@@ -141,6 +161,22 @@ export class AppConfig {
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
       e.SUBMISSION_EVIDENCE_DAYS,
       e.WEB_CONCURRENCY,
+      {
+        oidc:
+          e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+            ? {
+                issuer: e.OIDC_ISSUER,
+                clientId: e.OIDC_CLIENT_ID,
+                clientSecret: e.OIDC_CLIENT_SECRET,
+                label: e.OIDC_LABEL,
+                allowedDomains: (e.OIDC_ALLOWED_DOMAINS ?? '')
+                  .split(',')
+                  .map((d) => d.trim().toLowerCase())
+                  .filter(Boolean),
+              }
+            : null,
+        passwords: e.PASSWORD_SIGNIN === 'on',
+      },
     );
   }
 }

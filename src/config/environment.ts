@@ -187,9 +187,53 @@ export class Environment {
   @Max(16, { message: 'must be a whole number of threads between 0 and 16 (0 draws on the main thread)' })
   CERTIFICATE_RENDER_THREADS: number = Math.min(4, availableParallelism());
 
+  // Single sign-on (OpenID Connect): the three together, or none of them.
+  @Transform(blankToUndefined)
+  @ValidateIf((env: Environment) => oidcWanted(env))
+  @IsString({ message: 'is required for single sign-on (with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET)' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: "must be the identity provider's issuer URL, such as https://login.example.org" },
+  )
+  OIDC_ISSUER?: string;
+
+  @Transform(blankToUndefined)
+  @ValidateIf((env: Environment) => oidcWanted(env))
+  @IsString({ message: 'is required for single sign-on (with OIDC_ISSUER and OIDC_CLIENT_SECRET)' })
+  @MaxLength(300, { message: 'must be at most 300 characters' })
+  OIDC_CLIENT_ID?: string;
+
+  @Transform(blankToUndefined)
+  @ValidateIf((env: Environment) => oidcWanted(env))
+  @IsString({ message: 'is required for single sign-on (with OIDC_ISSUER and OIDC_CLIENT_ID)' })
+  @MaxLength(1000, { message: 'must be at most 1000 characters' })
+  OIDC_CLIENT_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60, { message: 'must be at most 60 characters, such as "Sign in with Microsoft"' })
+  OIDC_LABEL: string = 'Sign in with your organisation';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^\s*[a-z0-9.-]+\.[a-z]{2,}\s*(,\s*[a-z0-9.-]+\.[a-z]{2,}\s*)*$/i, {
+    message: 'must be a comma list of e-mail domains, such as example.org,staff.example.org',
+  })
+  OIDC_ALLOWED_DOMAINS?: string;
+
+  @Transform(blankToUndefined)
+  @IsIn(['on', 'off'], { message: 'must be "on" or "off" (off: only single sign-on and the CLI sign in)' })
+  PASSWORD_SIGNIN: 'on' | 'off' = 'on';
+
   @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+}
+
+/** Any one of the three OIDC variables asks for single sign-on, and then needs the other two. */
+function oidcWanted(env: Environment): boolean {
+  return env.OIDC_ISSUER !== undefined || env.OIDC_CLIENT_ID !== undefined || env.OIDC_CLIENT_SECRET !== undefined;
 }
 
 export class ConfigError extends Error {}
@@ -209,6 +253,10 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     'CERTIFICATE_LOGO',
     'CERTIFICATE_SIGNING_KEY_FILE',
     'CERTIFICATE_TEMPLATES_DIR',
+    'OIDC_ISSUER',
+    'OIDC_CLIENT_ID',
+    'OIDC_CLIENT_SECRET',
+    'OIDC_ALLOWED_DOMAINS',
   ]) {
     if (env[key] !== undefined) picked[key] = env[key];
   }

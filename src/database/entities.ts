@@ -8,6 +8,7 @@ import { PersonRole } from '../modules/people/person-role.entity';
 import { Person } from '../modules/people/person.entity';
 import { SeedEntry } from './seed-entry.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
+import { ExternalIdentity } from '../modules/auth/external-identity.entity';
 import { ApiToken } from '../modules/auth/api-token.entity';
 import { FormResult } from '../modules/auth/form-result.entity';
 import { LoginFailure } from '../modules/auth/login-failure.entity';
@@ -50,6 +51,7 @@ export const ENTITIES = [
   FormResult,
   ApiToken,
   AccountLink,
+  ExternalIdentity,
   LoginFailure,
   SupervisionAssignment,
   AuditEntry,

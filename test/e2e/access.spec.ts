@@ -12,6 +12,7 @@ import { JobQueue } from '../../src/modules/jobs/jobs';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
+import { startTestProvider, type TestProvider } from '../helpers/oidc';
 import { makePdf } from '../factories/evidence-files';
 
 /**
@@ -137,6 +138,15 @@ const ROUTES: Record<string, { url: (ids: Ids) => string; body?: object | (() =>
   'POST /account/printed-name': { url: () => '/account/printed-name', body: {}, expect: signedIn(303) },
   'POST /account/sessions/sign-out-others': { url: () => '/account/sessions/sign-out-others', expect: signedIn(303) },
   'GET /api/v1/me': { url: () => '/api/v1/me', expect: signedIn(200) },
+
+  // Single sign-on (issue 22), checked with SSO configured against the test provider: the start sends everyone on (to
+  // the provider, or signed in, onward), a callback without the browser's flow cookie is refused, and a CLI sign-in
+  // link that does not exist is not found.
+  'GET /login/oidc': { url: () => '/login/oidc', expect: all(303) },
+  'GET /login/oidc/callback': { url: () => '/login/oidc/callback?code=x&state=y', expect: all(400) },
+  'GET /sign-in-link/:token': { url: () => `/sign-in-link/${randomToken()}`, expect: all(404) },
+  'POST /sign-in-link/:token': { url: () => `/sign-in-link/${randomToken()}`, expect: all(404) },
+  'POST /people/:id/sso/unlink': { url: (i) => `/people/${i.subject}/sso/unlink`, expect: admin(303) },
 
   // Public on purpose: signed out, it is the small front page (verify a certificate, sign in) with no one's data.
   'GET /': { url: () => '/', expect: all(200) },
@@ -840,13 +850,20 @@ function registeredRoutes(t: TestApp): string[] {
     .filter((route) => !route.includes('/api/docs'));
 }
 
+// Single sign-on is on for the whole matrix, so its routes (and every other) are checked as they answer with it.
+let provider: TestProvider;
+beforeAll(async () => {
+  provider = await startTestProvider({ baseUrls: ['http://localhost:3000'], accounts: {} });
+});
+afterAll(async () => provider?.stop());
+
 describeEachEngine('Who may reach which route', (engine) => {
   let t: TestApp;
   let people: Record<Exclude<Persona, 'anonymous'>, Person>;
   let ids: Ids;
 
   beforeAll(async () => {
-    t = await createTestApp(engine);
+    t = await createTestApp(engine, { env: provider.env() });
     people = {
       peer: await t.person(['peer']),
       otherPeer: await t.person(['peer']),

@@ -33,6 +33,7 @@ const TABLES = [
   'credentials',
   'enrollments',
   'expiry_scan_state',
+  'external_identities',
   'exam_attempts',
   'form_results',
   'import_mappings',

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -34,11 +35,27 @@ export async function issueDemoCertificates(t: TestApp): Promise<void> {
   for (const id of await certificates.findMissing()) await certificates.issue(id, null);
 }
 
-/** Starts the app with the demo program and Chromium for the test file that calls it; returns the app. */
-export function useDemoBrowser(): () => TestApp {
+/** A port nothing listens on now, so the app's address can be known (and registered elsewhere) before it starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts the app with the demo program and Chromium for the test file that calls it; returns the app. `env` gets the
+ * app's address before it starts, for settings that must name it (an identity provider's redirect URI).
+ */
+export function useDemoBrowser(
+  options: { env?: (baseUrl: string) => Promise<Record<string, string>> } = {},
+): () => TestApp {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await createTestApp('sqlite');
+    const port = options.env ? await freePort() : 0;
+    const env = options.env ? await options.env(`http://127.0.0.1:${port}`) : {};
+    t = await createTestApp('sqlite', { env });
     await seedDemo(t.dataSource, t.config);
     // One demo person per role can sign in with the test password.
     const passwordHash = await hashPassword(TEST_PASSWORD);
@@ -51,9 +68,8 @@ export function useDemoBrowser(): () => TestApp {
         .where('email = :email', { email })
         .execute();
     }
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}`;
+    await t.app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -89,7 +105,7 @@ export async function signIn(page: Page, email: string, password = TEST_PASSWORD
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   // The next page to load is the answer: home (or `next`) on success, the form again on failure.
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 }
 
 /** A fresh context per test, so no cookie or cache leaks between tests; signed in as the demo admin unless told otherwise. */

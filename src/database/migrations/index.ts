@@ -20,6 +20,8 @@ import { CertificateDrawnBaseUrl1796710000000 } from './1796710000000-certificat
 import { PracticeRoleAssignments1796800000000 } from './1796800000000-practice-role-assignments';
 import { TrainerFriction1796810000000 } from './1796810000000-trainer-friction';
 import { AdminDetails1796820000000 } from './1796820000000-admin-details';
+import { ExternalIdentities1796830000000 } from './1796830000000-external-identities';
+import { SignInLinks1796830000001 } from './1796830000001-sign-in-links';
 import { RateLimits1796850000000 } from './1796850000000-rate-limits';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
@@ -46,5 +48,7 @@ export const MIGRATIONS = [
   PracticeRoleAssignments1796800000000,
   TrainerFriction1796810000000,
   AdminDetails1796820000000,
+  ExternalIdentities1796830000000,
+  SignInLinks1796830000001,
   RateLimits1796850000000,
 ];

@@ -5,6 +5,12 @@
 const ACTION_LABELS: Record<string, string> = {
   'session.login': 'Signed in',
   'session.login_failed': 'Sign-in failed',
+  'session.login_sso': 'Signed in with SSO',
+  'session.sso_refused': 'SSO sign-in refused',
+  'session.login_link': 'Signed in with a CLI sign-in link',
+  'sign_in_link.created': 'CLI sign-in link made',
+  'sso.linked': 'SSO account linked',
+  'sso.unlinked': 'SSO account unlinked',
   'session.logout': 'Signed out',
   'password.changed': 'Password changed',
   'password_reset.requested': 'Password reset asked for',

@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type AccountLinkPurpose = 'invitation' | 'password_reset';
+/** `sign_in`: an admin's break-glass link from the command line, which signs in without a password. */
+export type AccountLinkPurpose = 'invitation' | 'password_reset' | 'sign_in';
 
-/** A single-use, expiring link to set a password: an invitation or a reset. Only a hash of its token is kept. */
+/** A single-use, expiring link: an invitation or a reset to set a password, or an admin's CLI sign-in link. Only a hash of its token is kept. */
 @Entity('account_links')
 export class AccountLink {
   @PrimaryGeneratedColumn('uuid')

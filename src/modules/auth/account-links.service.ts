@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { formatDate, dateInZone } from '../../common/dates';
@@ -7,6 +7,7 @@ import type { Actor } from '../../common/auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { MailService } from '../mail/mail.service';
 import { Person } from '../people/person.entity';
+import { PersonRole } from '../people/person-role.entity';
 import { AccountLink, type AccountLinkPurpose } from './account-link.entity';
 import { LoginFailure } from './login-failure.entity';
 import { hashPassword } from './passwords';
@@ -15,9 +16,26 @@ import { SessionsService } from './sessions.service';
 import { emailKey } from '../people/email-key';
 
 export const INVITATION_DAYS = 7;
-export const RESET_HOURS = 2;
 
-const PATHS: Record<AccountLinkPurpose, string> = { invitation: '/invitation', password_reset: '/reset-password' };
+/** What a password form answers when PASSWORD_SIGNIN=off. */
+export function passwordsOffMessage(config: AppConfig): string {
+  const sso = config.signIn.oidc;
+  return `Passwords are not used here: ${sso ? `use "${sso.label}" on the sign-in page` : 'ask your program admin how to sign in'}.`;
+}
+export const RESET_HOURS = 2;
+export const SIGN_IN_LINK_MINUTES = 15;
+const LINK_GONE = 'This link is not valid any more: it was already used or it expired. Ask for a new one.';
+
+const PATHS: Record<AccountLinkPurpose, string> = {
+  invitation: '/invitation',
+  password_reset: '/reset-password',
+  sign_in: '/sign-in-link',
+};
+const TTL_MS: Record<AccountLinkPurpose, number> = {
+  invitation: INVITATION_DAYS * 24 * 3600_000,
+  password_reset: RESET_HOURS * 3600_000,
+  sign_in: SIGN_IN_LINK_MINUTES * 60_000,
+};
 
 /** Invitations and password resets: single-use links that expire, e-mailed and (for invitations) shown to the admin. */
 @Injectable()
@@ -60,6 +78,7 @@ export class AccountLinksService {
           invitedBy: actor.personId ? actor.label : this.config.orgName,
           link: created.link,
           expires: this.expiresText(created.expiresAt),
+          sso: this.signInInstead(),
         },
       });
     }
@@ -122,6 +141,7 @@ export class AccountLinksService {
             invitedBy: actor.personId ? actor.label : this.config.orgName,
             link: next.link,
             expires: this.expiresText(next.expiresAt),
+            sso: this.signInInstead(),
           },
         });
       }
@@ -131,6 +151,7 @@ export class AccountLinksService {
 
   /** Always answers the same, whether or not the address has an account, so it cannot be used to find accounts. */
   async requestReset(email: string, ip: string | null): Promise<void> {
+    this.refuseWithoutPasswords();
     const person = await this.dataSource
       .getRepository(Person)
       .createQueryBuilder('p')
@@ -169,15 +190,10 @@ export class AccountLinksService {
       .getRepository(AccountLink)
       .findOneBy({ tokenHash: this.hash(token), purpose, usedAt: IsNull() });
     if (!link || link.expiresAt.getTime() <= Date.now()) {
-      throw new NotFoundException(
-        'This link is not valid any more: it was already used or it expired. Ask for a new one.',
-      );
+      throw new NotFoundException(LINK_GONE);
     }
     const person = await this.dataSource.getRepository(Person).findOneByOrFail({ id: link.personId });
-    if (person.status !== 'active')
-      throw new NotFoundException(
-        'This link is not valid any more: it was already used or it expired. Ask for a new one.',
-      );
+    if (person.status !== 'active') throw new NotFoundException(LINK_GONE);
     return { link, person };
   }
 
@@ -193,6 +209,7 @@ export class AccountLinksService {
     password: string,
     [ip, userAgent]: [ip: string, userAgent: string | null],
   ): Promise<{ person: Person; sessionToken: string | null }> {
+    this.refuseWithoutPasswords();
     const { link, person } = await this.findUsable(token, purpose);
     const passwordHash = await hashPassword(password);
     const sessionToken = await this.dataSource.transaction(async (tx) => {
@@ -200,10 +217,7 @@ export class AccountLinksService {
       const spent = await tx
         .getRepository(AccountLink)
         .update({ id: link.id, usedAt: IsNull() }, { usedAt: new Date() });
-      if (spent.affected !== 1)
-        throw new NotFoundException(
-          'This link is not valid any more: it was already used or it expired. Ask for a new one.',
-        );
+      if (spent.affected !== 1) throw new NotFoundException(LINK_GONE);
       await tx.getRepository(Person).update({ id: person.id }, { passwordHash, passwordChangedAt: new Date() });
       await this.sessions.revokeAll(tx, person.id, 'password_reset');
       // A new password lifts a sign-in block, as the block's message promises.
@@ -223,10 +237,57 @@ export class AccountLinksService {
     return { person, sessionToken };
   }
 
+  /**
+   * Break-glass: a single-use sign-in link for an admin, valid 15 minutes, made only from the command line. It is how
+   * an admin gets in when single sign-on is down and PASSWORD_SIGNIN=off; making it and using it are both audited.
+   */
+  async createSignInLink(personId: string, actor: Actor): Promise<{ link: string; expiresAt: Date }> {
+    const person = await this.dataSource.getRepository(Person).findOneBy({ id: personId });
+    if (!person || person.status !== 'active' || !(await this.isAdmin(person.id)))
+      throw new BadRequestException('Sign-in links are for active admins only.');
+    return this.dataSource.transaction(async (tx) => {
+      const link = await this.createLink(tx, person, 'sign_in', null);
+      await this.audit.record(tx, actor, {
+        action: 'sign_in_link.created',
+        entityType: 'person',
+        entityId: person.id,
+        after: { expiresAt: link.expiresAt.toISOString() },
+      });
+      return link;
+    });
+  }
+
+  /** Spends a sign-in link and opens a session; the person must still be an active admin. */
+  async useSignInLink(token: string, [ip, userAgent]: [ip: string, userAgent: string | null]): Promise<string> {
+    const { link, person } = await this.findUsable(token, 'sign_in');
+    if (!(await this.isAdmin(person.id))) throw new NotFoundException(LINK_GONE);
+    return this.dataSource.transaction(async (tx) => {
+      const spent = await tx
+        .getRepository(AccountLink)
+        .update({ id: link.id, usedAt: IsNull() }, { usedAt: new Date() });
+      if (spent.affected !== 1) throw new NotFoundException(LINK_GONE);
+      return (await this.sessions.signIn(tx, person, ip, userAgent, 'sign_in_link')).token;
+    });
+  }
+
+  /** With PASSWORD_SIGNIN=off nobody sets, resets or uses a password. */
+  refuseWithoutPasswords(): void {
+    if (!this.config.signIn.passwords) throw new ForbiddenException(passwordsOffMessage(this.config));
+  }
+
+  /** With passwords off, invitations say how to sign in instead of asking for a password. */
+  private signInInstead(): { label: string; link: string } | null {
+    if (this.config.signIn.passwords) return null;
+    return { label: this.config.signIn.oidc?.label ?? 'Sign in', link: `${this.config.publicBaseUrl}/login` };
+  }
+
+  private async isAdmin(personId: string): Promise<boolean> {
+    return (await this.dataSource.getRepository(PersonRole).countBy({ personId, role: 'admin' })) > 0;
+  }
+
   private async createLink(tx: EntityManager, person: Person, purpose: AccountLinkPurpose, createdById: string | null) {
     const token = randomToken();
-    const ttl = purpose === 'invitation' ? INVITATION_DAYS * 24 * 3600_000 : RESET_HOURS * 3600_000;
-    const expiresAt = new Date(Date.now() + ttl);
+    const expiresAt = new Date(Date.now() + TTL_MS[purpose]);
     // A new link replaces any earlier unused one of the same kind.
     await tx
       .getRepository(AccountLink)

@@ -8,7 +8,8 @@ import type { Actor } from '../../common/auth/actor';
 import type { AccountLinkPurpose } from './account-link.entity';
 import { AccountLinksService } from './account-links.service';
 import { AuthService } from './auth.service';
-import { loginModel, loginRefusal, signInFrom } from './auth.views';
+import { loginModel, loginRefusal, passwordsOff, safeNext, signInFrom, signInOptions } from './auth.views';
+import { OidcClient } from './oidc-client';
 import type { AuthUser } from '../../common/auth/auth-user';
 import { cookieOptions } from './authenticate.middleware';
 import { SESSION_COOKIE } from './csrf';
@@ -29,6 +30,7 @@ type FormBody = Record<string, unknown>;
 
 const NOTICES: Record<string, string> = {
   'signed-out': 'You are signed out.',
+  'signed-out-sso': 'You are signed out here.',
   'password-set': 'Your password is set. Sign in with it now.',
   'reset-sent': 'If an account uses that address, a link to choose a new password is on its way. It works for 2 hours.',
   'password-changed': 'Password changed. Your other sessions were signed out.',
@@ -36,11 +38,6 @@ const NOTICES: Record<string, string> = {
   'name-saved': 'Saved. New certificates print this name; ask the program to re-issue one you already have.',
   'notifications-saved': 'Your notification choices are saved.',
 };
-
-/** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
-}
 
 /** Sign-in, sign-out, invitations, password resets and "my account". */
 @ApiExcludeController()
@@ -52,6 +49,7 @@ export class AuthPagesController {
     private readonly sessions: SessionsService,
     private readonly config: AppConfig,
     private readonly people: PeopleService,
+    private readonly oidc: OidcClient,
   ) {}
 
   @Public()
@@ -59,10 +57,10 @@ export class AuthPagesController {
   loginForm(@Req() req: Request, @Res() res: Response, @Query('next') next?: string, @Query('notice') notice?: string) {
     if (req.user) return res.redirect(303, safeNext(next));
     return res.render('auth/login', {
-      title: 'Sign in',
-      next: safeNext(next),
+      ...loginModel(safeNext(next), {}, signInOptions(this.config, this.oidc, safeNext(next))),
       notice: NOTICES[notice ?? ''],
-      values: {},
+      // After signing out of an SSO account, the provider's own sign-out is offered too (when it has one).
+      providerSignOut: notice === 'signed-out-sso' ? this.oidc.endSessionUrl() : null,
     });
   }
 
@@ -70,23 +68,24 @@ export class AuthPagesController {
   @Post('login')
   async login(@Body() body: FormBody, @Req() req: Request, @Res() res: Response) {
     const next = safeNext(body.next);
+    const options = signInOptions(this.config, this.oidc, next);
     const { value, errors } = await validateForm(LoginDto, body);
-    if (!value) return res.status(400).render('auth/login', loginModel(next, body, { errors }));
+    if (!value) return res.status(400).render('auth/login', loginModel(next, body, { ...options, errors }));
     try {
       const { token } = await this.auth.login(value.email, value.password, ...signInFrom(req));
       res.cookie(SESSION_COOKIE, token, cookieOptions(this.config));
       return res.redirect(303, next);
     } catch (e) {
       const { status, failure } = loginRefusal(e);
-      return res.status(status).render('auth/login', loginModel(next, body, { failure }));
+      return res.status(status).render('auth/login', loginModel(next, body, { ...options, failure }));
     }
   }
 
   @Post('logout')
   async logout(@CurrentUser() user: AuthUser, @RequestActor() actor: Actor, @Res() res: Response) {
-    await this.auth.logout(user, actor);
+    const { sso } = await this.auth.logout(user, actor);
     res.clearCookie(SESSION_COOKIE, cookieOptions(this.config));
-    return res.redirect(303, '/login?notice=signed-out');
+    return res.redirect(303, sso ? '/login?notice=signed-out-sso' : '/login?notice=signed-out');
   }
 
   @Public()
@@ -110,7 +109,7 @@ export class AuthPagesController {
   @Get('forgot-password')
   @Render('auth/forgot-password')
   forgotForm() {
-    return { title: 'Forgot your password?', values: {} };
+    return { title: 'Forgot your password?', values: {}, passwordsOff: passwordsOff(this.config) };
   }
 
   @Public()
@@ -198,11 +197,15 @@ export class AuthPagesController {
       nameValues: { preferredName: person.preferredName ?? '' },
       sessions,
       othersCount: sessions.filter((s) => !s.current).length,
+      passwords: this.config.signIn.passwords,
       ...extra,
     };
   }
 
   private async passwordForm(res: Response, token: string, purpose: AccountLinkPurpose) {
+    // Without passwords an invitation is still welcome: the sign-in page has the way in.
+    if (purpose === 'invitation' && !this.config.signIn.passwords) return res.redirect(303, '/login');
+    this.links.refuseWithoutPasswords();
     const { person } = await this.links.findUsable(token, purpose);
     return res.render('auth/set-password', {
       title: purpose === 'invitation' ? 'Welcome: choose your password' : 'Choose a new password',

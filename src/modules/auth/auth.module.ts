@@ -14,11 +14,16 @@ import { MeController } from './me.controller';
 import { PersonAccessController } from './person-access.controller';
 import { RateLimitStore } from './rate-limit-store';
 import { SessionsService } from './sessions.service';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
+import { OidcClient } from './oidc-client';
+import { OidcLogin } from './oidc-login.service';
+import { SsoPagesController } from './sso-pages.controller';
+import { SsoSignInService } from './sso-sign-in.service';
 
 @Global()
 @Module({
   imports: [MailModule, PeopleModule],
-  controllers: [AuthPagesController, PersonAccessController, MeController],
+  controllers: [AuthPagesController, SsoPagesController, PersonAccessController, MeController],
   providers: [
     AuthService,
     SessionsService,
@@ -27,9 +32,20 @@ import { SessionsService } from './sessions.service';
     LoginThrottleService,
     RateLimitStore,
     FormResultsService,
+    ExternalIdentitiesRepository,
+    OidcClient,
+    OidcLogin,
+    SsoSignInService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService, SessionsService, AccountLinksService, RateLimitStore, FormResultsService],
+  exports: [
+    AuthService,
+    SessionsService,
+    AccountLinksService,
+    RateLimitStore,
+    FormResultsService,
+    ExternalIdentitiesRepository,
+  ],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

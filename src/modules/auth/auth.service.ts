@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
@@ -11,6 +11,9 @@ import { LoginThrottleService } from './login-throttle.service';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
 import { emailKey } from '../people/email-key';
+import { AppConfig } from '../../config/app-config';
+import { passwordsOffMessage } from './account-links.service';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
 
 /** One message for every failed sign-in: it never says whether the account exists. */
 export const LOGIN_FAILED = 'That e-mail and password do not match an active account.';
@@ -23,6 +26,8 @@ export class AuthService {
     private readonly tokens: ApiTokensService,
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly identities: ExternalIdentitiesRepository,
   ) {}
 
   /** Checks the password and opens a session; returns the cookie token. */
@@ -32,6 +37,14 @@ export class AuthService {
     ip: string,
     userAgent: string | null,
   ): Promise<{ token: string; person: Person }> {
+    if (!this.config.signIn.passwords) {
+      await this.audit.record(
+        this.dataSource.manager,
+        { personId: null, label: `anonymous (as ${email.slice(0, 120)})`, ip },
+        { action: 'session.login_failed', entityType: 'person', entityId: null, after: { reason: 'passwords_off' } },
+      );
+      throw new ForbiddenException({ statusCode: 403, message: passwordsOffMessage(this.config), errors: [] });
+    }
     // The attempt is counted before the password is checked, so simultaneous guesses cannot all slip under the limit.
     await this.throttle.countAttempt(email, ip);
     const person = await this.dataSource
@@ -54,8 +67,10 @@ export class AuthService {
     return { token, person };
   }
 
-  async logout(user: AuthUser, actor: Actor): Promise<void> {
-    if (!user.sessionId) return;
+  /** Ends this session; says whether the person signs in with SSO, whose provider may be signed out of too. */
+  async logout(user: AuthUser, actor: Actor): Promise<{ sso: boolean }> {
+    const sso = await this.identities.hasAny(user.id);
+    if (!user.sessionId) return { sso };
     await this.dataSource.transaction(async (tx) => {
       await this.sessions.revoke(tx, user.sessionId!, 'logout');
       await this.audit.record(tx, actor, {
@@ -64,10 +79,12 @@ export class AuthService {
         entityId: user.sessionId!.slice(0, 16),
       });
     });
+    return { sso };
   }
 
   /** Changes the password after checking the current one; every other session of the person ends. */
   async changePassword(user: AuthUser, current: string, next: string, actor: Actor): Promise<void> {
+    if (!this.config.signIn.passwords) throw new ForbiddenException(passwordsOffMessage(this.config));
     const person = await this.dataSource
       .getRepository(Person)
       .createQueryBuilder('p')

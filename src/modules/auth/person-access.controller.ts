@@ -10,6 +10,8 @@ import { ApiTokensService } from './api-tokens.service';
 import type { ApiToken } from './api-token.entity';
 import { RequestActor, Roles } from '../../common/auth/decorators';
 import { IssueApiTokenDto } from './dto/auth.dto';
+import { ExternalIdentitiesRepository } from './external-identities.repository';
+import { SsoSignInService } from './sso-sign-in.service';
 
 function tokenView(t: ApiToken) {
   return {
@@ -32,6 +34,8 @@ export class PersonAccessController {
     private readonly people: PeopleService,
     private readonly links: AccountLinksService,
     private readonly tokens: ApiTokensService,
+    private readonly sso: SsoSignInService,
+    private readonly identities: ExternalIdentitiesRepository,
   ) {}
 
   @ApiExcludeEndpoint()
@@ -87,6 +91,15 @@ export class PersonAccessController {
     return res.redirect(303, `/people/${id}/access`);
   }
 
+  /** The person signs in with SSO no more until their next SSO sign-in links them again by verified e-mail. */
+  @ApiExcludeEndpoint()
+  @Post('people/:id/sso/unlink')
+  async unlinkPage(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor, @Res() res: Response) {
+    await this.people.get(id);
+    await this.sso.unlink(id, actor);
+    return res.redirect(303, `/people/${id}/access`);
+  }
+
   @Post('api/v1/people/:id/invitation')
   @ApiOperation({ summary: 'Invite a person to set their password; returns the single-use link (also e-mailed)' })
   async invite(@Param('id', new ParseUUIDPipe()) id: string, @RequestActor() actor: Actor) {
@@ -127,7 +140,14 @@ export class PersonAccessController {
     const person = await this.people.get(id);
     const hasPassword = await this.people.hasPassword(id);
     const tokens = (await this.tokens.listFor(id)).map(tokenView);
+    const ssoLinks = (await this.identities.listForPerson(id)).map((l) => ({
+      email: l.email,
+      issuer: l.issuer,
+      linkedAt: l.createdAt.toISOString(),
+      lastSignInAt: l.lastSignInAt?.toISOString() ?? null,
+    }));
     return {
+      ssoLinks,
       title: `Access: ${person.displayName}`,
       person: { id: person.id, name: person.displayName, email: person.email, status: person.status },
       hasPassword,

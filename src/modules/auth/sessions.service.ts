@@ -13,6 +13,14 @@ export const SESSION_LIFETIME_MS = 14 * 24 * 3600_000;
 export const SESSION_IDLE_MS = 12 * 3600_000;
 const TOUCH_EVERY_MS = 5 * 60_000;
 
+/** How someone signed in; each leaves its own audit action ("Signed in", "Signed in with SSO"…). */
+export type SignInMethod = 'password' | 'sso' | 'sign_in_link';
+const SIGN_IN_ACTIONS: Record<SignInMethod, string> = {
+  password: 'session.login',
+  sso: 'session.login_sso',
+  sign_in_link: 'session.login_link',
+};
+
 export type RevokeReason = 'logout' | 'password_changed' | 'password_reset' | 'deactivated' | 'signed_out_elsewhere';
 
 /**
@@ -59,19 +67,20 @@ export class SessionsService {
 
   /**
    * Signs a person in: a new session and its audit entry, in the caller's transaction. The one way in for a password
-   * sign-in and an accepted invitation alike, so both leave the same trail. Returns the cookie token.
+   * sign-in, an accepted invitation, single sign-on and a CLI sign-in link alike, so all leave the same trail. Returns the cookie token.
    */
   async signIn(
     tx: EntityManager,
     person: { id: string; name: string },
     ip: string,
     userAgent: string | null,
+    method: SignInMethod = 'password',
   ): Promise<{ token: string; session: SessionRecord }> {
     const created = await this.create(tx, person.id, ip, userAgent);
     await this.audit.record(
       tx,
       { personId: person.id, label: person.name, ip },
-      { action: 'session.login', entityType: 'session', entityId: created.session.id.slice(0, 16) },
+      { action: SIGN_IN_ACTIONS[method], entityType: 'session', entityId: created.session.id.slice(0, 16) },
     );
     return created;
   }

@@ -19,6 +19,7 @@ import { CertificateReads } from '../certificates/certificate-reads.service';
 import { ROLES } from '../../common/auth/roles';
 import { PracticeAssignmentsService } from '../practice-assignments/practice-assignments.service';
 import { practiceRolesView } from './practice-roles.views';
+import { ExternalIdentitiesRepository } from '../auth/external-identities.repository';
 
 type FormBody = Record<string, unknown>;
 
@@ -48,6 +49,7 @@ export class PeoplePagesController {
     private readonly ce: CeService,
     private readonly certificates: CertificateReads,
     private readonly assignments: PracticeAssignmentsService,
+    private readonly identities: ExternalIdentitiesRepository,
   ) {}
 
   @Get()
@@ -146,11 +148,13 @@ export class PeoplePagesController {
   private async showModel(id: string, user: AuthUser, extra: object) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [record, admins, practiceRoles, roleOptions] = await Promise.all([
+    const [record, admins, practiceRoles, roleOptions, ssoLinks] = await Promise.all([
       this.records.getRecord(id, user),
       isAdmin ? this.people.findByRole('admin') : [],
       this.assignments.listFor(id, user),
       this.assignments.roleOptions(),
+      // How the person signs in is an admin's concern (they can unlink it); others are not shown it.
+      isAdmin ? this.identities.listForPerson(id) : [],
     ]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
@@ -171,6 +175,7 @@ export class PeoplePagesController {
       practiceRoles: practiceRolesView(practiceRoles, roleOptions, today),
       admins,
       isAdmin,
+      ssoEmails: ssoLinks.map((l) => l.email),
       today,
       attestValues: { verifiedOn: today, verifiedById: user.id },
       ...extra,
