@@ -74,6 +74,8 @@ export class AppConfig {
     readonly submissionEvidenceDays: number = 90,
     /** Web processes `npm start` runs on one host (node:cluster, sharing the port); more than 1 needs PostgreSQL. */
     readonly webConcurrency: number = 1,
+    /** Nightly backups go here when it is set, the newest `keep` kept. */
+    readonly backup: { dir: string | null; keep: number } = { dir: null, keep: 14 },
   ) {}
 
   get isProduction(): boolean {
@@ -141,6 +143,7 @@ export class AppConfig {
       e.PUBLIC_BASE_URL ? 'PUBLIC_BASE_URL' : env.PORT?.trim() ? 'PORT' : 'default',
       e.SUBMISSION_EVIDENCE_DAYS,
       e.WEB_CONCURRENCY,
+      { dir: e.BACKUP_DIR ? resolve(process.cwd(), e.BACKUP_DIR) : null, keep: e.BACKUP_KEEP },
     );
   }
 }

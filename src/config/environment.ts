@@ -188,6 +188,17 @@ export class Environment {
   CERTIFICATE_RENDER_THREADS: number = Math.min(4, availableParallelism());
 
   @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  BACKUP_DIR?: string;
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of backups to keep between 1 and 365' })
+  @Min(1, { message: 'must be a whole number of backups to keep between 1 and 365' })
+  @Max(365, { message: 'must be a whole number of backups to keep between 1 and 365' })
+  BACKUP_KEEP: number = 14;
+
+  @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 }
@@ -209,6 +220,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     'CERTIFICATE_LOGO',
     'CERTIFICATE_SIGNING_KEY_FILE',
     'CERTIFICATE_TEMPLATES_DIR',
+    'BACKUP_DIR',
   ]) {
     if (env[key] !== undefined) picked[key] = env[key];
   }
