@@ -20,6 +20,7 @@ import { PersonRecordModule } from './modules/person-record/person-record.module
 import { ReportsModule } from './modules/reports/reports.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
 import { TrainingModule } from './modules/training/training.module';
+import { BackupModule } from './modules/backup/backup.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { SubmissionsModule } from './modules/submissions/submissions.module';
 import { WebModule } from './modules/web/web.module';
@@ -47,6 +48,7 @@ export class AppModule {
         CeModule,
         TrainingModule,
         ImportsModule,
+        BackupModule,
         SubmissionsModule,
         ReportsModule,
         CertificatesModule,

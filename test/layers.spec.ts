@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'modules/training',
     'modules/imports',
     'modules/submissions',
+    'modules/backup',
   ],
   ['modules/person-record', 'modules/web'],
   // Wiring at the top: the entity list, migrations and seeds import every module; so do the entry points.

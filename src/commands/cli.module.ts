@@ -3,10 +3,13 @@ import { AppModule } from '../app.module';
 import type { AppConfig } from '../config/app-config';
 import { AuditModule } from '../modules/audit/audit.module';
 import { AuthModule } from '../modules/auth/auth.module';
+import { BackupModule } from '../modules/backup/backup.module';
 import { CertificatesModule } from '../modules/certificates/certificates.module';
 import { ExpiryModule } from '../modules/expiry/expiry.module';
 import { PeopleModule } from '../modules/people/people.module';
 import { AuditVerifyCommand } from './audit-verify.command';
+import { BackupCommand } from './backup.command';
+import { RestoreCommand } from './restore.command';
 import { CertificatesIssueMissingCommand } from './certificates-issue-missing.command';
 import { CommandLine } from './command-line';
 import { CreateAdminCommand } from './create-admin.command';
@@ -33,6 +36,8 @@ const COMMANDS = [
   CertificatesIssueMissingCommand,
   AuditVerifyCommand,
   RotateSigningKeyCommand,
+  BackupCommand,
+  RestoreCommand,
 ];
 
 @Module({})
@@ -41,7 +46,15 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppModule.register(config), AuditModule, AuthModule, CertificatesModule, ExpiryModule, PeopleModule],
+      imports: [
+        AppModule.register(config),
+        AuditModule,
+        AuthModule,
+        BackupModule,
+        CertificatesModule,
+        ExpiryModule,
+        PeopleModule,
+      ],
       providers: [CommandLine, ...COMMANDS],
     };
   }

@@ -92,6 +92,8 @@ export class AppConfig {
     /** Web processes `npm start` runs on one host (node:cluster, sharing the port); more than 1 needs PostgreSQL. */
     readonly webConcurrency: number = 1,
     readonly signIn: SignInConfig = { oidc: null, passwords: true },
+    /** Nightly backups go here when it is set, the newest `keep` kept. */
+    readonly backup: { dir: string | null; keep: number } = { dir: null, keep: 14 },
   ) {}
 
   get isProduction(): boolean {
@@ -177,6 +179,7 @@ export class AppConfig {
             : null,
         passwords: e.PASSWORD_SIGNIN === 'on',
       },
+      { dir: e.BACKUP_DIR ? resolve(process.cwd(), e.BACKUP_DIR) : null, keep: e.BACKUP_KEEP },
     );
   }
 }

@@ -227,6 +227,17 @@ export class Environment {
   PASSWORD_SIGNIN: 'on' | 'off' = 'on';
 
   @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  BACKUP_DIR?: string;
+
+  @Transform(({ value }) => (/^\d+$/.test(String(value)) ? Number(value) : value))
+  @IsInt({ message: 'must be a whole number of backups to keep between 1 and 365' })
+  @Min(1, { message: 'must be a whole number of backups to keep between 1 and 365' })
+  @Max(365, { message: 'must be a whole number of backups to keep between 1 and 365' })
+  BACKUP_KEEP: number = 14;
+
+  @Transform(blankToUndefined)
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 }
@@ -257,6 +268,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     'OIDC_CLIENT_ID',
     'OIDC_CLIENT_SECRET',
     'OIDC_ALLOWED_DOMAINS',
+    'BACKUP_DIR',
   ]) {
     if (env[key] !== undefined) picked[key] = env[key];
   }

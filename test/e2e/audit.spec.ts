@@ -395,7 +395,7 @@ describeEachEngine('Audit log', (engine) => {
       admin = t.withBearer((await t.token(['admin'])).bearer);
       const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM audit_log');
       expect(Number(n)).toBeGreaterThan(8);
-      expect(await verify()).toEqual({ ok: true, checked: Number(n), problems: [] });
+      expect(await verify()).toEqual({ ok: true, checked: Number(n), problems: [], truncated: false });
       // From here on the test plays a DBA who has switched off the append-only triggers.
       if (engine === 'postgres') await t.dataSource.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
       else

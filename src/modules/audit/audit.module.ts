@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditAnchors } from './audit-anchors';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditSubjects } from './audit-subjects';
@@ -8,7 +9,7 @@ import { AuditViews } from './audit.views';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditSubjects, AuditViews],
-  exports: [AuditService],
+  providers: [AuditService, AuditAnchors, AuditSubjects, AuditViews],
+  exports: [AuditService, AuditAnchors],
 })
 export class AuditModule {}

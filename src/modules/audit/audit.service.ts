@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import type { Readable } from 'node:stream';
@@ -14,6 +14,7 @@ import {
   type ChainPosition,
   type ChainReport,
 } from './audit-chain';
+import { AuditAnchors, type AuditAnchor } from './audit-anchors';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditEvent {
@@ -43,7 +44,11 @@ const AUDIT_LOCK_KEY = 727_361_001;
  */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    // Absent where a seed records entries outside the app; verifying and anchoring need it.
+    @Optional() @Inject(AuditAnchors) private readonly anchors: AuditAnchors | null = null,
+  ) {}
 
   async record(manager: EntityManager, actor: Actor, event: AuditEvent): Promise<AuditEntry> {
     const [entry] = await this.recordMany(manager, actor, [event]);
@@ -88,18 +93,52 @@ export class AuditService {
     return entries;
   }
 
-  /** Recomputes the whole chain, a batch at a time so a long log never sits in memory at once. */
-  async verify(): Promise<ChainReport> {
+  /**
+   * Recomputes the whole chain, a batch at a time so a long log never sits in memory at once, and holds it to the
+   * last anchor written outside the database: a chain that ends before it, or no longer has the anchored hash
+   * there, has lost its newest entries (`truncated`).
+   */
+  async verify(): Promise<ChainReport & { truncated: boolean }> {
     const report: ChainReport = { ok: true, checked: 0, problems: [] };
+    const anchor = (await this.anchors?.last()) ?? null;
+    let anchoredHash: string | null = null;
     let position: ChainPosition | undefined;
     for await (const batch of this.batches({})) {
       const part = verifyChain(batch, position);
       report.problems.push(...part.problems);
       report.checked += part.checked;
       position = part.end;
+      if (anchor) anchoredHash ??= batch.find((e) => e.id === anchor.sequence)?.hash ?? null;
+    }
+    const lastId = (position?.expectedId ?? 1) - 1;
+    let truncated = false;
+    if (anchor && lastId < anchor.sequence) {
+      truncated = true;
+      report.problems.push(
+        `The log ends at entry ${lastId}, but entry ${anchor.sequence} was anchored on ${anchor.at}: the newest ${anchor.sequence - lastId} entries were removed.`,
+      );
+    } else if (anchor && anchoredHash !== anchor.hash) {
+      truncated = true;
+      report.problems.push(
+        `Entry ${anchor.sequence} no longer has the hash anchored on ${anchor.at}: the log was cut back and written again from there.`,
+      );
     }
     report.ok = report.problems.length === 0;
-    return report;
+    return { ...report, truncated };
+  }
+
+  /** The newest entry's sequence and hash (null for an empty log): what the daily anchor and a backup record. */
+  async head(): Promise<{ sequence: number; hash: string } | null> {
+    const [last] = await this.dataSource
+      .getRepository(AuditEntry)
+      .find({ select: { id: true, hash: true }, order: { id: 'DESC' }, take: 1 });
+    return last ? { sequence: last.id, hash: last.hash } : null;
+  }
+
+  /** Writes today's anchor of the head outside the database (the daily 'maintenance.audit-anchor' job). */
+  async anchorHead(): Promise<AuditAnchor | null> {
+    if (!this.anchors) throw new Error('Anchoring the audit log needs the application (AuditAnchors).');
+    return this.anchors.append(await this.head());
   }
 
   async list(

@@ -34,7 +34,12 @@ export function localClock(instant: Date, timeZone: string): LocalClock {
 }
 
 export interface ScheduledRun {
-  job: 'maintenance.expiry-scan' | 'maintenance.evidence-sweep' | 'maintenance.supervisor-digest';
+  job:
+    | 'maintenance.expiry-scan'
+    | 'maintenance.evidence-sweep'
+    | 'maintenance.supervisor-digest'
+    | 'maintenance.audit-anchor'
+    | 'maintenance.backup';
   date: IsoDate;
   key: string;
 }
@@ -45,7 +50,7 @@ export interface ScheduledRun {
  * and its local date, so however many instances ask, and however late one starts (catch-up after
  * downtime), each run is queued once.
  */
-export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs'>): ScheduledRun[] {
+export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs' | 'backup'>): ScheduledRun[] {
   const { expiryScan, supervisorDigest } = config.jobs.schedule;
   const clock = localClock(now, config.timeZone);
   const runs: ScheduledRun[] = [];
@@ -53,6 +58,8 @@ export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs'>)
     runs.push({ job: 'maintenance.expiry-scan', date: clock.date, key: `expiry-scan:${clock.date}` });
     // The evidence sweep rides on the daily scan's time: one quiet moment a day for maintenance.
     runs.push({ job: 'maintenance.evidence-sweep', date: clock.date, key: `evidence-sweep:${clock.date}` });
+    runs.push({ job: 'maintenance.audit-anchor', date: clock.date, key: `audit-anchor:${clock.date}` });
+    if (config.backup.dir) runs.push({ job: 'maintenance.backup', date: clock.date, key: `backup:${clock.date}` });
   }
   let back = (clock.weekday - supervisorDigest.weekday + 7) % 7;
   if (back === 0 && clock.minutes < supervisorDigest.hour * 60 + supervisorDigest.minute) back = 7;
@@ -127,6 +134,15 @@ export class JobScheduler implements BeforeApplicationShutdown {
       },
     );
     await queue.upsertJobScheduler(
+      'maintenance.audit-anchor',
+      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
+      {
+        name: 'maintenance.audit-anchor',
+        data: { payload: {}, key: null },
+        opts: this.bullmq.jobOptions('maintenance.audit-anchor'),
+      },
+    );
+    await queue.upsertJobScheduler(
       'maintenance.supervisor-digest',
       { pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`, tz },
       {
@@ -144,8 +160,21 @@ export class JobScheduler implements BeforeApplicationShutdown {
         opts: this.bullmq.jobOptions('maintenance.outbox-sweep'),
       },
     );
+    if (this.config.backup.dir) {
+      await queue.upsertJobScheduler(
+        'maintenance.backup',
+        { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
+        {
+          name: 'maintenance.backup',
+          data: { payload: {}, key: null },
+          opts: this.bullmq.jobOptions('maintenance.backup'),
+        },
+      );
+    } else {
+      await queue.removeJobScheduler('maintenance.backup');
+    }
     this.logger.log(
-      `BullMQ schedulers in place (${tz}): expiry scan and evidence sweep daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
+      `BullMQ schedulers in place (${tz}): expiry scan, evidence sweep, audit anchor${this.config.backup.dir ? ' and backup' : ''} daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
     );
   }
 }
