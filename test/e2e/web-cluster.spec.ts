@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { AccountLinksService, RESETS_PER_ADDRESS_PER_HOUR } from '../../src/modules/auth/account-links.service';
 import { RateLimitStore } from '../../src/modules/auth/rate-limit-store';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { createTestDatabase, engines, redisAvailable, redisUrl, type TestDatabase } from '../helpers/engines';
@@ -131,11 +132,32 @@ describe.each([
       }
     });
 
-    it('refuses the sixth lookup on either instance after five spread over both', async () => {
-      const code = '/api/v1/verify/ZZZZZ-ZZZZZ-ZZZZZ';
-      for (const t of [a, b, a, b, a]) await t.http().get(code).expect(404);
-      await b.http().get(code).expect(429);
-      await a.http().get(code).expect(429);
+    it('refuses the sixth lookup on either instance after five spread over both, page and API alike', async () => {
+      const page = '/verify/ZZZZZ-ZZZZZ-ZZZZZ';
+      const api = '/api/v1/verify/ZZZZZ-ZZZZZ-ZZZZZ';
+      for (const [t, path] of [
+        [a, page],
+        [b, api],
+        [a, api],
+        [b, page],
+        [a, page],
+      ] as const)
+        await t.http().get(path).expect(404);
+      await b.http().get(api).expect(429);
+      await a.http().get(page).expect(429);
+      // Another public route keeps its own counter.
+      await a.http().get('/issuer').expect(200);
+    });
+
+    it('holds the forgot-password limit per address across both, whichever accounts are named', async () => {
+      const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+      const ask = (t: TestApp, i: number) => t.app.get(AccountLinksService).requestReset(`nobody.${i}@example.org`, ip);
+      for (let i = 0; i < RESETS_PER_ADDRESS_PER_HOUR; i++) await ask(i % 2 ? a : b, i);
+      await expect(ask(a, 99)).rejects.toMatchObject({ status: 429 });
+      await expect(ask(b, 98)).rejects.toMatchObject({ status: 429 });
+      await expect(
+        a.app.get(AccountLinksService).requestReset('nobody@example.org', '198.51.100.7'),
+      ).resolves.toBeUndefined();
     });
 
     it('starts a new window once the old one ends', async () => {

@@ -1,4 +1,11 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { formatDate, dateInZone } from '../../common/dates';
@@ -12,6 +19,7 @@ import { AccountLink, type AccountLinkPurpose } from './account-link.entity';
 import { LoginFailure } from './login-failure.entity';
 import { hashPassword } from './passwords';
 import { keyedHash, randomToken } from './secrets';
+import { RateLimitStore } from './rate-limit-store';
 import { SessionsService } from './sessions.service';
 import { emailKey } from '../people/email-key';
 
@@ -23,6 +31,8 @@ export function passwordsOffMessage(config: AppConfig): string {
   return `Passwords are not used here: ${sso ? `use "${sso.label}" on the sign-in page` : 'ask your program admin how to sign in'}.`;
 }
 export const RESET_HOURS = 2;
+/** Reset requests one address may make in an hour, whichever accounts they name (each account gets at most three). */
+export const RESETS_PER_ADDRESS_PER_HOUR = 10;
 export const SIGN_IN_LINK_MINUTES = 15;
 const LINK_GONE = 'This link is not valid any more: it was already used or it expired. Ask for a new one.';
 
@@ -46,6 +56,7 @@ export class AccountLinksService {
     private readonly audit: AuditService,
     private readonly mail: MailService,
     private readonly sessions: SessionsService,
+    private readonly rateLimits: RateLimitStore,
   ) {}
 
   /** Creates an invitation and e-mails it; returns the link so the admin (or the CLI) can pass it on. */
@@ -152,6 +163,17 @@ export class AccountLinksService {
   /** Always answers the same, whether or not the address has an account, so it cannot be used to find accounts. */
   async requestReset(email: string, ip: string | null): Promise<void> {
     this.refuseWithoutPasswords();
+    // Per address too, counted wherever the rate limits live (shared by every instance): one address cannot walk
+    // through many accounts' mailboxes. Refused before the account is looked up, so the answer tells nothing.
+    if (!(await this.rateLimits.allow('forgot-password', ip ?? 'unknown', RESETS_PER_ADDRESS_PER_HOUR, 3600_000)))
+      throw new HttpException(
+        {
+          statusCode: 429,
+          message: 'Too many password reset requests from this address. Wait an hour and try again.',
+          errors: [],
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     const person = await this.dataSource
       .getRepository(Person)
       .createQueryBuilder('p')

@@ -70,6 +70,11 @@ export class RateLimitStore implements ThrottlerStorage, OnModuleDestroy {
     return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
   }
 
+  /** Counts one hit on `key` in a window of `ttlMs`; false once more than `limit` hits fall in the window. */
+  async allow(name: string, key: string, limit: number, ttlMs: number): Promise<boolean> {
+    return !(await this.increment(key, ttlMs, limit, ttlMs, name)).isBlocked;
+  }
+
   private async inRedis(key: string, ttl: number): Promise<Window> {
     const [[, hits], , [, left]] = (await this.redis!.multi().incr(key).pexpire(key, ttl, 'NX').pttl(key).exec()) as [
       [null, number],

@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { RateLimitStore } from '../auth/rate-limit-store';
 import { CredentialHooks } from '../credentials/credential-hooks';
@@ -25,12 +25,13 @@ import { CertificatesViews } from './certificates.views';
 import { JobCertificateRequests } from './job-certificate-requests';
 import { SigningKeys } from './signing-key';
 import { VerifyController } from './verify.controller';
+import { VerifyThrottlerGuard } from './verify-throttler.guard';
 
 @Module({
   imports: [
     CredentialsModule,
     NotificationsModule,
-    // Public lookups only (verify pages, the status list, the key): per address, per route.
+    // Public lookups only (verify pages, the status list, the key): per address; one counter for code lookups.
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RateLimitStore],
       useFactory: (config: AppConfig, storage: RateLimitStore) => ({
@@ -61,7 +62,7 @@ import { VerifyController } from './verify.controller';
     CertificateVerification,
     CertificatesViews,
     JobCertificateRequests,
-    ThrottlerGuard,
+    VerifyThrottlerGuard,
     { provide: CertificateRenderer, useClass: PooledCertificateRenderer },
     {
       provide: CertificateStorage,

@@ -100,7 +100,7 @@ export class FontProgram {
     const components: Glyph['components'] = [];
     let pos = 10;
     let flags: number;
-    let lastFlags = pos;
+    let lastFlags: number;
     do {
       lastFlags = pos;
       flags = b.readUInt16BE(pos);

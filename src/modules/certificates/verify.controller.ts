@@ -1,6 +1,5 @@
 import { Controller, Get, Header, NotFoundException, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { validateForm } from '../../common/http/validation';
 import { AppConfig } from '../../config/app-config';
@@ -9,6 +8,7 @@ import { REVOCATION_REASON_WORDS } from '../credentials/credential.entity';
 import { STATE_LABELS } from './certificate-view';
 import { CertificateVerification, type VerifyResult } from './certificate-verification.service';
 import { VerifyFormQuery } from './dto/certificate.dto';
+import { CodeLookup, VerifyThrottlerGuard } from './verify-throttler.guard';
 import { issuerProfile } from './open-badges';
 import { SigningKeys } from './signing-key';
 import { normaliseVerificationCode } from './verification-code';
@@ -40,7 +40,7 @@ function publicView(r: VerifyResult) {
  */
 @ApiTags('verification (public)')
 @Public()
-@UseGuards(ThrottlerGuard)
+@UseGuards(VerifyThrottlerGuard)
 @Controller()
 export class VerifyController {
   constructor(
@@ -62,6 +62,7 @@ export class VerifyController {
 
   @ApiExcludeEndpoint()
   @Get('verify/:code')
+  @CodeLookup()
   async page(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
     const result = await this.verification.verify(code, 'page', req.ip ?? null);
     const view = publicView(result);
@@ -79,6 +80,7 @@ export class VerifyController {
   }
 
   @Get('api/v1/verify/:code')
+  @CodeLookup()
   @ApiOperation({
     summary: 'Check a certificate by its verification code (public, rate-limited); unknown codes answer 404',
   })
