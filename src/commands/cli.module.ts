@@ -9,6 +9,7 @@ import { ExpiryModule } from '../modules/expiry/expiry.module';
 import { PeopleModule } from '../modules/people/people.module';
 import { AuditVerifyCommand } from './audit-verify.command';
 import { BackupCommand } from './backup.command';
+import { FilesSweepCommand } from './files-sweep.command';
 import { RestoreCommand } from './restore.command';
 import { CertificatesIssueMissingCommand } from './certificates-issue-missing.command';
 import { CommandLine } from './command-line';
@@ -38,6 +39,7 @@ const COMMANDS = [
   RotateSigningKeyCommand,
   BackupCommand,
   RestoreCommand,
+  FilesSweepCommand,
 ];
 
 @Module({})

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export interface StoredFile {
@@ -13,7 +13,7 @@ export interface StoredFile {
 /**
  * Where issued PDFs live. Files are addressed by their SHA-256, so a file once written is never
  * changed, and writing the same bytes twice is one file. Local files now; object storage later
- * implements the same four methods.
+ * implements the same methods.
  */
 export abstract class CertificateStorage {
   abstract put(bytes: Buffer): Promise<StoredFile>;
@@ -21,6 +21,8 @@ export abstract class CertificateStorage {
   /** A stream that opens the file only when read, so a ZIP of many never holds them all. */
   abstract stream(key: string): Readable;
   abstract remove(key: string): Promise<void>;
+  /** Every stored file with when it was stored, for the sweep of files no certificate refers to. */
+  abstract list(): AsyncIterable<{ key: string; storedAt: Date }>;
 }
 
 export class LocalCertificateStorage extends CertificateStorage {
@@ -57,5 +59,16 @@ export class LocalCertificateStorage extends CertificateStorage {
 
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  /** Finished files only: a `.tmp` left by a crash mid-write is not a key (the sweep leaves it to the folder's owner). */
+  async *list(): AsyncIterable<{ key: string; storedAt: Date }> {
+    const entries = await readdir(this.dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const key = relative(this.dir, join(e.parentPath, e.name));
+      if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\.pdf$/.test(key)) continue;
+      yield { key, storedAt: (await stat(join(this.dir, key))).mtime };
+    }
   }
 }

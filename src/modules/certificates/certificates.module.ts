@@ -7,6 +7,7 @@ import { CredentialsModule } from '../credentials/credentials.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { CertificateReadyMail } from './certificate-ready-mail';
 import { CertificateAddresses } from './certificate-addresses.service';
+import { CertificateFileSweep } from './certificate-file-sweep';
 import { CertificateRenderer } from './certificate-renderer';
 import { PooledCertificateRenderer } from './pooled-certificate-renderer';
 import { CertificateRevocation } from './certificate-revocation.service';
@@ -58,6 +59,7 @@ import { VerifyThrottlerGuard } from './verify-throttler.guard';
       useFactory: (config: AppConfig) => new LocalEvidenceStorage(config.dataDir, 'signatures'),
     },
     CertificateAddresses,
+    CertificateFileSweep,
     CertificateReads,
     CertificateVerification,
     CertificatesViews,
@@ -81,7 +83,14 @@ import { VerifyThrottlerGuard } from './verify-throttler.guard';
         SigningKeys.open({ ...config.certificates.signingKeys, baseUrl: config.publicBaseUrl }),
     },
   ],
-  exports: [CertificateAddresses, CertificatesService, CertificateReads, JobCertificateRequests, SigningKeys],
+  exports: [
+    CertificateAddresses,
+    CertificatesService,
+    CertificateReads,
+    CertificateFileSweep,
+    JobCertificateRequests,
+    SigningKeys,
+  ],
 })
 export class CertificatesModule implements OnModuleInit {
   constructor(

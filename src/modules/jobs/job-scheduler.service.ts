@@ -38,14 +38,23 @@ export interface ScheduledRun {
     | 'maintenance.expiry-scan'
     | 'maintenance.evidence-sweep'
     | 'maintenance.supervisor-digest'
+    | 'maintenance.file-sweep'
     | 'maintenance.audit-anchor'
     | 'maintenance.backup';
   date: IsoDate;
   key: string;
 }
 
+/** What runs once a day at EXPIRY_SCAN_AT (and the nightly backup, when BACKUP_DIR is set). */
+const DAILY_RUNS = [
+  'maintenance.expiry-scan',
+  'maintenance.evidence-sweep',
+  'maintenance.file-sweep',
+  'maintenance.audit-anchor',
+] as const;
+
 /**
- * The runs that should exist by `now`: today's expiry scan and evidence sweep once their time has passed, and the most
+ * The runs that should exist by `now`: today's daily runs (DAILY_RUNS) once their time has passed, and the most
  * recent weekly digest whose time has passed (at most a week back). Each has a key made of the job
  * and its local date, so however many instances ask, and however late one starts (catch-up after
  * downtime), each run is queued once.
@@ -55,10 +64,9 @@ export function dueRuns(now: Date, config: Pick<AppConfig, 'timeZone' | 'jobs' |
   const clock = localClock(now, config.timeZone);
   const runs: ScheduledRun[] = [];
   if (clock.minutes >= expiryScan.hour * 60 + expiryScan.minute) {
-    runs.push({ job: 'maintenance.expiry-scan', date: clock.date, key: `expiry-scan:${clock.date}` });
-    // The evidence sweep rides on the daily scan's time: one quiet moment a day for maintenance.
-    runs.push({ job: 'maintenance.evidence-sweep', date: clock.date, key: `evidence-sweep:${clock.date}` });
-    runs.push({ job: 'maintenance.audit-anchor', date: clock.date, key: `audit-anchor:${clock.date}` });
+    // The evidence and file sweeps and the audit anchor ride on the daily scan's time: one quiet moment a day.
+    for (const job of DAILY_RUNS)
+      runs.push({ job, date: clock.date, key: `${job.slice('maintenance.'.length)}:${clock.date}` });
     if (config.backup.dir) runs.push({ job: 'maintenance.backup', date: clock.date, key: `backup:${clock.date}` });
   }
   let back = (clock.weekday - supervisorDigest.weekday + 7) % 7;
@@ -115,64 +123,25 @@ export class JobScheduler implements BeforeApplicationShutdown {
     const { expiryScan, supervisorDigest } = this.config.jobs.schedule;
     const queue = this.bullmq.queue('maintenance');
     const tz = this.config.timeZone;
-    await queue.upsertJobScheduler(
-      'maintenance.expiry-scan',
-      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
-      {
-        name: 'maintenance.expiry-scan',
+    const upsert = (
+      name: ScheduledRun['job'] | 'maintenance.outbox-sweep',
+      repeat: { pattern: string; tz: string } | { every: number },
+    ) =>
+      queue.upsertJobScheduler(name, repeat, {
+        name,
         data: { payload: {}, key: null },
-        opts: this.bullmq.jobOptions('maintenance.expiry-scan'),
-      },
-    );
-    await queue.upsertJobScheduler(
-      'maintenance.evidence-sweep',
-      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
-      {
-        name: 'maintenance.evidence-sweep',
-        data: { payload: {}, key: null },
-        opts: this.bullmq.jobOptions('maintenance.evidence-sweep'),
-      },
-    );
-    await queue.upsertJobScheduler(
-      'maintenance.audit-anchor',
-      { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
-      {
-        name: 'maintenance.audit-anchor',
-        data: { payload: {}, key: null },
-        opts: this.bullmq.jobOptions('maintenance.audit-anchor'),
-      },
-    );
-    await queue.upsertJobScheduler(
-      'maintenance.supervisor-digest',
-      { pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`, tz },
-      {
-        name: 'maintenance.supervisor-digest',
-        data: { payload: {}, key: null },
-        opts: this.bullmq.jobOptions('maintenance.supervisor-digest'),
-      },
-    );
-    await queue.upsertJobScheduler(
-      'maintenance.outbox-sweep',
-      { every: SWEEP_EVERY_MINUTES * 60_000 },
-      {
-        name: 'maintenance.outbox-sweep',
-        data: { payload: {}, key: null },
-        opts: this.bullmq.jobOptions('maintenance.outbox-sweep'),
-      },
-    );
-    if (this.config.backup.dir) {
-      await queue.upsertJobScheduler(
-        'maintenance.backup',
-        { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz },
-        {
-          name: 'maintenance.backup',
-          data: { payload: {}, key: null },
-          opts: this.bullmq.jobOptions('maintenance.backup'),
-        },
-      );
-    } else {
-      await queue.removeJobScheduler('maintenance.backup');
-    }
+        opts: this.bullmq.jobOptions(name),
+      });
+    // The daily runs share the expiry scan's time, as the in-process schedule does (dueRuns).
+    const daily = { pattern: `${expiryScan.minute} ${expiryScan.hour} * * *`, tz };
+    for (const name of DAILY_RUNS) await upsert(name, daily);
+    if (this.config.backup.dir) await upsert('maintenance.backup', daily);
+    else await queue.removeJobScheduler('maintenance.backup');
+    await upsert('maintenance.supervisor-digest', {
+      pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`,
+      tz,
+    });
+    await upsert('maintenance.outbox-sweep', { every: SWEEP_EVERY_MINUTES * 60_000 });
     this.logger.log(
       `BullMQ schedulers in place (${tz}): expiry scan, evidence sweep, audit anchor${this.config.backup.dir ? ' and backup' : ''} daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
     );

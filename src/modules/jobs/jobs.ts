@@ -27,6 +27,8 @@ export interface JobPayloads {
    * and stored files no submission refers to (older than a day). `date` is the local day of the scheduled run.
    */
   'maintenance.evidence-sweep': { date?: IsoDate };
+  /** Remove issued PDFs no certificate refers to, once a day old (a row rolled back after its file was stored). */
+  'maintenance.file-sweep': { date?: IsoDate };
   /** Append the audit log's head to the anchor file outside the database (daily). */
   'maintenance.audit-anchor': { date?: IsoDate };
   /** A consistent backup of the database and every stored file into BACKUP_DIR, keeping BACKUP_KEEP (nightly). */
@@ -54,6 +56,7 @@ export const JOBS: Record<JobName, JobDefinition> = {
   'maintenance.supervisor-digest': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.outbox-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 30_000 },
   'maintenance.evidence-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 60_000 },
+  'maintenance.file-sweep': { queue: 'maintenance', attempts: 3, backoffMs: 60_000 },
   'maintenance.audit-anchor': { queue: 'maintenance', attempts: 5, backoffMs: 60_000 },
   'maintenance.backup': { queue: 'maintenance', attempts: 3, backoffMs: 5 * 60_000 },
   'import.check': { queue: 'imports', attempts: 2, backoffMs: 5_000 },
