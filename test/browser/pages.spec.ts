@@ -137,8 +137,11 @@ describe('pages in a real browser', () => {
         page.getByRole('button', { name: 'Save' }).click(),
       ]);
       expect(created.status()).toBe(303);
-      await page.waitForURL(/\/people\/[0-9a-f-]{36}\?notice=created$/);
-      expect(await page.getByRole('status').innerText()).toBe('Person added.');
+      // "Send the invitation now" is ticked by default when the person has an e-mail address (issue 19).
+      await page.waitForURL(/\/people\/[0-9a-f-]{36}\?notice=created-invited$/);
+      expect(await page.getByRole('status').innerText()).toBe(
+        'Person added, and their invitation e-mailed: it works for 7 days.',
+      );
       expect(await page.locator('main h1').textContent()).toBe('Wren');
       expect(await page.locator('main hgroup p').innerText()).toMatch(/^Wren Halvorsen · .*peer/);
       expect(await page.locator('main hgroup p').innerText()).toContain('trainer');
