@@ -7,7 +7,7 @@
  * Data: 10,000 people, 100,000 credential records, 10,000 supervision periods.
  *
  * Run: npm run bench:clearance    (builds, then prints its figures; takes under a minute)
- *      node bench/clearance.js board|dos|api|cluster    (one part only, e.g. under `node --cpu-prof`)
+ *      node bench/clearance.js board|dos|api|growth|cluster    (one part only, e.g. under `node --cpu-prof`)
  *
  * The API clients run in a child process (bench/lib/clearance-load.js), so their own work does not
  * queue on the server's event loop; the server's own time per request is measured too.
@@ -273,6 +273,38 @@ async function main() {
   }
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });
+
+  // Growth: the brief board at 1,000, 10,000 and 50,000 peers, each on a database of its own; linear cost keeps
+  // the 50,000 / 10,000 ratio near 5.
+  if (part('growth')) {
+    const sizes = {};
+    for (const people of [1_000, 10_000, 50_000]) {
+      const dir = mkdtempSync(join(tmpdir(), 'lms-bench-growth-'));
+      const growthConfig = AppConfig.fromEnvironment({ DATA_DIR: dir, NODE_ENV: 'test', DEMO_DATA: 'off' });
+      const growthApp = await NestFactory.createApplicationContext(AppModule.register(growthConfig), {
+        logger: ['error'],
+      });
+      await prepareDatabase(growthApp);
+      await generate(growthApp.get(DataSource), async () => {}, people);
+      const board = growthApp.get(ClearanceService);
+      const times = [];
+      for (let i = 0; i < 4; i++) {
+        t = process.hrtime.bigint();
+        await board.briefBoard(admin, DATE);
+        times.push(ms(t));
+      }
+      sizes[people] = median(times.slice(1));
+      console.log(
+        `growth: brief board of ${people.toLocaleString('en-US')} peers, warm median ${sizes[people].toFixed(0)} ms`,
+      );
+      await growthApp.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    report.figure('growth_1k_ms', sizes[1_000], 0);
+    report.figure('growth_10k_ms', sizes[10_000], 0);
+    report.figure('growth_50k_ms', sizes[50_000], 0);
+    report.atMost('growth_50k_over_10k', sizes[50_000] / sizes[10_000], 5.5, 2);
+  }
 
   // Several web processes on one host (WEB_CONCURRENCY, PostgreSQL only): the same floor route, 2 processes against 1.
   if (part('cluster')) {

@@ -28,10 +28,10 @@ async function insertMany(db, table, rows) {
 }
 
 /**
- * Inserts the program in one transaction; `more(tx, peers, supervisors)` adds a benchmark's own rows
- * in the same transaction. Returns the peers ({ id, name, email }).
+ * Inserts the program in one transaction (`people` peers, 10,000 by default); `more(tx, peers, supervisors)` adds a
+ * benchmark's own rows in the same transaction. Returns the peers ({ id, name, email }).
  */
-async function generateProgram(db, more = async () => {}) {
+async function generateProgram(db, more = async () => {}, people = PEOPLE) {
   const types = Object.fromEntries(
     (await db.query('SELECT id, code FROM credential_types')).map((t) => [t.code, t.id]),
   );
@@ -41,7 +41,7 @@ async function generateProgram(db, more = async () => {}) {
     email: `supervisor.${i}@bench.example.org`,
     status: 'active',
   }));
-  const peers = Array.from({ length: PEOPLE }, (_, i) => ({
+  const peers = Array.from({ length: people }, (_, i) => ({
     id: randomUUID(),
     name: `Peer ${String(i).padStart(5, '0')}`,
     email: `peer.${i}@bench.example.org`,
