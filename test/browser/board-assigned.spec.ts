@@ -131,10 +131,10 @@ describe('The clearance board with assigned roles, in a real browser', () => {
         expect(await attention.count()).toBeGreaterThan(0);
         const jesse = attention.filter({ hasText: 'Jesse Redcloud' });
         expect(await jesse.locator('.reasons').innerText()).toMatch(/Not cleared as Peer Support Specialist/);
-        expect(await page.locator('#attention-h').innerText()).toBe('Supervisees who need attention');
+        expect(await page.locator('#supervisees-attention-h').innerText()).toBe('Supervisees who need attention');
         // The attention list comes before the rest on the page.
         const [a, r] = await Promise.all([
-          page.locator('#attention-h').boundingBox(),
+          page.locator('#supervisees-attention-h').boundingBox(),
           page.locator('#rest-h').boundingBox(),
         ]);
         expect(a!.y).toBeLessThan(r!.y);

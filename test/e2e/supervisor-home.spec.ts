@@ -66,7 +66,7 @@ describeEachEngine('Supervisor home', (engine) => {
 
   it('lists who needs attention first, with the reasons in words, then the rest', async () => {
     const html = (await t.as(ellen).get('/').expect(200)).text;
-    const attention = html.slice(html.indexOf('id="attention-h"'), html.indexOf('id="rest-h"'));
+    const attention = html.slice(html.indexOf('id="supervisees-attention-h"'), html.indexOf('id="rest-h"'));
     const rest = html.slice(html.indexOf('id="rest-h"'));
     const card = (name: string) =>
       attention.split('<li class="supervisee attention">').find((c) => c.includes(`>${name}</a>`)) ?? '';
