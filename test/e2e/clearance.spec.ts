@@ -284,7 +284,7 @@ describeEachEngine('Date-of-service check', (engine) => {
       .expect(200);
     // An admin sees everyone, so the stranger's row is answered too.
     expect(page.text).toContain('1 cleared · 3 not cleared · 2 rows could not be checked');
-    expect(page.text).toContain('<td class="nowrap">2025-06-14</td>');
+    expect(page.text).toContain('<td class="nowrap" data-label="Date">2025-06-14</td>');
     await t
       .as(browser)
       .post('/clearance/date-of-service')
