@@ -1,4 +1,4 @@
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Certificate } from '../../src/modules/certificates/certificate.entity';
 import {
   DEMO_ACCOUNTS,
@@ -9,6 +9,7 @@ import {
   useDemoBrowser,
   type Session,
 } from '../helpers/browser';
+import { crawl, CRAWL_START } from '../helpers/crawl';
 
 // Issue 14 §4: every page of the demo runs under `script-src 'self'` and `style-src 'self'` (no inline script,
 // inline handler or inline style), the API docs under their own policy, and none of them trips a violation.
@@ -36,51 +37,14 @@ async function watchCsp(session: Session): Promise<Watch> {
   return watch;
 }
 
-/** A page's path with its ids and codes generalised, so the crawl visits each kind of page once. */
-function pattern(path: string): string {
-  return path
-    .split('/')
-    .map((s) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(s) ? ':id' : /\d/.test(s) ? ':n' : s))
-    .join('/');
-}
-
-// Files, not pages: the crawl does not open them.
-const DOWNLOAD = /\.(csv|pdf|xlsx|zip|ics|json|png|svg)$|\/(download|open-badge|pdf)$|^\/calendar\/|^\/api\//;
-
-/**
- * Opens every kind of page reachable by links from `start` (once per path pattern), checking each answer
- * is a page under the strict policy. Returns the path patterns visited and their status codes.
- */
-async function crawl(page: Page, start: string[], limit = 150): Promise<Map<string, number>> {
-  const origin = new URL(page.url()).origin;
-  const visited = new Map<string, number>();
-  const queue = [...start];
-  while (queue.length > 0 && visited.size < limit) {
-    const path = queue.shift()!;
-    const key = pattern(path.split('?')[0]);
-    if (visited.has(key)) continue;
-    let response: Response | null;
-    try {
-      response = await page.goto(path);
-    } catch (error) {
-      if (/Download is starting/.test(String(error))) continue;
-      throw error;
-    }
-    if (!response || !/html/.test(response.headers()['content-type'] ?? '')) continue;
-    visited.set(key, response.status());
+/** Opens every kind of page reachable by links from `start`, checking each answer is a page under the strict policy. */
+function crawlCsp(page: Page, start: string[]) {
+  return crawl(page, start, async ({ path, response }) => {
     const policy = response.headers()['content-security-policy'] ?? '';
     expect({ path, policy }).toEqual({ path, policy: expect.stringContaining("script-src 'self';") });
     expect({ path, policy }).toEqual({ path, policy: expect.stringContaining("style-src 'self'") });
     expect(policy).not.toContain('unsafe-inline');
-    const hrefs = await page.evaluate<string[]>(`[...document.querySelectorAll('a[href]')].map((a) => a.href)`);
-    for (const href of hrefs) {
-      const url = new URL(href);
-      if (url.origin !== origin) continue;
-      if (url.pathname === '/logout' || DOWNLOAD.test(url.pathname)) continue;
-      if (!visited.has(pattern(url.pathname))) queue.push(url.pathname + url.search);
-    }
-  }
-  return visited;
+  });
 }
 
 /** Problems other than a page that answers 400, 403 or 404 on purpose (the error pages are visited too). */
@@ -204,13 +168,11 @@ describe('Content-Security-Policy in a real browser', () => {
         const watch = await watchCsp(session);
         const { page } = session;
         // Start from home and the menu, and from pages other roles reach, to see their 403 and 404 pages too.
-        const start = ['/', '/account', '/notifications', '/verify', '/no-such-page', '/people/not-a-uuid'];
-        start.push('/people', '/clearance', '/training', '/reports', '/audit', '/certificates', '/supervision');
-        const visited = await crawl(page, start);
-        expect([...visited.entries()].filter(([, status]) => status >= 500)).toEqual([]);
+        const visited = await crawlCsp(page, CRAWL_START);
+        expect([...visited.entries()].filter(([, { status }]) => status >= 500)).toEqual([]);
         // The kinds of page not reached, by name, so a failure says which link went missing.
         expect(REACHED[role].filter((kind) => !visited.has(kind))).toEqual([]);
-        if (role === 'peer') expect(visited.get('/audit')).toBe(403);
+        if (role === 'peer') expect(visited.get('/audit')?.status).toBe(403);
         expect(watch.violations).toEqual([]);
         expect(unexpected(session.problems)).toEqual([]);
       },

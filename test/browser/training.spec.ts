@@ -119,7 +119,12 @@ describe('a trainer runs a cohort in a real browser', () => {
       // Attendance: everyone present for each day, then Cal's first-day absence.
       await page.goto(`${cohortUrl}/attendance`);
       for (let day = 0; day < 5; day++) {
-        await submit(page, page.getByRole('button', { name: /^Mark the 3 people not yet recorded on/ }).first());
+        await submit(
+          page,
+          page
+            .getByRole('button', { name: /^All present \(3\) on .*: marks the 3 people not yet recorded present$/ })
+            .first(),
+        );
         expect(await page.locator('.notice').innerText()).toBe('Attendance saved.');
       }
       await page.getByLabel(`Cal Old Coyote, ${formatDate(addDays(today, -6))}`).selectOption('absent');

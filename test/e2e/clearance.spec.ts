@@ -300,7 +300,7 @@ describeEachEngine('Date-of-service check', (engine) => {
       .get(location.replace('#results', ''))
       .expect(404);
     await t.as(browser).get('/clearance/date-of-service/results/7a1e9a4e-2b8f-4c1e-9a51-0f6b2f0d9c11').expect(404);
-    expect(page.text).toContain('<td class="nowrap">2025-06-14</td>');
+    expect(page.text).toContain('<td class="nowrap" data-label="Date">2025-06-14</td>');
     await t
       .as(browser)
       .post('/clearance/date-of-service')
