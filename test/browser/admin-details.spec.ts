@@ -129,7 +129,8 @@ describe('admin details in a real browser (issue 19)', () => {
       const drawn = await app()
         .dataSource.getRepository(Certificate)
         .find({
-          where: { credential: { cohortId: cohort.id }, supersededAt: IsNull() },
+          // A revoked award needs no certificate, so the count leaves it out (the revoke test above may take one).
+          where: { credential: { cohortId: cohort.id, revokedOn: IsNull() }, supersededAt: IsNull() },
           relations: { credential: true },
         });
       expect(drawn.length).toBeGreaterThan(1);
