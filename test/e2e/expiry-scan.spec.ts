@@ -262,6 +262,7 @@ describe('Expiry rules in America/Denver, around grace, termination and daylight
   const config = {
     timeZone: 'America/Denver',
     jobs: { schedule: { expiryScan: { hour: 6, minute: 0 }, supervisorDigest: { weekday: 1, hour: 7, minute: 0 } } },
+    backup: { dir: null },
   } as never;
 
   it('fires the 06:00 scan by Denver wall-clock time on both sides of the spring-forward change', () => {
