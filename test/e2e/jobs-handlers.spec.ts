@@ -100,14 +100,22 @@ describeEachEngine('The scheduler', (engine) => {
       expect(a).toEqual(b);
       const jobs = await t.app.get(JobQueue).list({ queue: 'maintenance' });
       expect(jobs.map((j) => j.key).sort()).toEqual([
+        'audit-anchor:2026-12-01',
         'evidence-sweep:2026-12-01',
         'expiry-scan:2026-12-01',
-        'outbox-sweep:2993571',
+        'outbox-sweep:59871420',
         'supervisor-digest:2026-11-30',
       ]);
       expect(jobs.find((j) => j.key === 'expiry-scan:2026-12-01')?.payload).toEqual({ date: '2026-12-01' });
+      await scheduler.tick(new Date('2026-12-01T16:30:20Z'));
+      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(5);
+      // The outbox sweep comes round every 30 seconds (issue 21 §6): a lost delivery waits less than a minute.
       await scheduler.tick(new Date('2026-12-01T16:31:00Z'));
-      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(4);
+      const later = await t.app.get(JobQueue).list({ queue: 'maintenance' });
+      expect(later.map((j) => j.key).filter((k) => k?.startsWith('outbox-sweep:'))).toEqual(
+        expect.arrayContaining(['outbox-sweep:59871420', 'outbox-sweep:59871422']),
+      );
+      expect(later).toHaveLength(6);
     } finally {
       await t.close();
     }
@@ -126,9 +134,10 @@ describeEachEngine('The scheduler', (engine) => {
         await t.app.get(JobScheduler).start();
         const schedulers = await bull.queue('maintenance').getJobSchedulers();
         expect(schedulers.map((s) => [s.key, s.pattern ?? null, s.tz ?? null, s.every ?? null]).sort()).toEqual([
+          ['maintenance.audit-anchor', '45 5 * * *', 'America/Denver', null],
           ['maintenance.evidence-sweep', '45 5 * * *', 'America/Denver', null],
           ['maintenance.expiry-scan', '45 5 * * *', 'America/Denver', null],
-          ['maintenance.outbox-sweep', null, null, 600000],
+          ['maintenance.outbox-sweep', null, null, 30000],
           ['maintenance.supervisor-digest', '0 7 * * 1', 'America/Denver', null],
         ]);
       } finally {
