@@ -149,6 +149,8 @@ async function main() {
         .prepare(`UPDATE credentials SET next_check_on = ? WHERE next_check_on = '0001-01-01'`)
         .run(addDays(DATE, 400));
       sqlite.prepare(`INSERT INTO expiry_scan_state (id, scanned_through) VALUES (1, ?)`).run(addDays(DATE, -1));
+      // And it consumed the clearance_facts_changed markers the writes above left (issue 21 §3).
+      sqlite.prepare(`DELETE FROM clearance_facts_changed`).run();
     })();
     sqlite.exec('ANALYZE');
     const total = (await db.query('SELECT COUNT(*) AS n FROM credentials'))[0].n;

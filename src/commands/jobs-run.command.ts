@@ -44,7 +44,7 @@ export class JobsRunCommand extends CommandRunner {
         `Expiry scan for ${r.date}: ${r.examined} credentials due, ${r.transitions} status changes, ${r.reminders} reminders, ${r.clearanceChanges} clearance changes, ${r.emailsQueued} e-mails queued.`,
       );
       console.log(
-        `Clearance rechecked for ${r.clearanceChecked} people (dates ${r.window.from} to ${r.window.to}); ${r.remindersSkipped} reminders too old to send recorded as skipped.`,
+        `Clearance rechecked for ${r.clearanceChecked} people (dates ${r.window.from} to ${r.window.to}, ${r.factsChanged} whose facts were written since the last scan${r.rulesChanged ? ', every peer as rules changed' : ''}); ${r.remindersSkipped} reminders too old to send recorded as skipped.`,
       );
     } else {
       const r = await this.supervisorDigest.run(date);

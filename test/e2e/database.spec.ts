@@ -23,6 +23,7 @@ const TABLES = [
   'ce_entries',
   'certificate_lookups',
   'certificates',
+  'clearance_facts_changed',
   'clearance_snapshots',
   'cohort_trainers',
   'cohorts',

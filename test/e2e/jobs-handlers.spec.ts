@@ -1,9 +1,11 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BullmqJobQueue } from '../../src/modules/jobs/bullmq-job-queue';
 import { JobHandlers } from '../../src/modules/jobs/job-handlers';
-import { JobScheduler } from '../../src/modules/jobs/job-scheduler.service';
+import { JobScheduler, SWEEP_EVERY_MS } from '../../src/modules/jobs/job-scheduler.service';
 import { JobQueue, JobRunner } from '../../src/modules/jobs/jobs';
+import { NotificationsService } from '../../src/modules/notifications/notifications.service';
+import { OutboxDeliveryService, SWEEP_AFTER_MS } from '../../src/modules/notifications/outbox-delivery.service';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine, redisAvailable, redisUrl } from '../helpers/engines';
@@ -84,6 +86,53 @@ describeEachEngine('Scheduled jobs through the job runtime', (engine) => {
           { credential: 'Test Certification', expiresOn: 'Mar 3, 2027', days: 2 },
         ]);
       });
+
+      it('re-queues a lost delivery within a minute and sends it once, though two sweeps and the late original job all queue it', async () => {
+        const person = await t.person(['peer']);
+        const subject = `Lost on ${driver} ${engine}`;
+        const [row] = await t.dataSource.query(
+          `INSERT INTO outbox (id, person_id, to_address, subject, template, context, state) VALUES (${engine === 'postgres' ? "gen_random_uuid(), $1, $2, $3, $4, $5, 'pending'" : "lower(hex(randomblob(16))), ?, ?, ?, ?, ?, 'pending'"}) RETURNING id`,
+          [
+            person.id,
+            person.email,
+            subject,
+            'clearance-change',
+            JSON.stringify({
+              recipientName: 'X',
+              personName: 'Y',
+              roleName: 'PSS',
+              cleared: true,
+              date: 'Dec 1, 2026',
+              body: 'b',
+              link: '/',
+            }),
+          ],
+        );
+        const id = String(row.id);
+        const committed = Date.now();
+        const delivery = t.app.get(OutboxDeliveryService);
+        const queue = t.app.get(JobQueue);
+        // Two instances' sweeps at the same moment, under a minute after the commit; then the original job, late.
+        const at = committed + SWEEP_AFTER_MS + SWEEP_EVERY_MS;
+        expect(at - committed).toBeLessThan(60_000);
+        const jobsFor = async () =>
+          (await queue.list({ queue: 'notifications', limit: 500 })).filter((j) => j.key === `deliver:${id}`);
+        expect(await jobsFor()).toHaveLength(0);
+        await Promise.all([delivery.sweep(SWEEP_AFTER_MS, at), delivery.sweep(SWEEP_AFTER_MS, at)]);
+        expect(await jobsFor()).toHaveLength(1);
+        await t.app.get(NotificationsService).enqueue([id]);
+        const jobs = await jobsFor();
+        expect(jobs).toHaveLength(1);
+        expect((await settle(queue, jobs[0].id)).state).toBe('completed');
+        const [sent] = await t.dataSource.query(
+          `SELECT state, attempts FROM outbox WHERE id = ${engine === 'postgres' ? '$1' : '?'}`,
+          [id],
+        );
+        expect({ state: sent.state, attempts: Number(sent.attempts) }).toEqual({ state: 'sent', attempts: 1 });
+        const mailDir = join(t.config.dataDir, 'mail');
+        const copies = readdirSync(mailDir).filter((f) => readFileSync(join(mailDir, f), 'utf8').includes(subject));
+        expect(copies).toHaveLength(1);
+      });
     });
   }
 });
@@ -100,14 +149,23 @@ describeEachEngine('The scheduler', (engine) => {
       expect(a).toEqual(b);
       const jobs = await t.app.get(JobQueue).list({ queue: 'maintenance' });
       expect(jobs.map((j) => j.key).sort()).toEqual([
+        'audit-anchor:2026-12-01',
         'evidence-sweep:2026-12-01',
         'expiry-scan:2026-12-01',
-        'outbox-sweep:2993571',
+        'file-sweep:2026-12-01',
+        'outbox-sweep:59871420',
         'supervisor-digest:2026-11-30',
       ]);
       expect(jobs.find((j) => j.key === 'expiry-scan:2026-12-01')?.payload).toEqual({ date: '2026-12-01' });
+      await scheduler.tick(new Date('2026-12-01T16:30:20Z'));
+      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(6);
+      // The outbox sweep comes round every 30 seconds (issue 21 §6): a lost delivery waits less than a minute.
       await scheduler.tick(new Date('2026-12-01T16:31:00Z'));
-      expect(await t.app.get(JobQueue).list({ queue: 'maintenance' })).toHaveLength(4);
+      const later = await t.app.get(JobQueue).list({ queue: 'maintenance' });
+      expect(later.map((j) => j.key).filter((k) => k?.startsWith('outbox-sweep:'))).toEqual(
+        expect.arrayContaining(['outbox-sweep:59871420', 'outbox-sweep:59871422']),
+      );
+      expect(later).toHaveLength(7);
     } finally {
       await t.close();
     }
@@ -126,9 +184,11 @@ describeEachEngine('The scheduler', (engine) => {
         await t.app.get(JobScheduler).start();
         const schedulers = await bull.queue('maintenance').getJobSchedulers();
         expect(schedulers.map((s) => [s.key, s.pattern ?? null, s.tz ?? null, s.every ?? null]).sort()).toEqual([
+          ['maintenance.audit-anchor', '45 5 * * *', 'America/Denver', null],
           ['maintenance.evidence-sweep', '45 5 * * *', 'America/Denver', null],
           ['maintenance.expiry-scan', '45 5 * * *', 'America/Denver', null],
-          ['maintenance.outbox-sweep', null, null, 600000],
+          ['maintenance.file-sweep', '45 5 * * *', 'America/Denver', null],
+          ['maintenance.outbox-sweep', null, null, 30000],
           ['maintenance.supervisor-digest', '0 7 * * 1', 'America/Denver', null],
         ]);
       } finally {

@@ -5,7 +5,8 @@ import { ExpiryScanService } from '../../src/modules/expiry/expiry-scan.service'
 import { InProcessJobQueue } from '../../src/modules/jobs/in-process-job-queue';
 import { JobQueue } from '../../src/modules/jobs/jobs';
 import { MailService } from '../../src/modules/mail/mail.service';
-import { OutboxDeliveryService } from '../../src/modules/notifications/outbox-delivery.service';
+import { SWEEP_EVERY_MS } from '../../src/modules/jobs/job-scheduler.service';
+import { OutboxDeliveryService, SWEEP_AFTER_MS } from '../../src/modules/notifications/outbox-delivery.service';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
 import { count, credential, credentialType, supervise } from '../helpers/expiry';
@@ -237,5 +238,58 @@ describeEachEngine('Notifications and the e-mail outbox', (engine) => {
     expect((await settle(t.app.get(JobQueue), job.id)).state).toBe('completed');
     expect(smtp.received.filter((m) => m.subject === 'Lost and found')).toHaveLength(1);
     expect(t.app.get(JobQueue)).toBeInstanceOf(InProcessJobQueue);
+  });
+
+  it('re-queues a lost delivery within a minute of its commit, and sends it once though the sweep and the late original job both run', async () => {
+    // The longest a lost job waits: until the message is old enough to sweep, then until the next sweep.
+    expect(SWEEP_AFTER_MS + SWEEP_EVERY_MS).toBeLessThan(60_000);
+    const person = await t.person(['peer']);
+    const id = '7d8f9a10-0000-4000-8000-0000000000ab';
+    // Committed now, and its delivery job lost: nothing is queued for it.
+    await t.dataSource.query(
+      `INSERT INTO outbox (id, person_id, to_address, subject, template, context, state) VALUES (${engine === 'postgres' ? "$1, $2, $3, $4, $5, $6, 'pending'" : "?, ?, ?, ?, ?, ?, 'pending'"})`,
+      [
+        id,
+        person.id,
+        person.email,
+        'Found within a minute',
+        'clearance-change',
+        JSON.stringify({
+          recipientName: 'X',
+          personName: 'Y',
+          roleName: 'PSS',
+          cleared: true,
+          date: 'Dec 1, 2026',
+          body: 'b',
+          link: '/',
+        }),
+      ],
+    );
+    const committed = Date.now();
+    const queue = t.app.get(JobQueue);
+    const delivery = t.app.get(OutboxDeliveryService);
+    const deliverJobs = async () =>
+      (await queue.list({ queue: 'notifications', state: undefined })).filter((j) => j.key === `deliver:${id}`);
+    // Too young to sweep a few seconds on: its job may still be on its way.
+    expect(await delivery.sweep(SWEEP_AFTER_MS, committed + 5_000)).toBe(0);
+    expect(await deliverJobs()).toHaveLength(0);
+    // The first sweep at or after SWEEP_AFTER_MS queues it: at the latest SWEEP_EVERY_MS later, under a minute.
+    expect(await delivery.sweep(SWEEP_AFTER_MS, committed + SWEEP_AFTER_MS + 1_000)).toBeGreaterThanOrEqual(1);
+    // A second sweep before that job ran queues nothing more: the job is keyed by the message.
+    await delivery.sweep(SWEEP_AFTER_MS, committed + SWEEP_AFTER_MS + SWEEP_EVERY_MS);
+    const [job] = await deliverJobs();
+    expect(await deliverJobs()).toHaveLength(1);
+    // The original job was only late, not lost: it runs at the same moment as the re-queued one.
+    const late = delivery.deliver(id, { attempt: 1 }).catch((error: Error) => error.message);
+    expect((await settle(queue, job.id)).state).toBe('completed');
+    expect(await late).toMatch(/^(sent|already sent|Another delivery is sending)/);
+    expect(await delivery.deliver(id, { attempt: 1 })).toBe('already sent');
+    expect(await delivery.sweep(SWEEP_AFTER_MS, committed + 10 * 60_000)).toBe(0);
+    expect(smtp.received.filter((m) => m.subject === 'Found within a minute')).toHaveLength(1);
+    const [row] = await t.dataSource.query(
+      `SELECT state FROM outbox WHERE id = ${engine === 'postgres' ? '$1' : '?'}`,
+      [id],
+    );
+    expect(row.state).toBe('sent');
   });
 });

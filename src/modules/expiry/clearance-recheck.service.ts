@@ -6,7 +6,7 @@ import { ClearanceEngine } from '../clearance/clearance-engine';
 import { ClearanceService } from '../clearance/clearance.service';
 import { NotificationsService, type NotificationInput } from '../notifications/notifications.service';
 import { clearanceNotices } from './expiry-notices';
-import { CHUNK, ExpiryRepository } from './expiry.repository';
+import { CHUNK, ExpiryRepository, type FactsChanged } from './expiry.repository';
 
 /**
  * The expiry scan's second half: clearance of the people the scan's credentials and window concern,
@@ -25,12 +25,15 @@ export class ClearanceRecheckService {
    * Clearance of the affected people for every practice role (status only: the engine's brief
    * mode), against the last one known — or, for someone never seen, as it stood on `since`, the
    * start of the scan's window (the day before, by default): each change is stored and told to
-   * the person's supervisors.
+   * the person's supervisors. The `clearance_facts_changed` markers in `marked` (as the scan read
+   * them) are deleted in the transaction that stores their person's clearance, so a scan that dies
+   * halfway leaves the rest marked; a backdated assignment end in one still reaches its supervisor.
    */
   async recheck(
     personIds: string[],
     date: IsoDate,
     since: IsoDate = addDays(date, -1),
+    marked: Map<string, FactsChanged> = new Map(),
   ): Promise<{ changes: number; emails: number }> {
     let changes = 0;
     let emails = 0;
@@ -40,7 +43,12 @@ export class ClearanceRecheckService {
     for (let i = 0; i < personIds.length; i += CHUNK) {
       const ids = personIds.slice(i, i + CHUNK);
       const facts = await this.clearance.factsFor(ids);
-      const supervisors = await this.repo.supervisorsOf(ids, date, since);
+      const ended = new Map<string, IsoDate>();
+      for (const id of ids) {
+        const on = marked.get(id)?.supervisionEndedOn;
+        if (on) ended.set(id, on);
+      }
+      const supervisors = await this.repo.supervisorsOf(ids, date, since, ended);
       const outboxIds = await this.repo.writeTransaction(async (tx) => {
         const known = await this.repo.snapshots(tx, ids);
         const recipients = await this.notifications.recipients(tx, [...ids, ...[...supervisors.values()].flat()]);
@@ -67,6 +75,8 @@ export class ClearanceRecheckService {
           }
         }
         await this.audit.recordMany(tx, systemActor('expiry scan'), audit);
+        const markers = new Map(ids.filter((id) => marked.has(id)).map((id) => [id, marked.get(id)!.version]));
+        await this.repo.consumeFactsChanged(tx, markers);
         return this.notifications.write(tx, notices, recipients);
       });
       await this.notifications.enqueue(outboxIds);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type IsoDate } from '../../common/dates';
 import { systemActor } from '../../common/auth/actor';
+import { EVERY_PEER } from '../../common/db/facts-changed';
 import { AuditService, type AuditEvent } from '../audit/audit.service';
 import type { CredentialType } from '../catalog/credential-type.entity';
 import type { JobContext } from '../jobs/jobs';
@@ -26,8 +27,12 @@ export interface ExpiryScanReport {
   remindersSkipped: number;
   /** The dates whose clearance boundaries the scan looked at: from the last finished scan's date through this one. */
   window: { from: IsoDate; to: IsoDate };
-  /** People whose clearance was recomputed: credentials it moved, plus everyone a date in the window concerns. */
+  /** People whose clearance was recomputed: credentials it moved, everyone a date in the window concerns, and the marked. */
   clearanceChecked: number;
+  /** People rechecked because their facts were written since the last scan, whatever dates the writes carry. */
+  factsChanged: number;
+  /** A practice role's rules were written since the last scan: every peer was rechecked. */
+  rulesChanged: boolean;
   clearanceChanges: number;
   emailsQueued: number;
 }
@@ -69,6 +74,8 @@ export class ExpiryScanService {
       remindersSkipped: 0,
       window: { from: since, to: date },
       clearanceChecked: 0,
+      factsChanged: 0,
+      rulesChanged: false,
       clearanceChanges: 0,
       emailsQueued: 0,
     };
@@ -86,15 +93,24 @@ export class ExpiryScanService {
       report.examined += rows.length;
       await context?.progress(Math.min(report.examined, total), Math.max(total, report.examined));
     }
+    // Read before the facts are: a write after this moves its marker's version on, and the marker stays.
+    const marked = await this.repo.factsChanged();
+    const everyPeer = marked.get(EVERY_PEER);
+    marked.delete(EVERY_PEER);
+    report.factsChanged = marked.size;
+    report.rulesChanged = everyPeer !== undefined;
     for (const id of await this.repo.peopleConcernedBetween(since, date)) affected.add(id);
+    for (const id of marked.keys()) affected.add(id);
+    if (everyPeer !== undefined) for (const id of await this.repo.allPeers()) affected.add(id);
     report.clearanceChecked = affected.size;
-    const clearance = await this.clearanceRecheck.recheck([...affected], date, since);
+    // Sorted: two scans at once then lock snapshot and marker rows in the same order (no deadlock on PostgreSQL).
+    const clearance = await this.clearanceRecheck.recheck([...affected].sort(), date, since, marked);
     report.clearanceChanges = clearance.changes;
     report.emailsQueued += clearance.emails;
     report.emailsQueued += await this.ceSeason.sendIfDue(date);
-    await this.repo.markScanned(date);
+    await this.repo.markScanned(date, everyPeer?.version);
     this.logger.log(
-      `Expiry scan for ${date}: ${report.examined} credentials due, ${report.transitions} transitions, ${report.reminders} reminders (${report.remindersSkipped} too old, skipped), ${report.clearanceChecked} people's clearance rechecked (dates ${since} to ${date}), ${report.clearanceChanges} clearance changes, ${report.emailsQueued} e-mails queued.`,
+      `Expiry scan for ${date}: ${report.examined} credentials due, ${report.transitions} transitions, ${report.reminders} reminders (${report.remindersSkipped} too old, skipped), ${report.clearanceChecked} people's clearance rechecked (dates ${since} to ${date}, ${marked.size} with facts written since the last scan${everyPeer === undefined ? '' : ', every peer: rules changed'}), ${report.clearanceChanges} clearance changes, ${report.emailsQueued} e-mails queued.`,
     );
     return report;
   }

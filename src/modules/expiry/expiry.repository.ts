@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, type IsoDate } from '../../common/dates';
+import { EVERY_PEER } from '../../common/db/facts-changed';
 import { sqlRows } from '../../common/db/sql';
 import { WriteLock } from '../../common/db/write-lock';
 import { CredentialType } from '../catalog/credential-type.entity';
@@ -22,6 +23,13 @@ export interface DueRow {
   revoked_on: string | null;
   standing: Standing | null;
   next_check_on: string;
+}
+
+/** A `clearance_facts_changed` marker as the scan reads it. */
+export interface FactsChanged {
+  version: number;
+  /** The earliest end date a write gave one of the person's supervision assignments. */
+  supervisionEndedOn: IsoDate | null;
 }
 
 /** `$first, $first+1, …` for an IN (...) list of `count` values. */
@@ -145,20 +153,35 @@ export class ExpiryRepository {
   /**
    * Each person's supervisors on `date` — and, with `since`, also those whose assignment ended
    * after `since`: the supervisor of an assignment that just ended is the one to hear that the
-   * peer is no longer cleared because of it.
+   * peer is no longer cleared because of it. `endedSince` moves `since` back for some people: an
+   * assignment whose end was recorded after the fact (a backdated end) ended before the window.
    */
-  async supervisorsOf(personIds: string[], date: IsoDate, since: IsoDate = date): Promise<Map<string, string[]>> {
+  async supervisorsOf(
+    personIds: string[],
+    date: IsoDate,
+    since: IsoDate = date,
+    endedSince: Map<string, IsoDate> = new Map(),
+  ): Promise<Map<string, string[]>> {
     const unique = [...new Set(personIds)];
     const result = new Map<string, string[]>();
     for (let i = 0; i < unique.length; i += CHUNK) {
       const ids = unique.slice(i, i + CHUNK);
-      const rows = await sqlRows<{ peer_id: string; supervisor_id: string }>(
+      const from = ids.reduce((min, id) => {
+        const earlier = endedSince.get(id);
+        return earlier && earlier < min ? earlier : min;
+      }, since);
+      const rows = await sqlRows<{ peer_id: string; supervisor_id: string; ends_on: string | null }>(
         this.dataSource,
-        `SELECT peer_id, supervisor_id FROM supervision_assignments
+        `SELECT peer_id, supervisor_id, CAST(ends_on AS TEXT) AS ends_on FROM supervision_assignments
           WHERE peer_id IN (${placeholders(ids.length, 3)}) AND starts_on <= $1 AND (ends_on IS NULL OR ends_on >= $2)`,
-        [date, since, ...ids],
+        [date, from, ...ids],
       );
-      for (const r of rows) result.set(r.peer_id, [...new Set([...(result.get(r.peer_id) ?? []), r.supervisor_id])]);
+      for (const r of rows) {
+        const earlier = endedSince.get(r.peer_id);
+        const peerSince = earlier && earlier < since ? earlier : since;
+        if (r.ends_on !== null && r.ends_on.slice(0, 10) < peerSince) continue;
+        result.set(r.peer_id, [...new Set([...(result.get(r.peer_id) ?? []), r.supervisor_id])]);
+      }
     }
     return result;
   }
@@ -176,17 +199,72 @@ export class ExpiryRepository {
     return last && last < date ? last : addDays(date, -1);
   }
 
-  /** Records that the scan for `date` finished (never moving back: a scan of a past date is a rerun). */
-  async markScanned(date: IsoDate): Promise<void> {
-    await this.writeLock.run(() =>
-      sqlRows(
-        this.dataSource,
+  /**
+   * Records that the scan for `date` finished (never moving back: a scan of a past date is a rerun),
+   * and, in the same transaction, consumes the every-peer marker the scan read (`everyPeerVersion`).
+   */
+  async markScanned(date: IsoDate, everyPeerVersion?: number): Promise<void> {
+    await this.writeTransaction(async (tx) => {
+      await sqlRows(
+        tx,
         `INSERT INTO expiry_scan_state (id, scanned_through) VALUES (1, $1)
          ON CONFLICT (id) DO UPDATE SET scanned_through = CASE WHEN excluded.scanned_through > expiry_scan_state.scanned_through
                                                           THEN excluded.scanned_through ELSE expiry_scan_state.scanned_through END`,
         [date],
-      ),
+      );
+      if (everyPeerVersion !== undefined) await this.consumeFactsChanged(tx, new Map([[EVERY_PEER, everyPeerVersion]]));
+    });
+  }
+
+  /**
+   * The people whose clearance facts were written since a scan last consumed them, whatever dates
+   * the writes carry (a backdated assignment, a revocation effective yesterday), with each marker's
+   * version; `EVERY_PEER` among them when a practice role's rules changed.
+   */
+  async factsChanged(): Promise<Map<string, FactsChanged>> {
+    const rows = await sqlRows<{ person_id: string; version: number | string; ended: string | null }>(
+      this.dataSource,
+      `SELECT person_id, version, CAST(supervision_ended_on AS TEXT) AS ended FROM clearance_facts_changed`,
     );
+    return new Map(
+      rows.map((r) => [
+        String(r.person_id),
+        { version: Number(r.version), supervisionEndedOn: r.ended ? r.ended.slice(0, 10) : null },
+      ]),
+    );
+  }
+
+  /**
+   * Deletes the markers a scan read, in the transaction that stored what it found: only at the version
+   * read, so a marker written again meanwhile (its version moved on) stays for the next scan.
+   */
+  async consumeFactsChanged(tx: EntityManager, markers: Map<string, number>): Promise<void> {
+    const pairs = [...markers];
+    for (let i = 0; i < pairs.length; i += CHUNK / 2) {
+      const page = pairs.slice(i, i + CHUNK / 2);
+      await sqlRows(
+        tx,
+        `DELETE FROM clearance_facts_changed WHERE ${page.map((_, n) => `(person_id = $${2 * n + 1} AND version = $${2 * n + 2})`).join(' OR ')}`,
+        page.flat(),
+      );
+    }
+  }
+
+  /** Every peer, in keyset pages rather than one result set of the whole table (ids are uuids on both engines). */
+  async allPeers(): Promise<string[]> {
+    const peers: string[] = [];
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page = await sqlRows<{ id: string }>(
+        this.dataSource,
+        `SELECT person_id AS id FROM person_roles WHERE role = 'peer' AND person_id > $1 ORDER BY person_id LIMIT ${SCAN_PAGE_SIZE * 10}`,
+        [after],
+      );
+      if (page.length === 0) break;
+      for (const r of page) peers.push(String(r.id));
+      after = String(page[page.length - 1].id);
+    }
+    return peers;
   }
 
   /**
@@ -232,20 +310,7 @@ export class ExpiryRepository {
       `SELECT id FROM practice_role_rule_versions WHERE (effective_from >= $1 AND effective_from <= $2) OR (effective_until >= $1 AND effective_until <= $2) LIMIT 1`,
       [since, date],
     );
-    if (ruleChange) {
-      // Keyset pages: every peer, without one result set of the whole table (ids are uuids on both engines).
-      let after = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const page = await sqlRows<{ id: string }>(
-          this.dataSource,
-          `SELECT person_id AS id FROM person_roles WHERE role = 'peer' AND person_id > $1 ORDER BY person_id LIMIT ${SCAN_PAGE_SIZE * 10}`,
-          [after],
-        );
-        if (page.length === 0) break;
-        for (const r of page) people.add(String(r.id));
-        after = String(page[page.length - 1].id);
-      }
-    }
+    if (ruleChange) for (const id of await this.allPeers()) people.add(id);
     return people;
   }
 

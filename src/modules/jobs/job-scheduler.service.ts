@@ -7,7 +7,11 @@ import { JobQueue } from './jobs';
 
 /** How often the in-process scheduler looks at the clock; a run is at most this late. */
 const TICK_MS = 30_000;
-const SWEEP_EVERY_MINUTES = 10;
+/**
+ * How often the outbox sweep runs: with its 20-second age (SWEEP_AFTER_MS), a message whose delivery
+ * job was lost is queued again within 50 seconds of its commit (issue 21 §6: within a minute).
+ */
+export const SWEEP_EVERY_MS = 30_000;
 
 export interface LocalClock {
   date: IsoDate;
@@ -111,7 +115,7 @@ export class JobScheduler implements BeforeApplicationShutdown {
     try {
       for (const run of dueRuns(now, this.config))
         ids.push(await this.queue.add(run.job, { date: run.date }, { key: run.key }));
-      const slot = Math.floor(now.getTime() / (SWEEP_EVERY_MINUTES * 60_000));
+      const slot = Math.floor(now.getTime() / SWEEP_EVERY_MS);
       ids.push(await this.queue.add('maintenance.outbox-sweep', {}, { key: `outbox-sweep:${slot}` }));
     } catch (error) {
       this.logger.error(`Could not queue the scheduled jobs: ${errorText(error)}`);
@@ -141,9 +145,9 @@ export class JobScheduler implements BeforeApplicationShutdown {
       pattern: `${supervisorDigest.minute} ${supervisorDigest.hour} * * ${supervisorDigest.weekday}`,
       tz,
     });
-    await upsert('maintenance.outbox-sweep', { every: SWEEP_EVERY_MINUTES * 60_000 });
+    await upsert('maintenance.outbox-sweep', { every: SWEEP_EVERY_MS });
     this.logger.log(
-      `BullMQ schedulers in place (${tz}): expiry scan, evidence sweep, audit anchor${this.config.backup.dir ? ' and backup' : ''} daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MINUTES} minutes.`,
+      `BullMQ schedulers in place (${tz}): expiry scan, evidence and file sweeps, audit anchor${this.config.backup.dir ? ' and backup' : ''} daily, supervisor digest weekly, outbox sweep every ${SWEEP_EVERY_MS / 1000} seconds.`,
     );
   }
 }

@@ -13,8 +13,12 @@ import { NotificationsService } from './notifications.service';
 
 /** How long one delivery holds a message it is sending; another takes over only after this. */
 const CLAIM_MS = 2 * 60_000;
-/** The sweep re-queues pending messages older than this (their job was lost between commit and queueing). */
-export const SWEEP_AFTER_MS = 2 * 60_000;
+/**
+ * The sweep re-queues pending messages older than this (their job was lost between commit and queueing).
+ * Short, because re-queueing is safe: delivery jobs are keyed by message (`deliver:<id>`), so one
+ * whose job still exists is not queued again, and a message already sent is claimed by nobody.
+ */
+export const SWEEP_AFTER_MS = 20_000;
 
 interface OutboxRow {
   id: string;
