@@ -155,11 +155,8 @@ export class BackupService {
     const files: ManifestFile[] = [];
     for (const entry of DATA_FILES) {
       const source = join(this.config.dataDir, entry);
-      const paths = (await stat(source).catch(() => null))?.isDirectory()
-        ? (await filesUnder(source)).map((p) => join(entry, p))
-        : (await stat(source).catch(() => null))
-          ? [entry]
-          : [];
+      const found = await stat(source).catch(() => null);
+      const paths = !found ? [] : found.isDirectory() ? (await filesUnder(source)).map((p) => join(entry, p)) : [entry];
       for (const path of paths.sort()) {
         const target = join(into, 'files', path);
         await mkdir(dirname(target), { recursive: true });
