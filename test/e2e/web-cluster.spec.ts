@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { AccountLinksService, RESETS_PER_ADDRESS_PER_HOUR } from '../../src/modules/auth/account-links.service';
@@ -24,11 +24,20 @@ async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 6
   }
 }
 
+/** The live child processes of `pid`, read from /proc (no `ps` needed on a bare machine). */
 const childrenOf = (pid: number) =>
-  spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .map((l) => Number(l.trim()))
-    .filter(Boolean);
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // Fields after the command's closing parenthesis: state, then the parent's pid.
+        const [state, ppid] = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ').pop()!.split(' ');
+        return Number(ppid) === pid && state !== 'Z';
+      } catch {
+        return false; // it ended while we looked
+      }
+    })
+    .map(Number);
 
 /**
  * WEB_CONCURRENCY=2 as `npm start` runs it on PostgreSQL: two web processes behind one port, one schedule, a
