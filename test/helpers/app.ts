@@ -18,6 +18,7 @@ import type { CreatePersonDto } from '../../src/modules/people/dto/person.dto';
 import { PeopleService } from '../../src/modules/people/people.service';
 import type { Role } from '../../src/common/auth/roles';
 import { Person } from '../../src/modules/people/person.entity';
+import { WriteLock } from '../../src/common/db/write-lock';
 import { personInput } from '../factories/people';
 import { createTestDatabase, type Engine, type TestDatabase } from './engines';
 
@@ -79,12 +80,16 @@ export async function createTestApp(
   await startWebJobRunner(app);
   const http = () => request(app.getHttpServer());
 
+  // The helpers write as a request would: behind the SQLite write lock, which the app's own jobs (started above)
+  // hold while they write; without it a helper's transaction could begin inside a job's on the one connection.
+  const locked = <T>(work: () => Promise<T>) => app.get(WriteLock).run(work);
   const person = async (roles: Role[], overrides: Partial<CreatePersonDto> = {}) => {
-    const created = await app.get(PeopleService).create(personInput({ roles, ...overrides }), systemActor('test'));
-    await dataSource
-      .getRepository(Person)
-      .update({ id: created.id }, { passwordHash: await hashPassword(TEST_PASSWORD) });
-    return created;
+    const passwordHash = await hashPassword(TEST_PASSWORD);
+    return locked(async () => {
+      const created = await app.get(PeopleService).create(personInput({ roles, ...overrides }), systemActor('test'));
+      await dataSource.getRepository(Person).update({ id: created.id }, { passwordHash });
+      return created;
+    });
   };
 
   return {
@@ -95,7 +100,9 @@ export async function createTestApp(
     person,
     browser: async (roles, overrides) => {
       const p = await person(roles, overrides);
-      const { token } = await app.get(SessionsService).create(dataSource.manager, p.id, '127.0.0.1', 'test');
+      const { token } = await locked(() =>
+        app.get(SessionsService).create(dataSource.manager, p.id, '127.0.0.1', 'test'),
+      );
       const csrfSeed = randomToken();
       return {
         person: p,
@@ -121,7 +128,7 @@ export async function createTestApp(
       }) as Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>,
     token: async (roles, overrides) => {
       const p = await person(roles, overrides);
-      const { token } = await app.get(ApiTokensService).issue(p.id, 'test', systemActor('test'));
+      const { token } = await locked(() => app.get(ApiTokensService).issue(p.id, 'test', systemActor('test')));
       return { person: p, bearer: `Bearer ${token}` };
     },
     close: async () => {
