@@ -44,7 +44,7 @@ describe('The clearance board with assigned roles, in a real browser', () => {
       // Each cell's accessible name says person, role and status.
       const jesse = bodyRows(page).filter({ hasText: 'Jesse Redcloud' });
       await expect(
-        jesse.getByRole('link', { name: 'Jesse Redcloud: Peer Support Specialist, not cleared', exact: true }).count(),
+        jesse.getByRole('link', { name: 'Jesse Redcloud: Peer Support Specialist, Not cleared', exact: true }).count(),
       ).resolves.toBe(1);
       expect(
         await jesse.getByRole('link', { name: /^Jesse Redcloud: Narcan Class Instructor, not assigned$/ }).count(),
@@ -190,7 +190,7 @@ describe('The clearance board with assigned roles, in a real browser', () => {
         } else {
           const shelby = bodyRows(page).filter({ hasText: 'Shelby Lindqvist' });
           expect(
-            await shelby.getByRole('link', { name: `Shelby Lindqvist: ${role}, not cleared`, exact: true }).count(),
+            await shelby.getByRole('link', { name: `Shelby Lindqvist: ${role}, Not cleared`, exact: true }).count(),
           ).toBe(1);
         }
         await page.goto(personUrl);

@@ -364,7 +364,7 @@ describe('pages in a real browser', () => {
       await Promise.all([
         page.waitForURL(/\/people\/[0-9a-f-]{36}\/clearance/),
         // Issue 19 puts Peer Support Specialist first; the cell is found by its accessible name.
-        jesse.getByRole('link', { name: 'Jesse Redcloud: Peer Support Specialist, not cleared', exact: true }).click(),
+        jesse.getByRole('link', { name: 'Jesse Redcloud: Peer Support Specialist, Not cleared', exact: true }).click(),
       ]);
       const pss = page.locator('article#PSS');
       expect(await pss.locator('.badge').innerText()).toBe('Not cleared');

@@ -100,6 +100,8 @@ function boardCell(
     eligible: state === 'eligible',
     none: state === 'not_assigned',
     label: `${row.person.name}: ${result.role.name}, ${status.charAt(0).toLowerCase()}${status.slice(1)}`,
+    // Read before a cell's visible words, so its name is who and which role, then exactly what it shows.
+    namePrefix: `${row.person.name}: ${result.role.name}, `,
     roleName: result.role.name,
   };
 }
