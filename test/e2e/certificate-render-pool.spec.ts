@@ -41,11 +41,11 @@ describe('Certificates drawn by worker threads (CERTIFICATE_RENDER_THREADS)', ()
     'course-completion',
   );
   const input = (i: number) => ({ layout, fields: fields(i), logo: null, issuedAt: new Date('2026-03-03T17:00:00Z') });
-  let pool: Renderer & { onModuleDestroy(): Promise<void> };
+  let pool: Renderer & { onApplicationShutdown(): Promise<void> };
   beforeAll(() => {
     pool = new PooledCertificateRenderer({ certificates: { renderThreads: 2 } });
   });
-  afterAll(() => pool.onModuleDestroy());
+  afterAll(() => pool.onApplicationShutdown());
 
   it('draws the very same bytes as the main thread, for many certificates at once, each its own', async () => {
     const here: Renderer = new CertificateRenderer();
@@ -71,6 +71,6 @@ describe('Certificates drawn by worker threads (CERTIFICATE_RENDER_THREADS)', ()
     const none = new PooledCertificateRenderer({ certificates: { renderThreads: 0 } });
     const pdf = await none.render(input(3));
     expect(Buffer.compare(pdf, await pool.render(input(3)))).toBe(0);
-    await none.onModuleDestroy();
+    await none.onApplicationShutdown();
   });
 });

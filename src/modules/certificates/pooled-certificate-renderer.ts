@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -26,7 +26,7 @@ interface Thread {
  * With 0 threads, or where the compiled worker is missing (tests of the sources), it draws on this thread.
  */
 @Injectable()
-export class PooledCertificateRenderer extends CertificateRenderer implements OnModuleDestroy {
+export class PooledCertificateRenderer extends CertificateRenderer implements OnApplicationShutdown {
   private readonly size: number;
   private readonly threads: Thread[] = [];
   private readonly waiting: Task[] = [];
@@ -77,9 +77,15 @@ export class PooledCertificateRenderer extends CertificateRenderer implements On
     return thread;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last in the shutdown, after the job runner has let its running jobs finish (their certificates are drawn here);
+   * anything still asked for then is refused, so no caller waits for a thread that is gone.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const stopping = new Error('The application is stopping.');
     const threads = this.threads.splice(0);
+    for (const task of [...this.waiting.splice(0), ...threads.flatMap((t) => (t.task ? [t.task] : []))])
+      task.reject(stopping);
     await Promise.all(threads.map((t) => t.worker.terminate()));
-    for (const task of this.waiting.splice(0)) task.reject(new Error('The application is stopping.'));
   }
 }
