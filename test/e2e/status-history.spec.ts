@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { addDays } from '../../src/common/dates';
+import { AppConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { PersonStatusPeriods1796860000000 } from '../../src/database/migrations/1796860000000-person-status-periods';
+import type { Person } from '../../src/modules/people/person.entity';
+import { programFactory } from '../factories/program';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '../helpers/engines';
+
+type Body = Record<string, unknown>;
+
+/**
+ * Issue 21 §4: status has history. Two peers cleared as Narcan class instructors (NARCAN-MT, issued two years
+ * before "last June" and current until a year from now) and a third never active in the window. Dates are
+ * worked out from the app's today, since a deactivation is dated today.
+ */
+describeEachEngine('Status history: a past date is judged by the status then', (engine) => {
+  let t: TestApp;
+  let admin: ReturnType<TestApp['withBearer']>;
+  let ava: Person;
+  let ben: Person;
+  let today: string;
+  let lastJune: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    today = t.config.today();
+    const year = Number(today.slice(0, 4));
+    lastJune = `${today.slice(5) > '06-30' ? year : year - 1}-06-30`;
+    const f = programFactory(t.dataSource);
+    ava = await f.person('Ava Peer', ['peer']);
+    ben = await f.person('Ben Peer', ['peer']);
+    for (const p of [ava, ben]) await f.credential(p, 'NARCAN-MT', addDays(lastJune, -730), addDays(today, 365));
+    admin = t.withBearer((await t.token(['admin'])).bearer);
+  });
+  afterAll(async () => t?.close());
+
+  const narcan = (d: Body) =>
+    (d.clearedToday as Array<{ code: string; cleared: number }>).find((r) => r.code === 'NARCAN-INSTRUCTOR')!.cleared;
+  const dashboard = async (date: string) =>
+    (await admin.get(`/api/v1/reports/dashboard?date=${date}`).expect(200)).body as Body;
+  const clearanceReport = async (date: string) =>
+    ((await admin.get(`/api/v1/reports/clearance?date=${date}&role=NARCAN-INSTRUCTOR`).expect(200)).body as Body)
+      .rows as Array<Record<string, string | null>>;
+  const personOn = async (person: Person, date: string) =>
+    (
+      (await admin.get(`/api/v1/people/${person.id}/clearance?date=${date}&role=NARCAN-INSTRUCTOR`).expect(200))
+        .body as { results: Array<{ status: string; clearedUntil: string | null }> }
+    ).results[0];
+
+  it('keeps a report of last June, the dashboard history and a past board when someone is deactivated today', async () => {
+    const juneDashboard = await dashboard(lastJune);
+    const juneReport = await clearanceReport(lastJune);
+    const todayBefore = await dashboard(today);
+    expect(narcan(juneDashboard)).toBe(2);
+    expect(juneDashboard.peers).toBe(2);
+    expect(juneReport.map((r) => [r.person, r.status])).toEqual([
+      ['Ava Peer', 'cleared'],
+      ['Ben Peer', 'cleared'],
+    ]);
+
+    const res = await admin
+      .patch(`/api/v1/people/${ava.id}`)
+      .send({ status: 'inactive', statusReason: 'left' })
+      .expect(200);
+    expect(res.body.status).toBe('inactive');
+
+    // Last June, as it was: both counted, both listed, the dashboard's every figure the same.
+    expect(await dashboard(lastJune)).toEqual(juneDashboard);
+    const after = await clearanceReport(lastJune);
+    expect(after.map((r) => [r.person, r.status])).toEqual([
+      ['Ava Peer', 'cleared'],
+      ['Ben Peer', 'cleared'],
+    ]);
+    // Ava was cleared then, but only until her last active day (yesterday).
+    expect(after[0].cleared_until).toBe(addDays(today, -1));
+    expect(await personOn(ava, lastJune)).toMatchObject({ status: 'cleared', clearedUntil: addDays(today, -1) });
+    const board = (await admin.get(`/api/v1/clearance/board?date=${lastJune}&roles=all`).expect(200)).body as Body;
+    expect((board.rows as Array<{ person: { name: string } }>).map((r) => r.person.name)).toEqual([
+      'Ava Peer',
+      'Ben Peer',
+    ]);
+
+    // Today: Ava is neither counted nor on the board, and not cleared.
+    const todayAfter = await dashboard(today);
+    expect(todayAfter.peers).toBe((todayBefore.peers as number) - 1);
+    expect(narcan(todayAfter)).toBe(narcan(todayBefore) - 1);
+    const charts = todayAfter.charts as Record<string, { series: Array<{ key: string; values: number[] }> }>;
+    const before = todayBefore.charts as typeof charts;
+    const line = (c: typeof charts) => c.cleared.series.find((s) => s.key === 'NARCAN-INSTRUCTOR')!.values;
+    // Every month end before today keeps its count; Ava leaves the figures only from today.
+    expect(line(charts).slice(0, -1)).toEqual(line(before).slice(0, -1));
+    const boardToday = (await admin.get(`/api/v1/clearance/board?date=${today}&roles=all`).expect(200)).body as Body;
+    expect((boardToday.rows as Array<{ person: { name: string } }>).map((r) => r.person.name)).toEqual(['Ben Peer']);
+    expect((await personOn(ava, today)).status).toBe('not_cleared');
+  });
+
+  it('keeps the periods: the old one ends yesterday, a change on the same day replaces that day', async () => {
+    const rows = () =>
+      t.dataSource.query(
+        `SELECT status, CAST(from_date AS TEXT) AS from_date, CAST(to_date AS TEXT) AS to_date, reason
+           FROM person_status_periods WHERE person_id = ${engine === 'postgres' ? '$1' : '?'} ORDER BY from_date`,
+        [ava.id],
+      ) as Promise<Array<Record<string, string | null>>>;
+    expect(await rows()).toEqual([
+      { status: 'active', from_date: addDays(today, -1), to_date: addDays(today, -1), reason: 'joined' },
+      { status: 'inactive', from_date: today, to_date: null, reason: 'left' },
+    ]);
+    await admin.patch(`/api/v1/people/${ava.id}`).send({ status: 'active', statusReason: 'joined' }).expect(200);
+    expect(await rows()).toEqual([
+      { status: 'active', from_date: addDays(today, -1), to_date: addDays(today, -1), reason: 'joined' },
+      { status: 'active', from_date: today, to_date: null, reason: 'joined' },
+    ]);
+    expect((await personOn(ava, lastJune)).clearedUntil).toBe(addDays(today, 365));
+    const audit = (await t.dataSource.query(
+      `SELECT "after" FROM audit_log WHERE entity_id = ${engine === 'postgres' ? '$1' : '?'} AND action = 'person.updated' ORDER BY id`,
+      [ava.id],
+    )) as Array<{ after: string | Record<string, unknown> }>;
+    const afters = audit.map((a) => (typeof a.after === 'string' ? JSON.parse(a.after) : a.after));
+    expect(afters.map((a) => [a.status, a.statusReason])).toEqual([
+      ['inactive', 'left'],
+      ['active', 'joined'],
+    ]);
+  });
+
+  it('refuses a reason that is not one of the work reasons', async () => {
+    const res = await admin.patch(`/api/v1/people/${ben.id}`).send({ status: 'inactive', statusReason: 'ill' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'statusReason', message: 'must be joined, left, leave or other' }]);
+  });
+});
+
+describeEachEngine('The status periods migration', (engine) => {
+  let testDb: TestDatabase;
+  let db: DataSource;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(engine);
+    const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ...testDb.env });
+    const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(PersonStatusPeriods1796860000000));
+    db = await new DataSource({ ...dataSourceOptions(config), migrations: before }).initialize();
+    await db.runMigrations();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await testDb?.cleanup();
+  });
+
+  it('gives every existing person one open period with their status, from the day their record was made', async () => {
+    const p = (n: number) => (engine === 'postgres' ? `$${n}` : '?');
+    const [active, inactive] = [randomUUID(), randomUUID()];
+    const insert = (id: string, status: string, at: string) =>
+      db.query(
+        `INSERT INTO people (id, name, email, email_key, status, created_at) VALUES (${p(1)}, 'Someone', ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
+        [id, `${id}@example.org`, `${id}@example.org`, status, at],
+      );
+    await insert(active, 'active', '2024-03-05 10:00:00');
+    await insert(inactive, 'inactive', '2025-11-30 23:30:00');
+
+    const runner = db.createQueryRunner();
+    try {
+      await new PersonStatusPeriods1796860000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows = (await db.query(
+      `SELECT person_id, status, CAST(from_date AS TEXT) AS from_date, to_date, reason, recorded_by_id FROM person_status_periods ORDER BY from_date`,
+    )) as Array<Record<string, string | null>>;
+    expect(rows).toEqual([
+      {
+        person_id: active,
+        status: 'active',
+        from_date: '2024-03-05',
+        to_date: null,
+        reason: 'joined',
+        recorded_by_id: null,
+      },
+      {
+        person_id: inactive,
+        status: 'inactive',
+        from_date: '2025-11-30',
+        to_date: null,
+        reason: 'other',
+        recorded_by_id: null,
+      },
+    ]);
+    // One period a day per person, held by the database.
+    await expect(
+      db.query(
+        `INSERT INTO person_status_periods (id, person_id, status, from_date, reason) VALUES (${p(1)}, ${p(2)}, 'inactive', '2024-03-05', 'left')`,
+        [randomUUID(), active],
+      ),
+    ).rejects.toThrow(/unique/i);
+  });
+});
