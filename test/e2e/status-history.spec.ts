@@ -131,6 +131,46 @@ describeEachEngine('Status history: a past date is judged by the status then', (
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'statusReason', message: 'must be joined, left, leave or other' }]);
   });
+
+  it('changes status through the edit form with a reason, and shows the history on the person page', async () => {
+    const web = t.as(await t.browser(['admin']));
+    const form = await web.get(`/people/${ben.id}/edit`).expect(200);
+    expect(form.text).toContain('name="statusReason"');
+    const bad = await web
+      .post(`/people/${ben.id}`)
+      .type('form')
+      .send(`name=Ben+Peer&email=${encodeURIComponent(ben.email)}&roles=peer&status=inactive&statusReason=sick`)
+      .expect(400);
+    expect(bad.text).toContain('must be joined, left, leave or other');
+    await web
+      .post(`/people/${ben.id}`)
+      .type('form')
+      .send(`name=Ben+Peer&email=${encodeURIComponent(ben.email)}&roles=peer&status=inactive&statusReason=leave`)
+      .expect(303);
+    const page = await web.get(`/people/${ben.id}`).expect(200);
+    const history = page.text.slice(page.text.indexOf('id="status-history"'));
+    expect(history).toContain('Status history');
+    const cells = [...history.slice(0, history.indexOf('</table>')).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) =>
+      m[1].replace(/<[^>]+>/g, '').trim(),
+    );
+    // Newest first: on leave from today, active before (through yesterday).
+    expect(cells).toEqual([
+      'inactive',
+      expect.any(String),
+      'now',
+      'On leave',
+      'active',
+      expect.any(String),
+      expect.any(String),
+      'Joined or returned',
+    ]);
+    // An empty reason is "not given": the change still saves.
+    await web
+      .post(`/people/${ben.id}`)
+      .type('form')
+      .send(`name=Ben+Peer&email=${encodeURIComponent(ben.email)}&roles=peer&status=active&statusReason=`)
+      .expect(303);
+  });
 });
 
 describeEachEngine('The status periods migration', (engine) => {
