@@ -34,6 +34,11 @@ describeEachEngine('Status history: a past date is judged by the status then', (
     ava = await f.person('Ava Peer', ['peer']);
     ben = await f.person('Ben Peer', ['peer']);
     for (const p of [ava, ben]) await f.credential(p, 'NARCAN-MT', addDays(lastJune, -730), addDays(today, 365));
+    // Ava's record was made long ago, before status had history; Ben's today.
+    await t.dataSource.query(
+      `UPDATE people SET created_at = '2024-01-01 12:00:00' WHERE id = ${engine === 'postgres' ? '$1' : '?'}`,
+      [ava.id],
+    );
     admin = t.withBearer((await t.token(['admin'])).bearer);
   });
   afterAll(async () => t?.close());
@@ -98,7 +103,7 @@ describeEachEngine('Status history: a past date is judged by the status then', (
     expect((await personOn(ava, today)).status).toBe('not_cleared');
   });
 
-  it('keeps the periods: the old one ends yesterday, a change on the same day replaces that day', async () => {
+  it('keeps the periods: the one since the record was made ends yesterday, a change on the same day replaces that day', async () => {
     const rows = () =>
       t.dataSource.query(
         `SELECT status, CAST(from_date AS TEXT) AS from_date, CAST(to_date AS TEXT) AS to_date, reason
@@ -106,12 +111,12 @@ describeEachEngine('Status history: a past date is judged by the status then', (
         [ava.id],
       ) as Promise<Array<Record<string, string | null>>>;
     expect(await rows()).toEqual([
-      { status: 'active', from_date: addDays(today, -1), to_date: addDays(today, -1), reason: 'joined' },
+      { status: 'active', from_date: '2024-01-01', to_date: addDays(today, -1), reason: 'joined' },
       { status: 'inactive', from_date: today, to_date: null, reason: 'left' },
     ]);
     await admin.patch(`/api/v1/people/${ava.id}`).send({ status: 'active', statusReason: 'joined' }).expect(200);
     expect(await rows()).toEqual([
-      { status: 'active', from_date: addDays(today, -1), to_date: addDays(today, -1), reason: 'joined' },
+      { status: 'active', from_date: '2024-01-01', to_date: addDays(today, -1), reason: 'joined' },
       { status: 'active', from_date: today, to_date: null, reason: 'joined' },
     ]);
     expect((await personOn(ava, lastJune)).clearedUntil).toBe(addDays(today, 365));
@@ -162,7 +167,8 @@ describeEachEngine('Status history: a past date is judged by the status then', (
       'active',
       expect.any(String),
       expect.any(String),
-      'Joined or returned',
+      // Made today with no history: when Ben joined is not known.
+      'Other',
     ]);
     // An empty reason is "not given": the change still saves.
     await web
@@ -170,6 +176,44 @@ describeEachEngine('Status history: a past date is judged by the status then', (
       .type('form')
       .send(`name=Ben+Peer&email=${encodeURIComponent(ben.email)}&roles=peer&status=active&statusReason=`)
       .expect(303);
+  });
+
+  it('starts a period for each person a spreadsheet adds', async () => {
+    const upload = async (csv: string) => {
+      const res = await admin
+        .post('/api/v1/imports')
+        .field('kind', 'people')
+        .attach('file', Buffer.from(csv), 'staff.csv')
+        .expect(201);
+      await admin.post(`/api/v1/imports/${res.body.id}/commit`).send({}).expect(202);
+      for (let i = 0; i < 300; i++) {
+        const got = (await admin.get(`/api/v1/imports/${res.body.id}`).expect(200)).body;
+        if (got.state !== 'committing') return got;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the commit did not finish');
+    };
+    const email = `cy.${randomUUID().slice(0, 8)}@example.org`;
+    expect((await upload(`Name,Email,Roles,Status\nCy Peer,${email},peer,active\n`)).state).toBe('committed');
+    const [{ id }] = (await t.dataSource.query(
+      `SELECT id FROM people WHERE email = ${engine === 'postgres' ? '$1' : '?'}`,
+      [email],
+    )) as Array<{ id: string }>;
+    const periods = () =>
+      t.dataSource.query(
+        `SELECT status, CAST(from_date AS TEXT) AS from_date, reason FROM person_status_periods
+          WHERE person_id = ${engine === 'postgres' ? '$1' : '?'} ORDER BY from_date`,
+        [id],
+      ) as Promise<Array<Record<string, string>>>;
+    expect(await periods()).toEqual([{ status: 'active', from_date: today, reason: 'joined' }]);
+    // An import never changes a status (it reports the difference for a person to decide), so the period stays.
+    const refused = await admin
+      .post('/api/v1/imports')
+      .field('kind', 'people')
+      .attach('file', Buffer.from(`Name,Email,Roles,Status\nCy Peer,${email},peer,inactive\n`), 'staff.csv')
+      .expect(201);
+    expect(refused.body.counts.rejected).toBe(1);
+    expect(await periods()).toEqual([{ status: 'active', from_date: today, reason: 'joined' }]);
   });
 });
 

@@ -57,7 +57,8 @@ export async function recordStatusChange(tx: EntityManager, change: StatusChange
           status: change.previous,
           fromDate: change.createdOn < change.on ? change.createdOn : addDays(change.on, -1),
           toDate: null,
-          reason: change.previous === 'active' ? 'joined' : 'other',
+          // Joined the day the record was made; a record made today says nothing of when they joined.
+          reason: change.previous === 'active' && change.createdOn < change.on ? 'joined' : 'other',
           ...recorded,
         }),
       ),

@@ -16,8 +16,10 @@ const REASON_LABELS: Record<StatusReason, string> = {
 
 /** A person's status periods, newest first, for the small table on their page. */
 export function statusHistoryView(periods: PersonStatusPeriod[]) {
-  return [...periods].reverse().map((p) => ({
+  return [...periods].reverse().map((p, i, all) => ({
     status: p.status,
+    // The first period also stands for the days before it (nothing earlier is known): the page says so.
+    first: i === all.length - 1,
     fromDate: String(p.fromDate),
     toDate: p.toDate === null ? null : String(p.toDate),
     reason: REASON_LABELS[p.reason] ?? p.reason,

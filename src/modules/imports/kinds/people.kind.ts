@@ -8,7 +8,7 @@ import { emailKey, normalizeEmail } from '../../people/email-key';
 import { personSnapshot } from '../../people/people.service';
 import { PersonRole } from '../../people/person-role.entity';
 import { Person } from '../../people/person.entity';
-import { recordFirstStatus, recordStatusChange } from '../../people/status-history';
+import { recordFirstStatus } from '../../people/status-history';
 import type { PersonRef } from '../import-lookups';
 import { readList, readYesNo, squash } from '../import-values';
 import {
@@ -169,19 +169,6 @@ export const peopleKind: CheckerFactory = async (env, services) => {
       const changes: Partial<Person> = {};
       for (const f of FILLABLE) if (w.after[f] !== w.before[f]) Object.assign(changes, { [f]: w.after[f] });
       if (Object.keys(changes).length) await people.update({ id: w.before.id }, changes);
-      if (w.after.status !== w.before.status) {
-        const { createdAt } = await people.findOneByOrFail({ id: w.before.id });
-        await recordStatusChange(tx, {
-          personId: w.before.id,
-          previous: w.before.status,
-          // The record's UTC day: it only dates the status the person had before periods were kept.
-          createdOn: createdAt.toISOString().slice(0, 10),
-          status: w.after.status,
-          reason: w.after.status === 'active' ? 'joined' : 'other',
-          on: env.today,
-          recordedById: env.actor.personId,
-        });
-      }
       const added = w.after.roles.filter((r) => !w.before.roles.includes(r));
       if (added.length)
         await tx.getRepository(PersonRole).insert(added.map((role) => ({ personId: w.before.id, role })));
