@@ -232,16 +232,38 @@ describeEachEngine('The status periods migration', (engine) => {
     await testDb?.cleanup();
   });
 
-  it('gives every existing person one open period with their status, from the day their record was made', async () => {
+  it("reads each person's periods back from the audit log, from the day their record was made", async () => {
     const p = (n: number) => (engine === 'postgres' ? `$${n}` : '?');
-    const [active, inactive] = [randomUUID(), randomUUID()];
-    const insert = (id: string, status: string, at: string) =>
+    const [plain, left, back, mismatch] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const person = (id: string, status: string, at: string) =>
       db.query(
         `INSERT INTO people (id, name, email, email_key, status, created_at) VALUES (${p(1)}, 'Someone', ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
         [id, `${id}@example.org`, `${id}@example.org`, status, at],
       );
-    await insert(active, 'active', '2024-03-05 10:00:00');
-    await insert(inactive, 'inactive', '2025-11-30 23:30:00');
+    let seq = 0;
+    const audit = (id: string, action: string, at: string, before: object | null, after: object) =>
+      db.query(
+        `INSERT INTO audit_log (id, at, actor_label, action, entity_type, entity_id, "before", "after", prev_hash, hash)
+         VALUES (${p(1)}, ${p(2)}, 'test', ${p(3)}, 'person', ${p(4)}, ${p(5)}, ${p(6)}, 'x', 'x')`,
+        [++seq, at, action, id, before ? JSON.stringify(before) : null, JSON.stringify(after)],
+      );
+    // No audit entries (written around the app): today's status from the day the record was made.
+    await person(plain, 'active', '2024-03-05 10:00:00');
+    // Made active, renamed, then deactivated on 2025-11-30.
+    await person(left, 'inactive', '2025-01-10 09:00:00');
+    await audit(left, 'person.created', '2025-01-10 09:00:00', null, { status: 'active' });
+    await audit(left, 'person.updated', '2025-03-01 09:00:00', { status: 'active' }, { status: 'active', name: 'B' });
+    await audit(left, 'person.updated', '2025-11-30 23:30:00', { status: 'active' }, { status: 'inactive' });
+    // Deactivated, reactivated later; a deactivation undone on the same day leaves no trace in the periods.
+    await person(back, 'active', '2024-06-01 09:00:00');
+    await audit(back, 'person.created', '2024-06-01 09:00:00', null, { status: 'active' });
+    await audit(back, 'person.updated', '2024-09-01 09:00:00', { status: 'active' }, { status: 'inactive' });
+    await audit(back, 'person.updated', '2025-02-01 09:00:00', { status: 'inactive' }, { status: 'active' });
+    await audit(back, 'person.updated', '2025-05-01 09:00:00', { status: 'active' }, { status: 'inactive' });
+    await audit(back, 'person.updated', '2025-05-01 10:00:00', { status: 'inactive' }, { status: 'active' });
+    // The log ends at another status than the row has: only today's status is trusted.
+    await person(mismatch, 'inactive', '2024-01-01 09:00:00');
+    await audit(mismatch, 'person.created', '2024-01-01 09:00:00', null, { status: 'active' });
 
     const runner = db.createQueryRunner();
     try {
@@ -250,31 +272,28 @@ describeEachEngine('The status periods migration', (engine) => {
       await runner.release();
     }
     const rows = (await db.query(
-      `SELECT person_id, status, CAST(from_date AS TEXT) AS from_date, to_date, reason, recorded_by_id FROM person_status_periods ORDER BY from_date`,
+      `SELECT person_id, status, CAST(from_date AS TEXT) AS from_date, CAST(to_date AS TEXT) AS to_date, reason, recorded_by_id
+         FROM person_status_periods ORDER BY from_date`,
     )) as Array<Record<string, string | null>>;
-    expect(rows).toEqual([
-      {
-        person_id: active,
-        status: 'active',
-        from_date: '2024-03-05',
-        to_date: null,
-        reason: 'joined',
-        recorded_by_id: null,
-      },
-      {
-        person_id: inactive,
-        status: 'inactive',
-        from_date: '2025-11-30',
-        to_date: null,
-        reason: 'other',
-        recorded_by_id: null,
-      },
+    const of = (id: string) =>
+      rows.filter((r) => r.person_id === id).map((r) => [r.status, r.from_date, r.to_date, r.reason]);
+    expect(of(plain)).toEqual([['active', '2024-03-05', null, 'joined']]);
+    expect(of(left)).toEqual([
+      ['active', '2025-01-10', '2025-11-29', 'joined'],
+      ['inactive', '2025-11-30', null, 'other'],
     ]);
+    expect(of(back)).toEqual([
+      ['active', '2024-06-01', '2024-08-31', 'joined'],
+      ['inactive', '2024-09-01', '2025-01-31', 'other'],
+      ['active', '2025-02-01', null, 'joined'],
+    ]);
+    expect(of(mismatch)).toEqual([['inactive', '2024-01-01', null, 'other']]);
+    expect(rows.every((r) => r.recorded_by_id === null)).toBe(true);
     // One period a day per person, held by the database.
     await expect(
       db.query(
         `INSERT INTO person_status_periods (id, person_id, status, from_date, reason) VALUES (${p(1)}, ${p(2)}, 'inactive', '2024-03-05', 'left')`,
-        [randomUUID(), active],
+        [randomUUID(), plain],
       ),
     ).rejects.toThrow(/unique/i);
   });
