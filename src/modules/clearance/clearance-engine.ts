@@ -171,7 +171,7 @@ export class ClearanceEngine {
       if (clear === null || clear >= dayBefore) clear = change.met ? clearEnd(then, next.from) : dayBefore;
     }
     // Cleared only while active: a deactivation after `date` ends the clearance the day before.
-    const activeEnd = met ? activeUntil(facts.statusPeriods, date) : null;
+    const activeEnd = met ? activeUntil(facts.statusPeriods, date, facts.active) : null;
     if (activeEnd !== null) {
       until = until === null || until > activeEnd ? activeEnd : until;
       clear = clear === null || clear > activeEnd ? activeEnd : clear;

@@ -194,7 +194,8 @@ describe('cleared counts over month ends', () => {
             statusPeriods.push({ status: statusPeriods[0].status, from: back, to: null });
           }
         }
-        return { ...facts, statusPeriods };
+        // Today's status is the open period's, as the people row and the periods agree.
+        return { ...facts, statusPeriods, active: statusPeriods[statusPeriods.length - 1].status === 'active' };
       });
       const dates = [...monthEndsUpTo('2027-03-15', 14), '2027-03-15'];
       const engine = new ClearanceEngine(roles);
