@@ -6,6 +6,7 @@ import { Credential } from '../modules/credentials/credential.entity';
 import { LivedExperienceAttestation } from '../modules/people/lived-experience-attestation.entity';
 import { PersonRole } from '../modules/people/person-role.entity';
 import { Person } from '../modules/people/person.entity';
+import { PersonStatusPeriod } from '../modules/people/person-status-period.entity';
 import { SeedEntry } from './seed-entry.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
 import { ExternalIdentity } from '../modules/auth/external-identity.entity';
@@ -40,6 +41,7 @@ import { PracticeRoleAssignment } from '../modules/practice-assignments/practice
 export const ENTITIES = [
   Person,
   PersonRole,
+  PersonStatusPeriod,
   LivedExperienceAttestation,
   CredentialType,
   PracticeRole,

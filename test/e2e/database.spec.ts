@@ -48,6 +48,7 @@ const TABLES = [
   'outbox',
   'people',
   'person_roles',
+  'person_status_periods',
   'practice_role_assignments',
   'practice_role_requirements',
   'practice_role_rule_versions',

@@ -23,6 +23,7 @@ import { AdminDetails1796820000000 } from './1796820000000-admin-details';
 import { ExternalIdentities1796830000000 } from './1796830000000-external-identities';
 import { SignInLinks1796830000001 } from './1796830000001-sign-in-links';
 import { RateLimits1796850000000 } from './1796850000000-rate-limits';
+import { PersonStatusPeriods1796860000000 } from './1796860000000-person-status-periods';
 import { ClearanceFactsChanged1796870000000 } from './1796870000000-clearance-facts-changed';
 
 /** Every migration in order. Listed explicitly so the compiled app and the tests run the same set. */
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   ExternalIdentities1796830000000,
   SignInLinks1796830000001,
   RateLimits1796850000000,
+  PersonStatusPeriods1796860000000,
   ClearanceFactsChanged1796870000000,
 ];

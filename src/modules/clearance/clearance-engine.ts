@@ -1,4 +1,5 @@
 import { addDays, type IsoDate } from '../../common/dates';
+import { activeOn, activeUntil } from '../../common/status-periods';
 import type { RequirementNode } from '../catalog/requirement-node';
 import type {
   BriefClearance,
@@ -93,7 +94,7 @@ export class ClearanceEngine {
    */
   refusalReason(roleCode: string, date: IsoDate, facts: ClearanceFacts): string {
     const role = this.roles.get(roleCode.toUpperCase());
-    const rule = role && facts.active ? versionOn(role, date).version?.rule : null;
+    const rule = role && activeOn(facts.statusPeriods, date, facts.active) ? versionOn(role, date).version?.rule : null;
     if (rule && applies(rule, date) && rule.kind === 'all_of') {
       const chain = [role!.code.toUpperCase()];
       const missing = (rule.children ?? []).filter((c) => !this.node(c, date, facts, chain, false).met);
@@ -143,7 +144,7 @@ export class ClearanceEngine {
       ? explain
         ? notMet(noRulesInForce(role, date))
         : NOT_MET
-      : !facts.active
+      : !activeOn(facts.statusPeriods, date, facts.active)
         ? explain
           ? notMet(inactive(facts))
           : NOT_MET
@@ -168,6 +169,12 @@ export class ClearanceEngine {
       const dayBefore = addDays(next.from, -1);
       until = change.met ? lastDay(then) : dayBefore;
       if (clear === null || clear >= dayBefore) clear = change.met ? clearEnd(then, next.from) : dayBefore;
+    }
+    // Cleared only while active: a deactivation after `date` ends the clearance the day before.
+    const activeEnd = met ? activeUntil(facts.statusPeriods, date, facts.active) : null;
+    if (activeEnd !== null) {
+      until = until === null || until > activeEnd ? activeEnd : until;
+      clear = clear === null || clear > activeEnd ? activeEnd : clear;
     }
     // A warning stretch ahead shows as two dates: cleared without a warning until one, with it until the other.
     // Already in it, the warning is in the status, and both say the last day cleared at all.

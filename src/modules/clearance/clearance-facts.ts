@@ -1,6 +1,7 @@
 import type { IsoDate } from '../../common/dates';
 import type { RequirementNode } from '../catalog/requirement-node';
 import type { Span } from './date-spans';
+import type { StatusPeriodFact } from '../../common/status-periods';
 
 /**
  * What the clearance engine reads (a person's records and the roles' rules) and what it answers.
@@ -34,7 +35,10 @@ export interface SupervisionFact {
 
 export interface ClearanceFacts {
   personName: string;
+  /** Today's status; a date is judged by `statusPeriods` when they are given. */
   active: boolean;
+  /** The person's active and inactive periods, oldest first. */
+  statusPeriods?: StatusPeriodFact[];
   livedExperience: Array<{ verifiedOn: IsoDate; withdrawnOn: IsoDate | null }>;
   credentials: CredentialFact[];
   supervision: SupervisionFact[];

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../../common/dates';
+import type { ClearanceFacts } from './clearance-facts';
 
 /** The rows the clearance facts are loaded from, as the database gives them. */
 export interface PersonRow {
@@ -28,4 +29,22 @@ export interface SupervisionRow {
   ends_on: IsoDate | null;
   qualified_from: IsoDate | null;
   qualified_until: IsoDate | null;
+}
+
+export interface StatusRow {
+  person_id: string;
+  status: 'active' | 'inactive';
+  from_date: IsoDate;
+  to_date: IsoDate | null;
+}
+
+/** A person's facts before their records are added; their status periods, when any, come with the records. */
+export function emptyFacts(p: PersonRow): ClearanceFacts {
+  return {
+    personName: p.preferred_name ?? p.name,
+    active: p.status === 'active',
+    livedExperience: [],
+    credentials: [],
+    supervision: [],
+  };
 }

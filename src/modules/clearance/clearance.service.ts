@@ -20,17 +20,8 @@ import {
 } from './clearance-engine';
 import { PendingReviews, type PendingReview } from './pending-reviews';
 import { isSupervisionOverdue } from '../supervision/supervision-gap';
-import type { CredentialRow, PersonRow, SupervisionRow } from './clearance-rows';
-
-function emptyFacts(p: PersonRow): ClearanceFacts {
-  return {
-    personName: p.preferred_name ?? p.name,
-    active: p.status === 'active',
-    livedExperience: [],
-    credentials: [],
-    supervision: [],
-  };
-}
+import { emptyFacts, type CredentialRow, type PersonRow, type StatusRow, type SupervisionRow } from './clearance-rows';
+import { activeOnSql } from '../../common/db/status-periods';
 
 /** People per slice of a board: their facts fit the young generation of the garbage collector, and die there. */
 const BOARD_CHUNK = 1000;
@@ -250,7 +241,8 @@ export class ClearanceService {
     const roles = roleCodes?.length ? rolesNamed(book.roles, roleCodes) : book.roles;
     const scoped = () =>
       whereVisibleTo(this.dataSource.getRepository(Person).createQueryBuilder('p'), 'p.id', viewer, this.config.today())
-        .andWhere("p.status = 'active'")
+        // The people active on the board's date, not today: a board of last June keeps its rows.
+        .andWhere(activeOnSql('p.id', 'p.status', ':asOf'), { asOf: date })
         .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')");
     const [scopeSql, scopeParams] = scoped().select('p.id').getQueryAndParameters();
     const people = await scoped()
@@ -322,7 +314,7 @@ export class ClearanceService {
       ) as Promise<T[]>;
     // SQLite keeps dates as text already; PostgreSQL would hand back Date objects.
     const d = (column: string) => (this.dataSource.options.type === 'postgres' ? `CAST(${column} AS TEXT)` : column);
-    const [people, lived, credentials, supervision] = await Promise.all([
+    const [people, lived, credentials, supervision, statuses] = await Promise.all([
       knownPeople
         ? Promise.resolve(knownPeople)
         : q<PersonRow>(`SELECT id, name, preferred_name, status FROM people WHERE id IN (:ids)`),
@@ -339,6 +331,8 @@ export class ClearanceService {
            FROM supervision_assignments a JOIN people s ON s.id = a.supervisor_id
            LEFT JOIN supervisor_qualifications sq ON sq.person_id = a.supervisor_id
           WHERE a.peer_id IN (:ids) ORDER BY a.starts_on, a.id`),
+      q<StatusRow>(`SELECT person_id, status, ${d('from_date')} AS from_date, ${d('to_date')} AS to_date
+           FROM person_status_periods WHERE person_id IN (:ids) ORDER BY from_date`),
     ]);
     const facts = new Map<string, ClearanceFacts>();
     for (const p of people) facts.set(String(p.id), emptyFacts(p));
@@ -364,6 +358,10 @@ export class ClearanceService {
         licenceNumber: c.licence_number ?? null,
         ...(type.termsPublished ? {} : { termsPublished: false }),
       });
+    }
+    for (const r of statuses) {
+      const f = factsOf(String(r.person_id));
+      if (f) (f.statusPeriods ??= []).push({ status: r.status, from: r.from_date, to: r.to_date ?? null });
     }
     const assignments = new Map<string, SupervisionFact>();
     for (const s of supervision) {

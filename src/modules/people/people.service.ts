@@ -15,6 +15,9 @@ import { type Role } from '../../common/auth/roles';
 import { emailKey, normalizeEmail } from './email-key';
 import { Person } from './person.entity';
 import { whereVisibleTo } from './people-scope';
+import { dateInZone } from '../../common/dates';
+import type { PersonStatusPeriod } from './person-status-period.entity';
+import { recordFirstStatus, recordStatusChange, statusHistoryOf } from './status-history';
 
 /** Runs inside the transaction that deactivates `personId`. */
 export type DeactivationHook = (tx: EntityManager, personId: string, actor: Actor) => Promise<void>;
@@ -102,6 +105,7 @@ export class PeopleService {
         }),
       );
       await this.writeRoles(tx, person.id, dto.roles);
+      await recordFirstStatus(tx, [person], this.config.today(), actor.personId);
       const created = await this.reload(tx, person.id);
       await this.audit.record(tx, actor, {
         action: 'person.created',
@@ -134,6 +138,18 @@ export class PeopleService {
       await tx.getRepository(Person).save(person);
       if (dto.roles !== undefined) await this.writeRoles(tx, id, dto.roles);
       const updated = await this.reload(tx, id);
+      const statusReason = dto.statusReason ?? (updated.status === 'active' ? 'joined' : 'other');
+      if (before.status !== updated.status) {
+        await recordStatusChange(tx, {
+          personId: id,
+          previous: before.status,
+          createdOn: dateInZone(person.createdAt, this.config.timeZone),
+          status: updated.status,
+          reason: statusReason,
+          on: this.config.today(),
+          recordedById: actor.personId,
+        });
+      }
       if (before.status === 'active' && updated.status === 'inactive') {
         for (const hook of this.deactivationHooks) await hook(tx, id, actor);
       }
@@ -142,10 +158,15 @@ export class PeopleService {
         entityType: 'person',
         entityId: id,
         before,
-        after: personSnapshot(updated),
+        after: { ...personSnapshot(updated), ...(before.status !== updated.status ? { statusReason } : {}) },
       });
       return updated;
     });
+  }
+
+  /** The person's active and inactive periods, oldest first. */
+  statusHistory(id: string): Promise<PersonStatusPeriod[]> {
+    return statusHistoryOf(this.dataSource.manager, id);
   }
 
   async hasPassword(id: string): Promise<boolean> {

@@ -8,15 +8,16 @@ import type { Actor } from '../../common/auth/actor';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
 import { CurrentUser, RequestActor, Roles } from '../../common/auth/decorators';
 import { RecordAttestationDto } from '../people/dto/attestation.dto';
-import { CreatePersonDto, CreatePersonPageDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto/person.dto';
+import { CreatePersonPageDto, EditPersonPageDto, ListPeopleQuery, UpdatePersonDto } from '../people/dto/person.dto';
 import { PeopleService } from '../people/people.service';
 import { personView } from '../people/people.views';
 import { PersonRecordService } from './person-record.service';
-import { peopleListView, personRecordView } from './person-record.views';
+import { peopleListView, personRecordView, statusHistoryView } from './person-record.views';
 import { nextSteps } from './next-steps';
 import { CeService } from '../ce/ce.service';
 import { CertificateReads } from '../certificates/certificate-reads.service';
 import { ROLES } from '../../common/auth/roles';
+import { STATUS_REASONS } from '../people/person-status-period.entity';
 import { PracticeAssignmentsService } from '../practice-assignments/practice-assignments.service';
 import { practiceRolesView } from './practice-roles.views';
 import { ExternalIdentitiesRepository } from '../auth/external-identities.repository';
@@ -117,7 +118,7 @@ export class PeoplePagesController {
     const title = `Edit ${(await this.people.get(id)).displayName}`;
     return submitForm(res, {
       // A form always sends the whole person; no ticked role means "none", which is refused.
-      dto: CreatePersonDto,
+      dto: EditPersonPageDto,
       body: { roles: [], ...body },
       run: (value) => this.people.update(id, value as UpdatePersonDto, actor),
       done: () => `/people/${id}?notice=saved`,
@@ -148,13 +149,14 @@ export class PeoplePagesController {
   private async showModel(id: string, user: AuthUser, extra: object) {
     const today = this.config.today();
     const isAdmin = hasRole(user, 'admin');
-    const [record, admins, practiceRoles, roleOptions, ssoLinks] = await Promise.all([
+    const [record, admins, practiceRoles, roleOptions, ssoLinks, statusPeriods] = await Promise.all([
       this.records.getRecord(id, user),
       isAdmin ? this.people.findByRole('admin') : [],
       this.assignments.listFor(id, user),
       this.assignments.roleOptions(),
       // How the person signs in is an admin's concern (they can unlink it); others are not shown it.
       isAdmin ? this.identities.listForPerson(id) : [],
+      this.people.statusHistory(id),
     ]);
     const person = personRecordView(record, today);
     const readiness = (await this.ce.overview(id, user, today)).readiness;
@@ -176,6 +178,7 @@ export class PeoplePagesController {
       admins,
       isAdmin,
       ssoEmails: ssoLinks.map((l) => l.email),
+      statusHistory: statusHistoryView(statusPeriods),
       today,
       attestValues: { verifiedOn: today, verifiedById: user.id },
       ...extra,
@@ -193,6 +196,15 @@ export class PeoplePagesController {
     const roles = Array.isArray(v.roles) ? v.roles : typeof v.roles === 'string' ? [v.roles] : [];
     // Only a new person is invited from this form; an existing one is invited from their access page.
     const offerInvitation = action === '/people';
-    return { title, action, cancel, values: { ...values, roles }, errors, allRoles: ROLES, offerInvitation };
+    return {
+      title,
+      action,
+      cancel,
+      values: { ...values, roles },
+      errors,
+      allRoles: ROLES,
+      offerInvitation,
+      statusReasons: STATUS_REASONS,
+    };
   }
 }

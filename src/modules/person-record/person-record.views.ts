@@ -5,6 +5,26 @@ import type { ListPeopleQuery } from '../people/dto/person.dto';
 import type { PeoplePage } from '../people/people.service';
 import { personView } from '../people/people.views';
 import type { PersonRecord } from './person-record.service';
+import type { PersonStatusPeriod, StatusReason } from '../people/person-status-period.entity';
+
+const REASON_LABELS: Record<StatusReason, string> = {
+  joined: 'Joined or returned',
+  left: 'Left the program',
+  leave: 'On leave',
+  other: 'Other',
+};
+
+/** A person's status periods, newest first, for the small table on their page. */
+export function statusHistoryView(periods: PersonStatusPeriod[]) {
+  return [...periods].reverse().map((p, i, all) => ({
+    status: p.status,
+    // The first period also stands for the days before it (nothing earlier is known): the page says so.
+    first: i === all.length - 1,
+    fromDate: String(p.fromDate),
+    toDate: p.toDate === null ? null : String(p.toDate),
+    reason: REASON_LABELS[p.reason] ?? p.reason,
+  }));
+}
 
 export function personRecordView(record: PersonRecord, today: string) {
   return {

@@ -1,4 +1,5 @@
 import { addDays } from '../../common/dates';
+import type { StatusPeriodFact } from '../../common/status-periods';
 import { CREDENTIAL_TYPE_SEEDS, PRACTICE_ROLE_SEEDS } from '../../database/seeds/catalog-data';
 import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from '../clearance/clearance-engine';
 import { clearedCounts, clearedCountsDirect, monthEndsUpTo } from './cleared-history';
@@ -163,6 +164,49 @@ describe('cleared counts over month ends', () => {
       expect(direct.counts[versioned.findIndex((r) => r.code === 'NARCAN-INSTRUCTOR')].slice(-6)).toEqual([
         0, 0, 0, 0, 0, 0,
       ]);
+    },
+  );
+
+  it.each([6, 7])(
+    'agrees with asking every date when people were inactive for a while: status periods (population seed %i)',
+    (seed) => {
+      const rnd = random(seed * 31);
+      const day = (from: string, span: number) => addDays(from, Math.floor(rnd() * span));
+      const plain = population(400, seed);
+      // Each person: active, then perhaps a stretch inactive, then perhaps back; a few who were never active.
+      const people = plain.map((facts) => {
+        const first = day('2024-06-01', 600);
+        const statusPeriods: StatusPeriodFact[] =
+          rnd() < 0.05
+            ? [{ status: 'inactive', from: first, to: null }]
+            : [{ status: 'active', from: first, to: null }];
+        if (rnd() < 0.5) {
+          const off = day(addDays(first, 1), 500);
+          statusPeriods[0].to = addDays(off, -1);
+          statusPeriods.push({
+            status: statusPeriods[0].status === 'active' ? 'inactive' : 'active',
+            from: off,
+            to: null,
+          });
+          if (rnd() < 0.5) {
+            const back = day(addDays(off, 1), 300);
+            statusPeriods[1].to = addDays(back, -1);
+            statusPeriods.push({ status: statusPeriods[0].status, from: back, to: null });
+          }
+        }
+        // Today's status is the open period's, as the people row and the periods agree.
+        return { ...facts, statusPeriods, active: statusPeriods[statusPeriods.length - 1].status === 'active' };
+      });
+      const dates = [...monthEndsUpTo('2027-03-15', 14), '2027-03-15'];
+      const engine = new ClearanceEngine(roles);
+      const shortcut = clearedCounts((code, date, facts) => engine.brief(code, date, facts), roles, people, dates);
+      const direct = clearedCountsDirect(new ClearanceEngine(roles), roles, people, dates);
+      expect(shortcut.counts).toEqual(direct.counts);
+      // The periods change the figures: fewer are cleared than when everyone keeps today's status throughout.
+      const pss = roles.findIndex((r) => r.code === 'PSS');
+      const unchanged = clearedCountsDirect(new ClearanceEngine(roles), roles, plain, dates).counts[pss];
+      expect(direct.counts[pss]).not.toEqual(unchanged);
+      expect(new Set(direct.counts[pss]).size).toBeGreaterThan(1);
     },
   );
 

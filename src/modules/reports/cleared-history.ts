@@ -1,4 +1,5 @@
 import { addDays, type IsoDate } from '../../common/dates';
+import { lastActiveDay, statusChangeDays } from '../../common/status-periods';
 import type { RequirementNode } from '../catalog/requirement-node';
 import type {
   ClearanceEngine,
@@ -73,14 +74,23 @@ class ReachAnalysis {
     const known = this.memo.get(key);
     if (known) return known;
     const role = this.roles.get(key);
-    const reach: Reach =
-      !role || chain.includes(key) || !this.facts.active
+    const lastActive = lastActiveDay(this.facts.statusPeriods, this.facts.active);
+    const rules: Reach =
+      !role || chain.includes(key) || lastActive === NEVER
         ? { points: [], lastDay: NEVER }
         : role.versions
           ? this.versions(role.versions, [...chain, key])
           : role.rule
             ? this.node(role.rule, [...chain, key])
             : { points: [], lastDay: null };
+    // Cleared only while active: each change of status is a boundary, and nothing after the last active day counts.
+    const reach: Reach =
+      rules.lastDay === NEVER
+        ? rules
+        : {
+            points: [...rules.points, ...statusChangeDays(this.facts.statusPeriods)],
+            lastDay: earliest(rules.lastDay, lastActive),
+          };
     this.memo.set(key, reach);
     return reach;
   }

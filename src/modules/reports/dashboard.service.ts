@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addDays, addMonths, type IsoDate } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { hasRole, type AuthUser } from '../../common/auth/auth-user';
+import { activeOn } from '../../common/status-periods';
 import { ClearanceEngine, type ClearanceFacts, type CredentialFact } from '../clearance/clearance-engine';
 import { ClearanceService } from '../clearance/clearance.service';
 import { SupervisionService } from '../supervision/supervision.service';
@@ -139,25 +140,29 @@ export class DashboardService {
     };
     const today = this.config.today();
     const filter = { viewer, today };
-    const peers = await step('people', () => this.people.visiblePeers(filter));
-    const ids = peers.map((p) => p.id);
-    const [facts, roles, lastSessions, pipelineRows] = await step('load facts', () =>
+    const monthEnds = monthEndsUpTo(date, 12);
+    // Everyone active on a day the charts ask about: someone deactivated today still counts in last June's figures.
+    const peers = await step('people', () => this.people.visiblePeers(filter, { from: monthEnds[0], to: date }));
+    const everyone = peers.map((p) => p.id);
+    const [facts, roles, pipelineRows] = await step('load facts', () =>
       Promise.all([
-        this.clearance.factsFor(ids),
+        this.clearance.factsFor(everyone),
         this.clearance.roles(),
-        this.supervision.lastSessionOn(ids, date),
         this.training.trainingPipeline(filter, date, addMonths(date, -12)),
       ]),
     );
+    // The headline figures are about the peers active on the dashboard's date.
+    const ids = everyone.filter((id) => activeOn(facts.get(id)!.statusPeriods, date, facts.get(id)!.active));
+    const lastSessions = await this.supervision.lastSessionOn(ids, date);
 
-    const monthEnds = monthEndsUpTo(date, 12);
     const engine = new ClearanceEngine(roles);
     const history = await step('clearance history', () =>
       clearedCounts(
         // Counts need status and cleared-until only: the engine's brief answers, without explanation trees.
+        // The engine judges each date by the status then, so a peer counts only at month ends they were active.
         (code, day, f) => engine.brief(code, day, f),
         roles,
-        ids.map((id) => facts.get(id)!),
+        everyone.map((id) => facts.get(id)!),
         [...new Set([...monthEnds, date])],
       ),
     );

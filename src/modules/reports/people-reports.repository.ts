@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
 import { scoped, type PeopleFilter } from './report-scope';
+import { activeBetweenSql } from '../../common/db/status-periods';
 
 export interface SupervisionMonthRow {
   peerId: string;
@@ -17,13 +18,22 @@ export interface SupervisionMonthRow {
 export class PeopleReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Active peers the viewer may see, by name: the people the dashboard counts (the clearance board's population). */
-  async visiblePeers(filter: PeopleFilter): Promise<Array<{ id: string; name: string }>> {
+  /**
+   * Peers the viewer may see who were active on some day of `active` (by their status then, not today's), by
+   * name: the people the dashboard counts (the clearance board's population on those days).
+   */
+  async visiblePeers(
+    filter: PeopleFilter,
+    active: { from: IsoDate; to: IsoDate },
+  ): Promise<Array<{ id: string; name: string }>> {
     const qb = this.dataSource
       .createQueryBuilder()
       .select(['p.id AS id', 'p.name AS name', 'p.preferred_name AS preferred_name'])
       .from('people', 'p')
-      .where("p.status = 'active'")
+      .where(activeBetweenSql('p.id', 'p.status', ':activeFrom', ':activeTo'), {
+        activeFrom: active.from,
+        activeTo: active.to,
+      })
       .andWhere("EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = 'peer')")
       .orderBy('lower(p.name)', 'ASC');
     const rows = await scoped(qb, 'p.id', filter).getRawMany<{

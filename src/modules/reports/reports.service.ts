@@ -132,7 +132,9 @@ export class ReportsService {
     const board = await this.clearance.briefBoard(viewer, f.date, f.role ? [f.role.code] : undefined, {
       reasons: true,
     });
-    const team = f.supervisor ? new Set((await this.people.visiblePeers(people)).map((p) => p.id)) : null;
+    const team = f.supervisor
+      ? new Set((await this.people.visiblePeers(people, { from: f.date, to: f.date })).map((p) => p.id))
+      : null;
     return clearanceTable(board, team);
   }
 

@@ -12,6 +12,8 @@ import type { AuthUser } from '../../common/auth/auth-user';
 import { AccountLinksService } from '../auth/account-links.service';
 import { PersonRole } from '../people/person-role.entity';
 import { Person } from '../people/person.entity';
+import { recordFirstStatus } from '../people/status-history';
+import { AppConfig } from '../../config/app-config';
 import { findManagedCohort } from './cohort-access';
 import { CohortsService } from './cohorts.service';
 import { mayEnrol, NOT_ENROLLABLE_LINE, notEnrollableBy } from './enrollable';
@@ -92,6 +94,7 @@ export class RosterImportService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     private readonly cohorts: CohortsService,
     private readonly accountLinks: AccountLinksService,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -289,6 +292,7 @@ export class RosterImportService implements OnApplicationShutdown {
       const chunk = newPeople.slice(i, i + 200);
       await tx.getRepository(Person).insert(chunk);
       await tx.getRepository(PersonRole).insert(chunk.map((p) => ({ personId: p.id, role: 'peer' as const })));
+      await recordFirstStatus(tx, chunk, this.config.today(), actor.personId);
     }
     for (let i = 0; i < enrollments.length; i += 200)
       await tx.getRepository(Enrollment).insert(enrollments.slice(i, i + 200));

@@ -8,6 +8,7 @@ import { emailKey, normalizeEmail } from '../../people/email-key';
 import { personSnapshot } from '../../people/people.service';
 import { PersonRole } from '../../people/person-role.entity';
 import { Person } from '../../people/person.entity';
+import { recordFirstStatus } from '../../people/status-history';
 import type { PersonRef } from '../import-lookups';
 import { readList, readYesNo, squash } from '../import-values';
 import {
@@ -149,6 +150,7 @@ export const peopleKind: CheckerFactory = async (env, services) => {
         }),
       );
       await people.insert(batch);
+      await recordFirstStatus(tx, batch, env.today, env.actor.personId);
       await tx
         .getRepository(PersonRole)
         .insert(inserts.slice(i, i + 200).flatMap((p) => p.roles.map((role) => ({ personId: p.id, role }))));

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -19,6 +19,7 @@ import {
 import { ToBoolean, ToInt, ToList, Trim, TrimToNull } from '../../../common/dto/transforms';
 import { ROLES, type Role } from '../../../common/auth/roles';
 import { PERSON_STATUSES, type PersonStatus } from '../person.entity';
+import { STATUS_REASONS, type StatusReason } from '../person-status-period.entity';
 
 export class CreatePersonDto {
   @ApiProperty({ example: 'Renée Two Feathers', description: 'Full legal name' })
@@ -76,7 +77,22 @@ export class CreatePersonDto {
   roles!: Role[];
 }
 
-export class UpdatePersonDto extends PartialType(CreatePersonDto) {}
+/** Why a status changes, kept with the status period it starts (work reasons only). */
+class StatusReasonFields {
+  @ApiPropertyOptional({
+    enum: STATUS_REASONS,
+    description: 'Why the status changes, when it does: joined, left, leave or other (default joined or other)',
+  })
+  @TrimToNull()
+  @IsOptional()
+  @IsIn(STATUS_REASONS, { message: 'must be joined, left, leave or other' })
+  statusReason?: StatusReason | null;
+}
+
+export class UpdatePersonDto extends IntersectionType(PartialType(CreatePersonDto), StatusReasonFields) {}
+
+/** The "Edit a person" page: the whole person, and why their status changes when it does. */
+export class EditPersonPageDto extends IntersectionType(CreatePersonDto, StatusReasonFields) {}
 
 /** The "Add a person" page: the person, and whether to e-mail their invitation at once (the box starts ticked). */
 export class CreatePersonPageDto extends CreatePersonDto {
