@@ -126,7 +126,12 @@ describeEachEngine('Audit log', (engine) => {
       });
       expect(updated.id).toBeGreaterThan(made.id);
       expect(updated.before).toEqual(made.after);
-      expect(updated.after).toEqual({ ...made.after, status: 'inactive', roles: ['peer', 'trainer'] });
+      expect(updated.after).toEqual({
+        ...made.after,
+        status: 'inactive',
+        statusReason: 'other',
+        roles: ['peer', 'trainer'],
+      });
     });
 
     it('records catalogue changes, attestations, API tokens and invitations', async () => {

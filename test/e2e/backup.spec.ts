@@ -42,9 +42,11 @@ describeEachEngine('Backup and restore (npm run cli -- backup / restore)', (engi
   let backups: string;
   beforeAll(async () => {
     t = await createTestApp(engine);
-    await seedDemo(t.dataSource, t.config);
     const certificates = t.app.get(CertificatesService);
-    for (const id of (await certificates.findMissing()).slice(0, 3)) await certificates.issue(id, null);
+    await t.write(async () => {
+      await seedDemo(t.dataSource, t.config);
+      for (const id of (await certificates.findMissing()).slice(0, 3)) await certificates.issue(id, null);
+    });
     backups = mkdtempSync(join(tmpdir(), 'lms-backups-'));
   }, 120_000);
   afterAll(async () => {

@@ -178,7 +178,7 @@ describeEachEngine('Clearance API and board', (engine) => {
     const page = await t.as(admin).get('/clearance').query({ role: 'JAIL-SERVICES', expiring: '30' }).expect(200);
     expect(page.text).toContain('<a href="/people/' + cleared.id + '">Aaron Cleared</a>');
     expect(page.text).not.toContain('Bea Lapsed');
-    expect(page.text).toMatch(/class="cell warn"[^>]*>Cleared<small> until /);
+    expect(page.text).toMatch(/class="cell warn"[^>]*><span class="sr-only">[^<]*<\/span>Cleared<small> until /);
     const csv = await t
       .as(admin)
       .get('/clearance.csv')

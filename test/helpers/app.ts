@@ -48,6 +48,8 @@ export interface TestApp {
   withBearer(bearer: string): Pick<Http, 'get' | 'post' | 'put' | 'patch' | 'delete'>;
   /** An API token acting as a new person with these roles. */
   token(roles: Role[], overrides?: Partial<CreatePersonDto>): Promise<{ person: Person; bearer: string }>;
+  /** Runs test set-up that writes behind the SQLite write lock, as a request's writes are (the app's jobs hold it too). */
+  write<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function createTestApp(
       const { token } = await locked(() => app.get(ApiTokensService).issue(p.id, 'test', systemActor('test')));
       return { person: p, bearer: `Bearer ${token}` };
     },
+    write: locked,
     close: async () => {
       await app.close();
       if (!options.database) await db.cleanup();

@@ -32,7 +32,9 @@ let baseUrl: string;
 /** Draws the certificates of the demo's program-issued credentials, as the jobs `npm start` queues would. */
 export async function issueDemoCertificates(t: TestApp): Promise<void> {
   const certificates = t.app.get(CertificatesService);
-  for (const id of await certificates.findMissing()) await certificates.issue(id, null);
+  await t.write(async () => {
+    for (const id of await certificates.findMissing()) await certificates.issue(id, null);
+  });
 }
 
 /** A port nothing listens on now, so the app's address can be known (and registered elsewhere) before it starts. */
@@ -56,18 +58,19 @@ export function useDemoBrowser(
     const port = options.env ? await freePort() : 0;
     const env = options.env ? await options.env(`http://127.0.0.1:${port}`) : {};
     t = await createTestApp('sqlite', { env });
-    await seedDemo(t.dataSource, t.config);
+    await t.write(() => seedDemo(t.dataSource, t.config));
     // One demo person per role can sign in with the test password.
     const passwordHash = await hashPassword(TEST_PASSWORD);
-    for (const email of Object.values(DEMO_ACCOUNTS)) {
-      await t.dataSource
-        .getRepository(Person)
-        .createQueryBuilder()
-        .update()
-        .set({ passwordHash })
-        .where('email = :email', { email })
-        .execute();
-    }
+    await t.write(async () => {
+      for (const email of Object.values(DEMO_ACCOUNTS))
+        await t.dataSource
+          .getRepository(Person)
+          .createQueryBuilder()
+          .update()
+          .set({ passwordHash })
+          .where('email = :email', { email })
+          .execute();
+    });
     await t.app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await chromium.launch({
