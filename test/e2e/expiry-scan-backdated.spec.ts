@@ -10,7 +10,7 @@ import { ExpiryRepository } from '../../src/modules/expiry/expiry.repository';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
-import { credential } from '../helpers/expiry';
+import { credential, placeholders, rows } from '../helpers/expiry';
 
 /**
  * Backdated writes (issue 21 §3): a change recorded today whose date lies before the last scan is in
@@ -28,12 +28,8 @@ describeEachEngine('Expiry scan: backdated changes', (engine) => {
   });
   afterAll(() => t?.close());
 
-  const ph = (n: number) =>
-    engine === 'postgres' ? Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ') : Array(n).fill('?').join(', ');
-  const sql = (text: string, params: unknown[] = []) =>
-    t.dataSource.query(engine === 'postgres' ? text : text.replace(/\$\d+/g, '?'), params) as Promise<
-      Array<Record<string, unknown>>
-    >;
+  const ph = (n: number) => placeholders(t, n);
+  const sql = (text: string, params: unknown[] = []) => rows(t, text, params);
   const typeByCode = (code: string) => t.dataSource.getRepository(CredentialType).findOneByOrFail({ code });
 
   async function qualify(supervisorId: string, from: IsoDate): Promise<void> {

@@ -8,7 +8,7 @@ import { STALE_REMINDER_DAYS } from '../../src/modules/expiry/expiry-rules';
 import type { Person } from '../../src/modules/people/person.entity';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/engines';
-import { credential, credentialType } from '../helpers/expiry';
+import { credential, credentialType, placeholders, rows } from '../helpers/expiry';
 
 /**
  * Clearance changes no credential write announces (dates that simply arrive), and catch-up
@@ -24,12 +24,8 @@ describeEachEngine('Expiry scan: clearance by date, stale reminders', (engine) =
   });
   afterAll(() => t?.close());
 
-  const ph = (n: number) =>
-    engine === 'postgres' ? Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ') : Array(n).fill('?').join(', ');
-  const sql = (text: string, params: unknown[] = []) =>
-    t.dataSource.query(engine === 'postgres' ? text : text.replace(/\$\d+/g, '?'), params) as Promise<
-      Array<Record<string, unknown>>
-    >;
+  const ph = (n: number) => placeholders(t, n);
+  const sql = (text: string, params: unknown[] = []) => rows(t, text, params);
   const typeByCode = (code: string) => t.dataSource.getRepository(CredentialType).findOneByOrFail({ code });
 
   /** A supervisor with a qualification from 2020 (or the dates given). */

@@ -46,11 +46,20 @@ export async function supervise(
   );
 }
 
-export async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
+/** Rows of raw SQL written with PostgreSQL's `$1` placeholders, on either engine. */
+export async function rows(t: TestApp, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
   const postgres = t.dataSource.options.type === 'postgres';
-  const rows: Array<{ n: string | number }> = await t.dataSource.query(
-    postgres ? sql : sql.replace(/\$\d+/g, '?'),
-    params,
-  );
-  return Number(rows[0].n);
+  return t.dataSource.query(postgres ? sql : sql.replace(/\$\d+/g, '?'), params);
+}
+
+/** `n` placeholders for a raw VALUES list on the app's engine. */
+export function placeholders(t: TestApp, n: number): string {
+  return t.dataSource.options.type === 'postgres'
+    ? Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')
+    : Array(n).fill('?').join(', ');
+}
+
+export async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
+  const [row] = await rows(t, sql, params);
+  return Number(row.n);
 }
